@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting Roost reads from its environment, with its default (CONTRACT.md "Environment"). */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  OPENSEARCH_URL: z.string().url().optional(),
+  REDIS_URL: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(16).optional(),
+  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** How many demo listings an empty store is filled with at start; 0 turns the demo off. */
+  DEMO_LISTINGS: z.coerce.number().int().min(0).default(50_000),
+  /** Interface to listen on. */
+  HOST: z.string().default('0.0.0.0'),
+});
+
+export type Config = z.infer<typeof envSchema> & { dataDir: string; dev: boolean };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(clean);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
+    throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
+}

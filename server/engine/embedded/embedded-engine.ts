@@ -1,0 +1,166 @@
+import { clusterPrecision, levelForZoom, MAX_LISTINGS } from '../../core/levels';
+import { toListing, type Listing, type ListingRecord } from '../../core/listing';
+import { topK } from '../../core/top-k';
+import type {
+  EngineHealth,
+  ListPage,
+  ListQuery,
+  SearchEngine,
+  SearchQuery,
+  SearchResult,
+  WriteCounts,
+} from '../search-engine';
+import { ListingIndex } from './listing-index';
+import { AreaSink, RowCollector, TileSink } from './sinks';
+import { SqliteStore } from './sqlite-store';
+
+export interface EmbeddedEngineOptions {
+  /** Folder holding the SQLite store. */
+  dataDir: string;
+  /**
+   * How often the change log is read for writes made by other processes (an importer,
+   * another node on this host).
+   * @default 100
+   */
+  pollIntervalMs?: number;
+}
+
+/** Changes applied per slice while catching up, so a big import never stalls requests. */
+const CATCH_UP_SLICE = 5_000;
+
+/**
+ * The engine for one machine: SQLite is the truth, an in-memory index answers queries,
+ * and the index follows the store's change log by sequence number.
+ */
+export class EmbeddedEngine implements SearchEngine {
+  readonly name = 'embedded';
+  private seq: number;
+  private timer: NodeJS.Timeout | null = null;
+  private catchingUp = false;
+  private closed = false;
+
+  private constructor(
+    readonly store: SqliteStore,
+    readonly index: ListingIndex,
+    seq: number,
+  ) {
+    this.seq = seq;
+  }
+
+  static open(options: EmbeddedEngineOptions): EmbeddedEngine {
+    const store = new SqliteStore(options.dataDir);
+    const index = new ListingIndex();
+    const seq = store.snapshot((r) => index.upsert(r, false));
+    index.rebuild();
+    const engine = new EmbeddedEngine(store, index, seq);
+    engine.timer = setInterval(() => engine.catchUp(), options.pollIntervalMs ?? 100);
+    engine.timer.unref();
+    return engine;
+  }
+
+  /** The sequence number of the last change the index reflects. */
+  get appliedSeq(): number {
+    return this.seq;
+  }
+
+  /** Applies committed changes the index has not seen, a slice at a time. */
+  catchUp(): void {
+    if (this.catchingUp || this.closed) return;
+    this.catchingUp = true;
+    try {
+      const changes = this.store.changesAfter(this.seq, CATCH_UP_SLICE);
+      for (const c of changes) {
+        if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
+        else this.index.remove(c.listingId);
+        this.seq = c.seq;
+      }
+      if (changes.length === CATCH_UP_SLICE) setImmediate(() => this.catchUp());
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  async search({ bbox, zoom, filters }: SearchQuery): Promise<SearchResult> {
+    const level = levelForZoom(zoom);
+    if (level === 'listing') {
+      const rows = this.collect(bbox, filters);
+      const listedAt = this.index.columns().listedAt;
+      const ids = this.index.columns().ids;
+      const newest = topK(rows, MAX_LISTINGS, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && ids[a]! < ids[b]!));
+      return { level, total: rows.length, buckets: [], listings: newest.map((r) => toListing(this.index.record(r))) };
+    }
+    const sink =
+      level === 'cluster'
+        ? new TileSink(this.index, clusterPrecision(zoom), bbox)
+        : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods');
+    this.index.scan(bbox, filters, sink, true);
+    const buckets = sink.buckets();
+    return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
+  }
+
+  async list({ bbox, filters, sort, limit, after }: ListQuery): Promise<ListPage> {
+    const rows = this.collect(bbox, filters);
+    const { price, listedAt, ids } = this.index.columns();
+    const value = sort === 'price' ? price : listedAt;
+    // price ascending or newest first; the id breaks ties so the order is total and stable.
+    const before =
+      sort === 'price'
+        ? (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && ids[a]! < ids[b]!)
+        : (a: number, b: number) => value[a]! > value[b]! || (value[a] === value[b] && ids[a]! < ids[b]!);
+    let candidates = rows;
+    if (after) {
+      candidates = rows.filter((r) =>
+        sort === 'price'
+          ? value[r]! > after.value || (value[r] === after.value && ids[r]! > after.id)
+          : value[r]! < after.value || (value[r] === after.value && ids[r]! > after.id),
+      );
+    }
+    const page = topK(candidates, limit, before);
+    const last = page[page.length - 1];
+    return {
+      total: rows.length,
+      listings: page.map((r) => toListing(this.index.record(r))),
+      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: ids[last]! } : null,
+    };
+  }
+
+  private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters']): number[] {
+    const sink = new RowCollector();
+    this.index.scan(bbox, filters, sink, false);
+    return sink.rows;
+  }
+
+  async get(id: string): Promise<Listing | null> {
+    const r = this.index.get(id);
+    return r ? toListing(r) : null;
+  }
+
+  async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
+    const { inserted, updated } = this.store.upsertMany(records);
+    this.catchUp();
+    return { inserted, updated };
+  }
+
+  async count(): Promise<number> {
+    return this.index.count;
+  }
+
+  async health(): Promise<EngineHealth> {
+    try {
+      this.store.count();
+      return { ok: true, detail: `embedded: ${this.index.count} listings, change ${this.seq}` };
+    } catch (err) {
+      return { ok: false, detail: `embedded store unreadable: ${(err as Error).message}` };
+    }
+  }
+
+  boundaries(): string | null {
+    return this.store.getMeta('boundaries');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.store.close();
+  }
+}

@@ -1,0 +1,626 @@
+import {
+  decodeLat,
+  decodeLon,
+  encodeLat,
+  encodeLon,
+  mercatorX,
+  mercatorY,
+  tileLat,
+  tileLon,
+  tileOf,
+} from '../../core/geotile';
+import { LISTING_TYPES, type ListingRecord, type ListingType } from '../../core/listing';
+import type { Bbox, Filters } from '../search-engine';
+
+/**
+ * Rows are sorted in Z-order of their geotile at this zoom, so every tile at this zoom or
+ * any coarser one is a contiguous run of rows. 17 matches the finest cluster precision
+ * (zoom 15 + 2), so pre-aggregated cells serve every cluster view.
+ */
+const GRID_ZOOM = 17;
+/** Each pyramid level is this many zooms above the next: 4 × 4 = 16 children per cell. */
+const PYRAMID_STEP = 2;
+/** Rows appended since the last sort are scanned on every query; re-sort past this many. */
+const MIN_TAIL_BEFORE_REBUILD = 20_000;
+/** Unknown bedroom count: below any `bedsMin`, so the filter's arithmetic excludes it. */
+const NO_BEDROOMS = -1;
+/** Rows filtered per batch before the sink aggregates them. */
+const MATCH_BATCH = 16_384;
+/** Slack on tile edges in degrees: tile bounds come from floating maths, rows from integers. */
+const EDGE_EPSILON = 1e-9;
+const ENCODED_MAX = 2 ** 31 - 1;
+const INT32_MAX = 2 ** 31 - 1;
+const ENCODED_MIN = -(2 ** 31);
+
+/** Totals over a set of rows: count and sums of encoded coordinates and of prices. */
+export interface Sums {
+  count: number;
+  sLat: number;
+  sLon: number;
+  sPrice: number;
+}
+
+interface AreaSums extends Sums {
+  area: number;
+}
+
+/** A tile of the pyramid: a contiguous row range of the sorted base and its live totals. */
+export interface Cell extends Sums {
+  z: number;
+  x: number;
+  y: number;
+  start: number;
+  end: number;
+  districts: AreaSums[];
+  neighbourhoods: AreaSums[];
+  children: Cell[] | null;
+  parent: Cell | null;
+  west: number;
+  east: number;
+  south: number;
+  north: number;
+}
+
+/** A bbox that does not cross the antimeridian, with its Lucene-encoded inclusive bounds. */
+interface Box {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+  latMin: number;
+  latMax: number;
+  lonMin: number;
+  lonMax: number;
+}
+
+/** Filters compiled to column tests. */
+interface Predicate {
+  any: boolean;
+  priceMin: number;
+  priceMax: number;
+  typeMask: number;
+  bedsMin: number;
+}
+
+/** Receives matching rows, or whole cells whose totals it can use as they are. */
+export interface RowSink {
+  /** Takes `rows[0..count)`: matching rows, in batches. */
+  addRows(rows: Int32Array, count: number): void;
+  /** Takes a cell's pre-aggregated totals when it can; false makes the index look deeper. */
+  addCell(cell: Cell): boolean;
+}
+
+const TYPE_CODE: Record<ListingType, number> = { entire: 0, private: 1, shared: 2 };
+
+/** A name ↔ small-integer dictionary, so area columns are 16-bit. */
+class Dictionary {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      if (id > 0xffff) throw new Error('more than 65,536 distinct area names');
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+}
+
+/**
+ * Listings as flat typed columns (struct of arrays): a million rows fit in about 200 MB
+ * and a city-wide scan touches only the columns a query needs. The sorted base carries a
+ * pyramid of tiles with live totals, so an unfiltered view adds up cell totals instead of
+ * rows; changes append to an unsorted tail that is folded in by a periodic re-sort.
+ */
+export class ListingIndex {
+  readonly districts = new Dictionary();
+  /** Keyed by `district|neighbourhood`: the same neighbourhood name occurs in two districts. */
+  readonly neighbourhoods = new Dictionary();
+  readonly neighbourhoodDistrict: number[] = [];
+
+  private capacity = 0;
+  private size = 0;
+  private baseCount = 0;
+  private liveCount = 0;
+  private latE = new Int32Array(0);
+  private lonE = new Int32Array(0);
+  private lat = new Float64Array(0);
+  private lon = new Float64Array(0);
+  private mx = new Float64Array(0);
+  private my = new Float64Array(0);
+  private price = new Int32Array(0);
+  private type = new Uint8Array(0);
+  private beds = new Int8Array(0);
+  private district = new Uint16Array(0);
+  private neighbourhood = new Uint16Array(0);
+  private listedAt = new Float64Array(0);
+  private updatedAt = new Float64Array(0);
+  private alive = new Uint8Array(0);
+  private ids: string[] = [];
+  private titles: string[] = [];
+  private rowOf = new Map<string, number>();
+  private readonly matches = new Int32Array(MATCH_BATCH);
+  private leafOfRow = new Int32Array(0);
+  private leaves: Cell[] = [];
+  private roots: Cell[] = [];
+
+  get count(): number {
+    return this.liveCount;
+  }
+
+  /** Loads many records at once, then sorts: the start-up path. */
+  load(records: Iterable<ListingRecord>): void {
+    for (const r of records) this.upsert(r, false);
+    this.rebuild();
+  }
+
+  upsert(r: ListingRecord, maybeRebuild = true): void {
+    const existing = this.rowOf.get(r.id);
+    if (existing !== undefined) this.kill(existing);
+    const row = this.append(r);
+    this.rowOf.set(r.id, row);
+    this.liveCount++;
+    if (maybeRebuild) this.maybeRebuild();
+  }
+
+  remove(id: string): boolean {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return false;
+    this.kill(row);
+    this.rowOf.delete(id);
+    return true;
+  }
+
+  get(id: string): ListingRecord | null {
+    const row = this.rowOf.get(id);
+    return row === undefined ? null : this.record(row);
+  }
+
+  record(row: number): ListingRecord {
+    const b = this.beds[row]!;
+    const n = this.neighbourhood[row]!;
+    const nKey = this.neighbourhoods.names[n]!;
+    return {
+      id: this.ids[row]!,
+      title: this.titles[row]!,
+      lat: this.lat[row]!,
+      lon: this.lon[row]!,
+      price: this.price[row]!,
+      type: LISTING_TYPES[this.type[row]!]!,
+      district: this.districts.names[this.district[row]!]!,
+      neighbourhood: nKey.slice(nKey.indexOf('|') + 1),
+      bedrooms: b === NO_BEDROOMS ? null : b,
+      listedAt: this.listedAt[row]!,
+      updatedAt: this.updatedAt[row]!,
+    };
+  }
+
+  /** Column accessors the engine's sinks read in their loops. */
+  columns() {
+    return {
+      latE: this.latE,
+      lonE: this.lonE,
+      mx: this.mx,
+      my: this.my,
+      price: this.price,
+      district: this.district,
+      neighbourhood: this.neighbourhood,
+      listedAt: this.listedAt,
+      ids: this.ids,
+    };
+  }
+
+  /**
+   * Feeds every live row inside `bbox` that passes `filters` to the sink. With
+   * `useCells`, unfiltered queries take whole cells' totals where the sink accepts them.
+   */
+  scan(bbox: Bbox, filters: Filters, sink: RowSink, useCells: boolean): void {
+    const pred = compileFilters(filters);
+    const cells = useCells && !pred.any;
+    for (const box of splitBbox(bbox)) {
+      for (const root of this.roots) this.visit(root, box, pred, sink, cells);
+      this.scanRows(this.baseCount, this.size, box, pred, sink, true);
+    }
+  }
+
+  private visit(cell: Cell, box: Box, pred: Predicate, sink: RowSink, useCells: boolean): void {
+    if (cell.count === 0) return;
+    if (
+      cell.east < box.west - EDGE_EPSILON ||
+      cell.west > box.east + EDGE_EPSILON ||
+      cell.north < box.south - EDGE_EPSILON ||
+      cell.south > box.north + EDGE_EPSILON
+    ) {
+      return;
+    }
+    const inside =
+      cell.west >= box.west + EDGE_EPSILON &&
+      cell.east <= box.east - EDGE_EPSILON &&
+      cell.south >= box.south + EDGE_EPSILON &&
+      cell.north <= box.north - EDGE_EPSILON;
+    if (inside) {
+      if (useCells && sink.addCell(cell)) return;
+      if (!useCells || cell.children === null) {
+        // The whole run lies in the box: only the filters need testing.
+        this.scanRows(cell.start, cell.end, box, pred, sink, false);
+        return;
+      }
+    } else if (cell.children === null) {
+      this.scanRows(cell.start, cell.end, box, pred, sink, true);
+      return;
+    }
+    for (const child of cell.children!) this.visit(child, box, pred, sink, useCells);
+  }
+
+  /**
+   * Filters a row range into a buffer and hands the buffer to the sink: two tight loops,
+   * each monomorphic, measured faster than one loop calling the sink per row.
+   */
+  private scanRows(from: number, to: number, box: Box, pred: Predicate, sink: RowSink, testBox: boolean): void {
+    for (let start = from; start < to; start += MATCH_BATCH) {
+      const n = this.filterRows(start, Math.min(to, start + MATCH_BATCH), box, pred, testBox);
+      if (n > 0) sink.addRows(this.matches, n);
+    }
+  }
+
+  /**
+   * The filter tests are branch-free on purpose: prices and types are unordered within a
+   * tile, so branches mispredict; sign-bit arithmetic measured 3× faster over 1M rows.
+   * The bbox test stays a branch: rows are in Z-order, so its outcome comes in long runs.
+   */
+  private filterRows(from: number, to: number, box: Box, pred: Predicate, testBox: boolean): number {
+    const { alive, latE, lonE, price, type, beds, matches } = this;
+    const { latMin, latMax, lonMin, lonMax } = box;
+    const { priceMin, priceMax, typeMask, bedsMin } = pred;
+    let n = 0;
+    for (let r = from; r < to; r++) {
+      if (testBox) {
+        const la = latE[r]!;
+        const lo = lonE[r]!;
+        if (la < latMin || la > latMax || lo < lonMin || lo > lonMax) continue;
+      }
+      const p = price[r]!;
+      // Each difference is negative exactly when its test fails; all stay within int32.
+      const outside = ((p - priceMin) | (priceMax - p) | (beds[r]! - bedsMin)) >>> 31;
+      matches[n] = r;
+      n += alive[r]! & (typeMask >> type[r]!) & ~outside & 1;
+    }
+    return n;
+  }
+
+  private append(r: ListingRecord): number {
+    if (this.size === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+    const row = this.size++;
+    const latE = encodeLat(r.lat);
+    const lonE = encodeLon(r.lon);
+    this.latE[row] = latE;
+    this.lonE[row] = lonE;
+    this.lat[row] = r.lat;
+    this.lon[row] = r.lon;
+    this.mx[row] = mercatorX(decodeLon(lonE));
+    this.my[row] = mercatorY(decodeLat(latE));
+    this.price[row] = r.price;
+    this.type[row] = TYPE_CODE[r.type];
+    this.beds[row] = r.bedrooms === null ? NO_BEDROOMS : Math.min(r.bedrooms, 127);
+    const d = this.districts.id(r.district);
+    const n = this.neighbourhoods.id(`${r.district}|${r.neighbourhood}`);
+    this.neighbourhoodDistrict[n] = d;
+    this.district[row] = d;
+    this.neighbourhood[row] = n;
+    this.listedAt[row] = r.listedAt;
+    this.updatedAt[row] = r.updatedAt;
+    this.alive[row] = 1;
+    this.ids[row] = r.id;
+    this.titles[row] = r.title;
+    return row;
+  }
+
+  private kill(row: number): void {
+    if (this.alive[row] === 0) return;
+    this.alive[row] = 0;
+    this.liveCount--;
+    if (row >= this.baseCount) return;
+    const latE = this.latE[row]!;
+    const lonE = this.lonE[row]!;
+    const p = this.price[row]!;
+    const d = this.district[row]!;
+    const n = this.neighbourhood[row]!;
+    for (let cell: Cell | null = this.leaves[this.leafOfRow[row]!]!; cell; cell = cell.parent) {
+      subtract(cell, latE, lonE, p);
+      subtract(cell.districts.find((a) => a.area === d)!, latE, lonE, p);
+      subtract(cell.neighbourhoods.find((a) => a.area === n)!, latE, lonE, p);
+    }
+  }
+
+  private maybeRebuild(): void {
+    const tail = this.size - this.baseCount;
+    if (tail > Math.max(MIN_TAIL_BEFORE_REBUILD, this.baseCount / 8)) this.rebuild();
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Int32Array | Float64Array | Uint8Array | Int8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a.subarray(0, this.size) as never);
+      return b;
+    };
+    this.latE = copy(this.latE, (n) => new Int32Array(n));
+    this.lonE = copy(this.lonE, (n) => new Int32Array(n));
+    this.lat = copy(this.lat, (n) => new Float64Array(n));
+    this.lon = copy(this.lon, (n) => new Float64Array(n));
+    this.mx = copy(this.mx, (n) => new Float64Array(n));
+    this.my = copy(this.my, (n) => new Float64Array(n));
+    this.price = copy(this.price, (n) => new Int32Array(n));
+    this.type = copy(this.type, (n) => new Uint8Array(n));
+    this.beds = copy(this.beds, (n) => new Int8Array(n));
+    this.district = copy(this.district, (n) => new Uint16Array(n));
+    this.neighbourhood = copy(this.neighbourhood, (n) => new Uint16Array(n));
+    this.listedAt = copy(this.listedAt, (n) => new Float64Array(n));
+    this.updatedAt = copy(this.updatedAt, (n) => new Float64Array(n));
+    this.alive = copy(this.alive, (n) => new Uint8Array(n));
+    this.capacity = capacity;
+  }
+
+  /** Re-sorts every live row into Z-order and rebuilds the pyramid. */
+  rebuild(): void {
+    const live: number[] = [];
+    for (let r = 0; r < this.size; r++) if (this.alive[r] === 1) live.push(r);
+    const n = live.length;
+    const codes = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = live[i]!;
+      codes[i] = morton(tileOf(this.mx[r]!, GRID_ZOOM), tileOf(this.my[r]!, GRID_ZOOM));
+    }
+    const order = radixOrder(codes);
+    const perm = new Int32Array(n);
+    const sortedCodes = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      perm[i] = live[order[i]!]!;
+      sortedCodes[i] = codes[order[i]!]!;
+    }
+    this.permute(perm, Math.max(1024, Math.ceil(n * 1.25)));
+    this.baseCount = n;
+    this.liveCount = n;
+    this.buildPyramid(sortedCodes);
+  }
+
+  private permute(perm: Int32Array, capacity: number): void {
+    const n = perm.length;
+    const take = <T extends Int32Array | Float64Array | Uint8Array | Int8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      for (let i = 0; i < n; i++) b[i] = a[perm[i]!]!;
+      return b;
+    };
+    this.latE = take(this.latE, (k) => new Int32Array(k));
+    this.lonE = take(this.lonE, (k) => new Int32Array(k));
+    this.lat = take(this.lat, (k) => new Float64Array(k));
+    this.lon = take(this.lon, (k) => new Float64Array(k));
+    this.mx = take(this.mx, (k) => new Float64Array(k));
+    this.my = take(this.my, (k) => new Float64Array(k));
+    this.price = take(this.price, (k) => new Int32Array(k));
+    this.type = take(this.type, (k) => new Uint8Array(k));
+    this.beds = take(this.beds, (k) => new Int8Array(k));
+    this.district = take(this.district, (k) => new Uint16Array(k));
+    this.neighbourhood = take(this.neighbourhood, (k) => new Uint16Array(k));
+    this.listedAt = take(this.listedAt, (k) => new Float64Array(k));
+    this.updatedAt = take(this.updatedAt, (k) => new Float64Array(k));
+    this.alive = take(this.alive, (k) => new Uint8Array(k));
+    const ids: string[] = new Array(n);
+    const titles: string[] = new Array(n);
+    const rowOf = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      ids[i] = this.ids[perm[i]!]!;
+      titles[i] = this.titles[perm[i]!]!;
+      rowOf.set(ids[i]!, i);
+    }
+    this.ids = ids;
+    this.titles = titles;
+    this.rowOf = rowOf;
+    this.capacity = capacity;
+    this.size = n;
+  }
+
+  private buildPyramid(codes: Float64Array): void {
+    const n = codes.length;
+    this.leafOfRow = new Int32Array(n);
+    const leaves: Cell[] = [];
+    for (let start = 0; start < n; ) {
+      const code = codes[start]!;
+      let end = start + 1;
+      while (end < n && codes[end] === code) end++;
+      const [x, y] = unmorton(code);
+      const cell = makeCell(GRID_ZOOM, x, y, start, end);
+      const districts = new Map<number, AreaSums>();
+      const neighbourhoods = new Map<number, AreaSums>();
+      for (let r = start; r < end; r++) {
+        const la = this.latE[r]!;
+        const lo = this.lonE[r]!;
+        const p = this.price[r]!;
+        add(cell, la, lo, p);
+        add(areaSums(districts, this.district[r]!), la, lo, p);
+        add(areaSums(neighbourhoods, this.neighbourhood[r]!), la, lo, p);
+        this.leafOfRow[r] = leaves.length;
+      }
+      cell.districts = [...districts.values()];
+      cell.neighbourhoods = [...neighbourhoods.values()];
+      leaves.push(cell);
+      start = end;
+    }
+    this.leaves = leaves;
+    let level = leaves;
+    for (let z = GRID_ZOOM - PYRAMID_STEP; z >= 1; z -= PYRAMID_STEP) level = parentsOf(level, z);
+    this.roots = level;
+  }
+}
+
+function compileFilters(f: Filters): Predicate {
+  const typeMask = f.types ? f.types.reduce((m, t) => m | (1 << TYPE_CODE[t]), 0) : 0b111;
+  const priceMin = Math.max(0, Math.min(INT32_MAX, f.priceMin ?? 0));
+  const priceMax = Math.max(-1, Math.min(INT32_MAX, f.priceMax ?? INT32_MAX));
+  const bedsMin = f.bedsMin === undefined ? NO_BEDROOMS : Math.max(0, Math.min(127, f.bedsMin));
+  return {
+    any: priceMin > 0 || priceMax < INT32_MAX || typeMask !== 0b111 || bedsMin !== NO_BEDROOMS,
+    priceMin,
+    priceMax,
+    typeMask,
+    bedsMin,
+  };
+}
+
+/** Splits a bbox that crosses the antimeridian into its two sides. */
+function splitBbox([west, south, east, north]: Bbox): Box[] {
+  if (west <= east) return [box(west, south, east, north)];
+  return [box(west, south, 180, north), box(-180, south, east, north)];
+}
+
+/**
+ * Edges are inclusive on quantized values: a listing exactly on an edge is always in.
+ * (Lucene rounds a box's minimum up, which drops such a listing; the cluster engine sends
+ * the quantized minimum, so both engines agree.)
+ */
+function box(west: number, south: number, east: number, north: number): Box {
+  return {
+    west,
+    south,
+    east,
+    north,
+    latMin: encodeLat(south),
+    latMax: encodeLat(north),
+    lonMin: west === -180 ? ENCODED_MIN : encodeLon(west),
+    lonMax: east === 180 ? ENCODED_MAX : encodeLon(east),
+  };
+}
+
+function makeCell(z: number, x: number, y: number, start: number, end: number): Cell {
+  const last = 2 ** z - 1;
+  return {
+    z,
+    x,
+    y,
+    start,
+    end,
+    count: 0,
+    sLat: 0,
+    sLon: 0,
+    sPrice: 0,
+    districts: [],
+    neighbourhoods: [],
+    children: null,
+    parent: null,
+    west: tileLon(x, z),
+    east: tileLon(x + 1, z),
+    // Latitudes beyond Mercator's limit are clipped into the edge rows.
+    north: y === 0 ? 90 : tileLat(y, z),
+    south: y === last ? -90 : tileLat(y + 1, z),
+  };
+}
+
+function parentsOf(children: Cell[], z: number): Cell[] {
+  const parents: Cell[] = [];
+  for (let i = 0; i < children.length; ) {
+    const first = children[i]!;
+    const px = Math.floor(first.x / 2 ** (first.z - z));
+    const py = Math.floor(first.y / 2 ** (first.z - z));
+    const parent = makeCell(z, px, py, first.start, first.end);
+    const kids: Cell[] = [];
+    const districts = new Map<number, AreaSums>();
+    const neighbourhoods = new Map<number, AreaSums>();
+    while (i < children.length) {
+      const c = children[i]!;
+      if (Math.floor(c.x / 2 ** (c.z - z)) !== px || Math.floor(c.y / 2 ** (c.z - z)) !== py) break;
+      c.parent = parent;
+      kids.push(c);
+      parent.end = c.end;
+      merge(parent, c);
+      for (const a of c.districts) merge(areaSums(districts, a.area), a);
+      for (const a of c.neighbourhoods) merge(areaSums(neighbourhoods, a.area), a);
+      i++;
+    }
+    parent.children = kids;
+    parent.districts = [...districts.values()];
+    parent.neighbourhoods = [...neighbourhoods.values()];
+    parents.push(parent);
+  }
+  return parents;
+}
+
+function areaSums(map: Map<number, AreaSums>, area: number): AreaSums {
+  let s = map.get(area);
+  if (!s) {
+    s = { area, count: 0, sLat: 0, sLon: 0, sPrice: 0 };
+    map.set(area, s);
+  }
+  return s;
+}
+
+function add(s: Sums, latE: number, lonE: number, price: number): void {
+  s.count++;
+  s.sLat += latE;
+  s.sLon += lonE;
+  s.sPrice += price;
+}
+
+function subtract(s: Sums, latE: number, lonE: number, price: number): void {
+  s.count--;
+  s.sLat -= latE;
+  s.sLon -= lonE;
+  s.sPrice -= price;
+}
+
+function merge(into: Sums, from: Sums): void {
+  into.count += from.count;
+  into.sLat += from.sLat;
+  into.sLon += from.sLon;
+  into.sPrice += from.sPrice;
+}
+
+/** Spreads the bits of a byte apart: abcdefgh → 0a0b0c0d0e0f0g0h. */
+const SPREAD = new Uint16Array(256).map((_, v) => {
+  let out = 0;
+  for (let bit = 0; bit < 8; bit++) if (v & (1 << bit)) out |= 1 << (2 * bit);
+  return out;
+});
+
+/** Z-order code of a tile at GRID_ZOOM (34 bits, exact in a double). */
+function morton(x: number, y: number): number {
+  return spread17(x) * 2 + spread17(y);
+}
+
+function spread17(v: number): number {
+  return SPREAD[v & 0xff]! + SPREAD[(v >>> 8) & 0xff]! * 0x10000 + SPREAD[v >>> 16]! * 0x100000000;
+}
+
+function unmorton(code: number): [number, number] {
+  let x = 0;
+  let y = 0;
+  for (let bit = 0; bit < GRID_ZOOM; bit++) {
+    const pair = Math.floor(code / 4 ** bit) % 4;
+    if (pair & 2) x += 2 ** bit;
+    if (pair & 1) y += 2 ** bit;
+  }
+  return [x, y];
+}
+
+/** Stable LSD radix sort order of codes < 2^36: three 12-bit passes, no comparator calls. */
+function radixOrder(codes: Float64Array): Int32Array {
+  const n = codes.length;
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let next = new Int32Array(n);
+  const digit = new Uint16Array(n);
+  const counts = new Int32Array(4097);
+  for (let pass = 0; pass < 3; pass++) {
+    const divisor = 4096 ** pass;
+    for (let i = 0; i < n; i++) digit[i] = Math.floor(codes[i]! / divisor) % 4096;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[digit[i]! + 1]!++;
+    for (let d = 0; d < 4096; d++) counts[d + 1]! += counts[d]!;
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      next[counts[digit[o]!]!++] = o;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
+}

@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { sameContent, type ListingRecord, type ListingType } from '../../core/listing';
+import type { WriteCounts } from '../search-engine';
+
+/** One committed change to a listing: the outbox row written with the listing itself. */
+export interface ChangeEvent {
+  seq: number;
+  listingId: string;
+  op: 'upsert' | 'remove';
+  before: ListingRecord | null;
+  after: ListingRecord | null;
+  at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS listings (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  price INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  district TEXT NOT NULL,
+  neighbourhood TEXT NOT NULL,
+  bedrooms INTEGER,
+  listed_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The change log is an outbox: each row is written in the same transaction as the listing
+-- it describes, so a reader following seq sees every committed change and nothing else.
+CREATE TABLE IF NOT EXISTS changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  listing_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('upsert', 'remove')),
+  before TEXT,
+  after TEXT,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+type Row = [string, string, number, number, number, string, string, string, number | null, number, number];
+
+const COLUMNS = 'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at';
+
+function fromRow(r: Row): ListingRecord {
+  return {
+    id: r[0],
+    title: r[1],
+    lat: r[2],
+    lon: r[3],
+    price: r[4],
+    type: r[5] as ListingType,
+    district: r[6],
+    neighbourhood: r[7],
+    bedrooms: r[8],
+    listedAt: r[9],
+    updatedAt: r[10],
+  };
+}
+
+/**
+ * The embedded engine's durable store: listings, their change log and small metadata in
+ * one SQLite file (WAL, so one writer — a server or an importer — never blocks readers).
+ */
+export class SqliteStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+  private readonly upsertTx: Database.Transaction<(records: ListingRecord[]) => WriteCounts & { changed: number }>;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'roost.db'));
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts.
+    this.db.pragma('synchronous = NORMAL');
+    // An importer and a server share the file; wait for the other's write instead of failing.
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+    this.stmts = {
+      get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
+      upsert: this.db.prepare(
+        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title, lat = excluded.lat, lon = excluded.lon,
+           price = excluded.price, type = excluded.type, district = excluded.district,
+           neighbourhood = excluded.neighbourhood, bedrooms = excluded.bedrooms,
+           listed_at = excluded.listed_at, updated_at = excluded.updated_at`,
+      ),
+      remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
+      logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
+      changesAfter: this.db
+        .prepare('SELECT seq, listing_id, op, before, after, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
+        .raw(),
+      lastSeq: this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").pluck(),
+      all: this.db.prepare(`SELECT ${COLUMNS} FROM listings`).raw(),
+      count: this.db.prepare('SELECT COUNT(*) FROM listings').pluck(),
+      getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+    this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
+  }
+
+  get(id: string): ListingRecord | null {
+    const row = this.stmts.get.get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  count(): number {
+    return this.stmts.count.get() as number;
+  }
+
+  /**
+   * Insert or update listings by id, each with its change event, in one transaction.
+   * An update keeps the original `listedAt`; a row identical to the stored one is left
+   * alone (no write, no event), so re-importing a file is idempotent.
+   */
+  upsertMany(records: ListingRecord[]): WriteCounts & { changed: number } {
+    return this.upsertTx.immediate(records);
+  }
+
+  private upsertRecords(records: ListingRecord[]): WriteCounts & { changed: number } {
+    let inserted = 0;
+    let updated = 0;
+    let changed = 0;
+    const now = Date.now();
+    for (const incoming of records) {
+      const beforeRow = this.stmts.get.get(incoming.id) as Row | undefined;
+      const before = beforeRow ? fromRow(beforeRow) : null;
+      if (before) updated++;
+      else inserted++;
+      if (before && sameContent(before, incoming)) continue;
+      const after: ListingRecord = before
+        ? { ...incoming, listedAt: before.listedAt, updatedAt: now }
+        : incoming;
+      this.writeRecord(after);
+      this.stmts.logChange.run(after.id, 'upsert', before ? JSON.stringify(before) : null, JSON.stringify(after), now);
+      changed++;
+    }
+    return { inserted, updated, changed };
+  }
+
+  private writeRecord(r: ListingRecord): void {
+    this.stmts.upsert.run(
+      r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
+    );
+  }
+
+  /** Changes committed after `seq`, oldest first. */
+  changesAfter(seq: number, limit = 10_000): ChangeEvent[] {
+    const rows = this.stmts.changesAfter.all(seq, limit) as [number, string, string, string | null, string | null, number][];
+    return rows.map(([s, listingId, op, before, after, at]) => ({
+      seq: s,
+      listingId,
+      op: op as ChangeEvent['op'],
+      before: before ? (JSON.parse(before) as ListingRecord) : null,
+      after: after ? (JSON.parse(after) as ListingRecord) : null,
+      at,
+    }));
+  }
+
+  /**
+   * Every listing plus the sequence number it reflects, read in one transaction so the
+   * snapshot and the number agree: a reader then follows the log from exactly there.
+   */
+  snapshot(onRecord: (r: ListingRecord) => void): number {
+    let seq = 0;
+    this.db
+      .transaction(() => {
+        seq = this.stmts.lastSeq.get() as number;
+        for (const row of this.stmts.all.iterate() as IterableIterator<Row>) onRecord(fromRow(row));
+      })
+      .deferred();
+    return seq;
+  }
+
+  getMeta(key: string): string | null {
+    return (this.stmts.getMeta.get(key) as string | undefined) ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+}

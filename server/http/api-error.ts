@@ -1,0 +1,70 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one error type of the HTTP API: it decides the status and the body. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  /** The contract's `{"error": {"code", "message", "field"?}}`. */
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+
+  static fromZod(err: z.ZodError): ApiError {
+    const issue = err.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
+    return new ApiError('bad_request', field ? `${field}: ${issue.message}` : issue.message, field);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** Client errors go back as they are; anything else is logged and reported plainly. */
+export function sendError(res: ServerResponse, err: unknown, log: (msg: string, err: unknown) => void): void {
+  if (err instanceof ApiError) {
+    if (err.status >= 500) log(`api error ${err.code}`, err);
+    sendJson(res, err.status, err.toJSON());
+    return;
+  }
+  log('unexpected error', err);
+  sendJson(res, 500, new ApiError('internal', 'internal error').toJSON());
+}

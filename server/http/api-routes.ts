@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { listingIdSchema } from '../core/listing';
+import type { SearchEngine } from '../engine/search-engine';
+import { ApiError, sendJson } from './api-error';
+import {
+  encodeCursor,
+  filtersOf,
+  listParamsSchema,
+  searchParamsSchema,
+  singleParams,
+} from './query-schemas';
+
+export interface ApiContext {
+  engine: SearchEngine;
+  /** The boundaries GeoJSON the store holds, if any. */
+  boundaries(): string | null;
+}
+
+function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
+  const shape = (schema as unknown as z.ZodObject).shape;
+  const result = schema.safeParse(singleParams(url, Object.keys(shape)));
+  if (!result.success) throw ApiError.fromZod(result.error);
+  return result.data;
+}
+
+async function search(ctx: ApiContext, url: URL) {
+  const p = parse(searchParamsSchema, url);
+  return ctx.engine.search({ bbox: p.bbox, zoom: p.zoom, filters: filtersOf(p) });
+}
+
+async function list(ctx: ApiContext, url: URL) {
+  const p = parse(listParamsSchema, url);
+  const page = await ctx.engine.list({
+    bbox: p.bbox,
+    filters: filtersOf(p),
+    sort: p.sort,
+    limit: p.limit,
+    ...(p.cursor ? { after: p.cursor } : {}),
+  });
+  return { total: page.total, listings: page.listings, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
+}
+
+async function getListing(ctx: ApiContext, rawId: string) {
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    throw new ApiError('bad_request', 'id: is not valid percent-encoding', 'id');
+  }
+  const parsed = listingIdSchema.safeParse(id);
+  if (!parsed.success) throw new ApiError('bad_request', `id: ${parsed.error.issues[0]!.message}`, 'id');
+  const listing = await ctx.engine.get(parsed.data);
+  if (!listing) throw new ApiError('not_found', `no listing with id ${parsed.data}`, 'id');
+  return listing;
+}
+
+/**
+ * Answers `/api/*` requests; returns false for paths it does not own. Thin on purpose:
+ * parse and validate, call the engine, shape the answer.
+ */
+export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const { pathname } = url;
+  if (!pathname.startsWith('/api/')) return false;
+  const method = req.method ?? 'GET';
+  const readOnly = (run: () => Promise<unknown>) => {
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    }
+    return run();
+  };
+  if (pathname === '/api/search') {
+    sendJson(res, 200, await readOnly(() => search(ctx, url)));
+  } else if (pathname === '/api/listings') {
+    sendJson(res, 200, await readOnly(() => list(ctx, url)));
+  } else if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1) {
+    sendJson(res, 200, await readOnly(() => getListing(ctx, pathname.slice(14))));
+  } else if (pathname === '/api/boundaries') {
+    const geojson = await readOnly(async () => ctx.boundaries());
+    if (!geojson) throw new ApiError('not_found', 'the store holds no boundaries; import some with --boundaries');
+    res.writeHead(200, { 'content-type': 'application/geo+json', 'cache-control': 'public, max-age=300' });
+    res.end(geojson);
+  } else {
+    throw new ApiError('not_found', `no API route ${pathname}`);
+  }
+  return true;
+}
