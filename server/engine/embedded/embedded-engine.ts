@@ -63,21 +63,29 @@ export class EmbeddedEngine implements SearchEngine {
     return this.seq;
   }
 
-  /** Applies committed changes the index has not seen, a slice at a time. */
-  catchUp(): void {
+  /**
+   * Applies committed changes the index has not seen. In the background a slice at a
+   * time, yielding between slices so a big import never stalls requests; `untilCurrent`
+   * applies everything at once (after this process's own write, which must be visible).
+   */
+  catchUp(untilCurrent = false): void {
     if (this.catchingUp || this.closed) return;
     this.catchingUp = true;
+    let more = false;
     try {
-      const changes = this.store.changesAfter(this.seq, CATCH_UP_SLICE);
-      for (const c of changes) {
-        if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
-        else this.index.remove(c.listingId);
-        this.seq = c.seq;
-      }
-      if (changes.length === CATCH_UP_SLICE) setImmediate(() => this.catchUp());
+      do {
+        const changes = this.store.changesAfter(this.seq, CATCH_UP_SLICE);
+        for (const c of changes) {
+          if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
+          else this.index.remove(c.listingId);
+          this.seq = c.seq;
+        }
+        more = changes.length === CATCH_UP_SLICE;
+      } while (more && untilCurrent);
     } finally {
       this.catchingUp = false;
     }
+    if (more) setImmediate(() => this.catchUp());
   }
 
   async search({ bbox, zoom, filters }: SearchQuery): Promise<SearchResult> {
@@ -137,7 +145,7 @@ export class EmbeddedEngine implements SearchEngine {
 
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
     const { inserted, updated } = this.store.upsertMany(records);
-    this.catchUp();
+    this.catchUp(true);
     return { inserted, updated };
   }
 
@@ -147,7 +155,7 @@ export class EmbeddedEngine implements SearchEngine {
 
   async health(): Promise<EngineHealth> {
     try {
-      this.store.count();
+      this.store.ping();
       return { ok: true, detail: `embedded: ${this.index.count} listings, change ${this.seq}` };
     } catch (err) {
       return { ok: false, detail: `embedded store unreadable: ${(err as Error).message}` };

@@ -99,6 +99,7 @@ export class SqliteStore {
       lastSeq: this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").pluck(),
       all: this.db.prepare(`SELECT ${COLUMNS} FROM listings`).raw(),
       count: this.db.prepare('SELECT COUNT(*) FROM listings').pluck(),
+      ping: this.db.prepare('SELECT 1').pluck(),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
@@ -108,6 +109,11 @@ export class SqliteStore {
   get(id: string): ListingRecord | null {
     const row = this.stmts.get.get(id) as Row | undefined;
     return row ? fromRow(row) : null;
+  }
+
+  /** Cheap proof the file is open and readable. */
+  ping(): void {
+    this.stmts.ping.get();
   }
 
   count(): number {
@@ -189,5 +195,4 @@ export class SqliteStore {
   close(): void {
     this.db.close();
   }
-
 }

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, tempDir } from './helpers/roost';
+
+const OK = 'bbox=-74.1,40.6,-73.8,40.9&zoom=12';
+
+describe('bad input gets a 400 naming the field', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  beforeAll(async () => {
+    api = await startApi(tempDir('validation'));
+  });
+  afterAll(async () => api?.close());
+
+  const cases: [string, string, string][] = [
+    ['/api/search', 'zoom=12', 'bbox'],
+    ['/api/search', 'bbox=1,2,3&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=a,b,c,d&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74,40,-73,41,5&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74,41,-73,40&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-200,40,-73,41&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74,-95,-73,41&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74,40,Infinity,41&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74,40,0x10,41&zoom=12', 'bbox'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9', 'zoom'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9&zoom=', 'zoom'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9&zoom=23', 'zoom'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9&zoom=-1', 'zoom'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9&zoom=12.5', 'zoom'],
+    ['/api/search', 'bbox=-74.1,40.6,-73.8,40.9&zoom=1e1', 'zoom'],
+    ['/api/search', `${OK}&zoom=13`, 'zoom'],
+    ['/api/search', `${OK}&priceMin=cheap`, 'priceMin'],
+    ['/api/search', `${OK}&priceMin=-1`, 'priceMin'],
+    ['/api/search', `${OK}&priceMax=99999999999`, 'priceMax'],
+    ['/api/search', `${OK}&type=castle`, 'type'],
+    ['/api/search', `${OK}&type=entire,`, 'type'],
+    ['/api/search', `${OK}&type=`, 'type'],
+    ['/api/search', `${OK}&bedsMin=two`, 'bedsMin'],
+    ['/api/search', `${OK}&bedsMin=51`, 'bedsMin'],
+    ['/api/listings', 'sort=price', 'bbox'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&sort=cheapest', 'sort'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&limit=0', 'limit'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&limit=101', 'limit'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&cursor=%%%', 'cursor'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&cursor=bm90IGpzb24', 'cursor'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&cursor=WzEsMl0', 'cursor'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&bedsMin=x', 'bedsMin'],
+  ];
+
+  it.each(cases)('%s?%s → 400 naming %s', async (route, qs, field) => {
+    const res = await fetch(`${api.url}${route}?${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as { error: { code: string; message: string; field: string } };
+    expect(body.error.code).toBe('bad_request');
+    expect(body.error.field).toBe(field);
+    expect(body.error.message).toContain(field);
+  });
+
+  it('refuses an id that could not be one', async () => {
+    const res = await fetch(`${api.url}/api/listings/${encodeURIComponent('a b<c>')}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe('id');
+    const bad = await fetch(`${api.url}/api/listings/%E0%A4%A`);
+    expect(bad.status).toBe(400);
+  });
+
+  it('answers wrong methods and unknown API paths with JSON 4xx, not a page', async () => {
+    const post = await fetch(`${api.url}/api/search?${OK}`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(((await post.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    const unknown = await fetch(`${api.url}/api/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('accepts the valid forms, an antimeridian box included', async () => {
+    for (const qs of [OK, `${OK}&type=entire,private&priceMin=0&priceMax=500&bedsMin=0`, 'bbox=170,-10,-170,10&zoom=3', 'bbox=-180,-90,180,90&zoom=0']) {
+      const res = await fetch(`${api.url}/api/search?${qs}`);
+      expect(res.status, qs).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startRoost, type RoostServer } from '../../server/app-server';
+import { loadConfig } from '../../server/config';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const SHARED_DATA = path.resolve(ROOT, '..', 'shared', 'data');
+export const NYC_CSV = path.join(SHARED_DATA, 'nyc-listings.csv');
+export const NYC_BOUNDARIES = path.join(SHARED_DATA, 'nyc-neighbourhoods.geojson');
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `roost-${prefix}-`));
+}
+
+/** The real API server (no pages) on a free port over a data folder; no demo city. */
+export async function startApi(dataDir: string): Promise<RoostServer & { url: string }> {
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_LISTINGS: '0' });
+  const roost = await startRoost(config);
+  return Object.assign(roost, { url: `http://127.0.0.1:${roost.port}` });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run import`'s entry point as its own process, as a user would. */
+export function runImport(dataDir: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'cli', 'import.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+}
