@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 3199);
+const DATA_DIR = path.resolve('test-results', 'e2e-data');
+// Every run starts from an empty store, which the server fills with the demo city.
+fs.rmSync(DATA_DIR, { recursive: true, force: true });
+
+/** Debian's Chromium when present: Playwright cannot download its own browser here. */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const launchOptions = fs.existsSync(SYSTEM_CHROMIUM)
+  ? {
+      executablePath: SYSTEM_CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }
+  : {};
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/e2e',
+  timeout: 30_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions } },
+    { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 390, height: 844 }, launchOptions } },
+  ],
+  webServer: {
+    command: 'npm start',
+    url: `http://127.0.0.1:${PORT}/readyz`,
+    // The first start on a fresh clone builds the app.
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { PORT: String(PORT), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  },
+});
