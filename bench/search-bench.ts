@@ -1,0 +1,247 @@
+/**
+ * npm run bench [-- --listings N --queries Q]
+ *
+ * Generates the demo city at N listings (default 1,000,000), imports it with the real
+ * importer, starts the real server as its own process, and measures /api/search per
+ * level with a mix of filters in process and over HTTP; on the same data, two baselines:
+ * a SQLite GROUP BY and supercluster for unfiltered views. Prints what BENCHMARKS.md records.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import Supercluster from 'supercluster';
+import { demoCity } from '../server/demo/demo-city';
+import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
+import type { Level } from '../server/core/levels';
+import { fmt, percentiles, timeEach } from './stats';
+import { FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    listings: { type: 'string', default: '1000000' },
+    queries: { type: 'string', default: '400' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.listings);
+const Q = Number(args.queries);
+const LEVEL_ZOOMS: [Level, number[]][] = [
+  ['district', [10, 11]],
+  ['neighbourhood', [12, 13]],
+  ['cluster', [14, 15]],
+  ['listing', [16, 17]],
+];
+/** The whole demo city on one screen. */
+const CITY_VIEW = viewport(40.7, -73.97, 10);
+
+const line = (s = '') => process.stdout.write(`${s}\n`);
+const row = (cells: (string | number)[]) => line(`| ${cells.join(' | ')} |`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+function vmKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))![1]);
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-bench-'));
+  const dataDir = path.join(work, 'data');
+  line(`# Roost search benchmark — ${N.toLocaleString('en-US')} listings`);
+  line(`machine: ${machine()}`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+
+  // 1. Generate.
+  let t = performance.now();
+  const file = path.join(work, 'listings.ndjson');
+  const out = fs.openSync(file, 'w');
+  let buf: string[] = [];
+  const centres: { lat: number; lon: number }[] = [];
+  for (const r of demoCity(N)) {
+    const { updatedAt: _u, ...rest } = r;
+    buf.push(JSON.stringify({ ...rest, listedAt: new Date(r.listedAt).toISOString() }));
+    if (centres.length < 20_000) centres.push({ lat: r.lat, lon: r.lon });
+    if (buf.length === 10_000) {
+      fs.writeSync(out, `${buf.join('\n')}\n`);
+      buf = [];
+    }
+  }
+  if (buf.length) fs.writeSync(out, `${buf.join('\n')}\n`);
+  fs.closeSync(out);
+  line(`generated ${N} listings in ${((performance.now() - t) / 1000).toFixed(1)} s (${(fs.statSync(file).size / 1e6).toFixed(0)} MB ndjson)`);
+
+  // 2. Import with the real command.
+  t = performance.now();
+  const imp = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'cli', 'import.ts'), file], {
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const importSeconds = (performance.now() - t) / 1000;
+  if (imp.status !== 0) throw new Error(`import failed: ${imp.stderr}`);
+  line(`import: ${imp.stdout.trim().split('\n').at(-1)} in ${importSeconds.toFixed(1)} s → ${Math.round(N / importSeconds).toLocaleString('en-US')} rows/s (whole command)`);
+
+  // 3. The real server as its own process: time to ready and resident memory.
+  const port = await freePort();
+  t = performance.now();
+  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'index.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error('server exited');
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const readySeconds = (performance.now() - t) / 1000;
+  line(`server ready (GET /readyz 200) ${readySeconds.toFixed(1)} s after spawn; RSS ${(vmKb(server.pid!, 'VmRSS') / 1024).toFixed(0)} MB`);
+
+  // 4. In process.
+  t = performance.now();
+  const engine = EmbeddedEngine.open({ dataDir });
+  line(`in-process engine load: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  line();
+
+  const results: Record<string, { inproc: ReturnType<typeof percentiles>; http: ReturnType<typeof percentiles> }> = {};
+  line('## /api/search, filters mixed (none, price, type, beds, combinations), 1280×800 views');
+  line();
+  row(['level', 'zooms', 'queries', 'in-process p50 / p95 / p99 ms', 'HTTP p50 / p95 / p99 ms', 'mean total']);
+  row(['---', '---', '---', '---', '---', '---']);
+  for (const [level, zooms] of LEVEL_ZOOMS) {
+    const views = viewsFor(zooms, centres, Q, 'mixed', zooms[0]);
+    await timeEach(views.slice(0, 50), (v) => engine.search(v)); // warm-up
+    let totals = 0;
+    const inproc = percentiles(await timeEach(views, async (v) => (totals += (await engine.search(v)).total)));
+    await timeEach(views.slice(0, 50), (v) => fetch(`${base}/api/search?${searchQueryString(v)}`).then((r) => r.arrayBuffer()));
+    const http = percentiles(
+      await timeEach(views, async (v) => {
+        const res = await fetch(`${base}/api/search?${searchQueryString(v)}`);
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+        await res.arrayBuffer();
+      }),
+    );
+    results[level] = { inproc, http };
+    row([
+      level,
+      zooms.join(', '),
+      views.length,
+      `${fmt(inproc.p50)} / ${fmt(inproc.p95)} / ${fmt(inproc.p99)}`,
+      `${fmt(http.p50)} / ${fmt(http.p95)} / ${fmt(http.p99)}`,
+      Math.round(totals / views.length).toLocaleString('en-US'),
+    ]);
+  }
+  // City-wide views with each filter of the mix: the widest scan there is.
+  const cityViews: View[] = viewsFor([10], centres, Q, 'mixed', 3).map((v) => ({ ...v, bbox: CITY_VIEW }));
+  const cityIn = percentiles(await timeEach(cityViews, (v) => engine.search(v)));
+  const cityHttp = percentiles(
+    await timeEach(cityViews, (v) => fetch(`${base}/api/search?${searchQueryString(v)}`).then((r) => r.arrayBuffer())),
+  );
+  row([
+    'district, whole city',
+    '10',
+    cityViews.length,
+    `${fmt(cityIn.p50)} / ${fmt(cityIn.p95)} / ${fmt(cityIn.p99)}`,
+    `${fmt(cityHttp.p50)} / ${fmt(cityHttp.p95)} / ${fmt(cityHttp.p99)}`,
+    N.toLocaleString('en-US') + ' (unfiltered)',
+  ]);
+  line();
+  const rss = vmKb(server.pid!, 'VmRSS') / 1024;
+  const hwm = vmKb(server.pid!, 'VmHWM') / 1024;
+  line(`server resident memory after the HTTP runs: ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
+  server.kill('SIGTERM');
+  line();
+
+  // 5. Baseline: SQLite GROUP BY on the same store.
+  line('## Baseline 1: SQLite GROUP BY on the same rows (city-wide view, district level)');
+  line();
+  const db = new Database(path.join(dataDir, 'roost.db'), { readonly: true });
+  const [w, s, e, n] = CITY_VIEW;
+  const groupBy = db.prepare(
+    `SELECT district, COUNT(*), AVG(lat), AVG(lon), AVG(price) FROM listings
+     WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND price BETWEEN ? AND ?
+       AND type IN (SELECT value FROM json_each(?)) AND COALESCE(bedrooms, -1) >= ?
+     GROUP BY district`,
+  );
+  const sqliteRun = (v: View) =>
+    groupBy.all(s, n, w, e, v.filters.priceMin ?? 0, v.filters.priceMax ?? 2 ** 31, JSON.stringify(v.filters.types ?? ['entire', 'private', 'shared']), v.filters.bedsMin ?? -1);
+  row(['filters', 'SQLite p50 ms', 'engine p50 ms', 'SQLite / engine']);
+  row(['---', '---', '---', '---']);
+  const ratios: number[] = [];
+  for (const filters of FILTER_MIX) {
+    const v: View = { zoom: 10, bbox: CITY_VIEW, filters };
+    const sq = percentiles(await timeEach(Array(7).fill(v), sqliteRun));
+    const en = percentiles(await timeEach(Array(100).fill(v), (x: View) => engine.search(x)));
+    ratios.push(sq.p50 / en.p50);
+    row([JSON.stringify(filters).replace(/"/g, ''), fmt(sq.p50), fmt(en.p50), `${Math.round(sq.p50 / en.p50).toLocaleString('en-US')}×`]);
+  }
+  line();
+  line(`smallest ratio: ${Math.round(Math.min(...ratios))}× (a filtered view scans every row in the box; an unfiltered one adds up cell totals)`);
+  db.close();
+  line();
+
+  // 6. Baseline: supercluster, unfiltered views (it cannot filter).
+  line('## Baseline 2: supercluster, unfiltered views (same points, same viewports)');
+  line();
+  t = performance.now();
+  const points: Supercluster.PointFeature<{ price: number }>[] = [];
+  for (const r of demoCity(N)) {
+    points.push({ type: 'Feature', properties: { price: r.price }, geometry: { type: 'Point', coordinates: [r.lon, r.lat] } });
+  }
+  const sc = new Supercluster<{ price: number }, { sum: number }>({
+    radius: 60,
+    maxZoom: 16,
+    map: (p) => ({ sum: p.price }),
+    reduce: (acc, p) => {
+      acc.sum += p.sum;
+    },
+  });
+  sc.load(points);
+  line(`supercluster index of ${N} points built in ${((performance.now() - t) / 1000).toFixed(1)} s (it cannot be filtered; a filter means a rebuild)`);
+  line();
+  row(['level', 'supercluster p50 / p95 ms', 'engine p50 / p95 ms', 'engine / supercluster (p50)']);
+  row(['---', '---', '---', '---']);
+  for (const [level, zooms] of LEVEL_ZOOMS) {
+    const views = viewsFor(zooms, centres, Q, 'none', 7 + zooms[0]!);
+    await timeEach(views.slice(0, 50), (v) => sc.getClusters(v.bbox, v.zoom));
+    await timeEach(views.slice(0, 50), (v) => engine.search(v));
+    const scT = percentiles(await timeEach(views, (v) => sc.getClusters(v.bbox, v.zoom)));
+    const enT = percentiles(await timeEach(views, (v) => engine.search(v)));
+    row([level, `${fmt(scT.p50)} / ${fmt(scT.p95)}`, `${fmt(enT.p50)} / ${fmt(enT.p95)}`, `${(enT.p50 / scT.p50).toFixed(2)}×`]);
+  }
+  const cityOnly = [{ zoom: 10, bbox: CITY_VIEW, filters: {} }];
+  const scCity = percentiles(await timeEach(Array(200).fill(cityOnly[0]), (v: View) => sc.getClusters(v.bbox, v.zoom)));
+  const enCity = percentiles(await timeEach(Array(200).fill(cityOnly[0]), (v: View) => engine.search(v)));
+  row(['district, whole city', `${fmt(scCity.p50)} / ${fmt(scCity.p95)}`, `${fmt(enCity.p50)} / ${fmt(enCity.p95)}`, `${(enCity.p50 / scCity.p50).toFixed(2)}×`]);
+  await engine.close();
+  if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
+  else line(`\nkept ${work}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

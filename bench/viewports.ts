@@ -1,0 +1,84 @@
+import { mercatorX, mercatorY, snapBbox } from '../server/core/geotile';
+import { clusterPrecision, levelForZoom } from '../server/core/levels';
+import type { Bbox, Filters } from '../server/engine/search-engine';
+
+/** A laptop screen: what one map view covers. */
+const SCREEN = { width: 1280, height: 800 };
+
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function unMercatorY(y: number): number {
+  return (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
+}
+
+/** The bbox a 1280×800 map shows at `zoom` around a point, as Leaflet would request it. */
+export function viewport(lat: number, lon: number, zoom: number): Bbox {
+  const worldPx = 256 * 2 ** zoom;
+  const cx = mercatorX(lon) * worldPx;
+  const cy = mercatorY(lat) * worldPx;
+  const west = ((cx - SCREEN.width / 2) / worldPx) * 360 - 180;
+  const east = ((cx + SCREEN.width / 2) / worldPx) * 360 - 180;
+  const north = unMercatorY((cy - SCREEN.height / 2) / worldPx);
+  const south = unMercatorY((cy + SCREEN.height / 2) / worldPx);
+  const bbox: Bbox = [Math.max(-180, west), Math.max(-85, south), Math.min(180, east), Math.min(85, north)];
+  // The map asks for cluster views snapped to cell edges, so cells keep their counts on pan.
+  return levelForZoom(zoom) === 'cluster' ? snapBbox(bbox, clusterPrecision(zoom)) : bbox;
+}
+
+/** Filter combinations renters use, from none to all four. */
+export const FILTER_MIX: Filters[] = [
+  {},
+  { priceMax: 3000 },
+  { types: ['entire'] },
+  { priceMin: 1500, priceMax: 4000, bedsMin: 2 },
+  { types: ['private', 'shared'], priceMax: 2000 },
+  { priceMin: 2500, types: ['entire'], bedsMin: 1 },
+];
+
+export interface View {
+  zoom: number;
+  bbox: Bbox;
+  filters: Filters;
+}
+
+/**
+ * Views centred on random listings (renters look where homes are), each level's zooms,
+ * filters taken from the mix; deterministic for a seed.
+ */
+export function viewsFor(
+  zooms: number[],
+  centres: { lat: number; lon: number }[],
+  count: number,
+  filters: 'mixed' | 'none',
+  seed = 1,
+): View[] {
+  const rand = random(seed);
+  const views: View[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = centres[Math.floor(rand() * centres.length)]!;
+    const zoom = zooms[i % zooms.length]!;
+    views.push({
+      zoom,
+      bbox: viewport(c.lat, c.lon, zoom),
+      filters: filters === 'none' ? {} : FILTER_MIX[Math.floor(rand() * FILTER_MIX.length)]!,
+    });
+  }
+  return views;
+}
+
+export function searchQueryString({ bbox, zoom, filters }: View): string {
+  const q = new URLSearchParams({ bbox: bbox.join(','), zoom: String(zoom) });
+  if (filters.priceMin !== undefined) q.set('priceMin', String(filters.priceMin));
+  if (filters.priceMax !== undefined) q.set('priceMax', String(filters.priceMax));
+  if (filters.types) q.set('type', filters.types.join(','));
+  if (filters.bedsMin !== undefined) q.set('bedsMin', String(filters.bedsMin));
+  return q.toString();
+}
