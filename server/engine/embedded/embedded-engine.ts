@@ -92,9 +92,9 @@ export class EmbeddedEngine implements SearchEngine {
     const level = levelForZoom(zoom);
     if (level === 'listing') {
       const rows = this.collect(bbox, filters);
-      const listedAt = this.index.columns().listedAt;
-      const ids = this.index.columns().ids;
-      const newest = topK(rows, MAX_LISTINGS, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && ids[a]! < ids[b]!));
+      const { listedAt } = this.index.columns();
+      const id = (r: number) => this.index.idAt(r);
+      const newest = topK(rows, MAX_LISTINGS, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && id(a) < id(b)));
       return { level, total: rows.length, buckets: [], listings: newest.map((r) => toListing(this.index.record(r))) };
     }
     const sink =
@@ -108,19 +108,20 @@ export class EmbeddedEngine implements SearchEngine {
 
   async list({ bbox, filters, sort, limit, after }: ListQuery): Promise<ListPage> {
     const rows = this.collect(bbox, filters);
-    const { price, listedAt, ids } = this.index.columns();
+    const { price, listedAt } = this.index.columns();
+    const ids = { at: (r: number) => this.index.idAt(r) };
     const value = sort === 'price' ? price : listedAt;
     // price ascending or newest first; the id breaks ties so the order is total and stable.
     const before =
       sort === 'price'
-        ? (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && ids[a]! < ids[b]!)
-        : (a: number, b: number) => value[a]! > value[b]! || (value[a] === value[b] && ids[a]! < ids[b]!);
+        ? (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && ids.at(a) < ids.at(b))
+        : (a: number, b: number) => value[a]! > value[b]! || (value[a] === value[b] && ids.at(a) < ids.at(b));
     let candidates = rows;
     if (after) {
       candidates = rows.filter((r) =>
         sort === 'price'
-          ? value[r]! > after.value || (value[r] === after.value && ids[r]! > after.id)
-          : value[r]! < after.value || (value[r] === after.value && ids[r]! > after.id),
+          ? value[r]! > after.value || (value[r] === after.value && ids.at(r) > after.id)
+          : value[r]! < after.value || (value[r] === after.value && ids.at(r) > after.id),
       );
     }
     const page = topK(candidates, limit, before);
@@ -128,7 +129,7 @@ export class EmbeddedEngine implements SearchEngine {
     return {
       total: rows.length,
       listings: page.map((r) => toListing(this.index.record(r))),
-      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: ids[last]! } : null,
+      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: ids.at(last) } : null,
     };
   }
 

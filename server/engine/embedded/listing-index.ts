@@ -18,6 +18,13 @@ import type { Bbox, Filters } from '../search-engine';
  * (zoom 15 + 2), so pre-aggregated cells serve every cluster view.
  */
 const GRID_ZOOM = 17;
+/**
+ * Cells at this zoom also keep their rows sorted by neighbourhood, type and price with
+ * prefix sums, so a filtered district or neighbourhood view answers each covered cell by
+ * binary search instead of a scan. 11 is on the pyramid (17 − 3 × 2) and is about
+ * 20 km wide: a city is a handful of them.
+ */
+const RUN_ZOOM = 11;
 /** Each pyramid level is this many zooms above the next: 4 × 4 = 16 children per cell. */
 const PYRAMID_STEP = 2;
 /** Rows appended since the last sort are scanned on every query; re-sort past this many. */
@@ -60,10 +67,30 @@ export interface Cell extends Sums {
   neighbourhoods: AreaSums[];
   children: Cell[] | null;
   parent: Cell | null;
+  /** Price-sorted runs of the cell's rows (cells at RUN_ZOOM only). */
+  runs: Run[] | null;
+  /** A row of the cell died since the last sort: its runs no longer add up. */
+  dirty: boolean;
   west: number;
   east: number;
   south: number;
   north: number;
+}
+
+/**
+ * Rows of one neighbourhood and type inside a RUN_ZOOM cell, sorted by price, as a
+ * range of the price layout: any price range is a sub-range, summed from prefix sums.
+ */
+export interface Run {
+  neighbourhood: number;
+  type: number;
+  start: number;
+  end: number;
+}
+
+/** What the price layout gives a sink for one run: the totals of its matching rows. */
+export interface RunTotals extends Sums {
+  neighbourhood: number;
 }
 
 /** A bbox that does not cross the antimeridian, with its Lucene-encoded inclusive bounds. */
@@ -93,6 +120,8 @@ export interface RowSink {
   addRows(rows: Int32Array, count: number): void;
   /** Takes a cell's pre-aggregated totals when it can; false makes the index look deeper. */
   addCell(cell: Cell): boolean;
+  /** Takes the totals of a price-sorted run; absent: the sink needs single rows. */
+  addRun?(totals: RunTotals): void;
 }
 
 const TYPE_CODE: Record<ListingType, number> = { entire: 0, private: 1, shared: 2 };
@@ -129,26 +158,41 @@ export class ListingIndex {
   private size = 0;
   private baseCount = 0;
   private liveCount = 0;
-  private latE = new Int32Array(0);
-  private lonE = new Int32Array(0);
-  private lat = new Float64Array(0);
-  private lon = new Float64Array(0);
-  private mx = new Float64Array(0);
-  private my = new Float64Array(0);
-  private price = new Int32Array(0);
-  private type = new Uint8Array(0);
-  private beds = new Int8Array(0);
-  private district = new Uint16Array(0);
-  private neighbourhood = new Uint16Array(0);
-  private listedAt = new Float64Array(0);
-  private updatedAt = new Float64Array(0);
-  private alive = new Uint8Array(0);
+  private latE: Int32Array = new Int32Array(0);
+  private lonE: Int32Array = new Int32Array(0);
+  private lat: Float64Array = new Float64Array(0);
+  private lon: Float64Array = new Float64Array(0);
+  private mx: Float64Array = new Float64Array(0);
+  private my: Float64Array = new Float64Array(0);
+  private price: Int32Array = new Int32Array(0);
+  private type: Uint8Array = new Uint8Array(0);
+  private beds: Int8Array = new Int8Array(0);
+  private district: Uint16Array = new Uint16Array(0);
+  private neighbourhood: Uint16Array = new Uint16Array(0);
+  private listedAt: Float64Array = new Float64Array(0);
+  private updatedAt: Float64Array = new Float64Array(0);
+  private alive: Uint8Array = new Uint8Array(0);
+  /*
+   * Each listing keeps one slot for life; its row moves on every re-sort. Strings live by
+   * slot and never move; slot → row is a typed array rewritten on a re-sort, which
+   * measured far cheaper than re-keying a million-entry map of ids.
+   */
+  private slotOf = new Map<string, number>();
   private ids: string[] = [];
   private titles: string[] = [];
-  private rowOf = new Map<string, number>();
+  private freeSlots: number[] = [];
+  private slotRow: Int32Array = new Int32Array(0);
+  private rowSlot: Int32Array = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
-  private leafOfRow = new Int32Array(0);
+  private leafOfRow: Int32Array = new Int32Array(0);
   private leaves: Cell[] = [];
+  /** The price layout: base rows ordered by (RUN_ZOOM cell, neighbourhood, type, price). */
+  private runRow: Int32Array = new Int32Array(0);
+  private runPrice: Int32Array = new Int32Array(0);
+  /** Prefix sums over the price layout: element i sums its first i rows. */
+  private runSumLat: Float64Array = new Float64Array(1);
+  private runSumLon: Float64Array = new Float64Array(1);
+  private runSumPrice: Float64Array = new Float64Array(1);
   private roots: Cell[] = [];
 
   get count(): number {
@@ -162,25 +206,44 @@ export class ListingIndex {
   }
 
   upsert(r: ListingRecord, maybeRebuild = true): void {
-    const existing = this.rowOf.get(r.id);
-    if (existing !== undefined) this.kill(existing);
-    const row = this.append(r);
-    this.rowOf.set(r.id, row);
+    let slot = this.slotOf.get(r.id);
+    if (slot !== undefined) {
+      this.kill(this.slotRow[slot]!);
+    } else {
+      slot = this.freeSlots.pop() ?? this.ids.length;
+      this.slotOf.set(r.id, slot);
+      this.ids[slot] = r.id;
+    }
+    this.titles[slot] = r.title;
+    const row = this.append(r, slot);
+    if (slot >= this.slotRow.length) {
+      const grown = new Int32Array(Math.max(1024, this.slotRow.length * 2));
+      grown.set(this.slotRow);
+      this.slotRow = grown;
+    }
+    this.slotRow[slot] = row;
     this.liveCount++;
     if (maybeRebuild) this.maybeRebuild();
   }
 
   remove(id: string): boolean {
-    const row = this.rowOf.get(id);
-    if (row === undefined) return false;
-    this.kill(row);
-    this.rowOf.delete(id);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.kill(this.slotRow[slot]!);
+    this.slotOf.delete(id);
+    this.titles[slot] = '';
+    this.freeSlots.push(slot);
     return true;
   }
 
   get(id: string): ListingRecord | null {
-    const row = this.rowOf.get(id);
-    return row === undefined ? null : this.record(row);
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? null : this.record(this.slotRow[slot]!);
+  }
+
+  /** The id of the listing in a row. */
+  idAt(row: number): string {
+    return this.ids[this.rowSlot[row]!]!;
   }
 
   record(row: number): ListingRecord {
@@ -188,8 +251,8 @@ export class ListingIndex {
     const n = this.neighbourhood[row]!;
     const nKey = this.neighbourhoods.names[n]!;
     return {
-      id: this.ids[row]!,
-      title: this.titles[row]!,
+      id: this.ids[this.rowSlot[row]!]!,
+      title: this.titles[this.rowSlot[row]!]!,
       lat: this.lat[row]!,
       lon: this.lon[row]!,
       price: this.price[row]!,
@@ -213,7 +276,6 @@ export class ListingIndex {
       district: this.district,
       neighbourhood: this.neighbourhood,
       listedAt: this.listedAt,
-      ids: this.ids,
     };
   }
 
@@ -247,6 +309,10 @@ export class ListingIndex {
       cell.north <= box.north - EDGE_EPSILON;
     if (inside) {
       if (useCells && sink.addCell(cell)) return;
+      if (cell.runs && !cell.dirty && sink.addRun && pred.any) {
+        this.addRuns(cell.runs, pred, sink);
+        return;
+      }
       if (!useCells || cell.children === null) {
         // The whole run lies in the box: only the filters need testing.
         this.scanRows(cell.start, cell.end, box, pred, sink, false);
@@ -273,7 +339,79 @@ export class ListingIndex {
     }
   }
 
-  private append(r: ListingRecord): number {
+  /** Sorts each run cell's rows by (neighbourhood, type, price) and sums them up. */
+  private buildRuns(cells: Cell[]): void {
+    const n = this.baseCount;
+    const priceKey = new Float64Array(n);
+    const groupKey = new Float64Array(n);
+    const cellKey = new Float64Array(n);
+    cells.forEach((cell, ordinal) => {
+      for (let r = cell.start; r < cell.end; r++) cellKey[r] = ordinal;
+    });
+    for (let r = 0; r < n; r++) {
+      priceKey[r] = this.price[r]!;
+      groupKey[r] = this.neighbourhood[r]! * 4 + this.type[r]!;
+    }
+    // Least significant key first; each pass is stable.
+    let order = radixOrder(priceKey, 3);
+    order = radixOrder(groupKey, 2, order);
+    order = radixOrder(cellKey, 2, order);
+    this.runRow = order;
+    this.runPrice = new Int32Array(n);
+    this.runSumLat = new Float64Array(n + 1);
+    this.runSumLon = new Float64Array(n + 1);
+    this.runSumPrice = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const r = order[i]!;
+      this.runPrice[i] = this.price[r]!;
+      this.runSumLat[i + 1] = this.runSumLat[i]! + this.latE[r]!;
+      this.runSumLon[i + 1] = this.runSumLon[i]! + this.lonE[r]!;
+      this.runSumPrice[i + 1] = this.runSumPrice[i]! + this.price[r]!;
+    }
+    for (const cell of cells) cell.runs = [];
+    for (let i = 0; i < n; ) {
+      const r = order[i]!;
+      const cell = cells[cellKey[r]!]!;
+      const group = groupKey[r]!;
+      let end = i + 1;
+      while (end < n && groupKey[order[end]!] === group && cellKey[order[end]!] === cellKey[r]) end++;
+      cell.runs!.push({ neighbourhood: this.neighbourhood[r]!, type: this.type[r]!, start: i, end });
+      i = end;
+    }
+  }
+
+  /** Totals of each run's rows within the price range; bedrooms, when asked, row by row. */
+  private addRuns(runs: Run[], pred: Predicate, sink: RowSink): void {
+    const { runPrice, runSumLat, runSumLon, runSumPrice, runRow, beds, matches } = this;
+    for (const run of runs) {
+      if (((pred.typeMask >> run.type) & 1) === 0) continue;
+      const a = lowerBound(runPrice, run.start, run.end, pred.priceMin);
+      const b = lowerBound(runPrice, a, run.end, pred.priceMax + 1);
+      if (a === b) continue;
+      if (pred.bedsMin === NO_BEDROOMS) {
+        sink.addRun!({
+          neighbourhood: run.neighbourhood,
+          count: b - a,
+          sLat: runSumLat[b]! - runSumLat[a]!,
+          sLon: runSumLon[b]! - runSumLon[a]!,
+          sPrice: runSumPrice[b]! - runSumPrice[a]!,
+        });
+        continue;
+      }
+      for (let start = a; start < b; start += MATCH_BATCH) {
+        const end = Math.min(b, start + MATCH_BATCH);
+        let n = 0;
+        for (let i = start; i < end; i++) {
+          const r = runRow[i]!;
+          matches[n] = r;
+          n += ~((beds[r]! - pred.bedsMin) >>> 31) & 1;
+        }
+        if (n > 0) sink.addRows(matches, n);
+      }
+    }
+  }
+
+  private append(r: ListingRecord, slot: number): number {
     if (this.size === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
     const row = this.size++;
     const latE = encodeLat(r.lat);
@@ -295,8 +433,7 @@ export class ListingIndex {
     this.listedAt[row] = r.listedAt;
     this.updatedAt[row] = r.updatedAt;
     this.alive[row] = 1;
-    this.ids[row] = r.id;
-    this.titles[row] = r.title;
+    this.rowSlot[row] = slot;
     return row;
   }
 
@@ -311,6 +448,7 @@ export class ListingIndex {
     const d = this.district[row]!;
     const n = this.neighbourhood[row]!;
     for (let cell: Cell | null = this.leaves[this.leafOfRow[row]!]!; cell; cell = cell.parent) {
+      cell.dirty = true;
       subtract(cell, latE, lonE, p);
       subtract(cell.districts.find((a) => a.area === d)!, latE, lonE, p);
       subtract(cell.neighbourhoods.find((a) => a.area === n)!, latE, lonE, p);
@@ -342,14 +480,15 @@ export class ListingIndex {
     this.listedAt = copy(this.listedAt, (n) => new Float64Array(n));
     this.updatedAt = copy(this.updatedAt, (n) => new Float64Array(n));
     this.alive = copy(this.alive, (n) => new Uint8Array(n));
+    this.rowSlot = copy(this.rowSlot, (n) => new Int32Array(n));
     this.capacity = capacity;
   }
 
   /** Re-sorts every live row into Z-order and rebuilds the pyramid. */
   rebuild(): void {
-    const live: number[] = [];
-    for (let r = 0; r < this.size; r++) if (this.alive[r] === 1) live.push(r);
-    const n = live.length;
+    let n = 0;
+    const live = new Int32Array(this.liveCount);
+    for (let r = 0; r < this.size; r++) if (this.alive[r] === 1) live[n++] = r;
     const codes = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const r = live[i]!;
@@ -370,36 +509,22 @@ export class ListingIndex {
 
   private permute(perm: Int32Array, capacity: number): void {
     const n = perm.length;
-    const take = <T extends Int32Array | Float64Array | Uint8Array | Int8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      for (let i = 0; i < n; i++) b[i] = a[perm[i]!]!;
-      return b;
-    };
-    this.latE = take(this.latE, (k) => new Int32Array(k));
-    this.lonE = take(this.lonE, (k) => new Int32Array(k));
-    this.lat = take(this.lat, (k) => new Float64Array(k));
-    this.lon = take(this.lon, (k) => new Float64Array(k));
-    this.mx = take(this.mx, (k) => new Float64Array(k));
-    this.my = take(this.my, (k) => new Float64Array(k));
-    this.price = take(this.price, (k) => new Int32Array(k));
-    this.type = take(this.type, (k) => new Uint8Array(k));
-    this.beds = take(this.beds, (k) => new Int8Array(k));
-    this.district = take(this.district, (k) => new Uint16Array(k));
-    this.neighbourhood = take(this.neighbourhood, (k) => new Uint16Array(k));
-    this.listedAt = take(this.listedAt, (k) => new Float64Array(k));
-    this.updatedAt = take(this.updatedAt, (k) => new Float64Array(k));
-    this.alive = take(this.alive, (k) => new Uint8Array(k));
-    const ids: string[] = new Array(n);
-    const titles: string[] = new Array(n);
-    const rowOf = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      ids[i] = this.ids[perm[i]!]!;
-      titles[i] = this.titles[perm[i]!]!;
-      rowOf.set(ids[i]!, i);
-    }
-    this.ids = ids;
-    this.titles = titles;
-    this.rowOf = rowOf;
+    this.latE = gatherI32(this.latE, perm, capacity);
+    this.lonE = gatherI32(this.lonE, perm, capacity);
+    this.lat = gatherF64(this.lat, perm, capacity);
+    this.lon = gatherF64(this.lon, perm, capacity);
+    this.mx = gatherF64(this.mx, perm, capacity);
+    this.my = gatherF64(this.my, perm, capacity);
+    this.price = gatherI32(this.price, perm, capacity);
+    this.type = gatherU8(this.type, perm, capacity);
+    this.beds = gatherI8(this.beds, perm, capacity);
+    this.district = gatherU16(this.district, perm, capacity);
+    this.neighbourhood = gatherU16(this.neighbourhood, perm, capacity);
+    this.listedAt = gatherF64(this.listedAt, perm, capacity);
+    this.updatedAt = gatherF64(this.updatedAt, perm, capacity);
+    this.alive = gatherU8(this.alive, perm, capacity);
+    this.rowSlot = gatherI32(this.rowSlot, perm, capacity);
+    for (let i = 0; i < n; i++) this.slotRow[this.rowSlot[i]!] = i;
     this.capacity = capacity;
     this.size = n;
   }
@@ -432,7 +557,10 @@ export class ListingIndex {
     }
     this.leaves = leaves;
     let level = leaves;
-    for (let z = GRID_ZOOM - PYRAMID_STEP; z >= 1; z -= PYRAMID_STEP) level = parentsOf(level, z);
+    for (let z = GRID_ZOOM - PYRAMID_STEP; z >= 1; z -= PYRAMID_STEP) {
+      level = parentsOf(level, z);
+      if (z === RUN_ZOOM) this.buildRuns(level);
+    }
     this.roots = level;
   }
 }
@@ -484,6 +612,48 @@ function filterInBox(c: FilterColumns, from: number, to: number, box: Box, pred:
     n += alive[r]! & (typeMask >> type[r]!) & ~outside & 1;
   }
   return n;
+}
+
+/*
+ * Gathers `a[perm[i]]` into a new column, one function per element type: a single generic
+ * one sees five array kinds, goes megamorphic, and measured several times slower.
+ */
+function gatherI32(a: Int32Array, perm: Int32Array, capacity: number): Int32Array {
+  const b = new Int32Array(capacity);
+  for (let i = 0; i < perm.length; i++) b[i] = a[perm[i]!]!;
+  return b;
+}
+function gatherF64(a: Float64Array, perm: Int32Array, capacity: number): Float64Array {
+  const b = new Float64Array(capacity);
+  for (let i = 0; i < perm.length; i++) b[i] = a[perm[i]!]!;
+  return b;
+}
+function gatherU8(a: Uint8Array, perm: Int32Array, capacity: number): Uint8Array {
+  const b = new Uint8Array(capacity);
+  for (let i = 0; i < perm.length; i++) b[i] = a[perm[i]!]!;
+  return b;
+}
+function gatherI8(a: Int8Array, perm: Int32Array, capacity: number): Int8Array {
+  const b = new Int8Array(capacity);
+  for (let i = 0; i < perm.length; i++) b[i] = a[perm[i]!]!;
+  return b;
+}
+function gatherU16(a: Uint16Array, perm: Int32Array, capacity: number): Uint16Array {
+  const b = new Uint16Array(capacity);
+  for (let i = 0; i < perm.length; i++) b[i] = a[perm[i]!]!;
+  return b;
+}
+
+/** First index in [from, to) whose value is at least `value` (values sorted ascending). */
+function lowerBound(values: Int32Array, from: number, to: number, value: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function compileFilters(f: Filters): Predicate {
@@ -540,6 +710,8 @@ function makeCell(z: number, x: number, y: number, start: number, end: number): 
     neighbourhoods: [],
     children: null,
     parent: null,
+    runs: null,
+    dirty: false,
     west: tileLon(x, z),
     east: tileLon(x + 1, z),
     // Latitudes beyond Mercator's limit are clipped into the edge rows.
@@ -634,17 +806,35 @@ function unmorton(code: number): [number, number] {
   return [x, y];
 }
 
-/** Stable LSD radix sort order of codes < 2^36: three 12-bit passes, no comparator calls. */
-function radixOrder(codes: Float64Array): Int32Array {
-  const n = codes.length;
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let next = new Int32Array(n);
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * Stable LSD radix sort by non-negative integer keys below 4096^passes, no comparator
+ * calls; `order` (default: identity) is the order to refine, so sorts chain into a
+ * multi-key sort when the least significant key goes first.
+ */
+function radixOrder(keys: Float64Array, passes = 3, start?: Int32Array): Int32Array {
+  const n = keys.length;
+  let order: Int32Array = start ?? identity(n);
+  let next: Int32Array = new Int32Array(n);
   const digit = new Uint16Array(n);
   const counts = new Int32Array(4097);
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     const divisor = 4096 ** pass;
-    for (let i = 0; i < n; i++) digit[i] = Math.floor(codes[i]! / divisor) % 4096;
+    if (pass < 2) {
+      // Integer shifts where they are exact (the low 24 bits): 5× faster than division.
+      const shift = 12 * pass;
+      for (let i = 0; i < n; i++) {
+        const k = keys[i]!;
+        digit[i] = ((k % 16777216) >>> shift) & 4095;
+      }
+    } else {
+      for (let i = 0; i < n; i++) digit[i] = Math.floor(keys[i]! / divisor) % 4096;
+    }
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[digit[i]! + 1]!++;
     for (let d = 0; d < 4096; d++) counts[d + 1]! += counts[d]!;

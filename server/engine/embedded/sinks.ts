@@ -1,6 +1,6 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
 import type { Bbox, Bucket } from '../search-engine';
-import type { Cell, ListingIndex, RowSink, Sums } from './listing-index';
+import type { Cell, ListingIndex, RowSink, RunTotals, Sums } from './listing-index';
 
 function bucket(key: string, label: string, s: Sums): Bucket {
   return {
@@ -55,6 +55,14 @@ export class AreaSink implements RowSink {
       sLon[a]! += lonE[r]!;
       sPrice[a]! += price[r]!;
     }
+  }
+
+  addRun(t: RunTotals): void {
+    const a = this.kind === 'districts' ? this.index.neighbourhoodDistrict[t.neighbourhood]! : t.neighbourhood;
+    this.count[a]! += t.count;
+    this.sLat[a]! += t.sLat;
+    this.sLon[a]! += t.sLon;
+    this.sPrice[a]! += t.sPrice;
   }
 
   addCell(cell: Cell): boolean {
