@@ -78,12 +78,13 @@ export interface Cell extends Sums {
 }
 
 /**
- * Rows of one neighbourhood and type inside a RUN_ZOOM cell, sorted by price, as a
+ * Rows of one neighbourhood, type and bedroom count inside a RUN_ZOOM cell, sorted by price, as a
  * range of the price layout: any price range is a sub-range, summed from prefix sums.
  */
 export interface Run {
   neighbourhood: number;
   type: number;
+  beds: number;
   start: number;
   end: number;
 }
@@ -186,8 +187,7 @@ export class ListingIndex {
   private readonly matches = new Int32Array(MATCH_BATCH);
   private leafOfRow: Int32Array = new Int32Array(0);
   private leaves: Cell[] = [];
-  /** The price layout: base rows ordered by (RUN_ZOOM cell, neighbourhood, type, price). */
-  private runRow: Int32Array = new Int32Array(0);
+  /** The price layout: prices of base rows ordered by (RUN_ZOOM cell, neighbourhood, type, bedrooms, price). */
   private runPrice: Int32Array = new Int32Array(0);
   /** Prefix sums over the price layout: element i sums its first i rows. */
   private runSumLat: Float64Array = new Float64Array(1);
@@ -309,11 +309,12 @@ export class ListingIndex {
       cell.north <= box.north - EDGE_EPSILON;
     if (inside) {
       if (useCells && sink.addCell(cell)) return;
+      const runsBelow = sink.addRun !== undefined && pred.any && cell.z < RUN_ZOOM;
       if (cell.runs && !cell.dirty && sink.addRun && pred.any) {
         this.addRuns(cell.runs, pred, sink);
         return;
       }
-      if (!useCells || cell.children === null) {
+      if ((!useCells && !runsBelow) || cell.children === null) {
         // The whole run lies in the box: only the filters need testing.
         this.scanRows(cell.start, cell.end, box, pred, sink, false);
         return;
@@ -350,13 +351,13 @@ export class ListingIndex {
     });
     for (let r = 0; r < n; r++) {
       priceKey[r] = this.price[r]!;
-      groupKey[r] = this.neighbourhood[r]! * 4 + this.type[r]!;
+      // Bedrooms -1 (unknown) to 127 as 0 to 128.
+      groupKey[r] = (this.neighbourhood[r]! * 4 + this.type[r]!) * 129 + this.beds[r]! + 1;
     }
     // Least significant key first; each pass is stable.
     let order = radixOrder(priceKey, 3);
-    order = radixOrder(groupKey, 2, order);
+    order = radixOrder(groupKey, 3, order);
     order = radixOrder(cellKey, 2, order);
-    this.runRow = order;
     this.runPrice = new Int32Array(n);
     this.runSumLat = new Float64Array(n + 1);
     this.runSumLon = new Float64Array(n + 1);
@@ -375,39 +376,26 @@ export class ListingIndex {
       const group = groupKey[r]!;
       let end = i + 1;
       while (end < n && groupKey[order[end]!] === group && cellKey[order[end]!] === cellKey[r]) end++;
-      cell.runs!.push({ neighbourhood: this.neighbourhood[r]!, type: this.type[r]!, start: i, end });
+      cell.runs!.push({ neighbourhood: this.neighbourhood[r]!, type: this.type[r]!, beds: this.beds[r]!, start: i, end });
       i = end;
     }
   }
 
-  /** Totals of each run's rows within the price range; bedrooms, when asked, row by row. */
+  /** Totals of each matching run's rows within the price range, from prefix sums. */
   private addRuns(runs: Run[], pred: Predicate, sink: RowSink): void {
-    const { runPrice, runSumLat, runSumLon, runSumPrice, runRow, beds, matches } = this;
+    const { runPrice, runSumLat, runSumLon, runSumPrice } = this;
     for (const run of runs) {
-      if (((pred.typeMask >> run.type) & 1) === 0) continue;
+      if (((pred.typeMask >> run.type) & 1) === 0 || run.beds < pred.bedsMin) continue;
       const a = lowerBound(runPrice, run.start, run.end, pred.priceMin);
       const b = lowerBound(runPrice, a, run.end, pred.priceMax + 1);
       if (a === b) continue;
-      if (pred.bedsMin === NO_BEDROOMS) {
-        sink.addRun!({
-          neighbourhood: run.neighbourhood,
-          count: b - a,
-          sLat: runSumLat[b]! - runSumLat[a]!,
-          sLon: runSumLon[b]! - runSumLon[a]!,
-          sPrice: runSumPrice[b]! - runSumPrice[a]!,
-        });
-        continue;
-      }
-      for (let start = a; start < b; start += MATCH_BATCH) {
-        const end = Math.min(b, start + MATCH_BATCH);
-        let n = 0;
-        for (let i = start; i < end; i++) {
-          const r = runRow[i]!;
-          matches[n] = r;
-          n += ~((beds[r]! - pred.bedsMin) >>> 31) & 1;
-        }
-        if (n > 0) sink.addRows(matches, n);
-      }
+      sink.addRun!({
+        neighbourhood: run.neighbourhood,
+        count: b - a,
+        sLat: runSumLat[b]! - runSumLat[a]!,
+        sLon: runSumLon[b]! - runSumLon[a]!,
+        sPrice: runSumPrice[b]! - runSumPrice[a]!,
+      });
     }
   }
 
