@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLat, encodeLon, geotileKey } from '../server/core/geotile';
+import { encodeLat, encodeLon, geotileKey, snapBbox } from '../server/core/geotile';
 import { clusterPrecision, levelForZoom } from '../server/core/levels';
 import { LISTING_TYPES, type ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
@@ -82,6 +82,8 @@ function randomQuery(rand: () => number): { bbox: Bbox; zoom: number; filters: F
     const w = -74.3 + rand() * 0.5;
     const s = 40.45 + rand() * 0.4;
     bbox = [w, s, Math.min(180, w + span), Math.min(90, s + span * 0.75)];
+    // The map snaps views to tile edges: exercise boxes whose edges are exactly on cells.
+    if (rand() < 0.4) bbox = snapBbox(bbox, Math.min(17, Math.max(1, zoom + Math.floor(rand() * 5) - 2)));
   }
   const filters: Filters = {};
   if (rand() < 0.4) filters.priceMin = Math.floor(rand() * 3000);

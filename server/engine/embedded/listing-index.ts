@@ -33,8 +33,6 @@ const MIN_TAIL_BEFORE_REBUILD = 20_000;
 const NO_BEDROOMS = -1;
 /** Rows filtered per batch before the sink aggregates them. */
 const MATCH_BATCH = 16_384;
-/** Slack on tile edges in degrees: tile bounds come from floating maths, rows from integers. */
-const EDGE_EPSILON = 1e-9;
 const ENCODED_MAX = 2 ** 31 - 1;
 /**
  * Open price bound. Within V8's small-integer range (±2^30) on purpose: a larger bound
@@ -75,6 +73,17 @@ export interface Cell extends Sums {
   east: number;
   south: number;
   north: number;
+  /**
+   * Encoded bounds every row of the cell lies within. Tile edges in longitude are exact
+   * multiples of Lucene's quantum, so they bound rows exactly; latitude edges come from
+   * the inverse Mercator and get a 1e-12° margin. Comparing these with a box's encoded
+   * bounds decides exactly whether a cell lies inside, so a view snapped to tile edges
+   * is answered from cell totals alone.
+   */
+  latMinE: number;
+  latMaxE: number;
+  lonMinE: number;
+  lonMaxE: number;
 }
 
 /**
@@ -294,19 +303,11 @@ export class ListingIndex {
 
   private visit(cell: Cell, box: Box, pred: Predicate, sink: RowSink, useCells: boolean): void {
     if (cell.count === 0) return;
-    if (
-      cell.east < box.west - EDGE_EPSILON ||
-      cell.west > box.east + EDGE_EPSILON ||
-      cell.north < box.south - EDGE_EPSILON ||
-      cell.south > box.north + EDGE_EPSILON
-    ) {
+    if (cell.lonMaxE < box.lonMin || cell.lonMinE > box.lonMax || cell.latMaxE < box.latMin || cell.latMinE > box.latMax) {
       return;
     }
     const inside =
-      cell.west >= box.west + EDGE_EPSILON &&
-      cell.east <= box.east - EDGE_EPSILON &&
-      cell.south >= box.south + EDGE_EPSILON &&
-      cell.north <= box.north - EDGE_EPSILON;
+      cell.lonMinE >= box.lonMin && cell.lonMaxE <= box.lonMax && cell.latMinE >= box.latMin && cell.latMaxE <= box.latMax;
     if (inside) {
       if (useCells && sink.addCell(cell)) return;
       const runsBelow = sink.addRun !== undefined && pred.any && cell.z < RUN_ZOOM;
@@ -684,6 +685,11 @@ function box(west: number, south: number, east: number, north: number): Box {
 
 function makeCell(z: number, x: number, y: number, start: number, end: number): Cell {
   const last = 2 ** z - 1;
+  const west = tileLon(x, z);
+  const east = tileLon(x + 1, z);
+  // Latitudes beyond Mercator's limit are clipped into the edge rows.
+  const north = y === 0 ? 90 : tileLat(y, z);
+  const south = y === last ? -90 : tileLat(y + 1, z);
   return {
     z,
     x,
@@ -700,11 +706,14 @@ function makeCell(z: number, x: number, y: number, start: number, end: number): 
     parent: null,
     runs: null,
     dirty: false,
-    west: tileLon(x, z),
-    east: tileLon(x + 1, z),
-    // Latitudes beyond Mercator's limit are clipped into the edge rows.
-    north: y === 0 ? 90 : tileLat(y, z),
-    south: y === last ? -90 : tileLat(y + 1, z),
+    west,
+    east,
+    north,
+    south,
+    latMinE: south === -90 ? ENCODED_MIN : encodeLat(south - 1e-12),
+    latMaxE: north === 90 ? ENCODED_MAX : encodeLat(north + 1e-12),
+    lonMinE: west === -180 ? ENCODED_MIN : encodeLon(west),
+    lonMaxE: east === 180 ? ENCODED_MAX : encodeLon(east),
   };
 }
 
