@@ -32,7 +32,7 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 390, height: 844 }, launchOptions } },
   ],
   webServer: {
-    command: 'npm start',
+    command: 'node --import tsx e2e/seed.ts && npm start',
     url: `http://127.0.0.1:${PORT}/readyz`,
     // The first start on a fresh clone builds the app.
     timeout: 240_000,

@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
+import { I18nProvider, LOCALE_COOKIE } from '@/components/i18n/i18n';
+import { LOCALES, pickLocale, type Locale } from '@/components/i18n/messages';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,10 +12,20 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** The renter's choice when they made one, else their browser's language. */
+async function initialLocale(): Promise<Locale> {
+  const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
+  if (chosen && (LOCALES as readonly string[]).includes(chosen)) return chosen as Locale;
+  return pickLocale((await headers()).get('accept-language'));
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await initialLocale();
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
+      <body>
+        <I18nProvider initial={locale}>{children}</I18nProvider>
+      </body>
     </html>
   );
 }

@@ -1,5 +1,5 @@
-import { mercatorX, mercatorY, snapBbox } from '../server/core/geotile';
-import { clusterPrecision, levelForZoom } from '../server/core/levels';
+import { mercatorX, mercatorY } from '../server/core/geotile';
+import { requestBbox } from '../server/core/request-bbox';
 import type { Bbox, Filters } from '../server/engine/search-engine';
 
 /** A laptop screen: what one map view covers. */
@@ -29,8 +29,8 @@ export function viewport(lat: number, lon: number, zoom: number): Bbox {
   const north = unMercatorY((cy - SCREEN.height / 2) / worldPx);
   const south = unMercatorY((cy + SCREEN.height / 2) / worldPx);
   const bbox: Bbox = [Math.max(-180, west), Math.max(-85, south), Math.min(180, east), Math.min(85, north)];
-  // The map asks for cluster views snapped to cell edges, so cells keep their counts on pan.
-  return levelForZoom(zoom) === 'cluster' ? snapBbox(bbox, clusterPrecision(zoom)) : bbox;
+  // Snapped as the map snaps what it requests.
+  return requestBbox(bbox, zoom);
 }
 
 /** Filter combinations renters use, from none to all four. */

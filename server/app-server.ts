@@ -6,6 +6,7 @@ import { SqliteStore } from './engine/embedded/sqlite-store';
 import { sendError, sendJson } from './http/api-error';
 import { handleApi } from './http/api-routes';
 import { log } from './log';
+import { setRuntime } from './runtime';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -40,6 +41,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const engine = EmbeddedEngine.open({ dataDir: config.dataDir });
   log.info({ listings: engine.index.count, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
   const ctx = { engine, boundaries: () => engine.boundaries() };
+  setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const server = http.createServer(async (req, res) => {
     try {

@@ -11,6 +11,10 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(16).optional(),
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  /** Credit shown on the map for TILE_URL's tiles (HTML allowed: it is the operator's text). */
+  TILE_ATTRIBUTION: z
+    .string()
+    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
   /** How many demo listings an empty store is filled with at start; 0 turns the demo off. */
   DEMO_LISTINGS: z.coerce.number().int().min(0).default(50_000),
   /** Interface to listen on. */

@@ -1,0 +1,32 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useI18n } from '@/components/i18n/i18n';
+import { useListingFacts } from '@/components/map/listing-summary';
+import type { Listing } from '@/server/core/listing';
+
+const SmallMap = dynamic(() => import('./small-map'), { ssr: false, loading: () => <div className="small-map" /> });
+
+/** One listing's page: every text from the listing rendered as text. */
+export function ListingDetails({ listing, tileUrl, attribution }: { listing: Listing; tileUrl: string; attribution: string }) {
+  const { t, price, date } = useI18n();
+  const facts = useListingFacts();
+  return (
+    <main className="page listing-page">
+      <Link className="back" href={`/?lat=${listing.lat}&lon=${listing.lon}&zoom=16`}>
+        ← {t('backToMap')}
+      </Link>
+      <h1 data-testid="listing-title">{listing.title}</h1>
+      <p className="listing-price">
+        {price(listing.price)} <span>{t('perMonth')}</span>
+      </p>
+      <p className="listing-facts">{facts(listing)}</p>
+      <p className="listing-area">{[listing.neighbourhood, listing.district].filter(Boolean).join(', ')}</p>
+      <p className="listing-dates">
+        {t('listedOn', { date: date(listing.listedAt) })} · {t('updatedOn', { date: date(listing.updatedAt) })}
+      </p>
+      <SmallMap lat={listing.lat} lon={listing.lon} tileUrl={tileUrl} attribution={attribution} label={listing.title} />
+    </main>
+  );
+}

@@ -1,0 +1,287 @@
+'use client';
+
+import 'leaflet/dist/leaflet.css';
+import L from 'leaflet';
+import type { Feature, FeatureCollection } from 'geojson';
+import { useEffect, useRef } from 'react';
+import type { Level } from '@/server/core/levels';
+import type { Listing } from '@/server/core/listing';
+import type { Bucket, SearchResponse } from './search-client';
+
+export interface MapMove {
+  lat: number;
+  lon: number;
+  zoom: number;
+  /** West, south, east, north, normalised to the world's bounds. */
+  bbox: [number, number, number, number];
+}
+
+/** What the map says to people: formatted by the page, in the page's language. */
+export interface MapLabels {
+  count(n: number): string;
+  price(n: number): string;
+  bubbleName(b: Bucket, level: Level): string;
+  pinName(l: Listing): string;
+}
+
+export interface LeafletMapProps {
+  lat: number;
+  lon: number;
+  zoom: number;
+  tileUrl: string;
+  attribution: string;
+  result: SearchResponse | null;
+  boundaries: FeatureCollection | null;
+  highlightId: string | null;
+  labels: MapLabels;
+  onMove(move: MapMove): void;
+  onSelect(listing: Listing): void;
+}
+
+/** The first zoom of the level below each level: where clicking a bubble takes you. */
+const NEXT_ZOOM: Record<Level, number> = { district: 12, neighbourhood: 14, cluster: 16, listing: 18 };
+
+function element(tag: string, className: string, text?: string): HTMLElement {
+  const el = document.createElement(tag);
+  el.className = className;
+  // Listing and area text is untrusted: it only ever goes in as text.
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** Bubble size grows with the log of its count, so one big district does not hide the rest. */
+function bubbleSize(count: number, level: Level): number {
+  const base = level === 'cluster' ? 30 : 44;
+  return Math.round(base + Math.min(40, Math.log10(Math.max(1, count)) * 9));
+}
+
+function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
+  const root = element('div', `bubble bubble-${level}`);
+  const size = bubbleSize(b.count, level);
+  root.style.setProperty('--size', `${size}px`);
+  if (level !== 'cluster') root.append(element('span', 'bubble-name', b.label || '—'));
+  root.append(element('span', 'bubble-count', labels.count(b.count)));
+  if (level !== 'cluster') root.append(element('span', 'bubble-price', labels.price(b.priceAvg)));
+  // The icon box is the click target; a long name may overflow it sideways, still inside.
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
+}
+
+/** Screen area per price tag: more tags than this overlap into an unreadable heap. */
+const PX2_PER_TAG = 12_000;
+
+/**
+ * Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the
+ * point; a compact pin is a dot, for listings beyond the tags that fit the screen.
+ */
+function pinIcon(l: Listing, labels: MapLabels, compact: boolean): L.DivIcon {
+  if (compact) return L.divIcon({ html: element('div', 'pin-small'), className: 'roost-marker', iconSize: [12, 12] });
+  const text = labels.price(l.price);
+  const root = element('div', 'pin', text);
+  const width = Math.round(16 + text.length * 7.5);
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
+}
+
+/** The bounds of the outlines of an area, to zoom to it when its bubble is clicked. */
+function areaBounds(fc: FeatureCollection | null, level: Level, b: Bucket): L.LatLngBounds | null {
+  if (!fc || (level !== 'district' && level !== 'neighbourhood')) return null;
+  const [district, neighbourhood] = level === 'district' ? [b.key, null] : b.key.split('|');
+  const props = (f: Feature) => (f.properties ?? {}) as Record<string, unknown>;
+  const features = fc.features.filter(
+    (f) =>
+      (props(f).neighbourhood_group ?? props(f).district) === district &&
+      (neighbourhood === null || neighbourhood === undefined || props(f).neighbourhood === neighbourhood),
+  );
+  if (features.length === 0) return null;
+  const bounds = L.geoJSON({ type: 'FeatureCollection', features } as FeatureCollection).getBounds();
+  return bounds.isValid() ? bounds : null;
+}
+
+function normalisedBbox(map: L.Map): [number, number, number, number] {
+  const b = map.getBounds();
+  let west = b.getWest();
+  let east = b.getEast();
+  // Leaflet reports longitudes beyond ±180 when the world wraps.
+  if (east - west >= 360) {
+    west = -180;
+    east = 180;
+  } else {
+    west = ((((west + 180) % 360) + 360) % 360) - 180;
+    east = ((((east + 180) % 360) + 360) % 360) - 180;
+    if (east === -180) east = 180;
+  }
+  const south = Math.max(-85, b.getSouth());
+  const north = Math.min(85, b.getNorth());
+  const r = (n: number) => Math.round(n * 1e6) / 1e6;
+  return [r(west), r(south), r(east), r(north)];
+}
+
+interface Shown {
+  marker: L.Marker;
+  signature: string;
+}
+
+/**
+ * Leaflet, wrapped: the map is created once, markers are diffed by key (a marker whose
+ * content did not change is kept), and every text goes in through textContent.
+ */
+export default function LeafletMap(props: LeafletMapProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  const markers = useRef(new Map<string, Shown>());
+  const layer = useRef<L.LayerGroup | null>(null);
+  const outlines = useRef<L.GeoJSON | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const map = L.map(container.current!, {
+      center: [props.lat, props.lon],
+      zoom: props.zoom,
+      minZoom: 3,
+      maxZoom: 19,
+      zoomControl: true,
+      preferCanvas: true,
+      worldCopyJump: true,
+    });
+    L.tileLayer(props.tileUrl, { attribution: props.attribution, maxZoom: 19 }).addTo(map);
+    layer.current = L.layerGroup().addTo(map);
+    map.on('moveend', () => {
+      const c = map.getCenter();
+      latest.current.onMove({ lat: c.lat, lon: c.wrap().lng, zoom: map.getZoom(), bbox: normalisedBbox(map) });
+    });
+    mapRef.current = map;
+    // The first search follows the first view.
+    const c = map.getCenter();
+    latest.current.onMove({ lat: c.lat, lon: c.wrap().lng, zoom: map.getZoom(), bbox: normalisedBbox(map) });
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      markers.current.clear();
+    };
+    // The map is created once; later view changes go through setView below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Views coming from outside (back, forward, a clicked bubble) move the map.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const c = map.getCenter();
+    const same = map.getZoom() === props.zoom && Math.abs(c.lat - props.lat) < 1e-5 && Math.abs(c.wrap().lng - props.lon) < 1e-5;
+    if (!same) map.setView([props.lat, props.lon], props.zoom);
+  }, [props.lat, props.lon, props.zoom]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    outlines.current?.remove();
+    outlines.current = null;
+    if (!props.boundaries) return;
+    const base: L.PathOptions = { color: '#0f7b6c', weight: 1, opacity: 0.55, fillColor: '#0f7b6c', fillOpacity: 0.03 };
+    const gj = L.geoJSON(props.boundaries, {
+      style: () => base,
+      onEachFeature: (feature, lyr) => {
+        const p = (feature.properties ?? {}) as Record<string, unknown>;
+        const name = [p.neighbourhood, p.neighbourhood_group ?? p.district].filter((v) => typeof v === 'string').join(', ');
+        if (name) lyr.bindTooltip(element('span', 'outline-name', name), { sticky: true, direction: 'top' });
+        lyr.on('mouseover', () => (lyr as L.Path).setStyle({ weight: 2.5, opacity: 0.9, fillOpacity: 0.12 }));
+        lyr.on('mouseout', () => (lyr as L.Path).setStyle(base));
+      },
+    });
+    gj.addTo(map);
+    gj.bringToBack();
+    outlines.current = gj;
+  }, [props.boundaries]);
+
+  // Bubbles or pins for the current answer, diffed by key.
+  useEffect(() => {
+    const map = mapRef.current;
+    const group = layer.current;
+    if (!map || !group) return;
+    const { result, labels, highlightId } = props;
+    const next = new Map<string, Shown>();
+    if (result) {
+      if (result.level === 'listing') {
+        const size = map.getSize();
+        const tags = Math.max(10, Math.round((size.x * size.y) / PX2_PER_TAG));
+        // Listings come newest first: the newest get price tags, the rest dots.
+        for (const [i, l] of result.listings.entries()) {
+          const key = `l:${l.id}`;
+          const compact = i >= tags;
+          const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.price(l.price)}|${compact}`;
+          const shown = markers.current.get(key);
+          if (shown && shown.signature === signature) {
+            next.set(key, shown);
+            continue;
+          }
+          shown?.marker.remove();
+          const marker = L.marker([l.lat, l.lon], {
+            icon: pinIcon(l, labels, compact),
+            keyboard: true,
+            riseOnHover: true,
+            zIndexOffset: compact ? -1000 : 0,
+          });
+          marker.on('click', () => latest.current.onSelect(l));
+          marker.addTo(group);
+          accessible(marker, labels.pinName(l));
+          next.set(key, { marker, signature });
+        }
+      } else {
+        for (const b of result.buckets) {
+          const key = `${result.level}:${b.key}`;
+          const signature = `${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}`;
+          const shown = markers.current.get(key);
+          if (shown && shown.signature === signature) {
+            next.set(key, shown);
+            continue;
+          }
+          shown?.marker.remove();
+          const level = result.level;
+          const marker = L.marker([b.lat, b.lon], { icon: bubbleIcon(b, level, labels), keyboard: true, riseOnHover: true });
+          marker.on('click', () => {
+            // Always into the next level: on a narrow phone an area's bounds alone may not.
+            const bounds = areaBounds(latest.current.boundaries, level, b);
+            const fit = bounds ? map.getBoundsZoom(bounds) : map.getZoom() + 1;
+            const zoom = Math.min(Math.max(fit, NEXT_ZOOM[level]), NEXT_ZOOM[level] + 1);
+            map.setView(bounds ? bounds.getCenter() : [b.lat, b.lon], zoom);
+          });
+          marker.addTo(group);
+          accessible(marker, labels.bubbleName(b, level));
+          next.set(key, { marker, signature });
+        }
+      }
+    }
+    for (const [key, shown] of markers.current) if (!next.has(key)) shown.marker.remove();
+    markers.current = next;
+  }, [props.result, props.labels]);
+
+  // The hovered or selected listing's pin stands out; toggled in place, so focus stays put.
+  useEffect(() => {
+    for (const [key, shown] of markers.current) {
+      if (!key.startsWith('l:')) continue;
+      const on = key === `l:${props.highlightId}`;
+      const el = shown.marker.getElement();
+      el?.querySelector('.pin, .pin-small')?.classList.toggle('pin-highlight', on);
+      shown.marker.setZIndexOffset(on ? 1000 : el?.querySelector('.pin-small') ? -1000 : 0);
+    }
+  }, [props.highlightId, props.result]);
+
+  return <div ref={container} className="map-canvas" data-testid="map" />;
+}
+
+/**
+ * Markers are buttons: named by what they show, and Enter or Space presses them (Leaflet
+ * 1.9 makes them focusable but turns no key into a click).
+ */
+function accessible(marker: L.Marker, name: string): void {
+  const el = marker.getElement();
+  if (!el) return;
+  el.setAttribute('role', 'button');
+  el.setAttribute('aria-label', name);
+  el.removeAttribute('title');
+  el.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    marker.fire('click');
+  });
+}

@@ -1,0 +1,30 @@
+'use client';
+
+import Link from 'next/link';
+import { useI18n } from '@/components/i18n/i18n';
+import type { Listing } from '@/server/core/listing';
+import { useListingFacts } from './listing-summary';
+
+/** The card a pin opens: React renders it, so a title is only ever text. */
+export function ListingCard({ listing, onClose }: { listing: Listing; onClose(): void }) {
+  const { t, price } = useI18n();
+  const facts = useListingFacts();
+  return (
+    <article className="listing-card" aria-label={listing.title} data-testid="listing-card">
+      <button type="button" className="card-close" onClick={onClose} aria-label={t('close')}>
+        ×
+      </button>
+      <h2 className="card-title">{listing.title}</h2>
+      <p className="card-price">
+        {price(listing.price)} <span>{t('perMonth')}</span>
+      </p>
+      <p className="card-facts">{facts(listing)}</p>
+      <p className="card-area">
+        {[listing.neighbourhood, listing.district].filter(Boolean).join(', ')}
+      </p>
+      <Link className="card-link" href={`/listings/${encodeURIComponent(listing.id)}`}>
+        {t('viewListing')}
+      </Link>
+    </article>
+  );
+}

@@ -1,0 +1,216 @@
+'use client';
+
+import type { FeatureCollection } from 'geojson';
+import dynamic from 'next/dynamic';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n';
+import type { Listing } from '@/server/core/listing';
+import { requestBbox } from '@/server/core/request-bbox';
+import { FilterBar } from './filter-bar';
+import type { MapLabels, MapMove } from './leaflet-map';
+import { ListPanel } from './list-panel';
+import { ListingCard } from './listing-card';
+import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
+import { filterQuery, parseView, viewQuery, type ViewState } from './view-state';
+
+// Leaflet needs `window`: the map is a client-only chunk.
+const LeafletMap = dynamic(() => import('./leaflet-map'), {
+  ssr: false,
+  loading: () => <div className="map-canvas" />,
+});
+
+/** Wait this long after the map stops before asking, so a burst of moves makes one request. */
+const SEARCH_DEBOUNCE_MS = 150;
+const LIST_PAGE = 20;
+
+interface ListState {
+  key: string;
+  total: number | null;
+  listings: Listing[];
+  cursor: string | null;
+}
+
+export interface MapSearchProps {
+  initialQuery: string;
+  tileUrl: string;
+  attribution: string;
+}
+
+/** The map page: view and filters in the URL, search following the map, the list beside it. */
+export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps) {
+  const { t, number, price } = useI18n();
+  const api = useMemo(() => new ApiClient(), []);
+  const [view, setView] = useState<ViewState>(() => parseView(new URLSearchParams(initialQuery)));
+  const [move, setMove] = useState<MapMove | null>(null);
+  const [result, setResult] = useState<SearchResponse | null>(null);
+  const [status, setStatus] = useState<'loading' | 'idle' | 'error'>('loading');
+  const [retry, setRetry] = useState(0);
+  const [selected, setSelected] = useState<Listing | null>(null);
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [boundaries, setBoundaries] = useState<FeatureCollection | null>(null);
+  const [list, setList] = useState<ListState>({ key: '', total: null, listings: [], cursor: null });
+  const [listLoading, setListLoading] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+
+  /** A new view goes into the history, so back and forward move between views. */
+  const commit = useCallback((next: ViewState) => {
+    setView(next);
+    const q = viewQuery(next);
+    if (q !== window.location.search.slice(1)) window.history.pushState(null, '', `?${q}`);
+  }, []);
+
+  useEffect(() => {
+    const onPop = () => setView(parseView(new URLSearchParams(window.location.search)));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  useEffect(() => {
+    fetch('/api/boundaries')
+      .then((r) => (r.ok ? (r.json() as Promise<FeatureCollection>) : null))
+      .then(setBoundaries)
+      .catch(() => setBoundaries(null));
+  }, []);
+
+  const onMove = useCallback(
+    (m: MapMove) => {
+      setMove(m);
+      const v = viewRef.current;
+      const moved = v.zoom !== m.zoom || Math.abs(v.lat - m.lat) > 5e-6 || Math.abs(v.lon - m.lon) > 5e-6;
+      if (moved) commit({ ...v, lat: m.lat, lon: m.lon, zoom: m.zoom });
+    },
+    [commit],
+  );
+
+  const filters = filterQuery(view).toString();
+  const bbox = move ? requestBbox(move.bbox, move.zoom) : null;
+  const searchPath = bbox && move ? `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}` : null;
+  const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;
+
+  // Search follows the map: debounced, the request in flight aborted, answers cached.
+  useEffect(() => {
+    if (!searchPath) return;
+    const ctrl = new AbortController();
+    setStatus('loading');
+    const timer = setTimeout(() => {
+      api
+        .get<SearchResponse>(searchPath, ctrl.signal)
+        .then((r) => {
+          setResult(r);
+          setStatus('idle');
+        })
+        .catch(() => {
+          if (!ctrl.signal.aborted) setStatus('error');
+        });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [api, searchPath, retry]);
+
+  useEffect(() => {
+    if (!listKey) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      api
+        .get<ListResponse>(`/api/listings?${listKey}`, ctrl.signal)
+        .then((r) => setList({ key: listKey, total: r.total, listings: r.listings, cursor: r.nextCursor }))
+        .catch(() => undefined);
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [api, listKey, retry]);
+
+  const loadMore = () => {
+    if (!list.cursor || listLoading) return;
+    setListLoading(true);
+    api
+      .get<ListResponse>(`/api/listings?${list.key}&cursor=${list.cursor}`)
+      .then((r) =>
+        setList((cur) => (cur.key === list.key ? { ...cur, listings: [...cur.listings, ...r.listings], cursor: r.nextCursor } : cur)),
+      )
+      .finally(() => setListLoading(false));
+  };
+
+  useEffect(() => {
+    if (result && result.level !== 'listing') setSelected(null);
+  }, [result]);
+
+  const labels = useMemo<MapLabels>(
+    () => ({
+      count: (n) => number(n),
+      price: (n) => price(n),
+      bubbleName: (b, level) =>
+        level === 'cluster'
+          ? t('bubbleCluster', { count: number(b.count), price: price(b.priceAvg) })
+          : t('bubbleArea', { name: b.label, count: number(b.count), price: price(b.priceAvg) }),
+      pinName: (l) => t('pin', { title: l.title, price: price(l.price) }),
+    }),
+    [t, number, price],
+  );
+
+  return (
+    <div className="app">
+      <header className="top-bar">
+        <a className="brand" href="/" aria-label={t('appName')}>
+          {t('appName')}
+        </a>
+        <FilterBar view={view} onChange={(patch) => commit({ ...view, ...patch })} />
+      </header>
+      <main className="content">
+        <div className="map-wrap">
+          <LeafletMap
+            lat={view.lat}
+            lon={view.lon}
+            zoom={view.zoom}
+            tileUrl={tileUrl}
+            attribution={attribution}
+            result={result}
+            boundaries={boundaries}
+            highlightId={hovered ?? selected?.id ?? null}
+            labels={labels}
+            onMove={onMove}
+            onSelect={setSelected}
+          />
+          <div className="map-status" aria-live="polite">
+            {status === 'loading' && <span className="chip-status">{t('loading')}</span>}
+            {status === 'idle' && result && result.total > 0 && (
+              <span className="chip-status" data-testid="map-total" data-total={result.total} data-level={result.level}>
+                {t('homes', { count: number(result.total) })}
+              </span>
+            )}
+          </div>
+          {status === 'idle' && result && result.total === 0 && (
+            <div className="map-notice" role="status" data-testid="empty">
+              {t('empty')}
+            </div>
+          )}
+          {status === 'error' && (
+            <div className="map-notice" role="alert" data-testid="error">
+              {t('error')}{' '}
+              <button type="button" onClick={() => setRetry((n) => n + 1)}>
+                {t('retry')}
+              </button>
+            </div>
+          )}
+          {selected && <ListingCard listing={selected} onClose={() => setSelected(null)} />}
+        </div>
+        <ListPanel
+          total={list.key === listKey ? list.total : null}
+          listings={list.key === listKey ? list.listings : []}
+          hasMore={list.key === listKey && list.cursor !== null}
+          loading={listLoading}
+          expanded={sheetOpen}
+          onToggle={() => setSheetOpen((o) => !o)}
+          onMore={loadMore}
+          onHover={setHovered}
+        />
+      </main>
+    </div>
+  );
+}

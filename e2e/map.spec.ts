@@ -1,0 +1,113 @@
+import { expect, test } from '@playwright/test';
+import { bubbleSum, mapTotal, offline, searchParam, watchForScript } from './helpers';
+
+test.beforeEach(async ({ page }) => offline(page));
+
+test('first view: district bubbles whose counts add up to the total', async ({ page }, info) => {
+  const problems = watchForScript(page);
+  await page.goto('/');
+  const { level, total } = await mapTotal(page);
+  expect(level).toBe('district');
+  expect(total).toBeGreaterThan(40_000);
+  await expect(page.locator('.bubble-district')).toHaveCount(5);
+  expect(await bubbleSum(page)).toBe(total);
+  await expect(page.getByRole('button', { name: /^Manhattan: [\d,]+ homes, average \$[\d,]+/ })).toBeVisible();
+  // The list counts the same view.
+  await expect(page.getByTestId('list-total')).toHaveText(`${total.toLocaleString('en-US')} homes in view`);
+  await page.screenshot({ path: info.outputPath(`map-${info.project.name}.png`) });
+  expect(problems).toEqual([]);
+});
+
+test('clicking bubbles zooms through neighbourhoods and clusters to price pins', async ({ page }, info) => {
+  await page.goto('/');
+  await mapTotal(page);
+  await page.getByRole('button', { name: /^Manhattan:/ }).click();
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'neighbourhood');
+  const n = await mapTotal(page);
+  expect(await bubbleSum(page)).toBe(n.total);
+  await page.locator('.bubble-neighbourhood').first().click();
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'cluster');
+  await page.locator('.bubble-cluster').first().click();
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'listing');
+  await expect(page.locator('.pin').first()).toBeVisible();
+  expect(Number(searchParam(page, 'zoom'))).toBeGreaterThanOrEqual(16);
+  // Pins can overlap in dense streets; the keyboard path opens any of them.
+  const pin = page.locator('.leaflet-marker-icon[role=button]').first();
+  const name = (await pin.getAttribute('aria-label'))!;
+  await pin.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('listing-card')).toBeVisible();
+  await expect(page.getByTestId('listing-card').getByRole('heading')).toHaveText(name.replace(/, \$[\d,]+$/, ''));
+  await expect(page.getByRole('button', { name })).toBeFocused();
+  await page.screenshot({ path: info.outputPath(`pins-${info.project.name}.png`) });
+});
+
+test('a filter changes the counts and the URL; back undoes it', async ({ page }) => {
+  await page.goto('/?lat=40.73&lon=-73.97&zoom=12');
+  const before = await mapTotal(page);
+  expect(before.level).toBe('neighbourhood');
+  await page.getByTestId('price-max').selectOption('2000');
+  await expect.poll(() => searchParam(page, 'priceMax')).toBe('2000');
+  await expect.poll(async () => (await mapTotal(page)).total).toBeLessThan(before.total);
+  const filtered = await mapTotal(page);
+  expect(await bubbleSum(page)).toBe(filtered.total);
+  await page.getByTestId('type-shared').click();
+  await expect.poll(() => searchParam(page, 'type')).toBe('entire,private');
+  await page.goBack();
+  await expect.poll(() => searchParam(page, 'type')).toBe(null);
+  await expect.poll(async () => (await mapTotal(page)).total).toBe(filtered.total);
+});
+
+test('a shared URL restores the view and the filters', async ({ page, request }) => {
+  await page.goto('/?lat=40.71&lon=-73.96&zoom=14&type=private&priceMax=2000&bedsMin=1&sort=price');
+  const shown = await mapTotal(page);
+  expect(shown.level).toBe('cluster');
+  await expect(page.getByTestId('price-max')).toHaveValue('2000');
+  await expect(page.getByTestId('beds-min')).toHaveValue('1');
+  await expect(page.getByTestId('sort')).toHaveValue('price');
+  await expect(page.getByTestId('type-private')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('type-entire')).toHaveAttribute('aria-pressed', 'false');
+  expect(searchParam(page, 'zoom')).toBe('14');
+  // Every listing in the list matches the filters, cheapest first.
+  const rows = page.getByTestId('list-row');
+  await expect(rows.first()).toBeVisible();
+  const prices = (await page.locator('.row-price').allTextContents()).map((p) => Number(p.replace(/\D/g, '')));
+  expect(prices.every((p) => p <= 2000)).toBe(true);
+  expect([...prices].sort((a, b) => a - b)).toEqual(prices);
+  expect((await page.locator('.row-facts').allTextContents()).every((f) => f.startsWith('Private room'))).toBe(true);
+  const api = await request.get('/api/listings/e2e-xss');
+  expect(api.status()).toBe(200);
+});
+
+test('the list pages by cursor and a row leads to its listing', async ({ page }) => {
+  await page.goto('/?lat=40.72&lon=-73.98&zoom=13');
+  await mapTotal(page);
+  const rows = page.getByTestId('list-row');
+  await expect(rows).toHaveCount(20);
+  await page.getByTestId('list-more').click();
+  await expect(rows).toHaveCount(40);
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+  expect(new Set(ids).size).toBe(40);
+  await rows.nth(25).click();
+  await expect(page).toHaveURL(/\/listings\//);
+  await expect(page.getByTestId('listing-title')).toBeVisible();
+});
+
+test('unknown listing: a 404 page', async ({ page }) => {
+  const res = await page.goto('/listings/no-such-listing');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toBeVisible();
+});
+
+test('Chinese from the browser language, with prices and numbers formatted for it', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await offline(page);
+  await page.goto('/');
+  const { total } = await mapTotal(page);
+  await expect(page.getByTestId('list-total')).toHaveText(`视野内 ${total.toLocaleString('zh-CN')} 套房源`);
+  await expect(page.getByTestId('type-entire')).toHaveText('整套');
+  await page.getByTestId('language').selectOption('en');
+  await expect(page.getByTestId('type-entire')).toHaveText('Entire home');
+  await context.close();
+});

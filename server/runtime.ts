@@ -1,0 +1,22 @@
+import type { SearchEngine } from './engine/search-engine';
+
+/**
+ * The one runtime of this process, for Next.js pages. Next bundles pages apart from the
+ * custom server, so a module-level singleton would exist twice; the server puts the
+ * runtime on globalThis once and pages read it here.
+ */
+export interface Runtime {
+  engine: SearchEngine;
+  tileUrl: string;
+  tileAttribution: string;
+}
+
+const KEY = Symbol.for('roost.runtime');
+
+export function setRuntime(runtime: Runtime): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = runtime;
+}
+
+export function getRuntime(): Runtime | null {
+  return ((globalThis as Record<symbol, unknown>)[KEY] as Runtime | undefined) ?? null;
+}
