@@ -69,12 +69,8 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
 /** Screen area per price tag: more tags than this overlap into an unreadable heap. */
 const PX2_PER_TAG = 12_000;
 
-/**
- * Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the
- * point; a compact pin is a dot, for listings beyond the tags that fit the screen.
- */
-function pinIcon(l: Listing, labels: MapLabels, compact: boolean): L.DivIcon {
-  if (compact) return L.divIcon({ html: element('div', 'pin-small'), className: 'roost-marker', iconSize: [12, 12] });
+/** Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the point. */
+function pinIcon(l: Listing, labels: MapLabels): L.DivIcon {
   const text = labels.price(l.price);
   const root = element('div', 'pin', text);
   const width = Math.round(16 + text.length * 7.5);
@@ -116,9 +112,13 @@ function normalisedBbox(map: L.Map): [number, number, number, number] {
 }
 
 interface Shown {
-  marker: L.Marker;
+  /** A DOM marker (bubble, price tag) or a canvas dot. */
+  marker: L.Marker | L.CircleMarker;
   signature: string;
 }
+
+const DOT: L.CircleMarkerOptions = { radius: 5, color: '#ffffff', weight: 2, fillColor: '#1d2a33', fillOpacity: 1 };
+const DOT_HIGHLIGHT: L.CircleMarkerOptions = { radius: 7, fillColor: '#e8590c' };
 
 /**
  * Leaflet, wrapped: the map is created once, markers are diffed by key (a marker whose
@@ -215,12 +215,17 @@ export default function LeafletMap(props: LeafletMapProps) {
             continue;
           }
           shown?.marker.remove();
-          const marker = L.marker([l.lat, l.lon], {
-            icon: pinIcon(l, labels, compact),
-            keyboard: true,
-            riseOnHover: true,
-            zIndexOffset: compact ? -1000 : 0,
-          });
+          if (compact) {
+            // Beyond the tags, dots on the canvas: hundreds of DOM markers made street views
+            // the slowest step after a move (p95 253 ms against ≤ 160 ms for bubbles,
+            // npm run bench:ui). The list gives keyboards and readers every listing.
+            const dot = L.circleMarker([l.lat, l.lon], DOT);
+            dot.on('click', () => latest.current.onSelect(l));
+            dot.addTo(group);
+            next.set(key, { marker: dot, signature });
+            continue;
+          }
+          const marker = L.marker([l.lat, l.lon], { icon: pinIcon(l, labels), keyboard: true, riseOnHover: true });
           marker.on('click', () => latest.current.onSelect(l));
           marker.addTo(group);
           accessible(marker, labels.pinName(l));
@@ -253,6 +258,8 @@ export default function LeafletMap(props: LeafletMapProps) {
     }
     for (const [key, shown] of markers.current) if (!next.has(key)) shown.marker.remove();
     markers.current = next;
+    // Marked at the next frame: the new markers are in the DOM and about to be painted.
+    if (result) requestAnimationFrame(() => performance.mark('roost-render'));
   }, [props.result, props.labels]);
 
   // The hovered or selected listing's pin stands out; toggled in place, so focus stays put.
@@ -260,9 +267,14 @@ export default function LeafletMap(props: LeafletMapProps) {
     for (const [key, shown] of markers.current) {
       if (!key.startsWith('l:')) continue;
       const on = key === `l:${props.highlightId}`;
-      const el = shown.marker.getElement();
-      el?.querySelector('.pin, .pin-small')?.classList.toggle('pin-highlight', on);
-      shown.marker.setZIndexOffset(on ? 1000 : el?.querySelector('.pin-small') ? -1000 : 0);
+      const m = shown.marker;
+      if (m instanceof L.CircleMarker) {
+        m.setStyle(on ? DOT_HIGHLIGHT : DOT);
+        if (on) m.bringToFront();
+        continue;
+      }
+      m.getElement()?.querySelector('.pin')?.classList.toggle('pin-highlight', on);
+      m.setZIndexOffset(on ? 1000 : 0);
     }
   }, [props.highlightId, props.result]);
 

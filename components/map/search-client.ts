@@ -45,6 +45,10 @@ export class ApiClient {
     return body;
   }
 
+  has(path: string): boolean {
+    return this.cache.has(path);
+  }
+
   clear(): void {
     this.cache.clear();
   }

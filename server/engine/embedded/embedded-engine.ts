@@ -92,10 +92,8 @@ export class EmbeddedEngine implements SearchEngine {
     const level = levelForZoom(zoom);
     if (level === 'listing') {
       const rows = this.collect(bbox, filters);
-      const { listedAt } = this.index.columns();
-      const id = (r: number) => this.index.idAt(r);
-      const newest = topK(rows, MAX_LISTINGS, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && id(a) < id(b)));
-      return { level, total: rows.length, buckets: [], listings: newest.map((r) => toListing(this.index.record(r))) };
+      const newest = this.newest(rows, MAX_LISTINGS);
+      return { level, total: rows.length, buckets: [], listings: newest.map((r) => this.index.listing(r)) };
     }
     const sink =
       level === 'cluster'
@@ -128,9 +126,27 @@ export class EmbeddedEngine implements SearchEngine {
     const last = page[page.length - 1];
     return {
       total: rows.length,
-      listings: page.map((r) => toListing(this.index.record(r))),
+      listings: page.map((r) => this.index.listing(r)),
       nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: ids.at(last) } : null,
     };
+  }
+
+  /**
+   * The k newest rows, newest first, ties by id. The cut-off comes from a native sort of
+   * the dates (no comparator calls), then only the rows at or above it are ordered.
+   */
+  private newest(rows: number[], k: number): number[] {
+    const { listedAt } = this.index.columns();
+    const id = (r: number) => this.index.idAt(r);
+    let candidates = rows;
+    if (rows.length > k) {
+      const dates = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) dates[i] = listedAt[rows[i]!]!;
+      dates.sort();
+      const cutoff = dates[rows.length - k]!;
+      candidates = rows.filter((r) => listedAt[r]! >= cutoff);
+    }
+    return topK(candidates, k, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && id(a) < id(b)));
   }
 
   private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters']): number[] {

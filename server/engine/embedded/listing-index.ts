@@ -9,7 +9,7 @@ import {
   tileLon,
   tileOf,
 } from '../../core/geotile';
-import { LISTING_TYPES, type ListingRecord, type ListingType } from '../../core/listing';
+import { LISTING_TYPES, type Listing, type ListingRecord, type ListingType } from '../../core/listing';
 import type { Bbox, Filters } from '../search-engine';
 
 /**
@@ -191,6 +191,7 @@ export class ListingIndex {
   private ids: string[] = [];
   private titles: string[] = [];
   private freeSlots: number[] = [];
+  private isoTimes: ([string, string] | undefined)[] = [];
   private slotRow: Int32Array = new Int32Array(0);
   private rowSlot: Int32Array = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
@@ -224,6 +225,7 @@ export class ListingIndex {
       this.ids[slot] = r.id;
     }
     this.titles[slot] = r.title;
+    this.isoTimes[slot] = undefined;
     const row = this.append(r, slot);
     if (slot >= this.slotRow.length) {
       const grown = new Int32Array(Math.max(1024, this.slotRow.length * 2));
@@ -241,6 +243,7 @@ export class ListingIndex {
     this.kill(this.slotRow[slot]!);
     this.slotOf.delete(id);
     this.titles[slot] = '';
+    this.isoTimes[slot] = undefined;
     this.freeSlots.push(slot);
     return true;
   }
@@ -253,6 +256,35 @@ export class ListingIndex {
   /** The id of the listing in a row. */
   idAt(row: number): string {
     return this.ids[this.rowSlot[row]!]!;
+  }
+
+  /**
+   * The listing in a row as the API shows it. Its ISO times are kept per slot once made:
+   * formatting two dates per pin was the largest cost of a street view.
+   */
+  listing(row: number): Listing {
+    const slot = this.rowSlot[row]!;
+    let times = this.isoTimes[slot];
+    if (times === undefined) {
+      times = [new Date(this.listedAt[row]!).toISOString(), new Date(this.updatedAt[row]!).toISOString()];
+      this.isoTimes[slot] = times;
+    }
+    const b = this.beds[row]!;
+    const nKey = this.neighbourhoods.names[this.neighbourhood[row]!]!;
+    const out: Listing = {
+      id: this.ids[slot]!,
+      title: this.titles[slot]!,
+      lat: this.lat[row]!,
+      lon: this.lon[row]!,
+      price: this.price[row]!,
+      type: LISTING_TYPES[this.type[row]!]!,
+      district: this.districts.names[this.district[row]!]!,
+      neighbourhood: nKey.slice(nKey.indexOf('|') + 1),
+      listedAt: times[0],
+      updatedAt: times[1],
+    };
+    if (b !== NO_BEDROOMS) out.bedrooms = b;
+    return out;
   }
 
   record(row: number): ListingRecord {
