@@ -225,7 +225,8 @@ export class ListingIndex {
       this.ids[slot] = r.id;
     }
     this.titles[slot] = r.title;
-    this.isoTimes[slot] = undefined;
+    // Formatted once here: two dates per pin were the largest cost of a street view.
+    this.isoTimes[slot] = [new Date(r.listedAt).toISOString(), new Date(r.updatedAt).toISOString()];
     const row = this.append(r, slot);
     if (slot >= this.slotRow.length) {
       const grown = new Int32Array(Math.max(1024, this.slotRow.length * 2));
@@ -258,17 +259,10 @@ export class ListingIndex {
     return this.ids[this.rowSlot[row]!]!;
   }
 
-  /**
-   * The listing in a row as the API shows it. Its ISO times are kept per slot once made:
-   * formatting two dates per pin was the largest cost of a street view.
-   */
+  /** The listing in a row as the API shows it. */
   listing(row: number): Listing {
     const slot = this.rowSlot[row]!;
-    let times = this.isoTimes[slot];
-    if (times === undefined) {
-      times = [new Date(this.listedAt[row]!).toISOString(), new Date(this.updatedAt[row]!).toISOString()];
-      this.isoTimes[slot] = times;
-    }
+    const times = this.isoTimes[slot]!;
     const b = this.beds[row]!;
     const nKey = this.neighbourhoods.names[this.neighbourhood[row]!]!;
     const out: Listing = {
