@@ -6,9 +6,8 @@
  * level with a mix of filters in process and over HTTP; on the same data, two baselines:
  * a SQLite GROUP BY and supercluster for unfiltered views. Prints what BENCHMARKS.md records.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import Supercluster from 'supercluster';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import type { Level } from '../server/core/levels';
+import { startServer } from './server-process';
 import { fmt, percentiles, timeEach } from './stats';
 import { FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
 
@@ -41,15 +41,6 @@ const CITY_VIEW = viewport(40.7, -73.97, 10);
 
 const line = (s = '') => process.stdout.write(`${s}\n`);
 const row = (cells: (string | number)[]) => line(`| ${cells.join(' | ')} |`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -100,24 +91,8 @@ async function main(): Promise<void> {
   line(`import: ${imp.stdout.trim().split('\n').at(-1)} in ${importSeconds.toFixed(1)} s → ${Math.round(N / importSeconds).toLocaleString('en-US')} rows/s (whole command)`);
 
   // 3. The real server as its own process: time to ready and resident memory.
-  const port = await freePort();
-  t = performance.now();
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'index.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error('server exited');
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const readySeconds = (performance.now() - t) / 1000;
+  const { child: server, base, readyMs } = await startServer(dataDir);
+  const readySeconds = readyMs / 1000;
   line(`server ready (GET /readyz 200) ${readySeconds.toFixed(1)} s after spawn; RSS ${(vmKb(server.pid!, 'VmRSS') / 1024).toFixed(0)} MB`);
 
   // 4. In process.

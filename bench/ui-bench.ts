@@ -6,9 +6,8 @@
  * a pan or zoom to the new bubbles or pins ('roost-move' → 'roost-render' user timings),
  * and the gzipped JavaScript the page loads.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +15,7 @@ import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { demoCity } from '../server/demo/demo-city';
 import { SqliteStore } from '../server/engine/embedded/sqlite-store';
+import { startServer } from './server-process';
 import { fmt, percentiles } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -28,15 +28,6 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.listings);
 const line = (s = '') => process.stdout.write(`${s}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-ui-bench-'));
@@ -58,21 +49,7 @@ async function main(): Promise<void> {
 
   const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`next build failed: ${build.stderr}`);
-  const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'index.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { child: server, base } = await startServer(dataDir);
 
   const browser = await chromium.launch({
     ...(fs.existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),

@@ -8,6 +8,27 @@ import { TYPES, type SortOrder, type ViewState } from './view-state';
 const PRICE_STEPS = [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000];
 const BED_STEPS = [1, 2, 3, 4];
 
+function PriceSelect(props: { label: string; value: number | undefined; onChange(v: number | undefined): void; testId: string }) {
+  const { t, price } = useI18n();
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        data-testid={props.testId}
+      >
+        <option value="">{t('anyPrice')}</option>
+        {PRICE_STEPS.map((p) => (
+          <option key={p} value={p}>
+            {price(p)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export interface FilterBarProps {
   view: ViewState;
   onChange(patch: Partial<ViewState>): void;
@@ -15,7 +36,7 @@ export interface FilterBarProps {
 
 /** Price range, type, bedrooms and sort: native controls, so keyboards and readers just work. */
 export function FilterBar({ view, onChange }: FilterBarProps) {
-  const { t, price, locale, setLocale } = useI18n();
+  const { t, locale, setLocale } = useI18n();
   const optional = (v: string) => (v === '' ? undefined : Number(v));
   const toggleType = (type: ListingType) => {
     const current = view.types ?? [...TYPES];
@@ -25,28 +46,8 @@ export function FilterBar({ view, onChange }: FilterBarProps) {
   const active = (type: ListingType) => !view.types || view.types.includes(type);
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-      <label className="field">
-        <span>{t('priceFrom')}</span>
-        <select value={view.priceMin ?? ''} onChange={(e) => onChange({ priceMin: optional(e.target.value) })} data-testid="price-min">
-          <option value="">{t('anyPrice')}</option>
-          {PRICE_STEPS.map((p) => (
-            <option key={p} value={p}>
-              {price(p)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('priceTo')}</span>
-        <select value={view.priceMax ?? ''} onChange={(e) => onChange({ priceMax: optional(e.target.value) })} data-testid="price-max">
-          <option value="">{t('anyPrice')}</option>
-          {PRICE_STEPS.map((p) => (
-            <option key={p} value={p}>
-              {price(p)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PriceSelect label={t('priceFrom')} value={view.priceMin} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
+      <PriceSelect label={t('priceTo')} value={view.priceMax} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
       <fieldset className="field types">
         <legend>{t('type')}</legend>
         {TYPES.map((type) => (

@@ -1,22 +1,11 @@
-import type { Level } from '@/server/core/levels';
 import type { Listing } from '@/server/core/listing';
+import type { Bucket, SearchResult } from '@/server/engine/search-engine';
 
-export interface Bucket {
-  key: string;
-  label: string;
-  count: number;
-  lat: number;
-  lon: number;
-  priceAvg: number;
-}
+export type { Bucket };
+/** `GET /api/search`'s answer: the engine's result as JSON. */
+export type SearchResponse = SearchResult;
 
-export interface SearchResponse {
-  level: Level;
-  total: number;
-  buckets: Bucket[];
-  listings: Listing[];
-}
-
+/** `GET /api/listings`'s answer: a page, with the cursor encoded. */
 export interface ListResponse {
   total: number;
   listings: Listing[];

@@ -49,16 +49,8 @@ export const listingInputSchema = z.object({
 });
 export type ListingInput = z.input<typeof listingInputSchema>;
 
-/** A listing as stored: times as epoch milliseconds. */
-export interface ListingRecord {
-  id: string;
-  title: string;
-  lat: number;
-  lon: number;
-  price: number;
-  type: ListingType;
-  district: string;
-  neighbourhood: string;
+/** A listing as stored: times as epoch milliseconds, unknown bedrooms as null. */
+export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | 'updatedAt'> {
   bedrooms: number | null;
   listedAt: number;
   updatedAt: number;

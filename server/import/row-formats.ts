@@ -6,22 +6,12 @@ import {
   MAX_BEDROOMS,
   MAX_PRICE,
   MAX_TITLE_LENGTH,
+  type ListingRecord,
   type ListingType,
 } from '../core/listing';
 
 /** A row turned into a listing's fields, before areas are filled and times set. */
-export interface ParsedRow {
-  id: string;
-  title: string;
-  lat: number;
-  lon: number;
-  price: number;
-  type: ListingType;
-  district: string;
-  neighbourhood: string;
-  bedrooms: number | null;
-  listedAt: number | null;
-}
+export type ParsedRow = Omit<ListingRecord, 'listedAt' | 'updatedAt'> & { listedAt: number | null };
 
 /** A row that cannot become a listing, and why, in words for the import report. */
 export class SkipRow extends Error {}
