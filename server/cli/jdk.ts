@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The OpenSearch 3 runner needs Java 21; this machine's default `java` is 17. */
+export const MIN_JAVA = 21;
+
+function javaMajor(java: string): number | null {
+  const r = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  const m = `${r.stderr}${r.stdout}`.match(/version "(\d+)(?:\.(\d+))?/);
+  if (!m) return null;
+  const major = Number(m[1]);
+  return major === 1 ? Number(m[2]) : major;
+}
+
+/** JAVA_HOME's java when it is 21 or newer, else the newest 21+ JDK under /usr/lib/jvm. */
+export function findJava(): string | null {
+  const candidates: string[] = [];
+  if (process.env.JAVA_HOME) candidates.push(path.join(process.env.JAVA_HOME, 'bin', 'java'));
+  const jvm = '/usr/lib/jvm';
+  if (fs.existsSync(jvm)) for (const d of fs.readdirSync(jvm)) candidates.push(path.join(jvm, d, 'bin', 'java'));
+  let best: { java: string; major: number } | null = null;
+  for (const java of candidates) {
+    if (!fs.existsSync(java)) continue;
+    const major = javaMajor(java);
+    if (major !== null && major >= MIN_JAVA && (!best || major > best.major)) best = { java, major };
+  }
+  return best?.java ?? null;
+}
+
+export function hasMaven(): boolean {
+  return !spawnSync('mvn', ['-v'], { encoding: 'utf8' }).error;
+}
