@@ -56,23 +56,6 @@ export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | '
   updatedAt: number;
 }
 
-export function toListing(r: ListingRecord): Listing {
-  const out: Listing = {
-    id: r.id,
-    title: r.title,
-    lat: r.lat,
-    lon: r.lon,
-    price: r.price,
-    type: r.type,
-    district: r.district,
-    neighbourhood: r.neighbourhood,
-    listedAt: new Date(r.listedAt).toISOString(),
-    updatedAt: new Date(r.updatedAt).toISOString(),
-  };
-  if (r.bedrooms !== null) out.bedrooms = r.bedrooms;
-  return out;
-}
-
 /** True when two records differ in anything a renter can see (times aside). */
 export function sameContent(a: ListingRecord, b: ListingRecord): boolean {
   return (

@@ -1,5 +1,5 @@
 import { clusterPrecision, levelForZoom, MAX_LISTINGS } from '../../core/levels';
-import { toListing, type Listing, type ListingRecord } from '../../core/listing';
+import type { Listing, ListingRecord } from '../../core/listing';
 import { topK } from '../../core/top-k';
 import type {
   EngineHealth,
@@ -156,8 +156,7 @@ export class EmbeddedEngine implements SearchEngine {
   }
 
   async get(id: string): Promise<Listing | null> {
-    const r = this.index.get(id);
-    return r ? toListing(r) : null;
+    return this.index.get(id);
   }
 
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {

@@ -69,10 +69,6 @@ export interface Cell extends Sums {
   runs: Run[] | null;
   /** A row of the cell died since the last sort: its runs no longer add up. */
   dirty: boolean;
-  west: number;
-  east: number;
-  south: number;
-  north: number;
   /**
    * Encoded bounds every row of the cell lies within. Tile edges in longitude are exact
    * multiples of Lucene's quantum, so they bound rows exactly; latitude edges come from
@@ -105,10 +101,6 @@ export interface RunTotals extends Sums {
 
 /** A bbox that does not cross the antimeridian, with its Lucene-encoded inclusive bounds. */
 interface Box {
-  west: number;
-  south: number;
-  east: number;
-  north: number;
   latMin: number;
   latMax: number;
   lonMin: number;
@@ -248,9 +240,9 @@ export class ListingIndex {
     return true;
   }
 
-  get(id: string): ListingRecord | null {
+  get(id: string): Listing | null {
     const slot = this.slotOf.get(id);
-    return slot === undefined ? null : this.record(this.slotRow[slot]!);
+    return slot === undefined ? null : this.listing(this.slotRow[slot]!);
   }
 
   /** The id of the listing in a row. */
@@ -288,25 +280,6 @@ export class ListingIndex {
     };
     if (b !== NO_BEDROOMS) out.bedrooms = b;
     return out;
-  }
-
-  record(row: number): ListingRecord {
-    const b = this.beds[row]!;
-    const n = this.neighbourhood[row]!;
-    const nKey = this.neighbourhoods.names[n]!;
-    return {
-      id: this.ids[this.rowSlot[row]!]!,
-      title: this.titles[this.rowSlot[row]!]!,
-      lat: this.lat[row]!,
-      lon: this.lon[row]!,
-      price: this.price[row]!,
-      type: LISTING_TYPES[this.type[row]!]!,
-      district: this.districts.names[this.district[row]!]!,
-      neighbourhood: nKey.slice(nKey.indexOf('|') + 1),
-      bedrooms: b === NO_BEDROOMS ? null : b,
-      listedAt: this.listedAt[row]!,
-      updatedAt: this.updatedAt[row]!,
-    };
   }
 
   /** Column accessors the engine's sinks read in their loops. */
@@ -707,10 +680,6 @@ function splitBbox([west, south, east, north]: Bbox): Box[] {
  */
 function box(west: number, south: number, east: number, north: number): Box {
   return {
-    west,
-    south,
-    east,
-    north,
     latMin: encodeLat(south),
     latMax: encodeLat(north),
     lonMin: west === -180 ? ENCODED_MIN : encodeLon(west),
@@ -741,10 +710,6 @@ function makeCell(z: number, x: number, y: number, start: number, end: number): 
     parent: null,
     runs: null,
     dirty: false,
-    west,
-    east,
-    north,
-    south,
     latMinE: south === -90 ? ENCODED_MIN : encodeLat(south - 1e-12),
     latMaxE: north === 90 ? ENCODED_MAX : encodeLat(north + 1e-12),
     lonMinE: west === -180 ? ENCODED_MIN : encodeLon(west),

@@ -89,8 +89,11 @@ export class AreaSink implements RowSink {
   }
 }
 
-/** Largest tile grid kept as dense arrays; a wider one (a world view at zoom 15) uses a map. */
-const MAX_DENSE_TILES = 1 << 20;
+/**
+ * Largest tile grid kept as dense arrays (2 MB); a screen needs a few hundred cells, and a
+ * wider box (a world view at zoom 15) uses a map instead of allocating per request.
+ */
+const MAX_DENSE_TILES = 1 << 16;
 
 /** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`. */
 export class TileSink implements RowSink {
