@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLat, encodeLon, geotileKey, snapBbox } from '../server/core/geotile';
+import { decodeLat, encodeLat, encodeLon, geotileKey, mercatorY, snapBbox, tileLat, tileOf } from '../server/core/geotile';
 import { clusterPrecision, levelForZoom } from '../server/core/levels';
 import { LISTING_TYPES, type ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
@@ -170,6 +170,40 @@ describe('embedded engine against a brute-force oracle', () => {
         sort === 'price' ? a.price - b.price || (a.id < b.id ? -1 : 1) : b.listedAt - a.listedAt || (a.id < b.id ? -1 : 1),
       );
       expect(seen).toEqual(order.map((r) => r.id));
+    }
+  });
+});
+
+describe('a listing one quantum outside a snapped edge', () => {
+  it('is counted in its own cluster bucket, not dropped off the tile grid', async () => {
+    // A view whose south edge is a hair above a tile edge. Edges are inclusive on
+    // quantized coordinates, so a listing whose latitude quantizes to the edge's quantum —
+    // just below the tile edge, in the tile underneath — is in the view.
+    const precision = clusterPrecision(14);
+    const [w, , e, n] = snapBbox([-73.99, 40.72, -73.97, 40.73], precision);
+    const edge = tileLat(tileOf(mercatorY(40.72), precision) + 1, precision);
+    let south = edge + 1e-9;
+    while (decodeLat(encodeLat(south)) >= edge) south += 1e-9;
+    const bbox: [number, number, number, number] = [w, south, e, n];
+    const lat = decodeLat(encodeLat(south));
+    // The view's south edge lies in one tile row, the listing in the row below it.
+    expect(tileOf(mercatorY(lat), precision)).toBe(tileOf(mercatorY(south), precision) + 1);
+    const lon = (bbox[0] + bbox[2]) / 2;
+    const engine = EmbeddedEngine.open({ dataDir: tempDir('edge'), pollIntervalMs: 10_000 });
+    try {
+      const t = 1_700_000_000_000;
+      const base = { title: 't', price: 1000, type: 'entire' as const, district: 'Manhattan', neighbourhood: 'X', bedrooms: 1, listedAt: t, updatedAt: t };
+      await engine.upsertMany([
+        { ...base, id: 'edge', lat, lon },
+        { ...base, id: 'inside', lat: (bbox[1] + bbox[3]) / 2, lon },
+      ]);
+      for (const filters of [{}, { priceMax: 5000 }]) {
+        const got = await engine.search({ bbox, zoom: 14, filters });
+        expect(got.total).toBe(2);
+        expect(Object.fromEntries(got.buckets.map((b) => [b.key, b.count]))).toMatchObject({ [geotileKey(lat, lon, precision)]: 1 });
+      }
+    } finally {
+      await engine.close();
     }
   });
 });

@@ -113,10 +113,13 @@ export class TileSink implements RowSink {
   ) {
     this.side = 2 ** precision;
     this.cols = index.columns();
-    const x0 = west <= east ? tileOf(mercatorX(west), precision) : 0;
-    const x1 = west <= east ? tileOf(mercatorX(east), precision) : this.side - 1;
-    this.y0 = tileOf(mercatorY(north), precision);
-    const y1 = tileOf(mercatorY(south), precision);
+    // One tile of margin each side: rows are in the box when their quantized coordinates
+    // are (edges inclusive), and a quantum below an edge can be in the next tile.
+    const last = this.side - 1;
+    const x0 = west <= east ? Math.max(0, tileOf(mercatorX(west), precision) - 1) : 0;
+    const x1 = west <= east ? Math.min(last, tileOf(mercatorX(east), precision) + 1) : last;
+    this.y0 = Math.max(0, tileOf(mercatorY(north), precision) - 1);
+    const y1 = Math.min(last, tileOf(mercatorY(south), precision) + 1);
     this.x0 = x0;
     this.width = x1 - x0 + 1;
     const cells = this.width * (y1 - this.y0 + 1);
