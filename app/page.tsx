@@ -1,10 +1,9 @@
 import { MapSearch } from '@/components/map/map-search';
+import { DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL } from '@/server/config';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-const FALLBACK_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-const FALLBACK_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
 export default async function Home({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = new URLSearchParams();
@@ -13,8 +12,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
   return (
     <MapSearch
       initialQuery={params.toString()}
-      tileUrl={runtime?.tileUrl ?? FALLBACK_TILES}
-      attribution={runtime?.tileAttribution ?? FALLBACK_ATTRIBUTION}
+      tileUrl={runtime?.tileUrl ?? DEFAULT_TILE_URL}
+      attribution={runtime?.tileAttribution ?? DEFAULT_TILE_ATTRIBUTION}
     />
   );
 }

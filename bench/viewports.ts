@@ -1,4 +1,5 @@
 import { mercatorX, mercatorY } from '../server/core/geotile';
+import { filterParams } from '../server/core/filter-params';
 import { requestBbox } from '../server/core/request-bbox';
 import type { Bbox, Filters } from '../server/engine/search-engine';
 
@@ -76,9 +77,6 @@ export function viewsFor(
 
 export function searchQueryString({ bbox, zoom, filters }: View): string {
   const q = new URLSearchParams({ bbox: bbox.join(','), zoom: String(zoom) });
-  if (filters.priceMin !== undefined) q.set('priceMin', String(filters.priceMin));
-  if (filters.priceMax !== undefined) q.set('priceMax', String(filters.priceMax));
-  if (filters.types) q.set('type', filters.types.join(','));
-  if (filters.bedsMin !== undefined) q.set('bedsMin', String(filters.bedsMin));
+  for (const [k, v] of filterParams(filters)) q.set(k, v);
   return q.toString();
 }

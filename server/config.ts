@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+export const DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
+
 /** Every setting Roost reads from its environment, with its default (CONTRACT.md "Environment"). */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -10,11 +13,9 @@ const envSchema = z.object({
   REDIS_URL: z.string().optional(),
   ADMIN_TOKEN: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(16).optional(),
-  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  TILE_URL: z.string().default(DEFAULT_TILE_URL),
   /** Credit shown on the map for TILE_URL's tiles (HTML allowed: it is the operator's text). */
-  TILE_ATTRIBUTION: z
-    .string()
-    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+  TILE_ATTRIBUTION: z.string().default(DEFAULT_TILE_ATTRIBUTION),
   /** How many demo listings an empty store is filled with at start; 0 turns the demo off. */
   DEMO_LISTINGS: z.coerce.number().int().min(0).default(50_000),
   /** Interface to listen on. */

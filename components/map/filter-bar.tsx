@@ -2,8 +2,8 @@
 
 import { useI18n } from '@/components/i18n/i18n';
 import { LOCALES, type Locale } from '@/components/i18n/messages';
-import type { ListingType } from '@/server/core/listing';
-import { TYPES, type SortOrder, type ViewState } from './view-state';
+import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-types';
+import type { SortOrder, ViewState } from './view-state';
 
 const PRICE_STEPS = [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000];
 const BED_STEPS = [1, 2, 3, 4];

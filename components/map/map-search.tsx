@@ -5,13 +5,14 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import type { Listing } from '@/server/core/listing';
+import { filterParams } from '@/server/core/filter-params';
 import { requestBbox } from '@/server/core/request-bbox';
 import { FilterBar } from './filter-bar';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
 import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
-import { filterQuery, parseView, viewQuery, type ViewState } from './view-state';
+import { parseView, viewQuery, type ViewState } from './view-state';
 
 // Leaflet needs `window`: the map is a client-only chunk.
 const LeafletMap = dynamic(() => import('./leaflet-map'), {
@@ -92,7 +93,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
     [commit],
   );
 
-  const filters = filterQuery(view).toString();
+  const filters = filterParams(view).toString();
   const bbox = move ? requestBbox(move.bbox, move.zoom) : null;
   const searchPath = bbox && move ? `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}` : null;
   const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;

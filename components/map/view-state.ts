@@ -1,17 +1,14 @@
-import type { ListingType } from '@/server/core/listing';
+import { filterParams } from '@/server/core/filter-params';
+import { LISTING_TYPES, type ListingType } from '@/server/core/listing-types';
+import type { Filters } from '@/server/engine/search-engine';
 
-export const TYPES: readonly ListingType[] = ['entire', 'private', 'shared'];
 export type SortOrder = 'price' | 'newest';
 
-/** Everything the URL holds (CONTRACT.md "Pages"): the view and the filters. */
-export interface ViewState {
+/** Everything the URL holds (CONTRACT.md "Pages"): the view, the filters and the list's order. */
+export interface ViewState extends Filters {
   lat: number;
   lon: number;
   zoom: number;
-  priceMin?: number;
-  priceMax?: number;
-  types?: ListingType[];
-  bedsMin?: number;
   sort: SortOrder;
 }
 
@@ -34,7 +31,7 @@ function num(v: string | null, min: number, max: number): number | undefined {
 export function parseView(params: URLSearchParams): ViewState {
   const types = (params.get('type') ?? '')
     .split(',')
-    .filter((t): t is ListingType => (TYPES as readonly string[]).includes(t));
+    .filter((t): t is ListingType => (LISTING_TYPES as readonly string[]).includes(t));
   const view: ViewState = {
     lat: num(params.get('lat'), -85, 85) ?? DEFAULT_VIEW.lat,
     lon: num(params.get('lon'), -180, 180) ?? DEFAULT_VIEW.lon,
@@ -46,31 +43,15 @@ export function parseView(params: URLSearchParams): ViewState {
   const bedsMin = int(params.get('bedsMin'), 0, 50);
   if (priceMin !== undefined) view.priceMin = priceMin;
   if (priceMax !== undefined) view.priceMax = priceMax;
-  if (types.length > 0 && types.length < TYPES.length) view.types = [...new Set(types)];
+  if (types.length > 0 && types.length < LISTING_TYPES.length) view.types = [...new Set(types)];
   if (bedsMin !== undefined) view.bedsMin = bedsMin;
   return view;
 }
 
 /** The query string of a view: five decimals (about a metre) keep URLs short. */
 export function viewQuery(v: ViewState): string {
-  const q = new URLSearchParams();
-  q.set('lat', v.lat.toFixed(5));
-  q.set('lon', v.lon.toFixed(5));
-  q.set('zoom', String(v.zoom));
-  if (v.priceMin !== undefined) q.set('priceMin', String(v.priceMin));
-  if (v.priceMax !== undefined) q.set('priceMax', String(v.priceMax));
-  if (v.types) q.set('type', v.types.join(','));
-  if (v.bedsMin !== undefined) q.set('bedsMin', String(v.bedsMin));
+  const q = new URLSearchParams({ lat: v.lat.toFixed(5), lon: v.lon.toFixed(5), zoom: String(v.zoom) });
+  for (const [k, value] of filterParams(v)) q.set(k, value);
   if (v.sort !== 'newest') q.set('sort', v.sort);
   return q.toString();
-}
-
-/** The API's filter parameters for a view. */
-export function filterQuery(v: ViewState): URLSearchParams {
-  const q = new URLSearchParams();
-  if (v.priceMin !== undefined) q.set('priceMin', String(v.priceMin));
-  if (v.priceMax !== undefined) q.set('priceMax', String(v.priceMax));
-  if (v.types) q.set('type', v.types.join(','));
-  if (v.bedsMin !== undefined) q.set('bedsMin', String(v.bedsMin));
-  return q;
 }

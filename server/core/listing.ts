@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-export const LISTING_TYPES = ['entire', 'private', 'shared'] as const;
-export type ListingType = (typeof LISTING_TYPES)[number];
+import { LISTING_TYPES, type ListingType } from './listing-types';
+
+export { LISTING_TYPES, type ListingType };
 
 /** A listing as the API shows it (CONTRACT.md "Listing (JSON)"). */
 export interface Listing {

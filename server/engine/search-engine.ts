@@ -80,7 +80,6 @@ export interface SearchEngine {
   get(id: string): Promise<Listing | null>;
   /** Insert or replace listings by id (the importer's path); counts what was new. */
   upsertMany(records: ListingRecord[]): Promise<WriteCounts>;
-  count(): Promise<number>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }

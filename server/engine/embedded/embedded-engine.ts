@@ -5,6 +5,7 @@ import type {
   EngineHealth,
   ListPage,
   ListQuery,
+  ListSort,
   SearchEngine,
   SearchQuery,
   SearchResult,
@@ -23,6 +24,14 @@ export interface EmbeddedEngineOptions {
    * @default 100
    */
   pollIntervalMs?: number;
+}
+
+/**
+ * The list's order: price ascending or newest first, the id breaking ties so the order is
+ * total and a cursor (value, id) marks a place in it exactly.
+ */
+function sortsBefore(sort: ListSort, v1: number, id1: string, v2: number, id2: string): boolean {
+  return (sort === 'price' ? v1 < v2 : v1 > v2) || (v1 === v2 && id1 < id2);
 }
 
 /** Changes applied per slice while catching up, so a big import never stalls requests. */
@@ -56,11 +65,6 @@ export class EmbeddedEngine implements SearchEngine {
     engine.timer = setInterval(() => engine.catchUp(), options.pollIntervalMs ?? 100);
     engine.timer.unref();
     return engine;
-  }
-
-  /** The sequence number of the last change the index reflects. */
-  get appliedSeq(): number {
-    return this.seq;
   }
 
   /**
@@ -106,34 +110,21 @@ export class EmbeddedEngine implements SearchEngine {
 
   async list({ bbox, filters, sort, limit, after }: ListQuery): Promise<ListPage> {
     const rows = this.collect(bbox, filters);
-    const { price, listedAt } = this.index.columns();
-    const ids = { at: (r: number) => this.index.idAt(r) };
-    const value = sort === 'price' ? price : listedAt;
-    // price ascending or newest first; the id breaks ties so the order is total and stable.
-    const before =
-      sort === 'price'
-        ? (a: number, b: number) => value[a]! < value[b]! || (value[a] === value[b] && ids.at(a) < ids.at(b))
-        : (a: number, b: number) => value[a]! > value[b]! || (value[a] === value[b] && ids.at(a) < ids.at(b));
-    let candidates = rows;
-    if (after) {
-      candidates = rows.filter((r) =>
-        sort === 'price'
-          ? value[r]! > after.value || (value[r] === after.value && ids.at(r) > after.id)
-          : value[r]! < after.value || (value[r] === after.value && ids.at(r) > after.id),
-      );
-    }
-    const page = topK(candidates, limit, before);
+    const value = sort === 'price' ? this.index.columns().price : this.index.columns().listedAt;
+    const id = (r: number) => this.index.idAt(r);
+    const candidates = after ? rows.filter((r) => sortsBefore(sort, after.value, after.id, value[r]!, id(r))) : rows;
+    const page = topK(candidates, limit, (a, b) => sortsBefore(sort, value[a]!, id(a), value[b]!, id(b)));
     const last = page[page.length - 1];
     return {
       total: rows.length,
       listings: page.map((r) => this.index.listing(r)),
-      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: ids.at(last) } : null,
+      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: id(last) } : null,
     };
   }
 
   /**
-   * The k newest rows, newest first, ties by id. The cut-off comes from a native sort of
-   * the dates (no comparator calls), then only the rows at or above it are ordered.
+   * The k newest rows in list order. The cut-off comes from a native sort of the dates
+   * (no comparator calls), then only the rows at or above it are ordered.
    */
   private newest(rows: number[], k: number): number[] {
     const { listedAt } = this.index.columns();
@@ -146,7 +137,7 @@ export class EmbeddedEngine implements SearchEngine {
       const cutoff = dates[rows.length - k]!;
       candidates = rows.filter((r) => listedAt[r]! >= cutoff);
     }
-    return topK(candidates, k, (a, b) => listedAt[a]! > listedAt[b]! || (listedAt[a] === listedAt[b] && id(a) < id(b)));
+    return topK(candidates, k, (a, b) => sortsBefore('newest', listedAt[a]!, id(a), listedAt[b]!, id(b)));
   }
 
   private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters']): number[] {
@@ -163,10 +154,6 @@ export class EmbeddedEngine implements SearchEngine {
     const { inserted, updated } = this.store.upsertMany(records);
     this.catchUp(true);
     return { inserted, updated };
-  }
-
-  async count(): Promise<number> {
-    return this.index.count;
   }
 
   async health(): Promise<EngineHealth> {

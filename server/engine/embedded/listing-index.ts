@@ -155,6 +155,8 @@ export class ListingIndex {
   /** Keyed by `district|neighbourhood`: the same neighbourhood name occurs in two districts. */
   readonly neighbourhoods = new Dictionary();
   readonly neighbourhoodDistrict: number[] = [];
+  /** The plain name of each neighbourhood id (its key without the district). */
+  readonly neighbourhoodName: string[] = [];
 
   private capacity = 0;
   private size = 0;
@@ -265,7 +267,6 @@ export class ListingIndex {
       this.isoTimes[slot] = times;
     }
     const b = this.beds[row]!;
-    const nKey = this.neighbourhoods.names[this.neighbourhood[row]!]!;
     const out: Listing = {
       id: this.ids[slot]!,
       title: this.titles[slot]!,
@@ -274,7 +275,7 @@ export class ListingIndex {
       price: this.price[row]!,
       type: LISTING_TYPES[this.type[row]!]!,
       district: this.districts.names[this.district[row]!]!,
-      neighbourhood: nKey.slice(nKey.indexOf('|') + 1),
+      neighbourhood: this.neighbourhoodName[this.neighbourhood[row]!]!,
       listedAt: times[0],
       updatedAt: times[1],
     };
@@ -349,7 +350,7 @@ export class ListingIndex {
     }
   }
 
-  /** Sorts each run cell's rows by (neighbourhood, type, price) and sums them up. */
+  /** Sorts each run cell's rows by (neighbourhood, type, bedrooms, price) and sums them up. */
   private buildRuns(cells: Cell[]): void {
     const n = this.baseCount;
     const priceKey = new Float64Array(n);
@@ -425,6 +426,7 @@ export class ListingIndex {
     const d = this.districts.id(r.district);
     const n = this.neighbourhoods.id(`${r.district}|${r.neighbourhood}`);
     this.neighbourhoodDistrict[n] = d;
+    this.neighbourhoodName[n] = r.neighbourhood;
     this.district[row] = d;
     this.neighbourhood[row] = n;
     this.listedAt[row] = r.listedAt;

@@ -82,7 +82,7 @@ export class AreaSink implements RowSink {
       const count = this.count[a]!;
       if (count === 0) continue;
       const key = names[a]!;
-      const label = this.kind === 'districts' ? key : key.slice(key.indexOf('|') + 1);
+      const label = this.kind === 'districts' ? key : this.index.neighbourhoodName[a]!;
       out.push(bucket(key, label, { count, sLat: this.sLat[a]!, sLon: this.sLon[a]!, sPrice: this.sPrice[a]! }));
     }
     return out.sort(byCountThenKey);

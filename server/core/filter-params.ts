@@ -1,0 +1,14 @@
+import type { Filters } from '../engine/search-engine';
+
+/**
+ * The search API's filter parameters (CONTRACT.md) for a set of filters; the map's URL
+ * uses the same names, so both come from here.
+ */
+export function filterParams(f: Filters): URLSearchParams {
+  const q = new URLSearchParams();
+  if (f.priceMin !== undefined) q.set('priceMin', String(f.priceMin));
+  if (f.priceMax !== undefined) q.set('priceMax', String(f.priceMax));
+  if (f.types) q.set('type', f.types.join(','));
+  if (f.bedsMin !== undefined) q.set('bedsMin', String(f.bedsMin));
+  return q;
+}
