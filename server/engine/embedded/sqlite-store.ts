@@ -30,8 +30,10 @@ CREATE TABLE IF NOT EXISTS listings (
 ) WITHOUT ROWID;
 -- The change log is an outbox: each row is written in the same transaction as the listing
 -- it describes, so a reader following seq sees every committed change and nothing else.
+-- seq is the rowid: one more than the largest, so it only grows while the newest row is
+-- kept (nothing deletes it). AUTOINCREMENT would also rewrite sqlite_sequence per row.
 CREATE TABLE IF NOT EXISTS changes (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   listing_id TEXT NOT NULL,
   op TEXT NOT NULL CHECK (op IN ('upsert', 'remove')),
   before TEXT,
@@ -96,7 +98,7 @@ export class SqliteStore {
       changesAfter: this.db
         .prepare('SELECT seq, listing_id, op, before, after, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
         .raw(),
-      lastSeq: this.db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").pluck(),
+      lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck(),
       all: this.db.prepare(`SELECT ${COLUMNS} FROM listings`).raw(),
       count: this.db.prepare('SELECT COUNT(*) FROM listings').pluck(),
       ping: this.db.prepare('SELECT 1').pluck(),
