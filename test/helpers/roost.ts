@@ -10,8 +10,9 @@ export const SHARED_DATA = path.resolve(ROOT, '..', 'shared', 'data');
 export const NYC_CSV = path.join(SHARED_DATA, 'nyc-listings.csv');
 export const NYC_BOUNDARIES = path.join(SHARED_DATA, 'nyc-neighbourhoods.geojson');
 
+/** A fresh folder inside this run's folder, which the global teardown removes. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `roost-${prefix}-`));
+  return fs.mkdtempSync(path.join(process.env.ROOST_TEST_TMP ?? os.tmpdir(), `${prefix}-`));
 }
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */
