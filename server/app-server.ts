@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { Config } from './config';
-import { fillDemoIfEmpty } from './demo/fill-demo';
+import { fillDemoIfEmpty, fillDemoThroughEngine } from './demo/fill-demo';
+import { openClusterEngine } from './engine/open-engine';
+import type { SearchEngine } from './engine/search-engine';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import { SqliteStore } from './engine/embedded/sqlite-store';
 import { sendError, sendJson } from './http/api-error';
@@ -12,7 +14,7 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<
 
 export interface RoostServer {
   server: http.Server;
-  engine: EmbeddedEngine;
+  engine: SearchEngine;
   port: number;
   close(): Promise<void>;
 }
@@ -23,24 +25,38 @@ export interface StartOptions {
 }
 
 /**
- * The engine and one HTTP server for the API, the probes and (when given) the pages.
- * Tests start it without pages; `server/index.ts` adds Next.js.
+ * The engine the environment names, with the demo city in an empty store. A cluster
+ * that does not answer yet is not fatal: the server starts, /readyz says 503, and the
+ * demo fill waits for the next start.
  */
-export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
-  if (config.ELASTICSEARCH_URL || config.OPENSEARCH_URL) {
-    throw new Error(
-      'the cluster engine (ELASTICSEARCH_URL / OPENSEARCH_URL) is not part of this build yet; unset it to use the embedded engine',
-    );
+async function openStartEngine(config: Config): Promise<SearchEngine> {
+  const cluster = openClusterEngine(config);
+  if (cluster) {
+    try {
+      const filled = await fillDemoThroughEngine(cluster, config.DEMO_LISTINGS);
+      if (filled > 0) log.info({ listings: filled, engine: cluster.name }, 'empty store: filled it with the demo city');
+    } catch (err) {
+      log.warn({ err: (err as Error).message, engine: cluster.name }, 'cluster not ready at start; serving 503 until it is');
+    }
+    return cluster;
   }
   const seedStore = new SqliteStore(config.dataDir);
   const filled = fillDemoIfEmpty(seedStore, config.DEMO_LISTINGS);
   seedStore.close();
   if (filled > 0) log.info({ listings: filled }, 'empty store: filled it with the demo city');
-
   const started = performance.now();
   const engine = EmbeddedEngine.open({ dataDir: config.dataDir });
   log.info({ listings: engine.index.count, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
-  const ctx = { engine, boundaries: () => engine.boundaries() };
+  return engine;
+}
+
+/**
+ * The engine and one HTTP server for the API, the probes and (when given) the pages.
+ * Tests start it without pages; `server/index.ts` adds Next.js.
+ */
+export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
+  const engine = await openStartEngine(config);
+  const ctx = { engine };
   setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const server = http.createServer(async (req, res) => {

@@ -9,7 +9,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   ELASTICSEARCH_URL: z.string().url().optional(),
+  /** An Elasticsearch API key (base64 `id:key`), instead of credentials in the URL. */
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  /** A PEM file of the CA that signed the cluster's certificate. */
+  ELASTICSEARCH_CA: z.string().min(1).optional(),
   OPENSEARCH_URL: z.string().url().optional(),
+  OPENSEARCH_CA: z.string().min(1).optional(),
   REDIS_URL: z.string().optional(),
   ADMIN_TOKEN: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(16).optional(),

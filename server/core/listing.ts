@@ -70,3 +70,22 @@ export function sameContent(a: ListingRecord, b: ListingRecord): boolean {
     a.bedrooms === b.bedrooms
   );
 }
+
+/** A stored record as the API shows it: ISO times, bedrooms only when known. */
+export function listingOf(r: ListingRecord): Listing {
+  const listedAt = new Date(r.listedAt).toISOString();
+  const out: Listing = {
+    id: r.id,
+    title: r.title,
+    lat: r.lat,
+    lon: r.lon,
+    price: r.price,
+    type: r.type,
+    district: r.district,
+    neighbourhood: r.neighbourhood,
+    listedAt,
+    updatedAt: r.updatedAt === r.listedAt ? listedAt : new Date(r.updatedAt).toISOString(),
+  };
+  if (r.bedrooms !== null) out.bedrooms = r.bedrooms;
+  return out;
+}

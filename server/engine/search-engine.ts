@@ -14,6 +14,19 @@ export interface Filters {
   bedsMin?: number;
 }
 
+/** A closed ring of [lon, lat] positions, first equal to last (GeoJSON's order). */
+export type Ring = [number, number][];
+
+/** Where a saved search looks: the view it was saved from, or an area drawn on the map. */
+export type SearchArea = { bbox: Bbox } | { polygon: Ring };
+
+/** A saved search as the matcher sees it: where and which homes. */
+export interface SearchDefinition {
+  id: string;
+  area: SearchArea;
+  filters: Filters;
+}
+
 export interface SearchQuery {
   bbox: Bbox;
   zoom: number;
@@ -51,6 +64,8 @@ export interface ListQuery {
 export interface ListCursor {
   value: number;
   id: string;
+  /** The cluster engine's point in time for the next page; the embedded engine has none. */
+  pit?: string;
 }
 
 export interface ListPage {
@@ -78,8 +93,28 @@ export interface SearchEngine {
   search(query: SearchQuery): Promise<SearchResult>;
   list(query: ListQuery): Promise<ListPage>;
   get(id: string): Promise<Listing | null>;
-  /** Insert or replace listings by id (the importer's path); counts what was new. */
+  /** How many listings the store holds. */
+  count(): Promise<number>;
+  /**
+   * Insert or replace listings by id (the importer's path); counts what was new. An
+   * update keeps the stored `listedAt`; a record equal to the stored one changes nothing.
+   */
   upsertMany(records: ListingRecord[]): Promise<WriteCounts>;
+  /** Removes listings by id; counts those that existed. */
+  removeMany(ids: string[]): Promise<number>;
+  /** Makes every write so far visible to search (the cluster refreshes on its own within 1 s). */
+  refresh(): Promise<void>;
+  /** Saves (or replaces) a search for `percolate`. */
+  putSearch(search: SearchDefinition): Promise<void>;
+  removeSearch(id: string): Promise<void>;
+  /**
+   * The saved searches each listing state matches, one set per state given (a change's
+   * before and after): the ids, sorted.
+   */
+  percolate(states: ListingRecord[]): Promise<string[][]>;
+  /** The boundaries GeoJSON the store holds, for the map's outlines and --boundaries. */
+  boundaries(): Promise<string | null>;
+  setBoundaries(geojson: string): Promise<void>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }

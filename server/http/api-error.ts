@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { EngineUnavailable } from '../engine/engine-errors';
 
 export type ErrorCode =
   | 'bad_request'
@@ -63,6 +64,12 @@ export function sendError(res: ServerResponse, err: unknown, log: (msg: string, 
   if (err instanceof ApiError) {
     if (err.status >= 500) log(`api error ${err.code}`, err);
     sendJson(res, err.status, err.toJSON());
+    return;
+  }
+  if (err instanceof EngineUnavailable) {
+    // The cluster is down or busy: say so plainly; its details are for the log only.
+    log('search engine unavailable', err);
+    sendJson(res, 503, new ApiError('unavailable', 'the listings store is unavailable; try again shortly').toJSON());
     return;
   }
   log('unexpected error', err);

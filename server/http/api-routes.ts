@@ -13,8 +13,6 @@ import {
 
 export interface ApiContext {
   engine: SearchEngine;
-  /** The boundaries GeoJSON the store holds, if any. */
-  boundaries(): string | null;
 }
 
 function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
@@ -77,7 +75,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   } else if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1) {
     sendJson(res, 200, await readOnly(() => getListing(ctx, pathname.slice(14))));
   } else if (pathname === '/api/boundaries') {
-    const geojson = await readOnly(async () => ctx.boundaries());
+    const geojson = (await readOnly(() => ctx.engine.boundaries())) as string | null;
     if (!geojson) throw new ApiError('not_found', 'the store holds no boundaries; import some with --boundaries');
     res.writeHead(200, { 'content-type': 'application/geo+json', 'cache-control': 'public, max-age=300' });
     res.end(geojson);

@@ -66,17 +66,20 @@ export const searchParamsSchema = z.object({
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
+/** A point-in-time id is a few hundred bytes; a longer one was not issued here. */
+const MAX_PIT_LENGTH = 2_000;
+
 const cursorParam = z.string().transform((text, ctx): ListCursor => {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      parsed.length === 2 &&
+      (parsed.length === 2 || (parsed.length === 3 && typeof parsed[2] === 'string' && parsed[2].length <= MAX_PIT_LENGTH)) &&
       typeof parsed[0] === 'number' &&
       Number.isFinite(parsed[0]) &&
       typeof parsed[1] === 'string'
     ) {
-      return { value: parsed[0], id: parsed[1] };
+      return { value: parsed[0], id: parsed[1], ...(parsed.length === 3 ? { pit: parsed[2] as string } : {}) };
     }
   } catch {
     // fall through to the issue below
@@ -86,7 +89,7 @@ const cursorParam = z.string().transform((text, ctx): ListCursor => {
 });
 
 export function encodeCursor(c: ListCursor): string {
-  return Buffer.from(JSON.stringify([c.value, c.id]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify(c.pit ? [c.value, c.id, c.pit] : [c.value, c.id]), 'utf8').toString('base64url');
 }
 
 export const listParamsSchema = z.object({

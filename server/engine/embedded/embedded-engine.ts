@@ -6,6 +6,7 @@ import type {
   ListPage,
   ListQuery,
   ListSort,
+  SearchDefinition,
   SearchEngine,
   SearchQuery,
   SearchResult,
@@ -13,6 +14,7 @@ import type {
 } from '../search-engine';
 import { ListingIndex } from './listing-index';
 import { AreaSink, RowCollector, TileSink } from './sinks';
+import { SearchAreaIndex } from './search-area-index';
 import { SqliteStore } from './sqlite-store';
 
 export interface EmbeddedEngineOptions {
@@ -48,12 +50,15 @@ export class EmbeddedEngine implements SearchEngine {
   private catchingUp = false;
   private closed = false;
 
+  private readonly searches = new SearchAreaIndex();
+
   private constructor(
     readonly store: SqliteStore,
     readonly index: ListingIndex,
     seq: number,
   ) {
     this.seq = seq;
+    for (const s of store.searchAreas()) this.searches.put(s);
   }
 
   static open(options: EmbeddedEngineOptions): EmbeddedEngine {
@@ -150,10 +155,38 @@ export class EmbeddedEngine implements SearchEngine {
     return this.index.get(id);
   }
 
+  async count(): Promise<number> {
+    return this.index.count;
+  }
+
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
     const { inserted, updated } = this.store.upsertMany(records);
     this.catchUp(true);
     return { inserted, updated };
+  }
+
+  async removeMany(ids: string[]): Promise<number> {
+    const removed = this.store.removeMany(ids);
+    this.catchUp(true);
+    return removed;
+  }
+
+  async refresh(): Promise<void> {
+    this.catchUp(true);
+  }
+
+  async putSearch(search: SearchDefinition): Promise<void> {
+    this.store.putSearchArea(search);
+    this.searches.put(search);
+  }
+
+  async removeSearch(id: string): Promise<void> {
+    this.store.removeSearchArea(id);
+    this.searches.remove(id);
+  }
+
+  async percolate(states: ListingRecord[]): Promise<string[][]> {
+    return states.map((r) => this.searches.match(r));
   }
 
   async health(): Promise<EngineHealth> {
@@ -165,8 +198,12 @@ export class EmbeddedEngine implements SearchEngine {
     }
   }
 
-  boundaries(): string | null {
+  async boundaries(): Promise<string | null> {
     return this.store.getMeta('boundaries');
+  }
+
+  async setBoundaries(geojson: string): Promise<void> {
+    this.store.setMeta('boundaries', geojson);
   }
 
   async close(): Promise<void> {

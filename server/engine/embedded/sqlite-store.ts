@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sameContent, type ListingRecord, type ListingType } from '../../core/listing';
-import type { WriteCounts } from '../search-engine';
+import type { SearchDefinition, WriteCounts } from '../search-engine';
 
 /** One committed change to a listing: the outbox row written with the listing itself. */
 export interface ChangeEvent {
@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS changes (
   after TEXT,
   at INTEGER NOT NULL
 );
+-- Saved searches' areas and filters, as the engine matches changes against them.
+CREATE TABLE IF NOT EXISTS search_areas (
+  id TEXT PRIMARY KEY,
+  definition TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -74,6 +79,7 @@ export class SqliteStore {
   readonly db: Database.Database;
   private readonly stmts;
   private readonly upsertTx: Database.Transaction<(records: ListingRecord[]) => WriteCounts & { changed: number }>;
+  private readonly removeTx: Database.Transaction<(ids: string[]) => number>;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -103,9 +109,15 @@ export class SqliteStore {
       count: this.db.prepare('SELECT COUNT(*) FROM listings').pluck(),
       ping: this.db.prepare('SELECT 1').pluck(),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      putSearchArea: this.db.prepare(
+        'INSERT INTO search_areas (id, definition) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET definition = excluded.definition',
+      ),
+      removeSearchArea: this.db.prepare('DELETE FROM search_areas WHERE id = ?'),
+      allSearchAreas: this.db.prepare('SELECT definition FROM search_areas').pluck(),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
+    this.removeTx = this.db.transaction((ids: string[]) => this.removeRecords(ids));
   }
 
   get(id: string): ListingRecord | null {
@@ -152,6 +164,24 @@ export class SqliteStore {
     return { inserted, updated, changed };
   }
 
+  /** Removes listings by id, each with its change event, in one transaction; counts what existed. */
+  removeMany(ids: string[]): number {
+    return this.removeTx.immediate(ids);
+  }
+
+  private removeRecords(ids: string[]): number {
+    let removed = 0;
+    const now = Date.now();
+    for (const id of ids) {
+      const row = this.stmts.get.get(id) as Row | undefined;
+      if (!row) continue;
+      this.stmts.remove.run(id);
+      this.stmts.logChange.run(id, 'remove', JSON.stringify(fromRow(row)), null, now);
+      removed++;
+    }
+    return removed;
+  }
+
   private writeRecord(r: ListingRecord): void {
     this.stmts.upsert.run(
       r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
@@ -184,6 +214,18 @@ export class SqliteStore {
       })
       .deferred();
     return seq;
+  }
+
+  putSearchArea(search: SearchDefinition): void {
+    this.stmts.putSearchArea.run(search.id, JSON.stringify(search));
+  }
+
+  removeSearchArea(id: string): void {
+    this.stmts.removeSearchArea.run(id);
+  }
+
+  searchAreas(): SearchDefinition[] {
+    return (this.stmts.allSearchAreas.all() as string[]).map((d) => JSON.parse(d) as SearchDefinition);
   }
 
   getMeta(key: string): string | null {

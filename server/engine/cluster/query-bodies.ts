@@ -1,0 +1,224 @@
+/**
+ * Request bodies for Elasticsearch and OpenSearch, as pure functions: the query language
+ * Roost needs is the same in Elasticsearch 8/9 and OpenSearch 2/3, so both adapters send
+ * exactly these. Unit-tested request → body; the contract suite runs them on a real node.
+ */
+import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
+import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../core/levels';
+import type { ListingRecord } from '../../core/listing';
+import type { Bbox, Filters, ListQuery, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
+
+/** The alias every read and write goes through; the index behind it carries a version. */
+export const LISTINGS_ALIAS = 'listings';
+export const LISTINGS_INDEX_PREFIX = 'listings-v';
+export const SAVED_SEARCHES_INDEX = 'roost-saved-searches';
+export const META_INDEX = 'roost-meta';
+
+/** Terms buckets asked for: far above any city's areas, so every area comes back. */
+const MAX_AREA_BUCKETS = 10_000;
+
+/** The stored form of a listing: the API's fields plus what the queries aggregate on. */
+export interface ListingDoc {
+  id: string;
+  title: string;
+  location: { lat: number; lon: number };
+  price: number;
+  type: string;
+  district: string;
+  neighbourhood: string;
+  /** `district|neighbourhood`: one name can be in two districts (as in the embedded index). */
+  area: string;
+  bedrooms?: number;
+  listedAt: number;
+  updatedAt: number;
+}
+
+export function listingDoc(r: ListingRecord): ListingDoc {
+  const doc: ListingDoc = {
+    id: r.id,
+    title: r.title,
+    location: { lat: r.lat, lon: r.lon },
+    price: r.price,
+    type: r.type,
+    district: r.district,
+    neighbourhood: r.neighbourhood,
+    area: `${r.district}|${r.neighbourhood}`,
+    listedAt: r.listedAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.bedrooms !== null) doc.bedrooms = r.bedrooms;
+  return doc;
+}
+
+export function recordOf(doc: ListingDoc): ListingRecord {
+  return {
+    id: doc.id,
+    title: doc.title,
+    lat: doc.location.lat,
+    lon: doc.location.lon,
+    price: doc.price,
+    type: doc.type as ListingRecord['type'],
+    district: doc.district,
+    neighbourhood: doc.neighbourhood,
+    bedrooms: doc.bedrooms ?? null,
+    listedAt: doc.listedAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** Fields a percolated document needs: the ones saved searches filter on. */
+const FILTERED_FIELDS = {
+  location: { type: 'geo_point' },
+  price: { type: 'integer' },
+  type: { type: 'keyword' },
+  bedrooms: { type: 'byte' },
+} as const;
+
+/** The listings index: explicit and strict, so a stray field is an error, not a new mapping. */
+export function listingsIndexBody() {
+  return {
+    settings: {
+      number_of_shards: 1,
+      // 0 on a single node (green), 1 as soon as there is a second node to hold it.
+      auto_expand_replicas: '0-1',
+    },
+    mappings: {
+      dynamic: 'strict',
+      properties: {
+        id: { type: 'keyword' },
+        title: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+        ...FILTERED_FIELDS,
+        district: { type: 'keyword' },
+        neighbourhood: { type: 'keyword' },
+        area: { type: 'keyword' },
+        listedAt: { type: 'date', format: 'epoch_millis' },
+        updatedAt: { type: 'date', format: 'epoch_millis' },
+      },
+    },
+  };
+}
+
+export function savedSearchesIndexBody() {
+  return {
+    settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+    mappings: {
+      dynamic: 'strict',
+      // `id` to page on: Elasticsearch 8 refuses to sort on `_id`.
+      properties: { id: { type: 'keyword' }, query: { type: 'percolator' }, ...FILTERED_FIELDS },
+    },
+  };
+}
+
+export function metaIndexBody() {
+  return {
+    settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+    mappings: { dynamic: 'strict', properties: { value: { type: 'object', enabled: false } } },
+  };
+}
+
+/**
+ * A bbox as geo_bounding_box, on the same quantized values the embedded engine compares:
+ * Lucene rounds a box's minimum up to the next encoded value, so sending the encoded
+ * value itself keeps a listing exactly on the south or west edge inside, as it is there.
+ */
+export function bboxClause([west, south, east, north]: Bbox) {
+  return {
+    geo_bounding_box: {
+      location: {
+        top_left: { lat: decodeLat(encodeLat(north)), lon: west === -180 ? -180 : decodeLon(encodeLon(west)) },
+        bottom_right: { lat: decodeLat(encodeLat(south)), lon: east === 180 ? 180 : decodeLon(encodeLon(east)) },
+      },
+    },
+  };
+}
+
+/** A closed ring of [lon, lat] positions as a geo_shape polygon query on the point field. */
+export function polygonClause(ring: [number, number][]) {
+  return { geo_shape: { location: { shape: { type: 'polygon', coordinates: [ring] }, relation: 'intersects' } } };
+}
+
+export function areaClause(area: SearchArea) {
+  return 'bbox' in area ? bboxClause(area.bbox) : polygonClause(area.polygon);
+}
+
+/** The filters as clauses; a listing without bedrooms fails any bedsMin, as in the embedded engine. */
+export function filterClauses(f: Filters): object[] {
+  const out: object[] = [];
+  if (f.priceMin !== undefined || f.priceMax !== undefined) {
+    out.push({ range: { price: { ...(f.priceMin !== undefined ? { gte: f.priceMin } : {}), ...(f.priceMax !== undefined ? { lte: f.priceMax } : {}) } } });
+  }
+  if (f.types) out.push({ terms: { type: f.types } });
+  if (f.bedsMin !== undefined) out.push({ range: { bedrooms: { gte: f.bedsMin } } });
+  return out;
+}
+
+export function searchQuery(area: SearchArea, filters: Filters) {
+  return { bool: { filter: [areaClause(area), ...filterClauses(filters)] } };
+}
+
+const SUMMARY_AGGS = {
+  centroid: { geo_centroid: { field: 'location' } },
+  price: { avg: { field: 'price' } },
+};
+
+/** The `/api/search` body for a view: one aggregation per level, or the newest listings. */
+export function searchBody({ bbox, zoom, filters }: SearchQuery) {
+  const level = levelForZoom(zoom);
+  const query = searchQuery({ bbox }, filters);
+  if (level === 'listing') {
+    return { query, size: MAX_LISTINGS, track_total_hits: true, sort: LIST_SORT.newest };
+  }
+  return { query, size: 0, track_total_hits: true, aggs: { buckets: bucketAgg(level, zoom) } };
+}
+
+function bucketAgg(level: Exclude<Level, 'listing'>, zoom: number) {
+  if (level === 'cluster') {
+    // No `bounds`: the query already holds only the view's listings, and a listing one
+    // quantum inside the south edge lies in the tile below, which bounds would drop
+    // (measured on the real node); the embedded engine counts it in that tile too.
+    return { geotile_grid: { field: 'location', precision: clusterPrecision(zoom), size: 65_536 }, aggs: SUMMARY_AGGS };
+  }
+  const field = level === 'district' ? 'district' : 'area';
+  return { terms: { field, size: MAX_AREA_BUCKETS, shard_size: MAX_AREA_BUCKETS }, aggs: SUMMARY_AGGS };
+}
+
+/** The list's orders, the id breaking ties so a (value, id) cursor marks one place exactly. */
+export const LIST_SORT = {
+  price: [{ price: 'asc' }, { id: 'asc' }],
+  newest: [{ listedAt: 'desc' }, { id: 'asc' }],
+} as const;
+
+/** One page of the list; one more than the page is asked for, to know whether more follow. */
+export function listBody({ bbox, filters, sort, limit, after }: ListQuery) {
+  return {
+    query: searchQuery({ bbox }, filters),
+    size: limit + 1,
+    track_total_hits: true,
+    sort: LIST_SORT[sort],
+    ...(after ? { search_after: [after.value, after.id] } : {}),
+  };
+}
+
+/** A saved search as a percolator document. */
+export function percolatorDoc({ id, area, filters }: SearchDefinition) {
+  return { id, query: searchQuery(area, filters) };
+}
+
+/** Matches a listing's states (before and after a change) against every saved search. */
+export function percolateBody(records: ListingRecord[], size: number) {
+  return {
+    _source: false,
+    size,
+    query: {
+      percolate: {
+        field: 'query',
+        documents: records.map((r) => ({
+          location: { lat: r.lat, lon: r.lon },
+          price: r.price,
+          type: r.type,
+          ...(r.bedrooms !== null ? { bedrooms: r.bedrooms } : {}),
+        })),
+      },
+    },
+  };
+}

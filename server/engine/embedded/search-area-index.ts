@@ -1,0 +1,88 @@
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import RBush from 'rbush';
+import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
+import type { ListingRecord } from '../../core/listing';
+import type { Bbox, Filters, Ring, SearchDefinition } from '../search-engine';
+
+interface Entry {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  search: SearchDefinition;
+}
+
+/** The boxes an area covers in an R-tree: two when a bbox crosses the antimeridian. */
+function boxesOf(def: SearchDefinition): [number, number, number, number][] {
+  if ('polygon' in def.area) {
+    const xs = def.area.polygon.map((p) => p[0]);
+    const ys = def.area.polygon.map((p) => p[1]);
+    return [[Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]];
+  }
+  const [w, s, e, n] = def.area.bbox;
+  return w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
+}
+
+/** Inside a bbox exactly as a search decides it: on quantized values, edges inclusive. */
+function inBbox(latE: number, lonE: number, [w, s, e, n]: Bbox): boolean {
+  if (latE < encodeLat(s) || latE > encodeLat(n)) return false;
+  const west = w === -180 ? -(2 ** 31) : encodeLon(w);
+  const east = e === 180 ? 2 ** 31 - 1 : encodeLon(e);
+  return w <= e ? lonE >= west && lonE <= east : lonE >= west || lonE <= east;
+}
+
+function inPolygon(latE: number, lonE: number, ring: Ring): boolean {
+  // Lucene tests the quantized point against the polygon as given; so does this.
+  return booleanPointInPolygon([decodeLon(lonE), decodeLat(latE)], { type: 'Polygon', coordinates: [ring] });
+}
+
+export function matchesFilters(r: ListingRecord, f: Filters): boolean {
+  if (f.priceMin !== undefined && r.price < f.priceMin) return false;
+  if (f.priceMax !== undefined && r.price > f.priceMax) return false;
+  if (f.types && !f.types.includes(r.type)) return false;
+  if (f.bedsMin !== undefined && (r.bedrooms === null || r.bedrooms < f.bedsMin)) return false;
+  return true;
+}
+
+/**
+ * Saved searches by area, for matching each change against them: an R-tree narrows a
+ * listing to the searches whose area's box holds it, then the exact area and filter
+ * tests decide. A change costs O(log n + candidates), not a loop over every search.
+ */
+export class SearchAreaIndex {
+  private readonly tree = new RBush<Entry>();
+  private readonly entries = new Map<string, Entry[]>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  put(search: SearchDefinition): void {
+    this.remove(search.id);
+    const entries = boxesOf(search).map(([minX, minY, maxX, maxY]) => ({ minX, minY, maxX, maxY, search }));
+    for (const e of entries) this.tree.insert(e);
+    this.entries.set(search.id, entries);
+  }
+
+  remove(id: string): void {
+    for (const e of this.entries.get(id) ?? []) this.tree.remove(e);
+    this.entries.delete(id);
+  }
+
+  /** The ids of the searches a listing state matches, sorted. */
+  match(r: ListingRecord): string[] {
+    const latE = encodeLat(r.lat);
+    const lonE = encodeLon(r.lon);
+    const lat = decodeLat(latE);
+    const lon = decodeLon(lonE);
+    // A hair of margin: the boxes are raw degrees, the tests below are exact.
+    const eps = 1e-7;
+    const ids = new Set<string>();
+    for (const { search } of this.tree.search({ minX: lon - eps, minY: lat - eps, maxX: lon + eps, maxY: lat + eps })) {
+      if (ids.has(search.id) || !matchesFilters(r, search.filters)) continue;
+      const inside = 'bbox' in search.area ? inBbox(latE, lonE, search.area.bbox) : inPolygon(latE, lonE, search.area.polygon);
+      if (inside) ids.add(search.id);
+    }
+    return [...ids].sort();
+  }
+}

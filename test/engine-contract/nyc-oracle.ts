@@ -1,0 +1,111 @@
+/**
+ * The New York listings read straight from the CSV (csv-parse, not the importer), and
+ * answers computed from them by plain loops written from the contract: the oracle every
+ * engine leg is held to.
+ */
+import fs from 'node:fs';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { parse } from 'csv-parse/sync';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { encodeLat, encodeLon, geotileKey } from '../../server/core/geotile';
+import { normalizeRing } from '../../server/core/polygon';
+import { clusterPrecision, levelForZoom, type Level } from '../../server/core/levels';
+import type { ListingType } from '../../server/core/listing';
+import type { Bbox, Filters, Ring } from '../../server/engine/search-engine';
+import { NYC_BOUNDARIES, NYC_CSV } from '../helpers/roost';
+
+export interface Row {
+  id: string;
+  district: string;
+  neighbourhood: string;
+  lat: number;
+  lon: number;
+  type: ListingType;
+  price: number;
+}
+
+const ROOM: Record<string, ListingType> = { 'Entire home/apt': 'entire', 'Private room': 'private', 'Shared room': 'shared' };
+
+export const ROWS: Row[] = (parse(fs.readFileSync(NYC_CSV), { columns: true }) as Record<string, string>[]).map((r) => ({
+  id: r.id!,
+  district: r.neighbourhood_group!,
+  neighbourhood: r.neighbourhood!,
+  lat: Number(r.latitude),
+  lon: Number(r.longitude),
+  type: ROOM[r.room_type!]!,
+  price: Number(r.price),
+}));
+
+/** Edges inclusive on Lucene's quantized values, as the contract's "edges inclusive" is kept. */
+export function inBbox(r: { lat: number; lon: number }, [w, s, e, n]: Bbox): boolean {
+  const la = encodeLat(r.lat);
+  const lo = encodeLon(r.lon);
+  return la >= encodeLat(s) && la <= encodeLat(n) && lo >= encodeLon(w) && lo <= encodeLon(e);
+}
+
+export function matches(r: Row, f: Filters): boolean {
+  return (
+    (f.priceMin === undefined || r.price >= f.priceMin) &&
+    (f.priceMax === undefined || r.price <= f.priceMax) &&
+    (f.types === undefined || f.types.includes(r.type)) &&
+    f.bedsMin === undefined // the New York file has no bedrooms: any bedsMin excludes all
+  );
+}
+
+export function select(bbox: Bbox, f: Filters): Row[] {
+  return ROWS.filter((r) => inBbox(r, bbox) && matches(r, f));
+}
+
+export interface Group {
+  count: number;
+  lat: number;
+  lon: number;
+  price: number;
+}
+
+export function keyOf(level: Level, zoom: number): (r: Row) => string {
+  if (level === 'district') return (r) => r.district;
+  if (level === 'neighbourhood') return (r) => `${r.district}|${r.neighbourhood}`;
+  return (r) => geotileKey(r.lat, r.lon, clusterPrecision(zoom));
+}
+
+/** Buckets as the contract defines them: per area or cell, count, mean position, mean price. */
+export function expectedBuckets(bbox: Bbox, zoom: number, f: Filters): Map<string, Group> {
+  const key = keyOf(levelForZoom(zoom), zoom);
+  const out = new Map<string, Group>();
+  for (const r of select(bbox, f)) {
+    const g = out.get(key(r)) ?? { count: 0, lat: 0, lon: 0, price: 0 };
+    g.count++;
+    g.lat += r.lat;
+    g.lon += r.lon;
+    g.price += r.price;
+    out.set(key(r), g);
+  }
+  for (const g of out.values()) {
+    g.lat /= g.count;
+    g.lon /= g.count;
+    g.price /= g.count;
+  }
+  return out;
+}
+
+/** Neighbourhood outlines as simple rings: the outer ring of each polygon part. */
+export function neighbourhoodRings(): { name: string; ring: Ring }[] {
+  const fc = JSON.parse(fs.readFileSync(NYC_BOUNDARIES, 'utf8')) as FeatureCollection;
+  const out: { name: string; ring: Ring }[] = [];
+  for (const f of fc.features as Feature<Polygon | MultiPolygon>[]) {
+    const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    const name = String((f.properties ?? {}).neighbourhood);
+    polys.forEach((p, i) => {
+      // As the API takes a drawn area: repeats dropped, closed.
+      const ring = normalizeRing(p[0]!.map(([x, y]) => [x!, y!] as [number, number]));
+      if (typeof ring === 'string') throw new Error(`${name}: ${ring}`);
+      out.push({ name: `${name}#${i}`, ring });
+    });
+  }
+  return out;
+}
+
+export function inRing(r: { lat: number; lon: number }, ring: Ring): boolean {
+  return booleanPointInPolygon([r.lon, r.lat], { type: 'Polygon', coordinates: [ring] });
+}
