@@ -4,6 +4,8 @@
  * and Maven are present — in CI they are, so that leg runs there, never skips; a real
  * Elasticsearch whenever ELASTICSEARCH_URL is set. A leg that cannot run says why.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterEngine } from '../server/engine/cluster/cluster-engine';
 import { ElasticsearchClient } from '../server/engine/cluster/elasticsearch-client';
@@ -12,7 +14,8 @@ import type { ClusterClient } from '../server/engine/cluster/cluster-client';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import { importFile } from '../server/import/importer';
 import { engineContract } from './engine-contract/engine-contract';
-import { NYC_CSV, tempDir } from './helpers/roost';
+import { NYC_CSV, runCli, runImport, startApi, tempDir } from './helpers/roost';
+import { freePort, TcpProxy } from './helpers/tcp-proxy';
 import { openSearchMissing, startOpenSearchNode, type OpenSearchNode } from './helpers/opensearch-node';
 
 /** Port for this suite's node; the `npm run opensearch` test uses another. */
@@ -59,6 +62,84 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
       return new ClusterEngine(client);
     },
     reference: () => reference,
+  });
+
+  describe('a Roost server over the node: failures and recovery, import, migration', () => {
+    const BBOX = 'bbox=-74.3,40.49,-73.68,40.93&zoom=10';
+    let proxy: TcpProxy;
+    let api: Awaited<ReturnType<typeof startApi>>;
+    const timed = async (path: string) => {
+      const t = performance.now();
+      const res = await fetch(`${api.url}${path}`);
+      return { status: res.status, body: (await res.json()) as any, ms: performance.now() - t };
+    };
+
+    beforeAll(async () => {
+      proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(node.url).port) }, await freePort());
+      // The cluster is away when the server starts: it must start anyway.
+      api = await startApi(tempDir('os-server'), { OPENSEARCH_URL: `http://127.0.0.1:${proxy.port}` });
+    });
+    afterAll(async () => {
+      await api?.close();
+      await proxy?.refuse();
+    });
+
+    it('starts without its cluster, answers 503 with the error JSON, and recovers by itself', async () => {
+      const down = await timed(`/api/search?${BBOX}`);
+      expect(down.status).toBe(503);
+      expect(down.body).toEqual({ error: { code: 'unavailable', message: 'the listings store is unavailable; try again shortly' } });
+      expect(down.ms).toBeLessThan(10_000);
+      expect((await timed('/readyz')).status).toBe(503);
+      await proxy.open();
+      const up = await timed(`/api/search?${BBOX}`);
+      expect(up.status).toBe(200);
+      expect(up.body.total).toBe(reference.index.count);
+      expect((await timed('/readyz')).body).toMatchObject({ status: 'ready' });
+    });
+
+    it('a cluster that stops answering is a 503 within a bounded time, then recovers', async () => {
+      proxy.mode = 'blackhole';
+      await proxy.refuse();
+      await proxy.open();
+      const hung = await timed(`/api/search?${BBOX}&priceMax=100`);
+      expect(hung.status).toBe(503);
+      // Two tries of the 5 s request timeout, and no more.
+      expect(hung.ms).toBeLessThan(12_000);
+      const ready = await timed('/readyz');
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(ready.body)).not.toContain('127.0.0.1');
+      proxy.mode = 'pass';
+      await proxy.refuse();
+      await proxy.open();
+      expect((await timed(`/api/search?${BBOX}&priceMax=100`)).status).toBe(200);
+    }, 60_000);
+
+    it('npm run import writes into the cluster with the same report; the server sees it', async () => {
+      const dir = tempDir('os-import');
+      const file = path.join(dir, 'few.ndjson');
+      const row = { title: 'Imported', lat: 40.65, lon: -73.95, price: 700, type: 'private', district: 'Brooklyn', neighbourhood: 'Flatbush' };
+      fs.writeFileSync(file, [
+        JSON.stringify({ ...row, id: 'os-imp-1' }),
+        JSON.stringify({ ...row, id: 'os-imp-2', price: -1 }),
+        JSON.stringify({ ...row, id: 'os-imp-1', price: 650 }),
+      ].join('\n'));
+      const result = await runImport(dir, [file], { OPENSEARCH_URL: node.url });
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim().split('\n')).toEqual(['skipped line 2: price: Too small: expected number to be >=0', 'imported 1, updated 1, skipped 1']);
+      expect((await timed('/api/listings/os-imp-1')).body).toMatchObject({ price: 650, district: 'Brooklyn' });
+    });
+
+    it('npm run migrate moves the listings to listings-v2 and swaps the alias; search answers the same', async () => {
+      const before = await timed(`/api/search?${BBOX}`);
+      const result = await runCli('migrate.ts', [], { OPENSEARCH_URL: node.url });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^migrated listings: listings-v1 → listings-v2 \(\d+ copied/);
+      const alias = (await (await fetch(`${node.url}/_alias/listings`)).json()) as Record<string, unknown>;
+      expect(Object.keys(alias)).toEqual(['listings-v2']);
+      const after = await timed(`/api/search?${BBOX}`);
+      expect(after.body).toEqual(before.body);
+      expect((await timed('/api/listings/os-imp-1')).status).toBe(200);
+    });
   });
 });
 

@@ -16,8 +16,8 @@ export function tempDir(prefix: string): string {
 }
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */
-export async function startApi(dataDir: string): Promise<RoostServer & { url: string }> {
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_LISTINGS: '0' });
+export async function startApi(dataDir: string, env: Record<string, string> = {}): Promise<RoostServer & { url: string }> {
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_LISTINGS: '0', ...env });
   const roost = await startRoost(config);
   return Object.assign(roost, { url: `http://127.0.0.1:${roost.port}` });
 }
@@ -29,11 +29,16 @@ export interface CliResult {
 }
 
 /** Runs `npm run import`'s entry point as its own process, as a user would. */
-export function runImport(dataDir: string, args: string[]): Promise<CliResult> {
+export function runImport(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli('import.ts', args, { DATA_DIR: dataDir, ...env });
+}
+
+/** Runs one of server/cli's commands as its own process. */
+export function runCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'cli', 'import.ts'), ...args], {
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'cli', script), ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir },
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -74,8 +74,11 @@ export interface ClusterConnection {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-/** Transient failures (connection, timeout, 502–504) are retried this many times by the client. */
-export const CLIENT_RETRIES = 2;
+/**
+ * Transient failures (connection, timeout, 502–504) are retried this many times by the
+ * client: once, so a cluster that swallows requests is reported within two timeouts.
+ */
+export const CLIENT_RETRIES = 1;
 export const BULK_RETRIES = 5;
 
 /** Statuses that say "not now" rather than "never": the cluster is busy, starting or red. */
