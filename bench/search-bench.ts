@@ -16,6 +16,8 @@ import Supercluster from 'supercluster';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import type { Level } from '../server/core/levels';
+import { clusterBench } from './cluster-bench';
+import { writeDemoFile } from './demo-file';
 import { startServer } from './server-process';
 import { fmt, percentiles, timeEach } from './stats';
 import { FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     listings: { type: 'string', default: '1000000' },
     queries: { type: 'string', default: '400' },
     keep: { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'embedded' },
   },
 });
 const N = Number(args.listings);
@@ -63,20 +66,7 @@ async function main(): Promise<void> {
   // 1. Generate.
   let t = performance.now();
   const file = path.join(work, 'listings.ndjson');
-  const out = fs.openSync(file, 'w');
-  let buf: string[] = [];
-  const centres: { lat: number; lon: number }[] = [];
-  for (const r of demoCity(N)) {
-    const { updatedAt: _u, ...rest } = r;
-    buf.push(JSON.stringify({ ...rest, listedAt: new Date(r.listedAt).toISOString() }));
-    if (centres.length < 20_000) centres.push({ lat: r.lat, lon: r.lon });
-    if (buf.length === 10_000) {
-      fs.writeSync(out, `${buf.join('\n')}\n`);
-      buf = [];
-    }
-  }
-  if (buf.length) fs.writeSync(out, `${buf.join('\n')}\n`);
-  fs.closeSync(out);
+  const centres = writeDemoFile(N, file);
   line(`generated ${N} listings in ${((performance.now() - t) / 1000).toFixed(1)} s (${(fs.statSync(file).size / 1e6).toFixed(0)} MB ndjson)`);
 
   // 2. Import with the real command.
@@ -216,7 +206,12 @@ async function main(): Promise<void> {
   else line(`\nkept ${work}`);
 }
 
-main().catch((err: unknown) => {
+const run = args.engine === 'opensearch' ? () => clusterBench(N, Q, args.keep) : args.engine === 'embedded' ? main : null;
+if (!run) {
+  process.stderr.write(`bench: --engine must be embedded or opensearch, not ${args.engine}\n`);
+  process.exit(2);
+}
+run().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -11,7 +11,8 @@ import type {
   SearchResult,
   WriteCounts,
 } from '../search-engine';
-import { isUnavailableStatus, type BulkOperation, type ClusterClient } from './cluster-client';
+import { isUnavailableStatus, type BulkDrop, type BulkOperation, type ClusterClient } from './cluster-client';
+import { targetOf } from './bulk-helper';
 import { ensureIndices } from './index-admin';
 import {
   LISTINGS_ALIAS,
@@ -139,47 +140,66 @@ export class ClusterEngine implements SearchEngine {
   }
 
   /**
-   * Reads the batch's ids, decides per id what changes (an update keeps `listedAt`; an
-   * equal record changes nothing), and writes through the bulk helper with optimistic
-   * concurrency: `create` for new ids, `if_seq_no` for existing ones. An id another writer
-   * changed in between is read again and retried.
+   * Writes a batch as the embedded store does — an update keeps `listedAt`, an equal
+   * record changes nothing — without reading first: every id is sent as `create`, which
+   * succeeds for new ids (all of a first import); the ids that exist come back as
+   * conflicts and only those are read and written with `if_seq_no`, so a writer that
+   * changed one in between is noticed and the id is read again. Reading every batch
+   * first measured 18,000 docs/s at 1M listings; creating first is the import's rate.
    */
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
+    await this.ready();
     const counts = { inserted: 0, updated: 0 };
-    let pending = records;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === CONFLICT_ROUNDS) throw new EngineUnavailable(`${pending.length} listings kept conflicting with other writers`);
-      const stored = await this.read([...new Set(pending.map((r) => r.id))]);
-      const next = new Map<string, ListingRecord>();
-      const now = Date.now();
-      for (const incoming of pending) {
-        const current = next.get(incoming.id) ?? stored.get(incoming.id)?.record ?? null;
-        if (round === 0) {
-          if (current) counts.updated++;
-          else counts.inserted++;
+    // A repeated id within the batch: its later rows update its first (as row by row).
+    const latest = new Map<string, ListingRecord>();
+    const now = Date.now();
+    for (const r of records) {
+      const earlier = latest.get(r.id);
+      if (earlier) counts.updated++;
+      latest.set(r.id, earlier ? (sameContent(earlier, r) ? earlier : { ...r, listedAt: earlier.listedAt, updatedAt: now }) : r);
+    }
+    const created = await this.client.bulk(
+      [...latest.values()].map((r) => ({ action: { create: { _index: LISTINGS_ALIAS, _id: r.id } }, document: listingDoc(r) })),
+      false,
+    );
+    let existing = this.conflictedIds(created);
+    counts.inserted += latest.size - existing.length;
+    counts.updated += existing.length;
+    for (let round = 0; existing.length > 0; round++) {
+      if (round === CONFLICT_ROUNDS) throw new EngineUnavailable(`${existing.length} listings kept conflicting with other writers`);
+      const stored = await this.read(existing);
+      const operations: BulkOperation[] = [];
+      for (const id of existing) {
+        const incoming = latest.get(id)!;
+        const s = stored.get(id);
+        if (!s) {
+          // Removed since the create failed: it is new again.
+          operations.push({ action: { create: { _index: LISTINGS_ALIAS, _id: id } }, document: listingDoc(incoming) });
+          continue;
         }
-        if (current && sameContent(current, incoming)) continue;
-        next.set(incoming.id, current ? { ...incoming, listedAt: current.listedAt, updatedAt: now } : incoming);
+        if (sameContent(s.record, incoming)) continue;
+        const next = { ...incoming, listedAt: s.record.listedAt, updatedAt: now };
+        operations.push({
+          action: { index: { _index: LISTINGS_ALIAS, _id: id, if_seq_no: s.seqNo, if_primary_term: s.primaryTerm } },
+          document: listingDoc(next),
+        });
       }
-      const operations: BulkOperation[] = [...next.values()].map((r) => {
-        const s = stored.get(r.id);
-        const target = { _index: LISTINGS_ALIAS, _id: r.id };
-        return s
-          ? { action: { index: { ...target, if_seq_no: s.seqNo, if_primary_term: s.primaryTerm } }, document: listingDoc(r) }
-          : { action: { create: target }, document: listingDoc(r) };
-      });
-      const drops = await this.client.bulk(operations, false);
-      const conflicts = drops.filter((d) => d.status === 409);
-      if (conflicts.length < drops.length) {
-        const d = drops.find((x) => x.status !== 409)!;
-        throw isUnavailableStatus(d.status)
-          ? new EngineUnavailable(`${drops.length - conflicts.length} listings not written: ${d.status} ${d.reason}`)
-          : new EngineFailure(`${drops.length - conflicts.length} listings refused: ${d.status} ${d.reason}`, d.status);
-      }
-      const conflicted = new Set(conflicts.map((d) => (d.operation.action.index ?? d.operation.action.create)!._id));
-      pending = pending.filter((r) => conflicted.has(r.id));
+      existing = this.conflictedIds(await this.client.bulk(operations, false));
     }
     return counts;
+  }
+
+  /** The ids whose operation lost to an existing document; any other refusal is thrown. */
+  private conflictedIds(drops: BulkDrop[]): string[] {
+    const conflicts = drops.filter((d) => d.status === 409);
+    if (conflicts.length < drops.length) {
+      const d = drops.find((x) => x.status !== 409)!;
+      const n = drops.length - conflicts.length;
+      throw isUnavailableStatus(d.status)
+        ? new EngineUnavailable(`${n} listings not written: ${d.status} ${d.reason}`)
+        : new EngineFailure(`${n} listings refused: ${d.status} ${d.reason}`, d.status);
+    }
+    return conflicts.map((d) => targetOf(d.operation)._id);
   }
 
   async removeMany(ids: string[]): Promise<number> {

@@ -1,0 +1,167 @@
+/**
+ * npm run bench -- --engine opensearch [--listings N --queries Q]
+ *
+ * Starts a local OpenSearch node (`npm run opensearch`), imports the demo city at N
+ * listings into it with `npm run import` (docs/s) and into an embedded store beside it,
+ * starts one Roost server on each, and measures /api/search per level over HTTP on the
+ * same views and filters, printing the ratio. Every view's total is compared across the
+ * two engines. Where OpenSearch misses p95 ≤ 100 ms, the slowest view is run again with
+ * the `profile` API and its costliest parts are printed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Level } from '../server/core/levels';
+import { searchBody } from '../server/engine/cluster/query-bodies';
+import { writeDemoFile } from './demo-file';
+import { startServer } from './server-process';
+import { fmt, percentiles } from './stats';
+import { searchQueryString, viewsFor, type View } from './viewports';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const NODE_PORT = 9241;
+const LEVEL_ZOOMS: [Level, number[]][] = [
+  ['district', [10, 11]],
+  ['neighbourhood', [12, 13]],
+  ['cluster', [14, 15]],
+  ['listing', [16, 17]],
+];
+const TARGET_P95_MS = 100;
+
+const line = (s = '') => process.stdout.write(`${s}\n`);
+const row = (cells: (string | number)[]) => line(`| ${cells.join(' | ')} |`);
+
+function rssMb(pid: number): number {
+  return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+}
+
+async function startNode(): Promise<{ url: string; stop(): Promise<void>; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'opensearch.ts'), '--port', String(NODE_PORT)], {
+    cwd: ROOT,
+    env: { ...process.env, OPENSEARCH_HEAP: process.env.OPENSEARCH_HEAP ?? '2g' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = performance.now();
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/^OPENSEARCH_URL=(\S+)$/m);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`opensearch exited ${code}`)));
+  });
+  line(`OpenSearch node healthy ${((performance.now() - started) / 1000).toFixed(1)} s after \`npm run opensearch\` (warm Maven cache)`);
+  const jvm = spawnSync('pgrep', ['-f', '--', `-baseHttpPort ${NODE_PORT - 1}`], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  return {
+    url,
+    pid: Number(jvm),
+    async stop() {
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function importInto(file: string, env: Record<string, string>): { seconds: number; last: string } {
+  const t = performance.now();
+  const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'server', 'cli', 'import.ts'), file], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
+  return { seconds: (performance.now() - t) / 1000, last: r.stdout.trim().split('\n').at(-1)! };
+}
+
+async function timeViews(base: string, views: View[]): Promise<{ ms: number[]; totals: number[] }> {
+  const ms: number[] = [];
+  const totals: number[] = [];
+  for (const v of views) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/search?${searchQueryString(v)}`);
+    const body = (await res.json()) as { total: number };
+    ms.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${searchQueryString(v)}`);
+    totals.push(body.total);
+  }
+  return { ms, totals };
+}
+
+/** The costliest parts of one search, from the cluster's own profile. */
+async function profile(url: string, view: View): Promise<void> {
+  const res = await fetch(`${url}/listings/_search`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...searchBody(view), profile: true }),
+  });
+  const body = (await res.json()) as {
+    took: number;
+    profile: { shards: { searches: { query: { type: string; time_in_nanos: number }[] }[]; aggregations: { type: string; description: string; time_in_nanos: number }[] }[] };
+  };
+  const shard = body.profile.shards[0]!;
+  line(`  profile of ${searchQueryString(view)} (took ${body.took} ms):`);
+  for (const q of shard.searches[0]?.query ?? []) line(`  - query ${q.type}: ${(q.time_in_nanos / 1e6).toFixed(1)} ms`);
+  for (const a of shard.aggregations) line(`  - aggregation ${a.type} (${a.description}): ${(a.time_in_nanos / 1e6).toFixed(1)} ms`);
+}
+
+export async function clusterBench(n: number, q: number, keep: boolean): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-cluster-bench-'));
+  line(`# Roost search benchmark, OpenSearch beside the embedded engine — ${n.toLocaleString('en-US')} listings`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; the node and Roost share it`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+  const file = path.join(work, 'listings.ndjson');
+  const centres = writeDemoFile(n, file);
+  const node = await startNode();
+  const servers: { kill(): void }[] = [];
+  try {
+    const osImport = importInto(file, { OPENSEARCH_URL: node.url });
+    line(`import into OpenSearch: ${osImport.last} in ${osImport.seconds.toFixed(1)} s → ${Math.round(n / osImport.seconds).toLocaleString('en-US')} docs/s (whole command; target ≥ 20,000)`);
+    const embDir = path.join(work, 'embedded');
+    const embImport = importInto(file, { DATA_DIR: embDir });
+    line(`import into the embedded store: ${embImport.last} in ${embImport.seconds.toFixed(1)} s → ${Math.round(n / embImport.seconds).toLocaleString('en-US')} rows/s`);
+    const emb = await startServer(embDir);
+    const os_ = await startServer(path.join(work, 'os-server'), { OPENSEARCH_URL: node.url });
+    servers.push(emb.child, os_.child);
+    line();
+    line('## /api/search over HTTP, filters mixed, 1280×800 views (same views on both)');
+    line();
+    row(['level', 'zooms', 'queries', 'embedded p50 / p95 / p99 ms', 'OpenSearch p50 / p95 / p99 ms', 'OpenSearch / embedded (p95)', 'totals differing']);
+    row(['---', '---', '---', '---', '---', '---', '---']);
+    const missed: [Level, View][] = [];
+    for (const [level, zooms] of LEVEL_ZOOMS) {
+      const views = viewsFor(zooms, centres, q, 'mixed', zooms[0]);
+      await timeViews(emb.base, views.slice(0, 50));
+      await timeViews(os_.base, views.slice(0, 50));
+      const e = await timeViews(emb.base, views);
+      const o = await timeViews(os_.base, views);
+      const pe = percentiles(e.ms);
+      const po = percentiles(o.ms);
+      const differing = e.totals.filter((t, i) => t !== o.totals[i]).length;
+      row([
+        level,
+        zooms.join(', '),
+        views.length,
+        `${fmt(pe.p50)} / ${fmt(pe.p95)} / ${fmt(pe.p99)}`,
+        `${fmt(po.p50)} / ${fmt(po.p95)} / ${fmt(po.p99)}`,
+        `${(po.p95 / pe.p95).toFixed(1)}×`,
+        differing,
+      ]);
+      if (po.p95 > TARGET_P95_MS) missed.push([level, views[o.ms.indexOf(Math.max(...o.ms))]!]);
+    }
+    line();
+    line(`OpenSearch JVM resident memory: ${rssMb(node.pid).toFixed(0)} MB; Roost on OpenSearch: ${rssMb(os_.child.pid!).toFixed(0)} MB`);
+    for (const [level, view] of missed) {
+      line(`OpenSearch p95 above ${TARGET_P95_MS} ms at ${level}; the slowest view, profiled:`);
+      await profile(node.url, view);
+    }
+    if (missed.length === 0) line(`OpenSearch p95 ≤ ${TARGET_P95_MS} ms at every level.`);
+  } finally {
+    for (const s of servers) s.kill();
+    await node.stop();
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
