@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   }
   const progress = createProgress(size, `importing ${path.basename(file)} into ${cluster?.name ?? 'the embedded store'}`);
   const started = performance.now();
-  const result = await importFile(file, {
+  const load = () => importFile(file, {
     format: format.data as ImportFormat,
     sink,
     // Larger batches for a cluster: one read of existing ids per batch, then bulk writes.
@@ -85,9 +85,9 @@ async function main(): Promise<void> {
     onSkip: ({ line, reason }) => process.stdout.write(`skipped line ${line}: ${reason}\n`),
     onProgress: (b) => progress.update(b),
   });
+  const result = cluster ? await cluster.duringBulkLoad(load) : await load();
   progress.stop();
   if (cluster) {
-    await cluster.refresh();
     await cluster.close();
   } else {
     store!.close();

@@ -1,8 +1,16 @@
 import type { Level } from '../core/levels';
+import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-event';
 import type { Listing, ListingRecord, ListingType } from '../core/listing';
 
 /** west, south, east, north in degrees; west > east crosses the antimeridian. */
 export type Bbox = [number, number, number, number];
+
+/** What a node announces on the bus after a commit. */
+export interface ChangeNotice {
+  node: string;
+  seq: number;
+  event: ChangeEvent;
+}
 
 /** Filters shared by the map, the list and (later) saved searches. */
 export interface Filters {
@@ -100,6 +108,19 @@ export interface SearchEngine {
    * update keeps the stored `listedAt`; a record equal to the stored one changes nothing.
    */
   upsertMany(records: ListingRecord[]): Promise<WriteCounts>;
+  /**
+   * One write of the API (create or replace, patch, remove), read-modify-write in one
+   * step, visible to search when it resolves; its change event comes back with it.
+   */
+  write(w: ListingWrite): Promise<WriteOutcome>;
+  /**
+   * Every change this node learns of, in sequence order: the embedded engine reports each
+   * change it applies from the shared log (any node's, an importer's); a cluster engine
+   * reports this node's writes and those other nodes announce.
+   */
+  onChange(listener: (e: ChangeEvent) => void): void;
+  /** Another node committed a change (a doorbell on the bus); the event rides along. */
+  noticeChange(notice: ChangeNotice): void;
   /** Removes listings by id; counts those that existed. */
   removeMany(ids: string[]): Promise<number>;
   /** Makes every write so far visible to search (the cluster refreshes on its own within 1 s). */

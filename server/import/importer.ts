@@ -96,13 +96,21 @@ export async function importFile(file: string, options: ImportOptions): Promise<
     onSkip(s);
   };
   let batch: ListingRecord[] = [];
+  // One batch may be in the sink while the next is parsed: a cluster indexes on its own
+  // cores meanwhile. Batches still reach the sink one after another, in file order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (batch.length === 0) return;
-    const counts = await sink.upsertMany(batch);
-    result.imported += counts.inserted;
-    result.updated += counts.updated;
+    const full = batch;
     batch = [];
-    onProgress(stream.bytesRead);
+    await writing;
+    writing = Promise.resolve(sink.upsertMany(full)).then((counts) => {
+      result.imported += counts.inserted;
+      result.updated += counts.updated;
+      onProgress(stream.bytesRead);
+    });
+    // Observed now, thrown at the next flush: a failed write must not kill the process first.
+    writing.catch(() => undefined);
   };
   const rows = options.format === 'airbnb' ? csvRows(stream, skip) : ndjsonRows(stream);
   const now = Date.now();
@@ -127,6 +135,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await writing;
   onProgress(stream.bytesRead);
   return result;
 }

@@ -1,7 +1,10 @@
 import { clusterPrecision, levelForZoom, MAX_LISTINGS } from '../../core/levels';
 import type { Listing, ListingRecord } from '../../core/listing';
 import { topK } from '../../core/top-k';
+import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
+import { log } from '../../log';
 import type {
+  ChangeNotice,
   EngineHealth,
   ListPage,
   ListQuery,
@@ -51,6 +54,7 @@ export class EmbeddedEngine implements SearchEngine {
   private closed = false;
 
   private readonly searches = new SearchAreaIndex();
+  private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
 
   private constructor(
     readonly store: SqliteStore,
@@ -88,6 +92,13 @@ export class EmbeddedEngine implements SearchEngine {
           if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
           else this.index.remove(c.listingId);
           this.seq = c.seq;
+          for (const listener of this.changeListeners) {
+            try {
+              listener(c);
+            } catch (err) {
+              log.error({ err, seq: c.seq }, 'change listener failed');
+            }
+          }
         }
         more = changes.length === CATCH_UP_SLICE;
       } while (more && untilCurrent);
@@ -163,6 +174,27 @@ export class EmbeddedEngine implements SearchEngine {
     const { inserted, updated } = this.store.upsertMany(records);
     this.catchUp(true);
     return { inserted, updated };
+  }
+
+  async write(w: ListingWrite): Promise<WriteOutcome> {
+    const outcome = this.store.write(w);
+    // Applies it (and anything before it) to the index and to listeners, in log order.
+    if (outcome.event) this.catchUp(true);
+    return outcome;
+  }
+
+  onChange(listener: (e: ChangeEvent) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** The log is the truth: a notice only says to read it now rather than at the next poll. */
+  noticeChange(notice: ChangeNotice): void {
+    if (notice.seq > this.seq) this.catchUp();
+  }
+
+  /** The last change applied. */
+  get appliedSeq(): number {
+    return this.seq;
   }
 
   async removeMany(ids: string[]): Promise<number> {

@@ -2,7 +2,8 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import RBush from 'rbush';
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import type { ListingRecord } from '../../core/listing';
-import type { Bbox, Filters, Ring, SearchDefinition } from '../search-engine';
+import { inBboxEncoded, matchesFilters } from '../../core/area-match';
+import type { Ring, SearchDefinition } from '../search-engine';
 
 interface Entry {
   minX: number;
@@ -23,25 +24,9 @@ function boxesOf(def: SearchDefinition): [number, number, number, number][] {
   return w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
 }
 
-/** Inside a bbox exactly as a search decides it: on quantized values, edges inclusive. */
-function inBbox(latE: number, lonE: number, [w, s, e, n]: Bbox): boolean {
-  if (latE < encodeLat(s) || latE > encodeLat(n)) return false;
-  const west = w === -180 ? -(2 ** 31) : encodeLon(w);
-  const east = e === 180 ? 2 ** 31 - 1 : encodeLon(e);
-  return w <= e ? lonE >= west && lonE <= east : lonE >= west || lonE <= east;
-}
-
 function inPolygon(latE: number, lonE: number, ring: Ring): boolean {
   // Lucene tests the quantized point against the polygon as given; so does this.
   return booleanPointInPolygon([decodeLon(lonE), decodeLat(latE)], { type: 'Polygon', coordinates: [ring] });
-}
-
-export function matchesFilters(r: ListingRecord, f: Filters): boolean {
-  if (f.priceMin !== undefined && r.price < f.priceMin) return false;
-  if (f.priceMax !== undefined && r.price > f.priceMax) return false;
-  if (f.types && !f.types.includes(r.type)) return false;
-  if (f.bedsMin !== undefined && (r.bedrooms === null || r.bedrooms < f.bedsMin)) return false;
-  return true;
 }
 
 /**
@@ -80,7 +65,7 @@ export class SearchAreaIndex {
     const ids = new Set<string>();
     for (const { search } of this.tree.search({ minX: lon - eps, minY: lat - eps, maxX: lon + eps, maxY: lat + eps })) {
       if (ids.has(search.id) || !matchesFilters(r, search.filters)) continue;
-      const inside = 'bbox' in search.area ? inBbox(latE, lonE, search.area.bbox) : inPolygon(latE, lonE, search.area.polygon);
+      const inside = 'bbox' in search.area ? inBboxEncoded(latE, lonE, search.area.bbox) : inPolygon(latE, lonE, search.area.polygon);
       if (inside) ids.add(search.id);
     }
     return [...ids].sort();

@@ -2,17 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sameContent, type ListingRecord, type ListingType } from '../../core/listing';
+import { applyWrite } from '../../changes/apply-write';
+import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
 
-/** One committed change to a listing: the outbox row written with the listing itself. */
-export interface ChangeEvent {
-  seq: number;
-  listingId: string;
-  op: 'upsert' | 'remove';
-  before: ListingRecord | null;
-  after: ListingRecord | null;
-  at: number;
-}
+export type { ChangeEvent };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS listings (
@@ -80,6 +74,7 @@ export class SqliteStore {
   private readonly stmts;
   private readonly upsertTx: Database.Transaction<(records: ListingRecord[]) => WriteCounts & { changed: number }>;
   private readonly removeTx: Database.Transaction<(ids: string[]) => number>;
+  private readonly writeTx: Database.Transaction<(w: ListingWrite) => WriteOutcome>;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -118,6 +113,7 @@ export class SqliteStore {
     };
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
     this.removeTx = this.db.transaction((ids: string[]) => this.removeRecords(ids));
+    this.writeTx = this.db.transaction((w: ListingWrite) => this.writeOne(w));
   }
 
   get(id: string): ListingRecord | null {
@@ -162,6 +158,41 @@ export class SqliteStore {
       changed++;
     }
     return { inserted, updated, changed };
+  }
+
+  /**
+   * One write of the API: read, merge, write and log in one transaction, so concurrent
+   * writers (other nodes on this file) never interleave between the read and the write,
+   * and the change row exists exactly when the write does.
+   */
+  write(w: ListingWrite): WriteOutcome {
+    return this.writeTx.immediate(w);
+  }
+
+  private writeOne(w: ListingWrite): WriteOutcome {
+    const id = w.op === 'put' ? w.record.id : w.id;
+    const row = this.stmts.get.get(id) as Row | undefined;
+    const now = Date.now();
+    const r = applyWrite(row ? fromRow(row) : null, w, now);
+    switch (r.kind) {
+      case 'missing':
+        return { event: null, listing: null, existed: false };
+      case 'unchanged':
+        return { event: null, listing: r.listing, existed: true };
+      case 'removed':
+        this.stmts.remove.run(id);
+        return { event: this.log(id, 'remove', r.before, null, now), listing: null, existed: true };
+      case 'written':
+        this.writeRecord(r.after);
+        return { event: this.log(id, 'upsert', r.before, r.after, now), listing: r.after, existed: r.before !== null };
+    }
+  }
+
+  private log(id: string, op: ChangeEvent['op'], before: ListingRecord | null, after: ListingRecord | null, at: number): ChangeEvent {
+    const seq = Number(
+      this.stmts.logChange.run(id, op, before ? JSON.stringify(before) : null, after ? JSON.stringify(after) : null, at).lastInsertRowid,
+    );
+    return { seq, listingId: id, op, before, after, at };
   }
 
   /** Removes listings by id, each with its change event, in one transaction; counts what existed. */

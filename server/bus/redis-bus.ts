@@ -1,0 +1,83 @@
+import { Redis } from 'ioredis';
+import type { Bus, BusHandler } from './bus';
+import { log } from '../log';
+
+/** Longest wait between reconnect attempts; the first ones come quickly. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * Redis pub/sub through ioredis: one connection publishes, one subscribes (a subscribed
+ * connection can do nothing else). Both reconnect by themselves and the subscriber
+ * resubscribes; publishing while Redis is away fails at once instead of queueing, since
+ * every message here can be recovered from a store.
+ */
+export class RedisBus implements Bus {
+  readonly name = 'redis';
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly reconnectHandlers: (() => void)[] = [];
+  private everReady = false;
+
+  constructor(url: string) {
+    const options = {
+      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), MAX_RECONNECT_DELAY_MS),
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    };
+    this.pub = new Redis(url, options);
+    // The subscriber keeps its commands for the reconnect (resubscribing needs them).
+    this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    for (const conn of [this.pub, this.sub]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis bus'));
+    this.sub.on('message', (channel: string, message: string) => {
+      for (const h of this.handlers.get(channel) ?? []) h(message);
+    });
+    this.sub.on('ready', () => {
+      if (this.everReady) {
+        log.info('redis bus reconnected');
+        for (const h of this.reconnectHandlers) h();
+      }
+      this.everReady = true;
+    });
+  }
+
+  /** Connects both; a Redis that is not there yet is retried in the background. */
+  async connect(): Promise<void> {
+    await Promise.all([this.pub.connect(), this.sub.connect()]).catch((err: Error) =>
+      log.warn({ err: err.message }, 'redis not reachable at start; retrying in the background'),
+    );
+  }
+
+  async publish(channel: string, message: string): Promise<boolean> {
+    try {
+      await this.pub.publish(channel, message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<void> {
+    let set = this.handlers.get(channel);
+    if (!set) {
+      this.handlers.set(channel, (set = new Set()));
+      await this.sub.subscribe(channel).catch(() => undefined);
+    }
+    set.add(handler);
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  health() {
+    const ok = this.pub.status === 'ready' && this.sub.status === 'ready';
+    return { ok, detail: `redis ${ok ? 'connected' : `${this.pub.status}/${this.sub.status}`}` };
+  }
+
+  async close(): Promise<void> {
+    this.pub.disconnect();
+    this.sub.disconnect();
+  }
+}

@@ -1,0 +1,22 @@
+import { sameContent, type ListingRecord } from '../core/listing';
+import type { ListingWrite } from './change-event';
+
+export type WriteResult =
+  | { kind: 'missing' }
+  | { kind: 'unchanged'; listing: ListingRecord }
+  | { kind: 'removed'; before: ListingRecord }
+  | { kind: 'written'; before: ListingRecord | null; after: ListingRecord };
+
+/**
+ * What a write does to the stored state of its listing, the one rule for both engines:
+ * an existing listing keeps its `listedAt` unless a PATCH sets it, takes `updatedAt` from
+ * the commit, and a write equal to what is stored changes nothing.
+ */
+export function applyWrite(before: ListingRecord | null, w: ListingWrite, now: number): WriteResult {
+  if (w.op === 'remove') return before ? { kind: 'removed', before } : { kind: 'missing' };
+  if (w.op === 'patch' && !before) return { kind: 'missing' };
+  const merged: ListingRecord = w.op === 'put' ? w.record : { ...before!, ...w.patch };
+  const listedAt = w.op === 'patch' && w.patch.listedAt !== undefined ? w.patch.listedAt : (before?.listedAt ?? merged.listedAt);
+  if (before && sameContent(before, merged) && listedAt === before.listedAt) return { kind: 'unchanged', listing: before };
+  return { kind: 'written', before, after: before ? { ...merged, listedAt, updatedAt: now } : { ...merged, updatedAt: merged.listedAt } };
+}

@@ -1,0 +1,31 @@
+import type { Bbox, Filters } from '../engine/search-engine';
+import { encodeLat, encodeLon } from './geotile';
+import type { ListingRecord } from './listing';
+
+const ENCODED_MIN = -(2 ** 31);
+const ENCODED_MAX = 2 ** 31 - 1;
+
+/**
+ * Inside a bbox exactly as a search decides it: on Lucene-quantized coordinates, edges
+ * inclusive, a west edge east of the east edge crossing the antimeridian. Live push and
+ * saved-search matching use this so they agree with what a search shows.
+ */
+export function inBboxEncoded(latE: number, lonE: number, [w, s, e, n]: Bbox): boolean {
+  if (latE < encodeLat(s) || latE > encodeLat(n)) return false;
+  const west = w === -180 ? ENCODED_MIN : encodeLon(w);
+  const east = e === 180 ? ENCODED_MAX : encodeLon(e);
+  return w <= e ? lonE >= west && lonE <= east : lonE >= west || lonE <= east;
+}
+
+export function inBbox(r: { lat: number; lon: number }, bbox: Bbox): boolean {
+  return inBboxEncoded(encodeLat(r.lat), encodeLon(r.lon), bbox);
+}
+
+/** The search filters on one listing; unknown bedrooms fail any bedsMin, as in search. */
+export function matchesFilters(r: ListingRecord, f: Filters): boolean {
+  if (f.priceMin !== undefined && r.price < f.priceMin) return false;
+  if (f.priceMax !== undefined && r.price > f.priceMax) return false;
+  if (f.types && !f.types.includes(r.type)) return false;
+  if (f.bedsMin !== undefined && (r.bedrooms === null || r.bedrooms < f.bedsMin)) return false;
+  return true;
+}

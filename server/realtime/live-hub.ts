@@ -1,0 +1,165 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ChangeEvent } from '../changes/change-event';
+import { log } from '../log';
+import { errorFrame, listingFrame, parseFrame, type ClientFrame } from './protocol';
+import { WatchIndex } from './watch-index';
+
+/** Options of the live socket server; every default is here. */
+export interface LiveHubOptions {
+  /**
+   * Largest frame a client may send; a bigger one closes the socket with 1009.
+   * @default 65536
+   */
+  maxFrameBytes?: number;
+  /**
+   * Outgoing bytes a connection may have queued; past this the reader is too slow and is
+   * dropped, so one stalled phone cannot hold the node's memory.
+   * @default 1048576
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Time between pings; a connection that has not answered the previous one is closed.
+   * @default 30000
+   */
+  heartbeatMs?: number;
+  /** Origins allowed besides the server's own (a page served from another host). */
+  allowedOrigins?: string[];
+  /** Answers a `resume` frame (alerts); absent, resume is refused. */
+  onResume?: (conn: LiveConnection, after: number) => void;
+  /** A new connection's session, from the upgrade request; null refuses it (401). */
+  authenticate?: (req: IncomingMessage) => string | null;
+}
+
+const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000 };
+
+/** One renter's socket on this node. */
+export class LiveConnection {
+  alive = true;
+  constructor(
+    readonly socket: WebSocket,
+    readonly session: string | null,
+    private readonly maxBuffered: number,
+  ) {}
+
+  /** Sends a frame; a reader too far behind is dropped instead of buffered without end. */
+  send(frame: string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    if (this.socket.bufferedAmount > this.maxBuffered) {
+      log.warn({ buffered: this.socket.bufferedAmount }, 'live socket too slow; dropping it');
+      this.socket.terminate();
+      return false;
+    }
+    this.socket.send(frame);
+    return true;
+  }
+}
+
+/** The request's own origin, as the browser would write it (behind a proxy too). */
+function ownOrigin(req: IncomingMessage): string | null {
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+  if (!host) return null;
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? 'http';
+  return `${proto}://${String(host).split(',')[0]!.trim()}`;
+}
+
+/**
+ * The live map's socket server at /ws: each connection's watched viewport in a spatial
+ * index, and every change this node learns of delivered to the watches it touches.
+ */
+export class LiveHub {
+  readonly watches = new WatchIndex<LiveConnection>();
+  readonly connections = new Set<LiveConnection>();
+  private readonly wss: WebSocketServer;
+  private readonly options: Required<Pick<LiveHubOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'heartbeatMs'>> & LiveHubOptions;
+  private readonly heartbeat: NodeJS.Timeout;
+  /** Messages handed to sockets since start (for /metrics and benchmarks). */
+  pushed = 0;
+
+  constructor(options: LiveHubOptions = {}) {
+    this.options = { ...DEFAULTS, ...options };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxFrameBytes, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Takes the upgrade of a request to /ws: checks the origin and the session first. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const origin = req.headers.origin;
+    // No Origin: not a browser (a script, a test), which cross-site tricks cannot drive.
+    if (origin && origin !== ownOrigin(req) && !(this.options.allowedOrigins ?? []).includes(origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const session = this.options.authenticate ? this.options.authenticate(req) : null;
+    if (this.options.authenticate && session === null) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, session));
+  }
+
+  private accept(ws: WebSocket, session: string | null): void {
+    const conn = new LiveConnection(ws, session, this.options.maxBufferedBytes);
+    this.connections.add(conn);
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return void conn.send(errorFrame('bad_request', 'frames are JSON text'));
+      const parsed = parseFrame(data.toString());
+      if (!parsed.ok) return void conn.send(errorFrame(parsed.code, parsed.message));
+      this.handle(conn, parsed.frame);
+    });
+    ws.on('close', () => {
+      this.watches.remove(conn);
+      this.connections.delete(conn);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private handle(conn: LiveConnection, frame: ClientFrame): void {
+    if (frame.type === 'watch') {
+      this.watches.set(conn, frame.bbox, frame.filters);
+      return;
+    }
+    if (!this.options.onResume) return void conn.send(errorFrame('bad_request', 'resume: alerts are not available here'));
+    this.options.onResume(conn, frame.after);
+  }
+
+  /** A change reaches the watches it touches, serialised once per kind, not per watcher. */
+  deliver(e: ChangeEvent): void {
+    const frames = new Map<string, string>();
+    for (const d of this.watches.deliveries(e)) {
+      let frame = frames.get(d.op);
+      if (!frame) frames.set(d.op, (frame = listingFrame(d.op, d.listing)));
+      if (d.conn.send(frame)) this.pushed++;
+    }
+  }
+
+  private beat(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+
+  /** Closes every socket with 1001 (going away) so clients reconnect to another node. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const conn of this.connections) conn.socket.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  attach(server: Server, fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/ws') this.handleUpgrade(req, socket, head);
+      else if (fallback) fallback(req, socket, head);
+      else socket.destroy();
+    });
+  }
+}
