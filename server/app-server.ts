@@ -7,6 +7,14 @@ import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import { SqliteStore } from './engine/embedded/sqlite-store';
 import { sendError, sendJson } from './http/api-error';
 import { handleApi } from './http/api-routes';
+import { handleWrite, type WriteContext } from './http/write-routes';
+import type { Bus } from './bus/bus';
+import { MemoryBus } from './bus/memory-bus';
+import { RedisBus } from './bus/redis-bus';
+import { ChangeFeed } from './changes/change-feed';
+import { BoundaryIndex } from './import/boundaries';
+import { LiveHub } from './realtime/live-hub';
+import type { Duplex } from 'node:stream';
 import { log } from './log';
 import { setRuntime } from './runtime';
 
@@ -15,6 +23,8 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<
 export interface RoostServer {
   server: http.Server;
   engine: SearchEngine;
+  hub: LiveHub;
+  feed: ChangeFeed;
   port: number;
   close(): Promise<void>;
 }
@@ -22,6 +32,8 @@ export interface RoostServer {
 export interface StartOptions {
   /** Renders everything that is not the API or a probe; without it those paths are 404s. */
   pages?: Handler;
+  /** Upgrades that are not /ws (Next's dev reload socket). */
+  upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /**
@@ -50,13 +62,47 @@ async function openStartEngine(config: Config): Promise<SearchEngine> {
   return engine;
 }
 
+/** The bus REDIS_URL names, or the in-process one. */
+async function openBus(config: Config): Promise<Bus> {
+  if (!config.REDIS_URL) return new MemoryBus();
+  const bus = new RedisBus(config.REDIS_URL);
+  await bus.connect();
+  return bus;
+}
+
+/** The store's boundaries as an index, rebuilt only when the stored text changes. */
+function boundaryCache(engine: SearchEngine): () => Promise<BoundaryIndex | null> {
+  let text: string | null = null;
+  let index: BoundaryIndex | null = null;
+  return async () => {
+    const current = await engine.boundaries();
+    if (current !== text) {
+      text = current;
+      index = current ? BoundaryIndex.parse(current) : null;
+    }
+    return index;
+  };
+}
+
 /**
- * The engine and one HTTP server for the API, the probes and (when given) the pages.
- * Tests start it without pages; `server/index.ts` adds Next.js.
+ * The engine, the bus, the live socket server and one HTTP server for the API, the
+ * probes and (when given) the pages. Tests start it without pages; `server/index.ts`
+ * adds Next.js.
  */
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
   const engine = await openStartEngine(config);
+  const bus = await openBus(config);
+  const feed = new ChangeFeed(engine, bus);
+  await feed.start();
+  const hub = new LiveHub();
+  engine.onChange((e) => hub.deliver(e));
   const ctx = { engine };
+  const writes: WriteContext = {
+    engine,
+    adminToken: config.ADMIN_TOKEN,
+    boundaries: boundaryCache(engine),
+    committed: (e) => feed.committed(e),
+  };
   setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const server = http.createServer(async (req, res) => {
@@ -65,8 +111,11 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') {
         const health = await engine.health();
-        return sendJson(res, health.ok ? 200 : 503, { status: health.ok ? 'ready' : 'unavailable', engine: health.detail });
+        const busHealth = bus.health();
+        const ok = health.ok && busHealth.ok;
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', engine: health.detail, bus: busHealth.detail });
       }
+      if (await handleWrite(writes, req, res, url)) return;
       if (await handleApi(ctx, req, res, url)) return;
       if (options.pages) return await options.pages(req, res);
       sendJson(res, 404, { error: { code: 'not_found', message: 'not found' } });
@@ -75,6 +124,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       else res.destroy();
     }
   });
+  hub.attach(server, options.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
@@ -84,12 +134,14 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   return {
     server,
     engine,
+    hub,
+    feed,
     port,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      server.close();
+      await hub.close();
+      server.closeAllConnections();
+      await bus.close();
       await engine.close();
     },
   };

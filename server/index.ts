@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const app = next({ dev: config.dev, dir: root });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const roost = await startRoost(config, { pages: (req, res) => handleNext(req, res) });
+  // Next's own upgrades (the dev reload socket) go to Next; /ws is Roost's.
+  const upgradeNext = config.dev ? app.getUpgradeHandler() : undefined;
+  const roost = await startRoost(config, {
+    pages: (req, res) => handleNext(req, res),
+    ...(upgradeNext ? { upgrade: (req, socket, head) => void upgradeNext(req, socket, head) } : {}),
+  });
   log.info({ port: roost.port, ms: Math.round(performance.now() - started) }, `Roost ready on http://localhost:${roost.port}`);
 
   const shutdown = (signal: string) => {

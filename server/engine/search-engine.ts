@@ -9,7 +9,8 @@ export type Bbox = [number, number, number, number];
 export interface ChangeNotice {
   node: string;
   seq: number;
-  event: ChangeEvent;
+  /** Absent when the notice only says "read the log" (the bus came back). */
+  event?: ChangeEvent;
 }
 
 /** Filters shared by the map, the list and (later) saved searches. */

@@ -254,7 +254,7 @@ export class ClusterEngine implements SearchEngine {
 
   /** The cluster holds no log to read: the notice's event is the change. */
   noticeChange(notice: ChangeNotice): void {
-    this.emit(notice.event);
+    if (notice.event) this.emit(notice.event);
   }
 
   private emit(e: ChangeEvent): void {

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { listingIdSchema, listingInputSchema } from '../core/listing';
+
+/** POST /api/listings: a Listing, `id` optional (kept when given). */
+export const createListingSchema = listingInputSchema.extend({ id: listingInputSchema.shape.id.optional() }).strict();
+
+/** PATCH /api/listings/:id: any subset of the writable fields; nothing else. */
+export const patchListingSchema = listingInputSchema
+  .omit({ id: true })
+  .extend({ bedrooms: listingInputSchema.shape.bedrooms.unwrap().nullable().optional() })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'give at least one field to change');
+
+export { listingIdSchema };
+export type CreateListingBody = z.output<typeof createListingSchema>;
+export type PatchListingBody = z.output<typeof patchListingSchema>;

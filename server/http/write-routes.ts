@@ -1,0 +1,128 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { ChangeEvent, ListingPatch } from '../changes/change-event';
+import { listingOf, type ListingRecord } from '../core/listing';
+import type { SearchEngine } from '../engine/search-engine';
+import type { BoundaryIndex } from '../import/boundaries';
+import { ApiError, sendJson } from './api-error';
+import { createListingSchema, listingIdSchema, patchListingSchema } from './listing-schemas';
+import { readJson } from './read-body';
+
+export interface WriteContext {
+  engine: SearchEngine;
+  adminToken: string | undefined;
+  /** The store's boundaries, to place a listing written without its areas. */
+  boundaries(): Promise<BoundaryIndex | null>;
+  /** Tells the other nodes of the cluster (the bus); called after the commit. */
+  committed(e: ChangeEvent): void;
+}
+
+function digest(s: string): Buffer {
+  return crypto.createHash('sha256').update(s).digest();
+}
+
+/** `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. */
+function authorize(ctx: WriteContext, req: IncomingMessage): void {
+  if (!ctx.adminToken) throw new ApiError('unauthorized', 'writes are disabled: ADMIN_TOKEN is not set on the server');
+  const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!m || !crypto.timingSafeEqual(digest(m[1]!.trim()), digest(ctx.adminToken))) {
+    throw new ApiError('unauthorized', 'a valid Authorization: Bearer token is required for writes');
+  }
+}
+
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw ApiError.fromZod(r.error);
+  return r.data;
+}
+
+function parseId(raw: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    throw new ApiError('bad_request', 'id: is not valid percent-encoding', 'id');
+  }
+  const r = listingIdSchema.safeParse(id);
+  if (!r.success) throw new ApiError('bad_request', `id: ${r.error.issues[0]!.message}`, 'id');
+  return r.data;
+}
+
+/** A new listing's id when the writer gives none: short, URL-safe, unguessable enough. */
+function newId(): string {
+  return `l-${crypto.randomBytes(9).toString('base64url')}`;
+}
+
+async function placed(ctx: WriteContext, lat: number, lon: number, district?: string, neighbourhood?: string) {
+  if (district !== undefined && neighbourhood !== undefined) return { district, neighbourhood };
+  const area = (await ctx.boundaries())?.areaAt(lat, lon);
+  return { district: district ?? area?.district ?? '', neighbourhood: neighbourhood ?? area?.neighbourhood ?? '' };
+}
+
+async function create(ctx: WriteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = parseBody(createListingSchema, await readJson(req));
+  const now = Date.now();
+  const listedAt = body.listedAt ? Date.parse(body.listedAt) : now;
+  const record: ListingRecord = {
+    id: body.id ?? newId(),
+    title: body.title,
+    lat: body.lat,
+    lon: body.lon,
+    price: body.price,
+    type: body.type,
+    ...(await placed(ctx, body.lat, body.lon, body.district, body.neighbourhood)),
+    bedrooms: body.bedrooms ?? null,
+    listedAt,
+    updatedAt: listedAt,
+  };
+  const out = await ctx.engine.write({ op: 'put', record });
+  if (out.event) ctx.committed(out.event);
+  // A repeated POST of the same id replaces it: 200, as an update; a new one is 201.
+  sendJson(res, out.existed ? 200 : 201, listingOf(out.listing!));
+}
+
+async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const body = parseBody(patchListingSchema, await readJson(req));
+  const p: ListingPatch = {};
+  for (const k of ['title', 'lat', 'lon', 'price', 'type', 'district', 'neighbourhood'] as const) {
+    if (body[k] !== undefined) (p as Record<string, unknown>)[k] = body[k];
+  }
+  if (body.bedrooms !== undefined) p.bedrooms = body.bedrooms;
+  if (body.listedAt !== undefined) p.listedAt = Date.parse(body.listedAt);
+  const out = await ctx.engine.write({ op: 'patch', id, patch: p });
+  if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
+  if (out.event) ctx.committed(out.event);
+  sendJson(res, 200, listingOf(out.listing!));
+}
+
+async function remove(ctx: WriteContext, res: ServerResponse, id: string): Promise<void> {
+  const out = await ctx.engine.write({ op: 'remove', id });
+  if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
+  if (out.event) ctx.committed(out.event);
+  res.writeHead(204, { 'cache-control': 'no-store' });
+  res.end();
+}
+
+/**
+ * The write API (CONTRACT.md): POST /api/listings, PATCH and DELETE /api/listings/:id.
+ * Returns false for requests it does not own (reads go to the read routes).
+ */
+export async function handleWrite(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const method = req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return false;
+  const { pathname } = url;
+  if (pathname === '/api/listings' && method === 'POST') {
+    authorize(ctx, req);
+    await create(ctx, req, res);
+    return true;
+  }
+  if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1 && (method === 'PATCH' || method === 'DELETE')) {
+    authorize(ctx, req);
+    const id = parseId(pathname.slice(14));
+    if (method === 'PATCH') await patch(ctx, req, res, id);
+    else await remove(ctx, res, id);
+    return true;
+  }
+  return false;
+}
