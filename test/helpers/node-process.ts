@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './tcp-proxy';
+import { ROOT } from './roost';
+
+/** A Roost node as its own process (server/cli/serve-api.ts), started from the environment. */
+export class NodeProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly stderr: () => string,
+  ) {}
+
+  static async start(env: Record<string, string>): Promise<NodeProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'serve-api.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const url = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`node exited ${child.exitCode}: ${err}`);
+      if (Date.now() - started > 30_000) throw new Error(`node not ready after 30 s: ${err}`);
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return new NodeProcess(child, url, () => err);
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill(signal);
+    await exited;
+  }
+}
