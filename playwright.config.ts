@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_ADMIN_TOKEN } from './e2e/fixtures';
 
 const PORT = Number(process.env.E2E_PORT ?? 3199);
 const DATA_DIR = path.resolve('test-results', 'e2e-data');
@@ -39,6 +40,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { PORT: String(PORT), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { PORT: String(PORT), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: E2E_ADMIN_TOKEN },
   },
 });

@@ -49,6 +49,7 @@ const en = {
   perMonth: '/ month',
   showList: 'List',
   showMap: 'Map',
+  reconnecting: 'Live updates paused — reconnecting…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -97,6 +98,7 @@ const zh: Record<MessageKey, string> = {
   perMonth: '/ 月',
   showList: '列表',
   showMap: '地图',
+  reconnecting: '实时更新已暂停——正在重新连接…',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };

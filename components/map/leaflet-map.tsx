@@ -24,6 +24,9 @@ export interface MapLabels {
   pinName(l: Listing): string;
 }
 
+/** How a pin shows a live change: new, re-priced, otherwise changed, or leaving. */
+export type LiveMark = 'new' | 'price' | 'changed' | 'gone';
+
 export interface LeafletMapProps {
   lat: number;
   lon: number;
@@ -33,6 +36,8 @@ export interface LeafletMapProps {
   result: SearchResponse | null;
   boundaries: FeatureCollection | null;
   highlightId: string | null;
+  /** Pins changed live, by listing id. */
+  marks: ReadonlyMap<string, LiveMark>;
   labels: MapLabels;
   onMove(move: MapMove): void;
   onSelect(listing: Listing): void;
@@ -70,9 +75,9 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
 const PX2_PER_TAG = 12_000;
 
 /** Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the point. */
-function pinIcon(l: Listing, labels: MapLabels): L.DivIcon {
+function pinIcon(l: Listing, labels: MapLabels, mark: LiveMark | undefined): L.DivIcon {
   const text = labels.price(l.price);
-  const root = element('div', 'pin', text);
+  const root = element('div', mark ? `pin pin-${mark}` : 'pin', text);
   const width = Math.round(16 + text.length * 7.5);
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
 }
@@ -198,7 +203,7 @@ export default function LeafletMap(props: LeafletMapProps) {
     const map = mapRef.current;
     const group = layer.current;
     if (!map || !group) return;
-    const { result, labels, highlightId } = props;
+    const { result, labels, marks } = props;
     const next = new Map<string, Shown>();
     if (result) {
       if (result.level === 'listing') {
@@ -207,8 +212,10 @@ export default function LeafletMap(props: LeafletMapProps) {
         // Listings come newest first: the newest get price tags, the rest dots.
         for (const [i, l] of result.listings.entries()) {
           const key = `l:${l.id}`;
-          const compact = i >= tags;
-          const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.price(l.price)}|${compact}`;
+          // A live change always gets a tag, so it can be seen.
+          const mark = marks.get(l.id);
+          const compact = i >= tags && !mark;
+          const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.price(l.price)}|${compact}|${mark ?? ''}`;
           const shown = markers.current.get(key);
           if (shown && shown.signature === signature) {
             next.set(key, shown);
@@ -225,7 +232,7 @@ export default function LeafletMap(props: LeafletMapProps) {
             next.set(key, { marker: dot, signature });
             continue;
           }
-          const marker = L.marker([l.lat, l.lon], { icon: pinIcon(l, labels), keyboard: true, riseOnHover: true });
+          const marker = L.marker([l.lat, l.lon], { icon: pinIcon(l, labels, mark), keyboard: true, riseOnHover: true, zIndexOffset: mark ? 500 : 0 });
           marker.on('click', () => latest.current.onSelect(l));
           marker.addTo(group);
           accessible(marker, labels.pinName(l));
@@ -242,7 +249,10 @@ export default function LeafletMap(props: LeafletMapProps) {
           }
           shown?.marker.remove();
           const level = result.level;
-          const marker = L.marker([b.lat, b.lon], { icon: bubbleIcon(b, level, labels), keyboard: true, riseOnHover: true });
+          const icon = bubbleIcon(b, level, labels);
+          // The same area with a new count: a live change; it pulses once.
+          if (shown) (icon.options.html as HTMLElement).classList.add('bubble-changed');
+          const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true });
           marker.on('click', () => {
             // Always into the next level: on a narrow phone an area's bounds alone may not.
             const bounds = areaBounds(latest.current.boundaries, level, b);
@@ -260,7 +270,7 @@ export default function LeafletMap(props: LeafletMapProps) {
     markers.current = next;
     // Marked at the next frame: the new markers are in the DOM and about to be painted.
     if (result) requestAnimationFrame(() => performance.mark('roost-render'));
-  }, [props.result, props.labels]);
+  }, [props.result, props.labels, props.marks]);
 
   // The hovered or selected listing's pin stands out; toggled in place, so focus stays put.
   useEffect(() => {

@@ -12,7 +12,9 @@ import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
 import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
+import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
 import { parseView, viewQuery, type ViewState } from './view-state';
+import type { LiveMark } from './leaflet-map';
 
 // Leaflet needs `window`: the map is a client-only chunk.
 const LeafletMap = dynamic(() => import('./leaflet-map'), {
@@ -29,6 +31,11 @@ const SEARCH_DEBOUNCE_MS = 60;
 /** The list follows after the bubbles: it is read, not glanced at, and must not slow them. */
 const LIST_DEBOUNCE_MS = 200;
 const LIST_PAGE = 20;
+/** How long a new or re-priced pin stays marked, and a removed one fades. */
+const MARK_MS = 2_500;
+const FADE_MS = 700;
+/** Changes under bubbles are gathered this long before the view is asked again. */
+const LIVE_REFETCH_MS = 400;
 
 interface ListState {
   key: string;
@@ -52,6 +59,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   const [result, setResult] = useState<SearchResponse | null>(null);
   const [status, setStatus] = useState<'loading' | 'idle' | 'error'>('loading');
   const [retry, setRetry] = useState(0);
+  const [listRetry, setListRetry] = useState(0);
   const [selected, setSelected] = useState<Listing | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
   const [boundaries, setBoundaries] = useState<FeatureCollection | null>(null);
@@ -60,6 +68,67 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   const [sheetOpen, setSheetOpen] = useState(false);
   const viewRef = useRef(view);
   viewRef.current = view;
+  const resultRef = useRef(result);
+  resultRef.current = result;
+  const [live, setLive] = useState<LiveState>('connecting');
+  const [marks, setMarks] = useState<ReadonlyMap<string, LiveMark>>(new Map());
+  const socket = useRef<LiveSocket | null>(null);
+  const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const mark = useCallback((id: string, kind: LiveMark, ms: number) => {
+    setMarks((m) => new Map(m).set(id, kind));
+    setTimeout(() => setMarks((m) => {
+      if (m.get(id) !== kind) return m;
+      const next = new Map(m);
+      next.delete(id);
+      return next;
+    }), ms);
+  }, []);
+
+  /**
+   * A change in view: street level applies it to the pins in place (new ones marked,
+   * price changes flashed, removed ones faded out); under bubbles the view is asked
+   * again shortly, so counts and averages stay the engine's own.
+   */
+  const onLive = useCallback(
+    (m: ServerMessage) => {
+      if (m.type !== 'listing') return;
+      api.clear();
+      const cur = resultRef.current;
+      if (!cur || cur.level !== 'listing') {
+        if (refetchTimer.current) clearTimeout(refetchTimer.current);
+        refetchTimer.current = setTimeout(() => setRetry((n) => n + 1), LIVE_REFETCH_MS);
+        return;
+      }
+      if (refetchTimer.current) clearTimeout(refetchTimer.current);
+      refetchTimer.current = setTimeout(() => setListRetry((n) => n + 1), LIVE_REFETCH_MS);
+      const l = m.listing;
+      const old = cur.listings.find((x) => x.id === l.id);
+      if (m.op === 'upsert') {
+        mark(l.id, old ? (old.price !== l.price ? 'price' : 'changed') : 'new', MARK_MS);
+        setResult({
+          ...cur,
+          total: cur.total + (old ? 0 : 1),
+          listings: old ? cur.listings.map((x) => (x.id === l.id ? l : x)) : [l, ...cur.listings],
+        });
+      } else if (old) {
+        mark(l.id, 'gone', FADE_MS + 100);
+        setTimeout(() => {
+          const now = resultRef.current;
+          if (now?.level === 'listing' && now.listings.some((x) => x.id === l.id)) {
+            setResult({ ...now, total: Math.max(0, now.total - 1), listings: now.listings.filter((x) => x.id !== l.id) });
+          }
+        }, FADE_MS);
+      }
+    },
+    [api, mark],
+  );
+
+  useEffect(() => {
+    const s = new LiveSocket((m) => onLive(m), setLive);
+    socket.current = s;
+    return () => s.close();
+  }, [onLive]);
 
   /** A new view goes into the history, so back and forward move between views. */
   const commit = useCallback((next: ViewState) => {
@@ -98,6 +167,13 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   const searchPath = bbox && move ? `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}` : null;
   const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;
 
+  // The live socket watches what the map shows, with the same filters.
+  const watchKey = bbox ? `${bbox.join(',')}|${filters}` : null;
+  useEffect(() => {
+    if (bbox && watchKey) socket.current?.watch(bbox, viewRef.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [watchKey]);
+
   // Search follows the map: debounced, the request in flight aborted, answers cached.
   useEffect(() => {
     if (!searchPath) return;
@@ -134,7 +210,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
       clearTimeout(timer);
       ctrl.abort();
     };
-  }, [api, listKey, retry]);
+  }, [api, listKey, retry, listRetry]);
 
   const loadMore = () => {
     if (!list.cursor || listLoading) return;
@@ -183,11 +259,17 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
             result={result}
             boundaries={boundaries}
             highlightId={hovered ?? selected?.id ?? null}
+            marks={marks}
             labels={labels}
             onMove={onMove}
             onSelect={setSelected}
           />
           <div className="map-status" aria-live="polite">
+            {live === 'reconnecting' && (
+              <span className="chip-status chip-offline" data-testid="live-reconnecting">
+                {t('reconnecting')}
+              </span>
+            )}
             {status === 'loading' && <span className="chip-status">{t('loading')}</span>}
             {status === 'idle' && result && result.total > 0 && (
               <span className="chip-status" data-testid="map-total" data-total={result.total} data-level={result.level}>

@@ -1,0 +1,97 @@
+import type { Listing } from '@/server/core/listing';
+import type { Filters } from '@/server/engine/search-engine';
+
+export type LiveState = 'connecting' | 'open' | 'reconnecting';
+
+export interface ListingMessage {
+  type: 'listing';
+  op: 'upsert' | 'remove';
+  listing: Listing;
+}
+
+export interface AlertMessage {
+  type: 'alert';
+  id: number;
+  searchId: string;
+  reason: 'new' | 'price_drop' | 'removed';
+  listing: Listing;
+}
+
+export type ServerMessage = ListingMessage | AlertMessage | { type: 'error'; code: string; message: string };
+
+/** Reconnect delays: exponential from MIN to MAX, each drawn at random below it (full jitter). */
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
+
+/**
+ * Full jitter: a dead node's clients spread their reconnects over the whole window
+ * instead of stampeding the survivors at the same instants.
+ */
+export function backoff(attempt: number, min = BACKOFF_MIN_MS, max = BACKOFF_MAX_MS): number {
+  return Math.random() * Math.min(max, min * 2 ** attempt);
+}
+
+/**
+ * The map's live socket: connects, re-sends the current watch (and the alerts resume
+ * point) on every connect, and reconnects with backoff when the connection drops.
+ */
+export class LiveSocket {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private watchFrame: string | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly onMessage: (m: ServerMessage) => void,
+    private readonly onState: (s: LiveState) => void,
+    /** The frames to send on every connect before the watch (alerts resume). */
+    private readonly onConnectFrames: () => string[] = () => [],
+  ) {
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.onState('open');
+      for (const f of this.onConnectFrames()) ws.send(f);
+      if (this.watchFrame) ws.send(this.watchFrame);
+    };
+    ws.onmessage = (e) => {
+      try {
+        this.onMessage(JSON.parse(String(e.data)) as ServerMessage);
+      } catch {
+        // not ours to crash on
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws || this.stopped) return;
+      this.onState('reconnecting');
+      this.timer = setTimeout(() => this.connect(), backoff(this.attempt++));
+    };
+  }
+
+  /** The viewport to hear about; replaces the previous one, and is re-sent after a reconnect. */
+  watch(bbox: [number, number, number, number], filters: Filters): void {
+    const { priceMin, priceMax, types, bedsMin } = filters;
+    // Undefined fields drop out of the JSON.
+    this.watchFrame = JSON.stringify({ type: 'watch', bbox, filters: { priceMin, priceMax, type: types, bedsMin } });
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.watchFrame);
+  }
+
+  send(frame: unknown): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  close(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close();
+  }
+}

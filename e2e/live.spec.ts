@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN_TOKEN } from './fixtures';
+import { offline } from './helpers';
+
+const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+
+test('a listing posted while the page is open appears, drops its price and goes, without a reload', async ({ page, request }, info) => {
+  await offline(page);
+  const at = { lat: 40.7021, lon: -73.8853 };
+  await page.goto(`/?lat=${at.lat}&lon=${at.lon}&zoom=17`);
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'listing');
+  const before = Number(await page.getByTestId('map-total').getAttribute('data-total'));
+  const id = `e2e-live-${info.project.name}`;
+  // The page's socket is open once the map has searched; give the watch a moment.
+  await page.waitForTimeout(300);
+  const created = await request.post('/api/listings', {
+    headers: AUTH,
+    data: { id, title: 'Live test home', ...at, price: 4321, type: 'entire', bedrooms: 1, district: 'Queens', neighbourhood: 'Glendale' },
+  });
+  expect(created.status()).toBe(201);
+  const pin = page.locator('.pin-new', { hasText: '$4,321' });
+  await expect(pin).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-total', String(before + 1));
+  await expect(page.getByTestId('list-row').filter({ hasText: 'Live test home' })).toHaveCount(1, { timeout: 5_000 });
+  await page.screenshot({ path: info.outputPath(`live-new-${info.project.name}.png`) });
+
+  expect((await request.patch(`/api/listings/${id}`, { headers: AUTH, data: { price: 3999 } })).status()).toBe(200);
+  await expect(page.locator('.pin-price', { hasText: '$3,999' })).toBeVisible({ timeout: 5_000 });
+  await expect(page.locator('.pin', { hasText: '$4,321' })).toHaveCount(0);
+
+  expect((await request.delete(`/api/listings/${id}`, { headers: AUTH })).status()).toBe(204);
+  await expect(page.locator('.pin', { hasText: '$3,999' })).toHaveCount(0, { timeout: 5_000 });
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-total', String(before));
+});
+
+test('under bubbles, a new listing changes the count without a reload', async ({ page, request }, info) => {
+  await offline(page);
+  await page.goto('/?lat=40.70&lon=-73.88&zoom=12');
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'neighbourhood');
+  const before = Number(await page.getByTestId('map-total').getAttribute('data-total'));
+  await page.waitForTimeout(300);
+  const id = `e2e-bubble-${info.project.name}`;
+  const res = await request.post('/api/listings', {
+    headers: AUTH,
+    data: { id, title: 'Bubble test', lat: 40.7, lon: -73.88, price: 2100, type: 'private', district: 'Queens', neighbourhood: 'Glendale' },
+  });
+  expect(res.status()).toBe(201);
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-total', String(before + 1), { timeout: 5_000 });
+  await expect(page.locator('.bubble-changed').first()).toBeAttached();
+  await request.delete(`/api/listings/${id}`, { headers: AUTH });
+});
