@@ -42,7 +42,7 @@ test('under bubbles, a new listing changes the count without a reload', async ({
   const id = `e2e-bubble-${info.project.name}`;
   const res = await request.post('/api/listings', {
     headers: AUTH,
-    data: { id, title: 'Bubble test', lat: 40.7, lon: -73.88, price: 2100, type: 'private', district: 'Queens', neighbourhood: 'Glendale' },
+    data: { id, title: 'Bubble test', lat: 40.705, lon: -73.903, price: 2100, type: 'private', district: 'Queens', neighbourhood: 'Ridgewood' },
   });
   expect(res.status()).toBe(201);
   await expect(page.getByTestId('map-total')).toHaveAttribute('data-total', String(before + 1), { timeout: 5_000 });
