@@ -21,7 +21,7 @@ import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { freePort } from '../test/helpers/tcp-proxy';
-import { BASELINE_TILE_ZOOM } from './socketio-node';
+import { BASELINE_TILE_ZOOM } from './push-tiles';
 import { fmt, percentiles } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

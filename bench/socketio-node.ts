@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { geotileKey } from '../server/core/geotile';
 
-export const BASELINE_TILE_ZOOM = 14;
+import { BASELINE_TILE_ZOOM } from './push-tiles';
 
 const port = Number(process.env.PORT);
 const redisUrl = process.env.REDIS_URL!;

@@ -14,6 +14,12 @@ import { RedisBus } from './bus/redis-bus';
 import { ChangeFeed } from './changes/change-feed';
 import { BoundaryIndex } from './import/boundaries';
 import { LiveHub } from './realtime/live-hub';
+import { errorFrame } from './realtime/protocol';
+import { AlertDelivery, ALERTS_CHANNEL } from './alerts/alert-delivery';
+import { AlertMatcher } from './alerts/alert-matcher';
+import { AlertStore } from './alerts/alert-store';
+import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
+import { Sessions, sessionSecret } from './sessions/session-cookie';
 import type { Duplex } from 'node:stream';
 import { log } from './log';
 import { setRuntime } from './runtime';
@@ -25,6 +31,7 @@ export interface RoostServer {
   engine: SearchEngine;
   hub: LiveHub;
   feed: ChangeFeed;
+  alerts: AlertStore;
   port: number;
   close(): Promise<void>;
 }
@@ -94,14 +101,43 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const bus = await openBus(config);
   const feed = new ChangeFeed(engine, bus);
   await feed.start();
-  const hub = new LiveHub();
-  engine.onChange((e) => hub.deliver(e));
+  const sessions = new Sessions(sessionSecret(config.SESSION_SECRET, config.dataDir));
+  const alertStore = new AlertStore(config.dataDir);
+  const delivery = new AlertDelivery(alertStore, bus);
+  const ringAlerts = () => {
+    delivery.pump();
+    void bus.publish(ALERTS_CHANNEL, '1');
+  };
+  const matcher = new AlertMatcher(alertStore, engine, engine instanceof EmbeddedEngine ? engine.store : null, feed.node, ringAlerts);
+  matcher.start();
+  const hub = new LiveHub({
+    // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
+    authenticate: (req) => {
+      const s = sessions.read(req);
+      return s === 'tampered' ? null : (s?.id ?? '');
+    },
+    onOpen: (conn) => delivery.open(conn),
+    onClose: (conn) => delivery.close(conn),
+    onResume: (conn, after) => {
+      if (!conn.session) conn.send(errorFrame('unauthorized', 'resume: alerts need a session cookie'));
+      else delivery.resume(conn, after);
+    },
+  });
+  engine.onChange((e) => {
+    hub.deliver(e);
+    matcher.kick();
+  });
   const ctx = { engine };
+  const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
   const writes: WriteContext = {
     engine,
     adminToken: config.ADMIN_TOKEN,
     boundaries: boundaryCache(engine),
-    committed: (e) => feed.committed(e),
+    committed: (e) => {
+      feed.committed(e);
+      // No shared log to claim from: the writing node matches its own change.
+      if (!(engine instanceof EmbeddedEngine)) void matcher.matchNow(e);
+    },
   };
   setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
@@ -113,11 +149,16 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         const health = await engine.health();
         const busHealth = bus.health();
         const ok = health.ok && busHealth.ok;
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', engine: health.detail, bus: busHealth.detail });
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail });
       }
       if (await handleWrite(writes, req, res, url)) return;
+      if (await handleSavedSearches(saved, req, res, url)) return;
       if (await handleApi(ctx, req, res, url)) return;
-      if (options.pages) return await options.pages(req, res);
+      if (options.pages) {
+        // A renter's first visit to a page issues their session.
+        if (!url.pathname.startsWith('/_next/')) sessions.ensure(req, res);
+        return await options.pages(req, res);
+      }
       sendJson(res, 404, { error: { code: 'not_found', message: 'not found' } });
     } catch (err) {
       if (!res.headersSent) sendError(res, err, (msg, e) => log.error({ err: e, url: req.url }, msg));
@@ -137,11 +178,15 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     hub,
     feed,
     port,
+    alerts: alertStore,
     async close() {
       server.close();
+      matcher.stop();
+      delivery.stop();
       await hub.close();
       server.closeAllConnections();
       await bus.close();
+      alertStore.close();
       await engine.close();
     },
   };

@@ -23,6 +23,8 @@ const envSchema = z.object({
   TILE_ATTRIBUTION: z.string().default(DEFAULT_TILE_ATTRIBUTION),
   /** How many demo listings an empty store is filled with at start; 0 turns the demo off. */
   DEMO_LISTINGS: z.coerce.number().int().min(0).default(50_000),
+  /** Most saved searches one renter's session may keep. */
+  MAX_SAVED_SEARCHES: z.coerce.number().int().min(1).default(50),
   /** Interface to listen on. */
   HOST: z.string().default('0.0.0.0'),
 });

@@ -28,8 +28,10 @@ export interface LiveHubOptions {
   allowedOrigins?: string[];
   /** Answers a `resume` frame (alerts); absent, resume is refused. */
   onResume?: (conn: LiveConnection, after: number) => void;
-  /** A new connection's session, from the upgrade request; null refuses it (401). */
+  /** A new connection's session, from the upgrade request ('' for none); null refuses it (401). */
   authenticate?: (req: IncomingMessage) => string | null;
+  onOpen?: (conn: LiveConnection) => void;
+  onClose?: (conn: LiveConnection) => void;
 }
 
 const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000 };
@@ -101,8 +103,9 @@ export class LiveHub {
   }
 
   private accept(ws: WebSocket, session: string | null): void {
-    const conn = new LiveConnection(ws, session, this.options.maxBufferedBytes);
+    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes);
     this.connections.add(conn);
+    this.options.onOpen?.(conn);
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return void conn.send(errorFrame('bad_request', 'frames are JSON text'));
@@ -113,6 +116,7 @@ export class LiveHub {
     ws.on('close', () => {
       this.watches.remove(conn);
       this.connections.delete(conn);
+      this.options.onClose?.(conn);
     });
     ws.on('error', () => ws.terminate());
   }

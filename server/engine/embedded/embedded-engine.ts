@@ -53,7 +53,7 @@ export class EmbeddedEngine implements SearchEngine {
   private catchingUp = false;
   private closed = false;
 
-  private readonly searches = new SearchAreaIndex();
+  private searches = new SearchAreaIndex();
   private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
 
   private constructor(
@@ -62,7 +62,18 @@ export class EmbeddedEngine implements SearchEngine {
     seq: number,
   ) {
     this.seq = seq;
-    for (const s of store.searchAreas()) this.searches.put(s);
+    this.loadSearches();
+  }
+
+  private searchesVersion = -1;
+
+  /** Saved-search areas as the shared file holds them, reloaded when another process changed them. */
+  private loadSearches(): void {
+    const version = this.store.searchAreasVersion();
+    if (version === this.searchesVersion) return;
+    this.searches = new SearchAreaIndex();
+    for (const s of this.store.searchAreas()) this.searches.put(s);
+    this.searchesVersion = version;
   }
 
   static open(options: EmbeddedEngineOptions): EmbeddedEngine {
@@ -209,15 +220,26 @@ export class EmbeddedEngine implements SearchEngine {
 
   async putSearch(search: SearchDefinition): Promise<void> {
     this.store.putSearchArea(search);
-    this.searches.put(search);
+    this.followOwnChange(() => this.searches.put(search));
   }
 
   async removeSearch(id: string): Promise<void> {
     this.store.removeSearchArea(id);
-    this.searches.remove(id);
+    this.followOwnChange(() => this.searches.remove(id));
+  }
+
+  /** Our own change moved the version by one: apply it in place; anything else, reload. */
+  private followOwnChange(apply: () => void): void {
+    if (this.store.searchAreasVersion() === this.searchesVersion + 1) {
+      apply();
+      this.searchesVersion++;
+    } else {
+      this.loadSearches();
+    }
   }
 
   async percolate(states: ListingRecord[]): Promise<string[][]> {
+    this.loadSearches();
     return states.map((r) => this.searches.match(r));
   }
 

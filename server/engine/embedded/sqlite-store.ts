@@ -109,6 +109,9 @@ export class SqliteStore {
       ),
       removeSearchArea: this.db.prepare('DELETE FROM search_areas WHERE id = ?'),
       allSearchAreas: this.db.prepare('SELECT definition FROM search_areas').pluck(),
+      bumpAreas: this.db.prepare(
+        "INSERT INTO meta (key, value) VALUES ('search_areas_version', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+      ),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
@@ -219,6 +222,10 @@ export class SqliteStore {
     );
   }
 
+  lastSeq(): number {
+    return this.stmts.lastSeq.get() as number;
+  }
+
   /** Changes committed after `seq`, oldest first. */
   changesAfter(seq: number, limit = 10_000): ChangeEvent[] {
     const rows = this.stmts.changesAfter.all(seq, limit) as [number, string, string, string | null, string | null, number][];
@@ -247,12 +254,23 @@ export class SqliteStore {
     return seq;
   }
 
+  /** Saves a search area; the version tells other processes on this file to reload. */
   putSearchArea(search: SearchDefinition): void {
-    this.stmts.putSearchArea.run(search.id, JSON.stringify(search));
+    this.db.transaction(() => {
+      this.stmts.putSearchArea.run(search.id, JSON.stringify(search));
+      this.stmts.bumpAreas.run();
+    })();
   }
 
   removeSearchArea(id: string): void {
-    this.stmts.removeSearchArea.run(id);
+    this.db.transaction(() => {
+      this.stmts.removeSearchArea.run(id);
+      this.stmts.bumpAreas.run();
+    })();
+  }
+
+  searchAreasVersion(): number {
+    return Number(this.getMeta('search_areas_version') ?? 0);
   }
 
   searchAreas(): SearchDefinition[] {

@@ -1,0 +1,93 @@
+import type { Bus } from '../bus/bus';
+import { listingOf } from '../core/listing';
+import type { LiveConnection } from '../realtime/live-hub';
+import type { Alert, AlertStore } from './alert-store';
+
+export const ALERTS_CHANNEL = 'roost:alerts';
+/** How often a node reads new alerts without a doorbell (the bus may be down). */
+const POLL_MS = 100;
+const PAGE = 1_000;
+
+export function alertFrame(a: Alert): string {
+  return JSON.stringify({ type: 'alert', id: a.id, searchId: a.searchId, reason: a.reason, listing: listingOf(a.listing) });
+}
+
+/**
+ * Alerts to the sockets this node holds. The inbox (the alerts table) is the truth: the
+ * node reads it in id order after a doorbell or at each poll and pushes each alert to its
+ * owner's sockets here; a socket that reconnects sends `resume` with the last id it saw
+ * and gets the rest from the inbox before new ones. At least once: a client drops ids it
+ * has seen.
+ */
+export class AlertDelivery {
+  private last: number;
+  private readonly bySession = new Map<string, Set<LiveConnection>>();
+  /** The last alert id each socket was sent. */
+  private readonly cursor = new WeakMap<LiveConnection, number>();
+  private readonly timer: NodeJS.Timeout;
+  /** Alerts handed to sockets (for /metrics). */
+  delivered = 0;
+
+  constructor(
+    private readonly store: AlertStore,
+    bus: Bus,
+  ) {
+    this.last = store.lastAlertId();
+    void bus.subscribe(ALERTS_CHANNEL, () => this.pump());
+    this.timer = setInterval(() => this.pump(), POLL_MS);
+    this.timer.unref();
+  }
+
+  open(conn: LiveConnection): void {
+    if (!conn.session) return;
+    let set = this.bySession.get(conn.session);
+    if (!set) this.bySession.set(conn.session, (set = new Set()));
+    set.add(conn);
+    // Without a resume, a socket hears of alerts from now on.
+    this.cursor.set(conn, this.last);
+  }
+
+  close(conn: LiveConnection): void {
+    if (!conn.session) return;
+    const set = this.bySession.get(conn.session);
+    set?.delete(conn);
+    if (set?.size === 0) this.bySession.delete(conn.session);
+  }
+
+  /** Replays the session's alerts after `after` from the inbox, then goes on live. */
+  resume(conn: LiveConnection, after: number): void {
+    if (!conn.session) return;
+    let from = after;
+    for (;;) {
+      const page = this.store.alertsOf(conn.session, from, PAGE);
+      for (const a of page) this.send(conn, a);
+      if (page.length < PAGE) break;
+      from = page[page.length - 1]!.id;
+    }
+    // Everything up to the pump's place is in the inbox, so the replay covered it.
+    this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
+  }
+
+  /** Reads alerts committed since the last read and pushes each to its owner's sockets here. */
+  pump(): void {
+    for (;;) {
+      const alerts = this.store.alertsAfter(this.last, PAGE);
+      for (const a of alerts) {
+        for (const conn of this.bySession.get(a.session) ?? []) {
+          if (a.id > (this.cursor.get(conn) ?? 0)) this.send(conn, a);
+        }
+        this.last = a.id;
+      }
+      if (alerts.length < PAGE) return;
+    }
+  }
+
+  private send(conn: LiveConnection, a: Alert): void {
+    if (conn.send(alertFrame(a))) this.delivered++;
+    this.cursor.set(conn, Math.max(a.id, this.cursor.get(conn) ?? 0));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

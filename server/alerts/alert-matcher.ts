@@ -1,0 +1,120 @@
+import type { ChangeEvent } from '../changes/change-event';
+import { log as logger } from '../log';
+import type { SearchEngine } from '../engine/search-engine';
+import type { AlertReason, AlertStore, NewAlert } from './alert-store';
+
+/** Changes matched per batch: one transaction each. */
+const BATCH = 200;
+/**
+ * How long a claim on the matching holds without renewal. A node that dies mid-batch
+ * stops renewing; another takes over from the cursor after this long.
+ */
+export const LEASE_MS = 2_000;
+/** How often a node checks whether there is matching to do or a lease to take over. */
+const TICK_MS = 100;
+
+/**
+ * What a change means to a saved search: the listing arrived in it (new, moved in, now
+ * within the filters), got cheaper while in it, or left it (removed, moved out, no longer
+ * within the filters).
+ */
+export function alertReason(before: boolean, after: boolean, e: ChangeEvent): AlertReason | null {
+  if (after && !before) return 'new';
+  if (before && !after) return 'removed';
+  if (before && after && e.before && e.after && e.after.price < e.before.price) return 'price_drop';
+  return null;
+}
+
+/**
+ * Matches the change log against saved searches once for the whole cluster: the node
+ * holding the lease reads the changes after the shared cursor, percolates each (before
+ * and after), and writes the alerts and the new cursor in one transaction. A node that
+ * dies mid-batch commits nothing; the next holder redoes the batch from the cursor, and
+ * alerts keyed by (change, search) cannot be written twice.
+ */
+export class AlertMatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+
+  constructor(
+    private readonly store: AlertStore,
+    private readonly engine: SearchEngine,
+    /** The shared change log, when the engine has one. */
+    private readonly log: { changesAfter(seq: number, limit: number): ChangeEvent[]; lastSeq(): number } | null,
+    private readonly node: string,
+    /** Told of the alerts each committed batch wrote (to ring the delivery doorbell). */
+    private readonly onAlerts: (ids: number[]) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** Something may be waiting: match now rather than at the next tick. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.run()
+      .catch((err: unknown) => logger.error({ err }, 'alert matching failed; retrying'))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async run(): Promise<void> {
+    // A new cluster starts matching from now, not from the first change ever logged.
+    for (;;) {
+      if (!this.log) return;
+      const log = this.log;
+      if (!this.store.claim(this.node, LEASE_MS, () => log.lastSeq())) return;
+      const from = this.store.matcherCursor();
+      const events = log.changesAfter(from, BATCH);
+      if (events.length === 0) return;
+      const alerts: NewAlert[] = [];
+      for (const e of events) alerts.push(...(await this.match(e)));
+      const ids = this.store.commitBatch(this.node, from, events[events.length - 1]!.seq, LEASE_MS, alerts);
+      if (ids === null) return; // the lease moved on: the new holder does this batch
+      if (ids.length > 0) this.onAlerts(ids);
+      if (events.length < BATCH) return;
+    }
+  }
+
+  /**
+   * Matches one change at once, outside the log: for a cluster engine, whose writing node
+   * matches its own changes (there is no shared log to claim batches of).
+   */
+  async matchNow(e: ChangeEvent): Promise<void> {
+    const ids = this.store.insertAlerts(await this.match(e));
+    if (ids.length > 0) this.onAlerts(ids);
+  }
+
+  private async match(e: ChangeEvent): Promise<NewAlert[]> {
+    const states = [e.before, e.after].filter((s) => s !== null);
+    const matched = await this.engine.percolate(states);
+    const before = new Set(e.before ? matched[0] : []);
+    const after = new Set(e.after ? matched[e.before ? 1 : 0] : []);
+    const owners = this.store.owners([...new Set([...before, ...after])]);
+    const out: NewAlert[] = [];
+    for (const [searchId, owner] of owners) {
+      if (owner.paused) continue;
+      const reason = alertReason(before.has(searchId), after.has(searchId), e);
+      if (!reason || !owner.notify.includes(reason)) continue;
+      out.push({ seq: e.seq, session: owner.session, searchId, reason, listing: (reason === 'removed' ? e.before : e.after)! });
+    }
+    return out;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.store.release(this.node);
+  }
+}

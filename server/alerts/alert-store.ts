@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ListingRecord } from '../core/listing';
+import type { Filters, SearchArea } from '../engine/search-engine';
+
+export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
+export type AlertReason = (typeof ALERT_REASONS)[number];
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  area: SearchArea;
+  filters: Filters;
+  /** Which changes the renter wants to hear of. */
+  notify: AlertReason[];
+  paused: boolean;
+  createdAt: number;
+}
+
+export interface Alert {
+  /** Increases with every alert, so per session too: a client drops ids it has seen. */
+  id: number;
+  searchId: string;
+  reason: AlertReason;
+  listing: ListingRecord;
+  at: number;
+}
+
+/** An alert about to be written: keyed by (change, search), so a retry cannot repeat it. */
+export interface NewAlert {
+  seq: number;
+  session: string;
+  searchId: string;
+  reason: AlertReason;
+  listing: ListingRecord;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS saved_searches (
+  id TEXT PRIMARY KEY,
+  session TEXT NOT NULL,
+  name TEXT NOT NULL,
+  area TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  notify TEXT NOT NULL,
+  paused INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS saved_searches_session ON saved_searches (session);
+-- AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
+CREATE TABLE IF NOT EXISTS alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session TEXT NOT NULL,
+  search_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  listing TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  UNIQUE (seq, search_id)
+);
+CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
+-- One row: how far the cluster has matched the change log, and which node holds the work.
+CREATE TABLE IF NOT EXISTS matcher (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  cursor INTEGER NOT NULL,
+  holder TEXT,
+  expires INTEGER NOT NULL
+);
+`;
+
+type SearchRow = [string, string, string, string, string, number, number];
+type AlertRow = [number, string, string, string, string, number];
+
+function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRow): SavedSearch {
+  return {
+    id,
+    name,
+    area: JSON.parse(area) as SearchArea,
+    filters: JSON.parse(filters) as Filters,
+    notify: JSON.parse(notify) as AlertReason[],
+    paused: paused === 1,
+    createdAt,
+  };
+}
+
+function alertOf([id, searchId, reason, listing, , at]: AlertRow): Alert {
+  return { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
+}
+
+/**
+ * Saved searches, their alerts and the matcher's place in the change log, in one SQLite
+ * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked).
+ */
+export class AlertStore {
+  readonly db: Database.Database;
+  private readonly s;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, 'alerts.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+    this.s = {
+      insertSearch: this.db.prepare(
+        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ? WHERE id = ? AND session = ?'),
+      deleteSearch: this.db.prepare('DELETE FROM saved_searches WHERE id = ? AND session = ?'),
+      searchesOf: this.db
+        .prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE session = ? ORDER BY created_at, id')
+        .raw(),
+      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE id = ? AND session = ?').raw(),
+      countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
+      owners: this.db.prepare('SELECT id, session, notify, paused FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
+      insertAlert: this.db.prepare(
+        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      alertsOf: this.db
+        .prepare('SELECT id, search_id, reason, listing, session, at FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
+        .raw(),
+      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
+      lastAlert: this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM alerts').pluck(),
+      initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
+      claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
+      cursor: this.db.prepare('SELECT cursor, holder FROM matcher WHERE id = 1').raw(),
+      advance: this.db.prepare('UPDATE matcher SET cursor = ?, expires = ? WHERE id = 1 AND holder = ? AND cursor = ?'),
+      release: this.db.prepare('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
+    };
+  }
+
+  createSearch(session: string, s: SavedSearch): void {
+    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt);
+  }
+
+  /** Changes what a renter may change; false when the search is not theirs (or gone). */
+  updateSearch(session: string, s: SavedSearch): boolean {
+    return this.s.updateSearch.run(s.name, JSON.stringify(s.notify), s.paused ? 1 : 0, s.id, session).changes === 1;
+  }
+
+  deleteSearch(session: string, id: string): boolean {
+    return this.s.deleteSearch.run(id, session).changes === 1;
+  }
+
+  searchesOf(session: string): SavedSearch[] {
+    return (this.s.searchesOf.all(session) as SearchRow[]).map(searchOf);
+  }
+
+  searchOf(session: string, id: string): SavedSearch | null {
+    const row = this.s.searchOf.get(id, session) as SearchRow | undefined;
+    return row ? searchOf(row) : null;
+  }
+
+  countOf(session: string): number {
+    return this.s.countOf.get(session) as number;
+  }
+
+  /** Who owns each search id, what they want to hear of, and whether it is paused. */
+  owners(ids: string[]): Map<string, { session: string; notify: AlertReason[]; paused: boolean }> {
+    const out = new Map<string, { session: string; notify: AlertReason[]; paused: boolean }>();
+    if (ids.length === 0) return out;
+    for (const [id, session, notify, paused] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number][]) {
+      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1 });
+    }
+    return out;
+  }
+
+  /** A session's alerts after an id, oldest first. */
+  alertsOf(session: string, after: number, limit: number): Alert[] {
+    return (this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(alertOf);
+  }
+
+  /** Every session's alerts after an id: what a node delivers to the sockets it holds. */
+  alertsAfter(after: number, limit: number): (Alert & { session: string })[] {
+    return (this.s.alertsAfter.all(after, limit) as AlertRow[]).map((r) => ({ ...alertOf(r), session: r[4] }));
+  }
+
+  lastAlertId(): number {
+    return this.s.lastAlert.get() as number;
+  }
+
+  /**
+   * Takes or renews the matcher's lease; true when this node holds it. A holder that
+   * died stops renewing and another node takes over when the lease runs out.
+   */
+  claim(node: string, leaseMs: number, startCursor: () => number): boolean {
+    return this.db
+      .transaction(() => {
+        this.s.initMatcher.run(startCursor());
+        const now = Date.now();
+        return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
+      })
+      .immediate();
+  }
+
+  matcherCursor(): number {
+    const row = this.s.cursor.get() as [number, string | null] | undefined;
+    return row ? row[0] : 0;
+  }
+
+  /**
+   * Writes a batch's alerts and moves the cursor past it in one transaction, only if this
+   * node still holds the lease at the cursor it started from: the batch's work is done
+   * exactly once, and an alert already written (a retry) is not written again.
+   */
+  commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): number[] | null {
+    return this.db
+      .transaction(() => {
+        if (this.s.advance.run(to, Date.now() + leaseMs, node, from).changes !== 1) return null;
+        const ids: number[] = [];
+        const at = Date.now();
+        for (const a of alerts) {
+          const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, JSON.stringify(a.listing), at);
+          if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+        }
+        return ids;
+      })
+      .immediate();
+  }
+
+  /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
+  insertAlerts(alerts: NewAlert[]): number[] {
+    return this.db
+      .transaction(() => {
+        const at = Date.now();
+        const ids: number[] = [];
+        for (const a of alerts) {
+          const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, JSON.stringify(a.listing), at);
+          if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+        }
+        return ids;
+      })
+      .immediate();
+  }
+
+  release(node: string): void {
+    this.s.release.run(node);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,154 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { ALERT_REASONS, type Alert, type AlertStore, type SavedSearch } from '../alerts/alert-store';
+import { listingOf } from '../core/listing';
+import { normalizeRing } from '../core/polygon';
+import type { SearchEngine } from '../engine/search-engine';
+import { bboxSchema, filtersSchema } from '../realtime/protocol';
+import type { Sessions } from '../sessions/session-cookie';
+import { ApiError, sendJson } from './api-error';
+import { readJson } from './read-body';
+
+export interface SavedSearchContext {
+  engine: SearchEngine;
+  alerts: AlertStore;
+  sessions: Sessions;
+  /** Most saved searches one session may keep. */
+  maxPerSession: number;
+}
+
+const MAX_NAME = 100;
+const MAX_ALERTS_PAGE = 500;
+
+const polygonSchema = z
+  .array(z.tuple([z.number(), z.number()]))
+  .min(3)
+  .transform((points, ctx) => {
+    const ring = normalizeRing(points);
+    if (typeof ring === 'string') {
+      ctx.addIssue({ code: 'custom', message: ring });
+      return z.NEVER;
+    }
+    return ring;
+  });
+
+const notifySchema = z.array(z.enum(ALERT_REASONS)).min(1).max(3).transform((r) => [...new Set(r)]);
+
+const createSchema = z
+  .object({
+    name: z.string().trim().min(1).max(MAX_NAME),
+    bbox: bboxSchema.optional(),
+    polygon: polygonSchema.optional(),
+    filters: filtersSchema.default({}),
+    notify: notifySchema.default([...ALERT_REASONS]),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if ((b.bbox === undefined) === (b.polygon === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['bbox'], message: 'give the area as bbox or polygon, one of the two' });
+    }
+  });
+
+const patchSchema = z
+  .object({ name: z.string().trim().min(1).max(MAX_NAME), paused: z.boolean(), notify: notifySchema })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'give name, paused or notify');
+
+const afterParam = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw ApiError.fromZod(r.error);
+  return r.data;
+}
+
+function searchJson(s: SavedSearch) {
+  const { priceMin, priceMax, types, bedsMin } = s.filters;
+  return {
+    id: s.id,
+    name: s.name,
+    ...('bbox' in s.area ? { bbox: s.area.bbox } : { polygon: s.area.polygon }),
+    filters: { priceMin, priceMax, type: types, bedsMin },
+    notify: s.notify,
+    paused: s.paused,
+    createdAt: new Date(s.createdAt).toISOString(),
+  };
+}
+
+export function alertJson(a: Alert) {
+  return { id: a.id, searchId: a.searchId, reason: a.reason, listing: listingOf(a.listing), at: new Date(a.at).toISOString() };
+}
+
+/** The renter's session; a cookie that fails its signature is refused, never replaced here. */
+function session(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse): string {
+  if (ctx.sessions.read(req) === 'tampered') throw new ApiError('unauthorized', 'the session cookie is not valid');
+  return ctx.sessions.ensure(req, res);
+}
+
+/**
+ * Saved searches and alerts (CONTRACT.md), each owned by the renter's session: another
+ * session's search is "not found", so nobody learns which ids exist.
+ */
+export async function handleSavedSearches(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const { pathname } = url;
+  const method = req.method ?? 'GET';
+  if (pathname === '/api/alerts') {
+    if (method !== 'GET') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    const sid = session(ctx, req, res);
+    const raw = url.searchParams.get('after') ?? '0';
+    const after = afterParam.safeParse(raw);
+    if (!after.success) throw new ApiError('bad_request', `after: ${after.error.issues[0]!.message}`, 'after');
+    sendJson(res, 200, { alerts: ctx.alerts.alertsOf(sid, after.data, MAX_ALERTS_PAGE).map(alertJson) });
+    return true;
+  }
+  if (pathname === '/api/saved-searches') {
+    const sid = session(ctx, req, res);
+    if (method === 'GET') {
+      sendJson(res, 200, { savedSearches: ctx.alerts.searchesOf(sid).map(searchJson) });
+      return true;
+    }
+    if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    const body = parse(createSchema, await readJson(req));
+    if (ctx.alerts.countOf(sid) >= ctx.maxPerSession) {
+      throw new ApiError('conflict', `a session keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
+    }
+    const search: SavedSearch = {
+      id: `s-${crypto.randomBytes(9).toString('base64url')}`,
+      name: body.name,
+      area: body.bbox ? { bbox: body.bbox } : { polygon: body.polygon! },
+      filters: body.filters,
+      notify: body.notify,
+      paused: false,
+      createdAt: Date.now(),
+    };
+    // The matcher's copy first: a search it holds without an owner row matches nobody.
+    await ctx.engine.putSearch({ id: search.id, area: search.area, filters: search.filters });
+    ctx.alerts.createSearch(sid, search);
+    sendJson(res, 201, searchJson(search));
+    return true;
+  }
+  if (pathname.startsWith('/api/saved-searches/') && pathname.indexOf('/', 20) === -1) {
+    const sid = session(ctx, req, res);
+    const id = decodeURIComponent(pathname.slice(20));
+    const current = ctx.alerts.searchOf(sid, id);
+    if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');
+    if (method === 'DELETE') {
+      ctx.alerts.deleteSearch(sid, id);
+      await ctx.engine.removeSearch(id);
+      res.writeHead(204, { 'cache-control': 'no-store' });
+      res.end();
+      return true;
+    }
+    if (method === 'PATCH') {
+      const p = parse(patchSchema, await readJson(req));
+      const next = { ...current, ...p };
+      ctx.alerts.updateSearch(sid, next);
+      sendJson(res, 200, searchJson(next));
+      return true;
+    }
+    throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+  }
+  return false;
+}

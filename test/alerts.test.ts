@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveClient } from './helpers/live-client';
+import { Renter } from './helpers/renter';
+import { startApi, tempDir } from './helpers/roost';
+
+const TOKEN = 'alerts-token';
+const MIDTOWN: [number, number, number, number] = [-74.0, 40.74, -73.97, 40.77];
+const home = { title: 'Alert home', lat: 40.755, lon: -73.985, price: 2800, type: 'entire', district: 'Manhattan', neighbourhood: 'Midtown' };
+
+describe('saved searches and alerts on one node', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  const write = (method: string, path: string, body?: unknown) =>
+    fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+
+  beforeAll(async () => {
+    api = await startApi(tempDir('alerts'), { ADMIN_TOKEN: TOKEN });
+  });
+  afterAll(async () => api?.close());
+
+  it('issues a signed, httpOnly, SameSite session cookie and refuses a tampered one', async () => {
+    const res = await fetch(`${api.url}/api/saved-searches`);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^roost_session=[\w-]+\.[\w-]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    const value = /roost_session=([^;]+)/.exec(cookie)![1]!;
+    const [id, sig] = value.split('.') as [string, string];
+    const forged = `roost_session=${id}x.${sig}`;
+    const refused = await fetch(`${api.url}/api/saved-searches`, { headers: { cookie: forged } });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    await expect(LiveClient.connect(api.url, { cookie: forged })).rejects.toThrow(/401/);
+    expect((await fetch(`${api.url}/api/alerts?after=0`, { headers: { cookie: `roost_session=${id}.AAAA` } })).status).toBe(401);
+  });
+
+  it('validates saved searches, naming the field', async () => {
+    const r = await Renter.visit(api.url);
+    const cases: [unknown, string][] = [
+      [{ bbox: MIDTOWN }, 'name'],
+      [{ name: 'x' }, 'bbox'],
+      [{ name: 'x', bbox: MIDTOWN, polygon: [[0, 0], [1, 0], [0, 1]] }, 'bbox'],
+      [{ name: 'x', bbox: [0, 10, 1, 5] }, 'bbox'],
+      [{ name: 'x', polygon: [[0, 0], [0, 0], [0, 0]] }, 'polygon'],
+      [{ name: 'x', polygon: [[0, 0], [500, 0], [0, 1]] }, 'polygon'],
+      [{ name: 'x', bbox: MIDTOWN, filters: { priceMax: -1 } }, 'filters.priceMax'],
+      [{ name: 'x', bbox: MIDTOWN, notify: ['everything'] }, 'notify.0'],
+      [{ name: 'x', bbox: MIDTOWN, colour: 'red' }, ''],
+    ];
+    for (const [body, field] of cases) {
+      const res = await r.api(api.url, '/api/saved-searches', { method: 'POST', body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const err = ((await res.json()) as { error: { field?: string; message: string } }).error;
+      if (field) expect(err.field).toBe(field);
+      else expect(err.message).toMatch(/colour/);
+    }
+    expect((await r.api(api.url, '/api/alerts?after=x')).status).toBe(400);
+  });
+
+  it('one renter can never read, change or delete another renter’s searches or alerts', async () => {
+    const alice = await Renter.visit(api.url);
+    const bob = await Renter.visit(api.url);
+    const created = await alice.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Alice’s', bbox: MIDTOWN } });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(((await (await bob.api(api.url, '/api/saved-searches')).json()) as { savedSearches: unknown[] }).savedSearches).toEqual([]);
+    expect((await bob.api(api.url, `/api/saved-searches/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await bob.api(api.url, `/api/saved-searches/${id}`, { method: 'PATCH', body: { name: 'mine now' } })).status).toBe(404);
+    await write('POST', '/api/listings', { ...home, id: 'iso-1' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(((await (await bob.api(api.url, '/api/alerts?after=0')).json()) as { alerts: unknown[] }).alerts).toEqual([]);
+    const aliceAlerts = ((await (await alice.api(api.url, '/api/alerts?after=0')).json()) as { alerts: { searchId: string }[] }).alerts;
+    expect(aliceAlerts.map((a) => a.searchId)).toEqual([id]);
+    const list = ((await (await alice.api(api.url, '/api/saved-searches')).json()) as { savedSearches: { id: string; name: string }[] }).savedSearches;
+    expect(list).toMatchObject([{ id, name: 'Alice’s' }]);
+    expect((await alice.api(api.url, `/api/saved-searches/${id}`, { method: 'DELETE' })).status).toBe(204);
+    await write('DELETE', '/api/listings/iso-1');
+  });
+
+  it('alerts for new, price drop and removed, live over the socket and in the inbox; resume replays', async () => {
+    const r = await Renter.visit(api.url);
+    const res = await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Midtown under $3k', bbox: MIDTOWN, filters: { priceMax: 3000, type: ['entire'] } } });
+    const search = (await res.json()) as { id: string };
+    const socket = await r.socket(api.url);
+    await socket.watch(MIDTOWN);
+    await write('POST', '/api/listings', { ...home, id: 'al-1' });
+    await write('POST', '/api/listings', { ...home, id: 'al-other', type: 'private' }); // not within the filters
+    await write('PATCH', '/api/listings/al-1', { price: 2500 });
+    await write('PATCH', '/api/listings/al-1', { price: 2600 }); // a rise: nothing to say
+    await write('DELETE', '/api/listings/al-1');
+    await socket.next((m) => m.type === 'alert' && m.reason === 'removed');
+    const alerts = socket.messages.filter((m) => m.type === 'alert');
+    expect(alerts.map((a) => [a.reason, a.searchId, (a.listing as { id: string }).id, (a.listing as { price: number }).price])).toEqual([
+      ['new', search.id, 'al-1', 2800],
+      ['price_drop', search.id, 'al-1', 2500],
+      ['removed', search.id, 'al-1', 2600],
+    ]);
+    const ids = alerts.map((a) => a.id as number);
+    expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
+    const inbox = ((await (await r.api(api.url, `/api/alerts?after=0`)).json()) as { alerts: { id: number; reason: string }[] }).alerts;
+    expect(inbox.map((a) => a.id)).toEqual(ids);
+    // A reconnect that saw only the first asks for the rest.
+    const again = await r.socket(api.url);
+    again.send({ type: 'resume', after: ids[0] });
+    await again.next((m) => m.type === 'alert' && m.id === ids[2]);
+    expect(again.messages.filter((m) => m.type === 'alert').map((m) => m.id)).toEqual(ids.slice(1));
+    socket.close();
+    again.close();
+  });
+
+  it('drawn areas, paused searches and the changes a renter chose', async () => {
+    const r = await Renter.visit(api.url);
+    const triangle = [[-74.0, 40.74], [-73.97, 40.74], [-73.985, 40.77]];
+    const poly = (await (await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Drawn', polygon: triangle, notify: ['price_drop'] } })).json()) as { id: string; polygon: unknown };
+    expect(poly.polygon).toEqual([...triangle, triangle[0]]);
+    const paused = (await (await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Paused', bbox: MIDTOWN } })).json()) as { id: string };
+    expect((await r.api(api.url, `/api/saved-searches/${paused.id}`, { method: 'PATCH', body: { paused: true } })).status).toBe(200);
+    await write('POST', '/api/listings', { ...home, id: 'poly-in', lat: 40.745, lon: -73.985 });
+    await write('POST', '/api/listings', { ...home, id: 'poly-out', lat: 40.768, lon: -73.998 }); // in the box, outside the triangle
+    await write('PATCH', '/api/listings/poly-in', { price: 2000 });
+    await write('PATCH', '/api/listings/poly-out', { price: 2000 });
+    await new Promise((res) => setTimeout(res, 400));
+    const inbox = ((await (await r.api(api.url, '/api/alerts?after=0')).json()) as { alerts: { searchId: string; reason: string; listing: { id: string } }[] }).alerts;
+    expect(inbox.map((a) => [a.searchId, a.reason, a.listing.id])).toEqual([[poly.id, 'price_drop', 'poly-in']]);
+  });
+
+  it('a resume without a session is refused with an error frame', async () => {
+    const c = await LiveClient.connect(api.url);
+    c.send({ type: 'resume', after: 0 });
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: 'unauthorized' });
+    c.close();
+  });
+});
