@@ -1,6 +1,7 @@
 'use client';
 
 import 'leaflet/dist/leaflet.css';
+import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import L from 'leaflet';
 import type { Feature, FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
@@ -41,6 +42,18 @@ export interface LeafletMapProps {
   labels: MapLabels;
   onMove(move: MapMove): void;
   onSelect(listing: Listing): void;
+  /** The renter is drawing an area (to save a search); the ring comes back closed, [lon, lat]. */
+  drawing?: boolean;
+  onDrawn?(ring: [number, number][]): void;
+}
+
+/** Geoman, the drawing plugin, loaded when first needed: it reads Leaflet from `window.L`. */
+async function loadGeoman(map: L.Map): Promise<void> {
+  (window as unknown as { L: typeof L }).L = L;
+  await import('@geoman-io/leaflet-geoman-free');
+  // Maps made before the plugin loaded get its handler by hand.
+  const withPm = map as unknown as { pm?: unknown };
+  if (!withPm.pm) withPm.pm = new (L as unknown as { PM: { Map: new (m: L.Map) => unknown } }).PM.Map(map);
 }
 
 /** The first zoom of the level below each level: where clicking a bubble takes you. */
@@ -166,6 +179,35 @@ export default function LeafletMap(props: LeafletMapProps) {
     // The map is created once; later view changes go through setView below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Drawing an area: the plugin's polygon tool; the shape is handed back and cleared.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !props.drawing) return;
+    let cancelled = false;
+    // Bubbles and pins step aside: a click while drawing places a corner, not a zoom.
+    layer.current?.remove();
+    const onCreate = (e: L.LeafletEvent & { layer: L.Polygon }) => {
+      const latlngs = e.layer.getLatLngs()[0] as L.LatLng[];
+      e.layer.remove();
+      const ring = latlngs.map((ll) => [Math.round(ll.wrap().lng * 1e6) / 1e6, Math.round(ll.lat * 1e6) / 1e6] as [number, number]);
+      if (ring.length >= 3) latest.current.onDrawn?.([...ring, ring[0]!]);
+    };
+    void loadGeoman(map).then(() => {
+      if (cancelled) return;
+      const pm = (map as unknown as { pm: { enableDraw(shape: string, o: object): void; setLang(lang: string): void } }).pm;
+      // The plugin's own hints in the page's language.
+      pm.setLang(document.documentElement.lang.startsWith('zh') ? 'zh' : 'en');
+      map.once('pm:create', onCreate as L.LeafletEventHandlerFn);
+      pm.enableDraw('Polygon', { snappable: false, continueDrawing: false, pathOptions: { color: '#e8590c' } });
+    });
+    return () => {
+      cancelled = true;
+      map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
+      (map as unknown as { pm?: { disableDraw(): void } }).pm?.disableDraw();
+      layer.current?.addTo(map);
+    };
+  }, [props.drawing]);
 
   // Views coming from outside (back, forward, a clicked bubble) move the map.
   useEffect(() => {

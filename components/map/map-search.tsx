@@ -7,6 +7,12 @@ import { useI18n } from '@/components/i18n/i18n';
 import type { Listing } from '@/server/core/listing';
 import { filterParams } from '@/server/core/filter-params';
 import { requestBbox } from '@/server/core/request-bbox';
+import { AlertToasts } from '@/components/alerts/alert-toasts';
+import { AlertsBell } from '@/components/alerts/alerts-bell';
+import { SaveSearchDialog } from '@/components/alerts/save-search-dialog';
+import { SavedSearchesPanel } from '@/components/alerts/saved-searches-panel';
+import { useAlerts } from '@/components/alerts/use-alerts';
+import type { AlertJson } from '@/components/alerts/alerts-api';
 import { FilterBar } from './filter-bar';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
@@ -44,6 +50,12 @@ interface ListState {
   cursor: string | null;
 }
 
+/** A name for a new saved search: the biggest area in view, else a plain one. */
+function defaultSearchName(result: SearchResponse | null, fallback: string): string {
+  const top = result?.buckets.find((b) => b.label);
+  return top ? top.label : (result?.listings[0]?.neighbourhood || fallback);
+}
+
 export interface MapSearchProps {
   initialQuery: string;
   tileUrl: string;
@@ -73,6 +85,18 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   const [live, setLive] = useState<LiveState>('connecting');
   const [marks, setMarks] = useState<ReadonlyMap<string, LiveMark>>(new Map());
   const socket = useRef<LiveSocket | null>(null);
+  const alerts = useAlerts(
+    useCallback((title: string, body: string, url: string) => {
+      if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+      const n = new Notification(title || 'Roost', { body });
+      n.onclick = () => window.open(url, '_self');
+    }, []),
+  );
+  const alertsRef = useRef(alerts);
+  alertsRef.current = alerts;
+  /** Saving a search: the dialog is open, maybe with a drawn area; or the renter is drawing. */
+  const [saving, setSaving] = useState<{ polygon: [number, number][] | null } | null>(null);
+  const [drawing, setDrawing] = useState(false);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const mark = useCallback((id: string, kind: LiveMark, ms: number) => {
@@ -92,6 +116,10 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
    */
   const onLive = useCallback(
     (m: ServerMessage) => {
+      if (m.type === 'alert') {
+        alertsRef.current.receive(m as AlertJson);
+        return;
+      }
       if (m.type !== 'listing') return;
       api.clear();
       const cur = resultRef.current;
@@ -125,7 +153,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   );
 
   useEffect(() => {
-    const s = new LiveSocket((m) => onLive(m), setLive);
+    // Every connect resumes alerts from the last one this page has.
+    const s = new LiveSocket((m) => onLive(m), setLive, () => [JSON.stringify({ type: 'resume', after: alertsRef.current.lastAlertId() })]);
     socket.current = s;
     return () => s.close();
   }, [onLive]);
@@ -247,6 +276,28 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
           {t('appName')}
         </a>
         <FilterBar view={view} onChange={(patch) => commit({ ...view, ...patch })} />
+        <div className="alerts-bar">
+          <button type="button" className="icon-button text primary-outline" onClick={() => setSaving({ polygon: null })} data-testid="save-search">
+            <span className="label-long">{t('saveSearch')}</span>
+            <span className="label-short">{t('save')}</span>
+          </button>
+          <SavedSearchesPanel searches={alerts.searches} onChange={alerts.setSearches} />
+          <AlertsBell alerts={alerts.alerts} unread={alerts.unread} searches={alerts.searches} onOpen={alerts.markRead} />
+        </div>
+        {saving && !drawing && (
+          <SaveSearchDialog
+            bbox={bbox}
+            filters={view}
+            polygon={saving.polygon}
+            defaultName={defaultSearchName(result, t('areaView'))}
+            onDraw={() => setDrawing(true)}
+            onSaved={(s) => {
+              alerts.setSearches([...alerts.searches, s]);
+              setSaving(null);
+            }}
+            onClose={() => setSaving(null)}
+          />
+        )}
       </header>
       <main className="content">
         <div className="map-wrap">
@@ -260,6 +311,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
             boundaries={boundaries}
             highlightId={hovered ?? selected?.id ?? null}
             marks={marks}
+            drawing={drawing}
+            onDrawn={(ring) => {
+              setDrawing(false);
+              setSaving({ polygon: ring });
+            }}
             labels={labels}
             onMove={onMove}
             onSelect={setSelected}
@@ -290,7 +346,16 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
               </button>
             </div>
           )}
+          {drawing && (
+            <div className="map-notice draw-hint" role="status">
+              {t('drawHint')}{' '}
+              <button type="button" onClick={() => setDrawing(false)}>
+                {t('cancel')}
+              </button>
+            </div>
+          )}
           {selected && <ListingCard listing={selected} onClose={() => setSelected(null)} />}
+          <AlertToasts toasts={alerts.toasts} onDismiss={alerts.dismiss} />
         </div>
         <ListPanel
           total={list.key === listKey ? list.total : null}

@@ -1,0 +1,99 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { alertsApi, type AlertJson, type SavedSearchJson } from './alerts-api';
+
+/** Where the renter's reading stopped, per browser: alerts after it count as unread. */
+const READ_KEY = 'roost-alerts-read';
+const TOAST_MS = 6_000;
+
+export interface Toast {
+  alert: AlertJson;
+  searchName: string;
+}
+
+function storedNumber(key: string): number {
+  try {
+    return Number(localStorage.getItem(key) ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The renter's saved searches and alerts. Alerts come from the inbox at load and live from
+ * the socket; an id seen before is dropped (delivery is at least once), so nothing shows
+ * twice. Alerts newer than the page get a toast, and a system notification when the tab
+ * is hidden and the renter allowed it.
+ */
+export function useAlerts(notify: (title: string, body: string, url: string) => void) {
+  const [searches, setSearches] = useState<SavedSearchJson[]>([]);
+  const [alerts, setAlerts] = useState<AlertJson[]>([]);
+  const [readUpTo, setReadUpTo] = useState(0);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const seen = useRef(new Set<number>());
+  const lastId = useRef(0);
+  const loadedUpTo = useRef<number | null>(null);
+  const searchesRef = useRef(searches);
+  searchesRef.current = searches;
+
+  const reload = useCallback(() => alertsApi.searches().then(setSearches).catch(() => undefined), []);
+
+  useEffect(() => {
+    setReadUpTo(storedNumber(READ_KEY));
+    void reload();
+    alertsApi
+      .alerts(0)
+      .then((inbox) => {
+        for (const a of inbox) seen.current.add(a.id);
+        lastId.current = Math.max(lastId.current, ...inbox.map((a) => a.id));
+        loadedUpTo.current = lastId.current;
+        setAlerts((cur) => {
+          const byId = new Map(cur.map((a) => [a.id, a]));
+          for (const a of inbox) byId.set(a.id, a);
+          return [...byId.values()].sort((a, b) => b.id - a.id);
+        });
+      })
+      .catch(() => (loadedUpTo.current = 0));
+  }, [reload]);
+
+  /** A live alert from the socket; repeats are dropped here. */
+  const receive = useCallback(
+    (a: AlertJson) => {
+      if (seen.current.has(a.id)) return;
+      seen.current.add(a.id);
+      lastId.current = Math.max(lastId.current, a.id);
+      setAlerts((cur) => [a, ...cur].sort((x, y) => y.id - x.id));
+      if (loadedUpTo.current !== null && a.id <= loadedUpTo.current) return;
+      const searchName = searchesRef.current.find((s) => s.id === a.searchId)?.name ?? '';
+      setToasts((t) => [...t.slice(-2), { alert: a, searchName }]);
+      setTimeout(() => setToasts((t) => t.filter((x) => x.alert.id !== a.id)), TOAST_MS);
+      if (typeof document !== 'undefined' && document.hidden) notify(searchName, `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
+    },
+    [notify],
+  );
+
+  const markRead = useCallback(() => {
+    const top = alerts[0]?.id ?? 0;
+    setReadUpTo(top);
+    try {
+      localStorage.setItem(READ_KEY, String(top));
+    } catch {
+      // private mode: unread counts reset on reload
+    }
+  }, [alerts]);
+
+  return {
+    searches,
+    setSearches,
+    reload,
+    alerts,
+    unread: alerts.filter((a) => a.id > readUpTo).length,
+    markRead,
+    toasts,
+    dismiss: (id: number) => setToasts((t) => t.filter((x) => x.alert.id !== id)),
+    receive,
+    /** The resume point for the socket: the last alert this page has. */
+    lastAlertId: () => lastId.current,
+  };
+}

@@ -1,0 +1,72 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_ADMIN_TOKEN } from './fixtures';
+import { offline } from './helpers';
+
+const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+const AT = { lat: 40.7021, lon: -73.8853 };
+
+async function openMap(page: Page) {
+  await offline(page);
+  await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=15`);
+  await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'cluster');
+}
+
+test('save the view, a matching home is posted: a toast, the bell counts it, the list links to it', async ({ page, request }, info) => {
+  await openMap(page);
+  await page.getByTestId('save-search').click();
+  await page.getByTestId('save-name').fill('Glendale homes');
+  await page.getByTestId('save-confirm').click();
+  await expect(page.getByTestId('save-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('saved-searches')).toHaveText(/\(1\)/);
+  const id = `e2e-alert-${info.project.name}`;
+  const res = await request.post('/api/listings', {
+    headers: AUTH,
+    data: { id, title: 'A new place in Glendale', ...AT, price: 1850, type: 'private', district: 'Queens', neighbourhood: 'Glendale' },
+  });
+  expect(res.status()).toBe(201);
+  const toast = page.getByTestId('alert-toast');
+  await expect(toast).toContainText('A new place in Glendale', { timeout: 5_000 });
+  await expect(toast).toContainText('Glendale homes');
+  await expect(page.getByTestId('alerts-unread')).toHaveText('1');
+  await page.screenshot({ path: info.outputPath(`alert-toast-${info.project.name}.png`) });
+  await page.getByTestId('alerts-bell').click();
+  await expect(page.getByTestId('alerts-unread')).toHaveCount(0);
+  const row = page.getByTestId('alerts-list').getByRole('link', { name: /A new place in Glendale/ });
+  await expect(row).toHaveAttribute('href', `/listings/${id}`);
+  await page.screenshot({ path: info.outputPath(`alerts-list-${info.project.name}.png`) });
+  await request.delete(`/api/listings/${id}`, { headers: AUTH });
+});
+
+test('draw an area with the plugin and save it: only homes inside it alert', async ({ page, request, isMobile }, info) => {
+  test.skip(isMobile, 'drawing corners is a pointer gesture; the phone keeps the view search');
+  await openMap(page);
+  await page.getByTestId('save-search').click();
+  await page.getByTestId('draw-area').click();
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  // A triangle around the centre, closed by clicking its first corner again.
+  const corners = [[cx - 150, cy + 100], [cx + 150, cy + 100], [cx, cy - 150]];
+  await expect(page.locator('.bubble')).toHaveCount(0);
+  for (const [x, y] of corners) await page.mouse.click(x!, y!);
+  await page.screenshot({ path: info.outputPath(`drawing-${info.project.name}.png`) });
+  await page.mouse.click(corners[0]![0]!, corners[0]![1]!);
+  await expect(page.getByTestId('save-dialog')).toContainText('A drawn area (3 corners)');
+  await page.getByTestId('save-name').fill('My triangle');
+  await page.getByTestId('save-confirm').click();
+  await expect(page.getByTestId('saved-searches')).toHaveText(/\(1\)/);
+  const saved = (await (await page.request.get('/api/saved-searches')).json()) as { savedSearches: { polygon?: number[][] }[] };
+  expect(saved.savedSearches[0]!.polygon).toHaveLength(4);
+  const inside = { id: `e2e-tri-in-${info.project.name}`, title: 'Inside the triangle', ...AT };
+  // Well outside the triangle, still in the view's box.
+  const outside = { id: `e2e-tri-out-${info.project.name}`, title: 'Outside the triangle', lat: AT.lat + 0.004, lon: AT.lon - 0.009 };
+  for (const l of [outside, inside]) {
+    const res = await request.post('/api/listings', { headers: AUTH, data: { ...l, price: 2222, type: 'entire', district: 'Queens', neighbourhood: 'Glendale' } });
+    expect(res.status()).toBe(201);
+  }
+  await expect(page.getByTestId('alert-toast')).toContainText('Inside the triangle', { timeout: 5_000 });
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('alert-toast')).toHaveCount(1);
+  await page.screenshot({ path: info.outputPath(`drawn-${info.project.name}.png`) });
+  for (const l of [outside, inside]) await request.delete(`/api/listings/${l.id}`, { headers: AUTH });
+});
