@@ -23,3 +23,33 @@ export function normalizeRing(points: readonly (readonly [number, number])[]): R
   out.push([out[0]![0], out[0]![1]]);
   return out;
 }
+
+/**
+ * Whether a point lies inside a closed ring (even-odd ray casting). Plain arithmetic on
+ * the ring's numbers: it runs once per row of a polygon search, where building GeoJSON
+ * objects per point measured far slower.
+ */
+export function pointInRing(lon: number, lat: number, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** The box a ring covers: west, south, east, north. */
+export function ringBbox(ring: Ring): [number, number, number, number] {
+  let w = Infinity;
+  let s = Infinity;
+  let e = -Infinity;
+  let n = -Infinity;
+  for (const [x, y] of ring) {
+    w = Math.min(w, x);
+    e = Math.max(e, x);
+    s = Math.min(s, y);
+    n = Math.max(n, y);
+  }
+  return [w, s, e, n];
+}

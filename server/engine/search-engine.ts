@@ -40,6 +40,8 @@ export interface SearchQuery {
   bbox: Bbox;
   zoom: number;
   filters: Filters;
+  /** Only listings inside this drawn area as well as the bbox. */
+  polygon?: Ring;
 }
 
 export interface Bucket {
@@ -63,6 +65,7 @@ export type ListSort = 'price' | 'newest';
 export interface ListQuery {
   bbox: Bbox;
   filters: Filters;
+  polygon?: Ring;
   sort: ListSort;
   limit: number;
   /** Position after which the page starts, from the previous page's `nextCursor`. */

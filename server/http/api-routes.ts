@@ -24,7 +24,7 @@ function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
 
 async function search(ctx: ApiContext, url: URL) {
   const p = parse(searchParamsSchema, url);
-  return ctx.engine.search({ bbox: p.bbox, zoom: p.zoom, filters: filtersOf(p) });
+  return ctx.engine.search({ bbox: p.bbox, zoom: p.zoom, filters: filtersOf(p), ...(p.polygon ? { polygon: p.polygon } : {}) });
 }
 
 async function list(ctx: ApiContext, url: URL) {
@@ -32,6 +32,7 @@ async function list(ctx: ApiContext, url: URL) {
   const page = await ctx.engine.list({
     bbox: p.bbox,
     filters: filtersOf(p),
+    ...(p.polygon ? { polygon: p.polygon } : {}),
     sort: p.sort,
     limit: p.limit,
     ...(p.cursor ? { after: p.cursor } : {}),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError } from './api-error';
 import { LISTING_TYPES } from '../core/listing';
 import { MAX_ZOOM } from '../core/levels';
+import { normalizeRing } from '../core/polygon';
 import type { Bbox, Filters, ListCursor } from '../engine/search-engine';
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -50,6 +51,23 @@ const typeParam = z.string().transform((text, ctx) => {
   return types as (typeof LISTING_TYPES)[number][];
 });
 
+/** A drawn area as `lon,lat,lon,lat,…` (at least three corners; closed for you). */
+const polygonParam = z.string().transform((text, ctx) => {
+  const nums = text.split(',').map((p) => (/^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(p) ? Number(p) : NaN));
+  if (nums.length < 6 || nums.length % 2 !== 0 || nums.some((n) => !Number.isFinite(n))) {
+    ctx.addIssue({ code: 'custom', message: 'must be lon,lat pairs: at least three corners' });
+    return z.NEVER;
+  }
+  const points: [number, number][] = [];
+  for (let i = 0; i < nums.length; i += 2) points.push([nums[i]!, nums[i + 1]!]);
+  const ring = normalizeRing(points);
+  if (typeof ring === 'string') {
+    ctx.addIssue({ code: 'custom', message: ring });
+    return z.NEVER;
+  }
+  return ring;
+});
+
 const filterShape = {
   priceMin: intParam(0, INT32_MAX).optional(),
   priceMax: intParam(0, INT32_MAX).optional(),
@@ -60,6 +78,7 @@ const filterShape = {
 export const searchParamsSchema = z.object({
   bbox: bboxParam,
   zoom: intParam(0, MAX_ZOOM),
+  polygon: polygonParam.optional(),
   ...filterShape,
 });
 
@@ -94,6 +113,7 @@ export function encodeCursor(c: ListCursor): string {
 
 export const listParamsSchema = z.object({
   bbox: bboxParam,
+  polygon: polygonParam.optional(),
   sort: z.enum(['price', 'newest']).default('newest'),
   limit: intParam(1, MAX_PAGE).default(DEFAULT_PAGE),
   cursor: cursorParam.optional(),

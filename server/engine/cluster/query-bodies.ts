@@ -6,7 +6,7 @@
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../core/levels';
 import type { ListingRecord } from '../../core/listing';
-import type { Bbox, Filters, ListQuery, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
+import type { Bbox, Filters, ListQuery, Ring, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
 
 /** The alias every read and write goes through; the index behind it carries a version. */
 export const LISTINGS_ALIAS = 'listings';
@@ -152,8 +152,8 @@ export function filterClauses(f: Filters): object[] {
   return out;
 }
 
-export function searchQuery(area: SearchArea, filters: Filters) {
-  return { bool: { filter: [areaClause(area), ...filterClauses(filters)] } };
+export function searchQuery(area: SearchArea, filters: Filters, polygon?: Ring) {
+  return { bool: { filter: [areaClause(area), ...(polygon ? [polygonClause(polygon)] : []), ...filterClauses(filters)] } };
 }
 
 const SUMMARY_AGGS = {
@@ -162,9 +162,9 @@ const SUMMARY_AGGS = {
 };
 
 /** The `/api/search` body for a view: one aggregation per level, or the newest listings. */
-export function searchBody({ bbox, zoom, filters }: SearchQuery) {
+export function searchBody({ bbox, zoom, filters, polygon }: SearchQuery) {
   const level = levelForZoom(zoom);
-  const query = searchQuery({ bbox }, filters);
+  const query = searchQuery({ bbox }, filters, polygon);
   if (level === 'listing') {
     return { query, size: MAX_LISTINGS, track_total_hits: true, sort: LIST_SORT.newest };
   }
@@ -189,9 +189,9 @@ export const LIST_SORT = {
 } as const;
 
 /** One page of the list; one more than the page is asked for, to know whether more follow. */
-export function listBody({ bbox, filters, sort, limit, after }: ListQuery) {
+export function listBody({ bbox, filters, sort, limit, after, polygon }: ListQuery) {
   return {
-    query: searchQuery({ bbox }, filters),
+    query: searchQuery({ bbox }, filters, polygon),
     size: limit + 1,
     track_total_hits: true,
     sort: LIST_SORT[sort],

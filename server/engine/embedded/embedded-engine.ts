@@ -2,10 +2,13 @@ import { clusterPrecision, levelForZoom, MAX_LISTINGS } from '../../core/levels'
 import type { Listing, ListingRecord } from '../../core/listing';
 import { topK } from '../../core/top-k';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
+import { ringBbox } from '../../core/polygon';
 import { log } from '../../log';
 import type {
+  Bbox,
   ChangeNotice,
   EngineHealth,
+  Ring,
   ListPage,
   ListQuery,
   ListSort,
@@ -16,7 +19,7 @@ import type {
   WriteCounts,
 } from '../search-engine';
 import { ListingIndex } from './listing-index';
-import { AreaSink, RowCollector, TileSink } from './sinks';
+import { AreaSink, RingFilter, RowCollector, TileSink } from './sinks';
 import { SearchAreaIndex } from './search-area-index';
 import { SqliteStore } from './sqlite-store';
 
@@ -37,6 +40,18 @@ export interface EmbeddedEngineOptions {
  */
 function sortsBefore(sort: ListSort, v1: number, id1: string, v2: number, id2: string): boolean {
   return (sort === 'price' ? v1 < v2 : v1 > v2) || (v1 === v2 && id1 < id2);
+}
+
+/**
+ * The part of a bbox a ring can be in: their overlap, so the scan reads only rows that
+ * could pass both. A bbox across the antimeridian is kept whole (rings do not cross it).
+ */
+function within(bbox: Bbox, ring: Ring): Bbox {
+  const [w, s, e, n] = ringBbox(ring);
+  if (bbox[0] > bbox[2]) return bbox;
+  const out: Bbox = [Math.max(w, bbox[0]), Math.max(s, bbox[1]), Math.min(e, bbox[2]), Math.min(n, bbox[3])];
+  // No overlap: south above north holds no row at all.
+  return out[0] > out[2] || out[1] > out[3] ? [0, 1, 0, 0] : out;
 }
 
 /** Changes applied per slice while catching up, so a big import never stalls requests. */
@@ -65,15 +80,24 @@ export class EmbeddedEngine implements SearchEngine {
     this.loadSearches();
   }
 
-  private searchesVersion = -1;
+  private searchesVersion = 0;
 
-  /** Saved-search areas as the shared file holds them, reloaded when another process changed them. */
+  /**
+   * Saved-search areas as the shared file holds them: all at start, then the changes any
+   * process logged since, applied in version order.
+   */
   private loadSearches(): void {
-    const version = this.store.searchAreasVersion();
-    if (version === this.searchesVersion) return;
-    this.searches = new SearchAreaIndex();
-    for (const s of this.store.searchAreas()) this.searches.put(s);
-    this.searchesVersion = version;
+    if (this.searchesVersion === 0) {
+      const { version, areas } = this.store.searchAreasAt();
+      for (const s of areas) this.searches.put(s);
+      this.searchesVersion = version;
+      return;
+    }
+    for (const c of this.store.searchAreaChanges(this.searchesVersion)) {
+      if (c.search) this.searches.put(c.search);
+      else this.searches.remove(c.id);
+      this.searchesVersion = c.version;
+    }
   }
 
   static open(options: EmbeddedEngineOptions): EmbeddedEngine {
@@ -119,10 +143,10 @@ export class EmbeddedEngine implements SearchEngine {
     if (more) setImmediate(() => this.catchUp());
   }
 
-  async search({ bbox, zoom, filters }: SearchQuery): Promise<SearchResult> {
+  async search({ bbox, zoom, filters, polygon }: SearchQuery): Promise<SearchResult> {
     const level = levelForZoom(zoom);
     if (level === 'listing') {
-      const rows = this.collect(bbox, filters);
+      const rows = this.collect(bbox, filters, polygon);
       const newest = this.newest(rows, MAX_LISTINGS);
       return { level, total: rows.length, buckets: [], listings: newest.map((r) => this.index.listing(r)) };
     }
@@ -130,13 +154,14 @@ export class EmbeddedEngine implements SearchEngine {
       level === 'cluster'
         ? new TileSink(this.index, clusterPrecision(zoom), bbox)
         : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods');
-    this.index.scan(bbox, filters, sink, true);
+    if (polygon) this.index.scan(within(bbox, polygon), filters, new RingFilter(this.index, polygon, sink), false);
+    else this.index.scan(bbox, filters, sink, true);
     const buckets = sink.buckets();
     return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
   }
 
-  async list({ bbox, filters, sort, limit, after }: ListQuery): Promise<ListPage> {
-    const rows = this.collect(bbox, filters);
+  async list({ bbox, filters, sort, limit, after, polygon }: ListQuery): Promise<ListPage> {
+    const rows = this.collect(bbox, filters, polygon);
     const value = sort === 'price' ? this.index.columns().price : this.index.columns().listedAt;
     const id = (r: number) => this.index.idAt(r);
     const candidates = after ? rows.filter((r) => sortsBefore(sort, after.value, after.id, value[r]!, id(r))) : rows;
@@ -167,9 +192,10 @@ export class EmbeddedEngine implements SearchEngine {
     return topK(candidates, k, (a, b) => sortsBefore('newest', listedAt[a]!, id(a), listedAt[b]!, id(b)));
   }
 
-  private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters']): number[] {
+  private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters'], polygon?: Ring): number[] {
     const sink = new RowCollector();
-    this.index.scan(bbox, filters, sink, false);
+    if (polygon) this.index.scan(within(bbox, polygon), filters, new RingFilter(this.index, polygon, sink), false);
+    else this.index.scan(bbox, filters, sink, false);
     return sink.rows;
   }
 
@@ -220,22 +246,12 @@ export class EmbeddedEngine implements SearchEngine {
 
   async putSearch(search: SearchDefinition): Promise<void> {
     this.store.putSearchArea(search);
-    this.followOwnChange(() => this.searches.put(search));
+    this.loadSearches();
   }
 
   async removeSearch(id: string): Promise<void> {
     this.store.removeSearchArea(id);
-    this.followOwnChange(() => this.searches.remove(id));
-  }
-
-  /** Our own change moved the version by one: apply it in place; anything else, reload. */
-  private followOwnChange(apply: () => void): void {
-    if (this.store.searchAreasVersion() === this.searchesVersion + 1) {
-      apply();
-      this.searchesVersion++;
-    } else {
-      this.loadSearches();
-    }
+    this.loadSearches();
   }
 
   async percolate(states: ListingRecord[]): Promise<string[][]> {

@@ -1,8 +1,8 @@
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import RBush from 'rbush';
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import type { ListingRecord } from '../../core/listing';
 import { inBboxEncoded, matchesFilters } from '../../core/area-match';
+import { pointInRing } from '../../core/polygon';
 import type { Ring, SearchDefinition } from '../search-engine';
 
 interface Entry {
@@ -26,7 +26,7 @@ function boxesOf(def: SearchDefinition): [number, number, number, number][] {
 
 function inPolygon(latE: number, lonE: number, ring: Ring): boolean {
   // Lucene tests the quantized point against the polygon as given; so does this.
-  return booleanPointInPolygon([decodeLon(lonE), decodeLat(latE)], { type: 'Polygon', coordinates: [ring] });
+  return pointInRing(decodeLon(lonE), decodeLat(latE), ring);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
-import type { Bbox, Bucket } from '../search-engine';
+import { pointInRing } from '../../core/polygon';
+import type { Bbox, Bucket, Ring } from '../search-engine';
 import type { Cell, ListingIndex, RowSink, RunTotals, Sums } from './listing-index';
 
 function bucket(key: string, label: string, s: Sums): Bucket {
@@ -216,6 +217,40 @@ export class RowCollector implements RowSink {
   addRows(rows: Int32Array, n: number): void {
     for (let i = 0; i < n; i++) this.rows.push(rows[i]!);
   }
+  addCell(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Passes on only the rows inside a drawn ring, tested on their quantized coordinates as
+ * Lucene tests them. It takes no cell or run totals (they count whole cells), so a
+ * polygon view is always answered row by row.
+ */
+export class RingFilter implements RowSink {
+  private readonly buffer = new Int32Array(16_384);
+  private readonly latE: Int32Array;
+  private readonly lonE: Int32Array;
+
+  constructor(
+    index: ListingIndex,
+    private readonly ring: Ring,
+    private readonly inner: RowSink,
+  ) {
+    const cols = index.columns();
+    this.latE = cols.latE;
+    this.lonE = cols.lonE;
+  }
+
+  addRows(rows: Int32Array, n: number): void {
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (pointInRing(decodeLon(this.lonE[r]!), decodeLat(this.latE[r]!), this.ring)) this.buffer[m++] = r;
+    }
+    if (m > 0) this.inner.addRows(this.buffer, m);
+  }
+
   addCell(): boolean {
     return false;
   }

@@ -39,6 +39,13 @@ CREATE TABLE IF NOT EXISTS search_areas (
   id TEXT PRIMARY KEY,
   definition TEXT NOT NULL
 ) WITHOUT ROWID;
+-- Each change to the areas, so every process on the file applies the others' by version
+-- instead of reloading them all (definition NULL: removed).
+CREATE TABLE IF NOT EXISTS search_area_log (
+  version INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
+  definition TEXT
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -109,9 +116,9 @@ export class SqliteStore {
       ),
       removeSearchArea: this.db.prepare('DELETE FROM search_areas WHERE id = ?'),
       allSearchAreas: this.db.prepare('SELECT definition FROM search_areas').pluck(),
-      bumpAreas: this.db.prepare(
-        "INSERT INTO meta (key, value) VALUES ('search_areas_version', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-      ),
+      logArea: this.db.prepare('INSERT INTO search_area_log (id, definition) VALUES (?, ?)'),
+      areaLogAfter: this.db.prepare('SELECT version, id, definition FROM search_area_log WHERE version > ? ORDER BY version').raw(),
+      areaVersion: this.db.prepare('SELECT COALESCE(MAX(version), 0) FROM search_area_log').pluck(),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
@@ -254,23 +261,34 @@ export class SqliteStore {
     return seq;
   }
 
-  /** Saves a search area; the version tells other processes on this file to reload. */
+  /** Saves a search area, logged so other processes on this file apply it too. */
   putSearchArea(search: SearchDefinition): void {
+    const definition = JSON.stringify(search);
     this.db.transaction(() => {
-      this.stmts.putSearchArea.run(search.id, JSON.stringify(search));
-      this.stmts.bumpAreas.run();
+      this.stmts.putSearchArea.run(search.id, definition);
+      this.stmts.logArea.run(search.id, definition);
     })();
   }
 
   removeSearchArea(id: string): void {
     this.db.transaction(() => {
       this.stmts.removeSearchArea.run(id);
-      this.stmts.bumpAreas.run();
+      this.stmts.logArea.run(id, null);
     })();
   }
 
-  searchAreasVersion(): number {
-    return Number(this.getMeta('search_areas_version') ?? 0);
+  /** Every area and the log version they reflect, read together. */
+  searchAreasAt(): { version: number; areas: SearchDefinition[] } {
+    return this.db.transaction(() => ({ version: this.stmts.areaVersion.get() as number, areas: this.searchAreas() })).deferred();
+  }
+
+  /** Area changes after a version: a definition, or null when removed. */
+  searchAreaChanges(after: number): { version: number; id: string; search: SearchDefinition | null }[] {
+    return (this.stmts.areaLogAfter.all(after) as [number, string, string | null][]).map(([version, id, d]) => ({
+      version,
+      id,
+      search: d ? (JSON.parse(d) as SearchDefinition) : null,
+    }));
   }
 
   searchAreas(): SearchDefinition[] {

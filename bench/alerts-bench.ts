@@ -1,0 +1,185 @@
+/**
+ * npm run bench:alerts [-- --searches 10000 --renters 1000 --rate 50 --seconds 20]
+ *
+ * Saved searches at scale: our own redis-server and three Roost nodes on one DATA_DIR;
+ * `searches` saved searches (map views at zooms 12–15 and drawn hexagons, filters mixed)
+ * created through the API by `renters` sessions, each with a socket open; then a stream
+ * of writes (new homes, price drops, removals). Prints the matching cost per change
+ * (percolating its before and after against every saved search, timed in process on the
+ * same store) and write-to-alert latency (from sending the write to the alert frame).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { snapBbox } from '../server/core/geotile';
+import type { ListingRecord } from '../server/core/listing';
+import { demoCity } from '../server/demo/demo-city';
+import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
+import { LiveClient } from '../test/helpers/live-client';
+import { NodeProcess } from '../test/helpers/node-process';
+import { RedisServer } from '../test/helpers/redis-server';
+import { Renter } from '../test/helpers/renter';
+import { fmt, percentiles } from './stats';
+import { viewport } from './viewports';
+
+const { values: args } = parseArgs({
+  options: {
+    searches: { type: 'string', default: '10000' },
+    renters: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
+const SEARCHES = Number(args.searches);
+const RENTERS = Number(args.renters);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const TOKEN = 'bench-token';
+const line = (s = '') => process.stdout.write(`${s}\n`);
+
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hexagon(lat: number, lon: number, r: number): [number, number][] {
+  const ring: [number, number][] = [];
+  for (let k = 0; k < 6; k++) {
+    const a = (k * Math.PI) / 3;
+    ring.push([Math.round((lon + (r * Math.cos(a)) / 0.76) * 1e6) / 1e6, Math.round((lat + r * Math.sin(a)) * 1e6) / 1e6]);
+  }
+  return [...ring, ring[0]!];
+}
+
+async function main(): Promise<void> {
+  line(`# Saved-search alerts benchmark — ${SEARCHES.toLocaleString('en-US')} saved searches, ${RENTERS} renters, 3 nodes`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+  const rand = random(77);
+  const city = [...demoCity(50_000, 9)];
+  const at = () => city[Math.floor(rand() * city.length)]!;
+  const redis = await RedisServer.start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-alerts-bench-'));
+  const nodes: NodeProcess[] = [];
+  try {
+    for (let i = 0; i < 3; i++) nodes.push(await NodeProcess.start({ DATA_DIR: dataDir, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN, MAX_SAVED_SEARCHES: '1000' }));
+    const renters: Renter[] = [];
+    for (let i = 0; i < RENTERS; i++) renters.push(await Renter.visit(nodes[i % 3]!.url));
+
+    let t = performance.now();
+    const perRenter = Math.ceil(SEARCHES / RENTERS);
+    for (let i = 0; i < SEARCHES; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, SEARCHES - i) }, async (_, j) => {
+          const k = i + j;
+          const p = at();
+          const kind = rand();
+          const body: Record<string, unknown> = { name: `Search ${k}` };
+          // Renters look at a neighbourhood or a few streets, and most say what they can pay.
+          if (kind < 0.2) body.polygon = hexagon(p.lat, p.lon, 0.003 + rand() * 0.008);
+          else body.bbox = viewport(p.lat, p.lon, 14 + Math.floor(rand() * 3));
+          const f = rand();
+          const budget = Math.round((p.price * (0.9 + rand() * 0.4)) / 50) * 50;
+          body.filters = f < 0.2 ? {} : f < 0.7 ? { priceMax: budget } : { type: [p.type], priceMax: budget, ...(p.type === 'entire' ? { bedsMin: p.bedrooms ?? 0 } : {}) };
+          const res = await renters[Math.floor(k / perRenter)]!.api(nodes[k % 3]!.url, '/api/saved-searches', { method: 'POST', body });
+          if (res.status !== 201) throw new Error(`saved search: ${res.status} ${await res.text()}`);
+        }),
+      );
+    }
+    line(`created ${SEARCHES} saved searches through the API in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // Matching cost per change, in process, on the same store (the engine the nodes use).
+    const engine = EmbeddedEngine.open({ dataDir, pollIntervalMs: 60_000 });
+    const sample: ListingRecord[][] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const r = at();
+      const before = { ...r, id: `m${i}` };
+      sample.push(i % 3 === 0 ? [before] : [before, { ...before, price: Math.round(before.price * 0.9) }]);
+    }
+    for (const s of sample.slice(0, 200)) await engine.percolate(s);
+    const cost: number[] = [];
+    let matches = 0;
+    for (const s of sample) {
+      const t0 = performance.now();
+      const got = await engine.percolate(s);
+      cost.push(performance.now() - t0);
+      matches += got.reduce((n, ids) => n + ids.length, 0);
+    }
+    await engine.close();
+    const pc = percentiles(cost);
+    line(`matching cost per change (percolate before and after against ${SEARCHES} searches; ${sample.length} changes): p50 ${fmt(pc.p50)} ms, p99 ${fmt(pc.p99)} ms; ${(matches / sample.length).toFixed(1)} matching searches per change`);
+
+    // Renters online.
+    const sentAt = new Map<string, number>();
+    const latency: number[] = [];
+    let alertsSeen = 0;
+    const sockets: LiveClient[] = [];
+    for (const [i, r] of renters.entries()) {
+      const s = await r.socket(nodes[i % 3]!.url);
+      s.ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { type: string; listing: { id: string; price: number } };
+        if (m.type !== 'alert') return;
+        alertsSeen++;
+        const t0 = sentAt.get(`${m.listing.id}:${m.listing.price}`) ?? sentAt.get(m.listing.id);
+        if (t0 !== undefined) latency.push(performance.now() - t0);
+      });
+      sockets.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const live: { id: string; price: number }[] = [];
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    t = performance.now();
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; i < RATE * SECONDS; i++) {
+      const wait = t + (i * 1000) / RATE - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const node = nodes[i % 3]!.url;
+      const u = rand();
+      if (live.length < 20 || u < 0.6) {
+        const r = at();
+        const id = `w${i}`;
+        sentAt.set(id, performance.now());
+        live.push({ id, price: r.price });
+        inFlight.push(fetch(`${node}/api/listings`, { method: 'POST', headers, body: JSON.stringify({ id, title: r.title, lat: r.lat, lon: r.lon, price: r.price, type: r.type, bedrooms: r.bedrooms, district: r.district, neighbourhood: r.neighbourhood }) }));
+      } else if (u < 0.85) {
+        const home = live[Math.floor(rand() * live.length)]!;
+        home.price = Math.round(home.price * 0.9);
+        sentAt.set(`${home.id}:${home.price}`, performance.now());
+        inFlight.push(fetch(`${node}/api/listings/${home.id}`, { method: 'PATCH', headers, body: JSON.stringify({ price: home.price }) }));
+      } else {
+        const [home] = live.splice(Math.floor(rand() * live.length), 1);
+        sentAt.set(`${home!.id}:${home!.price}`, performance.now());
+        inFlight.push(fetch(`${node}/api/listings/${home!.id}`, { method: 'DELETE', headers }));
+      }
+    }
+    await Promise.all(inFlight);
+    for (let last = -1; last !== alertsSeen; ) {
+      last = alertsSeen;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const pl = percentiles(latency);
+    line(`writes: ${RATE * SECONDS} at ${RATE}/s; alerts delivered live: ${alertsSeen}`);
+    line(`write-to-alert latency (write sent → alert frame): p50 ${fmt(pl.p50)} ms, p95 ${fmt(pl.p95)} ms, p99 ${fmt(pl.p99)} ms (target p99 ≤ 100 ms)`);
+    let inbox = 0;
+    for (const r of renters) inbox += ((await (await r.api(nodes[0]!.url, '/api/alerts?after=0')).json()) as { alerts: unknown[] }).alerts.length;
+    line(`alerts in the inboxes: ${inbox} (live deliveries counted above: ${alertsSeen}; equal when none was lost)`);
+    for (const s of sockets) s.close();
+  } finally {
+    for (const n of nodes) await n.kill('SIGTERM');
+    await redis.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:alerts failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
