@@ -8,6 +8,22 @@ const MIDTOWN: [number, number, number, number] = [-74.0, 40.74, -73.97, 40.77];
 const home = { title: 'Alert home', lat: 40.755, lon: -73.985, price: 2800, type: 'entire', district: 'Manhattan', neighbourhood: 'Midtown' };
 
 describe('saved searches and alerts on one node', () => {
+  /** A renter's inbox once it holds at least `n` alerts (matching runs just after a write). */
+  interface InboxAlert {
+    id: number;
+    searchId: string;
+    reason: string;
+    listing: { id: string };
+  }
+  async function inboxOnce(r: Renter, n: number): Promise<InboxAlert[]> {
+    for (let i = 0; ; i++) {
+      const alerts = ((await (await r.api(api.url, '/api/alerts?after=0')).json()) as { alerts: InboxAlert[] }).alerts;
+      if (alerts.length >= n) return alerts;
+      expect(i, `inbox still holds ${alerts.length} of ${n}`).toBeLessThan(200);
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  }
+
   let api: Awaited<ReturnType<typeof startApi>>;
   const write = (method: string, path: string, body?: unknown) =>
     fetch(`${api.url}${path}`, {
@@ -69,10 +85,9 @@ describe('saved searches and alerts on one node', () => {
     expect((await bob.api(api.url, `/api/saved-searches/${id}`, { method: 'DELETE' })).status).toBe(404);
     expect((await bob.api(api.url, `/api/saved-searches/${id}`, { method: 'PATCH', body: { name: 'mine now' } })).status).toBe(404);
     await write('POST', '/api/listings', { ...home, id: 'iso-1' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(((await (await bob.api(api.url, '/api/alerts?after=0')).json()) as { alerts: unknown[] }).alerts).toEqual([]);
-    const aliceAlerts = ((await (await alice.api(api.url, '/api/alerts?after=0')).json()) as { alerts: { searchId: string }[] }).alerts;
+    const aliceAlerts = await inboxOnce(alice, 1);
     expect(aliceAlerts.map((a) => a.searchId)).toEqual([id]);
+    expect(((await (await bob.api(api.url, '/api/alerts?after=0')).json()) as { alerts: unknown[] }).alerts).toEqual([]);
     const list = ((await (await alice.api(api.url, '/api/saved-searches')).json()) as { savedSearches: { id: string; name: string }[] }).savedSearches;
     expect(list).toMatchObject([{ id, name: 'Alice’s' }]);
     expect((await alice.api(api.url, `/api/saved-searches/${id}`, { method: 'DELETE' })).status).toBe(204);
@@ -121,8 +136,11 @@ describe('saved searches and alerts on one node', () => {
     await write('POST', '/api/listings', { ...home, id: 'poly-out', lat: 40.768, lon: -73.998 }); // in the box, outside the triangle
     await write('PATCH', '/api/listings/poly-in', { price: 2000 });
     await write('PATCH', '/api/listings/poly-out', { price: 2000 });
-    await new Promise((res) => setTimeout(res, 400));
-    const inbox = ((await (await r.api(api.url, '/api/alerts?after=0')).json()) as { alerts: { searchId: string; reason: string; listing: { id: string } }[] }).alerts;
+    // A marker after the rest: once its alert is in, every earlier change was matched.
+    const marker = (await (await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Marker', bbox: [10, 10, 11, 11] } })).json()) as { id: string };
+    await write('POST', '/api/listings', { ...home, id: 'marker', lat: 10.5, lon: 10.5 });
+    const all = await inboxOnce(r, 2);
+    const inbox = all.filter((a) => a.searchId !== marker.id);
     expect(inbox.map((a) => [a.searchId, a.reason, a.listing.id])).toEqual([[poly.id, 'price_drop', 'poly-in']]);
   });
 

@@ -71,14 +71,14 @@ export class AlertDelivery {
   /** Reads alerts committed since the last read and pushes each to its owner's sockets here. */
   pump(): void {
     for (;;) {
-      const alerts = this.store.alertsAfter(this.last, PAGE);
-      for (const a of alerts) {
+      const page = this.store.alertsAfter(this.last, PAGE, (session) => this.bySession.has(session));
+      for (const a of page.alerts) {
         for (const conn of this.bySession.get(a.session) ?? []) {
           if (a.id > (this.cursor.get(conn) ?? 0)) this.send(conn, a);
         }
-        this.last = a.id;
       }
-      if (alerts.length < PAGE) return;
+      this.last = page.last;
+      if (page.read < PAGE) return;
     }
   }
 

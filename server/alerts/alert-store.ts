@@ -126,6 +126,7 @@ export class AlertStore {
       initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
       claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
       cursor: this.db.prepare('SELECT cursor, holder FROM matcher WHERE id = 1').raw(),
+      lease: this.db.prepare('SELECT holder, expires FROM matcher WHERE id = 1').raw(),
       advance: this.db.prepare('UPDATE matcher SET cursor = ?, expires = ? WHERE id = 1 AND holder = ? AND cursor = ?'),
       release: this.db.prepare('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
     };
@@ -172,9 +173,15 @@ export class AlertStore {
     return (this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(alertOf);
   }
 
-  /** Every session's alerts after an id: what a node delivers to the sockets it holds. */
-  alertsAfter(after: number, limit: number): (Alert & { session: string })[] {
-    return (this.s.alertsAfter.all(after, limit) as AlertRow[]).map((r) => ({ ...alertOf(r), session: r[4] }));
+  /**
+   * Every session's alerts after an id, for a node to deliver to the sockets it holds; only
+   * those `wanted` says it holds are parsed (each node reads every alert; most are not its).
+   * Returns the last id read, so the caller moves past the others too.
+   */
+  alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): { last: number; alerts: (Alert & { session: string })[]; read: number } {
+    const rows = this.s.alertsAfter.all(after, limit) as AlertRow[];
+    const alerts = rows.filter((r) => wanted(r[4])).map((r) => ({ ...alertOf(r), session: r[4] }));
+    return { last: rows.length > 0 ? rows[rows.length - 1]![0] : after, alerts, read: rows.length };
   }
 
   lastAlertId(): number {
@@ -186,10 +193,18 @@ export class AlertStore {
    * died stops renewing and another node takes over when the lease runs out.
    */
   claim(node: string, leaseMs: number, startCursor: () => number): boolean {
+    // A read first: a node that cannot take the lease must not queue for the write lock
+    // (SQLite's busy wait sleeps), nor a holder whose lease has most of its time left.
+    const now = Date.now();
+    const row = this.s.lease.get() as [string | null, number] | undefined;
+    if (row) {
+      const [holder, expires] = row;
+      if (holder !== null && holder !== node && expires >= now) return false;
+      if (holder === node && expires - now > leaseMs / 2) return true;
+    }
     return this.db
       .transaction(() => {
         this.s.initMatcher.run(startCursor());
-        const now = Date.now();
         return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
       })
       .immediate();
@@ -209,30 +224,28 @@ export class AlertStore {
     return this.db
       .transaction(() => {
         if (this.s.advance.run(to, Date.now() + leaseMs, node, from).changes !== 1) return null;
-        const ids: number[] = [];
-        const at = Date.now();
-        for (const a of alerts) {
-          const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, JSON.stringify(a.listing), at);
-          if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
-        }
-        return ids;
+        return this.insertAll(alerts);
       })
       .immediate();
   }
 
+  /** Inserts alerts, each listing serialised once however many searches it matched. */
+  private insertAll(alerts: NewAlert[]): number[] {
+    const ids: number[] = [];
+    const at = Date.now();
+    const json = new Map<ListingRecord, string>();
+    for (const a of alerts) {
+      let text = json.get(a.listing);
+      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
+      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at);
+      if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+    }
+    return ids;
+  }
+
   /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
   insertAlerts(alerts: NewAlert[]): number[] {
-    return this.db
-      .transaction(() => {
-        const at = Date.now();
-        const ids: number[] = [];
-        for (const a of alerts) {
-          const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, JSON.stringify(a.listing), at);
-          if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
-        }
-        return ids;
-      })
-      .immediate();
+    return this.db.transaction(() => this.insertAll(alerts)).immediate();
   }
 
   release(node: string): void {

@@ -222,6 +222,28 @@ export function engineContract(leg: EngineLeg): void {
       expect(seen).toEqual(want);
     });
 
+    it('a drawn area narrows every level and the list, as the oracle says', async () => {
+      const rings = neighbourhoodRings().filter((r) => /^(Williamsburg|Harlem|Astoria|Chelsea)#0$/.test(r.name));
+      expect(rings.length).toBe(4);
+      for (const { name, ring } of rings) {
+        for (const zoom of [11, 13, 15, 17]) {
+          for (const filters of [{}, { priceMax: 150 }] as Filters[]) {
+            const q = { bbox: CITY, zoom, filters, polygon: ring };
+            const got = await engine.search(q);
+            const hits = ROWS.filter((r) => inBbox(r, CITY) && inRing(r, ring) && matches(r, filters));
+            expect(got.total, `${name} z${zoom}`).toBe(hits.length);
+            expect(hits.length).toBeGreaterThan(0);
+            if (got.level !== 'listing') expect(got.buckets.reduce((n, b) => n + b.count, 0)).toBe(hits.length);
+            if (leg.reference) expectSameAnswer(got, await leg.reference().search(q), `${name} z${zoom}`);
+          }
+        }
+        const page = await engine.list({ bbox: CITY, filters: {}, polygon: ring, sort: 'price', limit: 100 });
+        const want = ROWS.filter((r) => inRing(r, ring));
+        expect(page.total).toBe(want.length);
+        expect(page.listings.every((l) => inRing(l, ring))).toBe(true);
+      }
+    });
+
     it('percolates listings, before and after a change, against saved boxes and drawn areas', async () => {
       const searches = savedSearches();
       for (const s of searches) await engine.putSearch(s);
