@@ -5,7 +5,6 @@ import { openClusterEngine } from './engine/open-engine';
 import type { SearchEngine } from './engine/search-engine';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import { SqliteStore } from './engine/embedded/sqlite-store';
-import { sendError, sendJson } from './http/api-error';
 import { handleApi } from './http/api-routes';
 import { handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
@@ -22,6 +21,9 @@ import { handleSavedSearches, type SavedSearchContext } from './http/saved-searc
 import { Sessions, sessionSecret } from './sessions/session-cookie';
 import type { Duplex } from 'node:stream';
 import { log } from './log';
+import { requestHandler } from './http/request-handler';
+import { Metrics } from './ops/metrics';
+import { clientIp, RateLimiter } from './ops/rate-limit';
 import { setRuntime } from './runtime';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
@@ -91,10 +93,13 @@ function boundaryCache(engine: SearchEngine): () => Promise<BoundaryIndex | null
   };
 }
 
+/** How long a stopping node waits for requests in flight before it closes anyway. */
+const DRAIN_MS = 8_000;
+
 /**
- * The engine, the bus, the live socket server and one HTTP server for the API, the
- * probes and (when given) the pages. Tests start it without pages; `server/index.ts`
- * adds Next.js.
+ * The engine, the bus, the live socket server, alerts, and one HTTP server for the API,
+ * the probes, /metrics and (when given) the pages. Tests start it without pages;
+ * `server/index.ts` adds Next.js.
  */
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
   const engine = await openStartEngine(config);
@@ -108,9 +113,17 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     delivery.pump();
     void bus.publish(ALERTS_CHANNEL, '1');
   };
-  const matcher = new AlertMatcher(alertStore, engine, engine instanceof EmbeddedEngine ? engine.store : null, feed.node, ringAlerts);
+  const log_ = engine instanceof EmbeddedEngine ? engine.store : null;
+  const matcher = new AlertMatcher(alertStore, engine, log_, feed.node, ringAlerts);
   matcher.start();
-  const hub = new LiveHub({
+
+  let hub: LiveHub;
+  const metrics = new Metrics({
+    sockets: () => hub.connections.size,
+    watches: () => hub.watches.size,
+    backlog: () => (log_ ? Math.max(0, log_.lastSeq() - alertStore.matcherCursor()) : 0),
+  });
+  hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
     authenticate: (req) => {
       const s = sessions.read(req);
@@ -122,13 +135,19 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       if (!conn.session) conn.send(errorFrame('unauthorized', 'resume: alerts need a session cookie'));
       else delivery.resume(conn, after);
     },
+    maxPerIp: config.WS_MAX_PER_IP,
+    framesPerS: config.WS_FRAMES_PER_S,
+    clientIp: (req) => clientIp(req, config.TRUST_PROXY),
+    onLimited: (limit) => metrics.rejected.inc({ limit }),
   });
+  metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
+  metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
   engine.onChange((e) => {
+    metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);
     hub.deliver(e);
     matcher.kick();
   });
-  const ctx = { engine };
-  const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
+
   const writes: WriteContext = {
     engine,
     adminToken: config.ADMIN_TOKEN,
@@ -139,32 +158,36 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       if (!(engine instanceof EmbeddedEngine)) void matcher.matchNow(e);
     },
   };
+  const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
+  const api = { engine, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
+  const limits = {
+    search: new RateLimiter(config.RATE_SEARCH_PER_S, config.RATE_SEARCH_PER_S * 2),
+    write: new RateLimiter(config.RATE_WRITE_PER_S, config.RATE_WRITE_PER_S * 2),
+  };
   setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
-  const server = http.createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-      if (url.pathname === '/readyz') {
-        const health = await engine.health();
-        const busHealth = bus.health();
-        const ok = health.ok && busHealth.ok;
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail });
-      }
-      if (await handleWrite(writes, req, res, url)) return;
-      if (await handleSavedSearches(saved, req, res, url)) return;
-      if (await handleApi(ctx, req, res, url)) return;
-      if (options.pages) {
-        // A renter's first visit to a page issues their session.
-        if (!url.pathname.startsWith('/_next/')) sessions.ensure(req, res);
-        return await options.pages(req, res);
-      }
-      sendJson(res, 404, { error: { code: 'not_found', message: 'not found' } });
-    } catch (err) {
-      if (!res.headersSent) sendError(res, err, (msg, e) => log.error({ err: e, url: req.url }, msg));
-      else res.destroy();
-    }
+  const handle = requestHandler({
+    log,
+    metrics,
+    limits,
+    trustProxy: config.TRUST_PROXY,
+    tileUrl: config.TILE_URL,
+    dev: config.dev,
+    sessions,
+    ready: async () => {
+      const health = await engine.health();
+      const busHealth = bus.health();
+      const ok = health.ok && busHealth.ok;
+      return { ok, body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail } };
+    },
+    routes: [
+      (req, res, url) => handleWrite(writes, req, res, url),
+      (req, res, url) => handleSavedSearches(saved, req, res, url),
+      (req, res, url) => handleApi(api, req, res, url),
+    ],
+    ...(options.pages ? { pages: options.pages } : {}),
   });
+  const server = http.createServer((req, res) => void handle(req, res));
   hub.attach(server, options.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -172,6 +195,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
+  let closing: Promise<void> | null = null;
   return {
     server,
     engine,
@@ -179,15 +203,28 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     feed,
     port,
     alerts: alertStore,
-    async close() {
-      server.close();
-      matcher.stop();
-      delivery.stop();
-      await hub.close();
-      server.closeAllConnections();
-      await bus.close();
-      alertStore.close();
-      await engine.close();
+    /**
+     * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
+     * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
+     * back, then closes the stores.
+     */
+    close() {
+      closing ??= (async () => {
+        server.close();
+        server.closeIdleConnections();
+        await hub.close();
+        const until = Date.now() + DRAIN_MS;
+        while (handle.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        server.closeAllConnections();
+        matcher.stop();
+        delivery.stop();
+        limits.search.stop();
+        limits.write.stop();
+        await bus.close();
+        alertStore.close();
+        await engine.close();
+      })();
+      return closing;
     },
   };
 }

@@ -25,6 +25,16 @@ const envSchema = z.object({
   DEMO_LISTINGS: z.coerce.number().int().min(0).default(50_000),
   /** Most saved searches one renter's session may keep. */
   MAX_SAVED_SEARCHES: z.coerce.number().int().min(1).default(50),
+  /** Searches (/api/search, /api/listings reads) a client address may make a second, sustained; twice that in a burst. */
+  RATE_SEARCH_PER_S: z.coerce.number().positive().default(50),
+  /** Writes (listings, saved searches) a client address may make a second; twice that in a burst. */
+  RATE_WRITE_PER_S: z.coerce.number().positive().default(20),
+  /** Live sockets one client address may hold on a node. */
+  WS_MAX_PER_IP: z.coerce.number().int().positive().default(100),
+  /** watch and resume frames a socket may send a second; twice that in a burst. */
+  WS_FRAMES_PER_S: z.coerce.number().positive().default(10),
+  /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   /** Interface to listen on. */
   HOST: z.string().default('0.0.0.0'),
 });

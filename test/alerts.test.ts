@@ -63,7 +63,7 @@ describe('saved searches and alerts on one node', () => {
       [{ name: 'x', polygon: [[0, 0], [500, 0], [0, 1]] }, 'polygon'],
       [{ name: 'x', bbox: MIDTOWN, filters: { priceMax: -1 } }, 'filters.priceMax'],
       [{ name: 'x', bbox: MIDTOWN, notify: ['everything'] }, 'notify.0'],
-      [{ name: 'x', bbox: MIDTOWN, colour: 'red' }, ''],
+      [{ name: 'x', bbox: MIDTOWN, colour: 'red' }, 'colour'],
     ];
     for (const [body, field] of cases) {
       const res = await r.api(api.url, '/api/saved-searches', { method: 'POST', body });

@@ -41,7 +41,7 @@ describe('the write API and live push on one node', () => {
       [{ ...listing, price: -5 }, 400, 'price'],
       [{ ...listing, type: 'castle' }, 400, 'type'],
       [{ ...listing, id: 'a b' }, 400, 'id'],
-      [{ ...listing, colour: 'red' }, 400, undefined],
+      [{ ...listing, colour: 'red' }, 400, 'colour'],
       [{ title: 'x' }, 400, 'lat'],
       ['{not json', 400, 'body'],
     ];

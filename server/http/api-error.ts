@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unavailable'
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unavailable: 503,
@@ -44,10 +46,12 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
 
-  static fromZod(err: z.ZodError): ApiError {
+  static fromZod(err: z.ZodError, whole = 'body'): ApiError {
     const issue = err.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
-    return new ApiError('bad_request', field ? `${field}: ${issue.message}` : issue.message, field);
+    // An unknown key is named itself; a problem with the whole value names that value.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const field = [...issue.path.map(String), ...(unknown !== undefined ? [unknown] : [])].join('.') || whole;
+    return new ApiError('bad_request', `${field}: ${unknown !== undefined ? 'is not a field here' : issue.message}`, field);
   }
 }
 

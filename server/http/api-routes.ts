@@ -13,6 +13,8 @@ import {
 
 export interface ApiContext {
   engine: SearchEngine;
+  /** Told how long each search took, by level (for /metrics). */
+  onSearch?(level: string, seconds: number): void;
 }
 
 function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
@@ -24,7 +26,10 @@ function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
 
 async function search(ctx: ApiContext, url: URL) {
   const p = parse(searchParamsSchema, url);
-  return ctx.engine.search({ bbox: p.bbox, zoom: p.zoom, filters: filtersOf(p), ...(p.polygon ? { polygon: p.polygon } : {}) });
+  const started = performance.now();
+  const result = await ctx.engine.search({ bbox: p.bbox, zoom: p.zoom, filters: filtersOf(p), ...(p.polygon ? { polygon: p.polygon } : {}) });
+  ctx.onSearch?.(result.level, (performance.now() - started) / 1000);
+  return result;
 }
 
 async function list(ctx: ApiContext, url: URL) {
@@ -81,7 +86,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     res.writeHead(200, { 'content-type': 'application/geo+json', 'cache-control': 'public, max-age=300' });
     res.end(geojson);
   } else {
-    throw new ApiError('not_found', `no API route ${pathname}`);
+    return false;
   }
   return true;
 }

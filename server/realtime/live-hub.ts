@@ -32,18 +32,33 @@ export interface LiveHubOptions {
   authenticate?: (req: IncomingMessage) => string | null;
   onOpen?: (conn: LiveConnection) => void;
   onClose?: (conn: LiveConnection) => void;
+  /** Sockets one client address may hold; more are refused with 429. */
+  maxPerIp?: number;
+  /** watch and resume frames a socket may send a second (twice that in a burst). */
+  framesPerS?: number;
+  /** The client's address for the per-address cap. */
+  clientIp?: (req: IncomingMessage) => string;
+  /** A limit refused something (for /metrics). */
+  onLimited?: (limit: 'ws_per_ip' | 'ws_frames') => void;
 }
 
-const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000 };
+const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000, maxPerIp: 100, framesPerS: 10 };
 
 /** One renter's socket on this node. */
 export class LiveConnection {
   alive = true;
+  /** The watch/resume budget: tokens and when they were last counted. */
+  frameTokens: number;
+  frameAt = Date.now();
+  ip = '';
   constructor(
     readonly socket: WebSocket,
     readonly session: string | null,
     private readonly maxBuffered: number,
-  ) {}
+    framesBurst = 20,
+  ) {
+    this.frameTokens = framesBurst;
+  }
 
   /** Sends a frame; a reader too far behind is dropped instead of buffered without end. */
   send(frame: string): boolean {
@@ -74,7 +89,8 @@ export class LiveHub {
   readonly watches = new WatchIndex<LiveConnection>();
   readonly connections = new Set<LiveConnection>();
   private readonly wss: WebSocketServer;
-  private readonly options: Required<Pick<LiveHubOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'heartbeatMs'>> & LiveHubOptions;
+  private readonly options: Required<Pick<LiveHubOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'heartbeatMs' | 'maxPerIp' | 'framesPerS'>> & LiveHubOptions;
+  private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   /** Messages handed to sockets since start (for /metrics and benchmarks). */
   pushed = 0;
@@ -94,16 +110,24 @@ export class LiveHub {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
+    const ip = this.options.clientIp?.(req) ?? req.socket.remoteAddress ?? '';
+    if ((this.perIp.get(ip) ?? 0) >= this.options.maxPerIp) {
+      this.options.onLimited?.('ws_per_ip');
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const session = this.options.authenticate ? this.options.authenticate(req) : null;
     if (this.options.authenticate && session === null) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, session));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, session, ip));
   }
 
-  private accept(ws: WebSocket, session: string | null): void {
-    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes);
+  private accept(ws: WebSocket, session: string | null, ip: string): void {
+    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS * 2);
+    conn.ip = ip;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     this.connections.add(conn);
     this.options.onOpen?.(conn);
     ws.on('pong', () => (conn.alive = true));
@@ -116,12 +140,30 @@ export class LiveHub {
     ws.on('close', () => {
       this.watches.remove(conn);
       this.connections.delete(conn);
+      const n = (this.perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, n);
       this.options.onClose?.(conn);
     });
     ws.on('error', () => ws.terminate());
   }
 
+  /** A watch or resume costs a token; a socket that sends them too fast is told so. */
+  private allowFrame(conn: LiveConnection): boolean {
+    const now = Date.now();
+    conn.frameTokens = Math.min(this.options.framesPerS * 2, conn.frameTokens + ((now - conn.frameAt) / 1000) * this.options.framesPerS);
+    conn.frameAt = now;
+    if (conn.frameTokens >= 1) {
+      conn.frameTokens -= 1;
+      return true;
+    }
+    this.options.onLimited?.('ws_frames');
+    conn.send(errorFrame('rate_limited', `${this.options.framesPerS} watch or resume frames a second at most; this one was dropped`));
+    return false;
+  }
+
   private handle(conn: LiveConnection, frame: ClientFrame): void {
+    if (!this.allowFrame(conn)) return;
     if (frame.type === 'watch') {
       this.watches.set(conn, frame.bbox, frame.filters);
       return;

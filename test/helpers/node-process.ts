@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from './tcp-proxy';
-import { ROOT } from './roost';
+import { ROOT, UNLIMITED } from './roost';
 
 /** A Roost node as its own process (server/cli/serve-api.ts), started from the environment. */
 export class NodeProcess {
@@ -9,13 +9,14 @@ export class NodeProcess {
     readonly child: ChildProcess,
     readonly url: string,
     readonly stderr: () => string,
+    readonly dataDir: string | undefined,
   ) {}
 
   static async start(env: Record<string, string>): Promise<NodeProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'serve-api.ts')], {
       cwd: ROOT,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...UNLIMITED, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -32,7 +33,7 @@ export class NodeProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    return new NodeProcess(child, url, () => err);
+    return new NodeProcess(child, url, () => err, env.DATA_DIR);
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

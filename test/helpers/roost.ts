@@ -15,9 +15,15 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(process.env.ROOST_TEST_TMP ?? os.tmpdir(), `${prefix}-`));
 }
 
+/**
+ * Every request of a test comes from 127.0.0.1: the per-address limits would throttle
+ * them. Tests of the limits set their own.
+ */
+export const UNLIMITED = { RATE_SEARCH_PER_S: '1000000', RATE_WRITE_PER_S: '1000000', WS_MAX_PER_IP: '1000000', WS_FRAMES_PER_S: '1000000' };
+
 /** The real API server (no pages) on a free port over a data folder; no demo city. */
 export async function startApi(dataDir: string, env: Record<string, string> = {}): Promise<RoostServer & { url: string }> {
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_LISTINGS: '0', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_LISTINGS: '0', ...UNLIMITED, ...env });
   const roost = await startRoost(config);
   return Object.assign(roost, { url: `http://127.0.0.1:${roost.port}` });
 }

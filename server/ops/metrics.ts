@@ -1,0 +1,75 @@
+import client from 'prom-client';
+
+/**
+ * Everything /metrics reports, in one registry per process (Prometheus text format).
+ * Names follow Prometheus conventions: seconds, _total for counters.
+ */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly httpDuration = new client.Histogram({
+    name: 'roost_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status class',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly searchDuration = new client.Histogram({
+    name: 'roost_search_duration_seconds',
+    help: 'Search engine time per /api/search by level',
+    labelNames: ['level'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly rejected = new client.Counter({
+    name: 'roost_rate_limited_total',
+    help: 'Requests, sockets and frames refused by a limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly busLag = new client.Histogram({
+    name: 'roost_bus_lag_seconds',
+    help: 'Commit on one node to the change being applied here',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  /** A counter read from a running total kept elsewhere (a hot path keeps a plain number). */
+  countFrom(name: string, total: () => number, help = name.replace(/^roost_|_total$/g, '').replace(/_/g, ' ')): void {
+    let reported = 0;
+    new client.Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const now = total();
+        this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+
+  constructor(gauges: { sockets(): number; backlog(): number; watches(): number }) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'roost_' });
+    new client.Gauge({ name: 'roost_open_sockets', help: 'Live sockets on this node', registers: [this.registry], collect() { this.set(gauges.sockets()); } });
+    new client.Gauge({ name: 'roost_watches', help: 'Watched viewports on this node', registers: [this.registry], collect() { this.set(gauges.watches()); } });
+    new client.Gauge({
+      name: 'roost_event_log_backlog',
+      help: 'Changes in the log not yet matched against saved searches',
+      registers: [this.registry],
+      collect() {
+        this.set(gauges.backlog());
+      },
+    });
+  }
+}
+
+/** A route label with ids taken out, so the label set stays small. */
+export function routeOf(pathname: string): string {
+  if (pathname.startsWith('/api/listings/')) return '/api/listings/:id';
+  if (pathname.startsWith('/api/saved-searches/')) return '/api/saved-searches/:id';
+  if (pathname.startsWith('/api/')) return pathname.length > 40 ? '/api/other' : pathname;
+  if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') return pathname;
+  if (pathname.startsWith('/_next/')) return '/_next';
+  if (pathname.startsWith('/listings/')) return '/listings/:id';
+  return pathname === '/' ? '/' : 'page';
+}
