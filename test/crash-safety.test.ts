@@ -60,7 +60,6 @@ describe('crash safety', () => {
     }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    process.stderr.write(`DEBUG checking\n`);
     const after = checkStore(dir);
     expect(after.listings).toBeGreaterThan(0);
     expect(after.listings).toBeLessThan(n);
