@@ -1,0 +1,181 @@
+/**
+ * npm run bench:load [-- --sockets 10000 --searches 200 --writes 20 --seconds 60 --listings 100000]
+ *
+ * The service under load on this machine: our own redis-server, three nodes on one
+ * DATA_DIR holding the demo city, `sockets` live sockets watching map views spread over
+ * the nodes, `searches` /api/search requests a second (every level, filters mixed) and
+ * `writes` listing writes a second for `seconds`. Prints throughput, search and push
+ * latency (p50/p99), errors, and each node's peak resident memory.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { demoCity } from '../server/demo/demo-city';
+import { NodeProcess } from '../test/helpers/node-process';
+import { RedisServer } from '../test/helpers/redis-server';
+import { fmt, percentiles } from './stats';
+import { searchQueryString, viewport, viewsFor } from './viewports';
+
+const { values: args } = parseArgs({
+  options: {
+    sockets: { type: 'string', default: '10000' },
+    searches: { type: 'string', default: '200' },
+    writes: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '60' },
+    listings: { type: 'string', default: '100000' },
+  },
+});
+const SOCKETS = Number(args.sockets);
+const SEARCH_RATE = Number(args.searches);
+const WRITE_RATE = Number(args.writes);
+const SECONDS = Number(args.seconds);
+const LISTINGS = Number(args.listings);
+const TOKEN = 'load-token';
+const line = (s = '') => process.stdout.write(`${s}\n`);
+
+function peakKb(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)![1]);
+  } catch {
+    return NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  line(`# Load benchmark — ${SOCKETS.toLocaleString('en-US')} sockets, ${SEARCH_RATE} searches/s, ${WRITE_RATE} writes/s, ${SECONDS} s, 3 nodes`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; nodes, Redis and the load share it`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+  const redis = await RedisServer.start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-load-'));
+  const nodes: NodeProcess[] = [];
+  const sockets: WebSocket[] = [];
+  try {
+    const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN };
+    // The first node fills the store with the demo city; the others open it.
+    nodes.push(await NodeProcess.start({ ...env, DEMO_LISTINGS: String(LISTINGS) }));
+    for (let i = 1; i < 3; i++) nodes.push(await NodeProcess.start(env));
+    const city = [...demoCity(30_000, 5)];
+    const centres = city.map((r) => ({ lat: r.lat, lon: r.lon }));
+
+    const sentAt = new Map<string, number>();
+    const push: number[] = [];
+    let wsErrors = 0;
+    let t = performance.now();
+    for (let i = 0; i < SOCKETS; i += 250) {
+      await Promise.all(
+        Array.from({ length: Math.min(250, SOCKETS - i) }, (_, j) => {
+          const k = i + j;
+          const c = centres[k % centres.length]!;
+          const ws = new WebSocket(`${nodes[k % 3]!.url.replace('http', 'ws')}/ws`, { perMessageDeflate: false });
+          sockets.push(ws);
+          ws.on('message', (data) => {
+            const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; updatedAt: string } };
+            if (m.type !== 'listing' || !m.listing) return;
+            const t0 = sentAt.get(m.listing.id);
+            if (t0 !== undefined) push.push(performance.now() - t0);
+          });
+          ws.on('error', () => wsErrors++);
+          return new Promise<void>((resolve) =>
+            ws.once('open', () => {
+              ws.send(JSON.stringify({ type: 'watch', bbox: viewport(c.lat, c.lon, 14 + (k % 3)), filters: {} }));
+              resolve();
+            }),
+          );
+        }),
+      );
+    }
+    line(`${SOCKETS} sockets open and watching in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    const views = viewsFor([10, 11, 12, 13, 14, 15, 16, 17], centres, SEARCH_RATE * SECONDS, 'mixed', 3);
+    const searchMs: number[] = [];
+    let searchErrors = 0;
+    let writeErrors = 0;
+    let writes = 0;
+    const peaks = [0, 0, 0];
+    const sampler = setInterval(() => nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!)))), 1_000);
+    const inFlight = new Set<Promise<void>>();
+    const track = (p: Promise<void>) => {
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    };
+    t = performance.now();
+    const searchEvery = 1000 / SEARCH_RATE;
+    const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
+    let nextWrite = 0;
+    for (let i = 0; i < views.length; i++) {
+      const due = t + i * searchEvery;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const v = views[i]!;
+      const node = nodes[i % 3]!.url;
+      track(
+        (async () => {
+          const s = performance.now();
+          try {
+            const res = await fetch(`${node}/api/search?${searchQueryString(v)}`);
+            await res.arrayBuffer();
+            if (res.status !== 200) searchErrors++;
+            else searchMs.push(performance.now() - s);
+          } catch {
+            searchErrors++;
+          }
+        })(),
+      );
+      while (performance.now() - t >= nextWrite * writeEvery) {
+        const r = city[(nextWrite * 7919) % city.length]!;
+        const id = `load-${nextWrite}`;
+        const target = nodes[nextWrite % 3]!.url;
+        nextWrite++;
+        sentAt.set(id, performance.now());
+        track(
+          fetch(`${target}/api/listings`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ id, title: r.title, lat: r.lat, lon: r.lon, price: r.price, type: r.type, bedrooms: r.bedrooms, district: r.district, neighbourhood: r.neighbourhood }),
+          })
+            .then(async (res) => {
+              await res.arrayBuffer();
+              writes++;
+              if (res.status !== 201) writeErrors++;
+            })
+            .catch(() => {
+              writeErrors++;
+            }),
+        );
+      }
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - t) / 1000;
+    await new Promise((r) => setTimeout(r, 1_500));
+    clearInterval(sampler);
+    nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!))));
+    const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+    const ps = percentiles(searchMs);
+    const pp = percentiles(push);
+    line();
+    line('| measure | figure | target |');
+    line('| --- | --- | --- |');
+    line(`| searches | ${searchMs.length + searchErrors} in ${elapsed.toFixed(1)} s → ${Math.round((searchMs.length + searchErrors) / elapsed)}/s | 200/s |`);
+    line(`| search latency over HTTP p50 / p95 / p99 | ${fmt(ps.p50)} / ${fmt(ps.p95)} / ${fmt(ps.p99)} ms | p99 ≤ 50 ms |`);
+    line(`| writes | ${writes} (${(writes / elapsed).toFixed(1)}/s) | |`);
+    line(`| frames pushed to watchers | ${push.length} | |`);
+    line(`| push latency (write sent → frame) p50 / p95 / p99 | ${fmt(pp.p50)} / ${fmt(pp.p95)} / ${fmt(pp.p99)} ms | p99 ≤ 100 ms |`);
+    line(`| errors: searches / writes / sockets | ${searchErrors} / ${writeErrors} / ${wsErrors} | 0 |`);
+    line(`| sockets still open at the end | ${open} of ${SOCKETS} | all |`);
+    line(`| peak resident memory per node | ${peaks.map((k) => `${(k / 1024).toFixed(0)} MB`).join(' / ')} | ≤ 1 GB each |`);
+  } finally {
+    for (const s of sockets) s.terminate();
+    for (const n of nodes) await n.kill('SIGTERM');
+    await redis.kill();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:load failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
