@@ -22,6 +22,7 @@ import { RedisServer } from '../test/helpers/redis-server';
 import { Renter } from '../test/helpers/renter';
 import { fmt, percentiles } from './stats';
 import { viewport } from './viewports';
+import { seededRandom } from '../server/core/seeded-random';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,16 +39,6 @@ const SECONDS = Number(args.seconds);
 const TOKEN = 'bench-token';
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hexagon(lat: number, lon: number, r: number): [number, number][] {
   const ring: [number, number][] = [];
   for (let k = 0; k < 6; k++) {
@@ -62,7 +53,7 @@ async function main(): Promise<void> {
   line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   line(`date: ${new Date().toISOString()}`);
   line();
-  const rand = random(77);
+  const rand = seededRandom(77);
   const city = [...demoCity(50_000, 9)];
   const at = () => city[Math.floor(rand() * city.length)]!;
   const redis = await RedisServer.start();

@@ -2,19 +2,10 @@ import { mercatorX, mercatorY } from '../server/core/geotile';
 import { filterParams } from '../server/core/filter-params';
 import { requestBbox } from '../server/core/request-bbox';
 import type { Bbox, Filters } from '../server/engine/search-engine';
+import { seededRandom } from '../server/core/seeded-random';
 
 /** A laptop screen: what one map view covers. */
 const SCREEN = { width: 1280, height: 800 };
-
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unMercatorY(y: number): number {
   return (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
@@ -61,7 +52,7 @@ export function viewsFor(
   filters: 'mixed' | 'none',
   seed = 1,
 ): View[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const views: View[] = [];
   for (let i = 0; i < count; i++) {
     const c = centres[Math.floor(rand() * centres.length)]!;

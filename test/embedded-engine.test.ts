@@ -6,17 +6,7 @@ import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import type { Bbox, Filters } from '../server/engine/search-engine';
 import { tempDir } from './helpers/roost';
-
-/** mulberry32, so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../server/core/seeded-random';
 
 /** The oracle: a plain loop over every listing, written from the contract, not the index. */
 function inBbox(r: ListingRecord, [w, s, e, n]: Bbox): boolean {

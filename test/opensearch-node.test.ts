@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findJava, hasMaven } from '../server/cli/jdk';
-import { ROOT } from './helpers/roost';
+import { openSearchMissing, startOpenSearchNode, type OpenSearchNode } from './helpers/opensearch-node';
 
 /**
  * `npm run opensearch` against a real OpenSearch node (Maven Central artifacts): it comes
@@ -11,46 +8,21 @@ import { ROOT } from './helpers/roost';
  * embedded engine computes, and goes away with its data on SIGTERM. Skipped, with the
  * reason printed, only where Java 21+ or Maven is missing; CI has both.
  */
-const missing = !findJava() ? 'no Java 21+ (JAVA_HOME or /usr/lib/jvm)' : !hasMaven() ? 'no Maven (mvn)' : null;
+const missing = openSearchMissing();
 if (missing) process.stdout.write(`opensearch node test skipped: ${missing}\n`);
 
 describe.skipIf(missing !== null)('npm run opensearch: a real single-node OpenSearch', () => {
-  let child: ChildProcess;
+  let node: OpenSearchNode;
   let url = '';
   let dataDir = '';
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'opensearch.ts'), '--port', '9271'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    let out = '';
-    [url, dataDir] = await new Promise<[string, string]>((resolve, reject) => {
-      const check = () => {
-        const u = out.match(/^OPENSEARCH_URL=(\S+)$/m);
-        const d = err.match(/data in ([^;]+);/);
-        if (u && d) resolve([u[1]!, d[1]!]);
-      };
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        check();
-      });
-      child.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        check();
-      });
-      child.on('exit', (code) => reject(new Error(`opensearch exited ${code}: ${err}`)));
-    });
+    node = await startOpenSearchNode(9271);
+    ({ url, dataDir } = node);
   }, 240_000);
 
   // SIGTERM, not SIGKILL: the command must stop its JVM, or the node outlives the test.
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-  }, 40_000);
+  afterAll(async () => node?.stop(), 40_000);
 
   it('prints its URL alone on a line and is healthy', async () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:92\d\d$/);
@@ -103,8 +75,8 @@ describe.skipIf(missing !== null)('npm run opensearch: a real single-node OpenSe
 
   it('stops on SIGTERM and removes its data', async () => {
     expect(fs.existsSync(dataDir)).toBe(true);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
+    const exited = new Promise<number | null>((resolve) => node.child.on('exit', resolve));
+    node.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(fs.existsSync(dataDir)).toBe(false);
     await expect(fetch(`${url}/_cluster/health`)).rejects.toThrow();

@@ -1,5 +1,6 @@
 import type { ListingRecord, ListingType } from '../core/listing';
 import { NEW_YORK } from './new-york';
+import { seededRandom } from '../core/seeded-random';
 
 /** How many listings `npm start` puts in an empty store. */
 export const DEMO_SIZE = 50_000;
@@ -28,18 +29,6 @@ const HOMES: Record<ListingType, string[]> = {
   shared: ['shared room', 'bed in a shared room', 'co-living bed'],
 };
 
-/** mulberry32: a small, fast, well-mixed 32-bit generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
@@ -58,7 +47,7 @@ function pickWeighted<T>(rand: () => number, items: readonly T[], weights: reado
  * rents set by borough, neighbourhood, type and size and a log-normal spread.
  */
 export function* demoCity(count: number = DEMO_SIZE, seed: number = DEMO_SEED): Generator<ListingRecord> {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const places = NEW_YORK.flatMap((d) => d.neighbourhoods.map((nb) => ({ d, nb })));
   const weights = places.map((p) => p.nb.weight);

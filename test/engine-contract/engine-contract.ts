@@ -14,6 +14,7 @@ import { BoundaryIndex } from '../../server/import/boundaries';
 import { importFile } from '../../server/import/importer';
 import { NYC_CSV } from '../helpers/roost';
 import { expectedBuckets, inBbox, inRing, matches, neighbourhoodRings, ROWS, select, type Row } from './nyc-oracle';
+import { seededRandom as rng } from '../../server/core/seeded-random';
 
 export interface EngineLeg {
   name: string;
@@ -43,17 +44,6 @@ export const FIXED_VIEWS: [string, SearchQuery][] = [
   ['street level, capped at 500', { bbox: MANHATTAN_SOUTH, zoom: 16, filters: {} }],
   ['nothing there', { bbox: [10, 10, 11, 11], zoom: 12, filters: {} }],
 ];
-
-/** mulberry32: random views that reproduce. */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomViews(n: number, seed: number): SearchQuery[] {
   const rand = rng(seed);
