@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { snapBbox } from '../server/core/geotile';
 import type { ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';

@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveClient } from './helpers/live-client';
 import { Renter } from './helpers/renter';
 import { startApi, tempDir } from './helpers/roost';
 
