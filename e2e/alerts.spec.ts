@@ -70,3 +70,28 @@ test('draw an area with the plugin and save it: only homes inside it alert', asy
   await page.screenshot({ path: info.outputPath(`drawn-${info.project.name}.png`) });
   for (const l of [outside, inside]) await request.delete(`/api/listings/${l.id}`, { headers: AUTH });
 });
+
+test('saved searches: rename, pause and delete from the panel', async ({ page }, info) => {
+  await openMap(page);
+  await page.getByTestId('save-search').click();
+  await expect(page.getByTestId('save-dialog')).toBeVisible();
+  await page.screenshot({ path: info.outputPath(`save-dialog-${info.project.name}.png`) });
+  await page.getByTestId('save-name').fill('Near the park');
+  await page.getByTestId('save-confirm').click();
+  await page.getByTestId('saved-searches').click();
+  const row = page.getByTestId('saved-row');
+  await expect(row).toHaveCount(1);
+  const name = row.getByRole('textbox', { name: 'Rename' });
+  await expect(name).toHaveValue('Near the park');
+  await name.fill('Near Forest Park');
+  await name.blur();
+  await row.getByRole('button', { name: 'Pause' }).click();
+  await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await page.screenshot({ path: info.outputPath(`saved-panel-${info.project.name}.png`) });
+  const saved = (await (await page.request.get('/api/saved-searches')).json()) as { savedSearches: { name: string; paused: boolean }[] };
+  expect(saved.savedSearches).toMatchObject([{ name: 'Near Forest Park', paused: true }]);
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('saved-searches')).toHaveText(/\(0\)/);
+  expect(((await (await page.request.get('/api/saved-searches')).json()) as { savedSearches: unknown[] }).savedSearches).toEqual([]);
+});

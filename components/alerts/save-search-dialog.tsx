@@ -20,7 +20,9 @@ export interface SaveSearchDialogProps {
 /** "Save this search": a name, the view or a drawn area, and which changes to hear of. */
 export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, onSaved, onClose }: SaveSearchDialogProps) {
   const { t } = useI18n();
-  const [name, setName] = useState(defaultName);
+  // Follows the suggested name (it improves as the list loads) until the renter types one.
+  const [typed, setName] = useState<string | null>(null);
+  const name = typed ?? defaultName;
   const [notify, setNotify] = useState<AlertReason[]>([...ALERT_REASONS]);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);

@@ -50,10 +50,19 @@ interface ListState {
   cursor: string | null;
 }
 
-/** A name for a new saved search: the biggest area in view, else a plain one. */
-function defaultSearchName(result: SearchResponse | null, fallback: string): string {
+/**
+ * A name for a new saved search: the biggest area in view, else the neighbourhood most of
+ * the listed homes are in, else a plain one.
+ */
+function defaultSearchName(result: SearchResponse | null, listed: Listing[], fallback: string): string {
   const top = result?.buckets.find((b) => b.label);
-  return top ? top.label : (result?.listings[0]?.neighbourhood || fallback);
+  if (top) return top.label;
+  const counts = new Map<string, number>();
+  for (const l of [...(result?.listings ?? []), ...listed]) if (l.neighbourhood) counts.set(l.neighbourhood, (counts.get(l.neighbourhood) ?? 0) + 1);
+  let best = fallback;
+  let most = 0;
+  for (const [name, n] of counts) if (n > most) [best, most] = [name, n];
+  return best;
 }
 
 export interface MapSearchProps {
@@ -289,7 +298,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
             bbox={bbox}
             filters={view}
             polygon={saving.polygon}
-            defaultName={defaultSearchName(result, t('areaView'))}
+            defaultName={defaultSearchName(result, list.listings, t('areaView'))}
             onDraw={() => setDrawing(true)}
             onSaved={(s) => {
               alerts.setSearches([...alerts.searches, s]);
