@@ -19,7 +19,6 @@ import { AlertMatcher } from './alerts/alert-matcher';
 import { AlertStore } from './alerts/alert-store';
 import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
 import { Sessions, sessionSecret } from './sessions/session-cookie';
-import type { Duplex } from 'node:stream';
 import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
@@ -41,8 +40,6 @@ export interface RoostServer {
 export interface StartOptions {
   /** Renders everything that is not the API or a probe; without it those paths are 404s. */
   pages?: Handler;
-  /** Upgrades that are not /ws (Next's dev reload socket). */
-  upgrade?: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 /**
@@ -188,7 +185,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     ...(options.pages ? { pages: options.pages } : {}),
   });
   const server = http.createServer((req, res) => void handle(req, res));
-  hub.attach(server, options.upgrade);
+  hub.attach(server, options.pages !== undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);

@@ -24,12 +24,9 @@ async function main(): Promise<void> {
   const app = next({ dev: config.dev, dir: root });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  // Next's own upgrades (the dev reload socket) go to Next; /ws is Roost's.
-  const upgradeNext = config.dev ? app.getUpgradeHandler() : undefined;
-  const roost = await startRoost(config, {
-    pages: (req, res) => handleNext(req, res),
-    ...(upgradeNext ? { upgrade: (req, socket, head) => void upgradeNext(req, socket, head) } : {}),
-  });
+  // Next attaches its own upgrade listener (the dev reload socket) on its first request;
+  // /ws is Roost's.
+  const roost = await startRoost(config, { pages: (req, res) => handleNext(req, res) });
   log.info({ port: roost.port, ms: Math.round(performance.now() - started) }, `Roost ready on http://localhost:${roost.port}`);
 
   const shutdown = (signal: string) => {

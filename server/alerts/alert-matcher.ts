@@ -48,6 +48,9 @@ export class AlertMatcher {
   ) {}
 
   start(): void {
+    // Fixed before this node accepts a write: a write that came first would otherwise be
+    // behind the cursor when it is set, and never matched.
+    if (this.log) this.store.initCursor(this.log.lastSeq());
     this.timer = setInterval(() => this.kick(), TICK_MS);
     this.timer.unref();
   }

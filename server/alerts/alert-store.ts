@@ -189,6 +189,14 @@ export class AlertStore {
   }
 
   /**
+   * Where matching starts on a new store: the log's end when the first node starts, so a
+   * new cluster does not alert on its history; an existing cursor is kept.
+   */
+  initCursor(seq: number): void {
+    this.s.initMatcher.run(seq);
+  }
+
+  /**
    * Takes or renews the matcher's lease; true when this node holds it. A holder that
    * died stops renewing and another node takes over when the lease runs out.
    */

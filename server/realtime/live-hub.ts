@@ -200,12 +200,16 @@ export class LiveHub {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  attach(server: Server, fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+  /**
+   * Takes the server's upgrades to /ws. Others are refused unless `othersHandled`: Next.js
+   * attaches its own upgrade listener to the server on its first request (its dev reload
+   * socket), and a second answer to the same upgrade breaks the handshake.
+   */
+  attach(server: Server, othersHandled = false): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const path = (req.url ?? '').split('?')[0];
       if (path === '/ws') this.handleUpgrade(req, socket, head);
-      else if (fallback) fallback(req, socket, head);
-      else socket.destroy();
+      else if (!othersHandled) socket.destroy();
     });
   }
 }
