@@ -73,6 +73,9 @@ describe('saved searches and alerts on one node', () => {
       else expect(err.message).toMatch(/colour/);
     }
     expect((await r.api(api.url, '/api/alerts?after=x')).status).toBe(400);
+    const malformed = await r.api(api.url, '/api/saved-searches/%E0%A4%A', { method: 'DELETE' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { error: { field: string } }).error.field).toBe('id');
   });
 
   it('one renter can never read, change or delete another renter’s searches or alerts', async () => {

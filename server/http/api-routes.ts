@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { listingIdSchema } from '../core/listing';
 import type { SearchEngine } from '../engine/search-engine';
 import { ApiError, sendJson } from './api-error';
 import {
   encodeCursor,
   filtersOf,
   listParamsSchema,
+  pathId,
   searchParamsSchema,
   singleParams,
 } from './query-schemas';
@@ -46,16 +46,9 @@ async function list(ctx: ApiContext, url: URL) {
 }
 
 async function getListing(ctx: ApiContext, rawId: string) {
-  let id: string;
-  try {
-    id = decodeURIComponent(rawId);
-  } catch {
-    throw new ApiError('bad_request', 'id: is not valid percent-encoding', 'id');
-  }
-  const parsed = listingIdSchema.safeParse(id);
-  if (!parsed.success) throw new ApiError('bad_request', `id: ${parsed.error.issues[0]!.message}`, 'id');
-  const listing = await ctx.engine.get(parsed.data);
-  if (!listing) throw new ApiError('not_found', `no listing with id ${parsed.data}`, 'id');
+  const id = pathId(rawId);
+  const listing = await ctx.engine.get(id);
+  if (!listing) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
   return listing;
 }
 

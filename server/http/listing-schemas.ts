@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listingIdSchema, listingInputSchema } from '../core/listing';
+import { listingInputSchema } from '../core/listing';
 
 /** POST /api/listings: a Listing, `id` optional (kept when given). */
 export const createListingSchema = listingInputSchema.extend({ id: listingInputSchema.shape.id.optional() }).strict();
@@ -12,6 +12,5 @@ export const patchListingSchema = listingInputSchema
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give at least one field to change');
 
-export { listingIdSchema };
 export type CreateListingBody = z.output<typeof createListingSchema>;
 export type PatchListingBody = z.output<typeof patchListingSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './api-error';
-import { LISTING_TYPES } from '../core/listing';
+import { LISTING_TYPES, listingIdSchema } from '../core/listing';
 import { MAX_ZOOM } from '../core/levels';
 import { normalizeRing } from '../core/polygon';
 import type { Bbox, Filters, ListCursor } from '../engine/search-engine';
@@ -127,6 +127,22 @@ export function filtersOf(p: { priceMin?: number; priceMax?: number; type?: Filt
   if (p.type !== undefined) f.types = p.type;
   if (p.bedsMin !== undefined) f.bedsMin = p.bedsMin;
   return f;
+}
+
+/**
+ * The id at the end of a path (`/api/listings/:id`, `/api/saved-searches/:id`): percent-
+ * decoded and checked, or a 400 naming `id` — never an exception from a malformed escape.
+ */
+export function pathId(raw: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    throw new ApiError('bad_request', 'id: is not valid percent-encoding', 'id');
+  }
+  const r = listingIdSchema.safeParse(id);
+  if (!r.success) throw new ApiError('bad_request', `id: ${r.error.issues[0]!.message}`, 'id');
+  return r.data;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { SearchEngine } from '../engine/search-engine';
 import { bboxSchema, filtersSchema } from '../realtime/protocol';
 import type { Sessions } from '../sessions/session-cookie';
 import { ApiError, sendJson } from './api-error';
+import { pathId } from './query-schemas';
 import { readJson } from './read-body';
 
 export interface SavedSearchContext {
@@ -131,7 +132,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
   }
   if (pathname.startsWith('/api/saved-searches/') && pathname.indexOf('/', 20) === -1) {
     const sid = session(ctx, req, res);
-    const id = decodeURIComponent(pathname.slice(20));
+    const id = pathId(pathname.slice(20));
     const current = ctx.alerts.searchOf(sid, id);
     if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');
     if (method === 'DELETE') {

@@ -6,7 +6,8 @@ import { listingOf, type ListingRecord } from '../core/listing';
 import type { SearchEngine } from '../engine/search-engine';
 import type { BoundaryIndex } from '../import/boundaries';
 import { ApiError, sendJson } from './api-error';
-import { createListingSchema, listingIdSchema, patchListingSchema } from './listing-schemas';
+import { createListingSchema, patchListingSchema } from './listing-schemas';
+import { pathId } from './query-schemas';
 import { readJson } from './read-body';
 
 export interface WriteContext {
@@ -34,18 +35,6 @@ function authorize(ctx: WriteContext, req: IncomingMessage): void {
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const r = schema.safeParse(body);
   if (!r.success) throw ApiError.fromZod(r.error);
-  return r.data;
-}
-
-function parseId(raw: string): string {
-  let id: string;
-  try {
-    id = decodeURIComponent(raw);
-  } catch {
-    throw new ApiError('bad_request', 'id: is not valid percent-encoding', 'id');
-  }
-  const r = listingIdSchema.safeParse(id);
-  if (!r.success) throw new ApiError('bad_request', `id: ${r.error.issues[0]!.message}`, 'id');
   return r.data;
 }
 
@@ -119,7 +108,7 @@ export async function handleWrite(ctx: WriteContext, req: IncomingMessage, res: 
   }
   if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1 && (method === 'PATCH' || method === 'DELETE')) {
     authorize(ctx, req);
-    const id = parseId(pathname.slice(14));
+    const id = pathId(pathname.slice(14));
     if (method === 'PATCH') await patch(ctx, req, res, id);
     else await remove(ctx, res, id);
     return true;
