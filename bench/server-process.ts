@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+// One client address makes every request of a benchmark: no per-address limits.
+import { UNLIMITED } from '../test/helpers/roost';
+import { freePort } from '../test/helpers/tcp-proxy';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-/** The benchmark is one client address making every request: no per-address limits. */
-const UNLIMITED = { RATE_SEARCH_PER_S: '1000000', RATE_WRITE_PER_S: '1000000', WS_MAX_PER_IP: '1000000', WS_FRAMES_PER_S: '1000000' };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real server (`server/index.ts`, pages included) as its own process, once ready. */
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string; readyMs: number }> {

@@ -110,15 +110,16 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     delivery.pump();
     void bus.publish(ALERTS_CHANNEL, '1');
   };
-  const log_ = engine instanceof EmbeddedEngine ? engine.store : null;
-  const matcher = new AlertMatcher(alertStore, engine, log_, feed.node, ringAlerts);
+  // The shared change log, when the engine keeps one (the embedded engine's SQLite file).
+  const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
+  const matcher = new AlertMatcher(alertStore, engine, changeLog, feed.node, ringAlerts);
   matcher.start();
 
   let hub: LiveHub;
   const metrics = new Metrics({
     sockets: () => hub.connections.size,
     watches: () => hub.watches.size,
-    backlog: () => (log_ ? Math.max(0, log_.lastSeq() - alertStore.matcherCursor()) : 0),
+    backlog: () => (changeLog ? Math.max(0, changeLog.lastSeq() - alertStore.matcherCursor()) : 0),
   });
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
@@ -151,8 +152,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     boundaries: boundaryCache(engine),
     committed: (e) => {
       feed.committed(e);
-      // No shared log to claim from: the writing node matches its own change.
-      if (!(engine instanceof EmbeddedEngine)) void matcher.matchNow(e);
+      matcher.committed(e);
     },
   };
   const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };

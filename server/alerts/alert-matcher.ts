@@ -92,12 +92,17 @@ export class AlertMatcher {
   }
 
   /**
-   * Matches one change at once, outside the log: for a cluster engine, whose writing node
-   * matches its own changes (there is no shared log to claim batches of).
+   * This node committed a change. With a shared log the lease holder will match it; with
+   * none (a cluster engine) the writing node matches its own change now.
    */
-  async matchNow(e: ChangeEvent): Promise<void> {
-    const ids = this.store.insertAlerts(await this.match(e));
-    if (ids.length > 0) this.onAlerts(ids);
+  committed(e: ChangeEvent): void {
+    if (this.log) return;
+    void this.match(e)
+      .then((alerts) => {
+        const ids = this.store.insertAlerts(alerts);
+        if (ids.length > 0) this.onAlerts(ids);
+      })
+      .catch((err: unknown) => logger.error({ err, listing: e.listingId }, 'alert matching failed'));
   }
 
   private async match(e: ChangeEvent): Promise<NewAlert[]> {

@@ -85,3 +85,21 @@ export const BULK_RETRIES = 5;
 export function isUnavailableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
+
+/** A request as both clients' `transport.request` takes it. */
+export function transportParams(req: ClusterRequest) {
+  return {
+    method: req.method,
+    path: req.path,
+    ...(req.body !== undefined ? { body: req.body as object } : {}),
+    ...(req.querystring ? { querystring: req.querystring } : {}),
+  };
+}
+
+/** Per-request options as both clients name them. */
+export function transportOptions(options: RequestOptions) {
+  return {
+    ...(options.allow ? { ignore: options.allow } : {}),
+    ...(options.timeoutMs ? { requestTimeout: options.timeoutMs } : {}),
+  };
+}

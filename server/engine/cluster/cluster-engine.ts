@@ -1,5 +1,5 @@
 import { levelForZoom } from '../../core/levels';
-import { sameContent, type Listing, type ListingRecord } from '../../core/listing';
+import { listingOf, sameContent, type Listing, type ListingRecord } from '../../core/listing';
 import { EngineConflict, EngineFailure, EngineUnavailable } from '../engine-errors';
 import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
@@ -122,7 +122,7 @@ export class ClusterEngine implements SearchEngine {
   async get(id: string): Promise<Listing | null> {
     const stored = await this.read([id]);
     const r = stored.get(id);
-    return r ? listingsOf({ hits: { hits: [{ _id: id, _source: listingDoc(r.record) }] } })[0]! : null;
+    return r ? listingOf(r.record) : null;
   }
 
   async count(): Promise<number> {
@@ -199,13 +199,7 @@ export class ClusterEngine implements SearchEngine {
   /** The ids whose operation lost to an existing document; any other refusal is thrown. */
   private conflictedIds(drops: BulkDrop[]): string[] {
     const conflicts = drops.filter((d) => d.status === 409);
-    if (conflicts.length < drops.length) {
-      const d = drops.find((x) => x.status !== 409)!;
-      const n = drops.length - conflicts.length;
-      throw isUnavailableStatus(d.status)
-        ? new EngineUnavailable(`${n} listings not written: ${d.status} ${d.reason}`)
-        : new EngineFailure(`${n} listings refused: ${d.status} ${d.reason}`, d.status);
-    }
+    throwRefused(drops.filter((d) => d.status !== 409), 'written');
     return conflicts.map((d) => targetOf(d.operation)._id);
   }
 
@@ -271,13 +265,7 @@ export class ClusterEngine implements SearchEngine {
     const unique = [...new Set(ids)];
     const existing = await this.read(unique);
     const operations: BulkOperation[] = [...existing.keys()].map((id) => ({ action: { delete: { _index: LISTINGS_ALIAS, _id: id } } }));
-    const drops = (await this.client.bulk(operations, false)).filter((d) => d.status !== 404);
-    if (drops.length > 0) {
-      const d = drops[0]!;
-      throw isUnavailableStatus(d.status)
-        ? new EngineUnavailable(`${drops.length} listings not removed: ${d.status} ${d.reason}`)
-        : new EngineFailure(`${drops.length} removals refused: ${d.status} ${d.reason}`, d.status);
-    }
+    throwRefused((await this.client.bulk(operations, false)).filter((d) => d.status !== 404), 'removed');
     return existing.size;
   }
 
@@ -380,4 +368,12 @@ export class ClusterEngine implements SearchEngine {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** Bulk operations the cluster refused, as one of Roost's errors: "not now" or "never". */
+function throwRefused(drops: BulkDrop[], what: 'written' | 'removed'): void {
+  const d = drops[0];
+  if (!d) return;
+  const message = `${drops.length} listings not ${what}: ${d.status} ${d.reason}`;
+  throw isUnavailableStatus(d.status) ? new EngineUnavailable(message) : new EngineFailure(message, d.status);
 }

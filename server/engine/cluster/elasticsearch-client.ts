@@ -9,6 +9,8 @@ import {
   type ClusterRequest,
   type ClusterResponse,
   type RequestOptions,
+  transportOptions,
+  transportParams,
 } from './cluster-client';
 import { runBulkHelper } from './bulk-helper';
 import { translateClientError } from './client-errors';
@@ -37,8 +39,9 @@ export class ElasticsearchClient implements ClusterClient {
   async request<T>(req: ClusterRequest, options: RequestOptions = {}): Promise<ClusterResponse<T>> {
     try {
       const res = await this.client.transport.request(
-        { method: req.method, path: req.path, ...(req.body !== undefined ? { body: req.body as object } : {}), ...(req.querystring ? { querystring: req.querystring } : {}) },
-        { meta: true, ...(options.allow ? { ignore: options.allow } : {}), ...(options.timeoutMs ? { requestTimeout: options.timeoutMs } : {}) },
+        transportParams(req),
+        // meta: the status with the body (this client otherwise answers with the body alone).
+        { meta: true, ...transportOptions(options) },
       );
       return { status: res.statusCode ?? 200, body: res.body as T };
     } catch (err) {

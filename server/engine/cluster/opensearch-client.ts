@@ -9,6 +9,8 @@ import {
   type ClusterRequest,
   type ClusterResponse,
   type RequestOptions,
+  transportOptions,
+  transportParams,
 } from './cluster-client';
 import { runBulkHelper } from './bulk-helper';
 import { translateClientError } from './client-errors';
@@ -34,8 +36,8 @@ export class OpenSearchClient implements ClusterClient {
   async request<T>(req: ClusterRequest, options: RequestOptions = {}): Promise<ClusterResponse<T>> {
     try {
       const res = await this.client.transport.request(
-        { method: req.method, path: req.path, ...(req.body !== undefined ? { body: req.body as object } : {}), ...(req.querystring ? { querystring: req.querystring } : {}) },
-        { ...(options.allow ? { ignore: options.allow } : {}), ...(options.timeoutMs ? { requestTimeout: options.timeoutMs } : {}) },
+        transportParams(req),
+        transportOptions(options),
       );
       return { status: res.statusCode ?? 200, body: res.body as T };
     } catch (err) {

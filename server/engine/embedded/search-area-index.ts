@@ -2,7 +2,7 @@ import RBush from 'rbush';
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import type { ListingRecord } from '../../core/listing';
 import { inBboxEncoded, matchesFilters } from '../../core/area-match';
-import { pointInRing } from '../../core/polygon';
+import { pointInRing, ringBbox } from '../../core/polygon';
 import type { Ring, SearchDefinition } from '../search-engine';
 
 interface Entry {
@@ -15,11 +15,7 @@ interface Entry {
 
 /** The boxes an area covers in an R-tree: two when a bbox crosses the antimeridian. */
 function boxesOf(def: SearchDefinition): [number, number, number, number][] {
-  if ('polygon' in def.area) {
-    const xs = def.area.polygon.map((p) => p[0]);
-    const ys = def.area.polygon.map((p) => p[1]);
-    return [[Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]];
-  }
+  if ('polygon' in def.area) return [ringBbox(def.area.polygon)];
   const [w, s, e, n] = def.area.bbox;
   return w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
 }
