@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
+import { CpuAccount } from './cpu-account';
 import { fmt, percentiles } from './stats';
 import { searchQueryString, viewport, viewsFor } from './viewports';
 
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     };
+    const cpu = CpuAccount.start({ 'node 1': nodes[0]!.child.pid!, 'node 2': nodes[1]!.child.pid!, 'node 3': nodes[2]!.child.pid!, redis: redis.pid, 'load generator': process.pid });
     t = performance.now();
     const searchEvery = 1000 / SEARCH_RATE;
     const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const elapsed = (performance.now() - t) / 1000;
+    const used = cpu.stop();
     await new Promise((r) => setTimeout(r, 1_500));
     clearInterval(sampler);
     nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!))));
@@ -167,6 +170,8 @@ async function main(): Promise<void> {
     line(`| errors: searches / writes / sockets | ${searchErrors} / ${writeErrors} / ${wsErrors} | 0 |`);
     line(`| sockets still open at the end | ${open} of ${SOCKETS} | all |`);
     line(`| peak resident memory per node | ${peaks.map((k) => `${(k / 1024).toFixed(0)} MB`).join(' / ')} | ≤ 1 GB each |`);
+    line();
+    line(`CPU over the run: ${CpuAccount.describe(used)}`);
   } finally {
     for (const s of sockets) s.terminate();
     for (const n of nodes) await n.kill('SIGTERM');

@@ -1,5 +1,5 @@
 /**
- * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000]
+ * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --systems roost,socketio]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -22,6 +23,7 @@ import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { freePort } from '../test/helpers/tcp-proxy';
 import { BASELINE_TILE_ZOOM } from './push-tiles';
+import { CpuAccount } from './cpu-account';
 import { fmt, percentiles } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '30' },
     burst: { type: 'string', default: '3000' },
+    systems: { type: 'string', default: 'roost,socketio' },
   },
 });
 const W = Number(args.watchers);
@@ -58,6 +61,35 @@ interface System {
   connect(node: string, tile: string, onListing: (id: string) => void): Promise<{ close(): void }>;
   write(node: string, id: string, at: Point): Promise<void>;
   stop(): Promise<void>;
+  /** What the nodes say of themselves (Roost: from /metrics), read after a phase. */
+  diagnostics?(): Promise<string>;
+}
+
+/** One value of a Prometheus text exposition, summed over label sets that match. */
+function metric(text: string, name: string, labels = ''): number {
+  let sum = 0;
+  for (const l of text.split('\n')) if (l.startsWith(name) && l.includes(labels) && /[ {]/.test(l[name.length] ?? '')) sum += Number(l.slice(l.lastIndexOf(' ') + 1));
+  return sum;
+}
+
+/**
+ * Each node's own account of a phase: event-loop delay p99 and max (prom-client resets
+ * them at every scrape, so a scrape before the phase starts them afresh), and time spent
+ * in garbage collection, major and all, since the scrape before.
+ */
+async function nodeDiagnostics(urls: string[], before: Map<string, string>): Promise<string> {
+  const parts: string[] = [];
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const prev = before.get(url) ?? '';
+    const gc = (kind: string) => (metric(text, 'roost_nodejs_gc_duration_seconds_sum', kind) - metric(prev, 'roost_nodejs_gc_duration_seconds_sum', kind)) * 1000;
+    parts.push(
+      `loop p99 ${(metric(text, 'roost_nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} / max ${(metric(text, 'roost_nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms, GC ${gc('')
+        .toFixed(0)} ms (major ${gc('kind="major"').toFixed(0)})`,
+    );
+    before.set(url, text);
+  }
+  return parts.join('; ');
 }
 
 function tileBbox(tile: string): [number, number, number, number] {
@@ -71,9 +103,11 @@ function tileBbox(tile: string): [number, number, number, number] {
 async function roost(dataDir: string, redisUrl: string): Promise<System> {
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < NODES; i++) nodes.push(await NodeProcess.start({ DATA_DIR: dataDir, REDIS_URL: redisUrl, ADMIN_TOKEN: TOKEN }));
+  const urls = nodes.map((n) => n.url);
+  const scraped = new Map<string, string>();
   return {
     name: 'Roost (ws + Redis doorbell + SQLite log)',
-    nodes: nodes.map((n) => n.url),
+    nodes: urls,
     pids: nodes.map((n) => n.child.pid!),
     async connect(node, tile, onListing) {
       const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
@@ -96,6 +130,7 @@ async function roost(dataDir: string, redisUrl: string): Promise<System> {
     async stop() {
       for (const n of nodes) await n.kill('SIGTERM');
     },
+    diagnostics: () => nodeDiagnostics(urls, scraped),
   };
 }
 
@@ -150,27 +185,43 @@ interface PhaseResult {
   expected: number;
   delivered: number;
   latencies: number[];
+  /** Latencies of frames from the node the write went through, and from the others. */
+  local: number[];
+  remote: number[];
   seconds: number;
+  /** The nodes' own account of the phase, where the system gives one. */
+  nodes: string;
+  /** Who used the cores during the phase. */
+  cpu: string;
+  /** This process's event-loop delay p99 over the phase (ms): the generator's own stalls. */
+  generatorLagP99: number;
 }
 
-async function run(system: System, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
-  const sentAt = new Map<string, number>();
+async function run(system: System, redisPid: number, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
+  const sentAt = new Map<string, { t: number; node: number }>();
   const latencies: number[] = [];
+  const local: number[] = [];
+  const remote: number[] = [];
   let delivered = 0;
   let lastDelivery = 0;
-  const onListing = (id: string) => {
+  const onListing = (id: string, node: number) => {
     const now = performance.now();
     delivered++;
     lastDelivery = now;
-    const t0 = sentAt.get(id);
-    if (t0 !== undefined) latencies.push(now - t0);
+    const sent = sentAt.get(id);
+    if (sent === undefined) return;
+    latencies.push(now - sent.t);
+    (sent.node === node ? local : remote).push(now - sent.t);
   };
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
   const clients: { close(): void }[] = [];
   const t = performance.now();
   for (let i = 0; i < watcherTiles.length; i += 250) {
-    const batch = watcherTiles.slice(i, i + 250).map((tile, j) => system.connect(system.nodes[(i + j) % NODES]!, tile, onListing));
+    const batch = watcherTiles.slice(i, i + 250).map((tile, j) => {
+      const node = (i + j) % NODES;
+      return system.connect(system.nodes[node]!, tile, (id) => onListing(id, node));
+    });
     clients.push(...(await Promise.all(batch)));
   }
   line(`${system.name}: ${clients.length} watchers connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -179,7 +230,13 @@ async function run(system: System, watcherTiles: string[], steady: Point[], burs
   const phase = async (points: Point[], tag: string, paced: boolean): Promise<PhaseResult> => {
     delivered = 0;
     latencies.length = 0;
+    local.length = 0;
+    remote.length = 0;
     let expected = 0;
+    await system.diagnostics?.();
+    const cpu = CpuAccount.start({ ...Object.fromEntries(system.pids.map((pid, i) => [`node ${i + 1}`, pid])), redis: redisPid, watchers: process.pid });
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
     const started = performance.now();
     const inFlight = new Set<Promise<void>>();
     for (const [i, at] of points.entries()) {
@@ -191,7 +248,7 @@ async function run(system: System, watcherTiles: string[], steady: Point[], burs
       }
       const id = `${tag}-${i}`;
       expected += watchersByTile.get(geotileKey(at.lat, at.lon, BASELINE_TILE_ZOOM)) ?? 0;
-      sentAt.set(id, performance.now());
+      sentAt.set(id, { t: performance.now(), node: i % NODES });
       const p = system.write(system.nodes[i % NODES]!, id, at);
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
@@ -202,7 +259,20 @@ async function run(system: System, watcherTiles: string[], steady: Point[], burs
       last = delivered;
       await new Promise((r) => setTimeout(r, 1_000));
     }
-    return { writes: points.length, expected, delivered, latencies: [...latencies], seconds: (lastDelivery - started) / 1000 };
+    lag.disable();
+    const used = CpuAccount.describe(cpu.stop());
+    return {
+      cpu: used,
+      writes: points.length,
+      expected,
+      delivered,
+      latencies: [...latencies],
+      local: [...local],
+      remote: [...remote],
+      seconds: (lastDelivery - started) / 1000,
+      nodes: (await system.diagnostics?.()) ?? '',
+      generatorLagP99: lag.percentile(99) / 1e6,
+    };
   };
   const steadyResult = await phase(steady, `s${Date.now()}`, true);
   const burstResult = await phase(burst, `b${Date.now()}`, false);
@@ -224,32 +294,44 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-push-bench-'));
   try {
-    const results = [
-      await run(await roost(path.join(work, 'data'), redis.url), watcherTiles, steady, burst),
-      await run(await socketIo(redis.url), watcherTiles, steady, burst),
-    ];
-    const names = ['Roost', 'Socket.IO + redis-adapter'];
+    const chosen = new Set(args.systems.split(','));
+    const results: { name: string; r: Awaited<ReturnType<typeof run>> }[] = [];
+    if (chosen.has('roost')) results.push({ name: 'Roost', r: await run(await roost(path.join(work, 'data'), redis.url), redis.pid, watcherTiles, steady, burst) });
+    if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), redis.pid, watcherTiles, steady, burst) });
     line();
     line(`## Steady: ${RATE} writes/s for ${SECONDS} s (write sent → frame received)`);
     line();
     row(['system', 'writes', 'deliveries expected', 'delivered', 'lost', 'msgs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'node RSS MB']);
     row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---']);
-    results.forEach((r, i) => {
+    for (const { name, r } of results) {
       const p = percentiles(r.steady.latencies);
-      row([names[i]!, r.steady.writes, r.steady.expected, r.steady.delivered, r.steady.expected - r.steady.delivered, Math.round(r.steady.delivered / r.steady.seconds), fmt(p.p50), fmt(p.p95), fmt(p.p99), r.rss.map((m) => m.toFixed(0)).join(' / ')]);
-    });
+      row([name, r.steady.writes, r.steady.expected, r.steady.delivered, r.steady.expected - r.steady.delivered, Math.round(r.steady.delivered / r.steady.seconds), fmt(p.p50), fmt(p.p95), fmt(p.p99), r.rss.map((m) => m.toFixed(0)).join(' / ')]);
+    }
+    line();
+    line('Where the steady tail comes from: frames from the node the write went through vs from the other nodes (p50 / p99 ms), the generator\'s own event-loop delay, and what the nodes report.');
+    line();
+    for (const { name, r } of results) {
+      const l = percentiles(r.steady.local);
+      const o = percentiles(r.steady.remote);
+      line(`- ${name}: writing node ${fmt(l.p50)} / ${fmt(l.p99)}; other nodes ${fmt(o.p50)} / ${fmt(o.p99)}; generator loop p99 ${fmt(r.steady.generatorLagP99)} ms${r.steady.nodes ? `; nodes: ${r.steady.nodes}` : ''}`);
+      line(`  ${r.steady.cpu}`);
+    }
     line();
     line(`## Burst: ${BURST} writes, ${BURST_CONCURRENCY} in flight (capacity)`);
     line();
     row(['system', 'writes', 'delivered', 'lost', 'delivered msgs/s', 'writes/s', 'p50 ms', 'p99 ms']);
     row(['---', '---', '---', '---', '---', '---', '---', '---']);
-    results.forEach((r, i) => {
+    for (const { name, r } of results) {
       const p = percentiles(r.burst.latencies);
-      row([names[i]!, r.burst.writes, r.burst.delivered, r.burst.expected - r.burst.delivered, Math.round(r.burst.delivered / r.burst.seconds), Math.round(r.burst.writes / r.burst.seconds), fmt(p.p50), fmt(p.p99)]);
-    });
-    const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
+      row([name, r.burst.writes, r.burst.delivered, r.burst.expected - r.burst.delivered, Math.round(r.burst.delivered / r.burst.seconds), Math.round(r.burst.writes / r.burst.seconds), fmt(p.p50), fmt(p.p99)]);
+    }
     line();
-    line(`Roost / Socket.IO: burst delivered msgs/s ${((a.burst.delivered / a.burst.seconds) / (b.burst.delivered / b.burst.seconds)).toFixed(2)}×; steady p99 ${(percentiles(a.steady.latencies).p99 / percentiles(b.steady.latencies).p99).toFixed(2)}× (lower is better)`);
+    for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; generator loop p99 ${fmt(r.burst.generatorLagP99)} ms`);
+    if (results.length === 2) {
+      const [a, b] = results.map((x) => x.r) as [(typeof results)[0]['r'], (typeof results)[0]['r']];
+      line();
+      line(`Roost / Socket.IO: burst delivered msgs/s ${((a.burst.delivered / a.burst.seconds) / (b.burst.delivered / b.burst.seconds)).toFixed(2)}×; steady p99 ${(percentiles(a.steady.latencies).p99 / percentiles(b.steady.latencies).p99).toFixed(2)}× (lower is better)`);
+    }
   } finally {
     await redis.kill();
     fs.rmSync(work, { recursive: true, force: true });

@@ -12,6 +12,11 @@ export class RedisServer {
     return r;
   }
 
+  /** The running server's process id (for CPU accounting in benchmarks). */
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
