@@ -42,6 +42,9 @@ export interface LiveHubOptions {
   onLimited?: (limit: 'ws_per_ip' | 'ws_frames') => void;
 }
 
+/** Connections pinged in one turn of the event loop. */
+const HEARTBEAT_SLICE = 200;
+
 const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000, maxPerIp: 100, framesPerS: 10 };
 
 /** One renter's socket on this node. */
@@ -182,15 +185,25 @@ export class LiveHub {
     }
   }
 
+  /**
+   * Pings every connection, a slice at a time: a ping is a socket write, and one sweep over
+   * 3,000 sockets held a node's event loop for tens of milliseconds, delaying every push
+   * due meanwhile.
+   */
   private beat(): void {
-    for (const conn of this.connections) {
-      if (!conn.alive) {
-        conn.socket.terminate();
-        continue;
+    const all = [...this.connections];
+    const slice = (from: number) => {
+      for (const conn of all.slice(from, from + HEARTBEAT_SLICE)) {
+        if (!conn.alive) {
+          conn.socket.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.socket.ping();
       }
-      conn.alive = false;
-      conn.socket.ping();
-    }
+      if (from + HEARTBEAT_SLICE < all.length) setImmediate(() => slice(from + HEARTBEAT_SLICE));
+    };
+    slice(0);
   }
 
   /** Closes every socket with 1001 (going away) so clients reconnect to another node. */
