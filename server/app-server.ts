@@ -114,6 +114,8 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
   const matcher = new AlertMatcher(alertStore, engine, changeLog, feed.node, ringAlerts);
   matcher.start();
+  // After the feed's own listener: the other nodes are told first.
+  engine.onCommit((e) => matcher.committed(e));
 
   let hub: LiveHub;
   const metrics = new Metrics({
@@ -150,10 +152,6 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     engine,
     adminToken: config.ADMIN_TOKEN,
     boundaries: boundaryCache(engine),
-    committed: (e) => {
-      feed.committed(e);
-      matcher.committed(e);
-    },
   };
   const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
   const api = { engine, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };

@@ -22,6 +22,7 @@ export class ChangeFeed {
   ) {}
 
   async start(): Promise<void> {
+    this.engine.onCommit((e) => this.committed(e));
     await this.bus.subscribe(CHANGES_CHANNEL, (message) => {
       let notice: ChangeNotice;
       try {
@@ -35,7 +36,7 @@ export class ChangeFeed {
   }
 
   /** A change this node committed: the other nodes hear of it now rather than at their next poll. */
-  committed(event: ChangeEvent): void {
+  private committed(event: ChangeEvent): void {
     const notice: ChangeNotice = { node: this.node, seq: event.seq, event };
     void this.bus.publish(CHANGES_CHANNEL, JSON.stringify(notice)).then((sent) => {
       if (!sent) log.debug({ seq: event.seq }, 'bus down: other nodes will read this change at their next poll');

@@ -123,6 +123,12 @@ export interface SearchEngine {
    * reports this node's writes and those other nodes announce.
    */
   onChange(listener: (e: ChangeEvent) => void): void;
+  /**
+   * A change this process's `write` committed, told before the change is applied here or
+   * any `onChange` listener hears of it: the moment to tell the other nodes, so their
+   * watchers do not wait for this node's own fan-out.
+   */
+  onCommit(listener: (e: ChangeEvent) => void): void;
   /** Another node committed a change (a doorbell on the bus); the event rides along. */
   noticeChange(notice: ChangeNotice): void;
   /** Removes listings by id; counts those that existed. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { ChangeEvent, ListingPatch } from '../changes/change-event';
+import type { ListingPatch } from '../changes/change-event';
 import { listingOf, type ListingRecord } from '../core/listing';
 import type { SearchEngine } from '../engine/search-engine';
 import type { BoundaryIndex } from '../import/boundaries';
@@ -15,8 +15,6 @@ export interface WriteContext {
   adminToken: string | undefined;
   /** The store's boundaries, to place a listing written without its areas. */
   boundaries(): Promise<BoundaryIndex | null>;
-  /** Tells the other nodes of the cluster (the bus); called after the commit. */
-  committed(e: ChangeEvent): void;
 }
 
 function digest(s: string): Buffer {
@@ -66,7 +64,6 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
     updatedAt: listedAt,
   };
   const out = await ctx.engine.write({ op: 'put', record });
-  if (out.event) ctx.committed(out.event);
   // A repeated POST of the same id replaces it: 200, as an update; a new one is 201.
   sendJson(res, out.existed ? 200 : 201, listingOf(out.listing!));
 }
@@ -81,14 +78,12 @@ async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerRespons
   if (body.listedAt !== undefined) p.listedAt = Date.parse(body.listedAt);
   const out = await ctx.engine.write({ op: 'patch', id, patch: p });
   if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
-  if (out.event) ctx.committed(out.event);
   sendJson(res, 200, listingOf(out.listing!));
 }
 
 async function remove(ctx: WriteContext, res: ServerResponse, id: string): Promise<void> {
   const out = await ctx.engine.write({ op: 'remove', id });
   if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
-  if (out.event) ctx.committed(out.event);
   res.writeHead(204, { 'cache-control': 'no-store' });
   res.end();
 }

@@ -56,6 +56,7 @@ export class ClusterEngine implements SearchEngine {
   readonly name: string;
   private indicesReady: Promise<void> | null = null;
   private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
+  private readonly commitListeners: ((e: ChangeEvent) => void)[] = [];
 
   constructor(readonly client: ClusterClient) {
     this.name = client.product;
@@ -233,6 +234,7 @@ export class ClusterEngine implements SearchEngine {
           after: r.kind === 'removed' ? null : r.after,
           at: Date.now(),
         };
+        for (const l of this.commitListeners) l(event);
         this.emit(event);
         return { event, listing: event.after, existed: r.before !== null };
       } catch (err) {
@@ -244,6 +246,10 @@ export class ClusterEngine implements SearchEngine {
 
   onChange(listener: (e: ChangeEvent) => void): void {
     this.changeListeners.push(listener);
+  }
+
+  onCommit(listener: (e: ChangeEvent) => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** The cluster holds no log to read: the notice's event is the change. */

@@ -70,6 +70,7 @@ export class EmbeddedEngine implements SearchEngine {
 
   private searches = new SearchAreaIndex();
   private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
+  private readonly commitListeners: ((e: ChangeEvent) => void)[] = [];
 
   private constructor(
     readonly store: SqliteStore,
@@ -215,13 +216,20 @@ export class EmbeddedEngine implements SearchEngine {
 
   async write(w: ListingWrite): Promise<WriteOutcome> {
     const outcome = this.store.write(w);
-    // Applies it (and anything before it) to the index and to listeners, in log order.
-    if (outcome.event) this.catchUp(true);
+    if (outcome.event) {
+      for (const listener of this.commitListeners) listener(outcome.event);
+      // Applies it (and anything before it) to the index and to listeners, in log order.
+      this.catchUp(true);
+    }
     return outcome;
   }
 
   onChange(listener: (e: ChangeEvent) => void): void {
     this.changeListeners.push(listener);
+  }
+
+  onCommit(listener: (e: ChangeEvent) => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** The log is the truth: a notice only says to read it now rather than at the next poll. */
