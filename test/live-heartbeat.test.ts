@@ -7,7 +7,7 @@ import { LiveHub } from '../server/realtime/live-hub';
 /**
  * The heartbeat on a real socket server: a client that answers pings stays, one that has
  * stopped answering (a phone gone into a tunnel) is closed within two beats. More clients
- * than one ping slice, so the sliced sweep is covered end to end.
+ * than the heartbeat's turns, so every turn's share is covered end to end.
  */
 describe('live socket heartbeat', () => {
   const BEAT_MS = 150;

@@ -42,14 +42,16 @@ export interface LiveHubOptions {
   onLimited?: (limit: 'ws_per_ip' | 'ws_frames') => void;
 }
 
-/** Connections pinged in one turn of the event loop. */
-const HEARTBEAT_SLICE = 200;
+/** The heartbeat interval is cut into this many turns; each connection is pinged at one. */
+const HEARTBEAT_TURNS = 10;
 
 const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000, maxPerIp: 100, framesPerS: 10 };
 
 /** One renter's socket on this node. */
 export class LiveConnection {
   alive = true;
+  /** The turn of the heartbeat at which this connection is pinged. */
+  beatTurn = 0;
   /** The watch/resume budget: tokens and when they were last counted. */
   frameTokens: number;
   frameAt = Date.now();
@@ -95,13 +97,16 @@ export class LiveHub {
   private readonly options: Required<Pick<LiveHubOptions, 'maxFrameBytes' | 'maxBufferedBytes' | 'heartbeatMs' | 'maxPerIp' | 'framesPerS'>> & LiveHubOptions;
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  private beatTurn = 0;
+  /** Connections accepted so far: spreads them over the heartbeat's turns. */
+  private accepted = 0;
   /** Messages handed to sockets since start (for /metrics and benchmarks). */
   pushed = 0;
 
   constructor(options: LiveHubOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxFrameBytes, perMessageDeflate: false });
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs / HEARTBEAT_TURNS);
     this.heartbeat.unref();
   }
 
@@ -130,6 +135,7 @@ export class LiveHub {
   private accept(ws: WebSocket, session: string | null, ip: string): void {
     const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS * 2);
     conn.ip = ip;
+    conn.beatTurn = this.accepted++ % HEARTBEAT_TURNS;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     this.connections.add(conn);
     this.options.onOpen?.(conn);
@@ -186,24 +192,22 @@ export class LiveHub {
   }
 
   /**
-   * Pings every connection, a slice at a time: a ping is a socket write, and one sweep over
-   * 3,000 sockets held a node's event loop for tens of milliseconds, delaying every push
-   * due meanwhile.
+   * One of HEARTBEAT_TURNS turns of the heartbeat: pings the connections whose turn it is,
+   * closing those that did not answer their previous ping, one interval ago. Pinging all at
+   * once made every pong come back at once, and a node spent tens of milliseconds on them
+   * while pushes waited.
    */
   private beat(): void {
-    const all = [...this.connections];
-    const slice = (from: number) => {
-      for (const conn of all.slice(from, from + HEARTBEAT_SLICE)) {
-        if (!conn.alive) {
-          conn.socket.terminate();
-          continue;
-        }
-        conn.alive = false;
-        conn.socket.ping();
+    const turn = this.beatTurn++ % HEARTBEAT_TURNS;
+    for (const conn of this.connections) {
+      if (conn.beatTurn !== turn) continue;
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
       }
-      if (from + HEARTBEAT_SLICE < all.length) setImmediate(() => slice(from + HEARTBEAT_SLICE));
-    };
-    slice(0);
+      conn.alive = false;
+      conn.socket.ping();
+    }
   }
 
   /** Closes every socket with 1001 (going away) so clients reconnect to another node. */

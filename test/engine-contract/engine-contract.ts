@@ -286,6 +286,24 @@ export function engineContract(leg: EngineLeg): void {
       expect((await engine.search({ bbox, zoom: 17, filters: {} })).total).toBe(before);
     });
 
+    it('an API write is told as committed before it is announced, then found by search', async () => {
+      const heard: string[] = [];
+      engine.onCommit((e) => heard.push(`commit ${e.listingId} ${e.op}`));
+      engine.onChange((e) => {
+        if (e.listingId === 'contract-w2') heard.push(`change ${e.listingId} ${e.op}`);
+      });
+      const at = Date.UTC(2026, 0, 2);
+      const record: ListingRecord = {
+        id: 'contract-w2', title: 'Order test', lat: 40.7202, lon: -73.95, price: 1500, type: 'private',
+        district: 'Brooklyn', neighbourhood: 'Williamsburg', bedrooms: 1, listedAt: at, updatedAt: at,
+      };
+      const put = await engine.write({ op: 'put', record });
+      expect(put.event).toMatchObject({ listingId: 'contract-w2', op: 'upsert', before: null });
+      expect((await engine.search({ bbox: [-73.9501, 40.7201, -73.9499, 40.7203], zoom: 17, filters: {} })).listings.map((l) => l.id)).toEqual(['contract-w2']);
+      await engine.write({ op: 'remove', id: 'contract-w2' });
+      expect(heard).toEqual(['commit contract-w2 upsert', 'change contract-w2 upsert', 'commit contract-w2 remove', 'change contract-w2 remove']);
+    });
+
     it('keeps boundaries for the map', async () => {
       const text = JSON.stringify({ type: 'FeatureCollection', features: [] });
       await engine.setBoundaries(text);
