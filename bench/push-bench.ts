@@ -1,5 +1,5 @@
 /**
- * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --systems roost,socketio]
+ * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --inflight 32 --systems roost,socketio]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     burst: { type: 'string', default: '3000' },
     systems: { type: 'string', default: 'roost,socketio' },
+    inflight: { type: 'string', default: '32' },
   },
 });
 const W = Number(args.watchers);
@@ -43,7 +44,7 @@ const BURST = Number(args.burst);
 const NODES = 3;
 const TOKEN = 'bench-token';
 /** Writes in flight at once during the burst. */
-const BURST_CONCURRENCY = 32;
+const BURST_CONCURRENCY = Number(args.inflight);
 
 const line = (s = '') => process.stdout.write(`${s}\n`);
 const row = (cells: (string | number)[]) => line(`| ${cells.join(' | ')} |`);
