@@ -234,7 +234,13 @@ export class ClusterEngine implements SearchEngine {
           after: r.kind === 'removed' ? null : r.after,
           at: Date.now(),
         };
-        for (const l of this.commitListeners) l(event);
+        for (const l of this.commitListeners) {
+          try {
+            l(event);
+          } catch (err) {
+            log.error({ err, listing: id }, 'commit listener failed');
+          }
+        }
         this.emit(event);
         return { event, listing: event.after, existed: r.before !== null };
       } catch (err) {

@@ -217,7 +217,14 @@ export class EmbeddedEngine implements SearchEngine {
   async write(w: ListingWrite): Promise<WriteOutcome> {
     const outcome = this.store.write(w);
     if (outcome.event) {
-      for (const listener of this.commitListeners) listener(outcome.event);
+      for (const listener of this.commitListeners) {
+        try {
+          listener(outcome.event);
+        } catch (err) {
+          // Committed all the same: the other nodes read it from the log at their next poll.
+          log.error({ err, seq: outcome.event.seq }, 'commit listener failed');
+        }
+      }
       // Applies it (and anything before it) to the index and to listeners, in log order.
       this.catchUp(true);
     }
