@@ -101,7 +101,9 @@ const DRAIN_MS = 8_000;
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
   const engine = await openStartEngine(config);
   const bus = await openBus(config);
-  const feed = new ChangeFeed(engine, bus);
+  // The shared change log, when the engine keeps one (the embedded engine's SQLite file).
+  const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
+  const feed = new ChangeFeed(engine, bus, changeLog === null);
   await feed.start();
   const sessions = new Sessions(sessionSecret(config.SESSION_SECRET, config.dataDir));
   const alertStore = new AlertStore(config.dataDir);
@@ -110,8 +112,6 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     delivery.pump();
     void bus.publish(ALERTS_CHANNEL, '1');
   };
-  // The shared change log, when the engine keeps one (the embedded engine's SQLite file).
-  const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
   const matcher = new AlertMatcher(alertStore, engine, changeLog, feed.node, ringAlerts);
   matcher.start();
   // After the feed's own listener: the other nodes are told first.

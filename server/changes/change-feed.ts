@@ -19,6 +19,12 @@ export class ChangeFeed {
   constructor(
     private readonly engine: SearchEngine,
     private readonly bus: Bus,
+    /**
+     * Whether notices carry the change itself: a cluster engine has no shared log to read
+     * it from; over a shared log the notice is a doorbell, and a kilobyte of JSON less a
+     * write for every node to parse.
+     */
+    private readonly carryEvents: boolean,
   ) {}
 
   async start(): Promise<void> {
@@ -37,7 +43,7 @@ export class ChangeFeed {
 
   /** A change this node committed: the other nodes hear of it now rather than at their next poll. */
   private committed(event: ChangeEvent): void {
-    const notice: ChangeNotice = { node: this.node, seq: event.seq, event };
+    const notice: ChangeNotice = this.carryEvents ? { node: this.node, seq: event.seq, event } : { node: this.node, seq: event.seq };
     void this.bus.publish(CHANGES_CHANNEL, JSON.stringify(notice)).then((sent) => {
       if (!sent) log.debug({ seq: event.seq }, 'bus down: other nodes will read this change at their next poll');
     });

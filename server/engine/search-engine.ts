@@ -9,7 +9,7 @@ export type Bbox = [number, number, number, number];
 export interface ChangeNotice {
   node: string;
   seq: number;
-  /** Absent when the notice only says "read the log" (the bus came back). */
+  /** Absent when the notice only says "read the log": over a shared log, or the bus came back. */
   event?: ChangeEvent;
 }
 
