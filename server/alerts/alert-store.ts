@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
+import { openSharedDatabase } from '../core/shared-database';
 
 export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
@@ -97,11 +96,7 @@ export class AlertStore {
   private readonly s;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'alerts.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSharedDatabase(dataDir, 'alerts.db');
     this.db.exec(SCHEMA);
     this.s = {
       insertSearch: this.db.prepare(

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { sameContent, type ListingRecord, type ListingType } from '../../core/listing';
 import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
+import { openSharedDatabase } from '../../core/shared-database';
 
 export type { ChangeEvent };
 
@@ -84,13 +83,7 @@ export class SqliteStore {
   private readonly writeTx: Database.Transaction<(w: ListingWrite) => WriteOutcome>;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'roost.db'));
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts.
-    this.db.pragma('synchronous = NORMAL');
-    // An importer and a server share the file; wait for the other's write instead of failing.
-    this.db.pragma('busy_timeout = 10000');
+    this.db = openSharedDatabase(dataDir, 'roost.db');
     this.db.exec(SCHEMA);
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
