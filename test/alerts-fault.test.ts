@@ -35,10 +35,14 @@ class Screen {
   }
 }
 
+/** What the running test started; killed after it, pass or fail. */
+let started: { redis: RedisServer; nodes: NodeProcess[] } | null = null;
+
 async function cluster() {
   const redis = await RedisServer.start();
   const dataDir = tempDir('alerts-fault');
   const nodes: NodeProcess[] = [];
+  started = { redis, nodes };
   for (let i = 0; i < 3; i++) nodes.push(await NodeProcess.start({ DATA_DIR: dataDir, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN }));
   return { redis, nodes, dataDir };
 }
@@ -61,18 +65,14 @@ async function waitFor(check: () => boolean, ms: number, what: string) {
 }
 
 describe('alerts across node kills and a Redis restart', () => {
-  let stop: (() => Promise<void>) | null = null;
   afterEach(async () => {
-    await stop?.();
-    stop = null;
+    for (const n of started?.nodes ?? []) await n.kill();
+    await started?.redis.kill();
+    started = null;
   });
 
   it('node 2 SIGKILLed a third of the way: the renter resumes on node 3 and gets all 300, none twice', async () => {
     const { redis, nodes } = await cluster();
-    stop = async () => {
-      for (const n of nodes) await n.kill();
-      await redis.kill();
-    };
     const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     const renter = await Renter.visit(n2.url);
     expect((await renter.api(n2.url, '/api/saved-searches', { method: 'POST', body: { name: 'All new homes', bbox: AREA, notify: ['new'] } })).status).toBe(201);
@@ -100,10 +100,6 @@ describe('alerts across node kills and a Redis restart', () => {
 
   it('the node holding the matching lease SIGKILLed mid-stream: another takes over, all 300, none twice', async () => {
     const { redis, nodes, dataDir } = await cluster();
-    stop = async () => {
-      for (const n of nodes) await n.kill();
-      await redis.kill();
-    };
     const ids = await Promise.all(nodes.map(async (n) => ((await (await fetch(`${n.url}/readyz`)).json()) as { node: string }).node));
     const renter = await Renter.visit(nodes[0]!.url);
     await renter.api(nodes[0]!.url, '/api/saved-searches', { method: 'POST', body: { name: 'All new homes', bbox: AREA } });
@@ -135,10 +131,6 @@ describe('alerts across node kills and a Redis restart', () => {
 
   it('Redis SIGKILLed and restarted mid-stream: all 300 arrive live, none twice', async () => {
     const { redis, nodes } = await cluster();
-    stop = async () => {
-      for (const n of nodes) await n.kill();
-      await redis.kill();
-    };
     const [n1, n2, n3] = nodes as [NodeProcess, NodeProcess, NodeProcess];
     const renter = await Renter.visit(n2.url);
     await renter.api(n2.url, '/api/saved-searches', { method: 'POST', body: { name: 'All new homes', bbox: AREA } });

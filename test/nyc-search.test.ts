@@ -1,74 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filterParams } from '../server/core/filter-params';
 import { geotileKey } from '../server/core/geotile';
+import type { Bbox, Filters } from '../server/engine/search-engine';
+import { groupBy, RECORDS as raw, ROWS as rows, select, type Row } from './engine-contract/nyc-oracle';
 import { getJson, NYC_BOUNDARIES, NYC_CSV, runImport, startApi, tempDir } from './helpers/roost';
-
-/** The CSV read independently of the importer: the contract's mapping, written out again. */
-interface Row {
-  id: string;
-  district: string;
-  neighbourhood: string;
-  lat: number;
-  lon: number;
-  type: 'entire' | 'private' | 'shared';
-  price: number;
-}
-const ROOM: Record<string, Row['type']> = { 'Entire home/apt': 'entire', 'Private room': 'private', 'Shared room': 'shared' };
-const raw = parse(fs.readFileSync(NYC_CSV), { columns: true }) as Record<string, string>[];
-const rows: Row[] = raw.map((r) => ({
-  id: r.id!,
-  district: r.neighbourhood_group!,
-  neighbourhood: r.neighbourhood!,
-  lat: Number(r.latitude),
-  lon: Number(r.longitude),
-  type: ROOM[r.room_type!]!,
-  price: Number(r.price),
-}));
-
-type Bbox = [number, number, number, number];
-interface Filters {
-  priceMin?: number;
-  priceMax?: number;
-  type?: Row['type'][];
-  bedsMin?: number;
-}
-
-function select(bbox: Bbox, f: Filters): Row[] {
-  const [w, s, e, n] = bbox;
-  return rows.filter(
-    (r) =>
-      r.lat >= s &&
-      r.lat <= n &&
-      r.lon >= w &&
-      r.lon <= e &&
-      (f.priceMin === undefined || r.price >= f.priceMin) &&
-      (f.priceMax === undefined || r.price <= f.priceMax) &&
-      (f.type === undefined || f.type.includes(r.type)) &&
-      f.bedsMin === undefined, // the New York file has no bedrooms: any bedsMin excludes all
-  );
-}
-
-function groupBy(hits: Row[], key: (r: Row) => string) {
-  const out = new Map<string, { count: number; lat: number; lon: number; price: number }>();
-  for (const r of hits) {
-    const g = out.get(key(r)) ?? { count: 0, lat: 0, lon: 0, price: 0 };
-    g.count++;
-    g.lat += r.lat;
-    g.lon += r.lon;
-    g.price += r.price;
-    out.set(key(r), g);
-  }
-  return out;
-}
 
 function query(bbox: Bbox, zoom: number, f: Filters): string {
   const q = new URLSearchParams({ bbox: bbox.join(','), zoom: String(zoom) });
-  if (f.priceMin !== undefined) q.set('priceMin', String(f.priceMin));
-  if (f.priceMax !== undefined) q.set('priceMax', String(f.priceMax));
-  if (f.type) q.set('type', f.type.join(','));
-  if (f.bedsMin !== undefined) q.set('bedsMin', String(f.bedsMin));
+  for (const [k, v] of filterParams(f)) q.set(k, v);
   return q.toString();
 }
 
@@ -97,12 +38,12 @@ describe('search over the real New York listings', () => {
 
   const areaCases: [string, Bbox, number, Filters, (r: Row) => string][] = [
     ['boroughs, city-wide, unfiltered', CITY, 10, {}, (r) => r.district],
-    ['boroughs, entire homes up to $200', CITY, 11, { type: ['entire'], priceMax: 200 }, (r) => r.district],
-    ['boroughs, rooms from $80', [-74.05, 40.6, -73.85, 40.8], 9, { priceMin: 80, type: ['private', 'shared'] }, (r) => r.district],
+    ['boroughs, entire homes up to $200', CITY, 11, { types: ['entire'], priceMax: 200 }, (r) => r.district],
+    ['boroughs, rooms from $80', [-74.05, 40.6, -73.85, 40.8], 9, { priceMin: 80, types: ['private', 'shared'] }, (r) => r.district],
     ['neighbourhoods, lower Manhattan', MANHATTAN_SOUTH, 12, {}, (r) => `${r.district}|${r.neighbourhood}`],
     ['neighbourhoods, $100–$300', [-74.0, 40.65, -73.9, 40.75], 13, { priceMin: 100, priceMax: 300 }, (r) => `${r.district}|${r.neighbourhood}`],
     ['clusters, Williamsburg', WILLIAMSBURG, 14, {}, (r) => geotileKey(r.lat, r.lon, 16)],
-    ['clusters, Williamsburg private rooms', WILLIAMSBURG, 15, { type: ['private'] }, (r) => geotileKey(r.lat, r.lon, 17)],
+    ['clusters, Williamsburg private rooms', WILLIAMSBURG, 15, { types: ['private'] }, (r) => geotileKey(r.lat, r.lon, 17)],
   ];
 
   it.each(areaCases)('%s: buckets, counts, centroids and averages', async (_name, bbox, zoom, filters, key) => {
@@ -152,7 +93,7 @@ describe('search over the real New York listings', () => {
 
   it('the list pages by cursor through exactly the matching listings, cheapest first', async () => {
     const filters = 'priceMin=60&priceMax=120&type=private';
-    const want = select(WILLIAMSBURG, { priceMin: 60, priceMax: 120, type: ['private'] }).sort(
+    const want = select(WILLIAMSBURG, { priceMin: 60, priceMax: 120, types: ['private'] }).sort(
       (a, b) => a.price - b.price || (a.id < b.id ? -1 : 1),
     );
     const seen: string[] = [];

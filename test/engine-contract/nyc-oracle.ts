@@ -26,7 +26,10 @@ export interface Row {
 
 const ROOM: Record<string, ListingType> = { 'Entire home/apt': 'entire', 'Private room': 'private', 'Shared room': 'shared' };
 
-export const ROWS: Row[] = (parse(fs.readFileSync(NYC_CSV), { columns: true }) as Record<string, string>[]).map((r) => ({
+/** The file's records as csv-parse reads them, column by name. */
+export const RECORDS = parse(fs.readFileSync(NYC_CSV), { columns: true }) as Record<string, string>[];
+
+export const ROWS: Row[] = RECORDS.map((r) => ({
   id: r.id!,
   district: r.neighbourhood_group!,
   neighbourhood: r.neighbourhood!,
@@ -69,11 +72,10 @@ export function keyOf(level: Level, zoom: number): (r: Row) => string {
   return (r) => geotileKey(r.lat, r.lon, clusterPrecision(zoom));
 }
 
-/** Buckets as the contract defines them: per area or cell, count, mean position, mean price. */
-export function expectedBuckets(bbox: Bbox, zoom: number, f: Filters): Map<string, Group> {
-  const key = keyOf(levelForZoom(zoom), zoom);
+/** Rows grouped by a key: count and the sums of position and price. */
+export function groupBy(rows: Row[], key: (r: Row) => string): Map<string, Group> {
   const out = new Map<string, Group>();
-  for (const r of select(bbox, f)) {
+  for (const r of rows) {
     const g = out.get(key(r)) ?? { count: 0, lat: 0, lon: 0, price: 0 };
     g.count++;
     g.lat += r.lat;
@@ -81,6 +83,12 @@ export function expectedBuckets(bbox: Bbox, zoom: number, f: Filters): Map<strin
     g.price += r.price;
     out.set(key(r), g);
   }
+  return out;
+}
+
+/** Buckets as the contract defines them: per area or cell, count, mean position, mean price. */
+export function expectedBuckets(bbox: Bbox, zoom: number, f: Filters): Map<string, Group> {
+  const out = groupBy(select(bbox, f), keyOf(levelForZoom(zoom), zoom));
   for (const g of out.values()) {
     g.lat /= g.count;
     g.lon /= g.count;
