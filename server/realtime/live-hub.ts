@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChangeEvent } from '../changes/change-event';
 import { log } from '../log';
 import { errorFrame, listingFrame, parseFrame, type ClientFrame } from './protocol';
+import { PreparedFrame } from './prepared-frame';
 import { WatchIndex } from './watch-index';
 
 /** Options of the live socket server; every default is here. */
@@ -66,14 +67,15 @@ export class LiveConnection {
   }
 
   /** Sends a frame; a reader too far behind is dropped instead of buffered without end. */
-  send(frame: string): boolean {
+  send(frame: string | PreparedFrame): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return false;
     if (this.socket.bufferedAmount > this.maxBuffered) {
       log.warn({ buffered: this.socket.bufferedAmount }, 'live socket too slow; dropping it');
       this.socket.terminate();
       return false;
     }
-    this.socket.send(frame);
+    if (typeof frame === 'string') this.socket.send(frame);
+    else frame.writeTo(this.socket);
     return true;
   }
 }
@@ -181,12 +183,12 @@ export class LiveHub {
     this.options.onResume(conn, frame.after);
   }
 
-  /** A change reaches the watches it touches, serialised once per kind, not per watcher. */
+  /** A change reaches the watches it touches, serialised and framed once per kind, not per watcher. */
   deliver(e: ChangeEvent): void {
-    const frames = new Map<string, string>();
+    const frames = new Map<string, PreparedFrame>();
     for (const d of this.watches.deliveries(e)) {
       let frame = frames.get(d.op);
-      if (!frame) frames.set(d.op, (frame = listingFrame(d.op, d.listing)));
+      if (!frame) frames.set(d.op, (frame = new PreparedFrame(listingFrame(d.op, d.listing))));
       if (d.conn.send(frame)) this.pushed++;
     }
   }
