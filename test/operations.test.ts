@@ -123,22 +123,48 @@ describe('headers, request ids, metrics, early refusals', () => {
     c.close();
   });
 
-  it('refuses an oversized body from its Content-Length before any of it is sent', async () => {
-    const port = roost.port;
-    const answer = await new Promise<string>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.write(`POST /api/listings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n`);
+  /**
+   * Sends a request's head, then body bytes until the server answers or closes: returns the
+   * answer, how many body bytes went out, and whether the server closed the connection.
+   */
+  async function oversized(head: string, chunked: boolean): Promise<{ answer: string; sent: number; closed: boolean }> {
+    return new Promise((resolve) => {
+      const s = net.connect(roost.port, '127.0.0.1');
+      let answer = '';
+      let sent = 0;
+      const chunk = Buffer.alloc(16 * 1024, 'a');
+      const pump = setInterval(() => {
+        if (s.destroyed || sent > 8 * 1024 * 1024) return;
+        s.write(chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk);
+        sent += chunk.length;
+      }, 2);
+      const timeout = setTimeout(() => s.destroy(), 5_000);
+      s.on('data', (d) => (answer += d.toString()));
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        clearInterval(pump);
+        clearTimeout(timeout);
+        resolve({ answer, sent, closed: sent <= 8 * 1024 * 1024 });
       });
-      let got = '';
-      s.on('data', (d) => {
-        got += d.toString();
-        if (got.includes('\r\n\r\n')) {
-          s.destroy();
-          resolve(got);
-        }
-      });
+      s.write(head);
     });
-    expect(answer).toMatch(/^HTTP\/1.1 413/);
+  }
+  const postHead = `POST /api/listings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n`;
+
+  it('refuses an oversized body from its Content-Length, answers 413 and closes without reading it', async () => {
+    const r = await oversized(`${postHead}Content-Length: 50000000\r\n\r\n`, false);
+    expect(r.answer).toMatch(/^HTTP\/1.1 413/);
+    expect(r.answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(r.answer).toContain('"code":"payload_too_large"');
+    // The server closed the connection long before the 50 MB (or our 8 MB cap) went out.
+    expect(r.closed).toBe(true);
+  });
+
+  it('refuses a chunked body once it passes the limit, answers 413 and closes', async () => {
+    const r = await oversized(`${postHead}Transfer-Encoding: chunked\r\n\r\n`, true);
+    expect(r.answer).toMatch(/^HTTP\/1.1 413/);
+    expect(r.answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(r.closed).toBe(true);
   });
 });
 

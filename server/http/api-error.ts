@@ -69,6 +69,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown, log: (msg: string, err: unknown) => void): void {
   if (err instanceof ApiError) {
     if (err.status >= 500) log(`api error ${err.code}`, err);
+    // The body was left unread: close the connection after the answer instead of reading
+    // (or letting Node drain) megabytes nobody will use.
+    if (err.code === 'payload_too_large') res.shouldKeepAlive = false;
     sendJson(res, err.status, err.toJSON());
     return;
   }

@@ -6,28 +6,38 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * A JSON request body, refused early when too large: by its Content-Length before a byte
- * is read, else as soon as the bytes read pass the limit (no buffering of the rest).
+ * is read, else as soon as the bytes read pass the limit. Either way the rest is never
+ * read: the 413 goes out with `Connection: close` (sendError) and the socket closes after it.
  */
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) throw new ApiError('unsupported_media_type', 'send the body as application/json');
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    throw new ApiError('payload_too_large', `body is larger than ${limit} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.destroy();
-      throw new ApiError('payload_too_large', `body is larger than ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
+  if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload_too_large', `body is larger than ${limit} bytes`);
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading but keep the socket: the 413 still has to be written to it.
+        req.pause();
+        req.off('data', onData);
+        reject(new ApiError('payload_too_large', `body is larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    // The client went away mid-body: nothing to answer, but the handler must not wait forever.
+    req.once('close', () => {
+      if (!req.complete) reject(new ApiError('bad_request', 'body ended early', 'body'));
+    });
+  });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new ApiError('bad_request', 'body is not valid JSON', 'body');
   }
