@@ -5,7 +5,9 @@ export function percentiles(samples: number[]): { p50: number; p95: number; p99:
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: s.length };
 }
 
-export function fmt(ms: number): string {
+export function fmt(ms: number | undefined): string {
+  // An empty sample (a phase run with no writes) has no percentiles.
+  if (ms === undefined || Number.isNaN(ms)) return '–';
   return ms < 1 ? ms.toFixed(3) : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
 }
 
