@@ -41,14 +41,14 @@ export class CpuAccount {
   }
 
   /** Cores used on average since start: by each named process, by the rest, in all. */
-  stop(): { cores: number; byProcess: [string, number][]; others: number; busy: number } {
+  stop(): { cores: number; byProcess: [string, number][]; others: number; busy: number; seconds: number } {
     const seconds = (performance.now() - this.t0) / 1000;
     const m = machineTicks();
     const cores = os.cpus().length;
     const busy = ((m.busy - this.machine0.busy) / (m.total - this.machine0.total)) * cores;
     const byProcess = [...this.pids].map(([k, pid]) => [k, (processTicks(pid) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
     const own = byProcess.reduce((a, [, c]) => a + c, 0);
-    return { cores, byProcess, others: Math.max(0, busy - own), busy };
+    return { cores, byProcess, others: Math.max(0, busy - own), busy, seconds };
   }
 
   /** One line for a report: "cores busy 1.62 of 2: node 1 0.41, …, other processes 0.03". */

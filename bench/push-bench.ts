@@ -1,23 +1,23 @@
 /**
- * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --inflight 32 --systems roost,socketio]
+ * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --inflight 32
+ *                       --watcher-processes 2 --systems roost,socketio]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
- * listing), then a stream of writes through the API. Steady phase: `rate` writes a
- * second for `seconds`, timing write-to-watcher latency (from sending the POST to the
+ * listing) and held by a few watcher processes of their own (bench/push-watchers.ts),
+ * then a stream of writes through the API from this process. Steady phase: `rate` writes
+ * a second for `seconds`, timing write-to-watcher latency (from sending the POST to the
  * frame arriving) and counting what was lost. Burst phase: `burst` writes as fast as
  * they are accepted, for delivered messages a second. Then the same watchers and writes
  * through Socket.IO with @socket.io/redis-adapter (a room per tile), and the ratios.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { io as ioClient, type Socket } from 'socket.io-client';
-import WebSocket from 'ws';
-import { geotileKey, snapBbox } from '../server/core/geotile';
+import { geotileKey } from '../server/core/geotile';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
@@ -25,6 +25,7 @@ import { freePort } from '../test/helpers/tcp-proxy';
 import { BASELINE_TILE_ZOOM } from './push-tiles';
 import { CpuAccount } from './cpu-account';
 import { fmt, percentiles } from './stats';
+import { epochNow, type SystemKind, type WatcherCommand, type WatcherReply } from './push-watchers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -35,8 +36,10 @@ const { values: args } = parseArgs({
     burst: { type: 'string', default: '3000' },
     systems: { type: 'string', default: 'roost,socketio' },
     inflight: { type: 'string', default: '32' },
+    'watcher-processes': { type: 'string', default: '2' },
   },
 });
+const WATCHER_PROCESSES = Number(args['watcher-processes']);
 const W = Number(args.watchers);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
@@ -54,12 +57,12 @@ interface Point {
   lon: number;
 }
 
-/** What one system does for the bench: connect a watcher, post a write, stop. */
+/** What one system does for the bench: its nodes, a write posted to one, stop. (Watchers connect in push-watchers.ts.) */
 interface System {
   name: string;
+  kind: SystemKind;
   nodes: string[];
   pids: number[];
-  connect(node: string, tile: string, onListing: (id: string) => void): Promise<{ close(): void }>;
   write(node: string, id: string, at: Point): Promise<void>;
   stop(): Promise<void>;
   /** What the nodes say of themselves (Roost: from /metrics), read after a phase. */
@@ -93,14 +96,6 @@ async function nodeDiagnostics(urls: string[], before: Map<string, string>): Pro
   return parts.join('; ');
 }
 
-function tileBbox(tile: string): [number, number, number, number] {
-  const [z, x, y] = tile.split('/').map(Number) as [number, number, number];
-  const lon = (x / 2 ** z) * 360 - 180;
-  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / 2 ** z))) * 180) / Math.PI;
-  // The tile itself: a point inside it snapped outward to its edges.
-  return snapBbox([lon + 1e-9, lat, lon + 1e-9, lat], z);
-}
-
 async function roost(dataDir: string, redisUrl: string): Promise<System> {
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < NODES; i++) nodes.push(await NodeProcess.start({ DATA_DIR: dataDir, REDIS_URL: redisUrl, ADMIN_TOKEN: TOKEN }));
@@ -108,18 +103,9 @@ async function roost(dataDir: string, redisUrl: string): Promise<System> {
   const scraped = new Map<string, string>();
   return {
     name: 'Roost (ws + Redis doorbell + SQLite log)',
+    kind: 'roost',
     nodes: urls,
     pids: nodes.map((n) => n.child.pid!),
-    async connect(node, tile, onListing) {
-      const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      });
-      ws.on('message', (data) => onListing((JSON.parse(data.toString()) as { listing: { id: string } }).listing.id));
-      ws.send(JSON.stringify({ type: 'watch', bbox: tileBbox(tile), filters: {} }));
-      return { close: () => ws.terminate() };
-    },
     async write(node, id, at) {
       const res = await fetch(`${node}/api/listings`, {
         method: 'POST',
@@ -151,18 +137,9 @@ async function socketIo(redisUrl: string): Promise<System> {
   }
   return {
     name: 'Socket.IO + @socket.io/redis-adapter',
+    kind: 'socketio',
     nodes: urls,
     pids: children.map((c) => c.pid!),
-    async connect(node, tile, onListing) {
-      const socket: Socket = ioClient(node, { transports: ['websocket'], forceNew: true, reconnection: false });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      socket.on('listing', (m: { listing: { id: string } }) => onListing(m.listing.id));
-      socket.emit('watch', tile);
-      return { close: () => socket.disconnect() };
-    },
     async write(node, id, at) {
       const res = await fetch(`${node}/write`, { method: 'POST', body: JSON.stringify({ id, title: `Bench ${id}`, ...at, price: 2000 }) });
       if (res.status !== 201) throw new Error(`write answered ${res.status}`);
@@ -194,98 +171,141 @@ interface PhaseResult {
   nodes: string;
   /** Who used the cores during the phase. */
   cpu: string;
-  /** This process's event-loop delay p99 over the phase (ms): the generator's own stalls. */
-  generatorLagP99: number;
+  /** CPU the system's nodes used over the phase, all together (s). */
+  nodeCpuSeconds: number;
+  /** Event-loop delay p99 over the phase (ms) of this process (the writer) and of the worst watcher process. */
+  writerLagP99: number;
+  watcherLagP99: number;
+}
+
+/** A watcher process and a way to ask it something and wait for its answer. */
+class WatcherProcess {
+  private constructor(readonly child: ChildProcess) {}
+
+  static start(): WatcherProcess {
+    // Advanced serialisation: arrivals come back as typed arrays, not JSON.
+    const child = fork(path.join(ROOT, 'bench', 'push-watchers.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' });
+    return new WatcherProcess(child);
+  }
+
+  tell(m: WatcherCommand): void {
+    this.child.send(m);
+  }
+
+  ask<R extends WatcherReply['reply']>(m: WatcherCommand, reply: R): Promise<Extract<WatcherReply, { reply: R }>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (r: WatcherReply) => {
+        if (r.reply !== reply) return;
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        resolve(r as Extract<WatcherReply, { reply: R }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`watcher process exited (${code}) before answering ${m.cmd}`));
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send(m);
+    });
+  }
 }
 
 async function run(system: System, redisPid: number, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
-  const sentAt = new Map<string, { t: number; node: number }>();
-  const latencies: number[] = [];
-  const local: number[] = [];
-  const remote: number[] = [];
-  let delivered = 0;
-  let lastDelivery = 0;
-  const onListing = (id: string, node: number) => {
-    const now = performance.now();
-    delivered++;
-    lastDelivery = now;
-    const sent = sentAt.get(id);
-    if (sent === undefined) return;
-    latencies.push(now - sent.t);
-    (sent.node === node ? local : remote).push(now - sent.t);
-  };
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
-  const clients: { close(): void }[] = [];
+  const procs = Array.from({ length: WATCHER_PROCESSES }, () => WatcherProcess.start());
   const t = performance.now();
-  for (let i = 0; i < watcherTiles.length; i += 250) {
-    const batch = watcherTiles.slice(i, i + 250).map((tile, j) => {
-      const node = (i + j) % NODES;
-      return system.connect(system.nodes[node]!, tile, (id) => onListing(id, node));
-    });
-    clients.push(...(await Promise.all(batch)));
-  }
-  line(`${system.name}: ${clients.length} watchers connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // Watcher i connects to node i mod 3 and lives in process i mod P.
+  await Promise.all(
+    procs.map((p, k) =>
+      p.ask(
+        { cmd: 'connect', kind: system.kind, nodes: system.nodes, watchers: watcherTiles.map((tile, i) => ({ tile, node: i % NODES })).filter((_, i) => i % procs.length === k) },
+        'connected',
+      ),
+    ),
+  );
+  line(`${system.name}: ${watcherTiles.length} watchers in ${procs.length} processes connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await new Promise((r) => setTimeout(r, 2_000));
 
   const phase = async (points: Point[], tag: string, paced: boolean): Promise<PhaseResult> => {
-    delivered = 0;
-    latencies.length = 0;
-    local.length = 0;
-    remote.length = 0;
     let expected = 0;
+    const sentAt = new Float64Array(points.length);
     await system.diagnostics?.();
-    const cpu = CpuAccount.start({ ...Object.fromEntries(system.pids.map((pid, i) => [`node ${i + 1}`, pid])), redis: redisPid, watchers: process.pid });
+    for (const p of procs) p.tell({ cmd: 'start', tag });
+    const cpu = CpuAccount.start({
+      ...Object.fromEntries(system.pids.map((pid, i) => [`node ${i + 1}`, pid])),
+      redis: redisPid,
+      ...Object.fromEntries(procs.map((p, i) => [`watchers ${i + 1}`, p.child.pid!])),
+      writer: process.pid,
+    });
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
-    const started = performance.now();
+    const started = epochNow();
     const inFlight = new Set<Promise<void>>();
     for (const [i, at] of points.entries()) {
       if (paced) {
-        const wait = started + (i * 1000) / RATE - performance.now();
+        const wait = started + (i * 1000) / RATE - epochNow();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       } else if (inFlight.size >= BURST_CONCURRENCY) {
         await Promise.race(inFlight);
       }
-      const id = `${tag}-${i}`;
       expected += watchersByTile.get(geotileKey(at.lat, at.lon, BASELINE_TILE_ZOOM)) ?? 0;
-      sentAt.set(id, { t: performance.now(), node: i % NODES });
-      const p = system.write(system.nodes[i % NODES]!, id, at);
+      sentAt[i] = epochNow();
+      const p = system.write(system.nodes[i % NODES]!, `${tag}-${i}`, at);
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
     await Promise.all(inFlight);
     // Stragglers: wait until nothing arrives for a second.
-    for (let last = -1; last !== delivered; ) {
-      last = delivered;
+    const delivered = async () => (await Promise.all(procs.map((p) => p.ask({ cmd: 'count' }, 'count')))).reduce((a, r) => a + r.delivered, 0);
+    for (let last = -1, now = await delivered(); last !== now; ) {
+      last = now;
       await new Promise((r) => setTimeout(r, 1_000));
+      now = await delivered();
     }
     lag.disable();
-    const used = CpuAccount.describe(cpu.stop());
+    const account = cpu.stop();
+    const used = CpuAccount.describe(account);
+    const nodeCpuSeconds = account.byProcess.filter(([k]) => k.startsWith('node ')).reduce((a, [, c]) => a + c * account.seconds, 0);
+    const stopped = await Promise.all(procs.map((p) => p.ask({ cmd: 'stop' }, 'stopped')));
+    const latencies: number[] = [];
+    const local: number[] = [];
+    const remote: number[] = [];
+    let lastDelivery = started;
+    for (const r of stopped) {
+      for (let k = 0; k < r.times.length; k++) {
+        const w = r.writes[k]!;
+        const latency = r.times[k]! - sentAt[w]!;
+        latencies.push(latency);
+        (w % NODES === r.nodes[k] ? local : remote).push(latency);
+        if (r.times[k]! > lastDelivery) lastDelivery = r.times[k]!;
+      }
+    }
     return {
       cpu: used,
       writes: points.length,
       expected,
-      delivered,
-      latencies: [...latencies],
-      local: [...local],
-      remote: [...remote],
+      delivered: latencies.length,
+      latencies,
+      local,
+      remote,
       seconds: (lastDelivery - started) / 1000,
       nodes: (await system.diagnostics?.()) ?? '',
-      generatorLagP99: lag.percentile(99) / 1e6,
+      nodeCpuSeconds,
+      writerLagP99: lag.percentile(99) / 1e6,
+      watcherLagP99: Math.max(...stopped.map((r) => r.lagP99)),
     };
   };
   const steadyResult = await phase(steady, `s${Date.now()}`, true);
   const burstResult = await phase(burst, `b${Date.now()}`, false);
   const rss = system.pids.map(rssMb);
-  for (const c of clients) c.close();
+  for (const p of procs) p.tell({ cmd: 'close' });
+  await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
   await system.stop();
   return { steady: steadyResult, burst: burstResult, rss };
 }
 
 async function main(): Promise<void> {
   line(`# Live push benchmark — ${W.toLocaleString('en-US')} watchers over ${NODES} nodes`);
-  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; nodes, Redis and the watchers share it`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; nodes, Redis, the writer and ${WATCHER_PROCESSES} watcher processes share it`);
   line(`date: ${new Date().toISOString()}`);
   line();
   const city = [...demoCity(60_000, 4242)].map((r) => ({ lat: r.lat, lon: r.lon }));
@@ -309,29 +329,33 @@ async function main(): Promise<void> {
       row([name, r.steady.writes, r.steady.expected, r.steady.delivered, r.steady.expected - r.steady.delivered, Math.round(r.steady.delivered / r.steady.seconds), fmt(p.p50), fmt(p.p95), fmt(p.p99), r.rss.map((m) => m.toFixed(0)).join(' / ')]);
     }
     line();
-    line('Where the steady tail comes from: frames from the node the write went through vs from the other nodes (p50 / p99 ms), the generator\'s own event-loop delay, and what the nodes report.');
+    line('Where the steady tail comes from: frames from the node the write went through vs from the other nodes (p50 / p99 ms), the writer\'s and the watcher processes\' own event-loop delay, and what the nodes report.');
     line();
     for (const { name, r } of results) {
       const l = percentiles(r.steady.local);
       const o = percentiles(r.steady.remote);
-      line(`- ${name}: writing node ${fmt(l.p50)} / ${fmt(l.p99)}; other nodes ${fmt(o.p50)} / ${fmt(o.p99)}; generator loop p99 ${fmt(r.steady.generatorLagP99)} ms${r.steady.nodes ? `; nodes: ${r.steady.nodes}` : ''}`);
+      line(`- ${name}: writing node ${fmt(l.p50)} / ${fmt(l.p99)}; other nodes ${fmt(o.p50)} / ${fmt(o.p99)}; loop p99 writer ${fmt(r.steady.writerLagP99)} / watchers ${fmt(r.steady.watcherLagP99)} ms${r.steady.nodes ? `; nodes: ${r.steady.nodes}` : ''}`);
       line(`  ${r.steady.cpu}`);
     }
     line();
     line(`## Burst: ${BURST} writes, ${BURST_CONCURRENCY} in flight (capacity)`);
     line();
-    row(['system', 'writes', 'delivered', 'lost', 'delivered msgs/s', 'writes/s', 'p50 ms', 'p99 ms']);
-    row(['---', '---', '---', '---', '---', '---', '---', '---']);
+    row(['system', 'writes', 'delivered', 'lost', 'delivered msgs/s', 'writes/s', 'p50 ms', 'p99 ms', 'node CPU µs / msg']);
+    row(['---', '---', '---', '---', '---', '---', '---', '---', '---']);
     for (const { name, r } of results) {
       const p = percentiles(r.burst.latencies);
-      row([name, r.burst.writes, r.burst.delivered, r.burst.expected - r.burst.delivered, Math.round(r.burst.delivered / r.burst.seconds), Math.round(r.burst.writes / r.burst.seconds), fmt(p.p50), fmt(p.p99)]);
+      row([name, r.burst.writes, r.burst.delivered, r.burst.expected - r.burst.delivered, Math.round(r.burst.delivered / r.burst.seconds), Math.round(r.burst.writes / r.burst.seconds), fmt(p.p50), fmt(p.p99), ((r.burst.nodeCpuSeconds / r.burst.delivered) * 1e6).toFixed(1)]);
     }
     line();
-    for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; generator loop p99 ${fmt(r.burst.generatorLagP99)} ms`);
+    for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; loop p99 writer ${fmt(r.burst.writerLagP99)} / watchers ${fmt(r.burst.watcherLagP99)} ms`);
     if (results.length === 2) {
       const [a, b] = results.map((x) => x.r) as [(typeof results)[0]['r'], (typeof results)[0]['r']];
       line();
-      line(`Roost / Socket.IO: burst delivered msgs/s ${((a.burst.delivered / a.burst.seconds) / (b.burst.delivered / b.burst.seconds)).toFixed(2)}×; steady p99 ${(percentiles(a.steady.latencies).p99 / percentiles(b.steady.latencies).p99).toFixed(2)}× (lower is better)`);
+      line(
+        `Roost / Socket.IO: burst delivered msgs/s ${((a.burst.delivered / a.burst.seconds) / (b.burst.delivered / b.burst.seconds)).toFixed(2)}×; ` +
+          `node CPU a delivered message ${(a.burst.nodeCpuSeconds / a.burst.delivered / (b.burst.nodeCpuSeconds / b.burst.delivered)).toFixed(2)}×; ` +
+          `steady p99 ${(percentiles(a.steady.latencies).p99 / percentiles(b.steady.latencies).p99).toFixed(2)}× (lower is better for the last two)`,
+      );
     }
   } finally {
     await redis.kill();
