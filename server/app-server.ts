@@ -152,6 +152,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     engine,
     adminToken: config.ADMIN_TOKEN,
     boundaries: boundaryCache(engine),
+    pushed: () => hub.sent(),
   };
   const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
   const api = { engine, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };

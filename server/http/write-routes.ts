@@ -15,6 +15,11 @@ export interface WriteContext {
   adminToken: string | undefined;
   /** The store's boundaries, to place a listing written without its areas. */
   boundaries(): Promise<BoundaryIndex | null>;
+  /**
+   * Resolves when this node's live frames are not too far behind (LiveHub.sent): writers
+   * slow down when fan-out falls behind, rather than a queue of frames growing without end.
+   */
+  pushed(): Promise<void>;
 }
 
 function digest(s: string): Buffer {
@@ -64,6 +69,7 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
     updatedAt: listedAt,
   };
   const out = await ctx.engine.write({ op: 'put', record });
+  await ctx.pushed();
   // A repeated POST of the same id replaces it: 200, as an update; a new one is 201.
   sendJson(res, out.existed ? 200 : 201, listingOf(out.listing!));
 }
@@ -77,12 +83,14 @@ async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerRespons
   if (body.bedrooms !== undefined) p.bedrooms = body.bedrooms;
   if (body.listedAt !== undefined) p.listedAt = Date.parse(body.listedAt);
   const out = await ctx.engine.write({ op: 'patch', id, patch: p });
+  await ctx.pushed();
   if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
   sendJson(res, 200, listingOf(out.listing!));
 }
 
 async function remove(ctx: WriteContext, res: ServerResponse, id: string): Promise<void> {
   const out = await ctx.engine.write({ op: 'remove', id });
+  await ctx.pushed();
   if (!out.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
   res.writeHead(204, { 'cache-control': 'no-store' });
   res.end();

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { SendQueue } from '../server/realtime/send-queue';
+
+/** Busy-waits, standing in for a send that costs the node real time (a syscall, a wakeup). */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('the send queue', () => {
+  it('sends a small fan-out at once, before flush returns', () => {
+    const sent: string[] = [];
+    const q = new SendQueue<string, number>((t, f) => sent.push(`${t}:${f}`));
+    q.push('a', 1);
+    q.push('b', 1);
+    q.flush();
+    expect(sent).toEqual(['a:1', 'b:1']);
+    expect(q.length).toBe(0);
+  });
+
+  it('slices a large fan-out so other work runs between slices, and keeps every target in change order', async () => {
+    const sent = new Map<string, number[]>();
+    const log: string[] = [];
+    const q = new SendQueue<string, number>((t, f) => {
+      spin(0.05);
+      log.push('send');
+      sent.set(t, [...(sent.get(t) ?? []), f]);
+    }, 1);
+    const targets = Array.from({ length: 200 }, (_, i) => `s${i}`);
+    // Three changes, each to every target, queued while earlier ones are still going out.
+    for (let change = 1; change <= 3; change++) {
+      for (const t of targets) q.push(t, change);
+      q.flush();
+      // Other work (a search, a doorbell) gets a turn while the frames go out.
+      setImmediate(() => log.push('other work'));
+    }
+    expect(q.length).toBeGreaterThan(0);
+    let turns = 0;
+    while (q.length > 0) {
+      turns++;
+      await new Promise((r) => setImmediate(r));
+    }
+    for (const t of targets) expect(sent.get(t)).toEqual([1, 2, 3]);
+    // Work queued behind the fan-out ran before its last send, not after all 600.
+    const firstOther = log.indexOf('other work');
+    expect(firstOther).toBeGreaterThan(0);
+    expect(firstOther).toBeLessThan(log.lastIndexOf('send'));
+    // 600 sends of 0.05 ms are 30 ms of work: in slices of a millisecond, dozens of turns.
+    expect(turns).toBeGreaterThanOrEqual(10);
+  });
+
+  it('tells a writer when the frames queued so far are out, and not before', async () => {
+    const sent: number[] = [];
+    const q = new SendQueue<string, number>((_t, f) => {
+      spin(0.05);
+      sent.push(f);
+    }, 1);
+    await q.whenSent(); // nothing queued: at once
+    for (let i = 0; i < 300; i++) q.push('s', i);
+    q.flush();
+    const first = q.whenSent().then(() => sent.length);
+    for (let i = 300; i < 600; i++) q.push('s', i);
+    const second = q.whenSent().then(() => sent.length);
+    expect(sent.length).toBeLessThan(300);
+    expect(await first).toBeGreaterThanOrEqual(300);
+    expect(await first).toBeLessThan(600);
+    expect(await second).toBe(600);
+    // With slack: resolves while the last `slack` frames may still be waiting.
+    for (let i = 600; i < 900; i++) q.push('s', i);
+    q.flush();
+    const slack = await q.whenSent(200).then(() => sent.length);
+    expect(slack).toBeGreaterThanOrEqual(700);
+    expect(slack).toBeLessThan(900);
+  });
+});
