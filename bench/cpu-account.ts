@@ -4,11 +4,11 @@ import os from 'node:os';
 /** Clock ticks a second in /proc (USER_HZ); 100 on every Linux this runs on. */
 const HZ = 100;
 
-function machineTicks(): { busy: number; total: number } {
+function machineTicks(): { busy: number; steal: number; total: number } {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-  // idle and iowait are the only states in which no one was using the core.
-  return { busy: total - cpu[3]! - cpu[4]!, total };
+  // idle and iowait: no one used the core; steal: the hypervisor gave it to another guest.
+  return { busy: total - cpu[3]! - cpu[4]! - cpu[7]!, steal: cpu[7]!, total };
 }
 
 function processTicks(pid: number): number {
@@ -30,7 +30,7 @@ function processTicks(pid: number): number {
 export class CpuAccount {
   private constructor(
     private readonly pids: Map<string, number>,
-    private readonly machine0: { busy: number; total: number },
+    private readonly machine0: { busy: number; steal: number; total: number },
     private readonly own0: Map<string, number>,
     private readonly t0: number,
   ) {}
@@ -41,19 +41,25 @@ export class CpuAccount {
   }
 
   /** Cores used on average since start: by each named process, by the rest, in all. */
-  stop(): { cores: number; byProcess: [string, number][]; others: number; busy: number; seconds: number } {
+  stop(): { cores: number; byProcess: [string, number][]; others: number; busy: number; steal: number; seconds: number } {
     const seconds = (performance.now() - this.t0) / 1000;
     const m = machineTicks();
     const cores = os.cpus().length;
-    const busy = ((m.busy - this.machine0.busy) / (m.total - this.machine0.total)) * cores;
+    const span = m.total - this.machine0.total;
+    const busy = ((m.busy - this.machine0.busy) / span) * cores;
+    const steal = ((m.steal - this.machine0.steal) / span) * cores;
     const byProcess = [...this.pids].map(([k, pid]) => [k, (processTicks(pid) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
     const own = byProcess.reduce((a, [, c]) => a + c, 0);
-    return { cores, byProcess, others: Math.max(0, busy - own), busy, seconds };
+    return { cores, byProcess, others: Math.max(0, busy - own), busy, steal, seconds };
   }
 
-  /** One line for a report: "cores busy 1.62 of 2: node 1 0.41, …, other processes 0.03". */
+  /**
+   * One line for a report: "cores busy 1.62 of 2: node 1 0.41, …, other processes 0.03;
+   * taken by the hypervisor 0.05" (steal: time this virtual machine was ready to run and
+   * was not given a core, which no process of ours can see).
+   */
   static describe(r: ReturnType<CpuAccount['stop']>): string {
     const parts = r.byProcess.map(([k, c]) => `${k} ${c.toFixed(2)}`);
-    return `cores busy ${r.busy.toFixed(2)} of ${r.cores}: ${parts.join(', ')}, other processes ${r.others.toFixed(2)}`;
+    return `cores busy ${r.busy.toFixed(2)} of ${r.cores}: ${parts.join(', ')}, other processes ${r.others.toFixed(2)}; taken by the hypervisor ${r.steal.toFixed(2)}`;
   }
 }

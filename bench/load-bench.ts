@@ -1,9 +1,10 @@
 /**
- * npm run bench:load [-- --sockets 10000 --searches 200 --writes 20 --seconds 60 --listings 100000]
+ * npm run bench:load [-- --sockets 10000 --searches 200 --writes 20 --seconds 60 --listings 100000 --watcher-processes 2]
  *
  * The service under load on this machine: our own redis-server, three nodes on one
  * DATA_DIR holding the demo city, `sockets` live sockets watching map views spread over
- * the nodes, `searches` /api/search requests a second (every level, filters mixed) and
+ * the nodes (held by watcher processes of their own, bench/push-watchers.ts), and from
+ * this process `searches` /api/search requests a second (every level, filters mixed) and
  * `writes` listing writes a second for `seconds`. Prints throughput, search and push
  * latency (p50/p99), errors, and each node's peak resident memory.
  */
@@ -11,11 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { CpuAccount } from './cpu-account';
+import { epochNow, WatcherProcess } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { searchQueryString, viewport, viewsFor } from './viewports';
 
@@ -26,8 +27,10 @@ const { values: args } = parseArgs({
     writes: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '60' },
     listings: { type: 'string', default: '100000' },
+    'watcher-processes': { type: 'string', default: '2' },
   },
 });
+const WATCHER_PROCESSES = Number(args['watcher-processes']);
 const SOCKETS = Number(args.sockets);
 const SEARCH_RATE = Number(args.searches);
 const WRITE_RATE = Number(args.writes);
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-load-'));
   const nodes: NodeProcess[] = [];
-  const sockets: WebSocket[] = [];
+  const watchers: WatcherProcess[] = [];
   try {
     const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN };
     // The first node fills the store with the demo city; the others open it.
@@ -61,33 +64,18 @@ async function main(): Promise<void> {
     const city = [...demoCity(30_000, 5)];
     const centres = city.map((r) => ({ lat: r.lat, lon: r.lon }));
 
-    const sentAt = new Map<string, number>();
-    const push: number[] = [];
-    let wsErrors = 0;
+    // Sockets in their own processes, as renters' browsers are: the searches and writes
+    // from this one are not held up by 10,000 sockets' frames, nor they by its requests.
+    watchers.push(...Array.from({ length: WATCHER_PROCESSES }, () => WatcherProcess.start()));
     let t = performance.now();
-    for (let i = 0; i < SOCKETS; i += 250) {
-      await Promise.all(
-        Array.from({ length: Math.min(250, SOCKETS - i) }, (_, j) => {
-          const k = i + j;
-          const c = centres[k % centres.length]!;
-          const ws = new WebSocket(`${nodes[k % 3]!.url.replace('http', 'ws')}/ws`, { perMessageDeflate: false });
-          sockets.push(ws);
-          ws.on('message', (data) => {
-            const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; updatedAt: string } };
-            if (m.type !== 'listing' || !m.listing) return;
-            const t0 = sentAt.get(m.listing.id);
-            if (t0 !== undefined) push.push(performance.now() - t0);
-          });
-          ws.on('error', () => wsErrors++);
-          return new Promise<void>((resolve) =>
-            ws.once('open', () => {
-              ws.send(JSON.stringify({ type: 'watch', bbox: viewport(c.lat, c.lon, 14 + (k % 3)), filters: {} }));
-              resolve();
-            }),
-          );
-        }),
-      );
-    }
+    const specs = Array.from({ length: SOCKETS }, (_, k) => {
+      const c = centres[k % centres.length]!;
+      return { node: k % 3, bbox: viewport(c.lat, c.lon, 14 + (k % 3)), room: '' };
+    });
+    const urls = nodes.map((n) => n.url);
+    await Promise.all(
+      watchers.map((w, p) => w.ask({ cmd: 'connect', kind: 'roost', nodes: urls, watchers: specs.filter((_, k) => k % watchers.length === p) }, 'connected')),
+    );
     line(`${SOCKETS} sockets open and watching in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2_000));
 
@@ -103,7 +91,17 @@ async function main(): Promise<void> {
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     };
-    const cpu = CpuAccount.start({ 'node 1': nodes[0]!.child.pid!, 'node 2': nodes[1]!.child.pid!, 'node 3': nodes[2]!.child.pid!, redis: redis.pid, 'load generator': process.pid });
+    // Writes are numbered load-0, load-1, …; the watcher processes note each frame's arrival.
+    const sentAt: number[] = [];
+    for (const w of watchers) w.tell({ cmd: 'start', tag: 'load' });
+    const cpu = CpuAccount.start({
+      'node 1': nodes[0]!.child.pid!,
+      'node 2': nodes[1]!.child.pid!,
+      'node 3': nodes[2]!.child.pid!,
+      redis: redis.pid,
+      ...Object.fromEntries(watchers.map((w, i) => [`sockets ${i + 1}`, w.child.pid!])),
+      'searches and writes': process.pid,
+    });
     t = performance.now();
     const searchEvery = 1000 / SEARCH_RATE;
     const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
@@ -132,7 +130,7 @@ async function main(): Promise<void> {
         const id = `load-${nextWrite}`;
         const target = nodes[nextWrite % 3]!.url;
         nextWrite++;
-        sentAt.set(id, performance.now());
+        sentAt.push(epochNow());
         track(
           fetch(`${target}/api/listings`, {
             method: 'POST',
@@ -155,8 +153,12 @@ async function main(): Promise<void> {
     const used = cpu.stop();
     await new Promise((r) => setTimeout(r, 1_500));
     clearInterval(sampler);
+    const stopped = await Promise.all(watchers.map((w) => w.ask({ cmd: 'stop' }, 'stopped')));
+    const push: number[] = [];
+    for (const r of stopped) for (let k = 0; k < r.times.length; k++) push.push(r.times[k]! - sentAt[r.writes[k]!]!);
+    const open = stopped.reduce((a, r) => a + r.open, 0);
+    const wsErrors = stopped.reduce((a, r) => a + r.errors, 0);
     nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!))));
-    const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
     const ps = percentiles(searchMs);
     const pp = percentiles(push);
     line();
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
     line();
     line(`CPU over the run: ${CpuAccount.describe(used)}`);
   } finally {
-    for (const s of sockets) s.terminate();
+    await Promise.all(watchers.map((w) => w.close()));
     for (const n of nodes) await n.kill('SIGTERM');
     await redis.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });

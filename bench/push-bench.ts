@@ -11,13 +11,13 @@
  * they are accepted, for delivered messages a second. Then the same watchers and writes
  * through Socket.IO with @socket.io/redis-adapter (a room per tile), and the ratios.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { geotileKey } from '../server/core/geotile';
+import { geotileKey, snapBbox } from '../server/core/geotile';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
@@ -25,7 +25,7 @@ import { freePort } from '../test/helpers/tcp-proxy';
 import { BASELINE_TILE_ZOOM } from './push-tiles';
 import { CpuAccount } from './cpu-account';
 import { fmt, percentiles } from './stats';
-import { epochNow, type SystemKind, type WatcherCommand, type WatcherReply } from './push-watchers';
+import { epochNow, WatcherProcess, type SystemKind } from './push-watchers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -94,6 +94,14 @@ async function nodeDiagnostics(urls: string[], before: Map<string, string>): Pro
     before.set(url, text);
   }
   return parts.join('; ');
+}
+
+/** A zoom-14 tile as the bbox a Roost watcher watches: a point inside it snapped outward to its edges. */
+function tileBbox(tile: string): [number, number, number, number] {
+  const [z, x, y] = tile.split('/').map(Number) as [number, number, number];
+  const lon = (x / 2 ** z) * 360 - 180;
+  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / 2 ** z))) * 180) / Math.PI;
+  return snapBbox([lon + 1e-9, lat, lon + 1e-9, lat], z);
 }
 
 async function roost(dataDir: string, redisUrl: string): Promise<System> {
@@ -178,36 +186,6 @@ interface PhaseResult {
   watcherLagP99: number;
 }
 
-/** A watcher process and a way to ask it something and wait for its answer. */
-class WatcherProcess {
-  private constructor(readonly child: ChildProcess) {}
-
-  static start(): WatcherProcess {
-    // Advanced serialisation: arrivals come back as typed arrays, not JSON.
-    const child = fork(path.join(ROOT, 'bench', 'push-watchers.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' });
-    return new WatcherProcess(child);
-  }
-
-  tell(m: WatcherCommand): void {
-    this.child.send(m);
-  }
-
-  ask<R extends WatcherReply['reply']>(m: WatcherCommand, reply: R): Promise<Extract<WatcherReply, { reply: R }>> {
-    return new Promise((resolve, reject) => {
-      const onMessage = (r: WatcherReply) => {
-        if (r.reply !== reply) return;
-        this.child.off('message', onMessage);
-        this.child.off('exit', onExit);
-        resolve(r as Extract<WatcherReply, { reply: R }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`watcher process exited (${code}) before answering ${m.cmd}`));
-      this.child.on('message', onMessage);
-      this.child.once('exit', onExit);
-      this.child.send(m);
-    });
-  }
-}
-
 async function run(system: System, redisPid: number, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
@@ -217,7 +195,12 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
   await Promise.all(
     procs.map((p, k) =>
       p.ask(
-        { cmd: 'connect', kind: system.kind, nodes: system.nodes, watchers: watcherTiles.map((tile, i) => ({ tile, node: i % NODES })).filter((_, i) => i % procs.length === k) },
+        {
+          cmd: 'connect',
+          kind: system.kind,
+          nodes: system.nodes,
+          watchers: watcherTiles.map((tile, i) => ({ node: i % NODES, bbox: tileBbox(tile), room: tile })).filter((_, i) => i % procs.length === k),
+        },
         'connected',
       ),
     ),
@@ -297,8 +280,7 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
   const steadyResult = await phase(steady, `s${Date.now()}`, true);
   const burstResult = await phase(burst, `b${Date.now()}`, false);
   const rss = system.pids.map(rssMb);
-  for (const p of procs) p.tell({ cmd: 'close' });
-  await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+  await Promise.all(procs.map((p) => p.close()));
   await system.stop();
   return { steady: steadyResult, burst: burstResult, rss };
 }

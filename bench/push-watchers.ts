@@ -1,22 +1,31 @@
 /**
- * One watcher process of `npm run bench:push`: holds its share of the watchers (Roost's
- * /ws or Socket.IO), and notes when each listing frame arrives, on the epoch clock the
+ * One watcher process of `npm run bench:push` and `npm run bench:load`: holds its share
+ * of the watchers (Roost's /ws or Socket.IO), and notes when each listing frame arrives, on the epoch clock the
  * writer also reads (performance.timeOrigin + now agree across processes to well under a
  * millisecond here). Watchers live apart from the writer, a few processes of them, as
  * renters' browsers do: one process holding 10,000 sockets and the writes stalled all of
  * them at once whenever it fell behind, and those stalls, not the nodes, set the p99.
  *
- * Driven over IPC by push-bench.ts (messages in WatcherCommand / WatcherReply).
+ * Driven over IPC (messages in WatcherCommand / WatcherReply) through WatcherProcess.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { snapBbox } from '../server/core/geotile';
+import type { Bbox } from '../server/engine/search-engine';
 
 export type SystemKind = 'roost' | 'socketio';
 
+/** One watcher: the node it connects to, the view it watches (Roost), its room (Socket.IO: a tile key). */
+export interface WatcherSpec {
+  node: number;
+  bbox: Bbox;
+  room: string;
+}
+
 export type WatcherCommand =
-  | { cmd: 'connect'; kind: SystemKind; nodes: string[]; watchers: { tile: string; node: number }[] }
+  | { cmd: 'connect'; kind: SystemKind; nodes: string[]; watchers: WatcherSpec[] }
   | { cmd: 'start'; tag: string }
   | { cmd: 'count' }
   | { cmd: 'stop' }
@@ -33,42 +42,46 @@ export type WatcherReply =
       times: Float64Array;
       /** This process's event-loop delay p99 over the phase (ms). */
       lagP99: number;
+      /** Sockets still open, and socket errors since connecting. */
+      open: number;
+      errors: number;
     };
 
 /** Now, in epoch milliseconds with sub-millisecond precision, comparable across processes. */
 export const epochNow = () => performance.timeOrigin + performance.now();
 
-/** A zoom-14 tile as the bbox a Roost watcher watches. */
-function tileBbox(tile: string): [number, number, number, number] {
-  const [z, x, y] = tile.split('/').map(Number) as [number, number, number];
-  const lon = (x / 2 ** z) * 360 - 180;
-  const lat = (Math.atan(Math.sinh(Math.PI * (1 - (2 * (y + 0.5)) / 2 ** z))) * 180) / Math.PI;
-  // The tile itself: a point inside it snapped outward to its edges.
-  return snapBbox([lon + 1e-9, lat, lon + 1e-9, lat], z);
-}
-
 type OnListing = (id: string) => void;
 
-const CONNECT: Record<SystemKind, (node: string, tile: string, onListing: OnListing) => Promise<{ close(): void }>> = {
-  async roost(node, tile, onListing) {
+interface Watcher {
+  open(): boolean;
+  close(): void;
+}
+
+const CONNECT: Record<SystemKind, (node: string, w: WatcherSpec, onListing: OnListing, onError: () => void) => Promise<Watcher>> = {
+  async roost(node, w, onListing, onError) {
     const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    ws.on('message', (data) => onListing((JSON.parse(data.toString()) as { listing: { id: string } }).listing.id));
-    ws.send(JSON.stringify({ type: 'watch', bbox: tileBbox(tile), filters: {} }));
-    return { close: () => ws.terminate() };
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string } };
+      if (m.type === 'listing' && m.listing) onListing(m.listing.id);
+    });
+    ws.on('error', onError);
+    ws.send(JSON.stringify({ type: 'watch', bbox: w.bbox, filters: {} }));
+    return { open: () => ws.readyState === WebSocket.OPEN, close: () => ws.terminate() };
   },
-  async socketio(node, tile, onListing) {
+  async socketio(node, w, onListing, onError) {
     const socket: Socket = ioClient(node, { transports: ['websocket'], forceNew: true, reconnection: false });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
     socket.on('listing', (m: { listing: { id: string } }) => onListing(m.listing.id));
-    socket.emit('watch', tile);
-    return { close: () => socket.disconnect() };
+    socket.on('connect_error', onError);
+    socket.emit('watch', w.room);
+    return { open: () => socket.connected, close: () => socket.disconnect() };
   },
 };
 
@@ -98,7 +111,8 @@ class Arrivals {
 }
 
 function main(): void {
-  const clients: { close(): void }[] = [];
+  const clients: Watcher[] = [];
+  let errors = 0;
   let tag = '';
   let arrivals = new Arrivals();
   const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -117,7 +131,9 @@ function main(): void {
     void (async () => {
       if (m.cmd === 'connect') {
         for (let i = 0; i < m.watchers.length; i += 250) {
-          const batch = m.watchers.slice(i, i + 250).map((w) => CONNECT[m.kind](m.nodes[w.node]!, w.tile, (id) => onListing(id, w.node)));
+          const batch = m.watchers.slice(i, i + 250).map((w) =>
+            CONNECT[m.kind](m.nodes[w.node]!, w, (id) => onListing(id, w.node), () => errors++),
+          );
           clients.push(...(await Promise.all(batch)));
         }
         send({ reply: 'connected' });
@@ -131,7 +147,15 @@ function main(): void {
       } else if (m.cmd === 'stop') {
         lag.disable();
         const a = arrivals;
-        send({ reply: 'stopped', writes: a.writes.slice(0, a.n), nodes: a.nodes.slice(0, a.n), times: a.times.slice(0, a.n), lagP99: lag.percentile(99) / 1e6 });
+        send({
+          reply: 'stopped',
+          writes: a.writes.slice(0, a.n),
+          nodes: a.nodes.slice(0, a.n),
+          times: a.times.slice(0, a.n),
+          lagP99: lag.percentile(99) / 1e6,
+          open: clients.filter((c) => c.open()).length,
+          errors,
+        });
         tag = '';
       } else {
         for (const c of clients) c.close();
@@ -141,4 +165,45 @@ function main(): void {
   });
 }
 
-main();
+const AS_WATCHER = '--as-watcher-process';
+
+/** A watcher process, seen from the bench that started it: tell it something, or ask and wait. */
+export class WatcherProcess {
+  private constructor(readonly child: ChildProcess) {}
+
+  static start(): WatcherProcess {
+    // Advanced serialisation: arrivals come back as typed arrays, not JSON.
+    const child = fork(path.join(import.meta.dirname, 'push-watchers.ts'), [AS_WATCHER], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: 'inherit' });
+    return new WatcherProcess(child);
+  }
+
+  tell(m: WatcherCommand): void {
+    this.child.send(m);
+  }
+
+  ask<R extends WatcherReply['reply']>(m: WatcherCommand, reply: R): Promise<Extract<WatcherReply, { reply: R }>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (r: WatcherReply) => {
+        if (r.reply !== reply) return;
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        resolve(r as Extract<WatcherReply, { reply: R }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`watcher process exited (${code}) before answering ${m.cmd}`));
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send(m);
+    });
+  }
+
+  /** Closes its sockets and waits for it to exit. */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.tell({ cmd: 'close' });
+    await exited;
+  }
+}
+
+// Started by WatcherProcess.start: a watcher process. Imported by a bench: nothing runs.
+if (process.argv.includes(AS_WATCHER) && process.send) main();
