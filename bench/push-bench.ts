@@ -87,9 +87,11 @@ async function nodeDiagnostics(urls: string[], before: Map<string, string>): Pro
     const text = await (await fetch(`${url}/metrics`)).text();
     const prev = before.get(url) ?? '';
     const gc = (kind: string) => (metric(text, 'roost_nodejs_gc_duration_seconds_sum', kind) - metric(prev, 'roost_nodejs_gc_duration_seconds_sum', kind)) * 1000;
+    const delta = (name: string) => metric(text, name) - metric(prev, name);
+    const perWrite = delta('roost_live_messages_pushed_total') / delta('roost_live_socket_writes_total');
     parts.push(
       `loop p99 ${(metric(text, 'roost_nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} / max ${(metric(text, 'roost_nodejs_eventloop_lag_max_seconds') * 1000).toFixed(0)} ms, GC ${gc('')
-        .toFixed(0)} ms (major ${gc('kind="major"').toFixed(0)})`,
+        .toFixed(0)} ms (major ${gc('kind="major"').toFixed(0)}), ${Number.isFinite(perWrite) ? perWrite.toFixed(2) : '–'} frames a socket write`,
     );
     before.set(url, text);
   }
@@ -329,7 +331,7 @@ async function main(): Promise<void> {
       row([name, r.burst.writes, r.burst.delivered, r.burst.expected - r.burst.delivered, Math.round(r.burst.delivered / r.burst.seconds), Math.round(r.burst.writes / r.burst.seconds), fmt(p.p50), fmt(p.p99), ((r.burst.nodeCpuSeconds / r.burst.delivered) * 1e6).toFixed(1)]);
     }
     line();
-    for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; loop p99 writer ${fmt(r.burst.writerLagP99)} / watchers ${fmt(r.burst.watcherLagP99)} ms`);
+    for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; loop p99 writer ${fmt(r.burst.writerLagP99)} / watchers ${fmt(r.burst.watcherLagP99)} ms${r.burst.nodes ? `; nodes: ${r.burst.nodes}` : ''}`);
     if (results.length === 2) {
       const [a, b] = results.map((x) => x.r) as [(typeof results)[0]['r'], (typeof results)[0]['r']];
       line();

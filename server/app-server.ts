@@ -141,6 +141,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     onLimited: (limit) => metrics.rejected.inc({ limit }),
   });
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
+  metrics.countFrom('roost_live_socket_writes_total', () => hub.writes, 'socket writes of listing frames (several frames can share one)');
   metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
   engine.onChange((e) => {
     metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);

@@ -116,6 +116,7 @@ describe('headers, request ids, metrics, early refusals', () => {
     expect(text).toMatch(/roost_search_duration_seconds_count\{level="neighbourhood"\} [1-9]/);
     expect(text).toMatch(/^roost_open_sockets 1$/m);
     expect(text).toMatch(/^roost_live_messages_pushed_total 1$/m);
+    expect(text).toMatch(/^roost_live_socket_writes_total 1$/m);
     expect(text).toMatch(/^roost_alerts_delivered_total 0$/m);
     expect(text).toMatch(/^roost_bus_lag_seconds_count 1$/m);
     expect(text).toMatch(/^roost_event_log_backlog \d+$/m);

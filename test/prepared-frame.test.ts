@@ -56,7 +56,7 @@ describe('a frame prepared once and written to many sockets', () => {
     }
   });
 
-  it('keeps its place among messages sent the ordinary way', async () => {
+  it('keeps its place among messages sent the ordinary way, alone or several in one write', async () => {
     const [c] = await clients(1);
     const ws = accepted.at(-1)!;
     const want: string[] = [];
@@ -64,7 +64,13 @@ describe('a frame prepared once and written to many sockets', () => {
       const text = JSON.stringify({ i });
       want.push(text);
       if (i % 3 === 0) ws.send(text);
-      else new PreparedFrame(text).writeTo(ws);
+      else if (i % 3 === 1) new PreparedFrame(text).writeTo(ws);
+      else {
+        // Several frames in one write arrive as as many messages.
+        const more = [JSON.stringify({ i, part: 2 }), JSON.stringify({ i, part: 3 })];
+        want.push(...more);
+        PreparedFrame.writeAll(ws, [text, ...more].map((t) => new PreparedFrame(t)));
+      }
     }
     await expect.poll(() => c!.got.length).toBe(want.length);
     expect(c!.got).toEqual(want);

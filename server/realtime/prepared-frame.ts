@@ -30,9 +30,20 @@ export class PreparedFrame {
 
   /** Writes the frame to an open socket. */
   writeTo(socket: WebSocket): void {
+    PreparedFrame.writeAll(socket, [this]);
+  }
+
+  /**
+   * Writes frames to an open socket, in order, with one write for all of them: several
+   * changes waiting for the same socket cost one syscall, not one each.
+   */
+  static writeAll(socket: WebSocket, frames: PreparedFrame[]): void {
     const sender = (socket as unknown as { _sender?: SenderInternals })._sender;
-    if (sender && sender._state === IDLE && sender._queue.length === 0 && typeof sender.sendFrame === 'function') sender.sendFrame([this.bytes]);
-    else socket.send(this.text);
+    if (sender && sender._state === IDLE && sender._queue.length === 0 && typeof sender.sendFrame === 'function') {
+      sender.sendFrame([frames.length === 1 ? frames[0]!.bytes : Buffer.concat(frames.map((f) => f.bytes))]);
+    } else {
+      for (const f of frames) socket.send(f.text);
+    }
   }
 }
 
