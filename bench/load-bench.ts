@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     let t = performance.now();
     const specs = Array.from({ length: SOCKETS }, (_, k) => {
       const c = centres[k % centres.length]!;
-      return { node: k % 3, bbox: viewport(c.lat, c.lon, 14 + (k % 3)), room: '' };
+      // Zoom from k / 3, not k: with both from k % 3 every zoom-14 view (four times the area,
+      // so the frames, of a zoom-15 one) sat on node 1.
+      return { node: k % 3, bbox: viewport(c.lat, c.lon, 14 + (Math.floor(k / 3) % 3)), room: '' };
     });
     const urls = nodes.map((n) => n.url);
     await Promise.all(
