@@ -82,16 +82,20 @@ export class EmbeddedEngine implements SearchEngine {
   }
 
   private searchesVersion = 0;
+  private searchesLoaded = false;
 
   /**
    * Saved-search areas as the shared file holds them: all at start, then the changes any
    * process logged since, applied in version order.
    */
   private loadSearches(): void {
-    if (this.searchesVersion === 0) {
+    // A flag, not version 0: with no area ever saved the version stays 0, and every
+    // percolation read the whole (empty) table again.
+    if (!this.searchesLoaded) {
       const { version, areas } = this.store.searchAreasAt();
       for (const s of areas) this.searches.put(s);
       this.searchesVersion = version;
+      this.searchesLoaded = true;
       return;
     }
     for (const c of this.store.searchAreaChanges(this.searchesVersion)) {
