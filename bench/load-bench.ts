@@ -16,6 +16,7 @@ import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { CpuAccount } from './cpu-account';
+import { nodeDiagnostics } from './node-diagnostics';
 import { epochNow, WatcherProcess } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { searchQueryString, viewport, viewsFor } from './viewports';
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     };
+    const scraped = new Map<string, string>();
+    await nodeDiagnostics(urls, scraped);
     // Writes are numbered load-0, load-1, …; the watcher processes note each frame's arrival.
     const sentAt: number[] = [];
     for (const w of watchers) w.tell({ cmd: 'start', tag: 'load' });
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
     line(`| peak resident memory per node | ${peaks.map((k) => `${(k / 1024).toFixed(0)} MB`).join(' / ')} | ≤ 1 GB each |`);
     line();
     line(`CPU over the run: ${CpuAccount.describe(used)}`);
+    line(`Nodes over the run: ${await nodeDiagnostics(urls, scraped)}`);
   } finally {
     await Promise.all(watchers.map((w) => w.close()));
     for (const n of nodes) await n.kill('SIGTERM');
