@@ -78,15 +78,14 @@ export class LiveConnection {
     this.frameTokens = framesBurst;
   }
 
-  /** Sends a frame; a reader too far behind is dropped instead of buffered without end. */
-  send(frame: string | PreparedFrame): boolean {
+  /** Sends a frame (an alert, an error); a reader too far behind is dropped instead of buffered without end. */
+  send(frame: string): boolean {
     if (!this.writable()) return false;
-    if (typeof frame === 'string') this.socket.send(frame);
-    else frame.writeTo(this.socket);
+    this.socket.send(frame);
     return true;
   }
 
-  /** Sends prepared frames in order, in one write. */
+  /** Sends prepared listing frames in order, in one write; the same check on the reader. */
   sendAll(frames: PreparedFrame[]): boolean {
     if (!this.writable()) return false;
     PreparedFrame.writeAll(this.socket, frames);
