@@ -161,6 +161,14 @@ describe('headers, request ids, metrics, early refusals', () => {
     expect(r.closed).toBe(true);
   });
 
+  it('refuses an upload without the token before its body, and closes instead of reading it', async () => {
+    const head = `POST /api/listings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n`;
+    const r = await oversized(head, false);
+    expect(r.answer).toMatch(/^HTTP\/1.1 401/);
+    expect(r.answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(r.closed).toBe(true);
+  });
+
   it('refuses a chunked body once it passes the limit, answers 413 and closes', async () => {
     const r = await oversized(`${postHead}Transfer-Encoding: chunked\r\n\r\n`, true);
     expect(r.answer).toMatch(/^HTTP\/1.1 413/);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EngineUnavailable } from '../engine/engine-errors';
 
@@ -65,13 +65,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * A request refused before its body arrived (too large, unauthorized, too fast, wrong
+ * type): Node would read the rest to the end and throw it away to keep the connection.
+ * Such an answer closes the connection instead, so a refused upload costs nothing more.
+ */
+function bodyUnread(req: IncomingMessage): boolean {
+  const announced = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return announced && !req.complete;
+}
+
 /** Client errors go back as they are; anything else is logged and reported plainly. */
 export function sendError(res: ServerResponse, err: unknown, log: (msg: string, err: unknown) => void): void {
   if (err instanceof ApiError) {
     if (err.status >= 500) log(`api error ${err.code}`, err);
-    // The body was left unread: close the connection after the answer instead of reading
-    // (or letting Node drain) megabytes nobody will use.
-    if (err.code === 'payload_too_large') res.shouldKeepAlive = false;
+    if (bodyUnread(res.req)) res.shouldKeepAlive = false;
     sendJson(res, err.status, err.toJSON());
     return;
   }

@@ -7,7 +7,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /**
  * A JSON request body, refused early when too large: by its Content-Length before a byte
  * is read, else as soon as the bytes read pass the limit. Either way the rest is never
- * read: the 413 goes out with `Connection: close` (sendError) and the socket closes after it.
+ * read: sendError answers a request whose body is unread with `Connection: close`.
  */
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
