@@ -11,7 +11,7 @@
  */
 export class SendQueue<C, F> {
   private targets: C[] = [];
-  private frames: (F | undefined)[] = [];
+  private frames: F[] = [];
   private head = 0;
   /** The window being sent: the frames taken from the queue together, grouped by target. */
   private groups: [C, F[]][] = [];
@@ -35,7 +35,7 @@ export class SendQueue<C, F> {
     private readonly window = 4096,
   ) {}
 
-  /** Frames waiting (for /metrics and tests). */
+  /** Frames queued and not yet sent. */
   get length(): number {
     return this.queued - this.sent;
   }
@@ -76,15 +76,13 @@ export class SendQueue<C, F> {
     }
     this.groups = [...byTarget];
     this.group = 0;
-    if (end === this.targets.length) {
-      this.targets = [];
-      this.frames = [];
+    this.head = end;
+    // Cut off what was taken once it is most of the arrays: behind a backlog that never
+    // quite empties they would otherwise only grow.
+    if (this.head * 2 >= this.targets.length) {
+      this.targets = this.targets.slice(this.head);
+      this.frames = this.frames.slice(this.head);
       this.head = 0;
-    } else {
-      // Let the sent part go: the arrays are cut when the queue empties.
-      this.targets.fill(undefined as C, this.head, end);
-      this.frames.fill(undefined, this.head, end);
-      this.head = end;
     }
     return true;
   }
