@@ -123,7 +123,8 @@ export class LiveHub {
   private readonly perIp = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private beatTurn = 0;
-  private readonly beatTurns: number;
+  /** The connections pinged at each turn of the heartbeat: a turn touches only its own. */
+  private readonly beatTurns: Set<LiveConnection>[];
   /** Connections accepted so far: spreads them over the heartbeat's turns. */
   private accepted = 0;
   /** Messages handed to sockets since start (for /metrics and benchmarks). */
@@ -141,8 +142,9 @@ export class LiveHub {
   constructor(options: LiveHubOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxFrameBytes, perMessageDeflate: false });
-    this.beatTurns = Math.max(1, Math.round(this.options.heartbeatMs / HEARTBEAT_TURN_MS));
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs / this.beatTurns);
+    const turns = Math.max(1, Math.round(this.options.heartbeatMs / HEARTBEAT_TURN_MS));
+    this.beatTurns = Array.from({ length: turns }, () => new Set<LiveConnection>());
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs / turns);
     this.heartbeat.unref();
   }
 
@@ -171,7 +173,8 @@ export class LiveHub {
   private accept(ws: WebSocket, session: string | null, ip: string): void {
     const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS * 2);
     conn.ip = ip;
-    conn.beatTurn = this.accepted++ % this.beatTurns;
+    conn.beatTurn = this.accepted++ % this.beatTurns.length;
+    this.beatTurns[conn.beatTurn]!.add(conn);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     this.connections.add(conn);
     this.options.onOpen?.(conn);
@@ -185,6 +188,7 @@ export class LiveHub {
     ws.on('close', () => {
       this.watches.remove(conn);
       this.connections.delete(conn);
+      this.beatTurns[conn.beatTurn]!.delete(conn);
       const n = (this.perIp.get(ip) ?? 1) - 1;
       if (n <= 0) this.perIp.delete(ip);
       else this.perIp.set(ip, n);
@@ -247,9 +251,7 @@ export class LiveHub {
    * while pushes waited.
    */
   private beat(): void {
-    const turn = this.beatTurn++ % this.beatTurns;
-    for (const conn of this.connections) {
-      if (conn.beatTurn !== turn) continue;
+    for (const conn of this.beatTurns[this.beatTurn++ % this.beatTurns.length]!) {
       if (!conn.alive) {
         conn.socket.terminate();
         continue;
