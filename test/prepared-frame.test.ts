@@ -47,7 +47,7 @@ describe('a frame prepared once and written to many sockets', () => {
     for (const ws of sockets) ws.send = () => expect.fail('fell back to send()');
     for (const t of texts) {
       const frame = new PreparedFrame(t);
-      for (const ws of sockets) frame.writeTo(ws);
+      for (const ws of sockets) PreparedFrame.writeAll(ws, [frame]);
     }
     for (const c of [a!, b!]) {
       await expect.poll(() => c.got.length).toBe(texts.length);
@@ -64,7 +64,7 @@ describe('a frame prepared once and written to many sockets', () => {
       const text = JSON.stringify({ i });
       want.push(text);
       if (i % 3 === 0) ws.send(text);
-      else if (i % 3 === 1) new PreparedFrame(text).writeTo(ws);
+      else if (i % 3 === 1) PreparedFrame.writeAll(ws, [new PreparedFrame(text)]);
       else {
         // Several frames in one write arrive as as many messages.
         const more = [JSON.stringify({ i, part: 2 }), JSON.stringify({ i, part: 3 })];

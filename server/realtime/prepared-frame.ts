@@ -28,11 +28,6 @@ export class PreparedFrame {
     this.bytes = payload ? Buffer.concat([header!, payload]) : header!;
   }
 
-  /** Writes the frame to an open socket. */
-  writeTo(socket: WebSocket): void {
-    PreparedFrame.writeAll(socket, [this]);
-  }
-
   /**
    * Writes frames to an open socket, in order, with one write for all of them: several
    * changes waiting for the same socket cost one syscall, not one each.
