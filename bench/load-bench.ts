@@ -17,7 +17,7 @@ import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { CpuAccount } from './cpu-account';
 import { nodeDiagnostics } from './node-diagnostics';
-import { epochNow, WatcherProcess } from './push-watchers';
+import { epochNow, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { searchQueryString, viewport, viewsFor } from './viewports';
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-load-'));
   const nodes: NodeProcess[] = [];
-  const watchers: WatcherProcess[] = [];
+  let watchers: WatcherPool | null = null;
   try {
     const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN };
     // The first node fills the store with the demo city; the others open it.
@@ -67,7 +67,6 @@ async function main(): Promise<void> {
 
     // Sockets in their own processes, as renters' browsers are: the searches and writes
     // from this one are not held up by 10,000 sockets' frames, nor they by its requests.
-    watchers.push(...Array.from({ length: WATCHER_PROCESSES }, () => WatcherProcess.start()));
     let t = performance.now();
     const specs = Array.from({ length: SOCKETS }, (_, k) => {
       const c = centres[k % centres.length]!;
@@ -76,9 +75,7 @@ async function main(): Promise<void> {
       return { node: k % 3, bbox: viewport(c.lat, c.lon, 14 + (Math.floor(k / 3) % 3)), room: '' };
     });
     const urls = nodes.map((n) => n.url);
-    await Promise.all(
-      watchers.map((w, p) => w.ask({ cmd: 'connect', kind: 'roost', nodes: urls, watchers: specs.filter((_, k) => k % watchers.length === p) }, 'connected')),
-    );
+    watchers = await WatcherPool.connect(WATCHER_PROCESSES, 'roost', urls, specs);
     line(`${SOCKETS} sockets open and watching in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2_000));
 
@@ -98,13 +95,13 @@ async function main(): Promise<void> {
     await nodeDiagnostics(urls, scraped);
     // Writes are numbered load-0, load-1, …; the watcher processes note each frame's arrival.
     const sentAt: number[] = [];
-    for (const w of watchers) w.tell({ cmd: 'start', tag: 'load' });
+    watchers.start('load');
     const cpu = CpuAccount.start({
       'node 1': nodes[0]!.child.pid!,
       'node 2': nodes[1]!.child.pid!,
       'node 3': nodes[2]!.child.pid!,
       redis: redis.pid,
-      ...Object.fromEntries(watchers.map((w, i) => [`sockets ${i + 1}`, w.child.pid!])),
+      ...watchers.pids('sockets'),
       'searches and writes': process.pid,
     });
     t = performance.now();
@@ -158,11 +155,10 @@ async function main(): Promise<void> {
     const used = cpu.stop();
     await new Promise((r) => setTimeout(r, 1_500));
     clearInterval(sampler);
-    const stopped = await Promise.all(watchers.map((w) => w.ask({ cmd: 'stop' }, 'stopped')));
+    const arrivals = await watchers.stop();
     const push: number[] = [];
-    for (const r of stopped) for (let k = 0; k < r.times.length; k++) push.push(r.times[k]! - sentAt[r.writes[k]!]!);
-    const open = stopped.reduce((a, r) => a + r.open, 0);
-    const wsErrors = stopped.reduce((a, r) => a + r.errors, 0);
+    arrivals.each((w, _node, time) => push.push(time - sentAt[w]!));
+    const { open, errors: wsErrors } = arrivals;
     nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!))));
     const ps = percentiles(searchMs);
     const pp = percentiles(push);
@@ -181,7 +177,7 @@ async function main(): Promise<void> {
     line(`CPU over the run: ${CpuAccount.describe(used)}`);
     line(`Nodes over the run: ${await nodeDiagnostics(urls, scraped)}`);
   } finally {
-    await Promise.all(watchers.map((w) => w.close()));
+    await watchers?.close();
     for (const n of nodes) await n.kill('SIGTERM');
     await redis.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -26,7 +26,7 @@ import { BASELINE_TILE_ZOOM } from './push-tiles';
 import { CpuAccount } from './cpu-account';
 import { nodeDiagnostics } from './node-diagnostics';
 import { fmt, percentiles } from './stats';
-import { epochNow, WatcherProcess, type SystemKind } from './push-watchers';
+import { epochNow, WatcherPool, type SystemKind } from './push-watchers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -163,34 +163,26 @@ interface PhaseResult {
 async function run(system: System, redisPid: number, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
-  const procs = Array.from({ length: WATCHER_PROCESSES }, () => WatcherProcess.start());
   const t = performance.now();
-  // Watcher i connects to node i mod 3 and lives in process i mod P.
-  await Promise.all(
-    procs.map((p, k) =>
-      p.ask(
-        {
-          cmd: 'connect',
-          kind: system.kind,
-          nodes: system.nodes,
-          watchers: watcherTiles.map((tile, i) => ({ node: i % NODES, bbox: tileBbox(tile), room: tile })).filter((_, i) => i % procs.length === k),
-        },
-        'connected',
-      ),
-    ),
+  // Watcher i connects to node i mod 3.
+  const watchers = await WatcherPool.connect(
+    WATCHER_PROCESSES,
+    system.kind,
+    system.nodes,
+    watcherTiles.map((tile, i) => ({ node: i % NODES, bbox: tileBbox(tile), room: tile })),
   );
-  line(`${system.name}: ${watcherTiles.length} watchers in ${procs.length} processes connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  line(`${system.name}: ${watcherTiles.length} watchers in ${watchers.size} processes connected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await new Promise((r) => setTimeout(r, 2_000));
 
   const phase = async (points: Point[], tag: string, paced: boolean): Promise<PhaseResult> => {
     let expected = 0;
     const sentAt = new Float64Array(points.length);
     await system.diagnostics?.();
-    for (const p of procs) p.tell({ cmd: 'start', tag });
+    watchers.start(tag);
     const cpu = CpuAccount.start({
       ...Object.fromEntries(system.pids.map((pid, i) => [`node ${i + 1}`, pid])),
       redis: redisPid,
-      ...Object.fromEntries(procs.map((p, i) => [`watchers ${i + 1}`, p.child.pid!])),
+      ...watchers.pids('watchers'),
       writer: process.pid,
     });
     const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -211,31 +203,22 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
       void p.finally(() => inFlight.delete(p));
     }
     await Promise.all(inFlight);
-    // Stragglers: wait until nothing arrives for a second.
-    const delivered = async () => (await Promise.all(procs.map((p) => p.ask({ cmd: 'count' }, 'count')))).reduce((a, r) => a + r.delivered, 0);
-    for (let last = -1, now = await delivered(); last !== now; ) {
-      last = now;
-      await new Promise((r) => setTimeout(r, 1_000));
-      now = await delivered();
-    }
+    await watchers.settle();
     lag.disable();
     const account = cpu.stop();
     const used = CpuAccount.describe(account);
     const nodeCpuSeconds = account.byProcess.filter(([k]) => k.startsWith('node ')).reduce((a, [, c]) => a + c * account.seconds, 0);
-    const stopped = await Promise.all(procs.map((p) => p.ask({ cmd: 'stop' }, 'stopped')));
+    const arrivals = await watchers.stop();
     const latencies: number[] = [];
     const local: number[] = [];
     const remote: number[] = [];
     let lastDelivery = started;
-    for (const r of stopped) {
-      for (let k = 0; k < r.times.length; k++) {
-        const w = r.writes[k]!;
-        const latency = r.times[k]! - sentAt[w]!;
-        latencies.push(latency);
-        (w % NODES === r.nodes[k] ? local : remote).push(latency);
-        if (r.times[k]! > lastDelivery) lastDelivery = r.times[k]!;
-      }
-    }
+    arrivals.each((w, node, time) => {
+      const latency = time - sentAt[w]!;
+      latencies.push(latency);
+      (w % NODES === node ? local : remote).push(latency);
+      if (time > lastDelivery) lastDelivery = time;
+    });
     return {
       cpu: used,
       writes: points.length,
@@ -248,13 +231,13 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
       nodes: (await system.diagnostics?.()) ?? '',
       nodeCpuSeconds,
       writerLagP99: lag.percentile(99) / 1e6,
-      watcherLagP99: Math.max(...stopped.map((r) => r.lagP99)),
+      watcherLagP99: arrivals.lagP99,
     };
   };
   const steadyResult = await phase(steady, `s${Date.now()}`, true);
   const burstResult = await phase(burst, `b${Date.now()}`, false);
   const rss = system.pids.map(rssMb);
-  await Promise.all(procs.map((p) => p.close()));
+  await watchers.close();
   await system.stop();
   return { steady: steadyResult, burst: burstResult, rss };
 }

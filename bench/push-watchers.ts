@@ -168,7 +168,7 @@ function main(): void {
 const AS_WATCHER = '--as-watcher-process';
 
 /** A watcher process, seen from the bench that started it: tell it something, or ask and wait. */
-export class WatcherProcess {
+class WatcherProcess {
   private constructor(readonly child: ChildProcess) {}
 
   static start(): WatcherProcess {
@@ -202,6 +202,75 @@ export class WatcherProcess {
     const exited = new Promise((r) => this.child.once('exit', r));
     this.tell({ cmd: 'close' });
     await exited;
+  }
+}
+
+/** What the watcher processes saw in a phase, all together. */
+export interface PhaseArrivals {
+  /** Every frame: the write's number in the phase, the node it came from, when it arrived. */
+  each(visit: (write: number, node: number, time: number) => void): void;
+  /** The worst watcher process's event-loop delay p99 (ms). */
+  lagP99: number;
+  open: number;
+  errors: number;
+}
+
+/** A few watcher processes holding a bench's watchers between them, dealt round robin. */
+export class WatcherPool {
+  private constructor(private readonly procs: WatcherProcess[]) {}
+
+  static async connect(processes: number, kind: SystemKind, nodes: string[], watchers: WatcherSpec[]): Promise<WatcherPool> {
+    const pool = new WatcherPool(Array.from({ length: processes }, () => WatcherProcess.start()));
+    try {
+      await Promise.all(pool.procs.map((p, k) => p.ask({ cmd: 'connect', kind, nodes, watchers: watchers.filter((_, i) => i % processes === k) }, 'connected')));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.procs.length;
+  }
+
+  /** The processes for a CPU account, named `${label} 1`, `${label} 2`, … */
+  pids(label: string): Record<string, number> {
+    return Object.fromEntries(this.procs.map((p, i) => [`${label} ${i + 1}`, p.child.pid!]));
+  }
+
+  /** A phase begins: frames of writes numbered `${tag}-N` are noted from now. */
+  start(tag: string): void {
+    for (const p of this.procs) p.tell({ cmd: 'start', tag });
+  }
+
+  async delivered(): Promise<number> {
+    return (await Promise.all(this.procs.map((p) => p.ask({ cmd: 'count' }, 'count')))).reduce((a, r) => a + r.delivered, 0);
+  }
+
+  /** Waits until nothing has arrived for a second: the stragglers of a phase. */
+  async settle(): Promise<void> {
+    for (let last = -1, now = await this.delivered(); last !== now; ) {
+      last = now;
+      await new Promise((r) => setTimeout(r, 1_000));
+      now = await this.delivered();
+    }
+  }
+
+  async stop(): Promise<PhaseArrivals> {
+    const replies = await Promise.all(this.procs.map((p) => p.ask({ cmd: 'stop' }, 'stopped')));
+    return {
+      each(visit) {
+        for (const r of replies) for (let k = 0; k < r.times.length; k++) visit(r.writes[k]!, r.nodes[k]!, r.times[k]!);
+      },
+      lagP99: Math.max(...replies.map((r) => r.lagP99)),
+      open: replies.reduce((a, r) => a + r.open, 0),
+      errors: replies.reduce((a, r) => a + r.errors, 0),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.close()));
   }
 }
 
