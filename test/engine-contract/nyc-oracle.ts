@@ -117,3 +117,15 @@ export function neighbourhoodRings(): { name: string; ring: Ring }[] {
 export function inRing(r: { lat: number; lon: number }, ring: Ring): boolean {
   return booleanPointInPolygon([r.lon, r.lat], { type: 'Polygon', coordinates: [ring] });
 }
+
+/** The file's first listing as the contract shapes it: the same in every engine and over HTTP. */
+export const LISTING_2595 = {
+  id: '2595',
+  title: 'Skylit Midtown Castle',
+  lat: 40.75362,
+  lon: -73.98377,
+  price: 225,
+  type: 'entire',
+  district: 'Manhattan',
+  neighbourhood: 'Midtown',
+} as const;
