@@ -6,9 +6,7 @@ import { startRoost, type RoostServer } from '../../server/app-server';
 import { loadConfig } from '../../server/config';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const SHARED_DATA = path.resolve(ROOT, '..', 'shared', 'data');
-export const NYC_CSV = path.join(SHARED_DATA, 'nyc-listings.csv');
-export const NYC_BOUNDARIES = path.join(SHARED_DATA, 'nyc-neighbourhoods.geojson');
+export { NYC_BOUNDARIES, NYC_CSV, SHARED_DATA } from './shared-data';
 
 /** A fresh folder inside this run's folder, which the global teardown removes. */
 export function tempDir(prefix: string): string {
