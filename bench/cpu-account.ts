@@ -22,6 +22,18 @@ function processTicks(pid: number): number {
 }
 
 /**
+ * Time the process's main thread (for Node, the JavaScript thread) spent runnable but
+ * waiting for a core, in seconds: the second field of /proc/<pid>/schedstat.
+ */
+function queuedSeconds(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * Who used the machine's cores over a stretch of a benchmark: each named process of the
  * run, and everything else on the machine. On a shared two-core machine a tail latency
  * means little without it: the same code measured p99 17 ms quiet and 299 ms beside an
@@ -32,16 +44,18 @@ export class CpuAccount {
     private readonly pids: Map<string, number>,
     private readonly machine0: { busy: number; steal: number; total: number },
     private readonly own0: Map<string, number>,
+    private readonly queued0: Map<string, number>,
     private readonly t0: number,
   ) {}
 
   static start(pids: Record<string, number>): CpuAccount {
     const map = new Map(Object.entries(pids));
-    return new CpuAccount(map, machineTicks(), new Map([...map].map(([k, pid]) => [k, processTicks(pid)])), performance.now());
+    const each = (f: (pid: number) => number) => new Map([...map].map(([k, pid]) => [k, f(pid)]));
+    return new CpuAccount(map, machineTicks(), each(processTicks), each(queuedSeconds), performance.now());
   }
 
   /** Cores used on average since start: by each named process, by the rest, in all. */
-  stop(): { cores: number; byProcess: [string, number][]; others: number; busy: number; steal: number; seconds: number } {
+  stop(): { cores: number; byProcess: [string, number][]; queued: [string, number][]; others: number; busy: number; steal: number; seconds: number } {
     const seconds = (performance.now() - this.t0) / 1000;
     const m = machineTicks();
     const cores = os.cpus().length;
@@ -49,8 +63,9 @@ export class CpuAccount {
     const busy = ((m.busy - this.machine0.busy) / span) * cores;
     const steal = ((m.steal - this.machine0.steal) / span) * cores;
     const byProcess = [...this.pids].map(([k, pid]) => [k, (processTicks(pid) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
+    const queued = [...this.pids].map(([k, pid]) => [k, (queuedSeconds(pid) - this.queued0.get(k)!) / seconds] as [string, number]);
     const own = byProcess.reduce((a, [, c]) => a + c, 0);
-    return { cores, byProcess, others: Math.max(0, busy - own), busy, steal, seconds };
+    return { cores, byProcess, queued, others: Math.max(0, busy - own), busy, steal, seconds };
   }
 
   /**
@@ -61,5 +76,14 @@ export class CpuAccount {
   static describe(r: ReturnType<CpuAccount['stop']>): string {
     const parts = r.byProcess.map(([k, c]) => `${k} ${c.toFixed(2)}`);
     return `cores busy ${r.busy.toFixed(2)} of ${r.cores}: ${parts.join(', ')}, other processes ${r.others.toFixed(2)}; taken by the hypervisor ${r.steal.toFixed(2)}`;
+  }
+
+  /**
+   * One line for a report: the share of the stretch each process's main thread was ready
+   * to run and waiting for a core ("node 1 0.04, …"): on two shared cores, latency that
+   * no profile of the process itself shows.
+   */
+  static describeQueued(r: ReturnType<CpuAccount['stop']>): string {
+    return `waiting for a core: ${r.queued.map(([k, q]) => `${k} ${q.toFixed(3)}`).join(', ')}`;
   }
 }

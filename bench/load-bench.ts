@@ -1,11 +1,13 @@
 /**
- * npm run bench:load [-- --sockets 10000 --searches 200 --writes 20 --seconds 60 --listings 100000 --watcher-processes 2]
+ * npm run bench:load [-- --sockets 10000 --searches 200 --writes 20 --seconds 60 --warm-up 5
+ *                       --listings 100000 --watcher-processes 2]
  *
  * The service under load on this machine: our own redis-server, three nodes on one
  * DATA_DIR holding the demo city, `sockets` live sockets watching map views spread over
  * the nodes (held by watcher processes of their own, bench/push-watchers.ts), and from
  * this process `searches` /api/search requests a second (every level, filters mixed) and
- * `writes` listing writes a second for `seconds`. Prints throughput, search and push
+ * `writes` listing writes a second for `seconds`, after `warm-up` seconds of the same
+ * (reported apart: every process starts cold). Prints throughput, search and push
  * latency (p50/p99), errors, and each node's peak resident memory.
  */
 import fs from 'node:fs';
@@ -19,7 +21,7 @@ import { CpuAccount } from './cpu-account';
 import { nodeDiagnostics } from './node-diagnostics';
 import { epochNow, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
-import { searchQueryString, viewport, viewsFor } from './viewports';
+import { searchQueryString, viewport, viewsFor, type View } from './viewports';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '60' },
     listings: { type: 'string', default: '100000' },
     'watcher-processes': { type: 'string', default: '2' },
+    'warm-up': { type: 'string', default: '5' },
   },
 });
 const WATCHER_PROCESSES = Number(args['watcher-processes']);
@@ -37,6 +40,7 @@ const SEARCH_RATE = Number(args.searches);
 const WRITE_RATE = Number(args.writes);
 const SECONDS = Number(args.seconds);
 const LISTINGS = Number(args.listings);
+const WARM_UP = Number(args['warm-up']);
 const TOKEN = 'load-token';
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
@@ -79,23 +83,87 @@ async function main(): Promise<void> {
     line(`${SOCKETS} sockets open and watching in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2_000));
 
-    const views = viewsFor([10, 11, 12, 13, 14, 15, 16, 17], centres, SEARCH_RATE * SECONDS, 'mixed', 3);
-    const searchMs: number[] = [];
-    let searchErrors = 0;
-    let writeErrors = 0;
-    let writes = 0;
+    const views = viewsFor([10, 11, 12, 13, 14, 15, 16, 17], centres, SEARCH_RATE * (WARM_UP + SECONDS), 'mixed', 3);
     const peaks = [0, 0, 0];
     const sampler = setInterval(() => nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!)))), 1_000);
-    const inFlight = new Set<Promise<void>>();
-    const track = (p: Promise<void>) => {
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+    let written = 0;
+    /**
+     * `seconds` of searches and writes at the set rates, writes numbered `${tag}-0`, … (the
+     * watcher processes note each frame's arrival), then the stragglers.
+     */
+    const drive = async (tag: string, seconds: number, viewsOfPhase: View[]) => {
+      const searchMs: number[] = [];
+      let searchErrors = 0;
+      let writeErrors = 0;
+      let writes = 0;
+      const inFlight = new Set<Promise<void>>();
+      const track = (p: Promise<void>) => {
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      };
+      const sentAt: number[] = [];
+      watchers!.start(tag);
+      const t = performance.now();
+      const searchEvery = 1000 / SEARCH_RATE;
+      const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
+      let nextWrite = 0;
+      for (let i = 0; i < viewsOfPhase.length && performance.now() - t < seconds * 1000; i++) {
+        const due = t + i * searchEvery;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const v = viewsOfPhase[i]!;
+        const node = nodes[i % 3]!.url;
+        track(
+          (async () => {
+            const s = performance.now();
+            try {
+              const res = await fetch(`${node}/api/search?${searchQueryString(v)}`);
+              await res.arrayBuffer();
+              if (res.status !== 200) searchErrors++;
+              else searchMs.push(performance.now() - s);
+            } catch {
+              searchErrors++;
+            }
+          })(),
+        );
+        while (performance.now() - t >= nextWrite * writeEvery) {
+          const r = city[(written++ * 7919) % city.length]!;
+          const id = `${tag}-${nextWrite}`;
+          const target = nodes[nextWrite % 3]!.url;
+          nextWrite++;
+          sentAt.push(epochNow());
+          track(
+            fetch(`${target}/api/listings`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ id, title: r.title, lat: r.lat, lon: r.lon, price: r.price, type: r.type, bedrooms: r.bedrooms, district: r.district, neighbourhood: r.neighbourhood }),
+            })
+              .then(async (res) => {
+                await res.arrayBuffer();
+                writes++;
+                if (res.status !== 201) writeErrors++;
+              })
+              .catch(() => {
+                writeErrors++;
+              }),
+          );
+        }
+      }
+      await Promise.all(inFlight);
+      const elapsed = (performance.now() - t) / 1000;
+      await new Promise((r) => setTimeout(r, 1_500));
+      const arrivals = await watchers!.stop();
+      const push: number[] = [];
+      arrivals.each((w, _node, time) => push.push(time - sentAt[w]!));
+      return { searchMs, searchErrors, writes, writeErrors, elapsed, push, arrivals };
     };
+
+    // Every process of the run starts cold (code not yet optimised, first frames on each
+    // socket): that first second or two is not the service under steady load, so it runs
+    // first, apart, and its figures are printed apart.
+    const warm = await drive('warm', WARM_UP, views.slice(0, SEARCH_RATE * WARM_UP));
     const scraped = new Map<string, string>();
     await nodeDiagnostics(urls, scraped);
-    // Writes are numbered load-0, load-1, …; the watcher processes note each frame's arrival.
-    const sentAt: number[] = [];
-    watchers.start('load');
     const cpu = CpuAccount.start({
       'node 1': nodes[0]!.child.pid!,
       'node 2': nodes[1]!.child.pid!,
@@ -104,60 +172,9 @@ async function main(): Promise<void> {
       ...watchers.pids('sockets'),
       'searches and writes': process.pid,
     });
-    t = performance.now();
-    const searchEvery = 1000 / SEARCH_RATE;
-    const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
-    let nextWrite = 0;
-    for (let i = 0; i < views.length; i++) {
-      const due = t + i * searchEvery;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const v = views[i]!;
-      const node = nodes[i % 3]!.url;
-      track(
-        (async () => {
-          const s = performance.now();
-          try {
-            const res = await fetch(`${node}/api/search?${searchQueryString(v)}`);
-            await res.arrayBuffer();
-            if (res.status !== 200) searchErrors++;
-            else searchMs.push(performance.now() - s);
-          } catch {
-            searchErrors++;
-          }
-        })(),
-      );
-      while (performance.now() - t >= nextWrite * writeEvery) {
-        const r = city[(nextWrite * 7919) % city.length]!;
-        const id = `load-${nextWrite}`;
-        const target = nodes[nextWrite % 3]!.url;
-        nextWrite++;
-        sentAt.push(epochNow());
-        track(
-          fetch(`${target}/api/listings`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ id, title: r.title, lat: r.lat, lon: r.lon, price: r.price, type: r.type, bedrooms: r.bedrooms, district: r.district, neighbourhood: r.neighbourhood }),
-          })
-            .then(async (res) => {
-              await res.arrayBuffer();
-              writes++;
-              if (res.status !== 201) writeErrors++;
-            })
-            .catch(() => {
-              writeErrors++;
-            }),
-        );
-      }
-    }
-    await Promise.all(inFlight);
-    const elapsed = (performance.now() - t) / 1000;
+    const { searchMs, searchErrors, writes, writeErrors, elapsed, push, arrivals } = await drive('load', SECONDS, views.slice(SEARCH_RATE * WARM_UP));
     const used = cpu.stop();
-    await new Promise((r) => setTimeout(r, 1_500));
     clearInterval(sampler);
-    const arrivals = await watchers.stop();
-    const push: number[] = [];
-    arrivals.each((w, _node, time) => push.push(time - sentAt[w]!));
     const { open, errors: wsErrors } = arrivals;
     nodes.forEach((n, i) => (peaks[i] = Math.max(peaks[i]!, peakKb(n.child.pid!))));
     const ps = percentiles(searchMs);
@@ -174,7 +191,13 @@ async function main(): Promise<void> {
     line(`| sockets still open at the end | ${open} of ${SOCKETS} | all |`);
     line(`| peak resident memory per node | ${peaks.map((k) => `${(k / 1024).toFixed(0)} MB`).join(' / ')} | ≤ 1 GB each |`);
     line();
+    const ws = percentiles(warm.searchMs);
+    const wp = percentiles(warm.push);
+    line(
+      `Warm-up before the run (${WARM_UP} s at the same rates, not in the table): search p50 / p99 ${fmt(ws.p50)} / ${fmt(ws.p99)} ms, push p50 / p99 ${fmt(wp.p50)} / ${fmt(wp.p99)} ms, errors ${warm.searchErrors} / ${warm.writeErrors}`,
+    );
     line(`CPU over the run: ${CpuAccount.describe(used)}`);
+    line(`Of the run, ${CpuAccount.describeQueued(used)}`);
     line(`Nodes over the run: ${await nodeDiagnostics(urls, scraped)}`);
   } finally {
     await watchers?.close();

@@ -1,13 +1,14 @@
 /**
- * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --burst 3000 --inflight 32
+ * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --warm-up 3 --burst 3000 --inflight 32
  *                       --watcher-processes 2 --systems roost,socketio]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
  * listing) and held by a few watcher processes of their own (bench/push-watchers.ts),
  * then a stream of writes through the API from this process. Steady phase: `rate` writes
- * a second for `seconds`, timing write-to-watcher latency (from sending the POST to the
- * frame arriving) and counting what was lost. Burst phase: `burst` writes as fast as
+ * a second for `seconds` (after `warm-up` seconds of the same, reported apart), timing
+ * write-to-watcher latency (from sending the POST to the frame arriving) and counting
+ * what was lost. Burst phase: `burst` writes as fast as
  * they are accepted, for delivered messages a second. Then the same watchers and writes
  * through Socket.IO with @socket.io/redis-adapter (a room per tile), and the ratios.
  */
@@ -38,12 +39,14 @@ const { values: args } = parseArgs({
     systems: { type: 'string', default: 'roost,socketio' },
     inflight: { type: 'string', default: '32' },
     'watcher-processes': { type: 'string', default: '2' },
+    'warm-up': { type: 'string', default: '3' },
   },
 });
 const WATCHER_PROCESSES = Number(args['watcher-processes']);
 const W = Number(args.watchers);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
+const WARM_UP = Number(args['warm-up']);
 const BURST = Number(args.burst);
 const NODES = 3;
 const TOKEN = 'bench-token';
@@ -160,7 +163,7 @@ interface PhaseResult {
   watcherLagP99: number;
 }
 
-async function run(system: System, redisPid: number, watcherTiles: string[], steady: Point[], burst: Point[]): Promise<{ steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
+async function run(system: System, redisPid: number, watcherTiles: string[], warm: Point[], steady: Point[], burst: Point[]): Promise<{ warm: PhaseResult; steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
   const t = performance.now();
@@ -206,7 +209,7 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
     await watchers.settle();
     lag.disable();
     const account = cpu.stop();
-    const used = CpuAccount.describe(account);
+    const used = `${CpuAccount.describe(account)}; ${CpuAccount.describeQueued(account)}`;
     const nodeCpuSeconds = account.byProcess.filter(([k]) => k.startsWith('node ')).reduce((a, [, c]) => a + c * account.seconds, 0);
     const arrivals = await watchers.stop();
     const latencies: number[] = [];
@@ -234,12 +237,15 @@ async function run(system: System, redisPid: number, watcherTiles: string[], ste
       watcherLagP99: arrivals.lagP99,
     };
   };
+  // Every process starts cold (code not yet optimised, first frames on each socket): a
+  // few seconds at the steady rate first, reported apart, so "steady" is steady.
+  const warmResult = await phase(warm, `w${Date.now()}`, true);
   const steadyResult = await phase(steady, `s${Date.now()}`, true);
   const burstResult = await phase(burst, `b${Date.now()}`, false);
   const rss = system.pids.map(rssMb);
   await watchers.close();
   await system.stop();
-  return { steady: steadyResult, burst: burstResult, rss };
+  return { warm: warmResult, steady: steadyResult, burst: burstResult, rss };
 }
 
 async function main(): Promise<void> {
@@ -251,13 +257,14 @@ async function main(): Promise<void> {
   const watcherTiles = city.slice(0, W).map((p) => geotileKey(p.lat, p.lon, BASELINE_TILE_ZOOM));
   const steady = city.slice(W, W + RATE * SECONDS);
   const burst = city.slice(W + RATE * SECONDS, W + RATE * SECONDS + BURST);
+  const warm = city.slice(W + RATE * SECONDS + BURST, W + RATE * SECONDS + BURST + RATE * WARM_UP);
   const redis = await RedisServer.start();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-push-bench-'));
   try {
     const chosen = new Set(args.systems.split(','));
     const results: { name: string; r: Awaited<ReturnType<typeof run>> }[] = [];
-    if (chosen.has('roost')) results.push({ name: 'Roost', r: await run(await roost(path.join(work, 'data'), redis.url), redis.pid, watcherTiles, steady, burst) });
-    if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), redis.pid, watcherTiles, steady, burst) });
+    if (chosen.has('roost')) results.push({ name: 'Roost', r: await run(await roost(path.join(work, 'data'), redis.url), redis.pid, watcherTiles, warm, steady, burst) });
+    if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), redis.pid, watcherTiles, warm, steady, burst) });
     line();
     line(`## Steady: ${RATE} writes/s for ${SECONDS} s (write sent → frame received)`);
     line();
@@ -266,6 +273,11 @@ async function main(): Promise<void> {
     for (const { name, r } of results) {
       const p = percentiles(r.steady.latencies);
       row([name, r.steady.writes, r.steady.expected, r.steady.delivered, r.steady.expected - r.steady.delivered, Math.round(r.steady.delivered / r.steady.seconds), fmt(p.p50), fmt(p.p95), fmt(p.p99), r.rss.map((m) => m.toFixed(0)).join(' / ')]);
+    }
+    line();
+    for (const { name, r } of results) {
+      const p = percentiles(r.warm.latencies);
+      line(`- ${name}, warm-up before it (${WARM_UP} s at the same rate, not in the table): p50 / p99 ${fmt(p.p50)} / ${fmt(p.p99)} ms, lost ${r.warm.expected - r.warm.delivered}`);
     }
     line();
     line('Where the steady tail comes from: frames from the node the write went through vs from the other nodes (p50 / p99 ms), the writer\'s and the watcher processes\' own event-loop delay, and what the nodes report.');
