@@ -49,3 +49,23 @@ test('under bubbles, a new listing changes the count without a reload', async ({
   await expect(page.locator('.bubble-changed').first()).toBeAttached();
   await request.delete(`/api/listings/${id}`, { headers: AUTH });
 });
+
+test('a home posted outside every known area is counted under "Other areas", not a nameless bubble', async ({ page, request }, info) => {
+  await offline(page);
+  // Newark: outside every New York outline, so the server cannot name its district.
+  const at = { lat: 40.7357, lon: -74.1724 };
+  const id = `e2e-unplaced-${info.project.name}`;
+  const res = await request.post('/api/listings', { headers: AUTH, data: { id, title: 'Across the river', ...at, price: 1800, type: 'entire' } });
+  expect(res.status()).toBe(201);
+  expect((await res.json()).district).toBe('');
+  try {
+    await page.goto(`/?lat=${at.lat}&lon=${at.lon}&zoom=11`);
+    await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'district');
+    const bubble = page.locator('.bubble', { has: page.locator('.bubble-name', { hasText: 'Other areas' }) });
+    await expect(bubble).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Other areas: \d+ homes/ })).toBeAttached();
+    await page.screenshot({ path: info.outputPath(`unplaced-${info.project.name}.png`) });
+  } finally {
+    await request.delete(`/api/listings/${id}`, { headers: AUTH });
+  }
+});

@@ -39,6 +39,8 @@ const en = {
   viewListing: 'View listing',
   close: 'Close',
   bubbleArea: '{name}: {count} homes, average {price}. Zoom in',
+  // Homes whose district or neighbourhood is not known (posted outside every boundary).
+  areaUnnamed: 'Other areas',
   bubbleCluster: '{count} homes here, average {price}. Zoom in',
   pin: '{title}, {price}',
   language: 'Language',
@@ -118,6 +120,7 @@ const zh: Record<MessageKey, string> = {
   viewListing: '查看房源',
   close: '关闭',
   bubbleArea: '{name}：{count} 套房源，均价 {price}。放大查看',
+  areaUnnamed: '其他区域',
   bubbleCluster: '此处 {count} 套房源，均价 {price}。放大查看',
   pin: '{title}，{price}',
   language: '语言',

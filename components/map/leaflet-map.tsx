@@ -21,6 +21,8 @@ export interface MapMove {
 export interface MapLabels {
   count(n: number): string;
   price(n: number): string;
+  /** A district or neighbourhood as its bubble shows it; homes of no known area have one too. */
+  areaName(label: string): string;
   bubbleName(b: Bucket, level: Level): string;
   pinName(l: Listing): string;
 }
@@ -77,7 +79,7 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble bubble-${level}`);
   const size = bubbleSize(b.count, level);
   root.style.setProperty('--size', `${size}px`);
-  if (level !== 'cluster') root.append(element('span', 'bubble-name', b.label || '—'));
+  if (level !== 'cluster') root.append(element('span', 'bubble-name', labels.areaName(b.label)));
   root.append(element('span', 'bubble-count', labels.count(b.count)));
   if (level !== 'cluster') root.append(element('span', 'bubble-price', labels.price(b.priceAvg)));
   // The icon box is the click target; a long name may overflow it sideways, still inside.

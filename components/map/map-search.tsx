@@ -269,10 +269,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
     () => ({
       count: (n) => number(n),
       price: (n) => price(n),
+      areaName: (label) => label || t('areaUnnamed'),
       bubbleName: (b, level) =>
         level === 'cluster'
           ? t('bubbleCluster', { count: number(b.count), price: price(b.priceAvg) })
-          : t('bubbleArea', { name: b.label, count: number(b.count), price: price(b.priceAvg) }),
+          : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: price(b.priceAvg) }),
       pinName: (l) => t('pin', { title: l.title, price: price(l.price) }),
     }),
     [t, number, price],
