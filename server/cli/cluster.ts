@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const REDIS_PORT = 6390;
@@ -27,12 +27,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({ options: { nodes: { type: 'string', default: '3' } } }).values;
-  } catch (err) {
-    fail((err as Error).message);
-  }
+  const args = commandLine('cluster', 'usage: npm run cluster [-- --nodes N]', { options: { nodes: { type: 'string', default: '3' } } }).values;
   const count = Number(args.nodes);
   if (!Number.isInteger(count) || count < 1 || count > 16) fail('--nodes must be an integer from 1 to 16');
   const basePort = Number(process.env.PORT ?? 3000);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 import { loadConfig } from '../config';
 import { SqliteStore } from '../engine/embedded/sqlite-store';
 import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
@@ -18,19 +18,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: { format: { type: 'string' }, boundaries: { type: 'string' }, help: { type: 'boolean' } },
-    });
-  } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (args.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const args = commandLine('import', USAGE, { allowPositionals: true, options: { format: { type: 'string' }, boundaries: { type: 'string' } } });
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) fail(USAGE);
   const ext = path.extname(file).toLowerCase();

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 import { findJava, hasMaven, MIN_JAVA } from './jdk';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -57,12 +57,7 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({ options: { port: { type: 'string' }, data: { type: 'string' } } }).values;
-  } catch (err) {
-    fail(`${(err as Error).message}; usage: npm run opensearch [-- --port P --data DIR]`);
-  }
+  const args = commandLine('opensearch', 'usage: npm run opensearch [-- --port P --data DIR]', { options: { port: { type: 'string' }, data: { type: 'string' } } }).values;
   const port = Number(args.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < PORT_RANGE[0] || port > PORT_RANGE[1]) {
     fail(`--port must be an integer from ${PORT_RANGE[0]} to ${PORT_RANGE[1]} (the runner never listens past 9299)`);

@@ -5,7 +5,7 @@
  * run), price drops and removals, at N writes a second against a running server through
  * the write API (ADMIN_TOKEN from the environment). For demos and load.
  */
-import { parseArgs } from 'node:util';
+import { commandLine } from './command-line';
 import { demoCity } from '../demo/demo-city';
 
 const USAGE = 'usage: ADMIN_TOKEN=… npm run simulate [-- --url http://localhost:3000 --rate 5 --duration 60]';
@@ -18,12 +18,9 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({ options: { url: { type: 'string' }, rate: { type: 'string', default: '5' }, duration: { type: 'string' } } }).values;
-  } catch (err) {
-    fail((err as Error).message);
-  }
+  const args = commandLine('simulate', USAGE, {
+    options: { url: { type: 'string' }, rate: { type: 'string', default: '5' }, duration: { type: 'string' } },
+  }).values;
   const token = process.env.ADMIN_TOKEN;
   if (!token) fail('ADMIN_TOKEN is not set: the write API needs it');
   const base = (args.url ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
