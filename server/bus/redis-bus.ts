@@ -9,15 +9,18 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * Redis pub/sub through ioredis: one connection publishes, one subscribes (a subscribed
  * connection can do nothing else). Both reconnect by themselves and the subscriber
  * resubscribes; publishing while Redis is away fails at once instead of queueing, since
- * every message here can be recovered from a store.
+ * every message here can be had again (bus.ts), and the reconnect handlers say from when.
  */
 export class RedisBus implements Bus {
   readonly name = 'redis';
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Map<string, Set<BusHandler>>();
-  private readonly reconnectHandlers: (() => void)[] = [];
-  private everReady = false;
+  private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
+  /** When either connection was lost, until both are back. */
+  private lostAt: number | null = null;
+  /** A connection closing before connect() is not a loss. */
+  private started = false;
 
   constructor(url: string) {
     const options = {
@@ -33,17 +36,31 @@ export class RedisBus implements Bus {
     this.sub.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) h(message);
     });
-    this.sub.on('ready', () => {
-      if (this.everReady) {
-        log.info('redis bus reconnected');
-        for (const h of this.reconnectHandlers) h();
-      }
-      this.everReady = true;
-    });
+    for (const conn of [this.pub, this.sub]) {
+      conn.on('close', () => {
+        if (this.lostAt === null && this.started) this.lostAt = Date.now();
+      });
+      conn.on('ready', () => void this.cameBack());
+    }
+  }
+
+  /**
+   * Both connections are up again after a loss: once the subscriptions are confirmed
+   * (ioredis says "ready" before it resubscribes), the handlers catch up.
+   */
+  private async cameBack(): Promise<void> {
+    const lostAt = this.lostAt;
+    if (lostAt === null || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
+    this.lostAt = null;
+    const channels = [...this.handlers.keys()];
+    if (channels.length > 0) await this.sub.subscribe(...channels).catch(() => undefined);
+    log.info({ downMs: Date.now() - lostAt }, 'redis bus reconnected');
+    for (const h of this.reconnectHandlers) h(lostAt);
   }
 
   /** Connects both; a Redis that is not there yet is retried in the background. */
   async connect(): Promise<void> {
+    this.started = true;
     await Promise.all([this.pub.connect(), this.sub.connect()]).catch((err: Error) =>
       log.warn({ err: err.message }, 'redis not reachable at start; retrying in the background'),
     );
@@ -67,7 +84,7 @@ export class RedisBus implements Bus {
     set.add(handler);
   }
 
-  onReconnect(handler: () => void): void {
+  onReconnect(handler: (lostAt: number) => void): void {
     this.reconnectHandlers.push(handler);
   }
 

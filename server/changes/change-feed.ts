@@ -3,18 +3,36 @@ import type { Bus } from '../bus/bus';
 import type { ChangeNotice, SearchEngine } from '../engine/search-engine';
 import { log } from '../log';
 import type { ChangeEvent } from './change-event';
+import { RecentChanges } from './recent-changes';
 
 export const CHANGES_CHANNEL = 'roost:changes';
+
+/** How far before a bus outage began a replay starts: notices in flight then may be lost too. */
+const REPLAY_MARGIN_MS = 2_000;
+/** How long a replay keeps trying to publish while the bus is coming back. */
+const REPLAY_PATIENCE_MS = 30_000;
+
+/** "Send me again what you changed since": a node whose bus came back, to the others. */
+interface ReplayRequest {
+  node: string;
+  replaySince: number;
+}
 
 /**
  * Joins a node's engine to the cluster: after a commit here, a notice on the bus; on a
  * notice from another node, the engine reads what it has not applied. With the embedded
  * engine the shared log is the truth and the notice only a doorbell (a node that missed
- * it reads the log at its next poll, or when the bus reconnects); a cluster engine takes
- * the event the notice carries.
+ * it reads the log at its next poll, or when the bus reconnects). A cluster engine has no
+ * log to read, so its notices carry the change, and each node keeps its own recent changes
+ * (RecentChanges): when the bus comes back after an outage, a node sends its own again and
+ * asks the others for theirs, from a little before the outage began; the engine drops what
+ * it has already applied (by the listing's sequence number).
  */
 export class ChangeFeed {
   readonly node = crypto.randomUUID();
+  private readonly recent = new RecentChanges();
+  /** When a notice of ours first failed to go out since the bus last came back. */
+  private unsentSince: number | null = null;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -30,22 +48,62 @@ export class ChangeFeed {
   async start(): Promise<void> {
     this.engine.onCommit((e) => this.committed(e));
     await this.bus.subscribe(CHANGES_CHANNEL, (message) => {
-      let notice: ChangeNotice;
+      let m: ChangeNotice | ReplayRequest;
       try {
-        notice = JSON.parse(message) as ChangeNotice;
+        m = JSON.parse(message) as ChangeNotice | ReplayRequest;
       } catch {
         return;
       }
-      if (notice.node !== this.node) this.engine.noticeChange(notice);
+      if (m.node === this.node) return;
+      if ('replaySince' in m) {
+        if (this.carryEvents) void this.replay(m.replaySince);
+      } else {
+        this.engine.noticeChange(m);
+      }
     });
-    this.bus.onReconnect(() => this.engine.noticeChange({ node: 'bus', seq: Number.MAX_SAFE_INTEGER }));
+    this.bus.onReconnect((lostAt) => {
+      if (!this.carryEvents) {
+        this.engine.noticeChange({ node: 'bus', seq: Number.MAX_SAFE_INTEGER });
+        return;
+      }
+      const since = Math.min(lostAt, this.unsentSince ?? Infinity) - REPLAY_MARGIN_MS;
+      this.unsentSince = null;
+      // Ours, which the others may have missed; theirs, which we may have missed.
+      void this.replay(since);
+      void this.publishPatiently(JSON.stringify({ node: this.node, replaySince: since } satisfies ReplayRequest));
+    });
   }
 
   /** A change this node committed: the other nodes hear of it now rather than at their next poll. */
   private committed(event: ChangeEvent): void {
     const notice: ChangeNotice = this.carryEvents ? { node: this.node, seq: event.seq, event } : { node: this.node, seq: event.seq };
-    void this.bus.publish(CHANGES_CHANNEL, JSON.stringify(notice)).then((sent) => {
-      if (!sent) log.debug({ seq: event.seq }, 'bus down: other nodes will read this change at their next poll');
+    const message = JSON.stringify(notice);
+    if (this.carryEvents) this.recent.add(Date.now(), message);
+    void this.bus.publish(CHANGES_CHANNEL, message).then((sent) => {
+      if (sent) return;
+      if (this.carryEvents && this.unsentSince === null) this.unsentSince = Date.now();
+      log.debug({ seq: event.seq }, this.carryEvents ? 'bus down: sent again when it is back' : 'bus down: other nodes will read this change at their next poll');
     });
+  }
+
+  /** Publishes again this node's notices of changes committed since `since` (epoch ms), in order. */
+  private async replay(since: number): Promise<void> {
+    const notices = this.recent.since(since);
+    if (notices.length === 0) return;
+    log.info({ notices: notices.length, since: new Date(since).toISOString() }, 'sending recent changes again after a bus outage');
+    for (const message of notices) if (!(await this.publishPatiently(message))) return;
+  }
+
+  /** Publishes, retrying while the bus is still coming back; false if it never took it. */
+  private async publishPatiently(message: string): Promise<boolean> {
+    const until = Date.now() + REPLAY_PATIENCE_MS;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+      if (await this.bus.publish(CHANGES_CHANNEL, message)) return true;
+      if (Date.now() > until) {
+        log.warn('bus still down: recent changes not sent again; watchers elsewhere see them at their next move');
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 }

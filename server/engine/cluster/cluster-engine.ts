@@ -4,6 +4,7 @@ import { EngineConflict, EngineFailure, EngineUnavailable } from '../engine-erro
 import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import { log } from '../../log';
+import { LatestSeq } from './latest-seq';
 import type {
   ChangeNotice,
   EngineHealth,
@@ -57,6 +58,8 @@ export class ClusterEngine implements SearchEngine {
   private indicesReady: Promise<void> | null = null;
   private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
   private readonly commitListeners: ((e: ChangeEvent) => void)[] = [];
+  /** The newest change applied here of each listing changed lately, by sequence number. */
+  private readonly applied = new LatestSeq();
 
   constructor(readonly client: ClusterClient) {
     this.name = client.product;
@@ -258,12 +261,17 @@ export class ClusterEngine implements SearchEngine {
     this.commitListeners.push(listener);
   }
 
-  /** The cluster holds no log to read: the notice's event is the change. */
+  /**
+   * The cluster holds no log to read: the notice's event is the change. Notices come late
+   * and twice after a bus outage (ChangeFeed sends recent ones again), and from several
+   * writers in no set order: one no newer than what this node has of its listing is old.
+   */
   noticeChange(notice: ChangeNotice): void {
     if (notice.event) this.emit(notice.event);
   }
 
   private emit(e: ChangeEvent): void {
+    if (!this.applied.advance(e.listingId, e.seq)) return;
     for (const l of this.changeListeners) {
       try {
         l(e);
