@@ -143,6 +143,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
   metrics.countFrom('roost_live_socket_writes_total', () => hub.writes, 'socket writes of listing frames (several frames can share one)');
   metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
+  metrics.countFrom('roost_bus_notices_resent_total', () => feed.resent, 'change notices sent again after a bus outage (cluster engines)');
   engine.onChange((e) => {
     metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);
     hub.deliver(e);

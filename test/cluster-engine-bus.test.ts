@@ -90,5 +90,12 @@ describe.skipIf(missing !== null)('nodes on a search cluster, sharing only Redis
     }
     for (let i = 0; i < 4; i++) await post(i % 2, `back-${i}`, 20 + i);
     await everyWatcherHasExactlyWhatWasSent(10_000);
+    // The operator sees it: at least the six changes made while Redis was away went again.
+    let resent = 0;
+    for (const node of nodes) {
+      const text = await (await fetch(`${node.url}/metrics`)).text();
+      resent += Number(text.match(/^roost_bus_notices_resent_total (\d+)$/m)?.[1]);
+    }
+    expect(resent).toBeGreaterThanOrEqual(6);
   }, 60_000);
 });

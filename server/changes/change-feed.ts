@@ -33,6 +33,8 @@ export class ChangeFeed {
   private readonly recent = new RecentChanges();
   /** When a notice of ours first failed to go out since the bus last came back. */
   private unsentSince: number | null = null;
+  /** Notices of this node's changes published again after bus outages (for /metrics). */
+  resent = 0;
 
   constructor(
     private readonly engine: SearchEngine,
@@ -91,7 +93,10 @@ export class ChangeFeed {
     const notices = this.recent.since(since);
     if (notices.length === 0) return;
     log.info({ notices: notices.length, since: new Date(since).toISOString() }, 'sending recent changes again after a bus outage');
-    for (const message of notices) if (!(await this.publishPatiently(message))) return;
+    for (const message of notices) {
+      if (!(await this.publishPatiently(message))) return;
+      this.resent++;
+    }
   }
 
   /** Publishes, retrying while the bus is still coming back; false if it never took it. */
