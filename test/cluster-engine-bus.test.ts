@@ -81,13 +81,7 @@ describe.skipIf(missing !== null)('nodes on a search cluster, sharing only Redis
     for (let i = 0; i < 6; i++) await post(i % 2, `down-${i}`, 10 + i);
     await new Promise((r) => setTimeout(r, 1_000));
     await redis.restart();
-    for (const node of nodes) {
-      for (let i = 0; ; i++) {
-        if ((await fetch(`${node.url}/readyz`)).ok) break;
-        expect(i).toBeLessThan(100);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    for (const node of nodes) await node.untilReady();
     for (let i = 0; i < 4; i++) await post(i % 2, `back-${i}`, 20 + i);
     await everyWatcherHasExactlyWhatWasSent(10_000);
     // The operator sees it: at least the six changes made while Redis was away went again.

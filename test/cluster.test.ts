@@ -104,13 +104,7 @@ describe('a cluster of three nodes over Redis', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     await redis.restart();
     // Every node's bus comes back by itself.
-    for (const node of nodes) {
-      for (let i = 0; ; i++) {
-        if ((await fetch(`${node.url}/readyz`)).ok) break;
-        expect(i).toBeLessThan(100);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    for (const node of nodes) await node.untilReady();
     for (let round = 0; round < 5; round++) await writeRound('post', round);
     await expectEveryWatcherHasExactly();
     expect(sent.A.length).toBe(26);

@@ -36,6 +36,15 @@ export class NodeProcess {
     return new NodeProcess(child, url, () => err, env.DATA_DIR);
   }
 
+  /** Waits until /readyz answers 200 (its store, bus and search cluster reachable). */
+  async untilReady(timeoutMs = 10_000): Promise<void> {
+    for (const until = Date.now() + timeoutMs; ; ) {
+      if ((await fetch(`${this.url}/readyz`)).ok) return;
+      if (Date.now() > until) throw new Error(`${this.url} not ready within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
