@@ -79,7 +79,8 @@ async function main(): Promise<void> {
       return { node: k % 3, bbox: viewport(c.lat, c.lon, 14 + (Math.floor(k / 3) % 3)), room: '' };
     });
     const urls = nodes.map((n) => n.url);
-    watchers = await WatcherPool.connect(WATCHER_PROCESSES, 'roost', urls, specs);
+    const pool = await WatcherPool.connect(WATCHER_PROCESSES, 'roost', urls, specs);
+    watchers = pool;
     line(`${SOCKETS} sockets open and watching in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 2_000));
 
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
         void p.finally(() => inFlight.delete(p));
       };
       const sentAt: number[] = [];
-      watchers!.start(tag);
+      pool.start(tag);
       const t = performance.now();
       const searchEvery = 1000 / SEARCH_RATE;
       const writeEvery = WRITE_RATE > 0 ? 1000 / WRITE_RATE : Infinity;
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
       await Promise.all(inFlight);
       const elapsed = (performance.now() - t) / 1000;
       await new Promise((r) => setTimeout(r, 1_500));
-      const arrivals = await watchers!.stop();
+      const arrivals = await pool.stop();
       const push: number[] = [];
       arrivals.each((w, _node, time) => push.push(time - sentAt[w]!));
       return { searchMs, searchErrors, writes, writeErrors, elapsed, push, arrivals };
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
       'node 2': nodes[1]!.child.pid!,
       'node 3': nodes[2]!.child.pid!,
       redis: redis.pid,
-      ...watchers.pids('sockets'),
+      ...pool.pids('sockets'),
       'searches and writes': process.pid,
     });
     const { searchMs, searchErrors, writes, writeErrors, elapsed, push, arrivals } = await drive('load', SECONDS, views.slice(SEARCH_RATE * WARM_UP));

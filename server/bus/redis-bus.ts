@@ -30,8 +30,9 @@ export class RedisBus implements Bus {
       lazyConnect: true,
     };
     this.pub = new Redis(url, options);
-    // The subscriber keeps its commands for the reconnect (resubscribing needs them).
-    this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // The subscriber keeps its commands for the reconnect. It does not resubscribe by
+    // itself: cameBack does, and waits for Redis to confirm before the catch-up.
+    this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
     for (const conn of [this.pub, this.sub]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis bus'));
     this.sub.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) h(message);
@@ -45,8 +46,9 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * Both connections are up again after a loss: once the subscriptions are confirmed
-   * (ioredis says "ready" before it resubscribes), the handlers catch up.
+   * Both connections are up again after a loss: the subscriptions are made again, and
+   * once Redis has confirmed them the handlers catch up (nothing sent to the channels
+   * from then on can be missed).
    */
   private async cameBack(): Promise<void> {
     const lostAt = this.lostAt;

@@ -31,8 +31,9 @@ interface ReplayRequest {
 export class ChangeFeed {
   readonly node = crypto.randomUUID();
   private readonly recent = new RecentChanges();
-  /** When a notice of ours first failed to go out since the bus last came back. */
-  private unsentSince: number | null = null;
+  /** The replay being sent, and where the next one starts when more asked meanwhile. */
+  private replaying = false;
+  private replayNext: number | null = null;
   /** Notices of this node's changes published again after bus outages (for /metrics). */
   resent = 0;
 
@@ -58,7 +59,7 @@ export class ChangeFeed {
       }
       if (m.node === this.node) return;
       if ('replaySince' in m) {
-        if (this.carryEvents) void this.replay(m.replaySince);
+        if (this.carryEvents) this.replay(m.replaySince);
       } else {
         this.engine.noticeChange(m);
       }
@@ -68,10 +69,11 @@ export class ChangeFeed {
         this.engine.noticeChange({ node: 'bus', seq: Number.MAX_SAFE_INTEGER });
         return;
       }
-      const since = Math.min(lostAt, this.unsentSince ?? Infinity) - REPLAY_MARGIN_MS;
-      this.unsentSince = null;
+      // A notice of ours that failed to go out failed after the loss began (the bus took
+      // either connection's loss as the bus's), so this reaches back far enough.
+      const since = lostAt - REPLAY_MARGIN_MS;
       // Ours, which the others may have missed; theirs, which we may have missed.
-      void this.replay(since);
+      this.replay(since);
       void this.publishPatiently(JSON.stringify({ node: this.node, replaySince: since } satisfies ReplayRequest));
     });
   }
@@ -83,13 +85,31 @@ export class ChangeFeed {
     if (this.carryEvents) this.recent.add(Date.now(), message);
     void this.bus.publish(CHANGES_CHANNEL, message).then((sent) => {
       if (sent) return;
-      if (this.carryEvents && this.unsentSince === null) this.unsentSince = Date.now();
       log.debug({ seq: event.seq }, this.carryEvents ? 'bus down: sent again when it is back' : 'bus down: other nodes will read this change at their next poll');
     });
   }
 
-  /** Publishes again this node's notices of changes committed since `since` (epoch ms), in order. */
-  private async replay(since: number): Promise<void> {
+  /**
+   * Publishes again this node's notices of changes committed since `since` (epoch ms), in
+   * order. After a Redis restart every node asks at once: asks that come while a replay is
+   * going out are merged into one more replay after it (from the earliest time asked), not
+   * one each. One more is needed: a node that asked after this replay began may have
+   * missed its first notices.
+   */
+  private replay(since: number): void {
+    this.replayNext = Math.min(this.replayNext ?? Infinity, since);
+    if (this.replaying) return;
+    this.replaying = true;
+    void (async () => {
+      while (this.replayNext !== null) {
+        const from = this.replayNext;
+        this.replayNext = null;
+        await this.resend(from);
+      }
+    })().finally(() => (this.replaying = false));
+  }
+
+  private async resend(since: number): Promise<void> {
     const notices = this.recent.since(since);
     if (notices.length === 0) return;
     log.info({ notices: notices.length, since: new Date(since).toISOString() }, 'sending recent changes again after a bus outage');
