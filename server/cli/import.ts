@@ -8,9 +8,11 @@ import { openClusterEngine } from '../engine/open-engine';
 import { BoundaryIndex } from '../import/boundaries';
 import { importFile } from '../import/importer';
 import { createProgress } from '../import/progress';
-import { formatSchema, type ImportFormat } from '../import/row-formats';
+import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
+import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
-const USAGE = 'usage: npm run import -- FILE [--format airbnb|ndjson] [--boundaries GEOJSON]';
+const USAGE =
+  'usage: npm run import -- FILE [--format airbnb|ndjson] [--boundaries GEOJSON] [--currency CODE] [--price-per month|night]';
 
 function fail(message: string): never {
   process.stderr.write(`import: ${message}\n`);
@@ -18,13 +20,21 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const args = commandLine('import', USAGE, { allowPositionals: true, options: { format: { type: 'string' }, boundaries: { type: 'string' } } });
+  const args = commandLine('import', USAGE, {
+    allowPositionals: true,
+    options: { format: { type: 'string' }, boundaries: { type: 'string' }, currency: { type: 'string' }, 'price-per': { type: 'string' } },
+  });
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) fail(USAGE);
   const ext = path.extname(file).toLowerCase();
   const formatText = args.values.format ?? (ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : 'airbnb');
   const format = formatSchema.safeParse(formatText);
   if (!format.success) fail(`unknown format "${formatText}"; use airbnb or ndjson`);
+  const defaults = DEFAULT_PRICING[format.data];
+  const currency = (args.values.currency ?? defaults.currency).toUpperCase();
+  if (!isCurrencyCode(currency)) fail(`--currency "${args.values.currency}" is not an ISO 4217 code such as USD, EUR or CNY`);
+  const pricePer = args.values['price-per'] ?? defaults.pricePer;
+  if (!(PRICE_PERIODS as readonly string[]).includes(pricePer)) fail(`--price-per "${pricePer}": use month or night`);
 
   let size: number;
   try {
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const load = () => importFile(file, {
     format: format.data as ImportFormat,
+    pricing: { currency, pricePer: pricePer as PricePer },
     sink,
     // Larger batches for a cluster: one read of existing ids per batch, then bulk writes.
     ...(cluster ? { batchSize: 10_000 } : {}),

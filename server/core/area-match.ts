@@ -1,6 +1,7 @@
 import type { Bbox, Filters } from '../engine/search-engine';
 import { encodeLat, encodeLon } from './geotile';
 import type { ListingRecord } from './listing';
+import { queryWords, textMatches } from './text-match';
 
 const ENCODED_MIN = -(2 ** 31);
 const ENCODED_MAX = 2 ** 31 - 1;
@@ -27,5 +28,6 @@ export function matchesFilters(r: ListingRecord, f: Filters): boolean {
   if (f.priceMax !== undefined && r.price > f.priceMax) return false;
   if (f.types && !f.types.includes(r.type)) return false;
   if (f.bedsMin !== undefined && (r.bedrooms === null || r.bedrooms < f.bedsMin)) return false;
+  if (f.q !== undefined && !textMatches(r, queryWords(f.q))) return false;
   return true;
 }

@@ -10,5 +10,6 @@ export function filterParams(f: Filters): URLSearchParams {
   if (f.priceMax !== undefined) q.set('priceMax', String(f.priceMax));
   if (f.types) q.set('type', f.types.join(','));
   if (f.bedsMin !== undefined) q.set('bedsMin', String(f.bedsMin));
+  if (f.q) q.set('q', f.q);
   return q;
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { LISTING_TYPES, type ListingType } from './listing-types';
+import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, PRICE_PERIODS, currencySchema, type PricePer } from './money';
 
-export { LISTING_TYPES, type ListingType };
+export { LISTING_TYPES, type ListingType, PRICE_PERIODS, type PricePer };
 
 /** A listing as the API shows it (CONTRACT.md "Listing (JSON)"). */
 export interface Listing {
@@ -11,10 +12,17 @@ export interface Listing {
   lat: number;
   lon: number;
   price: number;
+  /** ISO 4217 code of `price`. */
+  currency: string;
+  /** What `price` pays for: a month's rent or a night's stay. */
+  pricePer: PricePer;
   type: ListingType;
   district: string;
   neighbourhood: string;
   bedrooms?: number;
+  description?: string;
+  /** Photo URLs (http or https), in the order the lister gave them. */
+  photos?: string[];
   listedAt: string;
   updatedAt: string;
 }
@@ -25,6 +33,22 @@ export const MAX_BEDROOMS = 50;
 export const MAX_TITLE_LENGTH = 500;
 export const MAX_AREA_NAME_LENGTH = 120;
 export const MAX_ID_LENGTH = 64;
+export const MAX_DESCRIPTION_LENGTH = 5_000;
+export const MAX_PHOTOS = 20;
+export const MAX_PHOTO_URL_LENGTH = 2_000;
+
+/** Only web addresses: a `javascript:` or `data:` URL in an <img> is the lister's code on our page. */
+export const photoUrlSchema = z
+  .string()
+  .max(MAX_PHOTO_URL_LENGTH)
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL');
 
 export const listingIdSchema = z
   .string()
@@ -42,19 +66,38 @@ export const listingInputSchema = z.object({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   price: z.number().int().min(0).max(MAX_PRICE),
+  currency: currencySchema.optional(),
+  pricePer: z.enum(PRICE_PERIODS).optional(),
   type: z.enum(LISTING_TYPES),
   district: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
   neighbourhood: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
   bedrooms: z.number().int().min(0).max(MAX_BEDROOMS).optional(),
+  description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+  photos: z.array(photoUrlSchema).max(MAX_PHOTOS).optional(),
   listedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type ListingInput = z.input<typeof listingInputSchema>;
 
-/** A listing as stored: times as epoch milliseconds, unknown bedrooms as null. */
-export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | 'updatedAt'> {
+/**
+ * A listing as stored: times as epoch milliseconds, unknown bedrooms as null. Currency,
+ * period, description and photos may be absent (records and change rows written before
+ * they existed): absent means USD a month, no description, no photos.
+ */
+export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | 'updatedAt' | 'currency' | 'pricePer'> {
+  currency?: string;
+  pricePer?: PricePer;
   bedrooms: number | null;
   listedAt: number;
   updatedAt: number;
+}
+
+export const currencyOf = (r: Pick<ListingRecord, 'currency'>): string => r.currency ?? DEFAULT_CURRENCY;
+export const pricePerOf = (r: Pick<ListingRecord, 'pricePer'>): PricePer => r.pricePer ?? DEFAULT_PRICE_PER;
+
+function samePhotos(a: string[] | undefined, b: string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((u, i) => u === y[i]);
 }
 
 /** True when two records differ in anything a renter can see (times aside). */
@@ -64,10 +107,14 @@ export function sameContent(a: ListingRecord, b: ListingRecord): boolean {
     a.lat === b.lat &&
     a.lon === b.lon &&
     a.price === b.price &&
+    currencyOf(a) === currencyOf(b) &&
+    pricePerOf(a) === pricePerOf(b) &&
     a.type === b.type &&
     a.district === b.district &&
     a.neighbourhood === b.neighbourhood &&
-    a.bedrooms === b.bedrooms
+    a.bedrooms === b.bedrooms &&
+    (a.description ?? '') === (b.description ?? '') &&
+    samePhotos(a.photos, b.photos)
   );
 }
 
@@ -80,6 +127,8 @@ export function listingOf(r: ListingRecord): Listing {
     lat: r.lat,
     lon: r.lon,
     price: r.price,
+    currency: currencyOf(r),
+    pricePer: pricePerOf(r),
     type: r.type,
     district: r.district,
     neighbourhood: r.neighbourhood,
@@ -87,5 +136,7 @@ export function listingOf(r: ListingRecord): Listing {
     updatedAt: r.updatedAt === r.listedAt ? listedAt : new Date(r.updatedAt).toISOString(),
   };
   if (r.bedrooms !== null) out.bedrooms = r.bedrooms;
+  if (r.description) out.description = r.description;
+  if (r.photos && r.photos.length > 0) out.photos = r.photos;
   return out;
 }

@@ -21,6 +21,8 @@ export interface Filters {
   types?: ListingType[];
   /** Listings with at least this many bedrooms; listings without a count do not match. */
   bedsMin?: number;
+  /** Words the title and description together must hold (core/text-match). */
+  q?: string;
 }
 
 /** A closed ring of [lon, lat] positions, first equal to last (GeoJSON's order). */

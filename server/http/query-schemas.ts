@@ -3,6 +3,7 @@ import { ApiError } from './api-error';
 import { LISTING_TYPES, listingIdSchema } from '../core/listing';
 import { MAX_ZOOM } from '../core/levels';
 import { normalizeRing } from '../core/polygon';
+import { keywordsSchema } from '../core/text-match';
 import type { Bbox, Filters, ListCursor } from '../engine/search-engine';
 
 const INT32_MAX = 2 ** 31 - 1;
@@ -73,6 +74,7 @@ const filterShape = {
   priceMax: intParam(0, INT32_MAX).optional(),
   type: typeParam.optional(),
   bedsMin: intParam(0, 50).optional(),
+  q: keywordsSchema.optional(),
 };
 
 export const searchParamsSchema = z.object({
@@ -120,12 +122,13 @@ export const listParamsSchema = z.object({
   ...filterShape,
 });
 
-export function filtersOf(p: { priceMin?: number; priceMax?: number; type?: Filters['types']; bedsMin?: number }): Filters {
+export function filtersOf(p: { priceMin?: number; priceMax?: number; type?: Filters['types']; bedsMin?: number; q?: string | undefined }): Filters {
   const f: Filters = {};
   if (p.priceMin !== undefined) f.priceMin = p.priceMin;
   if (p.priceMax !== undefined) f.priceMax = p.priceMax;
   if (p.type !== undefined) f.types = p.type;
   if (p.bedsMin !== undefined) f.bedsMin = p.bedsMin;
+  if (p.q !== undefined) f.q = p.q;
   return f;
 }
 

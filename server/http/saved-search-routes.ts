@@ -66,12 +66,12 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 function searchJson(s: SavedSearch) {
-  const { priceMin, priceMax, types, bedsMin } = s.filters;
+  const { priceMin, priceMax, types, bedsMin, q } = s.filters;
   return {
     id: s.id,
     name: s.name,
     ...('bbox' in s.area ? { bbox: s.area.bbox } : { polygon: s.area.polygon }),
-    filters: { priceMin, priceMax, type: types, bedsMin },
+    filters: { priceMin, priceMax, type: types, bedsMin, q },
     notify: s.notify,
     paused: s.paused,
     createdAt: new Date(s.createdAt).toISOString(),

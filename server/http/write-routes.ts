@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { ListingPatch } from '../changes/change-event';
 import { listingOf, type ListingRecord } from '../core/listing';
+import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../core/money';
 import type { SearchEngine } from '../engine/search-engine';
 import type { BoundaryIndex } from '../import/boundaries';
 import { ApiError, sendJson } from './api-error';
@@ -62,9 +63,13 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
     lat: body.lat,
     lon: body.lon,
     price: body.price,
+    currency: body.currency ?? DEFAULT_CURRENCY,
+    pricePer: body.pricePer ?? DEFAULT_PRICE_PER,
     type: body.type,
     ...(await placed(ctx, body.lat, body.lon, body.district, body.neighbourhood)),
     bedrooms: body.bedrooms ?? null,
+    ...(body.description ? { description: body.description } : {}),
+    ...(body.photos && body.photos.length > 0 ? { photos: body.photos } : {}),
     listedAt,
     updatedAt: listedAt,
   };
@@ -77,7 +82,7 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
 async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   const body = parseBody(patchListingSchema, await readJson(req));
   const p: ListingPatch = {};
-  for (const k of ['title', 'lat', 'lon', 'price', 'type', 'district', 'neighbourhood'] as const) {
+  for (const k of ['title', 'lat', 'lon', 'price', 'currency', 'pricePer', 'type', 'district', 'neighbourhood', 'description', 'photos'] as const) {
     if (body[k] !== undefined) (p as Record<string, unknown>)[k] = body[k];
   }
   if (body.bedrooms !== undefined) p.bedrooms = body.bedrooms;

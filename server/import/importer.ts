@@ -4,7 +4,7 @@ import { parse as parseCsv } from 'csv-parse';
 import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
 import type { BoundaryIndex } from './boundaries';
-import { parseAirbnbRow, parseNdjsonLine, SkipRow, type ImportFormat, type ParsedRow } from './row-formats';
+import { DEFAULT_PRICING, parseAirbnbRow, parseNdjsonLine, SkipRow, type ImportFormat, type ParsedRow, type Pricing } from './row-formats';
 
 /** Where imported listings go: the SQLite store here, the cluster's bulk API later. */
 export interface ListingSink {
@@ -24,6 +24,8 @@ export interface ImportResult {
 
 export interface ImportOptions {
   format: ImportFormat;
+  /** Currency and period of rows that do not name their own. @default DEFAULT_PRICING[format] */
+  pricing?: Pricing;
   sink: ListingSink;
   boundaries?: BoundaryIndex;
   /**
@@ -42,7 +44,7 @@ interface RawRow {
   parse: () => ParsedRow;
 }
 
-async function* csvRows(stream: fs.ReadStream, onSkip: (s: SkippedRow) => void): AsyncGenerator<RawRow> {
+async function* csvRows(stream: fs.ReadStream, pricing: Pricing, onSkip: (s: SkippedRow) => void): AsyncGenerator<RawRow> {
   const parser = stream.pipe(
     parseCsv({
       columns: (header: string[]) => header.map((h) => h.trim()),
@@ -67,16 +69,16 @@ async function* csvRows(stream: fs.ReadStream, onSkip: (s: SkippedRow) => void):
     const line = lastLine + 1 + (info.empty_lines - lastEmpty);
     lastLine = info.lines;
     lastEmpty = info.empty_lines;
-    yield { line, parse: () => parseAirbnbRow(record) };
+    yield { line, parse: () => parseAirbnbRow(record, pricing) };
   }
 }
 
-async function* ndjsonRows(stream: fs.ReadStream): AsyncGenerator<RawRow> {
+async function* ndjsonRows(stream: fs.ReadStream, pricing: Pricing): AsyncGenerator<RawRow> {
   let line = 0;
   for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === '') continue;
-    yield { line, parse: () => parseNdjsonLine(text) };
+    yield { line, parse: () => parseNdjsonLine(text, pricing) };
   }
 }
 
@@ -112,7 +114,8 @@ export async function importFile(file: string, options: ImportOptions): Promise<
     // Observed now, thrown at the next flush: a failed write must not kill the process first.
     writing.catch(() => undefined);
   };
-  const rows = options.format === 'airbnb' ? csvRows(stream, skip) : ndjsonRows(stream);
+  const pricing = options.pricing ?? DEFAULT_PRICING[options.format];
+  const rows = options.format === 'airbnb' ? csvRows(stream, pricing, skip) : ndjsonRows(stream, pricing);
   const now = Date.now();
   for await (const raw of rows) {
     let row: ParsedRow;

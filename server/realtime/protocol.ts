@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LISTING_TYPES, listingOf, type ListingRecord } from '../core/listing';
+import { keywordsSchema } from '../core/text-match';
 import type { Bbox, Filters } from '../engine/search-engine';
 
 const lon = z.number().min(-180).max(180);
@@ -30,6 +31,7 @@ export const filtersSchema = z
     type: typesField,
     types: typesField,
     bedsMin: z.number().int().min(0).max(50).optional(),
+    q: keywordsSchema.optional(),
   })
   .strict()
   .transform((f): Filters => {
@@ -39,6 +41,7 @@ export const filtersSchema = z
     const types = f.type ?? f.types;
     if (types) out.types = [...new Set(types)];
     if (f.bedsMin !== undefined) out.bedsMin = f.bedsMin;
+    if (f.q !== undefined) out.q = f.q;
     return out;
   });
 

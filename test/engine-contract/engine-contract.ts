@@ -43,6 +43,11 @@ export const FIXED_VIEWS: [string, SearchQuery][] = [
   ['street level, every listing (≤ 500)', { bbox: EAST_VILLAGE_BLOCK, zoom: 17, filters: { priceMax: 150 } }],
   ['street level, capped at 500', { bbox: MANHATTAN_SOUTH, zoom: 16, filters: {} }],
   ['nothing there', { bbox: [10, 10, 11, 11], zoom: 12, filters: {} }],
+  ['boroughs, keyword "park"', { bbox: CITY, zoom: 10, filters: { q: 'park' } }],
+  ['neighbourhoods, keywords "cozy room" under $120', { bbox: CITY, zoom: 12, filters: { q: 'Cozy ROOM', priceMax: 120 } }],
+  ['clusters, keyword "loft"', { bbox: WILLIAMSBURG, zoom: 14, filters: { q: 'loft' } }],
+  ['street level, keywords "east village"', { bbox: MANHATTAN_SOUTH, zoom: 17, filters: { q: 'east village' } }],
+  ['boroughs, a keyword no title has', { bbox: CITY, zoom: 11, filters: { q: 'zzyzxquux' } }],
 ];
 
 export function randomViews(n: number, seed: number): SearchQuery[] {
@@ -293,6 +298,55 @@ export function engineContract(leg: EngineLeg): void {
       expect((await engine.search({ bbox: [-73.9501, 40.7201, -73.9499, 40.7203], zoom: 17, filters: {} })).listings.map((l) => l.id)).toEqual(['contract-w2']);
       await engine.write({ op: 'remove', id: 'contract-w2' });
       expect(heard).toEqual(['commit contract-w2 upsert', 'change contract-w2 upsert', 'commit contract-w2 remove', 'change contract-w2 remove']);
+    });
+
+    it('keywords narrow a drawn area and the list, as the oracle says', async () => {
+      const ring = neighbourhoodRings().find((n) => n.name === 'Williamsburg#0')!.ring;
+      const filters: Filters = { q: 'loft' };
+      const want = select(CITY, filters).filter((r) => inRing(r, ring));
+      expect(want.length).toBeGreaterThan(3);
+      for (const zoom of [10, 12, 14, 17]) {
+        expect((await engine.search({ bbox: CITY, zoom, filters, polygon: ring })).total).toBe(want.length);
+      }
+      const seen: string[] = [];
+      let after;
+      for (let n = 0; n < 20; n++) {
+        const page = await engine.list({ bbox: CITY, filters, polygon: ring, sort: 'price', limit: 100, ...(after ? { after } : {}) });
+        expect(page.total).toBe(want.length);
+        seen.push(...page.listings.map((l) => l.id));
+        if (!page.nextCursor) break;
+        after = page.nextCursor;
+      }
+      expect(seen.sort()).toEqual(want.map((r) => r.id).sort());
+    });
+
+    it('keeps currency, period, description and photos; finds Chinese words in title and description', async () => {
+      const at = Date.UTC(2026, 1, 1);
+      const record: ListingRecord = {
+        id: 'contract-zh1', title: '静安寺旁的两房公寓', lat: 40.7302, lon: -73.99, price: 9800, currency: 'CNY', pricePer: 'month',
+        type: 'entire', district: 'Manhattan', neighbourhood: 'East Village', bedrooms: 2,
+        description: 'Bright flat 近地铁, quiet street', photos: ['https://example.com/a.jpg'], listedAt: at, updatedAt: at,
+      };
+      await engine.write({ op: 'put', record });
+      await engine.refresh();
+      expect(await engine.get('contract-zh1')).toMatchObject({
+        currency: 'CNY', pricePer: 'month', description: 'Bright flat 近地铁, quiet street', photos: ['https://example.com/a.jpg'],
+      });
+      const ids = async (q: string, zoom = 17) =>
+        (await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom, filters: { q } })).listings.map((l) => l.id);
+      expect(await ids('静安')).toContain('contract-zh1');
+      expect(await ids('公寓 地铁')).toContain('contract-zh1');
+      expect(await ids('QUIET bright')).toContain('contract-zh1');
+      expect(await ids('静安 museum')).not.toContain('contract-zh1');
+      const area = await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom: 12, filters: { q: '地铁' } });
+      expect(area.total).toBe(1);
+      await engine.write({ op: 'patch', id: 'contract-zh1', patch: { description: '' } });
+      await engine.refresh();
+      expect(await ids('地铁')).not.toContain('contract-zh1');
+      expect(await engine.get('contract-zh1')).not.toHaveProperty('description');
+      await engine.write({ op: 'remove', id: 'contract-zh1' });
+      await engine.refresh();
+      expect(await ids('静安')).not.toContain('contract-zh1');
     });
 
     it('keeps boundaries for the map', async () => {

@@ -16,6 +16,7 @@ import { NYC_BOUNDARIES, NYC_CSV } from '../helpers/roost';
 
 export interface Row {
   id: string;
+  title: string;
   district: string;
   neighbourhood: string;
   lat: number;
@@ -31,6 +32,7 @@ export const RECORDS = parse(fs.readFileSync(NYC_CSV), { columns: true }) as Rec
 
 export const ROWS: Row[] = RECORDS.map((r) => ({
   id: r.id!,
+  title: r.name ?? '',
   district: r.neighbourhood_group!,
   neighbourhood: r.neighbourhood!,
   lat: Number(r.latitude),
@@ -46,11 +48,23 @@ export function inBbox(r: { lat: number; lon: number }, [w, s, e, n]: Bbox): boo
   return la >= encodeLat(s) && la <= encodeLat(n) && lo >= encodeLon(w) && lo <= encodeLon(e);
 }
 
+/**
+ * The keyword rule for the plain ASCII queries the suite asks: every query word is a whole
+ * word of the title, case aside. Written apart from server/core/text-match on purpose.
+ */
+function hasWords(title: string, q: string): boolean {
+  if (!/^[\x20-\x7e]*$/.test(q)) throw new Error(`the oracle knows ASCII queries only: ${q}`);
+  // Any character outside [a-z0-9'.] ends an ASCII word: a star, an emoji, a Chinese character.
+  const have = new Set(title.toLowerCase().split(/[^a-z0-9'.]+/).map((w) => w.replace(/^['.]+|['.]+$/g, '')));
+  return q.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).every((w) => have.has(w));
+}
+
 export function matches(r: Row, f: Filters): boolean {
   return (
     (f.priceMin === undefined || r.price >= f.priceMin) &&
     (f.priceMax === undefined || r.price <= f.priceMax) &&
     (f.types === undefined || f.types.includes(r.type)) &&
+    (f.q === undefined || hasWords(r.title, f.q)) &&
     f.bedsMin === undefined // the New York file has no bedrooms: any bedsMin excludes all
   );
 }
@@ -125,7 +139,11 @@ export const LISTING_2595 = {
   lat: 40.75362,
   lon: -73.98377,
   price: 225,
+  // Inside Airbnb prices are nightly US dollars; the listing date is its last review (21-05-2019).
+  currency: 'USD',
+  pricePer: 'night',
   type: 'entire',
   district: 'Manhattan',
   neighbourhood: 'Midtown',
+  listedAt: '2019-05-21T00:00:00.000Z',
 } as const;

@@ -1,7 +1,9 @@
 import type { ClusterClient } from './cluster-client';
 import {
+  LISTINGS_ADDED_FIELDS,
   LISTINGS_ALIAS,
   LISTINGS_INDEX_PREFIX,
+  SAVED_SEARCHES_ADDED_FIELDS,
   listingsIndexBody,
   META_INDEX,
   metaIndexBody,
@@ -41,6 +43,9 @@ export async function ensureIndices(client: ClusterClient): Promise<void> {
   }
   await createIndex(client, SAVED_SEARCHES_INDEX, savedSearchesIndexBody());
   await createIndex(client, META_INDEX, metaIndexBody());
+  // Indices made by an earlier release lack the fields added since: adding is in place.
+  await client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_mapping`, body: { properties: LISTINGS_ADDED_FIELDS } });
+  await client.request({ method: 'PUT', path: `/${SAVED_SEARCHES_INDEX}/_mapping`, body: { properties: SAVED_SEARCHES_ADDED_FIELDS } });
 }
 
 export interface MigrationReport {

@@ -5,7 +5,8 @@
  */
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../core/levels';
-import type { ListingRecord } from '../../core/listing';
+import { currencyOf, pricePerOf, type ListingRecord, type PricePer } from '../../core/listing';
+import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../../core/money';
 import type { Bbox, Filters, ListQuery, Ring, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
 
 /** The alias every read and write goes through; the index behind it carries a version. */
@@ -23,12 +24,16 @@ export interface ListingDoc {
   title: string;
   location: { lat: number; lon: number };
   price: number;
+  currency?: string;
+  pricePer?: string;
   type: string;
   district: string;
   neighbourhood: string;
   /** `district|neighbourhood`: one name can be in two districts (as in the embedded index). */
   area: string;
   bedrooms?: number;
+  description?: string;
+  photos?: string[];
   listedAt: number;
   updatedAt: number;
 }
@@ -39,6 +44,8 @@ export function listingDoc(r: ListingRecord): ListingDoc {
     title: r.title,
     location: { lat: r.lat, lon: r.lon },
     price: r.price,
+    currency: currencyOf(r),
+    pricePer: pricePerOf(r),
     type: r.type,
     district: r.district,
     neighbourhood: r.neighbourhood,
@@ -47,6 +54,8 @@ export function listingDoc(r: ListingRecord): ListingDoc {
     updatedAt: r.updatedAt,
   };
   if (r.bedrooms !== null) doc.bedrooms = r.bedrooms;
+  if (r.description) doc.description = r.description;
+  if (r.photos && r.photos.length > 0) doc.photos = r.photos;
   return doc;
 }
 
@@ -57,21 +66,43 @@ export function recordOf(doc: ListingDoc): ListingRecord {
     lat: doc.location.lat,
     lon: doc.location.lon,
     price: doc.price,
+    currency: doc.currency ?? DEFAULT_CURRENCY,
+    pricePer: (doc.pricePer ?? DEFAULT_PRICE_PER) as PricePer,
     type: doc.type as ListingRecord['type'],
     district: doc.district,
     neighbourhood: doc.neighbourhood,
     bedrooms: doc.bedrooms ?? null,
+    ...(doc.description ? { description: doc.description } : {}),
+    ...(doc.photos && doc.photos.length > 0 ? { photos: doc.photos } : {}),
     listedAt: doc.listedAt,
     updatedAt: doc.updatedAt,
   };
 }
 
-/** Fields a percolated document needs: the ones saved searches filter on. */
+/**
+ * Fields a percolated document needs: the ones saved searches filter on. The text fields
+ * use the standard analyzer, whose words are exactly core/text-match's.
+ */
 const FILTERED_FIELDS = {
   location: { type: 'geo_point' },
   price: { type: 'integer' },
   type: { type: 'keyword' },
   bedrooms: { type: 'byte' },
+  description: { type: 'text' },
+} as const;
+
+/** Text fields a percolator needs beside FILTERED_FIELDS (the listings index has `title` its own way). */
+const PERCOLATED_TEXT = { title: { type: 'text' } } as const;
+
+/**
+ * Fields added to the listings mapping after `listings-v1` was first created, put on an
+ * existing index at start (adding a field is allowed in place; changing one is not).
+ */
+export const LISTINGS_ADDED_FIELDS = {
+  currency: { type: 'keyword', index: false },
+  pricePer: { type: 'keyword', index: false },
+  description: { type: 'text' },
+  photos: { type: 'keyword', index: false, doc_values: false },
 } as const;
 
 /** The listings index: explicit and strict, so a stray field is an error, not a new mapping. */
@@ -96,6 +127,7 @@ export function listingsIndexBody() {
         area: { type: 'keyword', index: false },
         listedAt: { type: 'date', format: 'epoch_millis' },
         updatedAt: { type: 'date', format: 'epoch_millis', index: false, doc_values: false },
+        ...LISTINGS_ADDED_FIELDS,
       },
     },
   };
@@ -107,7 +139,7 @@ export function savedSearchesIndexBody() {
     mappings: {
       dynamic: 'strict',
       // `id` to page on: Elasticsearch 8 refuses to sort on `_id`.
-      properties: { id: { type: 'keyword' }, query: { type: 'percolator' }, ...FILTERED_FIELDS },
+      properties: { id: { type: 'keyword' }, query: { type: 'percolator' }, ...FILTERED_FIELDS, ...PERCOLATED_TEXT },
     },
   };
 }
@@ -152,8 +184,20 @@ export function filterClauses(f: Filters): object[] {
   }
   if (f.types) out.push({ terms: { type: f.types } });
   if (f.bedsMin !== undefined) out.push({ range: { bedrooms: { gte: f.bedsMin } } });
+  if (f.q !== undefined) out.push(keywordClause(f.q));
   return out;
 }
+
+/**
+ * Every word in the title or the description: cross_fields with `and` treats the two as
+ * one text, as the embedded engine does; a filter clause, so it never changes scores.
+ */
+export function keywordClause(q: string) {
+  return { multi_match: { query: q, fields: ['title', 'description'], type: 'cross_fields', operator: 'and' } };
+}
+
+/** The saved-searches index's mapping as it must be now, for put-mapping on an older one. */
+export const SAVED_SEARCHES_ADDED_FIELDS = { description: FILTERED_FIELDS.description, ...PERCOLATED_TEXT } as const;
 
 export function searchQuery(area: SearchArea, filters: Filters, polygon?: Ring) {
   return { bool: { filter: [areaClause(area), ...(polygon ? [polygonClause(polygon)] : []), ...filterClauses(filters)] } };
@@ -219,6 +263,8 @@ export function percolateBody(records: ListingRecord[], size: number) {
           location: { lat: r.lat, lon: r.lon },
           price: r.price,
           type: r.type,
+          title: r.title,
+          ...(r.description ? { description: r.description } : {}),
           ...(r.bedrooms !== null ? { bedrooms: r.bedrooms } : {}),
         })),
       },

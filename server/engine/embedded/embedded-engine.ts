@@ -1,13 +1,15 @@
 import { clusterPrecision, levelForZoom, MAX_LISTINGS } from '../../core/levels';
-import type { Listing, ListingRecord } from '../../core/listing';
+import { listingOf, type Listing, type ListingRecord } from '../../core/listing';
 import { topK } from '../../core/top-k';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import { ringBbox } from '../../core/polygon';
 import { log } from '../../log';
+import { queryWords } from '../../core/text-match';
 import type {
   Bbox,
   ChangeNotice,
   EngineHealth,
+  Filters,
   Ring,
   ListPage,
   ListQuery,
@@ -18,7 +20,7 @@ import type {
   SearchResult,
   WriteCounts,
 } from '../search-engine';
-import { ListingIndex } from './listing-index';
+import { ListingIndex, type RowSink } from './listing-index';
 import { AreaSink, RingFilter, RowCollector, TileSink } from './sinks';
 import { SearchAreaIndex } from './search-area-index';
 import { SqliteStore } from './sqlite-store';
@@ -159,8 +161,7 @@ export class EmbeddedEngine implements SearchEngine {
       level === 'cluster'
         ? new TileSink(this.index, clusterPrecision(zoom), bbox)
         : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods');
-    if (polygon) this.index.scan(within(bbox, polygon), filters, new RingFilter(this.index, polygon, sink), false);
-    else this.index.scan(bbox, filters, sink, true);
+    this.scan(bbox, filters, polygon, sink, true);
     const buckets = sink.buckets();
     return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
   }
@@ -199,13 +200,27 @@ export class EmbeddedEngine implements SearchEngine {
 
   private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters'], polygon?: Ring): number[] {
     const sink = new RowCollector();
-    if (polygon) this.index.scan(within(bbox, polygon), filters, new RingFilter(this.index, polygon, sink), false);
-    else this.index.scan(bbox, filters, sink, false);
+    this.scan(bbox, filters, polygon, sink, false);
     return sink.rows;
   }
 
+  /**
+   * Every matching row into the sink. A keyword query starts from the slots that hold its
+   * words (a few thousand rows, not the view's million); a drawn area tests each row that
+   * passed the rest; cell totals serve only a view with neither.
+   */
+  private scan(bbox: Bbox, filters: Filters, polygon: Ring | undefined, sink: RowSink, useCells: boolean): void {
+    const wanted = filters.q ? queryWords(filters.q) : [];
+    const area = polygon ? within(bbox, polygon) : bbox;
+    const inner = polygon ? new RingFilter(this.index, polygon, sink) : sink;
+    if (wanted.length > 0) this.index.scanSlots(this.index.text.match(wanted), area, filters, inner);
+    else this.index.scan(area, filters, inner, useCells && !polygon);
+  }
+
+  /** From the store, not the index: the index keeps no descriptions or photos. */
   async get(id: string): Promise<Listing | null> {
-    return this.index.get(id);
+    const r = this.store.get(id);
+    return r ? listingOf(r) : null;
   }
 
   async count(): Promise<number> {

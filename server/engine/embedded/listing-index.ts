@@ -9,8 +9,9 @@ import {
   tileLon,
   tileOf,
 } from '../../core/geotile';
-import { LISTING_TYPES, type Listing, type ListingRecord, type ListingType } from '../../core/listing';
+import { currencyOf, LISTING_TYPES, pricePerOf, type Listing, type ListingRecord, type ListingType, type PricePer } from '../../core/listing';
 import type { Bbox, Filters } from '../search-engine';
+import { TextIndex } from './text-index';
 
 /**
  * Rows are sorted in Z-order of their geotile at this zoom, so every tile at this zoom or
@@ -184,6 +185,11 @@ export class ListingIndex {
   private slotOf = new Map<string, number>();
   private ids: string[] = [];
   private titles: string[] = [];
+  /** By slot, interned: a city has one or two currencies, so each is one shared string. */
+  private currencies: string[] = [];
+  private periods: PricePer[] = [];
+  /** Words of each slot's title and description, for the keyword filter. */
+  readonly text = new TextIndex();
   private freeSlots: number[] = [];
   private isoTimes: ([string, string] | undefined)[] = [];
   private slotRow: Int32Array = new Int32Array(0);
@@ -219,6 +225,9 @@ export class ListingIndex {
       this.ids[slot] = r.id;
     }
     this.titles[slot] = r.title;
+    this.currencies[slot] = currencyOf(r);
+    this.periods[slot] = pricePerOf(r);
+    this.text.put(slot, r.title, r.description);
     this.isoTimes[slot] = undefined;
     const row = this.append(r, slot);
     if (slot >= this.slotRow.length) {
@@ -236,6 +245,7 @@ export class ListingIndex {
     if (slot === undefined) return false;
     this.kill(this.slotRow[slot]!);
     this.slotOf.delete(id);
+    this.text.remove(slot);
     this.titles[slot] = '';
     this.isoTimes[slot] = undefined;
     this.freeSlots.push(slot);
@@ -273,6 +283,8 @@ export class ListingIndex {
       lat: this.lat[row]!,
       lon: this.lon[row]!,
       price: this.price[row]!,
+      currency: this.currencies[slot]!,
+      pricePer: this.periods[slot]!,
       type: LISTING_TYPES[this.type[row]!]!,
       district: this.districts.names[this.district[row]!]!,
       neighbourhood: this.neighbourhoodName[this.neighbourhood[row]!]!,
@@ -307,6 +319,25 @@ export class ListingIndex {
     for (const box of splitBbox(bbox)) {
       for (const root of this.roots) this.visit(root, box, pred, sink, cells);
       this.scanRows(this.baseCount, this.size, box, pred, sink, true);
+    }
+  }
+
+  /**
+   * Feeds the rows of the given live slots that lie inside `bbox` and pass `filters` to the
+   * sink: the keyword filter's path, O(matches) instead of a scan of every row in view.
+   */
+  scanSlots(slots: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink): void {
+    const pred = compileFilters(filters);
+    const rows = new Int32Array(slots.length);
+    for (let i = 0; i < slots.length; i++) rows[i] = this.slotRow[slots[i]!]!;
+    const { alive, latE, lonE, price, type, beds } = this;
+    const cols: FilterColumns = { alive, latE, lonE, price, type, beds };
+    for (const box of splitBbox(bbox)) {
+      for (let start = 0; start < rows.length; start += MATCH_BATCH) {
+        const end = Math.min(rows.length, start + MATCH_BATCH);
+        const n = filterListInBox(cols, rows, start, end, box, pred, this.matches);
+        if (n > 0) sink.addRows(this.matches, n);
+      }
     }
   }
 
@@ -602,6 +633,25 @@ function filterInBox(c: FilterColumns, from: number, to: number, box: Box, pred:
   const { priceMin, priceMax, typeMask, bedsMin } = pred;
   let n = 0;
   for (let r = from; r < to; r++) {
+    const la = latE[r]!;
+    const lo = lonE[r]!;
+    if (la < latMin || la > latMax || lo < lonMin || lo > lonMax) continue;
+    const p = price[r]!;
+    const outside = ((p - priceMin) | (priceMax - p) | (beds[r]! - bedsMin)) >>> 31;
+    out[n] = r;
+    n += alive[r]! & (typeMask >> type[r]!) & ~outside & 1;
+  }
+  return n;
+}
+
+/** filterInBox over a list of rows rather than a range (the keyword filter's candidates). */
+function filterListInBox(c: FilterColumns, rows: Int32Array, from: number, to: number, box: Box, pred: Predicate, out: Int32Array): number {
+  const { alive, latE, lonE, price, type, beds } = c;
+  const { latMin, latMax, lonMin, lonMax } = box;
+  const { priceMin, priceMax, typeMask, bedsMin } = pred;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const r = rows[i]!;
     const la = latE[r]!;
     const lo = lonE[r]!;
     if (la < latMin || la > latMax || lo < lonMin || lo > lonMax) continue;

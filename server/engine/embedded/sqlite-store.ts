@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { sameContent, type ListingRecord, type ListingType } from '../../core/listing';
+import { currencyOf, pricePerOf, sameContent, type ListingRecord, type ListingType, type PricePer } from '../../core/listing';
 import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
@@ -19,7 +19,11 @@ CREATE TABLE IF NOT EXISTS listings (
   neighbourhood TEXT NOT NULL,
   bedrooms INTEGER,
   listed_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  price_per TEXT NOT NULL DEFAULT 'month',
+  description TEXT,
+  photos TEXT
 ) WITHOUT ROWID;
 -- The change log is an outbox: each row is written in the same transaction as the listing
 -- it describes, so a reader following seq sees every committed change and nothing else.
@@ -51,17 +55,35 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 `;
 
-type Row = [string, string, number, number, number, string, string, string, number | null, number, number];
+/**
+ * Columns added after the first release, with what a file made before them needs: each is
+ * added in place at open (ALTER TABLE ... ADD COLUMN with its default), so an old DATA_DIR
+ * keeps its listings and reads them as USD a month.
+ */
+const ADDED_COLUMNS: [name: string, definition: string][] = [
+  ['currency', "TEXT NOT NULL DEFAULT 'USD'"],
+  ['price_per', "TEXT NOT NULL DEFAULT 'month'"],
+  ['description', 'TEXT'],
+  ['photos', 'TEXT'],
+];
 
-const COLUMNS = 'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at';
+type Row = [
+  string, string, number, number, number, string, string, string, number | null, number, number,
+  string, string, string | null, string | null,
+];
+
+const COLUMNS =
+  'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at, currency, price_per, description, photos';
 
 function fromRow(r: Row): ListingRecord {
-  return {
+  const out: ListingRecord = {
     id: r[0],
     title: r[1],
     lat: r[2],
     lon: r[3],
     price: r[4],
+    currency: r[11],
+    pricePer: r[12] as PricePer,
     type: r[5] as ListingType,
     district: r[6],
     neighbourhood: r[7],
@@ -69,6 +91,16 @@ function fromRow(r: Row): ListingRecord {
     listedAt: r[9],
     updatedAt: r[10],
   };
+  if (r[13]) out.description = r[13];
+  if (r[14]) out.photos = JSON.parse(r[14]) as string[];
+  return out;
+}
+
+function migrate(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(listings)').all() as { name: string }[]).map((c) => c.name));
+  for (const [name, definition] of ADDED_COLUMNS) {
+    if (!have.has(name)) db.exec(`ALTER TABLE listings ADD COLUMN ${name} ${definition}`);
+  }
 }
 
 /**
@@ -85,14 +117,16 @@ export class SqliteStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, 'roost.db');
     this.db.exec(SCHEMA);
+    migrate(this.db);
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
       upsert: this.db.prepare(
-        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, lat = excluded.lat, lon = excluded.lon,
            price = excluded.price, type = excluded.type, district = excluded.district,
            neighbourhood = excluded.neighbourhood, bedrooms = excluded.bedrooms,
-           listed_at = excluded.listed_at, updated_at = excluded.updated_at`,
+           listed_at = excluded.listed_at, updated_at = excluded.updated_at, currency = excluded.currency,
+           price_per = excluded.price_per, description = excluded.description, photos = excluded.photos`,
       ),
       remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
       logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
@@ -219,6 +253,7 @@ export class SqliteStore {
   private writeRecord(r: ListingRecord): void {
     this.stmts.upsert.run(
       r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
+      currencyOf(r), pricePerOf(r), r.description || null, r.photos && r.photos.length > 0 ? JSON.stringify(r.photos) : null,
     );
   }
 
