@@ -1,8 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
-import { I18nProvider, LOCALE_COOKIE } from '@/components/i18n/i18n';
-import { LOCALES, pickLocale, type Locale } from '@/components/i18n/messages';
+import { I18nProvider } from '@/components/i18n/i18n';
+import { LOCALE_COOKIE, LOCALES, pickLocale, type Locale } from '@/components/i18n/messages';
+import { getRuntime } from '@/server/runtime';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -21,10 +22,13 @@ async function initialLocale(): Promise<Locale> {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await initialLocale();
+  const market = (await getRuntime()?.overview.get().catch(() => null)) ?? null;
   return (
     <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
       <body>
-        <I18nProvider initial={locale}>{children}</I18nProvider>
+        <I18nProvider initial={locale} currency={market?.currency ?? 'USD'}>
+          {children}
+        </I18nProvider>
       </body>
     </html>
   );

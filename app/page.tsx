@@ -9,9 +9,12 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(await searchParams)) if (typeof v === 'string') params.set(k, v);
   const runtime = getRuntime();
+  // A store that cannot answer still gets a map: it then opens on the default view.
+  const market = (await runtime?.overview.get().catch(() => null)) ?? null;
   return (
     <MapSearch
       initialQuery={params.toString()}
+      market={market}
       tileUrl={runtime?.tileUrl ?? DEFAULT_TILE_URL}
       attribution={runtime?.tileAttribution ?? DEFAULT_TILE_ATTRIBUTION}
     />

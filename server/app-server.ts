@@ -24,6 +24,8 @@ import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
 import { clientIp, RateLimiter } from './ops/rate-limit';
 import { setRuntime } from './runtime';
+import { MarketOverviews } from './search/market-overview';
+import { PlaceDirectory } from './search/place-directory';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -157,12 +159,13 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     pushed: () => hub.sent(),
   };
   const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
-  const api = { engine, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
+  const overview = new MarketOverviews(engine);
+  const api = { engine, places: new PlaceDirectory(engine), overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
   const limits = {
     search: new RateLimiter(config.RATE_SEARCH_PER_S, config.RATE_SEARCH_PER_S * 2),
     write: new RateLimiter(config.RATE_WRITE_PER_S, config.RATE_WRITE_PER_S * 2),
   };
-  setRuntime({ engine, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
+  setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const handle = requestHandler({
     log,

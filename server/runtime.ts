@@ -1,4 +1,5 @@
 import type { SearchEngine } from './engine/search-engine';
+import type { MarketOverviews } from './search/market-overview';
 
 /**
  * The one runtime of this process, for Next.js pages. Next bundles pages apart from the
@@ -7,6 +8,8 @@ import type { SearchEngine } from './engine/search-engine';
  */
 export interface Runtime {
   engine: SearchEngine;
+  /** The data's extent, currency and price range, for the first view of the map. */
+  overview: MarketOverviews;
   tileUrl: string;
   tileAttribution: string;
 }

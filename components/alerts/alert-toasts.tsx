@@ -6,7 +6,7 @@ import type { Toast } from './use-alerts';
 
 /** Live alerts as they arrive: a short-lived card each, linking to the home. */
 export function AlertToasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: number): void }) {
-  const { t, price } = useI18n();
+  const { t, listingPrice } = useI18n();
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map(({ alert: a, searchName }) => (
@@ -16,7 +16,7 @@ export function AlertToasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(
             {a.listing.title}
           </Link>
           <span className="alert-meta">
-            {price(a.listing.price)}
+            {listingPrice(a.listing)}
             {searchName ? ` · ${searchName}` : ''}
           </span>
           <button type="button" className="card-close" aria-label={t('close')} onClick={() => onDismiss(a.id)}>

@@ -9,7 +9,7 @@ export interface SavedSearchJson {
   name: string;
   bbox?: [number, number, number, number];
   polygon?: [number, number][];
-  filters: { priceMin?: number; priceMax?: number; type?: ListingType[]; bedsMin?: number };
+  filters: { priceMin?: number; priceMax?: number; type?: ListingType[]; bedsMin?: number; q?: string };
   notify: AlertReason[];
   paused: boolean;
   createdAt: string;

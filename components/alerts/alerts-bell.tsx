@@ -14,7 +14,7 @@ export interface AlertsBellProps {
 
 /** The bell: how many alerts are unread, and the list of them, each linking to its home. */
 export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps) {
-  const { t, price } = useI18n();
+  const { t, listingPrice } = useI18n();
   const [open, setOpen] = useState(false);
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
   const name = (id: string) => searches.find((s) => s.id === id)?.name ?? '';
@@ -58,7 +58,7 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
                     <span className={`alert-reason reason-${a.reason}`}>{t(`reason_${a.reason}`)}</span>
                     <span className="alert-title">{a.listing.title}</span>
                     <span className="alert-meta">
-                      {price(a.listing.price)}
+                      {listingPrice(a.listing)}
                       {name(a.searchId) ? ` · ${name(a.searchId)}` : ''}
                     </span>
                   </Link>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import type { Filters } from '@/server/engine/search-engine';
 import { ALERT_REASONS, alertsApi, type AlertReason, type SavedSearchJson } from './alerts-api';
@@ -27,11 +27,19 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const area = polygon ? { polygon } : bbox ? { bbox } : null;
+  // Escape closes the dialog wherever the focus is, as every dialog on the web does.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const save = () => {
     if (!area) return;
     setSaving(true);
     alertsApi
-      .create({ name: name.trim() || defaultName, ...area, filters: { priceMin: filters.priceMin, priceMax: filters.priceMax, type: filters.types, bedsMin: filters.bedsMin }, notify })
+      .create({ name: name.trim() || defaultName, ...area, filters: { priceMin: filters.priceMin, priceMax: filters.priceMax, type: filters.types, bedsMin: filters.bedsMin, q: filters.q }, notify })
       .then(onSaved)
       .catch((e: Error) => setError(e.message))
       .finally(() => setSaving(false));

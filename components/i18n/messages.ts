@@ -1,3 +1,10 @@
+/**
+ * The cookie holding the renter's language choice. Here, not in i18n.tsx: every export of a
+ * 'use client' module is a client reference on the server, so the layout's cookies().get()
+ * was handed a reference instead of this name and never found the cookie.
+ */
+export const LOCALE_COOKIE = 'roost-locale';
+
 /** The page's words in each language it speaks. Keys are English phrases' intent. */
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -49,6 +56,28 @@ const en = {
   listedOn: 'Listed {date}',
   updatedOn: 'Updated {date}',
   perMonth: '/ month',
+  perNight: '/ night',
+  pricesPer: 'Prices {per}',
+  emptyFiltered: 'No homes here match {filters}.',
+  emptyArea: 'No homes in this part of the map.',
+  widen: 'Remove {filter}',
+  zoomOut: 'Zoom out',
+  filterPrice: 'the price range',
+  filterType: 'the home type',
+  filterBeds: 'the bedrooms',
+  filterKeywords: 'the keywords',
+  filterArea: 'the drawn area',
+  keywords: 'Keywords',
+  keywordsPlaceholder: 'Search a place or keyword',
+  placesLabel: 'Places',
+  placeDistrict: 'District',
+  placeNeighbourhood: 'Neighbourhood',
+  placeListing: 'Home',
+  searchKeyword: 'Homes mentioning “{q}”',
+  drawToSearch: 'Draw an area',
+  clearArea: 'Clear area',
+  areaActive: 'Drawn area',
+  filtersButton: 'Filters',
   showList: 'List',
   showMap: 'Map',
   reconnecting: 'Live updates paused — reconnecting…',
@@ -129,6 +158,28 @@ const zh: Record<MessageKey, string> = {
   listedOn: '发布于 {date}',
   updatedOn: '更新于 {date}',
   perMonth: '/ 月',
+  perNight: '/ 晚',
+  pricesPer: '价格 {per}',
+  emptyFiltered: '这里没有符合{filters}的房源。',
+  emptyArea: '地图这一块没有房源。',
+  widen: '去掉{filter}',
+  zoomOut: '缩小地图',
+  filterPrice: '价格范围',
+  filterType: '房型',
+  filterBeds: '卧室数',
+  filterKeywords: '关键词',
+  filterArea: '所画区域',
+  keywords: '关键词',
+  keywordsPlaceholder: '搜索地点或关键词',
+  placesLabel: '地点',
+  placeDistrict: '区',
+  placeNeighbourhood: '街区',
+  placeListing: '房源',
+  searchKeyword: '含“{q}”的房源',
+  drawToSearch: '画区域找房',
+  clearArea: '清除区域',
+  areaActive: '已画区域',
+  filtersButton: '筛选',
   showList: '列表',
   showMap: '地图',
   reconnecting: '实时更新已暂停——正在重新连接…',

@@ -5,10 +5,11 @@ import { LOCALES, type Locale } from '@/components/i18n/messages';
 import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-types';
 import type { SortOrder, ViewState } from './view-state';
 
+/** Monthly rents in dollars: the steps when the market's range is not known. */
 const PRICE_STEPS = [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000];
 const BED_STEPS = [1, 2, 3, 4];
 
-function PriceSelect(props: { label: string; value: number | undefined; onChange(v: number | undefined): void; testId: string }) {
+function PriceSelect(props: { label: string; value: number | undefined; steps: number[]; onChange(v: number | undefined): void; testId: string }) {
   const { t, price } = useI18n();
   return (
     <label className="field">
@@ -19,7 +20,8 @@ function PriceSelect(props: { label: string; value: number | undefined; onChange
         data-testid={props.testId}
       >
         <option value="">{t('anyPrice')}</option>
-        {PRICE_STEPS.map((p) => (
+        {/* A value from the URL that is not a step still shows as chosen. */}
+        {(props.value !== undefined && !props.steps.includes(props.value) ? [...props.steps, props.value].sort((a, b) => a - b) : props.steps).map((p) => (
           <option key={p} value={p}>
             {price(p)}
           </option>
@@ -31,23 +33,31 @@ function PriceSelect(props: { label: string; value: number | undefined; onChange
 
 export interface FilterBarProps {
   view: ViewState;
+  /** Round prices across the market's range (MarketOverview); empty: dollar rents. */
+  priceSteps: number[];
   onChange(patch: Partial<ViewState>): void;
+  /** Drops every filter (and the drawn area); the view stays. */
+  onClear(): void;
 }
 
 /** Price range, type, bedrooms and sort: native controls, so keyboards and readers just work. */
-export function FilterBar({ view, onChange }: FilterBarProps) {
+export function FilterBar({ view, priceSteps, onChange, onClear }: FilterBarProps) {
   const { t, locale, setLocale } = useI18n();
   const optional = (v: string) => (v === '' ? undefined : Number(v));
+  const steps = priceSteps.length > 0 ? priceSteps : PRICE_STEPS;
+  // Chips select, as on every portal: none pressed is every type, pressing one narrows to it.
   const toggleType = (type: ListingType) => {
-    const current = view.types ?? [...TYPES];
+    const current = view.types ?? [];
     const next = current.includes(type) ? current.filter((x) => x !== type) : [...current, type];
     onChange({ types: next.length === 0 || next.length === TYPES.length ? undefined : TYPES.filter((x) => next.includes(x)) });
   };
-  const active = (type: ListingType) => !view.types || view.types.includes(type);
+  const active = (type: ListingType) => view.types?.includes(type) ?? false;
+  const filtered =
+    view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-      <PriceSelect label={t('priceFrom')} value={view.priceMin} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
-      <PriceSelect label={t('priceTo')} value={view.priceMax} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
+      <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
+      <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
       <fieldset className="field types">
         <legend>{t('type')}</legend>
         {TYPES.map((type) => (
@@ -81,6 +91,11 @@ export function FilterBar({ view, onChange }: FilterBarProps) {
           <option value="price">{t('sort_price')}</option>
         </select>
       </label>
+      {filtered && (
+        <button type="button" className="clear-filters" onClick={onClear} data-testid="clear-filters">
+          {t('clearFilters')}
+        </button>
+      )}
       <label className="field language">
         <span>{t('language')}</span>
         <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">

@@ -20,7 +20,10 @@ export interface MapMove {
 /** What the map says to people: formatted by the page, in the page's language. */
 export interface MapLabels {
   count(n: number): string;
+  /** A bubble's average, in the market's currency. */
   price(n: number): string;
+  /** A pin's price tag: the listing's own currency, no period (the map says it once). */
+  pinPrice(l: Listing): string;
   /** A district or neighbourhood as its bubble shows it; homes of no known area have one too. */
   areaName(label: string): string;
   bubbleName(b: Bucket, level: Level): string;
@@ -34,6 +37,10 @@ export interface LeafletMapProps {
   lat: number;
   lon: number;
   zoom: number;
+  /** Frame this box (west, south, east, north): at creation, and again whenever `seq` changes. */
+  fit?: { bbox: [number, number, number, number]; seq: number } | null;
+  /** The drawn area narrowing the search, shown until it is cleared. [lon, lat], closed. */
+  area?: [number, number][] | null;
   tileUrl: string;
   attribution: string;
   result: SearchResponse | null;
@@ -47,6 +54,10 @@ export interface LeafletMapProps {
   /** The renter is drawing an area (to save a search); the ring comes back closed, [lon, lat]. */
   drawing?: boolean;
   onDrawn?(ring: [number, number][]): void;
+}
+
+function boundsOf([w, s, e, n]: [number, number, number, number]): L.LatLngBounds {
+  return L.latLngBounds([s, w], [n, e]);
 }
 
 /** Geoman, the drawing plugin, loaded when first needed: it reads Leaflet from `window.L`. */
@@ -91,7 +102,7 @@ const PX2_PER_TAG = 12_000;
 
 /** Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the point. */
 function pinIcon(l: Listing, labels: MapLabels, mark: LiveMark | undefined): L.DivIcon {
-  const text = labels.price(l.price);
+  const text = labels.pinPrice(l);
   const root = element('div', mark ? `pin pin-${mark}` : 'pin', text);
   const width = Math.round(16 + text.length * 7.5);
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
@@ -152,6 +163,8 @@ export default function LeafletMap(props: LeafletMapProps) {
   const outlines = useRef<L.GeoJSON | null>(null);
   const latest = useRef(props);
   latest.current = props;
+  const fitted = useRef(0);
+  const areaLayer = useRef<L.Polygon | null>(null);
 
   useEffect(() => {
     const map = L.map(container.current!, {
@@ -165,6 +178,10 @@ export default function LeafletMap(props: LeafletMapProps) {
     });
     L.tileLayer(props.tileUrl, { attribution: props.attribution, maxZoom: 19 }).addTo(map);
     layer.current = L.layerGroup().addTo(map);
+    if (props.fit) {
+      fitted.current = props.fit.seq;
+      map.fitBounds(boundsOf(props.fit.bbox), { animate: false });
+    }
     map.on('moveend', () => {
       const c = map.getCenter();
       latest.current.onMove({ lat: c.lat, lon: c.wrap().lng, zoom: map.getZoom(), bbox: normalisedBbox(map) });
@@ -187,8 +204,8 @@ export default function LeafletMap(props: LeafletMapProps) {
     const map = mapRef.current;
     if (!map || !props.drawing) return;
     let cancelled = false;
-    // Bubbles and pins step aside: a click while drawing places a corner, not a zoom.
-    layer.current?.remove();
+    // Bubbles and pins stay in sight but let clicks through: a click places a corner, not a zoom.
+    map.getContainer().classList.add('map-drawing');
     const onCreate = (e: L.LeafletEvent & { layer: L.Polygon }) => {
       const latlngs = e.layer.getLatLngs()[0] as L.LatLng[];
       e.layer.remove();
@@ -207,9 +224,35 @@ export default function LeafletMap(props: LeafletMapProps) {
       cancelled = true;
       map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
       (map as unknown as { pm?: { disableDraw(): void } }).pm?.disableDraw();
-      layer.current?.addTo(map);
+      map.getContainer().classList.remove('map-drawing');
     };
   }, [props.drawing]);
+
+  // A place picked in the search box frames its area.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !props.fit || props.fit.seq === fitted.current) return;
+    fitted.current = props.fit.seq;
+    map.fitBounds(boundsOf(props.fit.bbox));
+  }, [props.fit]);
+
+  // The drawn area stays on the map while it narrows the search.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    areaLayer.current?.remove();
+    areaLayer.current = null;
+    if (!props.area) return;
+    const shape = L.polygon(props.area.map(([lon, lat]) => [lat, lon] as [number, number]), {
+      color: '#e8590c',
+      weight: 2.5,
+      fillColor: '#e8590c',
+      fillOpacity: 0.06,
+      interactive: false,
+    });
+    shape.addTo(map);
+    areaLayer.current = shape;
+  }, [props.area]);
 
   // Views coming from outside (back, forward, a clicked bubble) move the map.
   useEffect(() => {
@@ -259,7 +302,7 @@ export default function LeafletMap(props: LeafletMapProps) {
           // A live change always gets a tag, so it can be seen.
           const mark = marks.get(l.id);
           const compact = i >= tags && !mark;
-          const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.price(l.price)}|${compact}|${mark ?? ''}`;
+          const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.pinPrice(l)}|${compact}|${mark ?? ''}`;
           const shown = markers.current.get(key);
           if (shown && shown.signature === signature) {
             next.set(key, shown);

@@ -18,7 +18,7 @@ export interface ListPanelProps {
 
 /** The listings in view, beside the map on a desk, a bottom sheet on a phone. */
 export function ListPanel({ total, listings, hasMore, loading, expanded, onToggle, onMore, onHover }: ListPanelProps) {
-  const { t, number, price } = useI18n();
+  const { t, number, listingPrice } = useI18n();
   const facts = useListingFacts();
   return (
     <aside className={expanded ? 'list-panel expanded' : 'list-panel'} aria-label={t('listTitle', { count: number(total ?? 0) })}>
@@ -37,7 +37,7 @@ export function ListPanel({ total, listings, hasMore, loading, expanded, onToggl
               data-testid="list-row"
             >
               <span className="row-title">{l.title}</span>
-              <span className="row-price">{price(l.price)}</span>
+              <span className="row-price">{listingPrice(l)}</span>
               <span className="row-facts">
                 {facts(l)}
                 {l.neighbourhood ? ` · ${l.neighbourhood}` : ''}

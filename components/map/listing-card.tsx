@@ -7,7 +7,7 @@ import { useListingFacts } from './listing-summary';
 
 /** The card a pin opens: React renders it, so a title is only ever text. */
 export function ListingCard({ listing, onClose }: { listing: Listing; onClose(): void }) {
-  const { t, price } = useI18n();
+  const { t, listingPrice } = useI18n();
   const facts = useListingFacts();
   return (
     <article className="listing-card" aria-label={listing.title} data-testid="listing-card">
@@ -16,7 +16,7 @@ export function ListingCard({ listing, onClose }: { listing: Listing; onClose():
       </button>
       <h2 className="card-title">{listing.title}</h2>
       <p className="card-price">
-        {price(listing.price)} <span>{t('perMonth')}</span>
+        {listingPrice(listing)}
       </p>
       <p className="card-facts">{facts(listing)}</p>
       <p className="card-area">

@@ -79,9 +79,9 @@ export class LiveSocket {
 
   /** The viewport to hear about; replaces the previous one, and is re-sent after a reconnect. */
   watch(bbox: [number, number, number, number], filters: Filters): void {
-    const { priceMin, priceMax, types, bedsMin } = filters;
+    const { priceMin, priceMax, types, bedsMin, q } = filters;
     // Undefined fields drop out of the JSON.
-    this.watchFrame = JSON.stringify({ type: 'watch', bbox, filters: { priceMin, priceMax, type: types, bedsMin } });
+    this.watchFrame = JSON.stringify({ type: 'watch', bbox, filters: { priceMin, priceMax, type: types, bedsMin, q } });
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.watchFrame);
   }
 

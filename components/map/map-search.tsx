@@ -13,13 +13,17 @@ import { SaveSearchDialog } from '@/components/alerts/save-search-dialog';
 import { SavedSearchesPanel } from '@/components/alerts/saved-searches-panel';
 import { useAlerts } from '@/components/alerts/use-alerts';
 import type { AlertJson } from '@/components/alerts/alerts-api';
+import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
+import { PlaceBox } from './place-box';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
 import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
 import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
-import { parseView, viewQuery, type ViewState } from './view-state';
+import { pointInRing, ringParam } from '@/server/core/polygon';
+import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
+import type { MarketOverview } from '@/server/search/market-overview';
 import type { LiveMark } from './leaflet-map';
 
 // Leaflet needs `window`: the map is a client-only chunk.
@@ -69,13 +73,33 @@ export interface MapSearchProps {
   initialQuery: string;
   tileUrl: string;
   attribution: string;
+  /** The data at a glance (extent, price range), for a first view that finds it. */
+  market: MarketOverview | null;
+}
+
+
+function storedView(): ViewState | null {
+  try {
+    const text = window.localStorage.getItem(LAST_VIEW_KEY);
+    if (!text) return null;
+    const params = new URLSearchParams(text);
+    return hasView(params) ? parseView(params) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The map page: view and filters in the URL, search following the map, the list beside it. */
-export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps) {
-  const { t, number, price } = useI18n();
+export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSearchProps) {
+  const { t, number, price, listingPrice, per } = useI18n();
   const api = useMemo(() => new ApiClient(), []);
   const [view, setView] = useState<ViewState>(() => parseView(new URLSearchParams(initialQuery)));
+  /**
+   * With no view in the URL the map waits for this device's last view or the data's
+   * extent before it shows (and searches) anything, so the first bubbles are the data's.
+   */
+  const [placed, setPlaced] = useState(() => hasView(new URLSearchParams(initialQuery)));
+  const [fit, setFit] = useState<{ bbox: [number, number, number, number]; seq: number } | null>(null);
   const [move, setMove] = useState<MapMove | null>(null);
   const [result, setResult] = useState<SearchResponse | null>(null);
   const [status, setStatus] = useState<'loading' | 'idle' | 'error'>('loading');
@@ -105,7 +129,10 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   alertsRef.current = alerts;
   /** Saving a search: the dialog is open, maybe with a drawn area; or the renter is drawing. */
   const [saving, setSaving] = useState<{ polygon: [number, number][] | null } | null>(null);
-  const [drawing, setDrawing] = useState(false);
+  /** Drawing an area: to narrow the search, or for the search being saved. */
+  const [drawingFor, setDrawingFor] = useState<'search' | 'save' | null>(null);
+  const drawing = drawingFor !== null;
+  const setDrawing = (on: boolean) => setDrawingFor(on ? 'save' : null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const mark = useCallback((id: string, kind: LiveMark, ms: number) => {
@@ -140,6 +167,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
       if (refetchTimer.current) clearTimeout(refetchTimer.current);
       refetchTimer.current = setTimeout(() => setListRetry((n) => n + 1), LIVE_REFETCH_MS);
       const l = m.listing;
+      const ring = viewRef.current.polygon;
+      // The socket watches the view's box: a change outside the drawn area is not this search's.
+      if (ring && !pointInRing(l.lon, l.lat, ring) && !cur.listings.some((x) => x.id === l.id)) return;
       const old = cur.listings.find((x) => x.id === l.id);
       if (m.op === 'upsert') {
         mark(l.id, old ? (old.price !== l.price ? 'price' : 'changed') : 'new', MARK_MS);
@@ -169,10 +199,27 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
   }, [onLive]);
 
   /** A new view goes into the history, so back and forward move between views. */
-  const commit = useCallback((next: ViewState) => {
+  const commit = useCallback((next: ViewState, replace = false) => {
     setView(next);
     const q = viewQuery(next);
-    if (q !== window.location.search.slice(1)) window.history.pushState(null, '', `?${q}`);
+    if (q !== window.location.search.slice(1)) window.history[replace ? 'replaceState' : 'pushState'](null, '', `?${q}`);
+    try {
+      window.localStorage.setItem(LAST_VIEW_KEY, q);
+      window.sessionStorage.setItem(LAST_MAP_QUERY_KEY, q);
+    } catch {
+      // Storage refused (private mode, quota): the URL still holds the view.
+    }
+  }, []);
+
+  useEffect(() => {
+    if (placed) return;
+    const last = storedView();
+    const filters = parseView(new URLSearchParams(initialQuery));
+    if (last) commit({ ...filters, lat: last.lat, lon: last.lon, zoom: last.zoom }, true);
+    else if (market?.extent) setFit({ bbox: market.extent, seq: 1 });
+    setPlaced(true);
+    // Once, on arrival.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -200,7 +247,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
     [commit],
   );
 
-  const filters = filterParams(view).toString();
+  const areaParam = view.polygon ? `polygon=${ringParam(view.polygon)}` : '';
+  const filters = [filterParams(view).toString(), areaParam].filter(Boolean).join('&');
   const bbox = move ? requestBbox(move.bbox, move.zoom) : null;
   const searchPath = bbox && move ? `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}` : null;
   const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;
@@ -269,14 +317,15 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
     () => ({
       count: (n) => number(n),
       price: (n) => price(n),
+      pinPrice: (l) => price(l.price, l.currency),
       areaName: (label) => label || t('areaUnnamed'),
       bubbleName: (b, level) =>
         level === 'cluster'
           ? t('bubbleCluster', { count: number(b.count), price: price(b.priceAvg) })
           : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: price(b.priceAvg) }),
-      pinName: (l) => t('pin', { title: l.title, price: price(l.price) }),
+      pinName: (l) => t('pin', { title: l.title, price: listingPrice(l) }),
     }),
-    [t, number, price],
+    [t, number, price, listingPrice],
   );
 
   return (
@@ -285,9 +334,22 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
         <a className="brand" href="/" aria-label={t('appName')}>
           {t('appName')}
         </a>
-        <FilterBar view={view} onChange={(patch) => commit({ ...view, ...patch })} />
+        <PlaceBox
+          value={view.q ?? ''}
+          onPlace={(p) => {
+            if (p.bbox) setFit((f) => ({ bbox: p.bbox!, seq: (f?.seq ?? 0) + 1 }));
+            else commit({ ...view, lat: p.lat, lon: p.lon, zoom: p.kind === 'district' ? 11 : p.kind === 'neighbourhood' ? 14 : 17 });
+          }}
+          onKeywords={(q) => commit({ ...view, q: q || undefined })}
+        />
+        <FilterBar
+          view={view}
+          priceSteps={market?.priceSteps ?? []}
+          onChange={(patch) => commit({ ...view, ...patch })}
+          onClear={() => commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort })}
+        />
         <div className="alerts-bar">
-          <button type="button" className="icon-button text primary-outline" onClick={() => setSaving({ polygon: null })} data-testid="save-search">
+          <button type="button" className="icon-button text primary-outline" onClick={() => setSaving({ polygon: view.polygon ?? null })} data-testid="save-search">
             <span className="label-long">{t('saveSearch')}</span>
             <span className="label-short">{t('save')}</span>
           </button>
@@ -311,10 +373,15 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
       </header>
       <main className="content">
         <div className="map-wrap">
+          {!placed ? (
+            <div className="map-canvas" />
+          ) : (
           <LeafletMap
             lat={view.lat}
             lon={view.lon}
             zoom={view.zoom}
+            fit={fit}
+            area={view.polygon ?? null}
             tileUrl={tileUrl}
             attribution={attribution}
             result={result}
@@ -323,13 +390,27 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
             marks={marks}
             drawing={drawing}
             onDrawn={(ring) => {
-              setDrawing(false);
-              setSaving({ polygon: ring });
+              const forSave = drawingFor === 'save';
+              setDrawingFor(null);
+              commit({ ...viewRef.current, polygon: ring });
+              if (forSave) setSaving({ polygon: ring });
             }}
             labels={labels}
             onMove={onMove}
             onSelect={setSelected}
           />
+          )}
+          <div className="map-tools">
+            {view.polygon ? (
+              <button type="button" className="map-tool active" onClick={() => commit({ ...view, polygon: undefined })} data-testid="clear-area">
+                {t('clearArea')}
+              </button>
+            ) : (
+              <button type="button" className="map-tool" onClick={() => setDrawingFor('search')} disabled={drawing} data-testid="draw-area">
+                {t('drawToSearch')}
+              </button>
+            )}
+          </div>
           <div className="map-status" aria-live="polite">
             {live === 'reconnecting' && (
               <span className="chip-status chip-offline" data-testid="live-reconnecting">
@@ -340,13 +421,12 @@ export function MapSearch({ initialQuery, tileUrl, attribution }: MapSearchProps
             {status === 'idle' && result && result.total > 0 && (
               <span className="chip-status" data-testid="map-total" data-total={result.total} data-level={result.level}>
                 {t('homes', { count: number(result.total) })}
+                {market ? ` · ${t('pricesPer', { per: per(market.pricePer) })}` : ''}
               </span>
             )}
           </div>
           {status === 'idle' && result && result.total === 0 && (
-            <div className="map-notice" role="status" data-testid="empty">
-              {t('empty')}
-            </div>
+            <EmptyNotice view={view} onChange={(patch) => commit({ ...view, ...patch })} onZoomOut={() => commit({ ...view, zoom: Math.max(3, view.zoom - 2) })} />
           )}
           {status === 'error' && (
             <div className="map-notice" role="alert" data-testid="error">

@@ -1,6 +1,8 @@
 import { filterParams } from '@/server/core/filter-params';
 import { LISTING_TYPES, type ListingType } from '@/server/core/listing-types';
-import type { Filters } from '@/server/engine/search-engine';
+import type { Filters, Ring } from '@/server/engine/search-engine';
+import { parseRingParam, ringParam } from '@/server/core/polygon';
+import { keywordsSchema } from '@/server/core/text-match';
 
 export type SortOrder = 'price' | 'newest';
 
@@ -10,7 +12,14 @@ export interface ViewState extends Filters {
   lon: number;
   zoom: number;
   sort: SortOrder;
+  /** A drawn area narrowing the search, closed, [lon, lat]. */
+  polygon?: Ring;
 }
+
+/** The renter's last view on this device (localStorage), for a visit with no view in the URL. */
+export const LAST_VIEW_KEY = 'roost-last-view';
+/** The map's whole query string this tab (sessionStorage), for "Back to the map" from a listing. */
+export const LAST_MAP_QUERY_KEY = 'roost-map-query';
 
 /** New York, where the demo city and the sample data are. */
 export const DEFAULT_VIEW: ViewState = { lat: 40.7128, lon: -73.95, zoom: 11, sort: 'newest' };
@@ -45,7 +54,17 @@ export function parseView(params: URLSearchParams): ViewState {
   if (priceMax !== undefined) view.priceMax = priceMax;
   if (types.length > 0 && types.length < LISTING_TYPES.length) view.types = [...new Set(types)];
   if (bedsMin !== undefined) view.bedsMin = bedsMin;
+  const q = keywordsSchema.safeParse(params.get('q') ?? '');
+  if (q.success && q.data !== undefined) view.q = q.data;
+  const polygon = params.get('polygon');
+  const ring = polygon ? parseRingParam(polygon) : null;
+  if (ring && typeof ring !== 'string') view.polygon = ring;
   return view;
+}
+
+/** Whether a query string names a view (centre and zoom), rather than leaving it to the page. */
+export function hasView(params: URLSearchParams): boolean {
+  return params.has('lat') && params.has('lon') && params.has('zoom');
 }
 
 /** The query string of a view: five decimals (about a metre) keep URLs short. */
@@ -53,5 +72,6 @@ export function viewQuery(v: ViewState): string {
   const q = new URLSearchParams({ lat: v.lat.toFixed(5), lon: v.lon.toFixed(5), zoom: String(v.zoom) });
   for (const [k, value] of filterParams(v)) q.set(k, value);
   if (v.sort !== 'newest') q.set('sort', v.sort);
+  if (v.polygon) q.set('polygon', ringParam(v.polygon));
   return q.toString();
 }

@@ -53,3 +53,22 @@ export function ringBbox(ring: Ring): [number, number, number, number] {
   }
   return [w, s, e, n];
 }
+
+/**
+ * A drawn area as the API and the page's URL write it, `lon,lat,lon,lat,…` (at least three
+ * corners; closed for you): the ring, or a message saying what is wrong.
+ */
+export function parseRingParam(text: string): Ring | string {
+  const nums = text.split(',').map((p) => (/^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(p) ? Number(p) : NaN));
+  if (nums.length < 6 || nums.length % 2 !== 0 || nums.some((n) => !Number.isFinite(n))) {
+    return 'must be lon,lat pairs: at least three corners';
+  }
+  const points: [number, number][] = [];
+  for (let i = 0; i < nums.length; i += 2) points.push([nums[i]!, nums[i + 1]!]);
+  return normalizeRing(points);
+}
+
+/** A ring as `lon,lat,…` without its closing repeat, six decimals (about 10 cm). */
+export function ringParam(ring: Ring): string {
+  return ring.slice(0, -1).flatMap(([lon, lat]) => [lon.toFixed(6).replace(/\.?0+$/, ''), lat.toFixed(6).replace(/\.?0+$/, '')]).join(',');
+}

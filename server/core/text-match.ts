@@ -15,7 +15,12 @@ import { z } from 'zod';
 // A combining mark or variation selector belongs to the character before it (UAX #29
 // WB4): it never starts a word, so "❤️East" is the word "east".
 const LETTER = String.raw`(?:(?![\p{Script=Han}\p{Script=Hiragana}])[\p{L}\p{N}_]\p{M}*)`;
-const WORD = new RegExp(String.raw`[\p{Script=Han}\p{Script=Hiragana}]|${LETTER}+(?:['’.]${LETTER}+)*`, 'gu');
+// Joiners as UAX #29 has them: a full stop or apostrophe between any two (MidNumLet), a
+// colon or middle dot between letters (MidLetter: "Room:STG" is one word to Lucene, measured
+// on the real node), a comma or semicolon between digits (MidNum: "1,200").
+const ALPHA = String.raw`(?![\p{Script=Han}\p{Script=Hiragana}])\p{L}`;
+const JOINER = String.raw`(?:['’.]|(?<=\p{L}\p{M}*)[:·](?=${ALPHA})|(?<=\p{N}\p{M}*)[,;](?=\p{N}))`;
+const WORD = new RegExp(String.raw`[\p{Script=Han}\p{Script=Hiragana}]|${LETTER}+(?:${JOINER}${LETTER}+)*`, 'gu');
 /** Words past this many per query are ignored: a query is a few words, not a document. */
 export const MAX_QUERY_WORDS = 16;
 

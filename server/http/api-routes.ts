@@ -1,18 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { SearchEngine } from '../engine/search-engine';
+import type { MarketOverviews } from '../search/market-overview';
+import type { PlaceDirectory } from '../search/place-directory';
 import { ApiError, sendJson } from './api-error';
 import {
   encodeCursor,
   filtersOf,
   listParamsSchema,
   pathId,
+  placesParamsSchema,
   searchParamsSchema,
   singleParams,
 } from './query-schemas';
 
 export interface ApiContext {
   engine: SearchEngine;
+  places: PlaceDirectory;
+  overview: MarketOverviews;
   /** Told how long each search took, by level (for /metrics). */
   onSearch?(level: string, seconds: number): void;
 }
@@ -73,6 +78,11 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     sendJson(res, 200, await readOnly(() => list(ctx, url)));
   } else if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1) {
     sendJson(res, 200, await readOnly(() => getListing(ctx, pathname.slice(14))));
+  } else if (pathname === '/api/places') {
+    const { q } = parse(placesParamsSchema, url);
+    sendJson(res, 200, { places: await readOnly(() => ctx.places.find(q)) });
+  } else if (pathname === '/api/overview') {
+    sendJson(res, 200, await readOnly(() => ctx.overview.get()));
   } else if (pathname === '/api/boundaries') {
     const geojson = (await readOnly(() => ctx.engine.boundaries())) as string | null;
     if (!geojson) throw new ApiError('not_found', 'the store holds no boundaries; import some with --boundaries');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from './api-error';
 import { LISTING_TYPES, listingIdSchema } from '../core/listing';
 import { MAX_ZOOM } from '../core/levels';
-import { normalizeRing } from '../core/polygon';
+import { parseRingParam } from '../core/polygon';
 import { keywordsSchema } from '../core/text-match';
 import type { Bbox, Filters, ListCursor } from '../engine/search-engine';
 
@@ -54,14 +54,7 @@ const typeParam = z.string().transform((text, ctx) => {
 
 /** A drawn area as `lon,lat,lon,lat,…` (at least three corners; closed for you). */
 const polygonParam = z.string().transform((text, ctx) => {
-  const nums = text.split(',').map((p) => (/^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(p) ? Number(p) : NaN));
-  if (nums.length < 6 || nums.length % 2 !== 0 || nums.some((n) => !Number.isFinite(n))) {
-    ctx.addIssue({ code: 'custom', message: 'must be lon,lat pairs: at least three corners' });
-    return z.NEVER;
-  }
-  const points: [number, number][] = [];
-  for (let i = 0; i < nums.length; i += 2) points.push([nums[i]!, nums[i + 1]!]);
-  const ring = normalizeRing(points);
+  const ring = parseRingParam(text);
   if (typeof ring === 'string') {
     ctx.addIssue({ code: 'custom', message: ring });
     return z.NEVER;
@@ -82,6 +75,11 @@ export const searchParamsSchema = z.object({
   zoom: intParam(0, MAX_ZOOM),
   polygon: polygonParam.optional(),
   ...filterShape,
+});
+
+/** `GET /api/places?q=`: what the renter has typed so far into the place box. */
+export const placesParamsSchema = z.object({
+  q: z.string().max(100, 'must be at most 100 characters'),
 });
 
 export const MAX_PAGE = 100;

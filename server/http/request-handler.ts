@@ -28,7 +28,9 @@ export interface RequestHandlerOptions {
 /** Which budget a request spends, if any: reads of search results, or writes. */
 function budgetOf(method: string, pathname: string): 'search' | 'write' | null {
   if (!pathname.startsWith('/api/')) return null;
-  if (method === 'GET' || method === 'HEAD') return pathname === '/api/search' || pathname === '/api/listings' ? 'search' : null;
+  if (method === 'GET' || method === 'HEAD') {
+    return pathname === '/api/search' || pathname === '/api/listings' || pathname === '/api/places' ? 'search' : null;
+  }
   return 'write';
 }
 

@@ -133,6 +133,9 @@ export async function importFile(file: string, options: ImportOptions): Promise<
         if (row.neighbourhood === '') row.neighbourhood = area.neighbourhood;
       }
     }
+    // Many cities' files leave neighbourhood_group blank: the neighbourhood is then the
+    // district too, so the district level shows the city's areas, not one "other" pile.
+    if (row.district === '' && row.neighbourhood !== '') row.district = row.neighbourhood;
     const listedAt = row.listedAt ?? now;
     batch.push({ ...row, listedAt, updatedAt: listedAt });
     if (batch.length >= batchSize) await flush();

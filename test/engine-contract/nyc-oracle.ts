@@ -54,8 +54,15 @@ export function inBbox(r: { lat: number; lon: number }, [w, s, e, n]: Bbox): boo
  */
 function hasWords(title: string, q: string): boolean {
   if (!/^[\x20-\x7e]*$/.test(q)) throw new Error(`the oracle knows ASCII queries only: ${q}`);
-  // Any character outside [a-z0-9'.] ends an ASCII word: a star, an emoji, a Chinese character.
-  const have = new Set(title.toLowerCase().split(/[^a-z0-9'.]+/).map((w) => w.replace(/^['.]+|['.]+$/g, '')));
+  // Any character outside [a-z0-9'.:] ends an ASCII word: a star, an emoji, a Chinese
+  // character. A colon between letters joins them, as Lucene's tokenizer does ("room:stg").
+  const have = new Set(
+    title
+      .toLowerCase()
+      .replace(/([a-z]):(?=[a-z])/g, '$1\u0001')
+      .split(/[^a-z0-9'.\u0001]+/)
+      .map((w) => w.replace(/^['.]+|['.]+$/g, '')),
+  );
   return q.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).every((w) => have.has(w));
 }
 

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const [,, base, name, query = '', w = '1280', h = '800', lang = 'en'] = process.argv;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const ctx = await browser.newContext({ viewport: { width: +w, height: +h }, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
+await ctx.route(/tile\.openstreetmap|openstreetmap\.org/, (r) => r.fulfill({ status: 204, body: '' }));
+const page = await ctx.newPage();
+await page.goto(base + '/' + query);
+await page.waitForSelector('[data-testid=map-total], [data-testid=empty]', { timeout: 20000 }).catch(() => {});
+await page.waitForTimeout(800);
+await page.screenshot({ path: `/tmp/shot-${name}.png` });
+console.log(name, page.url());
+await browser.close();
