@@ -5,8 +5,14 @@ test.beforeEach(async ({ page }) => offline(page));
 
 test('no matches: an empty state that says what to do', async ({ page }) => {
   await page.goto('/?lat=40.73&lon=-73.97&zoom=12&type=shared&priceMin=10000');
-  await expect(page.getByTestId('empty')).toHaveText('No homes here — widen the filters.');
+  const empty = page.getByTestId('empty');
+  await expect(empty.locator('p')).toHaveText('No homes here match the price range and the home type.');
   await expect(page.locator('.bubble')).toHaveCount(0);
+  // Each filter that emptied the view can be dropped from the notice.
+  await empty.getByTestId('widen-price').click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('priceMin')).toBe(null);
+  expect(new URL(page.url()).searchParams.get('type')).toBe('shared');
+  expect((await mapTotal(page)).total).toBeGreaterThan(0);
 });
 
 test('the search failing: an error with a retry that recovers', async ({ page }) => {

@@ -15,11 +15,12 @@ import { z } from 'zod';
 // A combining mark or variation selector belongs to the character before it (UAX #29
 // WB4): it never starts a word, so "❤️East" is the word "east".
 const LETTER = String.raw`(?:(?![\p{Script=Han}\p{Script=Hiragana}])[\p{L}\p{N}_]\p{M}*)`;
-// Joiners as UAX #29 has them: a full stop or apostrophe between any two (MidNumLet), a
-// colon or middle dot between letters (MidLetter: "Room:STG" is one word to Lucene, measured
-// on the real node), a comma or semicolon between digits (MidNum: "1,200").
+// Joiners as UAX #29 has them, each only between two of a kind: a full stop, apostrophe,
+// colon or middle dot between letters ("Room:STG" is one word to Lucene, measured on the
+// real node); a full stop, apostrophe, comma or semicolon between digits ("1,200"). A full
+// stop between a letter and a digit splits: "room.15min" holds the word "room".
 const ALPHA = String.raw`(?![\p{Script=Han}\p{Script=Hiragana}])\p{L}`;
-const JOINER = String.raw`(?:['’.]|(?<=\p{L}\p{M}*)[:·](?=${ALPHA})|(?<=\p{N}\p{M}*)[,;](?=\p{N}))`;
+const JOINER = String.raw`(?:(?<=\p{L}\p{M}*)['’.:·](?=${ALPHA})|(?<=\p{N}\p{M}*)['’.,;](?=\p{N}))`;
 const WORD = new RegExp(String.raw`[\p{Script=Han}\p{Script=Hiragana}]|${LETTER}+(?:${JOINER}${LETTER}+)*`, 'gu');
 /** Words past this many per query are ignored: a query is a few words, not a document. */
 export const MAX_QUERY_WORDS = 16;

@@ -54,14 +54,15 @@ export function inBbox(r: { lat: number; lon: number }, [w, s, e, n]: Bbox): boo
  */
 function hasWords(title: string, q: string): boolean {
   if (!/^[\x20-\x7e]*$/.test(q)) throw new Error(`the oracle knows ASCII queries only: ${q}`);
-  // Any character outside [a-z0-9'.:] ends an ASCII word: a star, an emoji, a Chinese
-  // character. A colon between letters joins them, as Lucene's tokenizer does ("room:stg").
+  // Any character outside [a-z0-9] ends an ASCII word (a star, an emoji, a Chinese
+  // character), except a full stop, apostrophe or colon between two letters and a full stop,
+  // apostrophe or comma between two digits, which Lucene's tokenizer keeps inside a word.
   const have = new Set(
     title
       .toLowerCase()
-      .replace(/([a-z]):(?=[a-z])/g, '$1\u0001')
-      .split(/[^a-z0-9'.\u0001]+/)
-      .map((w) => w.replace(/^['.]+|['.]+$/g, '')),
+      .replace(/([a-z])[.':](?=[a-z])/g, '$1\u0001')
+      .replace(/([0-9])[.',](?=[0-9])/g, '$1\u0001')
+      .split(/[^a-z0-9\u0001]+/),
   );
   return q.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).every((w) => have.has(w));
 }
