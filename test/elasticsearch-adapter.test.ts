@@ -61,6 +61,9 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     fake.replies.set('GET /_alias/listings', { body: { 'listings-v1': { aliases: { listings: {} } } } });
     fake.replies.set('HEAD /roost-saved-searches', { body: {} });
     fake.replies.set('HEAD /roost-meta', { body: {} });
+    // Fields added since listings-v1 are put on the existing indices at start (additive).
+    fake.replies.set('PUT /listings/_mapping', { body: { acknowledged: true } });
+    fake.replies.set('PUT /roost-saved-searches/_mapping', { body: { acknowledged: true } });
   });
 
   it('a district view: the exact request body, and the recorded answer as the API shows it', async () => {
@@ -169,7 +172,8 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       total: 1,
       buckets: [],
       listings: [
-        { id: 'a1', title: '<b>Loft</b>', lat: 40.7, lon: -73.99, price: 2500, type: 'entire', district: 'Manhattan', neighbourhood: 'SoHo', listedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+        // A document stored before currency and period existed reads as USD a month.
+        { id: 'a1', title: '<b>Loft</b>', lat: 40.7, lon: -73.99, price: 2500, currency: 'USD', pricePer: 'month', type: 'entire', district: 'Manhattan', neighbourhood: 'SoHo', listedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
       ],
     });
   });
@@ -219,8 +223,9 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       percolate: {
         field: 'query',
         documents: [
-          { location: { lat: 40.7, lon: -74 }, price: 1000, type: 'entire' },
-          { location: { lat: 40.7, lon: -74 }, price: 900, type: 'entire', bedrooms: 1 },
+          // The title rides along for saved searches with keywords.
+          { location: { lat: 40.7, lon: -74 }, price: 1000, type: 'entire', title: 't' },
+          { location: { lat: 40.7, lon: -74 }, price: 900, type: 'entire', title: 't', bedrooms: 1 },
         ],
       },
     });
