@@ -47,7 +47,9 @@ test('draw an area with the plugin and save it: only homes inside it alert', asy
   const cy = box.y + box.height / 2;
   // A triangle around the centre, closed by clicking its first corner again.
   const corners = [[cx - 150, cy + 100], [cx + 150, cy + 100], [cx, cy - 150]];
-  await expect(page.locator('.bubble')).toHaveCount(0);
+  // Bubbles stay in sight while drawing, but clicks go through them to place corners.
+  await expect(page.getByTestId('map')).toHaveClass(/map-drawing/);
+  await expect(page.locator('.bubble').first()).toBeVisible();
   for (const [x, y] of corners) await page.mouse.click(x!, y!);
   await page.screenshot({ path: info.outputPath(`drawing-${info.project.name}.png`) });
   await page.mouse.click(corners[0]![0]!, corners[0]![1]!);

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** No internet here: tiles and anything else off this machine are answered empty. */
 export async function offline(page: Page): Promise<void> {
@@ -31,4 +31,23 @@ export async function bubbleSum(page: Page): Promise<number> {
 
 export function searchParam(page: Page, name: string): string | null {
   return new URL(page.url()).searchParams.get(name);
+}
+
+/** The element of a selector nearest the map's centre: one surely on screen, not under the list sheet. */
+export async function nearestToCentre(page: Page, selector: string): Promise<Locator> {
+  await expect(page.locator(selector).first()).toBeAttached();
+  const index = await page.locator(selector).evaluateAll((els) => {
+    const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
+    const cx = map.left + map.width / 2;
+    const cy = map.top + map.height / 2;
+    let best = 0;
+    let bestD = Infinity;
+    els.forEach((e, i) => {
+      const r = e.getBoundingClientRect();
+      const d = Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy);
+      if (d < bestD) [best, bestD] = [i, d];
+    });
+    return best;
+  });
+  return page.locator(selector).nth(index);
 }

@@ -4,7 +4,8 @@ import 'leaflet/dist/leaflet.css';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import L from 'leaflet';
 import type { Feature, FeatureCollection } from 'geojson';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { declutter, overlaps, type Group, type LabelBox } from './declutter';
 import type { Level } from '@/server/core/levels';
 import type { Listing } from '@/server/core/listing';
 import type { Bucket, SearchResponse } from './search-client';
@@ -56,6 +57,12 @@ export interface LeafletMapProps {
   onDrawn?(ring: [number, number][]): void;
 }
 
+/** Room for what lies over the map: the status chip above, and on a phone the list sheet below. */
+function fitPadding(): L.FitBoundsOptions {
+  const phone = window.matchMedia('(max-width: 720px)').matches;
+  return { paddingTopLeft: [10, 48], paddingBottomRight: [10, phone ? 200 : 10] };
+}
+
 function boundsOf([w, s, e, n]: [number, number, number, number]): L.LatLngBounds {
   return L.latLngBounds([s, w], [n, e]);
 }
@@ -86,13 +93,45 @@ function bubbleSize(count: number, level: Level): number {
   return Math.round(base + Math.min(40, Math.log10(Math.max(1, count)) * 9));
 }
 
-function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
-  const root = element('div', `bubble bubble-${level}`);
+/** Text widths for label boxes, from the page's own font: the declutter step needs sizes before the DOM has them. */
+let measure: CanvasRenderingContext2D | null = null;
+function textWidth(text: string, font: string): number {
+  if (!measure) {
+    measure = document.createElement('canvas').getContext('2d');
+    if (!measure) return text.length * 7.5;
+  }
+  measure.font = `${font} ${getComputedStyle(document.body).fontFamily}`;
+  return measure.measureText(text).width;
+}
+
+/** The box a bubble's label takes on screen, as .bubble in globals.css draws it (padding 6/10, border 2). */
+function bubbleBox(b: Bucket, level: Level, labels: MapLabels): { w: number; h: number } {
+  const size = bubbleSize(b.count, level);
+  const name = level === 'cluster' ? 0 : Math.min(140, textWidth(labels.areaName(b.label), '700 12px'));
+  const count = textWidth(labels.count(b.count), '700 13px');
+  const price = textWidth(labels.price(b.priceAvg), '11px');
+  const pad = level === 'cluster' ? 8 : 20;
+  const lines = level === 'cluster' ? 28 : 42;
+  return { w: Math.max(size, Math.max(name, count, price) + pad + 4), h: Math.max(size, lines + (level === 'cluster' ? 8 : 12) + 4) };
+}
+
+/** A group of areas shown as one bubble: the largest one's place and name, everyone's homes. */
+function mergedBucket(g: Group<Bucket>): Bucket {
+  if (g.members.length === 1) return g.lead;
+  const count = g.members.reduce((n, m) => n + m.count, 0);
+  const priceAvg = g.members.reduce((n, m) => n + m.priceAvg * m.count, 0) / count;
+  return { ...g.lead, key: `${g.lead.key}+${g.members.length - 1}`, label: g.lead.label, count, priceAvg };
+}
+
+function bubbleIcon(b: Bucket, level: Level, labels: MapLabels, more = 0): L.DivIcon {
+  const root = element('div', more > 0 ? `bubble bubble-${level} bubble-group` : `bubble bubble-${level}`);
   const size = bubbleSize(b.count, level);
   root.style.setProperty('--size', `${size}px`);
-  if (level !== 'cluster') root.append(element('span', 'bubble-name', labels.areaName(b.label)));
+  // A group of areas shows its largest's name and how many more it holds.
+  if (level !== 'cluster') root.append(element('span', 'bubble-name', labels.areaName(b.label) + (more > 0 ? ` +${more}` : '')));
   root.append(element('span', 'bubble-count', labels.count(b.count)));
-  if (level !== 'cluster') root.append(element('span', 'bubble-price', labels.price(b.priceAvg)));
+  // Clusters carry a price too: a count alone says nothing of what a street costs.
+  root.append(element('span', 'bubble-price', labels.price(b.priceAvg)));
   // The icon box is the click target; a long name may overflow it sideways, still inside.
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
 }
@@ -164,6 +203,8 @@ export default function LeafletMap(props: LeafletMapProps) {
   const latest = useRef(props);
   latest.current = props;
   const fitted = useRef(0);
+  /** Bumped on every move: labels are grouped for the zoom and area in view. */
+  const [view, setViewSeq] = useState(0);
   const areaLayer = useRef<L.Polygon | null>(null);
 
   useEffect(() => {
@@ -180,9 +221,10 @@ export default function LeafletMap(props: LeafletMapProps) {
     layer.current = L.layerGroup().addTo(map);
     if (props.fit) {
       fitted.current = props.fit.seq;
-      map.fitBounds(boundsOf(props.fit.bbox), { animate: false });
+      map.fitBounds(boundsOf(props.fit.bbox), { animate: false, ...fitPadding() });
     }
     map.on('moveend', () => {
+      setViewSeq((n) => n + 1);
       const c = map.getCenter();
       latest.current.onMove({ lat: c.lat, lon: c.wrap().lng, zoom: map.getZoom(), bbox: normalisedBbox(map) });
     });
@@ -233,7 +275,7 @@ export default function LeafletMap(props: LeafletMapProps) {
     const map = mapRef.current;
     if (!map || !props.fit || props.fit.seq === fitted.current) return;
     fitted.current = props.fit.seq;
-    map.fitBounds(boundsOf(props.fit.bbox));
+    map.fitBounds(boundsOf(props.fit.bbox), fitPadding());
   }, [props.fit]);
 
   // The drawn area stays on the map while it narrows the search.
@@ -244,6 +286,9 @@ export default function LeafletMap(props: LeafletMapProps) {
     areaLayer.current = null;
     if (!props.area) return;
     const shape = L.polygon(props.area.map(([lon, lat]) => [lat, lon] as [number, number]), {
+      // SVG, not the map's canvas: one shape, and a DOM element tests and readers can find.
+      renderer: L.svg(),
+      className: 'drawn-area',
       color: '#e8590c',
       weight: 2.5,
       fillColor: '#e8590c',
@@ -254,10 +299,17 @@ export default function LeafletMap(props: LeafletMapProps) {
     areaLayer.current = shape;
   }, [props.area]);
 
-  // Views coming from outside (back, forward, a clicked bubble) move the map.
+  // Views coming from outside (back, forward, a clicked bubble) move the map. Not on the
+  // first run: the map was just made at its view (or fitted to the data), and these props
+  // still hold the view from before the fit, which would undo it.
+  const synced = useRef(false);
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
+    if (!synced.current) {
+      synced.current = true;
+      return;
+    }
     const c = map.getCenter();
     const same = map.getZoom() === props.zoom && Math.abs(c.lat - props.lat) < 1e-5 && Math.abs(c.wrap().lng - props.lon) < 1e-5;
     if (!same) map.setView([props.lat, props.lon], props.zoom);
@@ -296,12 +348,20 @@ export default function LeafletMap(props: LeafletMapProps) {
       if (result.level === 'listing') {
         const size = map.getSize();
         const tags = Math.max(10, Math.round((size.x * size.y) / PX2_PER_TAG));
-        // Listings come newest first: the newest get price tags, the rest dots.
+        // Listings come newest first: the newest get price tags, the rest dots, and a tag
+        // that would cover one already placed becomes a dot too, so tags never overlap.
+        const placedTags: LabelBox[] = [];
         for (const [i, l] of result.listings.entries()) {
           const key = `l:${l.id}`;
           // A live change always gets a tag, so it can be seen.
           const mark = marks.get(l.id);
-          const compact = i >= tags && !mark;
+          let compact = i >= tags && !mark;
+          if (!compact) {
+            const p = map.latLngToContainerPoint([l.lat, l.lon]);
+            const tag = { x: p.x, y: p.y - 16, w: 16 + labels.pinPrice(l).length * 7.5, h: 22 };
+            if (!mark && placedTags.some((t) => overlaps(t, tag, 1))) compact = true;
+            else placedTags.push(tag);
+          }
           const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.pinPrice(l)}|${compact}|${mark ?? ''}`;
           const shown = markers.current.get(key);
           if (shown && shown.signature === signature) {
@@ -326,8 +386,21 @@ export default function LeafletMap(props: LeafletMapProps) {
           next.set(key, { marker, signature });
         }
       } else {
-        for (const b of result.buckets) {
-          const key = `${result.level}:${b.key}`;
+        const level = result.level;
+        // Areas near the view only (a whole country's neighbourhoods would be thousands of
+        // markers), then grouped so that no two labels overlap at this zoom.
+        const near = map.getBounds().pad(0.3);
+        const groups = declutter(
+          result.buckets.filter((b) => near.contains([b.lat, b.lon])),
+          (lead, members, count) => {
+            const p = map.latLngToContainerPoint([lead.lat, lead.lon]);
+            const box = bubbleBox({ ...lead, count, label: members > 1 ? `${lead.label} +${members - 1}` : lead.label }, level, labels);
+            return { x: p.x, y: p.y, ...box };
+          },
+        );
+        for (const g of groups) {
+          const b = mergedBucket(g);
+          const key = `${level}:${b.key}`;
           const signature = `${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}`;
           const shown = markers.current.get(key);
           if (shown && shown.signature === signature) {
@@ -335,20 +408,25 @@ export default function LeafletMap(props: LeafletMapProps) {
             continue;
           }
           shown?.marker.remove();
-          const level = result.level;
-          const icon = bubbleIcon(b, level, labels);
+          const icon = bubbleIcon(b, level, labels, g.members.length - 1);
           // The same area with a new count: a live change; it pulses once.
           if (shown) (icon.options.html as HTMLElement).classList.add('bubble-changed');
           const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true });
           marker.on('click', () => {
+            if (g.members.length > 1) {
+              // A group opens onto its members, at least one zoom closer so they come apart.
+              const members = L.latLngBounds(g.members.map((m) => [m.lat, m.lon] as [number, number]));
+              map.setView(members.getCenter(), Math.max(map.getZoom() + 1, Math.min(map.getBoundsZoom(members.pad(0.2)), NEXT_ZOOM[level])));
+              return;
+            }
             // Always into the next level: on a narrow phone an area's bounds alone may not.
-            const bounds = areaBounds(latest.current.boundaries, level, b);
+            const bounds = areaBounds(latest.current.boundaries, level, g.lead);
             const fit = bounds ? map.getBoundsZoom(bounds) : map.getZoom() + 1;
             const zoom = Math.min(Math.max(fit, NEXT_ZOOM[level]), NEXT_ZOOM[level] + 1);
             map.setView(bounds ? bounds.getCenter() : [b.lat, b.lon], zoom);
           });
           marker.addTo(group);
-          accessible(marker, labels.bubbleName(b, level));
+          accessible(marker, labels.bubbleName(b, level) + (g.members.length > 1 ? ` (+${g.members.length - 1})` : ''));
           next.set(key, { marker, signature });
         }
       }
@@ -357,7 +435,7 @@ export default function LeafletMap(props: LeafletMapProps) {
     markers.current = next;
     // Marked at the next frame: the new markers are in the DOM and about to be painted.
     if (result) requestAnimationFrame(() => performance.mark('roost-render'));
-  }, [props.result, props.labels, props.marks]);
+  }, [props.result, props.labels, props.marks, view]);
 
   // The hovered or selected listing's pin stands out; toggled in place, so focus stays put.
   useEffect(() => {

@@ -21,6 +21,7 @@ import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
 import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
 import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
+import { levelForZoom } from '@/server/core/levels';
 import { pointInRing, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
@@ -38,6 +39,9 @@ const LeafletMap = dynamic(() => import('./leaflet-map'), {
  * skip it.
  */
 const SEARCH_DEBOUNCE_MS = 60;
+/** Whole-area views ask over the world, at one zoom per level, so every zoom of a level shares one answer. */
+const WORLD_BBOX = '-180,-85,180,85';
+const AREA_ZOOM = { district: 10, neighbourhood: 12 } as const;
 /** The list follows after the bubbles: it is read, not glanced at, and must not slow them. */
 const LIST_DEBOUNCE_MS = 200;
 const LIST_PAGE = 20;
@@ -203,13 +207,19 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     setView(next);
     const q = viewQuery(next);
     if (q !== window.location.search.slice(1)) window.history[replace ? 'replaceState' : 'pushState'](null, '', `?${q}`);
+  }, []);
+
+  // Whatever brought the view (a move, a shared link, back), this device remembers it.
+  useEffect(() => {
+    if (!placed) return;
+    const q = viewQuery(view);
     try {
       window.localStorage.setItem(LAST_VIEW_KEY, q);
       window.sessionStorage.setItem(LAST_MAP_QUERY_KEY, q);
     } catch {
       // Storage refused (private mode, quota): the URL still holds the view.
     }
-  }, []);
+  }, [view, placed]);
 
   useEffect(() => {
     if (placed) return;
@@ -250,7 +260,20 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   const areaParam = view.polygon ? `polygon=${ringParam(view.polygon)}` : '';
   const filters = [filterParams(view).toString(), areaParam].filter(Boolean).join('&');
   const bbox = move ? requestBbox(move.bbox, move.zoom) : null;
-  const searchPath = bbox && move ? `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}` : null;
+  /*
+   * District and neighbourhood bubbles stand for whole areas: asked once per level and
+   * filters over the world, so an area at the view's edge shows all its homes (not the few
+   * inside the view), its bubble sits at a fixed point however the renter pans, and a pan
+   * costs no request. Clusters and pins follow the view.
+   */
+  const level = move ? levelForZoom(move.zoom) : null;
+  const wholeAreas = level === 'district' || level === 'neighbourhood';
+  const searchPath =
+    bbox && move
+      ? wholeAreas
+        ? `/api/search?bbox=${WORLD_BBOX}&zoom=${AREA_ZOOM[level as 'district' | 'neighbourhood']}${filters ? `&${filters}` : ''}`
+        : `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}`
+      : null;
   const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;
 
   // The live socket watches what the map shows, with the same filters.
@@ -312,6 +335,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   useEffect(() => {
     if (result && result.level !== 'listing') setSelected(null);
   }, [result]);
+
+  /** Homes in the view: the search's own count for clusters and pins, the list's for whole areas. */
+  const inView = !result ? null : wholeAreas ? (list.key === listKey ? list.total : null) : result.total;
 
   const labels = useMemo<MapLabels>(
     () => ({
@@ -406,7 +432,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
                 {t('clearArea')}
               </button>
             ) : (
-              <button type="button" className="map-tool" onClick={() => setDrawingFor('search')} disabled={drawing} data-testid="draw-area">
+              <button type="button" className="map-tool" onClick={() => setDrawingFor('search')} disabled={drawing} data-testid="draw-to-search">
                 {t('drawToSearch')}
               </button>
             )}
@@ -418,14 +444,14 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
               </span>
             )}
             {status === 'loading' && <span className="chip-status">{t('loading')}</span>}
-            {status === 'idle' && result && result.total > 0 && (
-              <span className="chip-status" data-testid="map-total" data-total={result.total} data-level={result.level}>
-                {t('homes', { count: number(result.total) })}
-                {market ? ` · ${t('pricesPer', { per: per(market.pricePer) })}` : ''}
+            {status === 'idle' && result && inView !== null && inView > 0 && (
+              <span className="chip-status" data-testid="map-total" data-total={inView} data-level={result.level}>
+                {t('homes', { count: number(inView) })}
+                {market && <span className="chip-per"> · {t('pricesPer', { per: per(market.pricePer) })}</span>}
               </span>
             )}
           </div>
-          {status === 'idle' && result && result.total === 0 && (
+          {status === 'idle' && result && inView === 0 && (
             <EmptyNotice view={view} onChange={(patch) => commit({ ...view, ...patch })} onZoomOut={() => commit({ ...view, zoom: Math.max(3, view.zoom - 2) })} />
           )}
           {status === 'error' && (

@@ -2,12 +2,17 @@ import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, type PricePer } from '../core/mone
 import type { Bbox, Bucket, SearchEngine } from '../engine/search-engine';
 
 const WORLD: Bbox = [-180, -85, 180, 85];
-/** Zoom 12 asks for neighbourhoods: the finest named areas, a few hundred per city. */
+/** Zoom 12 asks for neighbourhoods: the average price over every area. */
 const AREA_ZOOM = 12;
+/** Zoom 14 asks for clusters (cells of about 600 m): where the listings are, to a few hundred metres. */
+const CELL_ZOOM = 14;
 /** Listings sampled for the currency and period the page labels bubbles with. */
 const SAMPLE = 50;
-/** The first view leaves out the smallest areas holding this share of listings: one stray listing abroad must not zoom the map out to the world. */
-const OUTLIER_SHARE = 0.02;
+/**
+ * The first view leaves out this share of listings at each edge: one stray listing abroad
+ * must not zoom the map out to the world, and the city's own edges stay in.
+ */
+const EDGE_SHARE = 0.005;
 /** How long an overview is kept: it changes with imports, not with every write. */
 const TTL_MS = 30_000;
 
@@ -36,21 +41,31 @@ export function priceStepsAround(average: number): number[] {
   return [...new Set(steps)].filter((s) => s > 0);
 }
 
-/** The box around the areas that hold all but the smallest few percent of listings. */
+/** The coordinate below which `share` of the listings lie, counting each bucket's listings. */
+function weightedQuantile(buckets: Bucket[], value: (b: Bucket) => number, share: number, total: number): number {
+  const sorted = [...buckets].sort((a, b) => value(a) - value(b));
+  let seen = 0;
+  for (const b of sorted) {
+    seen += b.count;
+    if (seen > total * share) return value(b);
+  }
+  return value(sorted[sorted.length - 1]!);
+}
+
+/**
+ * The box holding the listings, from small cells' centroids: every edge at the coordinate
+ * past which only EDGE_SHARE of the listings lie, padded by a twentieth (at least ~500 m)
+ * so the outermost bubbles are not cut by the edge of the map.
+ */
 export function extentOf(buckets: Bucket[]): Bbox | null {
   const total = buckets.reduce((n, b) => n + b.count, 0);
   if (total === 0) return null;
-  const sorted = [...buckets].sort((a, b) => b.count - a.count);
-  let kept = 0;
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const b of sorted) {
-    if (kept >= total * (1 - OUTLIER_SHARE)) break;
-    kept += b.count;
-    [w, s, e, n] = [Math.min(w, b.lon), Math.min(s, b.lat), Math.max(e, b.lon), Math.max(n, b.lat)];
-  }
-  // Centroids sit inside their areas: pad by a tenth, and at least ~1 km, to frame them.
-  const padLon = Math.max((e - w) * 0.1, 0.01);
-  const padLat = Math.max((n - s) * 0.1, 0.01);
+  const w = weightedQuantile(buckets, (b) => b.lon, EDGE_SHARE, total);
+  const e = weightedQuantile(buckets, (b) => b.lon, 1 - EDGE_SHARE, total);
+  const s = weightedQuantile(buckets, (b) => b.lat, EDGE_SHARE, total);
+  const n = weightedQuantile(buckets, (b) => b.lat, 1 - EDGE_SHARE, total);
+  const padLon = Math.max((e - w) * 0.05, 0.005);
+  const padLat = Math.max((n - s) * 0.05, 0.005);
   return [Math.max(-180, w - padLon), Math.max(-85, s - padLat), Math.min(180, e + padLon), Math.min(85, n + padLat)];
 }
 
@@ -85,15 +100,16 @@ export class MarketOverviews {
   }
 
   private async compute(): Promise<MarketOverview> {
-    const [areas, sample] = await Promise.all([
+    const [areas, cells, sample] = await Promise.all([
       this.engine.search({ bbox: WORLD, zoom: AREA_ZOOM, filters: {} }),
+      this.engine.search({ bbox: WORLD, zoom: CELL_ZOOM, filters: {} }),
       this.engine.list({ bbox: WORLD, filters: {}, sort: 'newest', limit: SAMPLE }),
     ]);
     const total = areas.total;
     const average = total > 0 ? areas.buckets.reduce((sum, b) => sum + b.priceAvg * b.count, 0) / total : 0;
     return {
       total,
-      extent: extentOf(areas.buckets),
+      extent: extentOf(cells.buckets),
       currency: mostCommon(sample.listings.map((l) => l.currency), DEFAULT_CURRENCY),
       pricePer: mostCommon(sample.listings.map((l) => l.pricePer), DEFAULT_PRICE_PER),
       priceSteps: priceStepsAround(average),

@@ -1,0 +1,59 @@
+/**
+ * Bubbles that never overlap: each label's box in screen pixels, taken largest first; one
+ * that would overlap a label already placed merges into it (its homes counted there), so
+ * the bubbles on screen still add up to every home they stand for. Pure, so it is tested
+ * without a map; the map measures the boxes.
+ */
+
+export interface LabelBox {
+  /** Centre in screen pixels. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Mergeable {
+  count: number;
+}
+
+export interface Group<T> {
+  /** The largest item of the group: its place and name stand for the group. */
+  lead: T;
+  members: T[];
+}
+
+/** Pixels kept clear between two labels. */
+export const LABEL_GAP = 3;
+
+export function overlaps(a: LabelBox, b: LabelBox, gap = LABEL_GAP): boolean {
+  return Math.abs(a.x - b.x) * 2 < a.w + b.w + gap * 2 && Math.abs(a.y - b.y) * 2 < a.h + b.h + gap * 2;
+}
+
+/**
+ * Groups items so that no two groups' boxes overlap. `box` gives an item's box at its own
+ * place with a given label (a merged group's label is wider: "+2"), `total` its count.
+ * Greedy by count, then again until no merge grows a group into another (at most a few
+ * rounds: a merge only removes boxes).
+ */
+export function declutter<T extends Mergeable>(items: readonly T[], box: (lead: T, members: number, count: number) => LabelBox): Group<T>[] {
+  let groups: Group<T>[] = [...items].sort((a, b) => b.count - a.count).map((lead) => ({ lead, members: [lead] }));
+  for (let round = 0; round < 8; round++) {
+    const placed: { group: Group<T>; box: LabelBox }[] = [];
+    let merged = false;
+    for (const g of groups) {
+      const count = g.members.reduce((n, m) => n + m.count, 0);
+      const b = box(g.lead, g.members.length, count);
+      const hit = placed.find((p) => overlaps(p.box, b));
+      if (hit) {
+        hit.group.members.push(...g.members);
+        merged = true;
+      } else {
+        placed.push({ group: g, box: b });
+      }
+    }
+    groups = placed.map((p) => p.group);
+    if (!merged) break;
+  }
+  return groups;
+}
