@@ -48,7 +48,7 @@ test('draw an area with the plugin and save it: only homes inside it alert', asy
   // A triangle around the centre, closed by clicking its first corner again.
   const corners = [[cx - 150, cy + 100], [cx + 150, cy + 100], [cx, cy - 150]];
   // Bubbles stay in sight while drawing, but clicks go through them to place corners.
-  await expect(page.getByTestId('map')).toHaveClass(/map-drawing/);
+  await expect(page.getByTestId('map')).toHaveClass(/map-draw-ready/);
   await expect(page.locator('.bubble').first()).toBeVisible();
   for (const [x, y] of corners) await page.mouse.click(x!, y!);
   await page.screenshot({ path: info.outputPath(`drawing-${info.project.name}.png`) });

@@ -63,7 +63,8 @@ test('a filter changes the counts and the URL; back undoes it', async ({ page })
   await expect.poll(() => searchParam(page, 'priceMax')).toBe(step);
   await expect.poll(async () => (await mapTotal(page)).total).toBeLessThan(before.total);
   const filtered = await mapTotal(page);
-  expect(await bubbleSum(page)).toBe(filtered.total);
+  // Bubbles stand for whole neighbourhoods: every home in view, and more at the edges.
+  expect(await bubbleSum(page)).toBeGreaterThanOrEqual(filtered.total);
   // Chips select: pressing one narrows to it.
   await page.getByTestId('type-shared').click();
   await expect(page.getByTestId('type-shared')).toHaveAttribute('aria-pressed', 'true');

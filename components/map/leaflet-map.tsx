@@ -261,12 +261,14 @@ export default function LeafletMap(props: LeafletMapProps) {
       pm.setLang(document.documentElement.lang.startsWith('zh') ? 'zh' : 'en');
       map.once('pm:create', onCreate as L.LeafletEventHandlerFn);
       pm.enableDraw('Polygon', { snappable: false, continueDrawing: false, pathOptions: { color: '#e8590c' } });
+      // The tool takes clicks from now on (the plugin loads on first use): say so, for tests.
+      map.getContainer().classList.add('map-draw-ready');
     });
     return () => {
       cancelled = true;
       map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
       (map as unknown as { pm?: { disableDraw(): void } }).pm?.disableDraw();
-      map.getContainer().classList.remove('map-drawing');
+      map.getContainer().classList.remove('map-drawing', 'map-draw-ready');
     };
   }, [props.drawing]);
 
@@ -401,7 +403,7 @@ export default function LeafletMap(props: LeafletMapProps) {
         for (const g of groups) {
           const b = mergedBucket(g);
           const key = `${level}:${b.key}`;
-          const signature = `${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}`;
+          const signature = `${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}|${map.getZoom()}:${Math.round(g.dx)},${Math.round(g.dy)}`;
           const shown = markers.current.get(key);
           if (shown && shown.signature === signature) {
             next.set(key, shown);
@@ -411,7 +413,9 @@ export default function LeafletMap(props: LeafletMapProps) {
           const icon = bubbleIcon(b, level, labels, g.members.length - 1);
           // The same area with a new count: a live change; it pulses once.
           if (shown) (icon.options.html as HTMLElement).classList.add('bubble-changed');
-          const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true });
+          // A label moved aside to stay clear of a bigger one sits where declutter put it.
+          const at = g.dx === 0 && g.dy === 0 ? L.latLng(b.lat, b.lon) : map.containerPointToLatLng(map.latLngToContainerPoint([b.lat, b.lon]).add([g.dx, g.dy]));
+          const marker = L.marker(at, { icon, keyboard: true, riseOnHover: true });
           marker.on('click', () => {
             if (g.members.length > 1) {
               // A group opens onto its members, at least one zoom closer so they come apart.

@@ -7,7 +7,9 @@ import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
 import { openClusterEngine } from '../engine/open-engine';
 import { BoundaryIndex } from '../import/boundaries';
 import { importFile } from '../import/importer';
+import { detectEncoding } from '../import/file-encoding';
 import { createProgress } from '../import/progress';
+import { SkipSummary } from '../import/skip-summary';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
@@ -72,16 +74,24 @@ async function main(): Promise<void> {
     if (cluster) await cluster.setBoundaries(boundariesText);
     else store!.setMeta('boundaries', boundariesText);
   }
+  const encoding = await detectEncoding(file);
+  if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
+  else if (encoding.invalidBytes > 0) process.stderr.write(`import: ${encoding.invalidBytes} bytes that are not UTF-8 were replaced with U+FFFD\n`);
+  const skips = new SkipSummary();
   const progress = createProgress(size, `importing ${path.basename(file)} into ${cluster?.name ?? 'the embedded store'}`);
   const started = performance.now();
   const load = () => importFile(file, {
     format: format.data as ImportFormat,
     pricing: { currency, pricePer: pricePer as PricePer },
+    encoding: encoding.encoding,
     sink,
     // Larger batches for a cluster: one read of existing ids per batch, then bulk writes.
     ...(cluster ? { batchSize: 10_000 } : {}),
     ...(boundaries ? { boundaries } : {}),
-    onSkip: ({ line, reason }) => process.stdout.write(`skipped line ${line}: ${reason}\n`),
+    onSkip: ({ line, reason }) => {
+      process.stdout.write(`skipped line ${line}: ${reason}\n`);
+      skips.add(line, reason);
+    },
     onProgress: (b) => progress.update(b),
   });
   const result = cluster ? await cluster.duringBulkLoad(load) : await load();
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
     store!.close();
   }
   const seconds = (performance.now() - started) / 1000;
+  for (const line of skips.lines()) process.stderr.write(`${line}\n`);
   const rows = result.imported + result.updated + result.skipped;
   process.stderr.write(`${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s)\n`);
   process.stdout.write(`imported ${result.imported}, updated ${result.updated}, skipped ${result.skipped}\n`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { Transform, type Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
@@ -26,6 +27,8 @@ export interface ImportOptions {
   format: ImportFormat;
   /** Currency and period of rows that do not name their own. @default DEFAULT_PRICING[format] */
   pricing?: Pricing;
+  /** How the file's bytes are text (detectEncoding). @default 'utf-8' */
+  encoding?: 'utf-8' | 'windows-1252';
   sink: ListingSink;
   boundaries?: BoundaryIndex;
   /**
@@ -44,7 +47,7 @@ interface RawRow {
   parse: () => ParsedRow;
 }
 
-async function* csvRows(stream: fs.ReadStream, pricing: Pricing, onSkip: (s: SkippedRow) => void): AsyncGenerator<RawRow> {
+async function* csvRows(stream: Readable, pricing: Pricing, onSkip: (s: SkippedRow) => void): AsyncGenerator<RawRow> {
   const parser = stream.pipe(
     parseCsv({
       columns: (header: string[]) => header.map((h) => h.trim()),
@@ -73,13 +76,26 @@ async function* csvRows(stream: fs.ReadStream, pricing: Pricing, onSkip: (s: Ski
   }
 }
 
-async function* ndjsonRows(stream: fs.ReadStream, pricing: Pricing): AsyncGenerator<RawRow> {
+async function* ndjsonRows(stream: Readable, pricing: Pricing): AsyncGenerator<RawRow> {
   let line = 0;
   for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
     line++;
     if (text.trim() === '') continue;
     yield { line, parse: () => parseNdjsonLine(text, pricing) };
   }
+}
+
+function decodeWith(decoder: TextDecoder): Transform {
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode());
+    },
+  });
 }
 
 /**
@@ -91,7 +107,11 @@ export async function importFile(file: string, options: ImportOptions): Promise<
   const { sink, boundaries, onSkip = () => {}, onProgress = () => {} } = options;
   const batchSize = options.batchSize ?? 5_000;
   await fs.promises.access(file, fs.constants.R_OK);
-  const stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  // UTF-8 through Node's own decoder (bad bytes become U+FFFD); a legacy file through
+  // TextDecoder, which Node's full ICU gives every WHATWG encoding.
+  const text: Readable =
+    (options.encoding ?? 'utf-8') === 'utf-8' ? stream.setEncoding('utf8') : stream.pipe(decodeWith(new TextDecoder(options.encoding)));
   const result: ImportResult = { imported: 0, updated: 0, skipped: 0 };
   const skip = (s: SkippedRow) => {
     result.skipped++;
@@ -115,7 +135,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
     writing.catch(() => undefined);
   };
   const pricing = options.pricing ?? DEFAULT_PRICING[options.format];
-  const rows = options.format === 'airbnb' ? csvRows(stream, pricing, skip) : ndjsonRows(stream, pricing);
+  const rows = options.format === 'airbnb' ? csvRows(text, pricing, skip) : ndjsonRows(text, pricing);
   const now = Date.now();
   for await (const raw of rows) {
     let row: ParsedRow;
