@@ -97,3 +97,30 @@ test('saved searches: rename, pause and delete from the panel', async ({ page },
   await expect(page.getByTestId('saved-searches')).toHaveText(/\(0\)/);
   expect(((await (await page.request.get('/api/saved-searches')).json()) as { savedSearches: unknown[] }).savedSearches).toEqual([]);
 });
+
+test('one toast per home naming every search it matched; a price drop reads old → new; a reload pops nothing again', async ({ page, request }, info) => {
+  await openMap(page);
+  const bbox = [AT.lon - 0.01, AT.lat - 0.01, AT.lon + 0.01, AT.lat + 0.01];
+  for (const name of ['Glendale any', 'Glendale cheap']) {
+    const res = await page.request.post('/api/saved-searches', { data: { name, bbox, filters: name.endsWith('cheap') ? { priceMax: 3000 } : {} } });
+    expect(res.status()).toBe(201);
+  }
+  await page.reload();
+  await expect(page.getByTestId('map-total')).toBeVisible();
+  const id = `e2e-two-searches-${info.project.name}`;
+  expect((await request.post('/api/listings', { headers: AUTH, data: { id, title: 'Matched twice', ...AT, price: 2000, type: 'entire', district: 'Queens', neighbourhood: 'Glendale' } })).status()).toBe(201);
+  const toast = page.getByTestId('alert-toast').filter({ hasText: 'Matched twice' });
+  await expect(toast.getByTestId('toast-searches')).toHaveText(/Glendale any · Glendale cheap|Glendale cheap · Glendale any/, { timeout: 5_000 });
+  await expect(toast).toHaveCount(1);
+  expect((await request.patch(`/api/listings/${id}`, { headers: AUTH, data: { price: 1700 } })).status()).toBe(200);
+  const drop = page.getByTestId('alert-toast').filter({ hasText: 'Price drop' });
+  await expect(drop).toContainText('$2,000 → $1,700 / month', { timeout: 5_000 });
+  await expect(drop).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId('map-total')).toBeVisible();
+  // Both alerts are in the bell, and neither pops up again.
+  await page.getByTestId('alerts-bell').click();
+  await expect(page.getByTestId('alerts-list').getByRole('link', { name: /Matched twice/ }).first()).toBeVisible();
+  await expect(page.getByTestId('alert-toast')).toHaveCount(0);
+  await request.delete(`/api/listings/${id}`, { headers: AUTH });
+});

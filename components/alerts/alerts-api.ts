@@ -20,6 +20,8 @@ export interface AlertJson {
   searchId: string;
   reason: AlertReason;
   listing: Listing;
+  /** A price drop's price before it. */
+  previousPrice?: number;
   at?: string;
 }
 

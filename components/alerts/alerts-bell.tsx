@@ -14,7 +14,7 @@ export interface AlertsBellProps {
 
 /** The bell: how many alerts are unread, and the list of them, each linking to its home. */
 export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps) {
-  const { t, listingPrice } = useI18n();
+  const { t, price, listingPrice } = useI18n();
   const [open, setOpen] = useState(false);
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
   const name = (id: string) => searches.find((s) => s.id === id)?.name ?? '';
@@ -58,6 +58,8 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
                     <span className={`alert-reason reason-${a.reason}`}>{t(`reason_${a.reason}`)}</span>
                     <span className="alert-title">{a.listing.title}</span>
                     <span className="alert-meta">
+                      {a.previousPrice !== undefined && <s className="price-was">{price(a.previousPrice, a.listing.currency)}</s>}
+                      {a.previousPrice !== undefined && ' → '}
                       {listingPrice(a.listing)}
                       {name(a.searchId) ? ` · ${name(a.searchId)}` : ''}
                     </span>

@@ -5,11 +5,23 @@ import { alertsApi, type AlertJson, type SavedSearchJson } from './alerts-api';
 
 /** Where the renter's reading stopped, per browser: alerts after it count as unread. */
 const READ_KEY = 'roost-alerts-read';
+/** The last alert this browser has shown or listed: nothing at or below it pops up again. */
+const SHOWN_KEY = 'roost-alerts-shown';
 const TOAST_MS = 6_000;
 
+/** One card per home and kind of change, however many of the renter's searches it matched. */
 export interface Toast {
+  /** The first alert of the group: its id keys the card. */
   alert: AlertJson;
-  searchName: string;
+  searchNames: string[];
+}
+
+function remember(key: string, n: number): void {
+  try {
+    if (n > storedNumber(key)) localStorage.setItem(key, String(n));
+  } catch {
+    // private mode: a reload may show an alert once more
+  }
 }
 
 function storedNumber(key: string): number {
@@ -30,10 +42,19 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
   const [searches, setSearches] = useState<SavedSearchJson[]>([]);
   const [alerts, setAlerts] = useState<AlertJson[]>([]);
   const [readUpTo, setReadUpTo] = useState(0);
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [toasts, setToastState] = useState<Toast[]>([]);
+  // The cards as of the last change, not the last render: two alerts for one home often
+  // arrive in one frame, and the second must find the first's card.
+  const toastsRef = useRef<Toast[]>([]);
+  const setToasts = useCallback((change: (t: Toast[]) => Toast[]) => {
+    toastsRef.current = change(toastsRef.current);
+    setToastState(toastsRef.current);
+  }, []);
   const seen = useRef(new Set<number>());
   const lastId = useRef(0);
   const loadedUpTo = useRef<number | null>(null);
+  /** Read on the first live alert: the socket may replay before the inbox has loaded. */
+  const shownUpTo = useRef<number | null>(null);
   const searchesRef = useRef(searches);
   searchesRef.current = searches;
 
@@ -48,6 +69,7 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
         for (const a of inbox) seen.current.add(a.id);
         lastId.current = Math.max(lastId.current, ...inbox.map((a) => a.id));
         loadedUpTo.current = lastId.current;
+        remember(SHOWN_KEY, lastId.current);
         setAlerts((cur) => {
           const byId = new Map(cur.map((a) => [a.id, a]));
           for (const a of inbox) byId.set(a.id, a);
@@ -65,12 +87,26 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
       lastId.current = Math.max(lastId.current, a.id);
       setAlerts((cur) => [a, ...cur].sort((x, y) => y.id - x.id));
       if (loadedUpTo.current !== null && a.id <= loadedUpTo.current) return;
+      shownUpTo.current ??= storedNumber(SHOWN_KEY);
+      // Shown on this device before (another tab, before a reload): into the bell, no toast.
+      if (a.id <= shownUpTo.current) return;
+      shownUpTo.current = a.id;
+      remember(SHOWN_KEY, a.id);
       const searchName = searchesRef.current.find((s) => s.id === a.searchId)?.name ?? '';
-      setToasts((t) => [...t.slice(-2), { alert: a, searchName }]);
+      // Decided on the ref, not inside the updater: React may run an updater later.
+      const same = toastsRef.current.find((x) => x.alert.listing.id === a.listing.id && x.alert.reason === a.reason);
+      if (same) {
+        const names = [...new Set([...same.searchNames, searchName].filter(Boolean))];
+        setToasts((t) => t.map((x) => (x.alert.id === same.alert.id ? { ...x, searchNames: names } : x)));
+        return;
+      }
+      setToasts((t) => [...t.slice(-2), { alert: a, searchNames: searchName ? [searchName] : [] }]);
       setTimeout(() => setToasts((t) => t.filter((x) => x.alert.id !== a.id)), TOAST_MS);
-      if (typeof document !== 'undefined' && document.hidden) notify(searchName, `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
+      if (typeof document !== 'undefined' && document.hidden) {
+        notify(searchName, `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
+      }
     },
-    [notify],
+    [notify, setToasts],
   );
 
   const markRead = useCallback(() => {

@@ -9,7 +9,14 @@ const POLL_MS = 100;
 const PAGE = 1_000;
 
 export function alertFrame(a: Alert): string {
-  return JSON.stringify({ type: 'alert', id: a.id, searchId: a.searchId, reason: a.reason, listing: listingOf(a.listing) });
+  return JSON.stringify({
+    type: 'alert',
+    id: a.id,
+    searchId: a.searchId,
+    reason: a.reason,
+    listing: listingOf(a.listing),
+    ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
+  });
 }
 
 /**

@@ -116,7 +116,14 @@ export class AlertMatcher {
       if (owner.paused) continue;
       const reason = alertReason(before.has(searchId), after.has(searchId), e);
       if (!reason || !owner.notify.includes(reason)) continue;
-      out.push({ seq: e.seq, session: owner.session, searchId, reason, listing: (reason === 'removed' ? e.before : e.after)! });
+      out.push({
+        seq: e.seq,
+        session: owner.session,
+        searchId,
+        reason,
+        listing: (reason === 'removed' ? e.before : e.after)!,
+        ...(reason === 'price_drop' ? { previousPrice: e.before!.price } : {}),
+      });
     }
     return out;
   }

@@ -23,6 +23,8 @@ export interface Alert {
   searchId: string;
   reason: AlertReason;
   listing: ListingRecord;
+  /** A price drop's price before it, so the renter reads old → new. */
+  previousPrice?: number;
   at: number;
 }
 
@@ -33,6 +35,7 @@ export interface NewAlert {
   searchId: string;
   reason: AlertReason;
   listing: ListingRecord;
+  previousPrice?: number;
 }
 
 const SCHEMA = `
@@ -56,6 +59,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   reason TEXT NOT NULL,
   listing TEXT NOT NULL,
   at INTEGER NOT NULL,
+  previous_price INTEGER,
   UNIQUE (seq, search_id)
 );
 CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
@@ -69,7 +73,7 @@ CREATE TABLE IF NOT EXISTS matcher (
 `;
 
 type SearchRow = [string, string, string, string, string, number, number];
-type AlertRow = [number, string, string, string, string, number];
+type AlertRow = [number, string, string, string, string, number, number | null];
 
 function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRow): SavedSearch {
   return {
@@ -83,8 +87,16 @@ function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRo
   };
 }
 
-function alertOf([id, searchId, reason, listing, , at]: AlertRow): Alert {
-  return { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
+function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow): Alert {
+  const a: Alert = { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
+  if (previousPrice !== null) a.previousPrice = previousPrice;
+  return a;
+}
+
+/** alerts.db files made before previous_price existed gain it in place (NULL: not a price drop). */
+function migrate(db: Database.Database): void {
+  const have = new Set((db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name));
+  if (!have.has('previous_price')) db.exec('ALTER TABLE alerts ADD COLUMN previous_price INTEGER');
 }
 
 /**
@@ -98,6 +110,7 @@ export class AlertStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, 'alerts.db');
     this.db.exec(SCHEMA);
+    migrate(this.db);
     this.s = {
       insertSearch: this.db.prepare(
         'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -111,12 +124,12 @@ export class AlertStore {
       countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
       owners: this.db.prepare('SELECT id, session, notify, paused FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
       insertAlert: this.db.prepare(
-        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at, previous_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       alertsOf: this.db
-        .prepare('SELECT id, search_id, reason, listing, session, at FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
         .raw(),
-      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
+      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
       lastAlert: this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM alerts').pluck(),
       initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
       claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
@@ -240,7 +253,7 @@ export class AlertStore {
     for (const a of alerts) {
       let text = json.get(a.listing);
       if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
-      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at);
+      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null);
       if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
     }
     return ids;

@@ -79,7 +79,14 @@ function searchJson(s: SavedSearch) {
 }
 
 export function alertJson(a: Alert) {
-  return { id: a.id, searchId: a.searchId, reason: a.reason, listing: listingOf(a.listing), at: new Date(a.at).toISOString() };
+  return {
+    id: a.id,
+    searchId: a.searchId,
+    reason: a.reason,
+    listing: listingOf(a.listing),
+    ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
+    at: new Date(a.at).toISOString(),
+  };
 }
 
 /** The renter's session; a cookie that fails its signature is refused, never replaced here. */
