@@ -51,3 +51,12 @@ export async function nearestToCentre(page: Page, selector: string): Promise<Loc
   });
   return page.locator(selector).nth(index);
 }
+
+/** On a phone the filters are in a sheet behind a button: open it (a no-op on a desktop). */
+export async function openFilters(page: Page): Promise<void> {
+  const button = page.getByTestId('filters-button');
+  if (await button.isVisible()) {
+    await button.click();
+    await expect(page.getByTestId('filter-sheet')).toHaveAttribute('role', 'dialog');
+  }
+}

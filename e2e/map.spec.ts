@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { bubbleSum, mapTotal, nearestToCentre, offline, searchParam, watchForScript } from './helpers';
+import { bubbleSum, mapTotal, nearestToCentre, offline, openFilters, searchParam, watchForScript } from './helpers';
 
 test.beforeEach(async ({ page }) => offline(page));
 
@@ -57,6 +57,7 @@ test('a filter changes the counts and the URL; back undoes it', async ({ page })
   await page.goto('/?lat=40.73&lon=-73.97&zoom=12');
   const before = await mapTotal(page);
   expect(before.level).toBe('neighbourhood');
+  await openFilters(page);
   // The steps are the market's own round prices: take the fourth.
   const step = await page.getByTestId('price-max').locator('option').nth(4).getAttribute('value');
   await page.getByTestId('price-max').selectOption(step!);
@@ -124,6 +125,7 @@ test('Chinese from the browser language, with prices and numbers formatted for i
   const { total } = await mapTotal(page);
   await expect(page.getByTestId('list-total')).toHaveText(`视野内 ${total.toLocaleString('zh-CN')} 套房源`);
   await expect(page.getByTestId('type-entire')).toHaveText('整套');
+  await openFilters(page);
   await page.getByTestId('language').selectOption('en');
   await expect(page.getByTestId('type-entire')).toHaveText('Entire home');
   await context.close();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mapTotal, offline, searchParam } from './helpers';
+import { mapTotal, offline, openFilters, searchParam } from './helpers';
 
 test.beforeEach(async ({ page }) => offline(page));
 
@@ -27,6 +27,7 @@ test('prices carry their currency and period', async ({ page }) => {
 test('the language chosen stays through a reload and on a listing page', async ({ page }) => {
   await page.goto('/?lat=40.72&lon=-73.98&zoom=13');
   await mapTotal(page);
+  await openFilters(page);
   await page.getByTestId('language').selectOption('zh');
   await expect(page.getByTestId('type-entire')).toHaveText('整套');
   await page.reload();
@@ -35,6 +36,7 @@ test('the language chosen stays through a reload and on a listing page', async (
   await expect(page.getByTestId('type-entire')).toHaveText('整套');
   await page.getByTestId('list-row').first().click();
   await expect(page.getByTestId('back-to-map')).toContainText('返回');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 });
 
 test('back to the map returns to the view and filters the renter came from', async ({ page }) => {
@@ -89,4 +91,26 @@ test('Escape closes the save dialog', async ({ page }) => {
   await expect(page.getByTestId('save-dialog')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('save-dialog')).toHaveCount(0);
+});
+
+test('phone: filters in a sheet behind one button; back and Escape close it, a filter set in it stays', async ({ page, isMobile }) => {
+  test.skip(!isMobile, 'the sheet is the phone layout');
+  await page.goto('/?lat=40.72&lon=-73.98&zoom=13');
+  await mapTotal(page);
+  await expect(page.getByTestId('price-max')).toBeHidden();
+  await page.getByTestId('filters-button').click();
+  await expect(page.getByTestId('filter-sheet')).toHaveAttribute('role', 'dialog');
+  await page.goBack();
+  await expect(page.getByTestId('price-max')).toBeHidden();
+  expect(new URL(page.url()).pathname).toBe('/');
+  await page.getByTestId('filters-button').click();
+  await page.getByTestId('type-private').click();
+  await expect.poll(() => searchParam(page, 'type')).toBe('private');
+  await page.getByTestId('filters-done').click();
+  await expect(page.getByTestId('price-max')).toBeHidden();
+  expect(searchParam(page, 'type')).toBe('private');
+  await expect(page.getByTestId('filters-button')).toContainText('1');
+  await page.getByTestId('filters-button').click();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('price-max')).toBeHidden();
 });

@@ -15,6 +15,7 @@ import { useAlerts } from '@/components/alerts/use-alerts';
 import type { AlertJson } from '@/components/alerts/alerts-api';
 import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
+import { FilterSheet } from './filter-sheet';
 import { PlaceBox } from './place-box';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
@@ -368,12 +369,14 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           }}
           onKeywords={(q) => commit({ ...view, q: q || undefined })}
         />
-        <FilterBar
-          view={view}
-          priceSteps={market?.priceSteps ?? []}
-          onChange={(patch) => commit({ ...view, ...patch })}
-          onClear={() => commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort })}
-        />
+        <FilterSheet view={view} total={inView}>
+          <FilterBar
+            view={view}
+            priceSteps={market?.priceSteps ?? []}
+            onChange={(patch) => commit({ ...view, ...patch })}
+            onClear={() => commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort })}
+          />
+        </FilterSheet>
         <div className="alerts-bar">
           <button type="button" className="icon-button text primary-outline" onClick={() => setSaving({ polygon: view.polygon ?? null })} data-testid="save-search">
             <span className="label-long">{t('saveSearch')}</span>

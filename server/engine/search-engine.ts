@@ -93,6 +93,12 @@ export interface WriteCounts {
   updated: number;
 }
 
+/** A listing's price from a moment on (ISO time). */
+export interface PricePoint {
+  at: string;
+  price: number;
+}
+
 export interface EngineHealth {
   ok: boolean;
   detail: string;
@@ -145,6 +151,11 @@ export interface SearchEngine {
    * before and after): the ids, sorted.
    */
   percolate(states: ListingRecord[]): Promise<string[][]>;
+  /**
+   * A listing's prices over time, oldest first, from the change log: its first price and
+   * every change of it. Empty where the engine keeps no log (the cluster engine, for now).
+   */
+  priceHistory(id: string): Promise<PricePoint[]>;
   /** The boundaries GeoJSON the store holds, for the map's outlines and --boundaries. */
   boundaries(): Promise<string | null>;
   setBoundaries(geojson: string): Promise<void>;

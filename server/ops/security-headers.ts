@@ -23,7 +23,9 @@ export function pageSecurityHeaders(tileUrl: string, dev: boolean): Record<strin
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob: ${tiles}`.trim(),
+    // Listers' photos come from any https host; an image cannot run script, so images alone
+    // are let in from anywhere secure.
+    `img-src 'self' data: blob: https: ${tiles}`.trim(),
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",

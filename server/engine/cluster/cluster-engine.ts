@@ -10,6 +10,7 @@ import type {
   EngineHealth,
   ListPage,
   ListQuery,
+  PricePoint,
   SearchDefinition,
   SearchEngine,
   SearchQuery,
@@ -349,6 +350,11 @@ export class ClusterEngine implements SearchEngine {
       after = hits[hits.length - 1]!.sort;
     }
     return out.map((ids) => ids.sort());
+  }
+
+  /** No change log is kept in the cluster (it comes with the PostgreSQL store): no history yet. */
+  async priceHistory(): Promise<PricePoint[]> {
+    return [];
   }
 
   async boundaries(): Promise<string | null> {

@@ -14,6 +14,7 @@ import type {
   ListPage,
   ListQuery,
   ListSort,
+  PricePoint,
   SearchDefinition,
   SearchEngine,
   SearchQuery,
@@ -300,6 +301,10 @@ export class EmbeddedEngine implements SearchEngine {
     } catch (err) {
       return { ok: false, detail: `embedded store unreadable: ${(err as Error).message}` };
     }
+  }
+
+  async priceHistory(id: string): Promise<PricePoint[]> {
+    return this.store.priceHistory(id).map((p) => ({ at: new Date(p.at).toISOString(), price: p.price }));
   }
 
   async boundaries(): Promise<string | null> {

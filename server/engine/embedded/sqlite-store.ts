@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS changes (
   after TEXT,
   at INTEGER NOT NULL
 );
+-- A listing's own changes, for its price history on its page.
+CREATE INDEX IF NOT EXISTS changes_by_listing ON changes (listing_id, seq);
 -- Saved searches' areas and filters, as the engine matches changes against them.
 CREATE TABLE IF NOT EXISTS search_areas (
   id TEXT PRIMARY KEY,
@@ -134,6 +136,10 @@ export class SqliteStore {
         .prepare('SELECT seq, listing_id, op, before, after, at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
         .raw(),
       lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM changes').pluck(),
+      // The price out of each upsert's JSON: never parse a whole record per row.
+      historyOf: this.db
+        .prepare("SELECT at, json_extract(after, '$.price'), json_extract(after, '$.listedAt') FROM changes WHERE listing_id = ? AND op = 'upsert' ORDER BY seq")
+        .raw(),
       all: this.db.prepare(`SELECT ${COLUMNS} FROM listings`).raw(),
       count: this.db.prepare('SELECT COUNT(*) FROM listings').pluck(),
       ping: this.db.prepare('SELECT 1').pluck(),
@@ -255,6 +261,17 @@ export class SqliteStore {
       r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
       currencyOf(r), pricePerOf(r), r.description || null, r.photos && r.photos.length > 0 ? JSON.stringify(r.photos) : null,
     );
+  }
+
+  /** Each price the listing has had, from when, oldest first; repeats of one price dropped. */
+  priceHistory(id: string): { at: number; price: number }[] {
+    const out: { at: number; price: number }[] = [];
+    for (const [at, price, listedAt] of this.stmts.historyOf.all(id) as [number, number, number][]) {
+      if (out.length > 0 && out[out.length - 1]!.price === price) continue;
+      // Its first price dates from when it was listed, not from when it was imported.
+      out.push({ at: out.length === 0 ? Math.min(at, listedAt) : at, price });
+    }
+    return out;
   }
 
   lastSeq(): number {
