@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { commandLine } from './command-line';
 import { loadConfig } from '../config';
-import { SqliteStore } from '../engine/embedded/sqlite-store';
 import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
 import { openClusterEngine } from '../engine/open-engine';
 import { BoundaryIndex } from '../import/boundaries';
@@ -10,6 +9,7 @@ import { importFile } from '../import/importer';
 import { detectEncoding } from '../import/file-encoding';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
+import { WorkerStoreSink } from '../import/worker-store-sink';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
@@ -67,12 +67,13 @@ async function main(): Promise<void> {
   // The embedded store is written directly (no in-memory index to keep); a cluster
   // through its engine, whose bulk path reads, batches and retries.
   const cluster = openClusterEngine(config);
-  const store = cluster ? null : new SqliteStore(config.dataDir);
+  // The embedded store commits on a thread of its own while this one parses.
+  const store = cluster ? null : new WorkerStoreSink(config.dataDir);
   const sink = cluster ?? store!;
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) {
     if (cluster) await cluster.setBoundaries(boundariesText);
-    else store!.setMeta('boundaries', boundariesText);
+    else await store!.setMeta('boundaries', boundariesText);
   }
   const encoding = await detectEncoding(file);
   if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   if (cluster) {
     await cluster.close();
   } else {
-    store!.close();
+    await store!.close();
   }
   const seconds = (performance.now() - started) / 1000;
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);
