@@ -134,6 +134,68 @@ async function main(): Promise<void> {
     N.toLocaleString('en-US') + ' (unfiltered)',
   ]);
   line();
+
+  // Issue 15: a drawn area and keywords at every level, the place box, and the whole-area
+  // requests the map makes at district and neighbourhood zoom (world bbox, one per filters).
+  line('## /api/search with a drawn area (polygon) and keywords (q), 1280×800 views, filters mixed');
+  line();
+  row(['level', 'variant', 'queries', 'in-process p50 / p95 / p99 ms', 'HTTP p50 / p95 / p99 ms', 'mean total']);
+  row(['---', '---', '---', '---', '---', '---']);
+  const KEYWORDS = ['sunny', 'loft', 'garden room', 'quiet bedroom', 'renovated condo', 'charming flat', 'spacious', 'airy walk-up'];
+  /** A hexagon inside the view, as a renter draws around a few blocks: 60% of the view's half-span. */
+  const hexagon = ([w, s2, e, n]: View['bbox']): [number, number][] => {
+    const cx = (w + e) / 2;
+    const cy = (s2 + n) / 2;
+    const rx = ((e - w) / 2) * 0.6;
+    const ry = ((n - s2) / 2) * 0.6;
+    const ring = Array.from({ length: 6 }, (_, k) => [cx + rx * Math.cos((k * Math.PI) / 3), cy + ry * Math.sin((k * Math.PI) / 3)] as [number, number]);
+    return [...ring, ring[0]!];
+  };
+  const polygonParam = (ring: [number, number][]) => ring.slice(0, -1).flat().map((x) => x.toFixed(6)).join(',');
+  for (const [level, zooms] of LEVEL_ZOOMS) {
+    for (const variant of ['q', 'polygon', 'q + polygon'] as const) {
+      const views = viewsFor(zooms, centres, Q, 'mixed', 11 + zooms[0]!).map((v, i) => ({
+        ...v,
+        filters: variant === 'polygon' ? v.filters : { ...v.filters, q: KEYWORDS[i % KEYWORDS.length]! },
+        ...(variant === 'q' ? {} : { polygon: hexagon(v.bbox) }),
+      }));
+      const query = (v: (typeof views)[number]) => `${searchQueryString(v)}${v.polygon ? `&polygon=${polygonParam(v.polygon)}` : ''}`;
+      await timeEach(views.slice(0, 50), (v) => engine.search(v));
+      let totals = 0;
+      const inproc = percentiles(await timeEach(views, async (v) => (totals += (await engine.search(v)).total)));
+      await timeEach(views.slice(0, 50), (v) => fetch(`${base}/api/search?${query(v)}`).then((r) => r.arrayBuffer()));
+      const http = percentiles(
+        await timeEach(views, async (v) => {
+          const res = await fetch(`${base}/api/search?${query(v)}`);
+          if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+        }),
+      );
+      row([level, variant, views.length, `${fmt(inproc.p50)} / ${fmt(inproc.p95)} / ${fmt(inproc.p99)}`, `${fmt(http.p50)} / ${fmt(http.p95)} / ${fmt(http.p99)}`, Math.round(totals / views.length).toLocaleString('en-US')]);
+    }
+  }
+  line();
+  const timeHttp = async (paths: string[]) => {
+    await timeEach(paths.slice(0, 20), (p) => fetch(`${base}${p}`).then((r) => r.arrayBuffer()));
+    return percentiles(
+      await timeEach(paths, async (p) => {
+        const res = await fetch(`${base}${p}`);
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${p}`);
+        await res.arrayBuffer();
+      }),
+    );
+  };
+  // The place box asks as the renter types: every prefix of a few names, Latin and pinyin.
+  const typed = ['wil', 'williamsb', 'astoria', 'park slope', 'bro', 'manh', 'east vi', 'sunny', 'harlem', 'q'];
+  const places = await timeHttp(Array.from({ length: Q }, (_, i) => `/api/places?q=${encodeURIComponent(typed[i % typed.length]!)}`));
+  // Whole areas: the map asks once per level and filter set over the world, then pans free.
+  const mix = viewsFor([10], centres, Q, 'mixed', 5);
+  const wholeAreas = await timeHttp(mix.map((v, i) => `/api/search?${searchQueryString({ ...v, bbox: [-180, -85, 180, 85], zoom: i % 2 === 0 ? 10 : 12 })}`));
+  row(['request', 'queries', 'HTTP p50 / p95 / p99 ms']);
+  row(['---', '---', '---']);
+  row(['/api/places?q= (prefixes as typed)', Q, `${fmt(places.p50)} / ${fmt(places.p95)} / ${fmt(places.p99)}`]);
+  row(['/api/search over the world, zoom 10 and 12 (whole-area bubbles), filters mixed', Q, `${fmt(wholeAreas.p50)} / ${fmt(wholeAreas.p95)} / ${fmt(wholeAreas.p99)}`]);
+  line();
   const rss = vmKb(server.pid!, 'VmRSS') / 1024;
   const hwm = vmKb(server.pid!, 'VmHWM') / 1024;
   line(`server resident memory after the HTTP runs: ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
