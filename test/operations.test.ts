@@ -79,11 +79,13 @@ describe('headers, request ids, metrics, early refusals', () => {
   });
   afterAll(async () => roost?.close());
 
-  it('pages carry a CSP allowing only our origin and the tile host, no framing, no sniffing', async () => {
+  it('pages carry a CSP allowing script only from our origin, images from https, no framing, no sniffing', async () => {
     const res = await fetch(`${url}/`);
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain('img-src \'self\' data: blob: https://tiles.example.org');
+    // Listers' photos come from any https host: images alone are let in from anywhere secure.
+    expect(csp).toContain('img-src \'self\' data: blob: https: https://tiles.example.org');
+    expect(csp).toMatch(/script-src 'self' 'unsafe-inline'(;|$)/);
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/\*(?!\.)/);
