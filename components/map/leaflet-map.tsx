@@ -95,12 +95,15 @@ function bubbleSize(count: number, level: Level): number {
 
 /** Text widths for label boxes, from the page's own font: the declutter step needs sizes before the DOM has them. */
 let measure: CanvasRenderingContext2D | null = null;
+let family = '';
 function textWidth(text: string, font: string): number {
   if (!measure) {
     measure = document.createElement('canvas').getContext('2d');
     if (!measure) return text.length * 7.5;
+    // Read once: a style lookup per label was a layout read for every bubble of a render.
+    family = getComputedStyle(document.body).fontFamily;
   }
-  measure.font = `${font} ${getComputedStyle(document.body).fontFamily}`;
+  measure.font = `${font} ${family}`;
   return measure.measureText(text).width;
 }
 

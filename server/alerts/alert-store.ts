@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
-import { openSharedDatabase } from '../core/shared-database';
+import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 
 export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
@@ -93,11 +93,7 @@ function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow)
   return a;
 }
 
-/** alerts.db files made before previous_price existed gain it in place (NULL: not a price drop). */
-function migrate(db: Database.Database): void {
-  const have = new Set((db.prepare('PRAGMA table_info(alerts)').all() as { name: string }[]).map((c) => c.name));
-  if (!have.has('previous_price')) db.exec('ALTER TABLE alerts ADD COLUMN previous_price INTEGER');
-}
+
 
 /**
  * Saved searches, their alerts and the matcher's place in the change log, in one SQLite
@@ -110,7 +106,8 @@ export class AlertStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, 'alerts.db');
     this.db.exec(SCHEMA);
-    migrate(this.db);
+    // alerts.db files made before previous_price existed gain it (NULL: not a price drop).
+    addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
     this.s = {
       insertSearch: this.db.prepare(
         'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

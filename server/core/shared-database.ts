@@ -16,3 +16,14 @@ export function openSharedDatabase(dataDir: string, file: string): Database.Data
   db.pragma('busy_timeout = 10000');
   return db;
 }
+
+/**
+ * Adds the columns a table lacks, each with its definition (a default for the rows already
+ * there): how a file made by an earlier release takes a new column in place at open.
+ */
+export function addMissingColumns(db: Database.Database, table: string, columns: readonly (readonly [name: string, definition: string])[]): void {
+  const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  for (const [name, definition] of columns) {
+    if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+  }
+}

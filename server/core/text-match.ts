@@ -30,15 +30,35 @@ export function words(text: string): string[] {
   return Array.from(text.toLowerCase().matchAll(WORD), (m) => m[0]);
 }
 
+/** Queries split lately: watches keep their q for as long as the renter looks. */
+const queryCache = new Map<string, string[]>();
+const QUERY_CACHE_SIZE = 1_000;
+
 /** The distinct words a query asks for; empty when it has none (only punctuation). */
 export function queryWords(q: string): string[] {
-  return [...new Set(words(q))].slice(0, MAX_QUERY_WORDS);
+  let out = queryCache.get(q);
+  if (!out) {
+    out = [...new Set(words(q))].slice(0, MAX_QUERY_WORDS);
+    if (queryCache.size >= QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value!);
+    queryCache.set(q, out);
+  }
+  return out;
 }
+
+/**
+ * Each record's words, made once: a change is tested against every watch and saved search
+ * whose area holds it, and splitting its text again for each was the cost of a fan-out.
+ */
+const wordsOfRecord = new WeakMap<object, Set<string>>();
 
 /** Whether a listing's text holds every query word. */
 export function textMatches(listing: { title: string; description?: string }, wanted: readonly string[]): boolean {
   if (wanted.length === 0) return true;
-  const have = new Set(words(listing.description ? `${listing.title} ${listing.description}` : listing.title));
+  let have = wordsOfRecord.get(listing);
+  if (!have) {
+    have = new Set(words(listing.description ? `${listing.title} ${listing.description}` : listing.title));
+    wordsOfRecord.set(listing, have);
+  }
   return wanted.every((w) => have.has(w));
 }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, type PricePer } from '../core/money';
+import { cachedFor } from '../core/ttl-cache';
 import type { Bbox, Bucket, SearchEngine } from '../engine/search-engine';
 
 const WORLD: Bbox = [-180, -85, 180, 85];
@@ -83,21 +84,9 @@ function mostCommon<T>(values: T[], fallback: T): T {
  * answers it the same way; kept for TTL_MS.
  */
 export class MarketOverviews {
-  private cached: { at: number; value: Promise<MarketOverview> } | null = null;
+  readonly get: () => Promise<MarketOverview> = cachedFor(TTL_MS, () => this.compute());
 
   constructor(private readonly engine: SearchEngine) {}
-
-  get(): Promise<MarketOverview> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at > TTL_MS) {
-      const value = this.compute();
-      this.cached = { at: now, value };
-      value.catch(() => {
-        if (this.cached?.value === value) this.cached = null;
-      });
-    }
-    return this.cached.value;
-  }
 
   private async compute(): Promise<MarketOverview> {
     const [areas, cells, sample] = await Promise.all([

@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import bbox from '@turf/bbox';
 import type { FeatureCollection } from 'geojson';
+import { cachedFor } from '../core/ttl-cache';
 import type { Bbox, SearchEngine } from '../engine/search-engine';
 
 const WORLD: Bbox = [-180, -85, 180, 85];
@@ -91,7 +92,7 @@ function boundaryBoxes(geojson: string | null): Map<string, Bbox> {
  * both engines answer the same; listings from the keyword filter.
  */
 export class PlaceDirectory {
-  private cached: { at: number; areas: Promise<Area[]> } | null = null;
+  private readonly areas: () => Promise<Area[]> = cachedFor(TTL_MS, () => this.load());
 
   constructor(private readonly engine: SearchEngine) {}
 
@@ -133,18 +134,6 @@ export class PlaceDirectory {
       // A query of no whole word (the box is mid-word) finds areas only.
       return [];
     }
-  }
-
-  private areas(): Promise<Area[]> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at > TTL_MS) {
-      const areas = this.load();
-      this.cached = { at: now, areas };
-      areas.catch(() => {
-        if (this.cached?.areas === areas) this.cached = null;
-      });
-    }
-    return this.cached.areas;
   }
 
   private async load(): Promise<Area[]> {

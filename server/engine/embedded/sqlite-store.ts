@@ -3,7 +3,7 @@ import { currencyOf, pricePerOf, sameContent, type ListingRecord, type ListingTy
 import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
-import { openSharedDatabase } from '../../core/shared-database';
+import { addMissingColumns, openSharedDatabase } from '../../core/shared-database';
 
 export type { ChangeEvent };
 
@@ -98,12 +98,7 @@ function fromRow(r: Row): ListingRecord {
   return out;
 }
 
-function migrate(db: Database.Database): void {
-  const have = new Set((db.prepare('PRAGMA table_info(listings)').all() as { name: string }[]).map((c) => c.name));
-  for (const [name, definition] of ADDED_COLUMNS) {
-    if (!have.has(name)) db.exec(`ALTER TABLE listings ADD COLUMN ${name} ${definition}`);
-  }
-}
+
 
 /**
  * The embedded engine's durable store: listings, their change log and small metadata in
@@ -119,7 +114,7 @@ export class SqliteStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, 'roost.db');
     this.db.exec(SCHEMA);
-    migrate(this.db);
+    addMissingColumns(this.db, 'listings', ADDED_COLUMNS);
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
       upsert: this.db.prepare(
