@@ -19,6 +19,7 @@ import type { Level } from '../server/core/levels';
 import { clusterBench } from './cluster-bench';
 import { writeDemoFile } from './demo-file';
 import { startServer } from './server-process';
+import { httpGet, socketRetries } from './http-get';
 import { fmt, percentiles, timeEach } from './stats';
 import { FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
 
@@ -101,14 +102,8 @@ async function main(): Promise<void> {
     await timeEach(views.slice(0, 50), (v) => engine.search(v)); // warm-up
     let totals = 0;
     const inproc = percentiles(await timeEach(views, async (v) => (totals += (await engine.search(v)).total)));
-    await timeEach(views.slice(0, 50), (v) => fetch(`${base}/api/search?${searchQueryString(v)}`).then((r) => r.arrayBuffer()));
-    const http = percentiles(
-      await timeEach(views, async (v) => {
-        const res = await fetch(`${base}/api/search?${searchQueryString(v)}`);
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        await res.arrayBuffer();
-      }),
-    );
+    await timeEach(views.slice(0, 50), (v) => httpGet(`${base}/api/search?${searchQueryString(v)}`));
+    const http = percentiles(await timeEach(views, (v) => httpGet(`${base}/api/search?${searchQueryString(v)}`)));
     results[level] = { inproc, http };
     row([
       level,
@@ -123,7 +118,7 @@ async function main(): Promise<void> {
   const cityViews: View[] = viewsFor([10], centres, Q, 'mixed', 3).map((v) => ({ ...v, bbox: CITY_VIEW }));
   const cityIn = percentiles(await timeEach(cityViews, (v) => engine.search(v)));
   const cityHttp = percentiles(
-    await timeEach(cityViews, (v) => fetch(`${base}/api/search?${searchQueryString(v)}`).then((r) => r.arrayBuffer())),
+    await timeEach(cityViews, (v) => httpGet(`${base}/api/search?${searchQueryString(v)}`)),
   );
   row([
     'district, whole city',
@@ -163,27 +158,15 @@ async function main(): Promise<void> {
       await timeEach(views.slice(0, 50), (v) => engine.search(v));
       let totals = 0;
       const inproc = percentiles(await timeEach(views, async (v) => (totals += (await engine.search(v)).total)));
-      await timeEach(views.slice(0, 50), (v) => fetch(`${base}/api/search?${query(v)}`).then((r) => r.arrayBuffer()));
-      const http = percentiles(
-        await timeEach(views, async (v) => {
-          const res = await fetch(`${base}/api/search?${query(v)}`);
-          if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-          await res.arrayBuffer();
-        }),
-      );
+      await timeEach(views.slice(0, 50), (v) => httpGet(`${base}/api/search?${query(v)}`));
+      const http = percentiles(await timeEach(views, (v) => httpGet(`${base}/api/search?${query(v)}`)));
       row([level, variant, views.length, `${fmt(inproc.p50)} / ${fmt(inproc.p95)} / ${fmt(inproc.p99)}`, `${fmt(http.p50)} / ${fmt(http.p95)} / ${fmt(http.p99)}`, Math.round(totals / views.length).toLocaleString('en-US')]);
     }
   }
   line();
   const timeHttp = async (paths: string[]) => {
-    await timeEach(paths.slice(0, 20), (p) => fetch(`${base}${p}`).then((r) => r.arrayBuffer()));
-    return percentiles(
-      await timeEach(paths, async (p) => {
-        const res = await fetch(`${base}${p}`);
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${p}`);
-        await res.arrayBuffer();
-      }),
-    );
+    await timeEach(paths.slice(0, 20), (p) => httpGet(`${base}${p}`));
+    return percentiles(await timeEach(paths, (p) => httpGet(`${base}${p}`)));
   };
   // The place box asks as the renter types: every prefix of a few names, Latin and pinyin.
   const typed = ['wil', 'williamsb', 'astoria', 'park slope', 'bro', 'manh', 'east vi', 'sunny', 'harlem', 'q'];
@@ -191,11 +174,16 @@ async function main(): Promise<void> {
   // Whole areas: the map asks once per level and filter set over the world, then pans free.
   const mix = viewsFor([10], centres, Q, 'mixed', 5);
   const wholeAreas = await timeHttp(mix.map((v, i) => `/api/search?${searchQueryString({ ...v, bbox: [-180, -85, 180, 85], zoom: i % 2 === 0 ? 10 : 12 })}`));
+  // The price picture of a view at every zoom, with the rest of the mix's filters.
+  const pictured = viewsFor([10, 12, 14, 16], centres, Q, 'mixed', 7);
+  const histograms = await timeHttp(pictured.map((v) => `/api/price-histogram?${searchQueryString(v).replace(/&zoom=\d+/, '')}`));
   row(['request', 'queries', 'HTTP p50 / p95 / p99 ms']);
   row(['---', '---', '---']);
   row(['/api/places?q= (prefixes as typed)', Q, `${fmt(places.p50)} / ${fmt(places.p95)} / ${fmt(places.p99)}`]);
   row(['/api/search over the world, zoom 10 and 12 (whole-area bubbles), filters mixed', Q, `${fmt(wholeAreas.p50)} / ${fmt(wholeAreas.p95)} / ${fmt(wholeAreas.p99)}`]);
+  row(['/api/price-histogram, views at zooms 10–16, filters mixed', Q, `${fmt(histograms.p50)} / ${fmt(histograms.p95)} / ${fmt(histograms.p99)}`]);
   line();
+  line(`idle keep-alive sockets the server closed as they were reused (retried once): ${socketRetries.count}`);
   const rss = vmKb(server.pid!, 'VmRSS') / 1024;
   const hwm = vmKb(server.pid!, 'VmHWM') / 1024;
   line(`server resident memory after the HTTP runs: ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);

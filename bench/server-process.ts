@@ -15,6 +15,8 @@ export async function startServer(dataDir: string, env: Record<string, string> =
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...UNLIMITED, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // A benchmark that fails midway must not leave a server listening behind it.
+  process.on('exit', () => child.kill('SIGKILL'));
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);

@@ -72,3 +72,52 @@ export function parseRingParam(text: string): Ring | string {
 export function ringParam(ring: Ring): string {
   return ring.slice(0, -1).flatMap(([lon, lat]) => [lon.toFixed(6).replace(/\.?0+$/, ''), lat.toFixed(6).replace(/\.?0+$/, '')]).join(',');
 }
+
+/** Whether the segment a–b meets the closed box [w, e] × [s, n] (Liang–Barsky clipping). */
+function segmentMeetsBox(ax: number, ay: number, bx: number, by: number, w: number, s: number, e: number, n: number): boolean {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = bx - ax;
+  const dy = by - ay;
+  const edges: [number, number][] = [
+    [-dx, ax - w],
+    [dx, e - ax],
+    [-dy, ay - s],
+    [dy, n - ay],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else {
+      const t = q / p;
+      if (p < 0) {
+        if (t > t1) return false;
+        if (t > t0) t0 = t;
+      } else {
+        if (t < t0) return false;
+        if (t < t1) t1 = t;
+      }
+    }
+  }
+  return true;
+}
+
+export const BOX_OUTSIDE = 0;
+export const BOX_INSIDE = 1;
+export const BOX_CROSSING = 2;
+export type BoxInRing = typeof BOX_OUTSIDE | typeof BOX_INSIDE | typeof BOX_CROSSING;
+
+/**
+ * Where a box lies against a ring: when no edge of the ring meets the closed box, every
+ * point of the box is on the same side, so the box's centre decides; otherwise the box
+ * must be tested point by point. Lets a drawn-area search take whole cells' totals.
+ */
+export function boxInRing(ring: Ring, w: number, s: number, e: number, n: number): BoxInRing {
+  for (let i = 1; i < ring.length; i++) {
+    const [ax, ay] = ring[i - 1]!;
+    const [bx, by] = ring[i]!;
+    if (Math.max(ax, bx) < w || Math.min(ax, bx) > e || Math.max(ay, by) < s || Math.min(ay, by) > n) continue;
+    if (segmentMeetsBox(ax, ay, bx, by, w, s, e, n)) return BOX_CROSSING;
+  }
+  return pointInRing((w + e) / 2, (s + n) / 2, ring) ? BOX_INSIDE : BOX_OUTSIDE;
+}

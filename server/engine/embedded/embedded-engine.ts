@@ -14,6 +14,7 @@ import type {
   ListPage,
   ListQuery,
   ListSort,
+  PriceHistogramQuery,
   PricePoint,
   SearchDefinition,
   SearchEngine,
@@ -22,7 +23,8 @@ import type {
   WriteCounts,
 } from '../search-engine';
 import { ListingIndex, type RowSink } from './listing-index';
-import { AreaSink, RingFilter, RowCollector, TileSink } from './sinks';
+import { AreaSink, PriceBandSink, RowCollector, TileSink } from './sinks';
+import { withoutPrice } from '../../core/filter-params';
 import { SearchAreaIndex } from './search-area-index';
 import { SqliteStore } from './sqlite-store';
 
@@ -181,6 +183,12 @@ export class EmbeddedEngine implements SearchEngine {
     };
   }
 
+  async priceHistogram({ bbox, filters, polygon, edges }: PriceHistogramQuery): Promise<number[]> {
+    const sink = new PriceBandSink(this.index, edges);
+    this.scan(bbox, withoutPrice(filters), polygon, sink, false);
+    return sink.counts;
+  }
+
   /**
    * The k newest rows in list order. The cut-off comes from a native sort of the dates
    * (no comparator calls), then only the rows at or above it are ordered.
@@ -206,16 +214,18 @@ export class EmbeddedEngine implements SearchEngine {
   }
 
   /**
-   * Every matching row into the sink. A keyword query starts from the slots that hold its
-   * words (a few thousand rows, not the view's million); a drawn area tests each row that
-   * passed the rest; cell totals serve only a view with neither.
+   * Every matching row into the sink. A keyword query starts from the rows that hold its
+   * words (a few thousand, not the view's million); otherwise the index walks its cells.
+   * Either way cells wholly inside a drawn area skip the point-in-ring test.
    */
   private scan(bbox: Bbox, filters: Filters, polygon: Ring | undefined, sink: RowSink, useCells: boolean): void {
     const wanted = filters.q ? queryWords(filters.q) : [];
     const area = polygon ? within(bbox, polygon) : bbox;
-    const inner = polygon ? new RingFilter(this.index, polygon, sink) : sink;
-    if (wanted.length > 0) this.index.scanSlots(this.index.text.match(wanted), area, filters, inner);
-    else this.index.scan(area, filters, inner, useCells && !polygon);
+    if (wanted.length > 0) {
+      this.index.scanRowSet(this.index.rowsWithWords(wanted), area, filters, sink, polygon ?? null);
+    } else {
+      this.index.scan(area, filters, sink, useCells, polygon ?? null);
+    }
   }
 
   /** From the store, not the index: the index keeps no descriptions or photos. */

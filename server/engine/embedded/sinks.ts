@@ -1,6 +1,5 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
-import { pointInRing } from '../../core/polygon';
-import type { Bbox, Bucket, Ring } from '../search-engine';
+import type { Bbox, Bucket } from '../search-engine';
 import type { Cell, ListingIndex, RowSink, RunTotals, Sums } from './listing-index';
 
 function bucket(key: string, label: string, s: Sums): Bucket {
@@ -222,33 +221,33 @@ export class RowCollector implements RowSink {
   }
 }
 
-/**
- * Passes on only the rows inside a drawn ring, tested on their quantized coordinates as
- * Lucene tests them. It takes no cell or run totals (they count whole cells), so a
- * polygon view is always answered row by row.
- */
-export class RingFilter implements RowSink {
-  private readonly buffer = new Int32Array(16_384);
-  private readonly latE: Int32Array;
-  private readonly lonE: Int32Array;
+/** Rows counted per price band: `counts[i]` holds prices in [edges[i], edges[i+1]). */
+export class PriceBandSink implements RowSink {
+  readonly counts: number[];
+  private readonly price: Int32Array;
 
   constructor(
     index: ListingIndex,
-    private readonly ring: Ring,
-    private readonly inner: RowSink,
+    private readonly edges: number[],
   ) {
-    const cols = index.columns();
-    this.latE = cols.latE;
-    this.lonE = cols.lonE;
+    this.counts = edges.map(() => 0);
+    this.price = index.columns().price;
   }
 
   addRows(rows: Int32Array, n: number): void {
-    let m = 0;
+    const { edges, counts, price } = this;
     for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      if (pointInRing(decodeLon(this.lonE[r]!), decodeLat(this.latE[r]!), this.ring)) this.buffer[m++] = r;
+      const p = price[rows[i]!]!;
+      // The last edge at or below p, by binary search: a few dozen edges, millions of rows.
+      let lo = 0;
+      let hi = edges.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (edges[mid]! <= p) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo > 0) counts[lo - 1]!++;
     }
-    if (m > 0) this.inner.addRows(this.buffer, m);
   }
 
   addCell(): boolean {

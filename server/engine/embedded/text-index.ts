@@ -7,6 +7,8 @@ import { words } from '../../core/text-match';
 interface Postings {
   data: Int32Array;
   length: number;
+  /** `TextIndex.retired` when last compacted: equal means no entry can be stale. */
+  compactedAt: number;
 }
 
 /**
@@ -23,16 +25,19 @@ export class TextIndex {
   private generation = new Int32Array(1024);
   /** Generation 0 is "nothing indexed": a slot's first put makes it 1. */
   private live = new Uint8Array(1024);
+  /** Entries made stale so far (a slot removed or re-put); reads compact only after one. */
+  private retired = 0;
 
   put(slot: number, title: string, description: string | undefined): void {
     this.ensure(slot);
+    if (this.generation[slot]! > 0) this.retired++;
     const gen = ++this.generation[slot]!;
     this.live[slot] = 1;
     const text = description ? `${title} ${description}` : title;
     for (const w of new Set(words(text))) {
       let p = this.postings.get(w);
       if (!p) {
-        p = { data: new Int32Array(4), length: 0 };
+        p = { data: new Int32Array(4), length: 0, compactedAt: this.retired };
         this.postings.set(w, p);
       }
       if (p.length + 2 > p.data.length) this.compactOrGrow(p);
@@ -45,6 +50,7 @@ export class TextIndex {
     if (slot >= this.live.length) return;
     this.generation[slot]!++;
     this.live[slot] = 0;
+    this.retired++;
   }
 
   /** The live slots whose text holds every word, ascending. Empty `wanted` is refused by callers. */
@@ -62,16 +68,26 @@ export class TextIndex {
     const first = lists[0]!;
     let candidates = new Int32Array(first.length / 2);
     for (let i = 0; i < first.length; i += 2) candidates[i / 2] = first.data[i]!;
-    if (lists.length > 1) {
-      const mark = new Uint8Array(this.live.length);
-      for (let k = 1; k < lists.length && candidates.length > 0; k++) {
-        const p = lists[k]!;
-        mark.fill(0);
-        for (let i = 0; i < p.length; i += 2) mark[p.data[i]!] = 1;
-        candidates = candidates.filter((s) => mark[s] === 1);
-      }
+    // Each other word: a pass setting its slots' marks, one keeping the candidates marked
+    // and one clearing the marks again, so no slot-sized array is allocated or filled.
+    for (let k = 1; k < lists.length && candidates.length > 0; k++) {
+      const p = lists[k]!;
+      const mark = this.marks();
+      for (let i = 0; i < p.length; i += 2) mark[p.data[i]!] = 1;
+      let kept = 0;
+      for (let i = 0; i < candidates.length; i++) if (mark[candidates[i]!] === 1) candidates[kept++] = candidates[i]!;
+      for (let i = 0; i < p.length; i += 2) mark[p.data[i]!] = 0;
+      candidates = candidates.subarray(0, kept);
     }
     return candidates.sort();
+  }
+
+  private markBuffer = new Uint8Array(0);
+
+  /** A zeroed byte per slot, kept between queries (every user leaves it zeroed). */
+  private marks(): Uint8Array {
+    if (this.markBuffer.length < this.live.length) this.markBuffer = new Uint8Array(this.live.length);
+    return this.markBuffer;
   }
 
   /** Distinct words indexed (for tests and /metrics). */
@@ -93,6 +109,8 @@ export class TextIndex {
 
   /** Drops the entries of older generations and of removed slots, in place. */
   private compact(p: Postings): void {
+    if (p.compactedAt === this.retired) return;
+    p.compactedAt = this.retired;
     const { data } = p;
     let out = 0;
     for (let i = 0; i < p.length; i += 2) {
