@@ -3,6 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n';
 import { LOCALES, type Locale } from '@/components/i18n/messages';
 import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-types';
+import { PriceHistogram, type PriceHistogramResponse } from './price-histogram';
 import type { SortOrder, ViewState } from './view-state';
 
 /** Monthly rents in dollars: the steps when the market's range is not known. */
@@ -35,13 +36,15 @@ export interface FilterBarProps {
   view: ViewState;
   /** Round prices across the market's range (MarketOverview); empty: dollar rents. */
   priceSteps: number[];
+  /** How the homes in view spread over prices, drawn beside the price choices. */
+  histogram: PriceHistogramResponse | null;
   onChange(patch: Partial<ViewState>): void;
   /** Drops every filter (and the drawn area); the view stays. */
   onClear(): void;
 }
 
 /** Price range, type, bedrooms and sort: native controls, so keyboards and readers just work. */
-export function FilterBar({ view, priceSteps, onChange, onClear }: FilterBarProps) {
+export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: FilterBarProps) {
   const { t, locale, setLocale } = useI18n();
   const optional = (v: string) => (v === '' ? undefined : Number(v));
   const steps = priceSteps.length > 0 ? priceSteps : PRICE_STEPS;
@@ -56,6 +59,7 @@ export function FilterBar({ view, priceSteps, onChange, onClear }: FilterBarProp
     view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
+      <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
       <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
       <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
       <fieldset className="field types">

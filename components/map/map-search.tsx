@@ -16,6 +16,7 @@ import type { AlertJson } from '@/components/alerts/alerts-api';
 import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
 import { FilterSheet } from './filter-sheet';
+import { usePriceHistogram } from './price-histogram';
 import { PlaceBox } from './place-box';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
@@ -275,6 +276,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
         ? `/api/search?bbox=${WORLD_BBOX}&zoom=${AREA_ZOOM[level as 'district' | 'neighbourhood']}${filters ? `&${filters}` : ''}`
         : `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}`
       : null;
+  const { priceMin: _min, priceMax: _max, ...unpriced } = view;
+  const histogramFilters = [filterParams(unpriced).toString(), areaParam].filter(Boolean).join('&');
+  const histogram = usePriceHistogram(api, bbox ? `bbox=${bbox.join(',')}${histogramFilters ? `&${histogramFilters}` : ''}` : null);
   const listKey = bbox ? `bbox=${bbox.join(',')}&sort=${view.sort}&limit=${LIST_PAGE}${filters ? `&${filters}` : ''}` : null;
 
   // The live socket watches what the map shows, with the same filters.
@@ -373,6 +377,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           <FilterBar
             view={view}
             priceSteps={market?.priceSteps ?? []}
+            histogram={histogram}
             onChange={(patch) => commit({ ...view, ...patch })}
             onClear={() => commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort })}
           />

@@ -13,3 +13,8 @@ export function filterParams(f: Filters): URLSearchParams {
   if (f.q) q.set('q', f.q);
   return q;
 }
+
+/** The filters without the price range: what a price picture counts, so it shows where the range could go. */
+export function withoutPrice({ priceMin: _min, priceMax: _max, ...rest }: Filters): Filters {
+  return rest;
+}

@@ -88,6 +88,16 @@ export interface ListPage {
   nextCursor: ListCursor | null;
 }
 
+/** The homes a view's filters leave, counted per price band, whatever their own price filter. */
+export interface PriceHistogramQuery {
+  bbox: Bbox;
+  /** Applied without priceMin/priceMax: the picture shows what the price control would let in. */
+  filters: Filters;
+  polygon?: Ring;
+  /** Ascending lower edges; band i is [edges[i], edges[i+1]), the last one open above. */
+  edges: number[];
+}
+
 export interface WriteCounts {
   inserted: number;
   updated: number;
@@ -113,6 +123,8 @@ export interface SearchEngine {
   search(query: SearchQuery): Promise<SearchResult>;
   list(query: ListQuery): Promise<ListPage>;
   get(id: string): Promise<Listing | null>;
+  /** Counts per price band (`edges`), one per edge; prices below the first edge are left out. */
+  priceHistogram(query: PriceHistogramQuery): Promise<number[]>;
   /** How many listings the store holds. */
   count(): Promise<number>;
   /**

@@ -7,6 +7,7 @@ import { ApiError, sendJson } from './api-error';
 import {
   encodeCursor,
   filtersOf,
+  histogramParamsSchema,
   listParamsSchema,
   pathId,
   placesParamsSchema,
@@ -22,9 +23,8 @@ export interface ApiContext {
   onSearch?(level: string, seconds: number): void;
 }
 
-function parse<S extends z.ZodType>(schema: S, url: URL): z.output<S> {
-  const shape = (schema as unknown as z.ZodObject).shape;
-  const result = schema.safeParse(singleParams(url, Object.keys(shape)));
+function parse<S extends z.ZodObject>(schema: S, url: URL): z.output<S> {
+  const result = schema.safeParse(singleParams(url, Object.keys(schema.shape)));
   if (!result.success) throw ApiError.fromZod(result.error);
   return result.data;
 }
@@ -48,6 +48,17 @@ async function list(ctx: ApiContext, url: URL) {
     ...(p.cursor ? { after: p.cursor } : {}),
   });
   return { total: page.total, listings: page.listings, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
+}
+
+/** The price picture of a view: the market's bands, counted over the view's homes. */
+async function priceHistogram(ctx: ApiContext, url: URL) {
+  const p = parse(histogramParamsSchema, url);
+  const { priceBands, currency, pricePer } = await ctx.overview.get();
+  const counts =
+    priceBands.length === 0
+      ? []
+      : await ctx.engine.priceHistogram({ bbox: p.bbox, filters: filtersOf(p), ...(p.polygon ? { polygon: p.polygon } : {}), edges: priceBands });
+  return { edges: priceBands, counts, currency, pricePer };
 }
 
 async function getListing(ctx: ApiContext, rawId: string) {
@@ -81,6 +92,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   } else if (pathname === '/api/places') {
     const { q } = parse(placesParamsSchema, url);
     sendJson(res, 200, { places: await readOnly(() => ctx.places.find(q)) });
+  } else if (pathname === '/api/price-histogram') {
+    sendJson(res, 200, await readOnly(() => priceHistogram(ctx, url)));
   } else if (pathname === '/api/overview') {
     sendJson(res, 200, await readOnly(() => ctx.overview.get()));
   } else if (pathname === '/api/boundaries') {

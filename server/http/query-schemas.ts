@@ -77,6 +77,13 @@ export const searchParamsSchema = z.object({
   ...filterShape,
 });
 
+/** `GET /api/price-histogram`: a view and its filters, as `/api/search` takes them, without a zoom. */
+export const histogramParamsSchema = z.object({
+  bbox: bboxParam,
+  polygon: polygonParam.optional(),
+  ...filterShape,
+});
+
 /** `GET /api/places?q=`: what the renter has typed so far into the place box. */
 export const placesParamsSchema = z.object({
   q: z.string().max(100, 'must be at most 100 characters'),

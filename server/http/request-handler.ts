@@ -25,11 +25,14 @@ export interface RequestHandlerOptions {
   pages?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
+/** Reads that scan the index, so they share the search rate limit. */
+const SEARCH_BUDGET = new Set(['/api/search', '/api/listings', '/api/places', '/api/price-histogram']);
+
 /** Which budget a request spends, if any: reads of search results, or writes. */
 function budgetOf(method: string, pathname: string): 'search' | 'write' | null {
   if (!pathname.startsWith('/api/')) return null;
   if (method === 'GET' || method === 'HEAD') {
-    return pathname === '/api/search' || pathname === '/api/listings' || pathname === '/api/places' ? 'search' : null;
+    return SEARCH_BUDGET.has(pathname) ? 'search' : null;
   }
   return 'write';
 }

@@ -27,6 +27,8 @@ export interface MarketOverview {
   pricePer: PricePer;
   /** Round prices spread over the market's range, for the price filter's choices. */
   priceSteps: number[];
+  /** Lower edges of the price picture's bands, from 0 to about three times the average; the last is open. */
+  priceBands: number[];
 }
 
 /** Rounded to half a power of ten (1,500, 2,000, 2,500 …; 50, 75 → 80): the prices a person picks. */
@@ -40,6 +42,15 @@ export function priceStepsAround(average: number): number[] {
   if (!(average > 0)) return [];
   const steps = [0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4].map((k) => nice(average * k));
   return [...new Set(steps)].filter((s) => s > 0);
+}
+
+/** Bands the price picture counts in: as many as a phone can draw, the same for every view of a market. */
+const BANDS = 30;
+
+export function priceBandsAround(average: number): number[] {
+  if (!(average > 0)) return [];
+  const step = nice((average * 3) / BANDS);
+  return Array.from({ length: BANDS }, (_, i) => i * step);
 }
 
 /** The coordinate below which `share` of the listings lie, counting each bucket's listings. */
@@ -102,6 +113,7 @@ export class MarketOverviews {
       currency: mostCommon(sample.listings.map((l) => l.currency), DEFAULT_CURRENCY),
       pricePer: mostCommon(sample.listings.map((l) => l.pricePer), DEFAULT_PRICE_PER),
       priceSteps: priceStepsAround(average),
+      priceBands: priceBandsAround(average),
     };
   }
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapBbox } from '../../server/core/geotile';
 import { clusterPrecision, levelForZoom } from '../../server/core/levels';
 import { LISTING_TYPES, type ListingRecord } from '../../server/core/listing';
-import type { Bbox, Filters, ListSort, SearchDefinition, SearchEngine, SearchQuery, SearchResult } from '../../server/engine/search-engine';
+import type { Bbox, Filters, ListSort, Ring, SearchDefinition, SearchEngine, SearchQuery, SearchResult } from '../../server/engine/search-engine';
 import { BoundaryIndex } from '../../server/import/boundaries';
 import { importFile } from '../../server/import/importer';
 import { NYC_CSV } from '../helpers/roost';
@@ -318,6 +318,24 @@ export function engineContract(leg: EngineLeg): void {
         after = page.nextCursor;
       }
       expect(seen.sort()).toEqual(want.map((r) => r.id).sort());
+    });
+
+    it('counts the homes of a view per price band, whatever its price filter, as the oracle says', async () => {
+      const ring = neighbourhoodRings().find((n) => n.name === 'Harlem#0')!.ring;
+      const edges = [20, 50, 100, 150, 250, 500];
+      const band = (price: number) => edges.findLastIndex((e) => price >= e);
+      const cases: { filters: Filters; polygon?: Ring }[] = [
+        { filters: {} },
+        { filters: { types: ['private'], priceMin: 100, priceMax: 120 } },
+        { filters: { q: 'loft' }, polygon: ring },
+      ];
+      for (const { filters, polygon } of cases) {
+        const want = edges.map(() => 0);
+        const { priceMin: _min, priceMax: _max, ...rest } = filters;
+        for (const r of select(CITY, rest)) if ((!polygon || inRing(r, polygon)) && band(r.price) >= 0) want[band(r.price)]!++;
+        expect(want.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+        expect(await engine.priceHistogram({ bbox: CITY, filters, edges, ...(polygon ? { polygon } : {}) })).toEqual(want);
+      }
     });
 
     it('keeps currency, period, description and photos; finds Chinese words in title and description', async () => {

@@ -8,6 +8,7 @@ import { LatestSeq } from './latest-seq';
 import type {
   ChangeNotice,
   EngineHealth,
+  PriceHistogramQuery,
   ListPage,
   ListQuery,
   PricePoint,
@@ -23,6 +24,7 @@ import { ensureIndices } from './index-admin';
 import {
   LISTINGS_ALIAS,
   listBody,
+  priceHistogramBody,
   listingDoc,
   META_INDEX,
   percolateBody,
@@ -32,7 +34,7 @@ import {
   searchBody,
   type ListingDoc,
 } from './query-bodies';
-import { listingsOf, percolateMatches, searchResultOf, totalOf, type SearchResponseBody } from './responses';
+import { listingsOf, percolateMatches, priceBandsOf, searchResultOf, totalOf, type SearchResponseBody } from './responses';
 
 /** How long a list's point in time stays open between two pages. */
 const PIT_KEEP_ALIVE = '2m';
@@ -88,6 +90,11 @@ export class ClusterEngine implements SearchEngine {
   async search(query: SearchQuery): Promise<SearchResult> {
     const body = await this.searchRequest(`/${LISTINGS_ALIAS}/_search`, searchBody(query));
     return searchResultOf(levelForZoom(query.zoom), body);
+  }
+
+  async priceHistogram(query: PriceHistogramQuery): Promise<number[]> {
+    const body = await this.searchRequest(`/${LISTINGS_ALIAS}/_search`, priceHistogramBody(query));
+    return priceBandsOf(body, query.edges.length);
   }
 
   /**

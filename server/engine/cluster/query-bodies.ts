@@ -7,7 +7,8 @@ import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../core/levels';
 import { currencyOf, pricePerOf, type ListingRecord, type PricePer } from '../../core/listing';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../../core/money';
-import type { Bbox, Filters, ListQuery, Ring, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
+import { withoutPrice } from '../../core/filter-params';
+import type { Bbox, Filters, ListQuery, PriceHistogramQuery, Ring, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
 
 /** The alias every read and write goes through; the index behind it carries a version. */
 export const LISTINGS_ALIAS = 'listings';
@@ -227,6 +228,17 @@ function bucketAgg(level: Exclude<Level, 'listing'>, zoom: number) {
   }
   const field = level === 'district' ? 'district' : 'area';
   return { terms: { field, size: MAX_AREA_BUCKETS, shard_size: MAX_AREA_BUCKETS }, aggs: SUMMARY_AGGS };
+}
+
+/** Counts per price band of the view's homes, whatever their price filter (a `range` aggregation). */
+export function priceHistogramBody({ bbox, filters, polygon, edges }: PriceHistogramQuery) {
+  const ranges = edges.map((from, i) => (i + 1 < edges.length ? { from, to: edges[i + 1]! } : { from }));
+  return {
+    query: searchQuery({ bbox }, withoutPrice(filters), polygon),
+    size: 0,
+    track_total_hits: false,
+    aggs: { bands: { range: { field: 'price', ranges } } },
+  };
 }
 
 /** The list's orders, the id breaking ties so a (value, id) cursor marks one place exactly. */

@@ -25,6 +25,7 @@ export interface SearchResponseBody<S = ListingDoc> {
         price: { value: number | null };
       }[];
     };
+    bands?: { buckets: { doc_count: number }[] };
   };
   pit_id?: string;
 }
@@ -67,4 +68,10 @@ export function percolateMatches(body: SearchResponseBody<unknown>, documents: n
     for (const s of slots) out[s]?.push(hit._id);
   }
   return out;
+}
+
+/** A `range` aggregation's counts in the order its ranges were asked for. */
+export function priceBandsOf(body: SearchResponseBody<unknown>, bands: number): number[] {
+  const buckets = body.aggregations?.bands?.buckets ?? [];
+  return Array.from({ length: bands }, (_, i) => buckets[i]?.doc_count ?? 0);
 }
