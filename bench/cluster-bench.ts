@@ -17,7 +17,7 @@ import { searchBody } from '../server/engine/cluster/query-bodies';
 import { writeDemoFile } from './demo-file';
 import { startServer } from './server-process';
 import { fmt, percentiles } from './stats';
-import { searchQueryString, viewsFor, type View } from './viewports';
+import { AREA_VARIANTS, areaVariantViews, searchQueryString, viewsFor, type View } from './viewports';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE_PORT = 9241;
@@ -28,6 +28,8 @@ const LEVEL_ZOOMS: [Level, number[]][] = [
   ['listing', [16, 17]],
 ];
 const TARGET_P95_MS = 100;
+/** Keywords and drawn areas (issue 15): the target is looser, the queries costlier. */
+const AREA_TARGET_P95_MS = 150;
 
 const line = (s = '') => process.stdout.write(`${s}\n`);
 const row = (cells: (string | number)[]) => line(`| ${cells.join(' | ')} |`);
@@ -153,12 +155,31 @@ export async function clusterBench(n: number, q: number, keep: boolean): Promise
       if (po.p95 > TARGET_P95_MS) missed.push([level, views[o.ms.indexOf(Math.max(...o.ms))]!]);
     }
     line();
+    line('## /api/search with keywords (q) and a drawn area (polygon), same views on both');
+    line();
+    row(['level', 'variant', 'queries', 'embedded p50 / p95 / p99 ms', 'OpenSearch p50 / p95 / p99 ms', 'totals differing']);
+    row(['---', '---', '---', '---', '---', '---']);
+    for (const [level, zooms] of LEVEL_ZOOMS) {
+      for (const variant of AREA_VARIANTS) {
+        const views = areaVariantViews(viewsFor(zooms, centres, q, 'mixed', 11 + zooms[0]!), variant);
+        await timeViews(emb.base, views.slice(0, 50));
+        await timeViews(os_.base, views.slice(0, 50));
+        const e = await timeViews(emb.base, views);
+        const o = await timeViews(os_.base, views);
+        const pe = percentiles(e.ms);
+        const po = percentiles(o.ms);
+        const differing = e.totals.filter((t, i) => t !== o.totals[i]).length;
+        row([level, variant, views.length, `${fmt(pe.p50)} / ${fmt(pe.p95)} / ${fmt(pe.p99)}`, `${fmt(po.p50)} / ${fmt(po.p95)} / ${fmt(po.p99)}`, differing]);
+        if (po.p95 > AREA_TARGET_P95_MS) missed.push([level, views[o.ms.indexOf(Math.max(...o.ms))]!]);
+      }
+    }
+    line();
     line(`OpenSearch JVM resident memory: ${rssMb(node.pid).toFixed(0)} MB; Roost on OpenSearch: ${rssMb(os_.child.pid!).toFixed(0)} MB`);
     for (const [level, view] of missed) {
-      line(`OpenSearch p95 above ${TARGET_P95_MS} ms at ${level}; the slowest view, profiled:`);
+      line(`OpenSearch p95 above its target at ${level}; the slowest view, profiled:`);
       await profile(node.url, view);
     }
-    if (missed.length === 0) line(`OpenSearch p95 ≤ ${TARGET_P95_MS} ms at every level.`);
+    if (missed.length === 0) line(`OpenSearch p95 ≤ ${TARGET_P95_MS} ms at every level (≤ ${AREA_TARGET_P95_MS} ms with q or polygon).`);
   } finally {
     for (const s of servers) s.kill();
     await node.stop();

@@ -21,7 +21,7 @@ import { writeDemoFile } from './demo-file';
 import { startServer } from './server-process';
 import { httpGet, socketRetries } from './http-get';
 import { fmt, percentiles, timeEach } from './stats';
-import { FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
+import { AREA_VARIANTS, areaVariantViews, FILTER_MIX, searchQueryString, viewport, viewsFor, type View } from './viewports';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -136,30 +136,14 @@ async function main(): Promise<void> {
   line();
   row(['level', 'variant', 'queries', 'in-process p50 / p95 / p99 ms', 'HTTP p50 / p95 / p99 ms', 'mean total']);
   row(['---', '---', '---', '---', '---', '---']);
-  const KEYWORDS = ['sunny', 'loft', 'garden room', 'quiet bedroom', 'renovated condo', 'charming flat', 'spacious', 'airy walk-up'];
-  /** A hexagon inside the view, as a renter draws around a few blocks: 60% of the view's half-span. */
-  const hexagon = ([w, s2, e, n]: View['bbox']): [number, number][] => {
-    const cx = (w + e) / 2;
-    const cy = (s2 + n) / 2;
-    const rx = ((e - w) / 2) * 0.6;
-    const ry = ((n - s2) / 2) * 0.6;
-    const ring = Array.from({ length: 6 }, (_, k) => [cx + rx * Math.cos((k * Math.PI) / 3), cy + ry * Math.sin((k * Math.PI) / 3)] as [number, number]);
-    return [...ring, ring[0]!];
-  };
-  const polygonParam = (ring: [number, number][]) => ring.slice(0, -1).flat().map((x) => x.toFixed(6)).join(',');
   for (const [level, zooms] of LEVEL_ZOOMS) {
-    for (const variant of ['q', 'polygon', 'q + polygon'] as const) {
-      const views = viewsFor(zooms, centres, Q, 'mixed', 11 + zooms[0]!).map((v, i) => ({
-        ...v,
-        filters: variant === 'polygon' ? v.filters : { ...v.filters, q: KEYWORDS[i % KEYWORDS.length]! },
-        ...(variant === 'q' ? {} : { polygon: hexagon(v.bbox) }),
-      }));
-      const query = (v: (typeof views)[number]) => `${searchQueryString(v)}${v.polygon ? `&polygon=${polygonParam(v.polygon)}` : ''}`;
+    for (const variant of AREA_VARIANTS) {
+      const views = areaVariantViews(viewsFor(zooms, centres, Q, 'mixed', 11 + zooms[0]!), variant);
       await timeEach(views.slice(0, 50), (v) => engine.search(v));
       let totals = 0;
       const inproc = percentiles(await timeEach(views, async (v) => (totals += (await engine.search(v)).total)));
-      await timeEach(views.slice(0, 50), (v) => httpGet(`${base}/api/search?${query(v)}`));
-      const http = percentiles(await timeEach(views, (v) => httpGet(`${base}/api/search?${query(v)}`)));
+      await timeEach(views.slice(0, 50), (v) => httpGet(`${base}/api/search?${searchQueryString(v)}`));
+      const http = percentiles(await timeEach(views, (v) => httpGet(`${base}/api/search?${searchQueryString(v)}`)));
       row([level, variant, views.length, `${fmt(inproc.p50)} / ${fmt(inproc.p95)} / ${fmt(inproc.p99)}`, `${fmt(http.p50)} / ${fmt(http.p95)} / ${fmt(http.p99)}`, Math.round(totals / views.length).toLocaleString('en-US')]);
     }
   }
@@ -177,10 +161,14 @@ async function main(): Promise<void> {
   // The price picture of a view at every zoom, with the rest of the mix's filters.
   const pictured = viewsFor([10, 12, 14, 16], centres, Q, 'mixed', 7);
   const histograms = await timeHttp(pictured.map((v) => `/api/price-histogram?${searchQueryString(v).replace(/&zoom=\d+/, '')}`));
+  // The list beside the map: the first page of each view, both orders.
+  const listed = viewsFor([10, 12, 14, 16], centres, Q, 'mixed', 9);
+  const lists = await timeHttp(listed.map((v, i) => `/api/listings?${searchQueryString(v).replace(/&zoom=\d+/, '')}&sort=${i % 2 ? 'price' : 'newest'}&limit=20`));
   row(['request', 'queries', 'HTTP p50 / p95 / p99 ms']);
   row(['---', '---', '---']);
   row(['/api/places?q= (prefixes as typed)', Q, `${fmt(places.p50)} / ${fmt(places.p95)} / ${fmt(places.p99)}`]);
   row(['/api/search over the world, zoom 10 and 12 (whole-area bubbles), filters mixed', Q, `${fmt(wholeAreas.p50)} / ${fmt(wholeAreas.p95)} / ${fmt(wholeAreas.p99)}`]);
+  row(['/api/listings, first page of views at zooms 10–16, newest or cheapest first, filters mixed', Q, `${fmt(lists.p50)} / ${fmt(lists.p95)} / ${fmt(lists.p99)}`]);
   row(['/api/price-histogram, views at zooms 10–16, filters mixed', Q, `${fmt(histograms.p50)} / ${fmt(histograms.p95)} / ${fmt(histograms.p99)}`]);
   line();
   line(`idle keep-alive sockets the server closed as they were reused (retried once): ${socketRetries.count}`);

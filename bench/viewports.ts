@@ -1,7 +1,8 @@
 import { mercatorX, mercatorY } from '../server/core/geotile';
 import { filterParams } from '../server/core/filter-params';
 import { requestBbox } from '../server/core/request-bbox';
-import type { Bbox, Filters } from '../server/engine/search-engine';
+import { ringParam } from '../server/core/polygon';
+import type { Bbox, Filters, Ring } from '../server/engine/search-engine';
 import { seededRandom } from '../server/core/seeded-random';
 
 /** A laptop screen: what one map view covers. */
@@ -39,6 +40,7 @@ export interface View {
   zoom: number;
   bbox: Bbox;
   filters: Filters;
+  polygon?: Ring;
 }
 
 /**
@@ -66,8 +68,33 @@ export function viewsFor(
   return views;
 }
 
-export function searchQueryString({ bbox, zoom, filters }: View): string {
+export function searchQueryString({ bbox, zoom, filters, polygon }: View): string {
   const q = new URLSearchParams({ bbox: bbox.join(','), zoom: String(zoom) });
   for (const [k, v] of filterParams(filters)) q.set(k, v);
+  if (polygon) q.set('polygon', ringParam(polygon));
   return q.toString();
+}
+
+/** Words renters type into the keyword filter: one common word, two together, rarer pairs. */
+export const KEYWORDS = ['sunny', 'loft', 'garden room', 'quiet bedroom', 'renovated condo', 'charming flat', 'spacious', 'airy walk-up'];
+
+/** A hexagon inside the view, as a renter draws around a few blocks: 60% of the view's half-span. */
+export function hexagon([w, s, e, n]: Bbox): Ring {
+  const cx = (w + e) / 2;
+  const cy = (s + n) / 2;
+  const rx = ((e - w) / 2) * 0.6;
+  const ry = ((n - s) / 2) * 0.6;
+  const ring = Array.from({ length: 6 }, (_, k) => [cx + rx * Math.cos((k * Math.PI) / 3), cy + ry * Math.sin((k * Math.PI) / 3)] as [number, number]);
+  return [...ring, ring[0]!];
+}
+
+export const AREA_VARIANTS = ['q', 'polygon', 'q + polygon'] as const;
+
+/** The views of a level with keywords, a drawn area or both added to the mix's filters. */
+export function areaVariantViews(views: View[], variant: (typeof AREA_VARIANTS)[number]): View[] {
+  return views.map((v, i) => ({
+    ...v,
+    filters: variant === 'polygon' ? v.filters : { ...v.filters, q: KEYWORDS[i % KEYWORDS.length]! },
+    ...(variant === 'q' ? {} : { polygon: hexagon(v.bbox) }),
+  }));
 }

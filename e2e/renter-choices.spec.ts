@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { E2E_ADMIN_TOKEN } from './fixtures';
 import { mapTotal, offline, openFilters, searchParam } from './helpers';
 
 test.beforeEach(async ({ page }) => offline(page));
@@ -113,4 +114,50 @@ test('phone: filters in a sheet behind one button; back and Escape close it, a f
   await page.getByTestId('filters-button').click();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('price-max')).toBeHidden();
+});
+
+test('several homes at one address show as one tag that opens them together', async ({ page, request }, info) => {
+  const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+  // A spot of the Hudson off Manhattan: no demo listing shares it.
+  const at = { lat: 40.7431, lon: -74.0191 };
+  const ids = [0, 1, 2].map((i) => `e2e-building-${info.project.name}-${i}`);
+  for (const [i, id] of ids.entries()) {
+    const home = { id, title: `Flat ${i + 1} of the pier building`, ...at, price: 2500 + i * 300, type: 'entire', bedrooms: 1, district: 'Manhattan', neighbourhood: 'Chelsea' };
+    expect((await request.post('/api/listings', { headers: AUTH, data: home })).status()).toBe(201);
+  }
+  try {
+    await page.goto(`/?lat=${at.lat}&lon=${at.lon}&zoom=18`);
+    const tag = page.locator('.pin-group', { hasText: '3 homes' });
+    await expect(tag).toHaveCount(1);
+    await tag.click();
+    const card = page.getByTestId('address-group');
+    await expect(card).toContainText('3 homes at this address');
+    // Cheapest first; each opens its own card.
+    await expect(card.getByTestId('group-member')).toHaveCount(3);
+    await expect(card.getByTestId('group-member').first()).toContainText('Flat 1 of the pier building');
+    await card.getByTestId('group-member').nth(2).click();
+    await expect(page.getByTestId('listing-card')).toContainText('Flat 3 of the pier building');
+  } finally {
+    for (const id of ids) await request.delete(`/api/listings/${id}`, { headers: AUTH });
+  }
+});
+
+test('the price control draws the homes in view per price band, the chosen range dark', async ({ page }) => {
+  await page.goto('/?lat=40.72&lon=-73.98&zoom=14');
+  await mapTotal(page);
+  await openFilters(page);
+  const bars = page.getByTestId('price-histogram').locator('.bars i');
+  await expect(bars).toHaveCount(30);
+  // Every home in view is in some band: the counts add up to the map's own count, at most.
+  const counts = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+  expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  await expect(bars.and(page.locator('.in'))).toHaveCount(30);
+  const steps = await page.getByTestId('price-max').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  await page.getByTestId('price-max').selectOption(steps[2]!);
+  const dark = await bars.evaluateAll((els) => els.filter((e) => e.classList.contains('in')).length);
+  expect(dark).toBeGreaterThan(0);
+  expect(dark).toBeLessThan(30);
+  // The picture ignores the price filter itself: the same bars, only shaded differently.
+  expect(await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(counts);
+  await expect(page.getByTestId('price-histogram').locator('[role=img]')).toHaveAttribute('aria-label', /homes in view by price/);
 });

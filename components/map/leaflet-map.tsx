@@ -29,6 +29,9 @@ export interface MapLabels {
   areaName(label: string): string;
   bubbleName(b: Bucket, level: Level): string;
   pinName(l: Listing): string;
+  /** The tag of several homes at one address ("3 homes"), and its name for readers. */
+  groupPin(listings: Listing[]): string;
+  groupName(listings: Listing[]): string;
 }
 
 /** How a pin shows a live change: new, re-priced, otherwise changed, or leaving. */
@@ -52,6 +55,8 @@ export interface LeafletMapProps {
   labels: MapLabels;
   onMove(move: MapMove): void;
   onSelect(listing: Listing): void;
+  /** Several homes at one address: one tag opens them together. */
+  onSelectGroup(listings: Listing[]): void;
   /** The renter is drawing an area (to save a search); the ring comes back closed, [lon, lat]. */
   drawing?: boolean;
   onDrawn?(ring: [number, number][]): void;
@@ -150,6 +155,29 @@ function pinIcon(l: Listing, labels: MapLabels, mark: LiveMark | undefined): L.D
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
 }
 
+/** Homes this close (about a metre) share an address as far as the map can show. */
+function addressKey(l: Listing): string {
+  return `${l.lat.toFixed(5)},${l.lon.toFixed(5)}`;
+}
+
+/** Listings alone at their point, and groups of two or more at one point (order kept). */
+function byAddress(listings: Listing[]): { singles: Listing[]; groups: Listing[][] } {
+  const at = new Map<string, Listing[]>();
+  for (const l of listings) {
+    const key = addressKey(l);
+    const list = at.get(key);
+    if (list) list.push(l);
+    else at.set(key, [l]);
+  }
+  const singles: Listing[] = [];
+  const groups: Listing[][] = [];
+  for (const list of at.values()) {
+    if (list.length === 1) singles.push(list[0]!);
+    else groups.push(list);
+  }
+  return { singles, groups };
+}
+
 /** The bounds of the outlines of an area, to zoom to it when its bubble is clicked. */
 function areaBounds(fc: FeatureCollection | null, level: Level, b: Bucket): L.LatLngBounds | null {
   if (!fc || (level !== 'district' && level !== 'neighbourhood')) return null;
@@ -188,6 +216,8 @@ interface Shown {
   /** A DOM marker (bubble, price tag) or a canvas dot. */
   marker: L.Marker | L.CircleMarker;
   signature: string;
+  /** The listings a tag of one address stands for. */
+  ids?: string[];
 }
 
 const DOT: L.CircleMarkerOptions = { radius: 5, color: '#ffffff', weight: 2, fillColor: '#1d2a33', fillOpacity: 1 };
@@ -356,7 +386,31 @@ export default function LeafletMap(props: LeafletMapProps) {
         // Listings come newest first: the newest get price tags, the rest dots, and a tag
         // that would cover one already placed becomes a dot too, so tags never overlap.
         const placedTags: LabelBox[] = [];
-        for (const [i, l] of result.listings.entries()) {
+        // Homes at one address (flats in one building) would be tags stacked on one point:
+        // one tag stands for them all and opens them together.
+        const { singles, groups } = byAddress(result.listings);
+        for (const members of groups) {
+          const lead = members[0]!;
+          const key = `g:${addressKey(lead)}`;
+          const text = labels.groupPin(members);
+          const p = map.latLngToContainerPoint([lead.lat, lead.lon]);
+          placedTags.push({ x: p.x, y: p.y - 16, w: 16 + text.length * 7.5, h: 22 });
+          const signature = `${members.map((m) => `${m.id}:${m.price}`).join(',')}|${text}`;
+          const shown = markers.current.get(key);
+          if (shown && shown.signature === signature) {
+            next.set(key, shown);
+            continue;
+          }
+          shown?.marker.remove();
+          const width = Math.round(16 + text.length * 7.5);
+          const icon = L.divIcon({ html: element('div', 'pin pin-group', text), className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
+          const marker = L.marker([lead.lat, lead.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: 200 });
+          marker.on('click', () => latest.current.onSelectGroup(members));
+          marker.addTo(group);
+          accessible(marker, labels.groupName(members));
+          next.set(key, { marker, signature, ids: members.map((m) => m.id) });
+        }
+        for (const [i, l] of singles.entries()) {
           const key = `l:${l.id}`;
           // A live change always gets a tag, so it can be seen.
           const mark = marks.get(l.id);
@@ -447,8 +501,8 @@ export default function LeafletMap(props: LeafletMapProps) {
   // The hovered or selected listing's pin stands out; toggled in place, so focus stays put.
   useEffect(() => {
     for (const [key, shown] of markers.current) {
-      if (!key.startsWith('l:')) continue;
-      const on = key === `l:${props.highlightId}`;
+      if (!key.startsWith('l:') && !key.startsWith('g:')) continue;
+      const on = key === `l:${props.highlightId}` || (props.highlightId !== null && (shown.ids?.includes(props.highlightId) ?? false));
       const m = shown.marker;
       if (m instanceof L.CircleMarker) {
         m.setStyle(on ? DOT_HIGHLIGHT : DOT);

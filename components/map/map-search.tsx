@@ -16,6 +16,7 @@ import type { AlertJson } from '@/components/alerts/alerts-api';
 import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
 import { FilterSheet } from './filter-sheet';
+import { AddressGroupCard } from './address-group-card';
 import { usePriceHistogram } from './price-histogram';
 import { PlaceBox } from './place-box';
 import type { MapLabels, MapMove } from './leaflet-map';
@@ -112,6 +113,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   const [retry, setRetry] = useState(0);
   const [listRetry, setListRetry] = useState(0);
   const [selected, setSelected] = useState<Listing | null>(null);
+  /** Several homes at one address, opened together from their one tag. */
+  const [group, setGroup] = useState<Listing[] | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
   const [boundaries, setBoundaries] = useState<FeatureCollection | null>(null);
   const [list, setList] = useState<ListState>({ key: '', total: null, listings: [], cursor: null });
@@ -338,7 +341,10 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   };
 
   useEffect(() => {
-    if (result && result.level !== 'listing') setSelected(null);
+    if (result && result.level !== 'listing') {
+      setSelected(null);
+      setGroup(null);
+    }
   }, [result]);
 
   /** Homes in the view: the search's own count for clusters and pins, the list's for whole areas. */
@@ -355,6 +361,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           ? t('bubbleCluster', { count: number(b.count), price: price(b.priceAvg) })
           : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: price(b.priceAvg) }),
       pinName: (l) => t('pin', { title: l.title, price: listingPrice(l) }),
+      groupPin: (ls) => t('groupPin', { count: number(ls.length) }),
+      groupName: (ls) => t('groupName', { count: number(ls.length), price: listingPrice(ls.reduce((a, b) => (b.price < a.price ? b : a))) }),
     }),
     [t, number, price, listingPrice],
   );
@@ -431,7 +439,14 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             }}
             labels={labels}
             onMove={onMove}
-            onSelect={setSelected}
+            onSelect={(l) => {
+              setGroup(null);
+              setSelected(l);
+            }}
+            onSelectGroup={(ls) => {
+              setSelected(null);
+              setGroup(ls);
+            }}
           />
           )}
           <div className="map-tools">
@@ -479,6 +494,17 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             </div>
           )}
           {selected && <ListingCard listing={selected} onClose={() => setSelected(null)} />}
+          {group && !selected && (
+            <AddressGroupCard
+              listings={group}
+              onPick={(l) => {
+                setGroup(null);
+                setSelected(l);
+              }}
+              onHover={setHovered}
+              onClose={() => setGroup(null)}
+            />
+          )}
           <AlertToasts toasts={alerts.toasts} onDismiss={alerts.dismiss} />
         </div>
         <ListPanel

@@ -23,7 +23,7 @@ import type {
   WriteCounts,
 } from '../search-engine';
 import { ListingIndex, type RowSink } from './listing-index';
-import { AreaSink, PriceBandSink, RowCollector, TileSink } from './sinks';
+import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
 import { SearchAreaIndex } from './search-area-index';
 import { SqliteStore } from './sqlite-store';
@@ -169,17 +169,25 @@ export class EmbeddedEngine implements SearchEngine {
     return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
   }
 
+  /** A page in list order, kept as the rows stream by: a city-wide list never gathers its million rows. */
   async list({ bbox, filters, sort, limit, after, polygon }: ListQuery): Promise<ListPage> {
-    const rows = this.collect(bbox, filters, polygon);
     const value = sort === 'price' ? this.index.columns().price : this.index.columns().listedAt;
     const id = (r: number) => this.index.idAt(r);
-    const candidates = after ? rows.filter((r) => sortsBefore(sort, after.value, after.id, value[r]!, id(r))) : rows;
-    const page = topK(candidates, limit, (a, b) => sortsBefore(sort, value[a]!, id(a), value[b]!, id(b)));
+    const ascending = sort === 'price';
+    const before = (a: number, b: number) => {
+      const va = value[a]!;
+      const vb = value[b]!;
+      return va !== vb ? (ascending ? va < vb : va > vb) : id(a) < id(b);
+    };
+    const admit = after ? (r: number) => sortsBefore(sort, after.value, after.id, value[r]!, id(r)) : null;
+    const sink = new TopRowsSink(limit, before, admit);
+    this.scan(bbox, filters, polygon, sink, false);
+    const page = sink.rows();
     const last = page[page.length - 1];
     return {
-      total: rows.length,
+      total: sink.total,
       listings: page.map((r) => this.index.listing(r)),
-      nextCursor: candidates.length > limit && last !== undefined ? { value: value[last]!, id: id(last) } : null,
+      nextCursor: sink.admitted > limit && last !== undefined ? { value: value[last]!, id: id(last) } : null,
     };
   }
 

@@ -1,4 +1,5 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
+import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
 import type { Cell, ListingIndex, RowSink, RunTotals, Sums } from './listing-index';
 
@@ -252,5 +253,43 @@ export class PriceBandSink implements RowSink {
 
   addCell(): boolean {
     return false;
+  }
+}
+
+/**
+ * A page of rows in list order without gathering every match: counts all of them (the
+ * page's total), keeps the `limit` first under `before` among those `admit` lets in (the
+ * rows after the cursor), and counts those too, to tell whether another page follows.
+ */
+export class TopRowsSink implements RowSink {
+  total = 0;
+  admitted = 0;
+  private readonly heap: BoundedHeap<number>;
+
+  constructor(
+    limit: number,
+    before: (a: number, b: number) => boolean,
+    private readonly admit: ((row: number) => boolean) | null,
+  ) {
+    this.heap = new BoundedHeap(limit, before);
+  }
+
+  addRows(rows: Int32Array, n: number): void {
+    this.total += n;
+    const { admit, heap } = this;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (admit && !admit(r)) continue;
+      this.admitted++;
+      heap.offer(r);
+    }
+  }
+
+  addCell(): boolean {
+    return false;
+  }
+
+  rows(): number[] {
+    return this.heap.sorted();
   }
 }
