@@ -161,3 +161,49 @@ test('the price control draws the homes in view per price band, the chosen range
   expect(await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))).toEqual(counts);
   await expect(page.getByTestId('price-histogram').locator('[role=img]')).toHaveAttribute('aria-label', /homes in view by price/);
 });
+
+test('a drawn area can be edited by its corners, and the search follows the new shape', async ({ page }) => {
+  const polygon = '-73.99,40.72,-73.97,40.72,-73.97,40.735,-73.99,40.735';
+  await page.goto(`/?lat=40.728&lon=-73.98&zoom=14&polygon=${polygon}`);
+  const before = await mapTotal(page);
+  await page.getByTestId('edit-area').click();
+  await expect(page.getByTestId('edit-area')).toHaveAttribute('aria-pressed', 'true');
+  const corners = page.locator('.marker-icon:not(.marker-icon-middle)');
+  await expect(corners).toHaveCount(4);
+  // Drag the north-east corner (-73.97, 40.735) well out to the north-east.
+  const boxes = await corners.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 })));
+  const ne = boxes.reduce((a, b) => (b.x - b.y > a.x - a.y ? b : a));
+  await page.mouse.move(ne.x, ne.y);
+  await page.mouse.down();
+  await page.mouse.move(ne.x + 40, ne.y - 30, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(() => searchParam(page, 'polygon')).not.toBe(polygon);
+  const edited = searchParam(page, 'polygon')!;
+  expect(edited.split(',')).toHaveLength(8);
+  const api = (await (await page.request.get(`/api/search?bbox=-74.3,40.49,-73.68,40.93&zoom=12&polygon=${edited}`)).json()) as { total: number };
+  expect(api.total).toBeGreaterThan(before.total);
+  await page.getByTestId('edit-area').click();
+  await expect(corners).toHaveCount(0);
+  await expect(page.locator('path.drawn-area')).toHaveCount(1);
+});
+
+test('a saved search with a drawn area re-opens on the map with its filters', async ({ page }) => {
+  await page.goto('/?lat=40.65&lon=-73.95&zoom=12');
+  await mapTotal(page);
+  const polygon: [number, number][] = [
+    [-73.99, 40.72],
+    [-73.97, 40.72],
+    [-73.97, 40.735],
+    [-73.99, 40.735],
+  ];
+  const res = await page.request.post('/api/saved-searches', { data: { name: 'East Village area', polygon, filters: { type: ['private'] } } });
+  expect(res.status()).toBe(201);
+  await page.reload();
+  await page.getByTestId('saved-searches').click();
+  await page.getByTestId('show-saved').first().click();
+  await expect.poll(() => searchParam(page, 'type')).toBe('private');
+  expect(searchParam(page, 'polygon')).toBe(polygon.flat().join(','));
+  await expect(page.locator('path.drawn-area')).toHaveCount(1);
+  const api = (await (await page.request.get(`/api/search?bbox=-74.3,40.49,-73.68,40.93&zoom=12&type=private&polygon=${polygon.flat().join(',')}`)).json()) as { total: number };
+  await expect.poll(async () => (await mapTotal(page)).total).toBe(api.total);
+});

@@ -7,10 +7,12 @@ import { alertsApi, type SavedSearchJson } from './alerts-api';
 export interface SavedSearchesPanelProps {
   searches: SavedSearchJson[];
   onChange(next: SavedSearchJson[]): void;
+  /** Open the search on the map: its filters, its drawn area, its place. */
+  onShow(search: SavedSearchJson): void;
 }
 
 /** The renter's saved searches: rename, pause or resume, delete. */
-export function SavedSearchesPanel({ searches, onChange }: SavedSearchesPanelProps) {
+export function SavedSearchesPanel({ searches, onChange, onShow }: SavedSearchesPanelProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -42,6 +44,17 @@ export function SavedSearchesPanel({ searches, onChange }: SavedSearchesPanelPro
                     }}
                   />
                   <span className="saved-kind">{s.polygon ? t('areaDrawn') : t('areaView')}</span>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      setOpen(false);
+                      onShow(s);
+                    }}
+                    data-testid="show-saved"
+                  >
+                    {t('showOnMap')}
+                  </button>
                   <button type="button" className="link-button" onClick={() => act(alertsApi.update(s.id, { paused: !s.paused }).then(replace))}>
                     {s.paused ? t('resume') : t('pause')}
                   </button>

@@ -2,6 +2,8 @@
 
 import 'leaflet/dist/leaflet.css';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+// The plugin's typings (map.pm, layer.pm); the code itself loads on first use.
+import type {} from '@geoman-io/leaflet-geoman-free';
 import L from 'leaflet';
 import type { Feature, FeatureCollection } from 'geojson';
 import { useEffect, useRef, useState } from 'react';
@@ -45,6 +47,9 @@ export interface LeafletMapProps {
   fit?: { bbox: [number, number, number, number]; seq: number } | null;
   /** The drawn area narrowing the search, shown until it is cleared. [lon, lat], closed. */
   area?: [number, number][] | null;
+  /** The drawn area shows handles: corners dragged, added (from the midpoints) or removed. */
+  editArea?: boolean;
+  onAreaEdited?(ring: [number, number][]): void;
   tileUrl: string;
   attribution: string;
   result: SearchResponse | null;
@@ -79,6 +84,13 @@ async function loadGeoman(map: L.Map): Promise<void> {
   // Maps made before the plugin loaded get its handler by hand.
   const withPm = map as unknown as { pm?: unknown };
   if (!withPm.pm) withPm.pm = new (L as unknown as { PM: { Map: new (m: L.Map) => unknown } }).PM.Map(map);
+}
+
+/** A drawn or edited shape's outer ring as the API takes it: [lon, lat] to 6 decimals, closed; null under three corners. */
+function ringOf(shape: L.Polygon): [number, number][] | null {
+  const latlngs = shape.getLatLngs()[0] as L.LatLng[];
+  const ring = latlngs.map((ll) => [Math.round(ll.wrap().lng * 1e6) / 1e6, Math.round(ll.lat * 1e6) / 1e6] as [number, number]);
+  return ring.length >= 3 ? [...ring, ring[0]!] : null;
 }
 
 /** The first zoom of the level below each level: where clicking a bubble takes you. */
@@ -282,14 +294,13 @@ export default function LeafletMap(props: LeafletMapProps) {
     // Bubbles and pins stay in sight but let clicks through: a click places a corner, not a zoom.
     map.getContainer().classList.add('map-drawing');
     const onCreate = (e: L.LeafletEvent & { layer: L.Polygon }) => {
-      const latlngs = e.layer.getLatLngs()[0] as L.LatLng[];
+      const ring = ringOf(e.layer);
       e.layer.remove();
-      const ring = latlngs.map((ll) => [Math.round(ll.wrap().lng * 1e6) / 1e6, Math.round(ll.lat * 1e6) / 1e6] as [number, number]);
-      if (ring.length >= 3) latest.current.onDrawn?.([...ring, ring[0]!]);
+      if (ring) latest.current.onDrawn?.(ring);
     };
     void loadGeoman(map).then(() => {
       if (cancelled) return;
-      const pm = (map as unknown as { pm: { enableDraw(shape: string, o: object): void; setLang(lang: string): void } }).pm;
+      const pm = map.pm;
       // The plugin's own hints in the page's language.
       pm.setLang(document.documentElement.lang.startsWith('zh') ? 'zh' : 'en');
       map.once('pm:create', onCreate as L.LeafletEventHandlerFn);
@@ -300,7 +311,8 @@ export default function LeafletMap(props: LeafletMapProps) {
     return () => {
       cancelled = true;
       map.off('pm:create', onCreate as L.LeafletEventHandlerFn);
-      (map as unknown as { pm?: { disableDraw(): void } }).pm?.disableDraw();
+      // Absent when the plugin never loaded (drawing cancelled at once).
+      (map.pm as L.PM.PMMap | undefined)?.disableDraw();
       map.getContainer().classList.remove('map-drawing', 'map-draw-ready');
     };
   }, [props.drawing]);
@@ -313,26 +325,48 @@ export default function LeafletMap(props: LeafletMapProps) {
     map.fitBounds(boundsOf(props.fit.bbox), fitPadding());
   }, [props.fit]);
 
-  // The drawn area stays on the map while it narrows the search.
+  // The drawn area stays on the map while it narrows the search; while edited it carries
+  // the plugin's handles (the plugin gives its hooks only to shapes made after it loaded).
   useEffect(() => {
     const map = mapRef.current;
-    if (!map) return;
-    areaLayer.current?.remove();
-    areaLayer.current = null;
-    if (!props.area) return;
-    const shape = L.polygon(props.area.map(([lon, lat]) => [lat, lon] as [number, number]), {
-      // SVG, not the map's canvas: one shape, and a DOM element tests and readers can find.
-      renderer: L.svg(),
-      className: 'drawn-area',
-      color: '#e8590c',
-      weight: 2.5,
-      fillColor: '#e8590c',
-      fillOpacity: 0.06,
-      interactive: false,
-    });
-    shape.addTo(map);
-    areaLayer.current = shape;
-  }, [props.area]);
+    const area = props.area;
+    if (!map || !area) return;
+    const editing = props.editArea === true;
+    let cancelled = false;
+    let shape: L.Polygon | null = null;
+    const show = () => {
+      if (cancelled) return;
+      shape = L.polygon(area.map(([lon, lat]) => [lat, lon] as [number, number]), {
+        // SVG, not the map's canvas: one shape, and a DOM element tests and readers can find.
+        renderer: L.svg(),
+        className: editing ? 'drawn-area editing' : 'drawn-area',
+        color: '#e8590c',
+        weight: 2.5,
+        fillColor: '#e8590c',
+        fillOpacity: 0.06,
+        interactive: editing,
+      });
+      shape.addTo(map);
+      areaLayer.current = shape;
+      if (!editing) return;
+      const edited = shape;
+      edited.pm.enable({ snappable: false, allowSelfIntersection: false });
+      edited.on('pm:edit', () => {
+        const ring = ringOf(edited);
+        if (ring) latest.current.onAreaEdited?.(ring);
+      });
+      map.getContainer().classList.add('map-area-editing');
+    };
+    if (editing) void loadGeoman(map).then(show);
+    else show();
+    return () => {
+      cancelled = true;
+      if (shape?.pm) shape.pm.disable();
+      shape?.remove();
+      areaLayer.current = null;
+      map.getContainer().classList.remove('map-area-editing');
+    };
+  }, [props.area, props.editArea]);
 
   // Views coming from outside (back, forward, a clicked bubble) move the map. Not on the
   // first run: the map was just made at its view (or fitted to the data), and these props

@@ -25,7 +25,7 @@ import { ListingCard } from './listing-card';
 import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
 import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
 import { levelForZoom } from '@/server/core/levels';
-import { pointInRing, ringParam } from '@/server/core/polygon';
+import { pointInRing, ringBbox, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
 import type { LiveMark } from './leaflet-map';
@@ -141,6 +141,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   /** Drawing an area: to narrow the search, or for the search being saved. */
   const [drawingFor, setDrawingFor] = useState<'search' | 'save' | null>(null);
   const drawing = drawingFor !== null;
+  /** The drawn area shows its handles: corners can be dragged, added and removed. */
+  const [editingArea, setEditingArea] = useState(false);
   const setDrawing = (on: boolean) => setDrawingFor(on ? 'save' : null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -395,7 +397,17 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             <span className="label-long">{t('saveSearch')}</span>
             <span className="label-short">{t('save')}</span>
           </button>
-          <SavedSearchesPanel searches={alerts.searches} onChange={alerts.setSearches} />
+          <SavedSearchesPanel
+            searches={alerts.searches}
+            onChange={alerts.setSearches}
+            onShow={(s) => {
+              // A saved search re-opened: its filters and drawn area on the map, framed.
+              const f = s.filters;
+              commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort, priceMin: f.priceMin, priceMax: f.priceMax, types: f.type, bedsMin: f.bedsMin, q: f.q, polygon: s.polygon });
+              const box = s.bbox ?? (s.polygon ? ringBbox(s.polygon) : null);
+              if (box) setFit((old) => ({ bbox: box, seq: (old?.seq ?? 0) + 1 }));
+            }}
+          />
           <AlertsBell alerts={alerts.alerts} unread={alerts.unread} searches={alerts.searches} onOpen={alerts.markRead} />
         </div>
         {saving && !drawing && (
@@ -424,6 +436,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             zoom={view.zoom}
             fit={fit}
             area={view.polygon ?? null}
+            editArea={editingArea && !drawing}
+            // An edit refines the same search: it replaces the history entry rather than adding one.
+            onAreaEdited={(polygon) => commit({ ...viewRef.current, polygon }, true)}
             tileUrl={tileUrl}
             attribution={attribution}
             result={result}
@@ -451,9 +466,22 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           )}
           <div className="map-tools">
             {view.polygon ? (
-              <button type="button" className="map-tool active" onClick={() => commit({ ...view, polygon: undefined })} data-testid="clear-area">
-                {t('clearArea')}
-              </button>
+              <>
+                <button type="button" className="map-tool" aria-pressed={editingArea} onClick={() => setEditingArea((e) => !e)} data-testid="edit-area">
+                  {editingArea ? t('doneEditing') : t('editArea')}
+                </button>
+                <button
+                  type="button"
+                  className="map-tool active"
+                  onClick={() => {
+                    setEditingArea(false);
+                    commit({ ...view, polygon: undefined });
+                  }}
+                  data-testid="clear-area"
+                >
+                  {t('clearArea')}
+                </button>
+              </>
             ) : (
               <button type="button" className="map-tool" onClick={() => setDrawingFor('search')} disabled={drawing} data-testid="draw-to-search">
                 {t('drawToSearch')}
