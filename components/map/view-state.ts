@@ -1,8 +1,9 @@
+import type { z } from 'zod';
+import { API_ZOOM, decimalParam, filterQueryShape, filtersOf, intParam, MAP_ZOOM, polygonParam } from '@/server/contract/filters';
 import { filterParams } from '@/server/core/filter-params';
-import { LISTING_TYPES, type ListingType } from '@/server/core/listing-types';
+import { LISTING_TYPES } from '@/server/core/listing-types';
 import type { Filters, Ring } from '@/server/engine/search-engine';
-import { parseRingParam, ringParam } from '@/server/core/polygon';
-import { keywordsSchema } from '@/server/core/text-match';
+import { ringParam } from '@/server/core/polygon';
 
 export type SortOrder = 'price' | 'newest';
 
@@ -24,42 +25,37 @@ export const LAST_MAP_QUERY_KEY = 'roost-map-query';
 /** New York, where the demo city and the sample data are. */
 export const DEFAULT_VIEW: ViewState = { lat: 40.7128, lon: -73.95, zoom: 11, sort: 'newest' };
 
-function int(v: string | null, min: number, max: number): number | undefined {
-  if (v === null || !/^\d+$/.test(v)) return undefined;
-  const n = Number(v);
-  return n >= min && n <= max ? n : undefined;
+/** One field of the URL through the contract's parser: a malformed value is as if absent. */
+function field<T>(schema: z.ZodType<T>, v: string | null): T | undefined {
+  if (v === null) return undefined;
+  const r = schema.safeParse(v);
+  return r.success ? r.data : undefined;
 }
 
-function num(v: string | null, min: number, max: number): number | undefined {
-  if (v === null || v.trim() === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= min && n <= max ? n : undefined;
-}
-
-/** Reads a view from a query string; anything missing or malformed falls back to the default. */
+/**
+ * Reads a view from a query string with the API's own parsers (server/contract), so the
+ * page keeps exactly what `/api/search` would take; anything missing or malformed falls
+ * back to the default, and a zoom beyond the map's range is brought into it.
+ */
 export function parseView(params: URLSearchParams): ViewState {
-  const types = (params.get('type') ?? '')
-    .split(',')
-    .filter((t): t is ListingType => (LISTING_TYPES as readonly string[]).includes(t));
+  const zoom = field(intParam(API_ZOOM.min, API_ZOOM.max), params.get('zoom'));
   const view: ViewState = {
-    lat: num(params.get('lat'), -85, 85) ?? DEFAULT_VIEW.lat,
-    lon: num(params.get('lon'), -180, 180) ?? DEFAULT_VIEW.lon,
-    zoom: int(params.get('zoom'), 2, 19) ?? DEFAULT_VIEW.zoom,
+    lat: field(decimalParam(-85, 85), params.get('lat')) ?? DEFAULT_VIEW.lat,
+    lon: field(decimalParam(-180, 180), params.get('lon')) ?? DEFAULT_VIEW.lon,
+    zoom: zoom === undefined ? DEFAULT_VIEW.zoom : Math.min(MAP_ZOOM.max, Math.max(MAP_ZOOM.min, zoom)),
     sort: params.get('sort') === 'price' ? 'price' : 'newest',
   };
-  const priceMin = int(params.get('priceMin'), 0, 1e8);
-  const priceMax = int(params.get('priceMax'), 0, 1e8);
-  const bedsMin = int(params.get('bedsMin'), 0, 50);
-  if (priceMin !== undefined) view.priceMin = priceMin;
-  if (priceMax !== undefined) view.priceMax = priceMax;
-  if (types.length > 0 && types.length < LISTING_TYPES.length) view.types = [...new Set(types)];
-  if (bedsMin !== undefined) view.bedsMin = bedsMin;
-  const q = keywordsSchema.safeParse(params.get('q') ?? '');
-  if (q.success && q.data !== undefined) view.q = q.data;
-  const polygon = params.get('polygon');
-  const ring = polygon ? parseRingParam(polygon) : null;
-  if (ring && typeof ring !== 'string') view.polygon = ring;
-  return view;
+  const f = filtersOf({
+    priceMin: field(filterQueryShape.priceMin, params.get('priceMin')),
+    priceMax: field(filterQueryShape.priceMax, params.get('priceMax')),
+    type: field(filterQueryShape.type, params.get('type')),
+    bedsMin: field(filterQueryShape.bedsMin, params.get('bedsMin')),
+    q: field(filterQueryShape.q, params.get('q')),
+  });
+  // Every type chosen is no type filter: the chips show none pressed.
+  if (f.types && f.types.length === LISTING_TYPES.length) delete f.types;
+  const polygon = field(polygonParam, params.get('polygon'));
+  return { ...view, ...f, ...(polygon ? { polygon } : {}) };
 }
 
 /** Whether a query string names a view (centre and zoom), rather than leaving it to the page. */

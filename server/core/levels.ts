@@ -1,7 +1,6 @@
 /** What `/api/search` answers with at a zoom (CONTRACT.md: "level by zoom"). */
 export type Level = 'district' | 'neighbourhood' | 'cluster' | 'listing';
 
-export const MAX_ZOOM = 22;
 /** Street level returns at most this many listings (CONTRACT.md). */
 export const MAX_LISTINGS = 500;
 

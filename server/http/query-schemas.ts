@@ -1,87 +1,23 @@
 import { z } from 'zod';
 import { ApiError } from './api-error';
-import { LISTING_TYPES, listingIdSchema } from '../core/listing';
-import { MAX_ZOOM } from '../core/levels';
-import { parseRingParam } from '../core/polygon';
-import { keywordsSchema } from '../core/text-match';
-import type { Bbox, Filters, ListCursor } from '../engine/search-engine';
+import { listingIdSchema } from '../core/listing';
+import { API_ZOOM, bboxParam, filterQueryShape, intParam, polygonParam } from '../contract/filters';
+import type { ListCursor } from '../engine/search-engine';
 
-const INT32_MAX = 2 ** 31 - 1;
-
-/** A query-string integer: digits only, so "1e3", "12abc" and "" are refused by name. */
-const intParam = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^-?\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-const bboxParam = z
-  .string()
-  .transform((text, ctx) => {
-    const parts = text.split(',');
-    const nums = parts.map((p) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(p) ? Number(p) : NaN));
-    if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n))) {
-      ctx.addIssue({ code: 'custom', message: 'must be four numbers: west,south,east,north' });
-      return z.NEVER;
-    }
-    const [west, south, east, north] = nums as Bbox;
-    if (west < -180 || west > 180 || east < -180 || east > 180) {
-      ctx.addIssue({ code: 'custom', message: 'longitudes must be within -180..180' });
-      return z.NEVER;
-    }
-    if (south < -90 || south > 90 || north < -90 || north > 90) {
-      ctx.addIssue({ code: 'custom', message: 'latitudes must be within -90..90' });
-      return z.NEVER;
-    }
-    if (south > north) {
-      ctx.addIssue({ code: 'custom', message: 'south must not be above north' });
-      return z.NEVER;
-    }
-    return [west, south, east, north] as Bbox;
-  });
-
-const typeParam = z.string().transform((text, ctx) => {
-  const types = [...new Set(text.split(','))];
-  for (const t of types) {
-    if (!(LISTING_TYPES as readonly string[]).includes(t)) {
-      ctx.addIssue({ code: 'custom', message: `unknown type "${t.slice(0, 40)}"; use ${LISTING_TYPES.join(', ')}` });
-      return z.NEVER;
-    }
-  }
-  return types as (typeof LISTING_TYPES)[number][];
-});
-
-/** A drawn area as `lon,lat,lon,lat,…` (at least three corners; closed for you). */
-const polygonParam = z.string().transform((text, ctx) => {
-  const ring = parseRingParam(text);
-  if (typeof ring === 'string') {
-    ctx.addIssue({ code: 'custom', message: ring });
-    return z.NEVER;
-  }
-  return ring;
-});
-
-const filterShape = {
-  priceMin: intParam(0, INT32_MAX).optional(),
-  priceMax: intParam(0, INT32_MAX).optional(),
-  type: typeParam.optional(),
-  bedsMin: intParam(0, 50).optional(),
-  q: keywordsSchema.optional(),
-};
+export { filtersOf } from '../contract/filters';
 
 export const searchParamsSchema = z.object({
   bbox: bboxParam,
-  zoom: intParam(0, MAX_ZOOM),
+  zoom: intParam(API_ZOOM.min, API_ZOOM.max),
   polygon: polygonParam.optional(),
-  ...filterShape,
+  ...filterQueryShape,
 });
 
 /** `GET /api/price-histogram`: a view and its filters, as `/api/search` takes them, without a zoom. */
 export const histogramParamsSchema = z.object({
   bbox: bboxParam,
   polygon: polygonParam.optional(),
-  ...filterShape,
+  ...filterQueryShape,
 });
 
 /** `GET /api/places?q=`: what the renter has typed so far into the place box. */
@@ -124,18 +60,9 @@ export const listParamsSchema = z.object({
   sort: z.enum(['price', 'newest']).default('newest'),
   limit: intParam(1, MAX_PAGE).default(DEFAULT_PAGE),
   cursor: cursorParam.optional(),
-  ...filterShape,
+  ...filterQueryShape,
 });
 
-export function filtersOf(p: { priceMin?: number; priceMax?: number; type?: Filters['types']; bedsMin?: number; q?: string | undefined }): Filters {
-  const f: Filters = {};
-  if (p.priceMin !== undefined) f.priceMin = p.priceMin;
-  if (p.priceMax !== undefined) f.priceMax = p.priceMax;
-  if (p.type !== undefined) f.types = p.type;
-  if (p.bedsMin !== undefined) f.bedsMin = p.bedsMin;
-  if (p.q !== undefined) f.q = p.q;
-  return f;
-}
 
 /**
  * The id at the end of a path (`/api/listings/:id`, `/api/saved-searches/:id`): percent-

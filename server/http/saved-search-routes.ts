@@ -5,7 +5,7 @@ import { ALERT_REASONS, type Alert, type AlertStore, type SavedSearch } from '..
 import { listingOf } from '../core/listing';
 import { normalizeRing } from '../core/polygon';
 import type { SearchEngine } from '../engine/search-engine';
-import { bboxSchema, filtersSchema } from '../realtime/protocol';
+import { bboxSchema, filtersSchema } from '../contract/filters';
 import type { Sessions } from '../sessions/session-cookie';
 import { ApiError, sendJson } from './api-error';
 import { pathId } from './query-schemas';
