@@ -52,4 +52,28 @@ describe('declutter', () => {
     // Each group is led by its largest member.
     for (const g of groups) expect(Math.max(...g.members.map((m) => m.count))).toBe(g.lead.count);
   });
+
+  it('a label on screen is never nudged off it; one already cut by the edge may move anywhere', () => {
+    const screen = { width: 390, height: 844 };
+    const rand = seededRandom(5);
+    const items: Item[] = Array.from({ length: 200 }, (_, i) => ({ key: String(i), count: 1 + Math.floor(rand() * 1000), x: 30 + rand() * 330, y: 20 + rand() * 804 }));
+    // Two at the right edge: the smaller cannot go right or off the top.
+    items.push({ key: 'edge-big', count: 5000, x: 355, y: 22 }, { key: 'edge-small', count: 1, x: 350, y: 30 });
+    const groups = declutter(items, boxOf, screen);
+    for (const g of groups) {
+      const b = boxOf(g.lead, g.members.length);
+      const inside = (x: number, y: number) => x - b.w / 2 >= 0 && y - b.h / 2 >= 0 && x + b.w / 2 <= screen.width && y + b.h / 2 <= screen.height;
+      if (inside(b.x, b.y)) expect(inside(b.x + g.dx, b.y + g.dy), g.lead.key).toBe(true);
+    }
+    // Without the screen, the same labels do leave it: the test is of the bound, not luck.
+    const loose = declutter(items, boxOf);
+    expect(
+      loose.some((g) => {
+        const b = boxOf(g.lead, g.members.length);
+        const x = b.x + g.dx;
+        const y = b.y + g.dy;
+        return x + b.w / 2 > screen.width || y - b.h / 2 < 0 || x - b.w / 2 < 0 || y + b.h / 2 > screen.height;
+      }),
+    ).toBe(true);
+  });
 });

@@ -4,7 +4,8 @@
  * size, to the nearest free spot of eight directions), so a city's districts all show at
  * the zoom that frames the city; only where no spot is free does it merge into the label
  * it hits (its homes counted there), so the bubbles on screen still add up to every home
- * they stand for. Pure, so it is tested without a map; the map measures the boxes.
+ * they stand for. A label on screen is never nudged off it. Pure, so it is tested without
+ * a map; the map measures the boxes.
  */
 
 export interface LabelBox {
@@ -46,7 +47,21 @@ export function overlaps(a: LabelBox, b: LabelBox, gap = LABEL_GAP): boolean {
  * Greedy by count, then again until no merge grows a group into another (at most a few
  * rounds: a merge only removes boxes).
  */
-export function declutter<T extends Mergeable>(items: readonly T[], box: (lead: T, members: number, count: number) => LabelBox): Group<T>[] {
+/** The screen in pixels: a label inside it is not nudged out of it. */
+export interface ScreenBounds {
+  width: number;
+  height: number;
+}
+
+function within(b: LabelBox, s: ScreenBounds): boolean {
+  return b.x - b.w / 2 >= 0 && b.y - b.h / 2 >= 0 && b.x + b.w / 2 <= s.width && b.y + b.h / 2 <= s.height;
+}
+
+export function declutter<T extends Mergeable>(
+  items: readonly T[],
+  box: (lead: T, members: number, count: number) => LabelBox,
+  screen?: ScreenBounds,
+): Group<T>[] {
   let groups: Group<T>[] = [...items].sort((a, b) => b.count - a.count).map((lead) => ({ lead, members: [lead], dx: 0, dy: 0 }));
   for (let round = 0; round < 8; round++) {
     const placed: { group: Group<T>; box: LabelBox }[] = [];
@@ -61,7 +76,12 @@ export function declutter<T extends Mergeable>(items: readonly T[], box: (lead: 
         placed.push({ group: g, box: b });
         continue;
       }
-      const nudge = NUDGES.map(([x, y]) => ({ ...b, x: b.x + x * (b.w + LABEL_GAP), y: b.y + y * (b.h + LABEL_GAP) })).find(free);
+      // A label wholly on screen stays on screen (a nudge past the edge would cut it off);
+      // one already cut by the edge may go anywhere free.
+      const keepIn = screen !== undefined && within(b, screen);
+      const nudge = NUDGES.map(([x, y]) => ({ ...b, x: b.x + x * (b.w + LABEL_GAP), y: b.y + y * (b.h + LABEL_GAP) })).find(
+        (n) => free(n) && (!keepIn || within(n, screen)),
+      );
       if (nudge) {
         g.dx = nudge.x - b.x;
         g.dy = nudge.y - b.y;

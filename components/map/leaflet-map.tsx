@@ -2,6 +2,7 @@
 
 import 'leaflet/dist/leaflet.css';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
+import { MAP_ZOOM } from '@/server/contract/filters';
 // The plugin's typings (map.pm, layer.pm); the code itself loads on first use.
 import type {} from '@geoman-io/leaflet-geoman-free';
 import L from 'leaflet';
@@ -256,13 +257,13 @@ export default function LeafletMap(props: LeafletMapProps) {
     const map = L.map(container.current!, {
       center: [props.lat, props.lon],
       zoom: props.zoom,
-      minZoom: 3,
-      maxZoom: 19,
+      minZoom: MAP_ZOOM.min,
+      maxZoom: MAP_ZOOM.max,
       zoomControl: true,
       preferCanvas: true,
       worldCopyJump: true,
     });
-    L.tileLayer(props.tileUrl, { attribution: props.attribution, maxZoom: 19 }).addTo(map);
+    L.tileLayer(props.tileUrl, { attribution: props.attribution, maxZoom: MAP_ZOOM.max }).addTo(map);
     layer.current = L.layerGroup().addTo(map);
     if (props.fit) {
       fitted.current = props.fit.seq;
@@ -490,6 +491,7 @@ export default function LeafletMap(props: LeafletMapProps) {
             const box = bubbleBox({ ...lead, count, label: members > 1 ? `${lead.label} +${members - 1}` : lead.label }, level, labels);
             return { x: p.x, y: p.y, ...box };
           },
+          { width: map.getSize().x, height: map.getSize().y },
         );
         for (const g of groups) {
           const b = mergedBucket(g);

@@ -1,6 +1,5 @@
 'use client';
 
-import type { FeatureCollection } from 'geojson';
 import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
@@ -16,19 +15,23 @@ import type { AlertJson } from '@/components/alerts/alerts-api';
 import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
 import { FilterSheet } from './filter-sheet';
+import { MAP_ZOOM } from '@/server/contract/filters';
 import { AddressGroupCard } from './address-group-card';
 import { usePriceHistogram } from './price-histogram';
+import { useBoundaries } from './use-boundaries';
+import { useListPage } from './use-list-page';
+import { useLiveMarks } from './use-live-marks';
+import { useSearchResult } from './use-search-result';
 import { PlaceBox } from './place-box';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
-import { ApiClient, type ListResponse, type SearchResponse } from './search-client';
+import { ApiClient, type SearchResponse } from './search-client';
 import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
 import { levelForZoom } from '@/server/core/levels';
 import { pointInRing, ringBbox, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
-import type { LiveMark } from './leaflet-map';
 
 // Leaflet needs `window`: the map is a client-only chunk.
 const LeafletMap = dynamic(() => import('./leaflet-map'), {
@@ -36,30 +39,15 @@ const LeafletMap = dynamic(() => import('./leaflet-map'), {
   loading: () => <div className="map-canvas" />,
 });
 
-/**
- * Wait this long after the map stops before asking, so a burst of moves (keys held down)
- * makes one request. Part of the 200 ms budget from a move to new bubbles; cached views
- * skip it.
- */
-const SEARCH_DEBOUNCE_MS = 60;
 /** Whole-area views ask over the world, at one zoom per level, so every zoom of a level shares one answer. */
 const WORLD_BBOX = '-180,-85,180,85';
 const AREA_ZOOM = { district: 10, neighbourhood: 12 } as const;
-/** The list follows after the bubbles: it is read, not glanced at, and must not slow them. */
-const LIST_DEBOUNCE_MS = 200;
 const LIST_PAGE = 20;
 /** How long a new or re-priced pin stays marked, and a removed one fades. */
 const MARK_MS = 2_500;
 const FADE_MS = 700;
 /** Changes under bubbles are gathered this long before the view is asked again. */
 const LIVE_REFETCH_MS = 400;
-
-interface ListState {
-  key: string;
-  total: number | null;
-  listings: Listing[];
-  cursor: string | null;
-}
 
 /**
  * A name for a new saved search: the biggest area in view, else the neighbourhood most of
@@ -108,24 +96,18 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   const [placed, setPlaced] = useState(() => hasView(new URLSearchParams(initialQuery)));
   const [fit, setFit] = useState<{ bbox: [number, number, number, number]; seq: number } | null>(null);
   const [move, setMove] = useState<MapMove | null>(null);
-  const [result, setResult] = useState<SearchResponse | null>(null);
-  const [status, setStatus] = useState<'loading' | 'idle' | 'error'>('loading');
   const [retry, setRetry] = useState(0);
   const [listRetry, setListRetry] = useState(0);
   const [selected, setSelected] = useState<Listing | null>(null);
   /** Several homes at one address, opened together from their one tag. */
   const [group, setGroup] = useState<Listing[] | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
-  const [boundaries, setBoundaries] = useState<FeatureCollection | null>(null);
-  const [list, setList] = useState<ListState>({ key: '', total: null, listings: [], cursor: null });
-  const [listLoading, setListLoading] = useState(false);
+  const boundaries = useBoundaries();
   const [sheetOpen, setSheetOpen] = useState(false);
   const viewRef = useRef(view);
   viewRef.current = view;
-  const resultRef = useRef(result);
-  resultRef.current = result;
   const [live, setLive] = useState<LiveState>('connecting');
-  const [marks, setMarks] = useState<ReadonlyMap<string, LiveMark>>(new Map());
+  const { marks, mark } = useLiveMarks();
   const socket = useRef<LiveSocket | null>(null);
   const alerts = useAlerts(
     useCallback((title: string, body: string, url: string) => {
@@ -145,16 +127,6 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   const [editingArea, setEditingArea] = useState(false);
   const setDrawing = (on: boolean) => setDrawingFor(on ? 'save' : null);
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const mark = useCallback((id: string, kind: LiveMark, ms: number) => {
-    setMarks((m) => new Map(m).set(id, kind));
-    setTimeout(() => setMarks((m) => {
-      if (m.get(id) !== kind) return m;
-      const next = new Map(m);
-      next.delete(id);
-      return next;
-    }), ms);
-  }, []);
 
   /**
    * A change in view: street level applies it to the pins in place (new ones marked,
@@ -245,13 +217,6 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  useEffect(() => {
-    fetch('/api/boundaries')
-      .then((r) => (r.ok ? (r.json() as Promise<FeatureCollection>) : null))
-      .then(setBoundaries)
-      .catch(() => setBoundaries(null));
-  }, []);
-
   const onMove = useCallback(
     (m: MapMove) => {
       // User timing for the browser benchmark: from here to the 'roost-render' mark.
@@ -293,54 +258,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [watchKey]);
 
-  // Search follows the map: debounced, the request in flight aborted, answers cached.
-  useEffect(() => {
-    if (!searchPath) return;
-    const ctrl = new AbortController();
-    setStatus('loading');
-    const delay = api.has(searchPath) ? 0 : SEARCH_DEBOUNCE_MS;
-    const timer = setTimeout(() => {
-      api
-        .get<SearchResponse>(searchPath, ctrl.signal)
-        .then((r) => {
-          setResult(r);
-          setStatus('idle');
-        })
-        .catch(() => {
-          if (!ctrl.signal.aborted) setStatus('error');
-        });
-    }, delay);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [api, searchPath, retry]);
-
-  useEffect(() => {
-    if (!listKey) return;
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => {
-      api
-        .get<ListResponse>(`/api/listings?${listKey}`, ctrl.signal)
-        .then((r) => setList({ key: listKey, total: r.total, listings: r.listings, cursor: r.nextCursor }))
-        .catch(() => undefined);
-    }, LIST_DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [api, listKey, retry, listRetry]);
-
-  const loadMore = () => {
-    if (!list.cursor || listLoading) return;
-    setListLoading(true);
-    api
-      .get<ListResponse>(`/api/listings?${list.key}&cursor=${list.cursor}`)
-      .then((r) =>
-        setList((cur) => (cur.key === list.key ? { ...cur, listings: [...cur.listings, ...r.listings], cursor: r.nextCursor } : cur)),
-      )
-      .finally(() => setListLoading(false));
-  };
+  // Search follows the map; the list follows after it.
+  const { result, setResult, status } = useSearchResult(api, searchPath, retry);
+  const resultRef = useRef(result);
+  resultRef.current = result;
+  const { list, current: listCurrent, loading: listLoading, loadMore } = useListPage(api, listKey, retry + listRetry);
 
   useEffect(() => {
     if (result && result.level !== 'listing') {
@@ -350,7 +272,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   }, [result]);
 
   /** Homes in the view: the search's own count for clusters and pins, the list's for whole areas. */
-  const inView = !result ? null : wholeAreas ? (list.key === listKey ? list.total : null) : result.total;
+  const inView = !result ? null : wholeAreas ? (listCurrent ? list.total : null) : result.total;
 
   const labels = useMemo<MapLabels>(
     () => ({
@@ -503,7 +425,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             )}
           </div>
           {status === 'idle' && result && inView === 0 && (
-            <EmptyNotice view={view} onChange={(patch) => commit({ ...view, ...patch })} onZoomOut={() => commit({ ...view, zoom: Math.max(3, view.zoom - 2) })} />
+            <EmptyNotice view={view} onChange={(patch) => commit({ ...view, ...patch })} onZoomOut={() => commit({ ...view, zoom: Math.max(MAP_ZOOM.min, view.zoom - 2) })} />
           )}
           {status === 'error' && (
             <div className="map-notice" role="alert" data-testid="error">
@@ -536,9 +458,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           <AlertToasts toasts={alerts.toasts} onDismiss={alerts.dismiss} />
         </div>
         <ListPanel
-          total={list.key === listKey ? list.total : null}
-          listings={list.key === listKey ? list.listings : []}
-          hasMore={list.key === listKey && list.cursor !== null}
+          total={listCurrent ? list.total : null}
+          listings={listCurrent ? list.listings : []}
+          hasMore={listCurrent && list.cursor !== null}
           loading={listLoading}
           expanded={sheetOpen}
           onToggle={() => setSheetOpen((o) => !o)}
