@@ -160,7 +160,12 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   };
   const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
   const overview = new MarketOverviews(engine);
-  const api = { engine, places: new PlaceDirectory(engine), overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
+  const places = new PlaceDirectory(engine);
+  // Worked out now, not when the first renter's page needs them: world-wide aggregations
+  // that cold (at 1,000,000 listings) made the first page after a start the slowest.
+  void overview.get().catch(() => undefined);
+  void places.warm().catch(() => undefined);
+  const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
   const limits = {
     search: new RateLimiter(config.RATE_SEARCH_PER_S, config.RATE_SEARCH_PER_S * 2),
     write: new RateLimiter(config.RATE_WRITE_PER_S, config.RATE_WRITE_PER_S * 2),

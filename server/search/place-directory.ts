@@ -96,6 +96,11 @@ export class PlaceDirectory {
 
   constructor(private readonly engine: SearchEngine) {}
 
+  /** Loads the area names ahead of the first query. */
+  async warm(): Promise<void> {
+    await this.areas();
+  }
+
   async find(q: string): Promise<Place[]> {
     const key = placeKey(q);
     if (key === '') return [];
