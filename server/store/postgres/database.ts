@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+
+/** Where the schema's versioned migrations live; node-pg-migrate applies those not yet run. */
+const MIGRATIONS = path.join(import.meta.dirname, 'migrations');
+
+// BIGINT (seq, epoch ms) as numbers: every value Roost stores is far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface DatabaseOptions {
+  url: string;
+  /** Connections this node may hold at once: the pool's bound (DATABASE_POOL_MAX). */
+  poolMax?: number;
+}
+
+/**
+ * A bounded pool on `DATABASE_URL` with the schema brought up to date. node-pg-migrate
+ * takes an advisory lock for the run, so nodes starting together apply each migration
+ * once, one at a time; a node that finds them applied goes straight on.
+ */
+export async function openDatabase({ url, poolMax = 10 }: DatabaseOptions): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // An idle client whose server went away errors on the pool; the next query reconnects.
+  pool.on('error', () => undefined);
+  const client = await pool.connect();
+  try {
+    await runner({
+      dbClient: client,
+      dir: MIGRATIONS,
+      direction: 'up',
+      migrationsTable: 'roost_migrations',
+      count: Infinity,
+      log: () => undefined,
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  } finally {
+    client.release();
+  }
+  return pool;
+}
+
+/** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const out = await work(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,70 @@
+import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-event';
+import type { ListingRecord } from '../core/listing';
+import { SqliteStore } from '../engine/embedded/sqlite-store';
+import type { SearchDefinition, WriteCounts } from '../engine/search-engine';
+import type { ListingStore, SearchAreaChange } from './listing-store';
+
+/**
+ * The SQLite store (DATA_DIR/roost.db) behind the async seam. better-sqlite3 is
+ * synchronous and each call is one short transaction, so the promises resolve at once.
+ */
+export class SqliteListingStore implements ListingStore {
+  readonly name = 'sqlite';
+  readonly sqlite: SqliteStore;
+
+  constructor(dataDir: string) {
+    this.sqlite = new SqliteStore(dataDir);
+  }
+
+  async get(id: string): Promise<ListingRecord | null> {
+    return this.sqlite.get(id);
+  }
+  async count(): Promise<number> {
+    return this.sqlite.count();
+  }
+  async upsertMany(records: ListingRecord[]): Promise<WriteCounts & { changed: number }> {
+    return this.sqlite.upsertMany(records);
+  }
+  async write(w: ListingWrite): Promise<WriteOutcome> {
+    return this.sqlite.write(w);
+  }
+  async removeMany(ids: string[]): Promise<number> {
+    return this.sqlite.removeMany(ids);
+  }
+  async priceHistory(id: string): Promise<{ at: number; price: number }[]> {
+    return this.sqlite.priceHistory(id);
+  }
+  async lastSeq(): Promise<number> {
+    return this.sqlite.lastSeq();
+  }
+  async changesAfter(seq: number, limit?: number): Promise<ChangeEvent[]> {
+    return this.sqlite.changesAfter(seq, limit);
+  }
+  async snapshot(onRecord: (r: ListingRecord) => void): Promise<number> {
+    return this.sqlite.snapshot(onRecord);
+  }
+  async putSearchArea(search: SearchDefinition): Promise<void> {
+    this.sqlite.putSearchArea(search);
+  }
+  async removeSearchArea(id: string): Promise<void> {
+    this.sqlite.removeSearchArea(id);
+  }
+  async searchAreasAt(): Promise<{ version: number; areas: SearchDefinition[] }> {
+    return this.sqlite.searchAreasAt();
+  }
+  async searchAreaChanges(after: number): Promise<SearchAreaChange[]> {
+    return this.sqlite.searchAreaChanges(after);
+  }
+  async getMeta(key: string): Promise<string | null> {
+    return this.sqlite.getMeta(key);
+  }
+  async setMeta(key: string, value: string): Promise<void> {
+    this.sqlite.setMeta(key, value);
+  }
+  async ping(): Promise<void> {
+    this.sqlite.ping();
+  }
+  async close(): Promise<void> {
+    this.sqlite.close();
+  }
+}
