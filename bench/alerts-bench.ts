@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     line(`created ${SEARCHES} saved searches through the API in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // Matching cost per change, in process, on the same store (the engine the nodes use).
-    const engine = EmbeddedEngine.open({ dataDir, pollIntervalMs: 60_000 });
+    const engine = await EmbeddedEngine.open({ dataDir, pollIntervalMs: 60_000 });
     const sample: ListingRecord[][] = [];
     for (let i = 0; i < 2_000; i++) {
       const r = at();

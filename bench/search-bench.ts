@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 
   // 4. In process.
   t = performance.now();
-  const engine = EmbeddedEngine.open({ dataDir });
+  const engine = await EmbeddedEngine.open({ dataDir });
   line(`in-process engine load: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   line();
 

@@ -5,18 +5,18 @@
  */
 import fs from 'node:fs';
 import { fillDemoIfEmpty } from '../server/demo/fill-demo';
-import { SqliteStore } from '../server/engine/embedded/sqlite-store';
+import { SqliteListingStore } from '../server/store/sqlite-listing-store';
 import { NYC_BOUNDARIES } from '../test/helpers/shared-data';
 import { XSS_AT, XSS_ID, XSS_TITLE } from './fixtures';
 
 
 const dataDir = process.env.DATA_DIR;
 if (!dataDir) throw new Error('DATA_DIR is required');
-const store = new SqliteStore(dataDir);
-fillDemoIfEmpty(store, 50_000);
-if (fs.existsSync(NYC_BOUNDARIES)) store.setMeta('boundaries', fs.readFileSync(NYC_BOUNDARIES, 'utf8'));
+const store = new SqliteListingStore(dataDir);
+await fillDemoIfEmpty(store, 50_000);
+if (fs.existsSync(NYC_BOUNDARIES)) await store.setMeta('boundaries', fs.readFileSync(NYC_BOUNDARIES, 'utf8'));
 const now = Date.now();
-store.upsertMany([
+await store.upsertMany([
   {
     id: XSS_ID,
     title: XSS_TITLE,
@@ -31,4 +31,4 @@ store.upsertMany([
     updatedAt: now,
   },
 ]);
-store.close();
+await store.close();

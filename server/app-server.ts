@@ -1,10 +1,14 @@
 import http from 'node:http';
 import type { Config } from './config';
-import { fillDemoIfEmpty, fillDemoThroughEngine } from './demo/fill-demo';
+import { fillDemoIfEmpty } from './demo/fill-demo';
 import { openClusterEngine } from './engine/open-engine';
 import type { SearchEngine } from './engine/search-engine';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine';
-import { SqliteStore } from './engine/embedded/sqlite-store';
+import type { ListingStore } from './store/listing-store';
+import { SqliteListingStore } from './store/sqlite-listing-store';
+import { openDatabase } from './store/postgres/database';
+import { PostgresListingStore } from './store/postgres/postgres-listing-store';
+import { StartError } from './start-error';
 import { handleApi } from './http/api-routes';
 import { handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
@@ -53,21 +57,31 @@ async function openStartEngine(config: Config): Promise<SearchEngine> {
   const cluster = openClusterEngine(config);
   if (cluster) {
     try {
-      const filled = await fillDemoThroughEngine(cluster, config.DEMO_LISTINGS);
+      const filled = await fillDemoIfEmpty(cluster, config.DEMO_LISTINGS);
+      await cluster.refresh();
       if (filled > 0) log.info({ listings: filled, engine: cluster.name }, 'empty store: filled it with the demo city');
     } catch (err) {
       log.warn({ err: (err as Error).message, engine: cluster.name }, 'cluster not ready at start; serving 503 until it is');
     }
     return cluster;
   }
-  const seedStore = new SqliteStore(config.dataDir);
-  const filled = fillDemoIfEmpty(seedStore, config.DEMO_LISTINGS);
-  seedStore.close();
-  if (filled > 0) log.info({ listings: filled }, 'empty store: filled it with the demo city');
+  const store = await openStore(config);
+  const filled = await fillDemoIfEmpty(store, config.DEMO_LISTINGS);
+  if (filled > 0) log.info({ listings: filled, store: store.name }, 'empty store: filled it with the demo city');
   const started = performance.now();
-  const engine = EmbeddedEngine.open({ dataDir: config.dataDir });
-  log.info({ listings: engine.index.count, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
+  const engine = await EmbeddedEngine.open({ dataDir: config.dataDir, store });
+  log.info({ listings: engine.index.count, store: store.name, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
   return engine;
+}
+
+/** The record: PostgreSQL when DATABASE_URL names one (its schema brought up to date), else SQLite in DATA_DIR. */
+async function openStore(config: Config): Promise<ListingStore> {
+  if (!config.DATABASE_URL) return new SqliteListingStore(config.dataDir);
+  try {
+    return new PostgresListingStore(await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }));
+  } catch (err) {
+    throw new StartError(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
+  }
 }
 
 /** The bus REDIS_URL names, or the in-process one. */
@@ -115,7 +129,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     void bus.publish(ALERTS_CHANNEL, '1');
   };
   const matcher = new AlertMatcher(alertStore, engine, changeLog, feed.node, ringAlerts);
-  matcher.start();
+  await matcher.start();
   // After the feed's own listener: the other nodes are told first.
   engine.onCommit((e) => matcher.committed(e));
 
@@ -123,7 +137,8 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const metrics = new Metrics({
     sockets: () => hub.connections.size,
     watches: () => hub.watches.size,
-    backlog: () => (changeLog ? Math.max(0, changeLog.lastSeq() - alertStore.matcherCursor()) : 0),
+    // Changes this node's index has applied and the matcher has not yet matched.
+    backlog: () => (engine instanceof EmbeddedEngine ? Math.max(0, engine.appliedSeq - alertStore.matcherCursor()) : 0),
   });
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).

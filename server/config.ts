@@ -16,6 +16,16 @@ const envSchema = z.object({
   OPENSEARCH_URL: z.string().url().optional(),
   OPENSEARCH_CA: z.string().min(1).optional(),
   REDIS_URL: z.string().optional(),
+  /**
+   * PostgreSQL (postgres://…, 13+): the record every node shares — listings and their
+   * change log. Unset: SQLite in DATA_DIR, so one machine needs no server.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** Connections a node's pool may hold on DATABASE_URL at once. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   ADMIN_TOKEN: z.string().min(1).optional(),
   SESSION_SECRET: z.string().min(16).optional(),
   TILE_URL: z.string().default(DEFAULT_TILE_URL),
@@ -50,6 +60,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
     throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
+  }
+  if (parsed.data.DATABASE_URL && (parsed.data.ELASTICSEARCH_URL || parsed.data.OPENSEARCH_URL)) {
+    // The cluster index following the PostgreSQL log under a lease is not built yet (issue 16).
+    throw new Error('DATABASE_URL works with the embedded index only for now: unset ELASTICSEARCH_URL / OPENSEARCH_URL');
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
 }

@@ -5,6 +5,7 @@ import next from 'next';
 import { startRoost } from './app-server';
 import { loadConfig } from './config';
 import { log } from './log';
+import { StartError } from './start-error';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  log.fatal({ err }, 'failed to start');
+  if (err instanceof StartError) process.stderr.write(`roost: ${err.message}\n`);
+  else log.fatal({ err }, 'failed to start');
   process.exit(1);
 });

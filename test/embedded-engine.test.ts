@@ -89,7 +89,7 @@ describe('embedded engine against a brute-force oracle', () => {
   const rand = rng(7);
 
   beforeAll(async () => {
-    engine = EmbeddedEngine.open({ dataDir: tempDir('oracle'), pollIntervalMs: 10_000 });
+    engine = await EmbeddedEngine.open({ dataDir: tempDir('oracle'), pollIntervalMs: 10_000 });
     const seed = [...demoCity(8_000, 99)];
     for (let i = 0; i < 2_000; i++) seed.push(randomRecord(rand, `r${i}`, 1_700_000_000_000 + i));
     await engine.upsertMany(seed);
@@ -179,7 +179,7 @@ describe('a listing one quantum outside a snapped edge', () => {
     // The view's south edge lies in one tile row, the listing in the row below it.
     expect(tileOf(mercatorY(lat), precision)).toBe(tileOf(mercatorY(south), precision) + 1);
     const lon = (bbox[0] + bbox[2]) / 2;
-    const engine = EmbeddedEngine.open({ dataDir: tempDir('edge'), pollIntervalMs: 10_000 });
+    const engine = await EmbeddedEngine.open({ dataDir: tempDir('edge'), pollIntervalMs: 10_000 });
     try {
       const t = 1_700_000_000_000;
       const base = { title: 't', price: 1000, type: 'entire' as const, district: 'Manhattan', neighbourhood: 'X', bedrooms: 1, listedAt: t, updatedAt: t };

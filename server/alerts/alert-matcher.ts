@@ -41,16 +41,16 @@ export class AlertMatcher {
     private readonly store: AlertStore,
     private readonly engine: SearchEngine,
     /** The shared change log, when the engine has one. */
-    private readonly log: { changesAfter(seq: number, limit: number): ChangeEvent[]; lastSeq(): number } | null,
+    private readonly log: { changesAfter(seq: number, limit: number): Promise<ChangeEvent[]>; lastSeq(): Promise<number> } | null,
     private readonly node: string,
     /** Told of the alerts each committed batch wrote (to ring the delivery doorbell). */
     private readonly onAlerts: (ids: number[]) => void,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     // Fixed before this node accepts a write: a write that came first would otherwise be
     // behind the cursor when it is set, and never matched.
-    if (this.log) this.store.initCursor(this.log.lastSeq());
+    if (this.log) this.store.initCursor(await this.log.lastSeq());
     this.timer = setInterval(() => this.kick(), TICK_MS);
     this.timer.unref();
   }
@@ -78,9 +78,10 @@ export class AlertMatcher {
     for (;;) {
       if (!this.log) return;
       const log = this.log;
-      if (!this.store.claim(this.node, LEASE_MS, () => log.lastSeq())) return;
+      const latest = await log.lastSeq();
+      if (!this.store.claim(this.node, LEASE_MS, () => latest)) return;
       const from = this.store.matcherCursor();
-      const events = log.changesAfter(from, BATCH);
+      const events = await log.changesAfter(from, BATCH);
       if (events.length === 0) return;
       const alerts: NewAlert[] = [];
       for (const e of events) alerts.push(...(await this.match(e)));

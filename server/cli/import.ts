@@ -10,6 +10,8 @@ import { detectEncoding } from '../import/file-encoding';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
 import { WorkerStoreSink } from '../import/worker-store-sink';
+import { openDatabase } from '../store/postgres/database';
+import { PostgresListingStore } from '../store/postgres/postgres-listing-store';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
@@ -67,19 +69,28 @@ async function main(): Promise<void> {
   // The embedded store is written directly (no in-memory index to keep); a cluster
   // through its engine, whose bulk path reads, batches and retries.
   const cluster = openClusterEngine(config);
+  // PostgreSQL (DATABASE_URL): the shared record, each batch one transaction with its log rows.
+  let database: PostgresListingStore | null = null;
+  if (!cluster && config.DATABASE_URL) {
+    try {
+      database = new PostgresListingStore(await openDatabase({ url: config.DATABASE_URL, poolMax: 2 }));
+    } catch (err) {
+      fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
+    }
+  }
   // The embedded store commits on a thread of its own while this one parses.
-  const store = cluster ? null : new WorkerStoreSink(config.dataDir);
-  const sink = cluster ?? store!;
+  const store = cluster || database ? null : new WorkerStoreSink(config.dataDir);
+  const sink = cluster ?? database ?? store!;
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) {
     if (cluster) await cluster.setBoundaries(boundariesText);
-    else await store!.setMeta('boundaries', boundariesText);
+    else await (database ?? store!).setMeta('boundaries', boundariesText);
   }
   const encoding = await detectEncoding(file);
   if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
   else if (encoding.invalidBytes > 0) process.stderr.write(`import: ${encoding.invalidBytes} bytes that are not UTF-8 were replaced with U+FFFD\n`);
   const skips = new SkipSummary();
-  const progress = createProgress(size, `importing ${path.basename(file)} into ${cluster?.name ?? 'the embedded store'}`);
+  const progress = createProgress(size, `importing ${path.basename(file)} into ${cluster?.name ?? (database ? 'PostgreSQL' : 'the embedded store')}`);
   const started = performance.now();
   const load = () => importFile(file, {
     format: format.data as ImportFormat,
@@ -97,11 +108,9 @@ async function main(): Promise<void> {
   });
   const result = cluster ? await cluster.duringBulkLoad(load) : await load();
   progress.stop();
-  if (cluster) {
-    await cluster.close();
-  } else {
-    await store!.close();
-  }
+  if (cluster) await cluster.close();
+  else if (database) await database.close();
+  else await store!.close();
   const seconds = (performance.now() - started) / 1000;
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);
   const rows = result.imported + result.updated + result.skipped;

@@ -1,38 +1,26 @@
-import type { SqliteStore } from '../engine/embedded/sqlite-store';
-import type { SearchEngine } from '../engine/search-engine';
+import type { WriteCounts } from '../engine/search-engine';
 import { demoCity } from './demo-city';
 
 const BATCH = 5_000;
 
-/** Puts the demo city into an empty store; returns how many listings it wrote. */
-export function fillDemoIfEmpty(store: SqliteStore, count: number): number {
-  if (count === 0 || store.count() > 0) return 0;
-  let batch = [];
-  let written = 0;
-  for (const record of demoCity(count)) {
-    batch.push(record);
-    if (batch.length === BATCH) {
-      written += store.upsertMany(batch).inserted;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) written += store.upsertMany(batch).inserted;
-  return written;
+/** Where the demo city can go: a store (SQLite, PostgreSQL) or a cluster engine. */
+export interface DemoTarget {
+  count(): Promise<number>;
+  upsertMany(records: ReturnType<typeof demoCity> extends Iterable<infer R> ? R[] : never): Promise<WriteCounts>;
 }
 
-/** The same through an engine (a cluster's store has no local file to fill first). */
-export async function fillDemoThroughEngine(engine: SearchEngine, count: number): Promise<number> {
-  if (count === 0 || (await engine.count()) > 0) return 0;
+/** Puts the demo city into an empty store; returns how many listings it wrote. */
+export async function fillDemoIfEmpty(target: DemoTarget, count: number): Promise<number> {
+  if (count === 0 || (await target.count()) > 0) return 0;
   let batch = [];
   let written = 0;
   for (const record of demoCity(count)) {
     batch.push(record);
     if (batch.length === BATCH) {
-      written += (await engine.upsertMany(batch)).inserted;
+      written += (await target.upsertMany(batch)).inserted;
       batch = [];
     }
   }
-  if (batch.length > 0) written += (await engine.upsertMany(batch)).inserted;
-  await engine.refresh();
+  if (batch.length > 0) written += (await target.upsertMany(batch)).inserted;
   return written;
 }

@@ -4,8 +4,6 @@ import { ClusterEngine } from './cluster/cluster-engine';
 import type { ClusterConnection } from './cluster/cluster-client';
 import { ElasticsearchClient } from './cluster/elasticsearch-client';
 import { OpenSearchClient } from './cluster/opensearch-client';
-import { EmbeddedEngine } from './embedded/embedded-engine';
-import type { SearchEngine } from './search-engine';
 
 function readCa(file: string | undefined, name: string): string | undefined {
   if (!file) return undefined;
@@ -32,9 +30,4 @@ export function openClusterEngine(config: Config): ClusterEngine | null {
     return new ClusterEngine(new OpenSearchClient(conn));
   }
   return null;
-}
-
-/** The engine the environment names: a cluster, or the embedded engine in DATA_DIR. */
-export function openEngine(config: Config): SearchEngine {
-  return openClusterEngine(config) ?? EmbeddedEngine.open({ dataDir: config.dataDir });
 }

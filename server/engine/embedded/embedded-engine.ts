@@ -26,11 +26,14 @@ import { ListingIndex, type RowSink } from './listing-index';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
 import { SearchAreaIndex } from './search-area-index';
-import { SqliteStore } from './sqlite-store';
+import type { ListingStore } from '../../store/listing-store';
+import { SqliteListingStore } from '../../store/sqlite-listing-store';
 
 export interface EmbeddedEngineOptions {
-  /** Folder holding the SQLite store. */
+  /** Folder holding the SQLite store, when no other store is given. */
   dataDir: string;
+  /** The system of record the index follows: PostgreSQL across hosts; SQLite in dataDir by default. */
+  store?: ListingStore;
   /**
    * How often the change log is read for writes made by other processes (an importer,
    * another node on this host).
@@ -63,14 +66,17 @@ function within(bbox: Bbox, ring: Ring): Bbox {
 const CATCH_UP_SLICE = 5_000;
 
 /**
- * The engine for one machine: SQLite is the truth, an in-memory index answers queries,
- * and the index follows the store's change log by sequence number.
+ * An in-memory index that answers queries and follows the store's change log by sequence
+ * number: the store (SQLite on one machine, PostgreSQL across hosts) is the truth, so every
+ * node's index converges on it by polling the log after its own cursor (a doorbell on the
+ * bus makes that poll come sooner).
  */
 export class EmbeddedEngine implements SearchEngine {
   readonly name = 'embedded';
   private seq: number;
   private timer: NodeJS.Timeout | null = null;
-  private catchingUp = false;
+  /** The log being applied now; runs never overlap, so changes apply in sequence order. */
+  private catching: Promise<void> | null = null;
   private closed = false;
 
   private searches = new SearchAreaIndex();
@@ -78,12 +84,11 @@ export class EmbeddedEngine implements SearchEngine {
   private readonly commitListeners: ((e: ChangeEvent) => void)[] = [];
 
   private constructor(
-    readonly store: SqliteStore,
+    readonly store: ListingStore,
     readonly index: ListingIndex,
     seq: number,
   ) {
     this.seq = seq;
-    this.loadSearches();
   }
 
   private searchesVersion = 0;
@@ -93,30 +98,33 @@ export class EmbeddedEngine implements SearchEngine {
    * Saved-search areas as the shared file holds them: all at start, then the changes any
    * process logged since, applied in version order.
    */
-  private loadSearches(): void {
+  private async loadSearches(): Promise<void> {
     // A flag, not version 0: with no area ever saved the version stays 0, and every
     // percolation read the whole (empty) table again.
     if (!this.searchesLoaded) {
-      const { version, areas } = this.store.searchAreasAt();
+      const { version, areas } = await this.store.searchAreasAt();
       for (const s of areas) this.searches.put(s);
       this.searchesVersion = version;
       this.searchesLoaded = true;
       return;
     }
-    for (const c of this.store.searchAreaChanges(this.searchesVersion)) {
+    for (const c of await this.store.searchAreaChanges(this.searchesVersion)) {
       if (c.search) this.searches.put(c.search);
       else this.searches.remove(c.id);
       this.searchesVersion = c.version;
     }
   }
 
-  static open(options: EmbeddedEngineOptions): EmbeddedEngine {
-    const store = new SqliteStore(options.dataDir);
+  static async open(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+    const store = options.store ?? new SqliteListingStore(options.dataDir);
     const index = new ListingIndex();
-    const seq = store.snapshot((r) => index.upsert(r, false));
+    const seq = await store.snapshot((r) => index.upsert(r, false));
     index.rebuild();
     const engine = new EmbeddedEngine(store, index, seq);
-    engine.timer = setInterval(() => engine.catchUp(), options.pollIntervalMs ?? 100);
+    await engine.loadSearches();
+    engine.timer = setInterval(() => {
+      engine.catchUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'change log unreadable; retrying'));
+    }, options.pollIntervalMs ?? 100);
     engine.timer.unref();
     return engine;
   }
@@ -124,33 +132,44 @@ export class EmbeddedEngine implements SearchEngine {
   /**
    * Applies committed changes the index has not seen. In the background a slice at a
    * time, yielding between slices so a big import never stalls requests; `untilCurrent`
-   * applies everything at once (after this process's own write, which must be visible).
+   * applies everything there is (after this process's own write, which must be visible).
+   * Runs one at a time: a caller that finds one running waits for it, then runs its own.
    */
-  catchUp(untilCurrent = false): void {
-    if (this.catchingUp || this.closed) return;
-    this.catchingUp = true;
-    let more = false;
+  async catchUp(untilCurrent = false): Promise<void> {
+    while (this.catching) {
+      if (!untilCurrent) return;
+      await this.catching.catch(() => undefined);
+    }
+    if (this.closed) return;
+    const run = this.applyLog(untilCurrent);
+    this.catching = run;
     try {
-      do {
-        const changes = this.store.changesAfter(this.seq, CATCH_UP_SLICE);
-        for (const c of changes) {
-          if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
-          else this.index.remove(c.listingId);
-          this.seq = c.seq;
-          for (const listener of this.changeListeners) {
-            try {
-              listener(c);
-            } catch (err) {
-              log.error({ err, seq: c.seq }, 'change listener failed');
-            }
+      await run;
+    } finally {
+      if (this.catching === run) this.catching = null;
+    }
+  }
+
+  private async applyLog(untilCurrent: boolean): Promise<void> {
+    let more: boolean;
+    do {
+      const changes = await this.store.changesAfter(this.seq, CATCH_UP_SLICE);
+      for (const c of changes) {
+        if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
+        else this.index.remove(c.listingId);
+        this.seq = c.seq;
+        for (const listener of this.changeListeners) {
+          try {
+            listener(c);
+          } catch (err) {
+            log.error({ err, seq: c.seq }, 'change listener failed');
           }
         }
-        more = changes.length === CATCH_UP_SLICE;
-      } while (more && untilCurrent);
-    } finally {
-      this.catchingUp = false;
-    }
-    if (more) setImmediate(() => this.catchUp());
+      }
+      more = changes.length === CATCH_UP_SLICE;
+      // A big backlog in the background: let requests in between slices.
+      if (more && !untilCurrent) setImmediate(() => void this.catchUp().catch(() => undefined));
+    } while (more && untilCurrent);
   }
 
   async search({ bbox, zoom, filters, polygon }: SearchQuery): Promise<SearchResult> {
@@ -238,7 +257,7 @@ export class EmbeddedEngine implements SearchEngine {
 
   /** From the store, not the index: the index keeps no descriptions or photos. */
   async get(id: string): Promise<Listing | null> {
-    const r = this.store.get(id);
+    const r = await this.store.get(id);
     return r ? listingOf(r) : null;
   }
 
@@ -247,13 +266,13 @@ export class EmbeddedEngine implements SearchEngine {
   }
 
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
-    const { inserted, updated } = this.store.upsertMany(records);
-    this.catchUp(true);
+    const { inserted, updated } = await this.store.upsertMany(records);
+    await this.catchUp(true);
     return { inserted, updated };
   }
 
   async write(w: ListingWrite): Promise<WriteOutcome> {
-    const outcome = this.store.write(w);
+    const outcome = await this.store.write(w);
     if (outcome.event) {
       for (const listener of this.commitListeners) {
         try {
@@ -264,7 +283,7 @@ export class EmbeddedEngine implements SearchEngine {
         }
       }
       // Applies it (and anything before it) to the index and to listeners, in log order.
-      this.catchUp(true);
+      await this.catchUp(true);
     }
     return outcome;
   }
@@ -279,7 +298,7 @@ export class EmbeddedEngine implements SearchEngine {
 
   /** The log is the truth: a notice only says to read it now rather than at the next poll. */
   noticeChange(notice: ChangeNotice): void {
-    if (notice.seq > this.seq) this.catchUp();
+    if (notice.seq > this.seq) void this.catchUp().catch(() => undefined);
   }
 
   /** The last change applied. */
@@ -288,54 +307,55 @@ export class EmbeddedEngine implements SearchEngine {
   }
 
   async removeMany(ids: string[]): Promise<number> {
-    const removed = this.store.removeMany(ids);
-    this.catchUp(true);
+    const removed = await this.store.removeMany(ids);
+    await this.catchUp(true);
     return removed;
   }
 
   async refresh(): Promise<void> {
-    this.catchUp(true);
+    await this.catchUp(true);
   }
 
   async putSearch(search: SearchDefinition): Promise<void> {
-    this.store.putSearchArea(search);
-    this.loadSearches();
+    await this.store.putSearchArea(search);
+    await this.loadSearches();
   }
 
   async removeSearch(id: string): Promise<void> {
-    this.store.removeSearchArea(id);
-    this.loadSearches();
+    await this.store.removeSearchArea(id);
+    await this.loadSearches();
   }
 
   async percolate(states: ListingRecord[]): Promise<string[][]> {
-    this.loadSearches();
+    await this.loadSearches();
     return states.map((r) => this.searches.match(r));
   }
 
   async health(): Promise<EngineHealth> {
     try {
-      this.store.ping();
-      return { ok: true, detail: `embedded: ${this.index.count} listings, change ${this.seq}` };
+      await this.store.ping();
+      return { ok: true, detail: `embedded on ${this.store.name}: ${this.index.count} listings, change ${this.seq}` };
     } catch (err) {
       return { ok: false, detail: `embedded store unreadable: ${(err as Error).message}` };
     }
   }
 
   async priceHistory(id: string): Promise<PricePoint[]> {
-    return this.store.priceHistory(id).map((p) => ({ at: new Date(p.at).toISOString(), price: p.price }));
+    return (await this.store.priceHistory(id)).map((p) => ({ at: new Date(p.at).toISOString(), price: p.price }));
   }
 
   async boundaries(): Promise<string | null> {
-    return this.store.getMeta('boundaries');
+    return await this.store.getMeta('boundaries');
   }
 
   async setBoundaries(geojson: string): Promise<void> {
-    this.store.setMeta('boundaries', geojson);
+    await this.store.setMeta('boundaries', geojson);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.store.close();
+    await this.catching?.catch(() => undefined);
+    await this.store.close();
   }
 }

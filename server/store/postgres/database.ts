@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { EngineUnavailable } from '../../engine/engine-errors';
 
 /** Where the schema's versioned migrations live; node-pg-migrate applies those not yet run. */
 const MIGRATIONS = path.join(import.meta.dirname, 'migrations');
@@ -40,9 +41,27 @@ export async function openDatabase({ url, poolMax = 10 }: DatabaseOptions): Prom
   return pool;
 }
 
+/** Connection-level failures: the server is down, restarting, or unreachable — retrying later may work. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * The error as the API should see it: a database that cannot answer now becomes
+ * EngineUnavailable (503, the contract's error JSON); anything else stays what it was.
+ */
+export function asStoreError(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  const code = e.code ?? '';
+  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08') || /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? '')) {
+    return new EngineUnavailable(`database unavailable: ${e.message ?? code}`);
+  }
+  return err;
+}
+
 /** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((err: unknown) => {
+    throw asStoreError(err);
+  });
   try {
     await client.query(begin);
     const out = await work(client);
@@ -50,7 +69,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) =
     return out;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    throw asStoreError(err);
   } finally {
     client.release();
   }

@@ -4,7 +4,7 @@ import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/chan
 import { sameContent, type ListingRecord } from '../../core/listing';
 import type { SearchDefinition, WriteCounts } from '../../engine/search-engine';
 import type { ListingStore, SearchAreaChange } from '../listing-store';
-import { inTransaction } from './database';
+import { asStoreError, inTransaction } from './database';
 
 /**
  * The one lock every transaction that appends to a log takes before it takes a sequence
@@ -29,13 +29,22 @@ export class PostgresListingStore implements ListingStore {
 
   constructor(private readonly pool: pg.Pool) {}
 
+  /** One statement on the pool, its connection failures as EngineUnavailable. */
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw asStoreError(err);
+    }
+  }
+
   async get(id: string): Promise<ListingRecord | null> {
-    const r = await this.pool.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1', [id]);
+    const r = await this.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1', [id]);
     return r.rows[0]?.record ?? null;
   }
 
   async count(): Promise<number> {
-    const r = await this.pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM listings');
+    const r = await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM listings');
     return r.rows[0]!.n;
   }
 
@@ -112,7 +121,7 @@ export class PostgresListingStore implements ListingStore {
   }
 
   async priceHistory(id: string): Promise<{ at: number; price: number }[]> {
-    const r = await this.pool.query<{ at: number; price: number; listed_at: number }>(
+    const r = await this.query<{ at: number; price: number; listed_at: number }>(
       "SELECT at, (after->>'price')::int AS price, (after->>'listedAt')::bigint AS listed_at FROM changes WHERE listing_id = $1 AND op = 'upsert' ORDER BY seq",
       [id],
     );
@@ -125,12 +134,12 @@ export class PostgresListingStore implements ListingStore {
   }
 
   async lastSeq(): Promise<number> {
-    const r = await this.pool.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM changes');
+    const r = await this.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM changes');
     return r.rows[0]!.seq;
   }
 
   async changesAfter(seq: number, limit = 10_000): Promise<ChangeEvent[]> {
-    const r = await this.pool.query<ChangeRow>('SELECT seq, listing_id, op, before, after, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
+    const r = await this.query<ChangeRow>('SELECT seq, listing_id, op, before, after, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
     return r.rows.map(eventOf);
   }
 
@@ -181,7 +190,7 @@ export class PostgresListingStore implements ListingStore {
   }
 
   async searchAreaChanges(after: number): Promise<SearchAreaChange[]> {
-    const r = await this.pool.query<{ version: number; id: string; definition: SearchDefinition | null }>(
+    const r = await this.query<{ version: number; id: string; definition: SearchDefinition | null }>(
       'SELECT version, id, definition FROM search_area_log WHERE version > $1 ORDER BY version',
       [after],
     );
@@ -189,16 +198,16 @@ export class PostgresListingStore implements ListingStore {
   }
 
   async getMeta(key: string): Promise<string | null> {
-    const r = await this.pool.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+    const r = await this.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
     return r.rows[0]?.value ?? null;
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    await this.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.query('SELECT 1');
   }
 
   async close(): Promise<void> {
