@@ -5,7 +5,7 @@ import next from 'next';
 import { startRoost } from './app-server';
 import { loadConfig } from './config';
 import { log } from './log';
-import { StartError } from './start-error';
+import { failedToStart } from './start-error';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -39,8 +39,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof StartError) process.stderr.write(`roost: ${err.message}\n`);
-  else log.fatal({ err }, 'failed to start');
-  process.exit(1);
-});
+main().catch(failedToStart);

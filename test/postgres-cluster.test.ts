@@ -10,7 +10,8 @@ import { LiveClient } from './helpers/live-client';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
-import { tempDir } from './helpers/roost';
+import { runCli, tempDir } from './helpers/roost';
+import { freePort } from './helpers/tcp-proxy';
 
 const TOKEN = 'pg-cluster-token';
 type Box = [number, number, number, number];
@@ -117,5 +118,17 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
       // Every accepted write once, in commit order; lost 0, twice 0.
       expect(got, `node ${w.node}`).toEqual(want);
     }
+  });
+});
+
+describe('a database that does not answer at start', () => {
+  it('is one clear line and exit 1, for the server and for the importer', async () => {
+    const url = `postgres://postgres@127.0.0.1:${await freePort()}/roost`;
+    const server = await runCli('serve-api.ts', [], { DATA_DIR: tempDir('pg-down'), DATABASE_URL: url, DEMO_LISTINGS: '0' });
+    expect(server.code).toBe(1);
+    expect(server.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^roost: DATABASE_URL: cannot open the database: connect ECONNREFUSED/)]);
+    const importer = await runCli('import.ts', ['/dev/null', '--format', 'ndjson'], { DATA_DIR: tempDir('pg-down'), DATABASE_URL: url });
+    expect(importer.code).not.toBe(0);
+    expect(importer.stderr).toMatch(/DATABASE_URL: cannot open the database/);
   });
 });

@@ -6,6 +6,7 @@
 import { startRoost } from '../app-server';
 import { loadConfig } from '../config';
 import { log } from '../log';
+import { failedToStart } from '../start-error';
 
 async function main(): Promise<void> {
   const roost = await startRoost(loadConfig());
@@ -15,7 +16,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-main().catch((err: unknown) => {
-  log.fatal({ err }, 'failed to start');
-  process.exit(1);
-});
+main().catch(failedToStart);
