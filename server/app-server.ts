@@ -5,10 +5,7 @@ import { openClusterEngine } from './engine/open-engine';
 import type { SearchEngine } from './engine/search-engine';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine';
 import type { ListingStore } from './store/listing-store';
-import { SqliteListingStore } from './store/sqlite-listing-store';
-import { openDatabase } from './store/postgres/database';
-import { PostgresListingStore } from './store/postgres/postgres-listing-store';
-import { StartError } from './start-error';
+import { openRecord } from './store/open-record';
 import { handleApi } from './http/api-routes';
 import { handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
@@ -20,7 +17,7 @@ import { LiveHub } from './realtime/live-hub';
 import { errorFrame } from './realtime/protocol';
 import { AlertDelivery, ALERTS_CHANNEL } from './alerts/alert-delivery';
 import { AlertMatcher } from './alerts/alert-matcher';
-import { AlertStore } from './alerts/alert-store';
+import type { AlertStore } from './alerts/alert-store';
 import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
 import { Sessions, sessionSecret } from './sessions/session-cookie';
 import { log } from './log';
@@ -53,7 +50,7 @@ export interface StartOptions {
  * that does not answer yet is not fatal: the server starts, /readyz says 503, and the
  * demo fill waits for the next start.
  */
-async function openStartEngine(config: Config): Promise<SearchEngine> {
+async function openStartEngine(config: Config, store: ListingStore | null): Promise<SearchEngine> {
   const cluster = openClusterEngine(config);
   if (cluster) {
     try {
@@ -65,23 +62,12 @@ async function openStartEngine(config: Config): Promise<SearchEngine> {
     }
     return cluster;
   }
-  const store = await openStore(config);
-  const filled = await fillDemoIfEmpty(store, config.DEMO_LISTINGS);
-  if (filled > 0) log.info({ listings: filled, store: store.name }, 'empty store: filled it with the demo city');
+  const filled = await fillDemoIfEmpty(store!, config.DEMO_LISTINGS);
+  if (filled > 0) log.info({ listings: filled, store: store!.name }, 'empty store: filled it with the demo city');
   const started = performance.now();
-  const engine = await EmbeddedEngine.open({ dataDir: config.dataDir, store });
-  log.info({ listings: engine.index.count, store: store.name, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
+  const engine = await EmbeddedEngine.open({ dataDir: config.dataDir, store: store! });
+  log.info({ listings: engine.index.count, store: store!.name, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
   return engine;
-}
-
-/** The record: PostgreSQL when DATABASE_URL names one (its schema brought up to date), else SQLite in DATA_DIR. */
-async function openStore(config: Config): Promise<ListingStore> {
-  if (!config.DATABASE_URL) return new SqliteListingStore(config.dataDir);
-  try {
-    return new PostgresListingStore(await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }));
-  } catch (err) {
-    throw new StartError(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
-  }
 }
 
 /** The bus REDIS_URL names, or the in-process one. */
@@ -115,15 +101,17 @@ const DRAIN_MS = 8_000;
  * `server/index.ts` adds Next.js.
  */
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
-  const engine = await openStartEngine(config);
+  const record = await openRecord(config, openClusterEngine(config) === null);
+  const engine = await openStartEngine(config, record.listings);
   const bus = await openBus(config);
   // The shared change log, when the engine keeps one (the embedded engine's SQLite file).
   const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
   const feed = new ChangeFeed(engine, bus, changeLog === null);
   await feed.start();
-  const sessions = new Sessions(sessionSecret(config.SESSION_SECRET, config.dataDir));
-  const alertStore = new AlertStore(config.dataDir);
+  const sessions = new Sessions(record.sessionSecret);
+  const alertStore = record.alerts;
   const delivery = new AlertDelivery(alertStore, bus);
+  await delivery.start();
   const ringAlerts = () => {
     delivery.pump();
     void bus.publish(ALERTS_CHANNEL, '1');
@@ -138,7 +126,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     sockets: () => hub.connections.size,
     watches: () => hub.watches.size,
     // Changes this node's index has applied and the matcher has not yet matched.
-    backlog: () => (engine instanceof EmbeddedEngine ? Math.max(0, engine.appliedSeq - alertStore.matcherCursor()) : 0),
+    backlog: () => (engine instanceof EmbeddedEngine ? Math.max(0, engine.appliedSeq - matcher.cursor) : 0),
   });
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
@@ -150,7 +138,8 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     onClose: (conn) => delivery.close(conn),
     onResume: (conn, after) => {
       if (!conn.session) conn.send(errorFrame('unauthorized', 'resume: alerts need a session cookie'));
-      else delivery.resume(conn, after);
+      // The inbox unreadable (database down): the client resumes again on its next connect.
+      else void delivery.resume(conn, after).catch(() => conn.send(errorFrame('unavailable', 'alerts are unavailable; retry shortly')));
     },
     maxPerIp: config.WS_MAX_PER_IP,
     framesPerS: config.WS_FRAMES_PER_S,
@@ -237,12 +226,12 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         const until = Date.now() + DRAIN_MS;
         while (handle.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
-        matcher.stop();
+        await matcher.stop();
         delivery.stop();
         limits.search.stop();
         limits.write.stop();
         await bus.close();
-        alertStore.close();
+        await alertStore.close();
         await engine.close();
       })();
       return closing;

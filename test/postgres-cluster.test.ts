@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClient } from './helpers/live-client';
+import { Renter } from './helpers/renter';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
@@ -119,6 +120,52 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
       expect(got, `node ${w.node}`).toEqual(want);
     }
   });
+  it('a saved search and the inbox follow the renter to any node; a node SIGKILLed mid-stream costs no alert', async () => {
+    const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const renter = await Renter.visit(a.url);
+    const home: Box = [-73.96, 40.6, -73.9, 40.65];
+    expect((await renter.api(a.url, '/api/saved-searches', { method: 'POST', body: { name: 'Near the park', bbox: home, notify: ['new'] } })).status).toBe(201);
+    // Made through A, listed by B and C: the record is shared, not the folder.
+    for (const n of [b, c]) {
+      const listed = (await (await renter.api(n.url, '/api/saved-searches')).json()) as { savedSearches: { name: string }[] };
+      expect(listed.savedSearches.map((x) => x.name)).toEqual(['Near the park']);
+    }
+    // The client's side of at-least-once: an id it has shown is dropped, never shown again.
+    const shown = new Map<number, string>();
+    let redelivered = 0;
+    let lastId = 0;
+    const take = (client: LiveClient) =>
+      client.ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as { type: string; id: number; listing: { id: string } };
+        if (m.type !== 'alert') return;
+        if (shown.has(m.id)) redelivered++;
+        else shown.set(m.id, m.listing.id);
+        lastId = Math.max(lastId, m.id);
+      });
+    const first = await renter.socket(b.url);
+    take(first);
+    const ids: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      if (i === 40) await b.kill('SIGKILL');
+      const through = i < 40 ? (i % 2 === 0 ? a : b) : i % 2 === 0 ? a : c;
+      const id = `pg-alert-${i}`;
+      expect(await post([a, b, c].indexOf(through), id, pointIn(home, i))).toBe(201);
+      ids.push(id);
+    }
+    // The renter's socket moves to C and resumes from the last alert it saw.
+    const second = await renter.socket(c.url);
+    take(second);
+    second.send({ type: 'resume', after: lastId });
+    for (const until = Date.now() + 15_000; shown.size < 80 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    // Every home alerted once: 80 ids for 80 homes; frames redelivered after the move were dropped.
+    expect(new Set(shown.values()).size, `${redelivered} frames redelivered`).toBe(shown.size);
+    expect([...shown.values()].sort()).toEqual([...ids].sort());
+    expect(redelivered).toBeLessThanOrEqual(80);
+    const inbox = ((await (await renter.api(a.url, '/api/alerts?after=0')).json()) as { alerts: { listing: { id: string } }[] }).alerts;
+    expect(inbox.map((x) => x.listing.id).sort()).toEqual([...ids].sort());
+    first.close();
+    second.close();
+  }, 90_000);
 });
 
 describe('a database that does not answer at start', () => {

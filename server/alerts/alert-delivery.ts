@@ -27,7 +27,11 @@ export function alertFrame(a: Alert): string {
  * has seen.
  */
 export class AlertDelivery {
-  private last: number;
+  /** Alerts read up to here; -1 until the first read says where the inbox ends. */
+  private last = -1;
+  /** The pump in progress: one at a time, so each alert is read once per node. */
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
   private readonly bySession = new Map<string, Set<LiveConnection>>();
   /** The last alert id each socket was sent. */
   private readonly cursor = new WeakMap<LiveConnection, number>();
@@ -39,7 +43,6 @@ export class AlertDelivery {
     private readonly store: AlertStore,
     bus: Bus,
   ) {
-    this.last = store.lastAlertId();
     void bus.subscribe(ALERTS_CHANNEL, () => this.pump());
     this.timer = setInterval(() => this.pump(), POLL_MS);
     this.timer.unref();
@@ -61,12 +64,17 @@ export class AlertDelivery {
     if (set?.size === 0) this.bySession.delete(conn.session);
   }
 
+  /** Where the inbox ends now: a node that starts hears of alerts from here on. */
+  async start(): Promise<void> {
+    this.last = await this.store.lastAlertId();
+  }
+
   /** Replays the session's alerts after `after` from the inbox, then goes on live. */
-  resume(conn: LiveConnection, after: number): void {
+  async resume(conn: LiveConnection, after: number): Promise<void> {
     if (!conn.session) return;
     let from = after;
     for (;;) {
-      const page = this.store.alertsOf(conn.session, from, PAGE);
+      const page = await this.store.alertsOf(conn.session, from, PAGE);
       for (const a of page) this.send(conn, a);
       if (page.length < PAGE) break;
       from = page[page.length - 1]!.id;
@@ -77,8 +85,25 @@ export class AlertDelivery {
 
   /** Reads alerts committed since the last read and pushes each to its owner's sockets here. */
   pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.read()
+      .catch(() => undefined) // the inbox unreadable (database down): the next poll tries again
+      .finally(() => {
+        this.pumping = null;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async read(): Promise<void> {
+    if (this.last < 0) return;
     for (;;) {
-      const page = this.store.alertsAfter(this.last, PAGE, (session) => this.bySession.has(session));
+      const page = await this.store.alertsAfter(this.last, PAGE, (session) => this.bySession.has(session));
       for (const a of page.alerts) {
         for (const conn of this.bySession.get(a.session) ?? []) {
           if (a.id > (this.cursor.get(conn) ?? 0)) this.send(conn, a);

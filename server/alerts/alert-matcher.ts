@@ -34,6 +34,8 @@ export function alertReason(before: boolean, after: boolean, e: ChangeEvent): Al
  */
 export class AlertMatcher {
   private timer: NodeJS.Timeout | null = null;
+  /** The cursor as this node last read or moved it (for /metrics: the log not yet matched). */
+  cursor = 0;
   private running = false;
   private again = false;
 
@@ -79,14 +81,16 @@ export class AlertMatcher {
       if (!this.log) return;
       const log = this.log;
       const latest = await log.lastSeq();
-      if (!this.store.claim(this.node, LEASE_MS, () => latest)) return;
-      const from = this.store.matcherCursor();
+      if (!(await this.store.claim(this.node, LEASE_MS, latest))) return;
+      const from = await this.store.matcherCursor();
+      this.cursor = from;
       const events = await log.changesAfter(from, BATCH);
       if (events.length === 0) return;
       const alerts: NewAlert[] = [];
       for (const e of events) alerts.push(...(await this.match(e)));
-      const ids = this.store.commitBatch(this.node, from, events[events.length - 1]!.seq, LEASE_MS, alerts);
+      const ids = await this.store.commitBatch(this.node, from, events[events.length - 1]!.seq, LEASE_MS, alerts);
       if (ids === null) return; // the lease moved on: the new holder does this batch
+      this.cursor = events[events.length - 1]!.seq;
       if (ids.length > 0) this.onAlerts(ids);
       if (events.length < BATCH) return;
     }
@@ -99,8 +103,8 @@ export class AlertMatcher {
   committed(e: ChangeEvent): void {
     if (this.log) return;
     void this.match(e)
-      .then((alerts) => {
-        const ids = this.store.insertAlerts(alerts);
+      .then(async (alerts) => {
+        const ids = await this.store.insertAlerts(alerts);
         if (ids.length > 0) this.onAlerts(ids);
       })
       .catch((err: unknown) => logger.error({ err, listing: e.listingId }, 'alert matching failed'));
@@ -111,7 +115,7 @@ export class AlertMatcher {
     const matched = await this.engine.percolate(states);
     const before = new Set(e.before ? matched[0] : []);
     const after = new Set(e.after ? matched[e.before ? 1 : 0] : []);
-    const owners = this.store.owners([...new Set([...before, ...after])]);
+    const owners = await this.store.owners([...new Set([...before, ...after])]);
     const out: NewAlert[] = [];
     for (const [searchId, owner] of owners) {
       if (owner.paused) continue;
@@ -129,8 +133,8 @@ export class AlertMatcher {
     return out;
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.store.release(this.node);
+    await this.store.release(this.node).catch(() => undefined);
   }
 }

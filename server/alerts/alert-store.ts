@@ -1,7 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
-import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 
 export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
@@ -38,234 +36,50 @@ export interface NewAlert {
   previousPrice?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS saved_searches (
-  id TEXT PRIMARY KEY,
-  session TEXT NOT NULL,
-  name TEXT NOT NULL,
-  area TEXT NOT NULL,
-  filters TEXT NOT NULL,
-  notify TEXT NOT NULL,
-  paused INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS saved_searches_session ON saved_searches (session);
--- AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
-CREATE TABLE IF NOT EXISTS alerts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  session TEXT NOT NULL,
-  search_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  reason TEXT NOT NULL,
-  listing TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  previous_price INTEGER,
-  UNIQUE (seq, search_id)
-);
-CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
--- One row: how far the cluster has matched the change log, and which node holds the work.
-CREATE TABLE IF NOT EXISTS matcher (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  cursor INTEGER NOT NULL,
-  holder TEXT,
-  expires INTEGER NOT NULL
-);
-`;
-
-type SearchRow = [string, string, string, string, string, number, number];
-type AlertRow = [number, string, string, string, string, number, number | null];
-
-function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRow): SavedSearch {
-  return {
-    id,
-    name,
-    area: JSON.parse(area) as SearchArea,
-    filters: JSON.parse(filters) as Filters,
-    notify: JSON.parse(notify) as AlertReason[],
-    paused: paused === 1,
-    createdAt,
-  };
+export interface SearchOwner {
+  session: string;
+  notify: AlertReason[];
+  paused: boolean;
 }
 
-function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow): Alert {
-  const a: Alert = { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
-  if (previousPrice !== null) a.previousPrice = previousPrice;
-  return a;
+/** A page of every session's alerts for one node to deliver: those it holds, and how far it read. */
+export interface DeliveryPage {
+  last: number;
+  alerts: (Alert & { session: string })[];
+  read: number;
 }
-
-
 
 /**
- * Saved searches, their alerts and the matcher's place in the change log, in one SQLite
- * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked).
+ * Saved searches, their alerts (each renter's inbox) and the matcher's place in the change
+ * log with its lease: SQLite in DATA_DIR on one machine, PostgreSQL (DATABASE_URL) across
+ * hosts, so a renter's searches and inbox follow them to any node. Alert ids increase in
+ * commit order (a node delivers by following them); the matcher's commit is fenced on the
+ * cursor it read, so a paused holder that wakes after a takeover cannot commit twice.
  */
-export class AlertStore {
-  readonly db: Database.Database;
-  private readonly s;
-
-  constructor(dataDir: string) {
-    this.db = openSharedDatabase(dataDir, 'alerts.db');
-    this.db.exec(SCHEMA);
-    // alerts.db files made before previous_price existed gain it (NULL: not a price drop).
-    addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
-    this.s = {
-      insertSearch: this.db.prepare(
-        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ? WHERE id = ? AND session = ?'),
-      deleteSearch: this.db.prepare('DELETE FROM saved_searches WHERE id = ? AND session = ?'),
-      searchesOf: this.db
-        .prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE session = ? ORDER BY created_at, id')
-        .raw(),
-      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE id = ? AND session = ?').raw(),
-      countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
-      owners: this.db.prepare('SELECT id, session, notify, paused FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
-      insertAlert: this.db.prepare(
-        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at, previous_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      alertsOf: this.db
-        .prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
-        .raw(),
-      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
-      lastAlert: this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM alerts').pluck(),
-      initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
-      claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
-      cursor: this.db.prepare('SELECT cursor, holder FROM matcher WHERE id = 1').raw(),
-      lease: this.db.prepare('SELECT holder, expires FROM matcher WHERE id = 1').raw(),
-      advance: this.db.prepare('UPDATE matcher SET cursor = ?, expires = ? WHERE id = 1 AND holder = ? AND cursor = ?'),
-      release: this.db.prepare('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
-    };
-  }
-
-  createSearch(session: string, s: SavedSearch): void {
-    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt);
-  }
-
+export interface AlertStore {
+  createSearch(session: string, s: SavedSearch): Promise<void>;
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
-  updateSearch(session: string, s: SavedSearch): boolean {
-    return this.s.updateSearch.run(s.name, JSON.stringify(s.notify), s.paused ? 1 : 0, s.id, session).changes === 1;
-  }
-
-  deleteSearch(session: string, id: string): boolean {
-    return this.s.deleteSearch.run(id, session).changes === 1;
-  }
-
-  searchesOf(session: string): SavedSearch[] {
-    return (this.s.searchesOf.all(session) as SearchRow[]).map(searchOf);
-  }
-
-  searchOf(session: string, id: string): SavedSearch | null {
-    const row = this.s.searchOf.get(id, session) as SearchRow | undefined;
-    return row ? searchOf(row) : null;
-  }
-
-  countOf(session: string): number {
-    return this.s.countOf.get(session) as number;
-  }
-
+  updateSearch(session: string, s: SavedSearch): Promise<boolean>;
+  deleteSearch(session: string, id: string): Promise<boolean>;
+  searchesOf(session: string): Promise<SavedSearch[]>;
+  searchOf(session: string, id: string): Promise<SavedSearch | null>;
+  countOf(session: string): Promise<number>;
   /** Who owns each search id, what they want to hear of, and whether it is paused. */
-  owners(ids: string[]): Map<string, { session: string; notify: AlertReason[]; paused: boolean }> {
-    const out = new Map<string, { session: string; notify: AlertReason[]; paused: boolean }>();
-    if (ids.length === 0) return out;
-    for (const [id, session, notify, paused] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number][]) {
-      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1 });
-    }
-    return out;
-  }
-
+  owners(ids: string[]): Promise<Map<string, SearchOwner>>;
   /** A session's alerts after an id, oldest first. */
-  alertsOf(session: string, after: number, limit: number): Alert[] {
-    return (this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(alertOf);
-  }
-
-  /**
-   * Every session's alerts after an id, for a node to deliver to the sockets it holds; only
-   * those `wanted` says it holds are parsed (each node reads every alert; most are not its).
-   * Returns the last id read, so the caller moves past the others too.
-   */
-  alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): { last: number; alerts: (Alert & { session: string })[]; read: number } {
-    const rows = this.s.alertsAfter.all(after, limit) as AlertRow[];
-    const alerts = rows.filter((r) => wanted(r[4])).map((r) => ({ ...alertOf(r), session: r[4] }));
-    return { last: rows.length > 0 ? rows[rows.length - 1]![0] : after, alerts, read: rows.length };
-  }
-
-  lastAlertId(): number {
-    return this.s.lastAlert.get() as number;
-  }
-
-  /**
-   * Where matching starts on a new store: the log's end when the first node starts, so a
-   * new cluster does not alert on its history; an existing cursor is kept.
-   */
-  initCursor(seq: number): void {
-    this.s.initMatcher.run(seq);
-  }
-
-  /**
-   * Takes or renews the matcher's lease; true when this node holds it. A holder that
-   * died stops renewing and another node takes over when the lease runs out.
-   */
-  claim(node: string, leaseMs: number, startCursor: () => number): boolean {
-    // A read first: a node that cannot take the lease must not queue for the write lock
-    // (SQLite's busy wait sleeps), nor a holder whose lease has most of its time left.
-    const now = Date.now();
-    const row = this.s.lease.get() as [string | null, number] | undefined;
-    if (row) {
-      const [holder, expires] = row;
-      if (holder !== null && holder !== node && expires >= now) return false;
-      if (holder === node && expires - now > leaseMs / 2) return true;
-    }
-    return this.db
-      .transaction(() => {
-        this.s.initMatcher.run(startCursor());
-        return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
-      })
-      .immediate();
-  }
-
-  matcherCursor(): number {
-    const row = this.s.cursor.get() as [number, string | null] | undefined;
-    return row ? row[0] : 0;
-  }
-
-  /**
-   * Writes a batch's alerts and moves the cursor past it in one transaction, only if this
-   * node still holds the lease at the cursor it started from: the batch's work is done
-   * exactly once, and an alert already written (a retry) is not written again.
-   */
-  commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): number[] | null {
-    return this.db
-      .transaction(() => {
-        if (this.s.advance.run(to, Date.now() + leaseMs, node, from).changes !== 1) return null;
-        return this.insertAll(alerts);
-      })
-      .immediate();
-  }
-
-  /** Inserts alerts, each listing serialised once however many searches it matched. */
-  private insertAll(alerts: NewAlert[]): number[] {
-    const ids: number[] = [];
-    const at = Date.now();
-    const json = new Map<ListingRecord, string>();
-    for (const a of alerts) {
-      let text = json.get(a.listing);
-      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
-      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null);
-      if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
-    }
-    return ids;
-  }
-
+  alertsOf(session: string, after: number, limit: number): Promise<Alert[]>;
+  /** Every session's alerts after an id; only those `wanted` says this node holds are returned whole. */
+  alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): Promise<DeliveryPage>;
+  lastAlertId(): Promise<number>;
+  /** Where matching starts on a new store: the log's end; an existing cursor is kept. */
+  initCursor(seq: number): Promise<void>;
+  /** Takes or renews the matcher's lease; true when this node holds it. */
+  claim(node: string, leaseMs: number, startCursor: number): Promise<boolean>;
+  matcherCursor(): Promise<number>;
+  /** A batch's alerts and the cursor moved past it, in one transaction, only if this node still holds the lease at `from`. */
+  commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null>;
   /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
-  insertAlerts(alerts: NewAlert[]): number[] {
-    return this.db.transaction(() => this.insertAll(alerts)).immediate();
-  }
-
-  release(node: string): void {
-    this.s.release.run(node);
-  }
-
-  close(): void {
-    this.db.close();
-  }
+  insertAlerts(alerts: NewAlert[]): Promise<number[]>;
+  release(node: string): Promise<void>;
+  close(): Promise<void>;
 }

@@ -108,18 +108,18 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     const raw = url.searchParams.get('after') ?? '0';
     const after = afterParam.safeParse(raw);
     if (!after.success) throw new ApiError('bad_request', `after: ${after.error.issues[0]!.message}`, 'after');
-    sendJson(res, 200, { alerts: ctx.alerts.alertsOf(sid, after.data, MAX_ALERTS_PAGE).map(alertJson) });
+    sendJson(res, 200, { alerts: (await ctx.alerts.alertsOf(sid, after.data, MAX_ALERTS_PAGE)).map(alertJson) });
     return true;
   }
   if (pathname === '/api/saved-searches') {
     const sid = session(ctx, req, res);
     if (method === 'GET') {
-      sendJson(res, 200, { savedSearches: ctx.alerts.searchesOf(sid).map(searchJson) });
+      sendJson(res, 200, { savedSearches: (await ctx.alerts.searchesOf(sid)).map(searchJson) });
       return true;
     }
     if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
     const body = parse(createSchema, await readJson(req));
-    if (ctx.alerts.countOf(sid) >= ctx.maxPerSession) {
+    if ((await ctx.alerts.countOf(sid)) >= ctx.maxPerSession) {
       throw new ApiError('conflict', `a session keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
     }
     const search: SavedSearch = {
@@ -133,17 +133,17 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     };
     // The matcher's copy first: a search it holds without an owner row matches nobody.
     await ctx.engine.putSearch({ id: search.id, area: search.area, filters: search.filters });
-    ctx.alerts.createSearch(sid, search);
+    await ctx.alerts.createSearch(sid, search);
     sendJson(res, 201, searchJson(search));
     return true;
   }
   if (pathname.startsWith('/api/saved-searches/') && pathname.indexOf('/', 20) === -1) {
     const sid = session(ctx, req, res);
     const id = pathId(pathname.slice(20));
-    const current = ctx.alerts.searchOf(sid, id);
+    const current = await ctx.alerts.searchOf(sid, id);
     if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');
     if (method === 'DELETE') {
-      ctx.alerts.deleteSearch(sid, id);
+      await ctx.alerts.deleteSearch(sid, id);
       await ctx.engine.removeSearch(id);
       res.writeHead(204, { 'cache-control': 'no-store' });
       res.end();
@@ -152,7 +152,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     if (method === 'PATCH') {
       const p = parse(patchSchema, await readJson(req));
       const next = { ...current, ...p };
-      ctx.alerts.updateSearch(sid, next);
+      await ctx.alerts.updateSearch(sid, next);
       sendJson(res, 200, searchJson(next));
       return true;
     }

@@ -17,20 +17,23 @@ export interface DatabaseOptions {
 
 /**
  * A bounded pool on `DATABASE_URL` with the schema brought up to date. node-pg-migrate
- * takes an advisory lock for the run, so nodes starting together apply each migration
- * once, one at a time; a node that finds them applied goes straight on.
+ * holds an advisory lock for the run (waiting for it, not failing: nodes start together),
+ * so each migration is applied once; a node that finds them applied goes straight on.
  */
 export async function openDatabase({ url, poolMax = 10 }: DatabaseOptions): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   // An idle client whose server went away errors on the pool; the next query reconnects.
   pool.on('error', () => undefined);
   const client = await pool.connect();
+  client.on('error', () => undefined);
   try {
     await runner({
       dbClient: client,
       dir: MIGRATIONS,
       direction: 'up',
       migrationsTable: 'roost_migrations',
+      // Nodes starting together queue on the lock; the first applies, the rest find it done.
+      advisoryLockMode: 'wait',
       count: Infinity,
       log: () => undefined,
       logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -62,6 +65,10 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) =
   const client = await pool.connect().catch((err: unknown) => {
     throw asStoreError(err);
   });
+  // A checked-out client whose server goes away emits 'error' as well as failing its
+  // query: unheard, that event would end the process.
+  const onError = () => undefined;
+  client.on('error', onError);
   try {
     await client.query(begin);
     const out = await work(client);
@@ -71,6 +78,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) =
     await client.query('ROLLBACK').catch(() => undefined);
     throw asStoreError(err);
   } finally {
+    client.off('error', onError);
     client.release();
   }
 }

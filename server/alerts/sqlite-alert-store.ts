@@ -1,0 +1,238 @@
+import type Database from 'better-sqlite3';
+import type { ListingRecord } from '../core/listing';
+import type { Filters, SearchArea } from '../engine/search-engine';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from './alert-store';
+import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS saved_searches (
+  id TEXT PRIMARY KEY,
+  session TEXT NOT NULL,
+  name TEXT NOT NULL,
+  area TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  notify TEXT NOT NULL,
+  paused INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS saved_searches_session ON saved_searches (session);
+-- AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
+CREATE TABLE IF NOT EXISTS alerts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session TEXT NOT NULL,
+  search_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  listing TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  previous_price INTEGER,
+  UNIQUE (seq, search_id)
+);
+CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
+-- One row: how far the cluster has matched the change log, and which node holds the work.
+CREATE TABLE IF NOT EXISTS matcher (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  cursor INTEGER NOT NULL,
+  holder TEXT,
+  expires INTEGER NOT NULL
+);
+`;
+
+type SearchRow = [string, string, string, string, string, number, number];
+type AlertRow = [number, string, string, string, string, number, number | null];
+
+function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRow): SavedSearch {
+  return {
+    id,
+    name,
+    area: JSON.parse(area) as SearchArea,
+    filters: JSON.parse(filters) as Filters,
+    notify: JSON.parse(notify) as AlertReason[],
+    paused: paused === 1,
+    createdAt,
+  };
+}
+
+function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow): Alert {
+  const a: Alert = { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
+  if (previousPrice !== null) a.previousPrice = previousPrice;
+  return a;
+}
+
+
+
+/**
+ * Saved searches, their alerts and the matcher's place in the change log, in one SQLite
+ * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked). Every
+ * call is one short synchronous transaction behind the async seam.
+ */
+export class SqliteAlertStore implements AlertStore {
+  readonly db: Database.Database;
+  private readonly s;
+
+  constructor(dataDir: string) {
+    this.db = openSharedDatabase(dataDir, 'alerts.db');
+    this.db.exec(SCHEMA);
+    // alerts.db files made before previous_price existed gain it (NULL: not a price drop).
+    addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
+    this.s = {
+      insertSearch: this.db.prepare(
+        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ? WHERE id = ? AND session = ?'),
+      deleteSearch: this.db.prepare('DELETE FROM saved_searches WHERE id = ? AND session = ?'),
+      searchesOf: this.db
+        .prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE session = ? ORDER BY created_at, id')
+        .raw(),
+      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE id = ? AND session = ?').raw(),
+      countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
+      owners: this.db.prepare('SELECT id, session, notify, paused FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
+      insertAlert: this.db.prepare(
+        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at, previous_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      alertsOf: this.db
+        .prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
+        .raw(),
+      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
+      lastAlert: this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM alerts').pluck(),
+      initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
+      claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
+      cursor: this.db.prepare('SELECT cursor, holder FROM matcher WHERE id = 1').raw(),
+      lease: this.db.prepare('SELECT holder, expires FROM matcher WHERE id = 1').raw(),
+      advance: this.db.prepare('UPDATE matcher SET cursor = ?, expires = ? WHERE id = 1 AND holder = ? AND cursor = ?'),
+      release: this.db.prepare('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
+    };
+  }
+
+  async createSearch(session: string, s: SavedSearch): Promise<void> {
+    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt);
+  }
+
+  /** Changes what a renter may change; false when the search is not theirs (or gone). */
+  async updateSearch(session: string, s: SavedSearch): Promise<boolean> {
+    return this.s.updateSearch.run(s.name, JSON.stringify(s.notify), s.paused ? 1 : 0, s.id, session).changes === 1;
+  }
+
+  async deleteSearch(session: string, id: string): Promise<boolean> {
+    return this.s.deleteSearch.run(id, session).changes === 1;
+  }
+
+  async searchesOf(session: string): Promise<SavedSearch[]> {
+    return (this.s.searchesOf.all(session) as SearchRow[]).map(searchOf);
+  }
+
+  async searchOf(session: string, id: string): Promise<SavedSearch | null> {
+    const row = this.s.searchOf.get(id, session) as SearchRow | undefined;
+    return row ? searchOf(row) : null;
+  }
+
+  async countOf(session: string): Promise<number> {
+    return this.s.countOf.get(session) as number;
+  }
+
+  /** Who owns each search id, what they want to hear of, and whether it is paused. */
+  async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
+    const out = new Map<string, SearchOwner>();
+    if (ids.length === 0) return out;
+    for (const [id, session, notify, paused] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number][]) {
+      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1 });
+    }
+    return out;
+  }
+
+  /** A session's alerts after an id, oldest first. */
+  async alertsOf(session: string, after: number, limit: number): Promise<Alert[]> {
+    return (this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(alertOf);
+  }
+
+  /**
+   * Every session's alerts after an id, for a node to deliver to the sockets it holds; only
+   * those `wanted` says it holds are parsed (each node reads every alert; most are not its).
+   * Returns the last id read, so the caller moves past the others too.
+   */
+  async alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): Promise<DeliveryPage> {
+    const rows = this.s.alertsAfter.all(after, limit) as AlertRow[];
+    const alerts = rows.filter((r) => wanted(r[4])).map((r) => ({ ...alertOf(r), session: r[4] }));
+    return { last: rows.length > 0 ? rows[rows.length - 1]![0] : after, alerts, read: rows.length };
+  }
+
+  async lastAlertId(): Promise<number> {
+    return this.s.lastAlert.get() as number;
+  }
+
+  /**
+   * Where matching starts on a new store: the log's end when the first node starts, so a
+   * new cluster does not alert on its history; an existing cursor is kept.
+   */
+  async initCursor(seq: number): Promise<void> {
+    this.s.initMatcher.run(seq);
+  }
+
+  /**
+   * Takes or renews the matcher's lease; true when this node holds it. A holder that
+   * died stops renewing and another node takes over when the lease runs out.
+   */
+  async claim(node: string, leaseMs: number, startCursor: number): Promise<boolean> {
+    // A read first: a node that cannot take the lease must not queue for the write lock
+    // (SQLite's busy wait sleeps), nor a holder whose lease has most of its time left.
+    const now = Date.now();
+    const row = this.s.lease.get() as [string | null, number] | undefined;
+    if (row) {
+      const [holder, expires] = row;
+      if (holder !== null && holder !== node && expires >= now) return false;
+      if (holder === node && expires - now > leaseMs / 2) return true;
+    }
+    return this.db
+      .transaction(() => {
+        this.s.initMatcher.run(startCursor);
+        return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
+      })
+      .immediate();
+  }
+
+  async matcherCursor(): Promise<number> {
+    const row = this.s.cursor.get() as [number, string | null] | undefined;
+    return row ? row[0] : 0;
+  }
+
+  /**
+   * Writes a batch's alerts and moves the cursor past it in one transaction, only if this
+   * node still holds the lease at the cursor it started from: the batch's work is done
+   * exactly once, and an alert already written (a retry) is not written again.
+   */
+  async commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null> {
+    return this.db
+      .transaction(() => {
+        if (this.s.advance.run(to, Date.now() + leaseMs, node, from).changes !== 1) return null;
+        return this.insertAll(alerts);
+      })
+      .immediate();
+  }
+
+  /** Inserts alerts, each listing serialised once however many searches it matched. */
+  private insertAll(alerts: NewAlert[]): number[] {
+    const ids: number[] = [];
+    const at = Date.now();
+    const json = new Map<ListingRecord, string>();
+    for (const a of alerts) {
+      let text = json.get(a.listing);
+      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
+      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null);
+      if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+    }
+    return ids;
+  }
+
+  /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
+  async insertAlerts(alerts: NewAlert[]): Promise<number[]> {
+    return this.db.transaction(() => this.insertAll(alerts)).immediate();
+  }
+
+  async release(node: string): Promise<void> {
+    this.s.release.run(node);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

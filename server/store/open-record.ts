@@ -1,0 +1,43 @@
+import crypto from 'node:crypto';
+import type { AlertStore } from '../alerts/alert-store';
+import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
+import type { Config } from '../config';
+import { sessionSecret } from '../sessions/session-cookie';
+import { StartError } from '../start-error';
+import type { ListingStore } from './listing-store';
+import { openDatabase } from './postgres/database';
+import { PostgresAlertStore, sharedSessionSecret } from './postgres/postgres-alert-store';
+import { PostgresListingStore } from './postgres/postgres-listing-store';
+import { SqliteListingStore } from './sqlite-listing-store';
+
+/** Everything that must outlive a node: in PostgreSQL when DATABASE_URL is set, else in DATA_DIR. */
+export interface Record {
+  /** Listings and their change log (null with a cluster search engine, which keeps its own). */
+  listings: ListingStore | null;
+  alerts: AlertStore;
+  sessionSecret: string;
+  where: 'postgresql' | 'data-dir';
+}
+
+/**
+ * Opens the record the environment names. PostgreSQL: one bounded pool, the schema brought
+ * up to date, the session secret generated once for every host (unless SESSION_SECRET is
+ * given). A database that does not answer is a StartError: one line, exit 1.
+ */
+export async function openRecord(config: Config, withListings: boolean): Promise<Record> {
+  if (config.DATABASE_URL) {
+    try {
+      const pool = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+      const secret = config.SESSION_SECRET ?? (await sharedSessionSecret(pool, crypto.randomBytes(32).toString('base64url')));
+      return { listings: new PostgresListingStore(pool), alerts: new PostgresAlertStore(pool), sessionSecret: secret, where: 'postgresql' };
+    } catch (err) {
+      throw new StartError(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
+    }
+  }
+  return {
+    listings: withListings ? new SqliteListingStore(config.dataDir) : null,
+    alerts: new SqliteAlertStore(config.dataDir),
+    sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
+    where: 'data-dir',
+  };
+}

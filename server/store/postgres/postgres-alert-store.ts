@@ -1,0 +1,164 @@
+import type pg from 'pg';
+import type { ListingRecord } from '../../core/listing';
+import type { Filters, SearchArea } from '../../engine/search-engine';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import { asStoreError, inTransaction } from './database';
+
+/** Held while alert ids are taken, to commit: ids then increase in commit order. */
+const ALERT_LOCK = 0x524f4f54;
+/** Epoch milliseconds by the database's clock: leases compare against one clock for every host. */
+const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
+
+type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number };
+type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord; session: string; at: number; previous_price: number | null };
+
+function searchOf(r: SearchRow): SavedSearch {
+  return { id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at };
+}
+
+function alertOf(r: AlertRow): Alert {
+  const a: Alert = { id: r.id, searchId: r.search_id, reason: r.reason, listing: r.listing, at: r.at };
+  if (r.previous_price !== null) a.previousPrice = r.previous_price;
+  return a;
+}
+
+const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at';
+const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_price';
+
+/**
+ * Saved searches, the inbox and the matcher's cursor and lease in PostgreSQL, so they
+ * follow a renter to any node on any host. Shares the listing store's pool; that store
+ * ends it.
+ */
+export class PostgresAlertStore implements AlertStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw asStoreError(err);
+    }
+  }
+
+  async createSearch(session: string, s: SavedSearch): Promise<void> {
+    await this.query(`INSERT INTO saved_searches (${SEARCH_COLUMNS}, session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+      s.id, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused, s.createdAt, session,
+    ]);
+  }
+
+  async updateSearch(session: string, s: SavedSearch): Promise<boolean> {
+    const r = await this.query('UPDATE saved_searches SET name = $1, notify = $2, paused = $3 WHERE id = $4 AND session = $5', [s.name, JSON.stringify(s.notify), s.paused, s.id, session]);
+    return r.rowCount === 1;
+  }
+
+  async deleteSearch(session: string, id: string): Promise<boolean> {
+    return (await this.query('DELETE FROM saved_searches WHERE id = $1 AND session = $2', [id, session])).rowCount === 1;
+  }
+
+  async searchesOf(session: string): Promise<SavedSearch[]> {
+    return (await this.query<SearchRow>(`SELECT ${SEARCH_COLUMNS} FROM saved_searches WHERE session = $1 ORDER BY created_at, id`, [session])).rows.map(searchOf);
+  }
+
+  async searchOf(session: string, id: string): Promise<SavedSearch | null> {
+    const row = (await this.query<SearchRow>(`SELECT ${SEARCH_COLUMNS} FROM saved_searches WHERE id = $1 AND session = $2`, [id, session])).rows[0];
+    return row ? searchOf(row) : null;
+  }
+
+  async countOf(session: string): Promise<number> {
+    return (await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM saved_searches WHERE session = $1', [session])).rows[0]!.n;
+  }
+
+  async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
+    const out = new Map<string, SearchOwner>();
+    if (ids.length === 0) return out;
+    const r = await this.query<{ id: string; session: string; notify: AlertReason[]; paused: boolean }>('SELECT id, session, notify, paused FROM saved_searches WHERE id = ANY($1::text[])', [ids]);
+    for (const row of r.rows) out.set(row.id, { session: row.session, notify: row.notify, paused: row.paused });
+    return out;
+  }
+
+  async alertsOf(session: string, after: number, limit: number): Promise<Alert[]> {
+    return (await this.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE session = $1 AND id > $2 ORDER BY id LIMIT $3`, [session, after, limit])).rows.map(alertOf);
+  }
+
+  async alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): Promise<DeliveryPage> {
+    const rows = (await this.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit])).rows;
+    return {
+      last: rows.length > 0 ? rows[rows.length - 1]!.id : after,
+      alerts: rows.filter((r) => wanted(r.session)).map((r) => ({ ...alertOf(r), session: r.session })),
+      read: rows.length,
+    };
+  }
+
+  async lastAlertId(): Promise<number> {
+    return (await this.query<{ id: number }>('SELECT COALESCE(MAX(id), 0)::bigint AS id FROM alerts')).rows[0]!.id;
+  }
+
+  async initCursor(seq: number): Promise<void> {
+    await this.query('INSERT INTO matcher (id, cursor, holder, expires) VALUES (1, $1, NULL, 0) ON CONFLICT (id) DO NOTHING', [seq]);
+  }
+
+  async claim(node: string, leaseMs: number, startCursor: number): Promise<boolean> {
+    await this.initCursor(startCursor);
+    const r = await this.query(
+      `UPDATE matcher SET holder = $1, expires = ${NOW_MS} + $2
+       WHERE id = 1 AND (holder = $1 OR holder IS NULL OR expires < ${NOW_MS})`,
+      [node, leaseMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  async matcherCursor(): Promise<number> {
+    return (await this.query<{ cursor: number }>('SELECT cursor FROM matcher WHERE id = 1')).rows[0]?.cursor ?? 0;
+  }
+
+  /** Fenced on (holder, cursor): a holder that slept through a takeover finds the cursor moved and commits nothing. */
+  async commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null> {
+    return inTransaction(this.pool, async (c) => {
+      const moved = await c.query(`UPDATE matcher SET cursor = $1, expires = ${NOW_MS} + $2 WHERE id = 1 AND holder = $3 AND cursor = $4`, [to, leaseMs, node, from]);
+      if (moved.rowCount !== 1) return null;
+      return this.insertAll(c, alerts);
+    });
+  }
+
+  async insertAlerts(alerts: NewAlert[]): Promise<number[]> {
+    if (alerts.length === 0) return [];
+    return inTransaction(this.pool, (c) => this.insertAll(c, alerts));
+  }
+
+  private async insertAll(c: pg.PoolClient, alerts: NewAlert[]): Promise<number[]> {
+    if (alerts.length === 0) return [];
+    await c.query('SELECT pg_advisory_xact_lock($1)', [ALERT_LOCK]);
+    const at = Date.now();
+    const ids: number[] = [];
+    const json = new Map<ListingRecord, string>();
+    for (const a of alerts) {
+      let text = json.get(a.listing);
+      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
+      const r = await c.query<{ id: number }>(
+        `INSERT INTO alerts (id, session, search_id, seq, reason, listing, at, previous_price)
+         VALUES (nextval('alert_ids'), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (seq, search_id) DO NOTHING RETURNING id`,
+        [a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null],
+      );
+      if (r.rows[0]) ids.push(r.rows[0].id);
+    }
+    return ids;
+  }
+
+  async release(node: string): Promise<void> {
+    await this.query('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
+  }
+
+  /** The pool is the listing store's to end. */
+  async close(): Promise<void> {}
+}
+
+/** The session secret every host shares: generated once into the database, read by all. */
+export async function sharedSessionSecret(pool: pg.Pool, candidate: string): Promise<string> {
+  try {
+    await pool.query("INSERT INTO meta (key, value) VALUES ('session-secret', $1) ON CONFLICT (key) DO NOTHING", [candidate]);
+    return (await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'session-secret'")).rows[0]!.value;
+  } catch (err) {
+    throw asStoreError(err);
+  }
+}
