@@ -128,6 +128,16 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     // Changes this node's index has applied and the matcher has not yet matched.
     backlog: () => (engine instanceof EmbeddedEngine ? Math.max(0, engine.appliedSeq - matcher.cursor) : 0),
   });
+  if (engine instanceof EmbeddedEngine) {
+    // How far this node's index is behind the shared log (per node: each scrapes its own).
+    metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not applied yet', async () => Math.max(0, (await engine.store.lastSeq()) - engine.appliedSeq));
+    const pool = engine.store.poolUse?.bind(engine.store);
+    if (pool) {
+      metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
+      metrics.gaugeFrom('roost_db_pool_idle', 'Of those, idle', () => pool().idle);
+      metrics.gaugeFrom('roost_db_pool_waiting', 'Queries waiting for a connection', () => pool().waiting);
+    }
+  }
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
     authenticate: (req) => {

@@ -88,6 +88,10 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
     // Searchable on every node within a second of the answer.
     await new Promise((r) => setTimeout(r, 1_000));
     for (const n of nodes) expect(await totalOn(n)).toBe(60);
+    // Each node reports how far its index is behind the log, and its pool.
+    const metrics = await (await fetch(`${nodes[1]!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^roost_change_log_lag 0$/m);
+    expect(metrics).toMatch(/^roost_db_pool_connections [1-9]\d*$/m);
   });
 
   it('PostgreSQL killed mid-stream: refused writes are 503s, searches keep answering, nothing accepted is lost', async () => {

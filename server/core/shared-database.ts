@@ -10,8 +10,11 @@ export function openSharedDatabase(dataDir: string, file: string): Database.Data
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, file));
   db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts.
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit is on disk before it returns, so a write answered 201 survives a power
+  // loss (NORMAL could lose the last commits). In WAL mode that is one fsync per
+  // transaction: API writes are one each, imports commit thousands of rows per
+  // transaction, so the import rate barely moves (BENCHMARKS.md).
+  db.pragma('synchronous = FULL');
   // Another process may hold the write lock for a moment: wait for it instead of failing.
   db.pragma('busy_timeout = 10000');
   return db;

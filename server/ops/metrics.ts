@@ -48,6 +48,22 @@ export class Metrics {
     });
   }
 
+  /** A gauge read when scraped (a value kept elsewhere, or one worth a query only then). */
+  gaugeFrom(name: string, help: string, read: () => number | Promise<number>): void {
+    new client.Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch {
+          // The source cannot answer now (database down): the gauge keeps its last value.
+        }
+      },
+    });
+  }
+
   constructor(gauges: { sockets(): number; backlog(): number; watches(): number }) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'roost_' });
     new client.Gauge({ name: 'roost_open_sockets', help: 'Live sockets on this node', registers: [this.registry], collect() { this.set(gauges.sockets()); } });

@@ -43,6 +43,8 @@ export interface ListingStore {
   searchAreaChanges(after: number): Promise<SearchAreaChange[]>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  /** The connection pool's use, where the store has one (PostgreSQL), for /metrics. */
+  poolUse?(): { total: number; idle: number; waiting: number };
   /** Throws when the store cannot be read (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

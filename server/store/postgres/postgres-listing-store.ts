@@ -206,6 +206,10 @@ export class PostgresListingStore implements ListingStore {
     await this.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
   }
 
+  poolUse(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async ping(): Promise<void> {
     await this.query('SELECT 1');
   }
