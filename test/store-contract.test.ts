@@ -90,6 +90,19 @@ for (const leg of legs) {
       expect(await store.count()).toBe(2);
     });
 
+    it('keeps any text as it came (backslashes, tabs, newlines, quotes, CJK) and the last of one id in a batch', async () => {
+      const odd = home('t1', 1234, { title: 'C:\\path\\to "flat"\twith\ttabs', description: 'line one\nline two\r\n静安区 \\N not null' });
+      const from = await store.lastSeq();
+      expect(await store.upsertMany([odd, { ...odd, price: 1300 }, home('t2')])).toEqual({ inserted: 2, updated: 1, changed: 3 });
+      const got = await store.get('t1');
+      expect(got?.title).toBe(odd.title);
+      expect(got?.description).toBe(odd.description);
+      expect(got?.price).toBe(1300);
+      const log = await store.changesAfter(from);
+      expect(log.map((c) => `${c.listingId} ${c.before?.price ?? '-'}→${c.after?.price}`)).toEqual(['t1 -→1234', 't1 1234→1300', 't2 -→2000']);
+      expect(log[1]!.after?.description).toBe(odd.description);
+    });
+
     it('API writes: put, patch, remove and a missing id, each with its outcome and one change', async () => {
       const from = await store.lastSeq();
       const put = await store.write({ op: 'put', record: home('w1', 1800) });

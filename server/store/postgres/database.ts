@@ -61,7 +61,7 @@ export function asStoreError(err: unknown): unknown {
 }
 
 /** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
-export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN', lock?: number): Promise<T> {
   const client = await pool.connect().catch((err: unknown) => {
     throw asStoreError(err);
   });
@@ -70,7 +70,9 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) =
   const onError = () => undefined;
   client.on('error', onError);
   try {
-    await client.query(begin);
+    // With a lock, one round trip: BEGIN and the transaction-scoped advisory lock together
+    // (a constant, so the simple protocol's several statements are allowed).
+    await client.query(lock === undefined ? begin : `${begin}; SELECT pg_advisory_xact_lock(${Math.trunc(lock)})`);
     const out = await work(client);
     await client.query('COMMIT');
     return out;

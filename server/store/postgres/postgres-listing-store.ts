@@ -4,6 +4,7 @@ import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/chan
 import { sameContent, type ListingRecord } from '../../core/listing';
 import type { SearchDefinition, WriteCounts } from '../../engine/search-engine';
 import type { ListingStore, SearchAreaChange } from '../listing-store';
+import { from as copyFrom } from 'pg-copy-streams';
 import { asStoreError, inTransaction } from './database';
 
 /**
@@ -13,6 +14,26 @@ import { asStoreError, inTransaction } from './database';
  * Writes stay short, so serialising their last step costs little (BENCHMARKS.md).
  */
 const LOG_LOCK = 0x524f4f53; // "ROOS"
+
+/** COPY's text format: backslashes doubled (JSON escapes every other control character), NULL as \N. */
+function copyField(v: string | null): string {
+  return v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Streams rows into `COPY … FROM STDIN` on this transaction's connection. */
+async function copyRows(c: pg.PoolClient, sql: string, rows: (string | null)[][]): Promise<void> {
+  const stream = c.query(copyFrom(sql));
+  const chunk = 1_000;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const text = rows.slice(i, i + chunk).map((r) => `${r.map(copyField).join('\t')}\n`).join('');
+    if (!stream.write(text)) await new Promise((r) => stream.once('drain', r));
+  }
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end();
+  });
+}
 
 /** Rows per FETCH while reading every listing at start. */
 const SNAPSHOT_BATCH = 10_000;
@@ -56,57 +77,91 @@ export class PostgresListingStore implements ListingStore {
     return { seq: r.rows[0]!.seq, listingId: id, op, before, after, at };
   }
 
-  private async put(c: pg.PoolClient, r: ListingRecord): Promise<void> {
-    await c.query('INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record', [r.id, r]);
-  }
-
+  /**
+   * A batch in one transaction: the stored records read in one query, the merge done here
+   * (the same rules as every store: listedAt kept, an equal record written nowhere), then
+   * the listings and their change rows written with COPY — a 10,000-row import batch is a
+   * handful of round trips, not 20,000 statements.
+   */
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts & { changed: number }> {
     if (records.length === 0) return { inserted: 0, updated: 0, changed: 0 };
     return inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-      const ids = records.map((r) => r.id);
       const stored = new Map<string, ListingRecord>();
-      const found = await c.query<{ id: string; record: ListingRecord }>('SELECT id, record FROM listings WHERE id = ANY($1::text[]) FOR UPDATE', [ids]);
+      const found = await c.query<{ id: string; record: ListingRecord }>('SELECT id, record FROM listings WHERE id = ANY($1::text[]) FOR UPDATE', [records.map((r) => r.id)]);
       for (const row of found.rows) stored.set(row.id, row.record);
       let inserted = 0;
       let updated = 0;
-      let changed = 0;
       const now = Date.now();
+      const writes: { before: ListingRecord | null; after: ListingRecord }[] = [];
+      // The last of repeated ids in one batch wins, as one write after another would.
+      const latest = new Map<string, ListingRecord>();
       for (const incoming of records) {
-        const before = stored.get(incoming.id) ?? null;
+        const before = latest.get(incoming.id) ?? stored.get(incoming.id) ?? null;
         if (before) updated++;
         else inserted++;
         if (before && sameContent(before, incoming)) continue;
         const after: ListingRecord = before ? { ...incoming, listedAt: before.listedAt, updatedAt: now } : incoming;
-        await this.put(c, after);
-        await this.log(c, after.id, 'upsert', before, after, now);
-        stored.set(after.id, after);
-        changed++;
+        writes.push({ before, after });
+        latest.set(after.id, after);
       }
-      return { inserted, updated, changed };
+      if (writes.length > 0) {
+        await c.query('CREATE TEMP TABLE incoming (id TEXT, record JSONB) ON COMMIT DROP');
+        await copyRows(c, 'COPY incoming (id, record) FROM STDIN', [...latest.values()].map((r) => [r.id, JSON.stringify(r)]));
+        await c.query('INSERT INTO listings (id, record) SELECT id, record FROM incoming ON CONFLICT (id) DO UPDATE SET record = excluded.record');
+        // Sequence numbers for the whole batch at once: under the lock nobody else takes any.
+        const last = (await c.query<{ last: number }>("SELECT setval('changes_seq', nextval('changes_seq') + $1 - 1) AS last", [writes.length])).rows[0]!.last;
+        const first = last - writes.length + 1;
+        await copyRows(
+          c,
+          'COPY changes (seq, listing_id, op, before, after, at) FROM STDIN',
+          writes.map((w, i) => [String(first + i), w.after.id, 'upsert', w.before ? JSON.stringify(w.before) : null, JSON.stringify(w.after), String(now)]),
+        );
+      }
+      return { inserted, updated, changed: writes.length };
     });
   }
 
+  /**
+   * One API write in four round trips: BEGIN with the log lock, the stored record (read
+   * after the lock, so it is the latest), the listing and its change row in one
+   * statement, COMMIT. The lock serialises every writer, so no row lock is needed.
+   */
   async write(w: ListingWrite): Promise<WriteOutcome> {
     const id = w.op === 'put' ? w.record.id : w.id;
-    return inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-      const found = await c.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1 FOR UPDATE', [id]);
-      const now = Date.now();
-      const r = applyWrite(found.rows[0]?.record ?? null, w, now);
-      switch (r.kind) {
-        case 'missing':
-          return { event: null, listing: null, existed: false };
-        case 'unchanged':
-          return { event: null, listing: r.listing, existed: true };
-        case 'removed':
-          await c.query('DELETE FROM listings WHERE id = $1', [id]);
-          return { event: await this.log(c, id, 'remove', r.before, null, now), listing: null, existed: true };
-        case 'written':
-          await this.put(c, r.after);
-          return { event: await this.log(c, id, 'upsert', r.before, r.after, now), listing: r.after, existed: r.before !== null };
-      }
-    });
+    return inTransaction(
+      this.pool,
+      async (c) => {
+        const found = await c.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1', [id]);
+        const now = Date.now();
+        const r = applyWrite(found.rows[0]?.record ?? null, w, now);
+        switch (r.kind) {
+          case 'missing':
+            return { event: null, listing: null, existed: false };
+          case 'unchanged':
+            return { event: null, listing: r.listing, existed: true };
+          case 'removed': {
+            const logged = await c.query<{ seq: number }>(
+              `WITH gone AS (DELETE FROM listings WHERE id = $1)
+               INSERT INTO changes (seq, listing_id, op, before, after, at) VALUES (nextval('changes_seq'), $1, 'remove', $2, NULL, $3) RETURNING seq`,
+              [id, r.before, now],
+            );
+            return { event: { seq: logged.rows[0]!.seq, listingId: id, op: 'remove', before: r.before, after: null, at: now }, listing: null, existed: true };
+          }
+          case 'written': {
+            const logged = await c.query<{ seq: number }>(
+              `WITH put AS (INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record)
+               INSERT INTO changes (seq, listing_id, op, before, after, at) VALUES (nextval('changes_seq'), $1, 'upsert', $3, $2, $4) RETURNING seq`,
+              [id, r.after, r.before, now],
+            );
+            const event: ChangeEvent = { seq: logged.rows[0]!.seq, listingId: id, op: 'upsert', before: r.before, after: r.after, at: now };
+            return { event, listing: r.after, existed: r.before !== null };
+          }
+        }
+      },
+      'BEGIN',
+      LOG_LOCK,
+    );
   }
 
   async removeMany(ids: string[]): Promise<number> {
