@@ -1,6 +1,6 @@
 /**
  * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --warm-up 3 --burst 3000 --inflight 32
- *                       --watcher-processes 2 --systems roost,socketio]
+ *                       --watcher-processes 2 --systems roost,roost-pg,socketio]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { geotileKey, snapBbox } from '../server/core/geotile';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
+import { PostgresServer } from '../test/helpers/postgres-server';
 import { RedisServer } from '../test/helpers/redis-server';
 import { freePort } from '../test/helpers/tcp-proxy';
 import { BASELINE_TILE_ZOOM } from './push-tiles';
@@ -81,13 +82,20 @@ function tileBbox(tile: string): [number, number, number, number] {
   return snapBbox([lon + 1e-9, lat, lon + 1e-9, lat], z);
 }
 
-async function roost(dataDir: string, redisUrl: string): Promise<System> {
+/**
+ * Roost's nodes: on one DATA_DIR (the SQLite log), or with `databaseUrl` each on a DATA_DIR
+ * of its own over PostgreSQL, as separate hosts run them.
+ */
+async function roost(dataDir: string, redisUrl: string, databaseUrl?: string): Promise<System> {
   const nodes: NodeProcess[] = [];
-  for (let i = 0; i < NODES; i++) nodes.push(await NodeProcess.start({ DATA_DIR: dataDir, REDIS_URL: redisUrl, ADMIN_TOKEN: TOKEN }));
+  for (let i = 0; i < NODES; i++) {
+    const env: Record<string, string> = databaseUrl ? { DATA_DIR: `${dataDir}-${i}`, DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir };
+    nodes.push(await NodeProcess.start({ ...env, REDIS_URL: redisUrl, ADMIN_TOKEN: TOKEN }));
+  }
   const urls = nodes.map((n) => n.url);
   const scraped = new Map<string, string>();
   return {
-    name: 'Roost (ws + Redis doorbell + SQLite log)',
+    name: databaseUrl ? 'Roost on PostgreSQL (ws + Redis doorbell + PostgreSQL log, separate DATA_DIRs)' : 'Roost (ws + Redis doorbell + SQLite log)',
     kind: 'roost',
     nodes: urls,
     pids: nodes.map((n) => n.child.pid!),
@@ -259,11 +267,17 @@ async function main(): Promise<void> {
   const burst = city.slice(W + RATE * SECONDS, W + RATE * SECONDS + BURST);
   const warm = city.slice(W + RATE * SECONDS + BURST, W + RATE * SECONDS + BURST + RATE * WARM_UP);
   const redis = await RedisServer.start();
+  let postgres: PostgresServer | null = null;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-push-bench-'));
   try {
     const chosen = new Set(args.systems.split(','));
     const results: { name: string; r: Awaited<ReturnType<typeof run>> }[] = [];
     if (chosen.has('roost')) results.push({ name: 'Roost', r: await run(await roost(path.join(work, 'data'), redis.url), redis.pid, watcherTiles, warm, steady, burst) });
+    if (chosen.has('roost-pg')) {
+      postgres = await PostgresServer.start();
+      const url = await postgres.createDatabase('roost_push');
+      results.push({ name: 'Roost on PostgreSQL', r: await run(await roost(path.join(work, 'pg'), redis.url, url), redis.pid, watcherTiles, warm, steady, burst) });
+    }
     if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), redis.pid, watcherTiles, warm, steady, burst) });
     line();
     line(`## Steady: ${RATE} writes/s for ${SECONDS} s (write sent → frame received)`);
@@ -310,6 +324,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await redis.kill();
+    await postgres?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
