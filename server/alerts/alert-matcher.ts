@@ -64,7 +64,8 @@ export class AlertMatcher {
       return;
     }
     this.running = true;
-    void this.run()
+    this.current = this.run();
+    void this.current
       .catch((err: unknown) => logger.error({ err }, 'alert matching failed; retrying'))
       .finally(() => {
         this.running = false;
@@ -75,22 +76,46 @@ export class AlertMatcher {
       });
   }
 
+  /** This node holds the lease as of `claimedAt` (its own clock), at `cursor`. */
+  private holding = false;
+  private claimedAt = 0;
+  private stopped = false;
+  private current: Promise<void> | null = null;
+
+  /**
+   * One claim per half lease, not one per batch: while this node holds the lease nobody
+   * else can move the cursor (every commit is fenced on holder and cursor), so it keeps
+   * its own copy and re-reads it only when it (re)takes the lease. A commit refused
+   * (the lease moved on while this node was paused) drops the copy.
+   */
   private async run(): Promise<void> {
-    // A new cluster starts matching from now, not from the first change ever logged.
     for (;;) {
-      if (!this.log) return;
+      if (!this.log || this.stopped) return;
       const log = this.log;
-      const latest = await log.lastSeq();
-      if (!(await this.store.claim(this.node, LEASE_MS, latest))) return;
-      const from = await this.store.matcherCursor();
-      this.cursor = from;
+      if (!this.holding || Date.now() - this.claimedAt > LEASE_MS / 2) {
+        const claimed = Date.now();
+        // A new cluster starts matching from now, not from the first change ever logged.
+        if (!(await this.store.claim(this.node, LEASE_MS, await log.lastSeq()))) {
+          this.holding = false;
+          return;
+        }
+        if (!this.holding) this.cursor = await this.store.matcherCursor();
+        this.holding = true;
+        this.claimedAt = claimed;
+      }
+      const from = this.cursor;
       const events = await log.changesAfter(from, BATCH);
       if (events.length === 0) return;
-      const alerts: NewAlert[] = [];
-      for (const e of events) alerts.push(...(await this.match(e)));
-      const ids = await this.store.commitBatch(this.node, from, events[events.length - 1]!.seq, LEASE_MS, alerts);
-      if (ids === null) return; // the lease moved on: the new holder does this batch
-      this.cursor = events[events.length - 1]!.seq;
+      const alerts = await this.matchAll(events);
+      const to = events[events.length - 1]!.seq;
+      const committing = Date.now();
+      const ids = await this.store.commitBatch(this.node, from, to, LEASE_MS, alerts);
+      if (ids === null) {
+        this.holding = false; // the lease moved on: the new holder does this batch
+        return;
+      }
+      this.cursor = to;
+      this.claimedAt = committing; // the commit renewed the lease
       if (ids.length > 0) this.onAlerts(ids);
       if (events.length < BATCH) return;
     }
@@ -111,30 +136,51 @@ export class AlertMatcher {
   }
 
   private async match(e: ChangeEvent): Promise<NewAlert[]> {
-    const states = [e.before, e.after].filter((s) => s !== null);
+    return this.matchAll([e]);
+  }
+
+  /**
+   * A batch of changes against the saved searches: one percolation of every state (the
+   * searches read once, after the changes were, so a search saved before a change
+   * committed is seen) and one read of the owners.
+   */
+  private async matchAll(events: ChangeEvent[]): Promise<NewAlert[]> {
+    const states = events.flatMap((e) => [e.before, e.after].filter((s) => s !== null));
     const matched = await this.engine.percolate(states);
-    const before = new Set(e.before ? matched[0] : []);
-    const after = new Set(e.after ? matched[e.before ? 1 : 0] : []);
-    const owners = await this.store.owners([...new Set([...before, ...after])]);
-    const out: NewAlert[] = [];
-    for (const [searchId, owner] of owners) {
-      if (owner.paused) continue;
-      const reason = alertReason(before.has(searchId), after.has(searchId), e);
-      if (!reason || !owner.notify.includes(reason)) continue;
-      out.push({
-        seq: e.seq,
-        session: owner.session,
-        searchId,
-        reason,
-        listing: (reason === 'removed' ? e.before : e.after)!,
-        ...(reason === 'price_drop' ? { previousPrice: e.before!.price } : {}),
-      });
+    const sets: { before: Set<string>; after: Set<string> }[] = [];
+    let k = 0;
+    for (const e of events) {
+      const before = new Set(e.before ? matched[k++] : []);
+      const after = new Set(e.after ? matched[k++] : []);
+      sets.push({ before, after });
     }
+    const owners = await this.store.owners([...new Set(sets.flatMap(({ before, after }) => [...before, ...after]))]);
+    const out: NewAlert[] = [];
+    events.forEach((e, i) => {
+      const { before, after } = sets[i]!;
+      for (const searchId of new Set([...before, ...after])) {
+        const owner = owners.get(searchId);
+        if (!owner || owner.paused) continue;
+        const reason = alertReason(before.has(searchId), after.has(searchId), e);
+        if (!reason || !owner.notify.includes(reason)) continue;
+        out.push({
+          seq: e.seq,
+          session: owner.session,
+          searchId,
+          reason,
+          listing: (reason === 'removed' ? e.before : e.after)!,
+          ...(reason === 'price_drop' ? { previousPrice: e.before!.price } : {}),
+        });
+      }
+    });
     return out;
   }
 
+  /** Stops matching: the batch in hand finishes (or fails) before the lease is handed back. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.current?.catch(() => undefined);
     await this.store.release(this.node).catch(() => undefined);
   }
 }
