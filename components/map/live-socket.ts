@@ -24,11 +24,14 @@ const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
 
 /**
- * Full jitter: a dead node's clients spread their reconnects over the whole window
- * instead of stampeding the survivors at the same instants.
+ * Jittered: a dead node's clients spread their reconnects over the window instead of
+ * stampeding the survivors at the same instants; never sooner than half of MIN, so even
+ * the first retry gives a restarting node a moment (full jitter alone could retry at 0 ms).
  */
-export function backoff(attempt: number, min = BACKOFF_MIN_MS, max = BACKOFF_MAX_MS): number {
-  return Math.random() * Math.min(max, min * 2 ** attempt);
+export function backoff(attempt: number, min = BACKOFF_MIN_MS, max = BACKOFF_MAX_MS, random: () => number = Math.random): number {
+  const cap = Math.min(max, min * 2 ** attempt);
+  const floor = min / 2;
+  return floor + random() * (cap - floor);
 }
 
 /**

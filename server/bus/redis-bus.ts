@@ -81,7 +81,9 @@ export class RedisBus implements Bus {
     let set = this.handlers.get(channel);
     if (!set) {
       this.handlers.set(channel, (set = new Set()));
-      await this.sub.subscribe(channel).catch(() => undefined);
+      // Refused while Redis is away: said, not swallowed; cameBack() subscribes every
+      // channel again when the connection returns, and the log polls cover the gap.
+      await this.sub.subscribe(channel).catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));
     }
     set.add(handler);
   }
