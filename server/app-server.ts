@@ -19,7 +19,7 @@ import { AlertDelivery, ALERTS_CHANNEL } from './alerts/alert-delivery';
 import { AlertMatcher } from './alerts/alert-matcher';
 import type { AlertStore } from './alerts/alert-store';
 import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
-import { Sessions, sessionSecret } from './sessions/session-cookie';
+import { Sessions } from './sessions/session-cookie';
 import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';

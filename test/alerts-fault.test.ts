@@ -6,7 +6,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveClient } from './helpers/live-client';
+import { AlertScreen as Screen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { RedisServer } from './helpers/redis-server';
 import { Renter } from './helpers/renter';
@@ -15,25 +15,6 @@ import { tempDir } from './helpers/roost';
 const TOKEN = 'fault-token';
 const AREA: [number, number, number, number] = [-74.0, 40.7, -73.9, 40.8];
 const WRITES = 300;
-
-/** The client's side of at-least-once: ids it has seen are dropped. */
-class Screen {
-  readonly shown = new Map<number, string>();
-  repeats = 0;
-  lastId = 0;
-  take(client: LiveClient): void {
-    client.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; id: number; listing: { id: string } };
-      if (m.type !== 'alert') return;
-      if (this.shown.has(m.id)) {
-        this.repeats++;
-        return;
-      }
-      this.shown.set(m.id, m.listing.id);
-      this.lastId = Math.max(this.lastId, m.id);
-    });
-  }
-}
 
 /** What the running test started; killed after it, pass or fail. */
 let started: { redis: RedisServer; nodes: NodeProcess[] } | null = null;

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClient } from './helpers/live-client';
 import { Renter } from './helpers/renter';
+import { AlertScreen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
@@ -134,18 +135,9 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
       const listed = (await (await renter.api(n.url, '/api/saved-searches')).json()) as { savedSearches: { name: string }[] };
       expect(listed.savedSearches.map((x) => x.name)).toEqual(['Near the park']);
     }
-    // The client's side of at-least-once: an id it has shown is dropped, never shown again.
-    const shown = new Map<number, string>();
-    let redelivered = 0;
-    let lastId = 0;
-    const take = (client: LiveClient) =>
-      client.ws.on('message', (data) => {
-        const m = JSON.parse(data.toString()) as { type: string; id: number; listing: { id: string } };
-        if (m.type !== 'alert') return;
-        if (shown.has(m.id)) redelivered++;
-        else shown.set(m.id, m.listing.id);
-        lastId = Math.max(lastId, m.id);
-      });
+    const screen = new AlertScreen();
+    const { shown } = screen;
+    const take = (client: LiveClient) => screen.take(client);
     const first = await renter.socket(b.url);
     take(first);
     const ids: string[] = [];
@@ -159,12 +151,12 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
     // The renter's socket moves to C and resumes from the last alert it saw.
     const second = await renter.socket(c.url);
     take(second);
-    second.send({ type: 'resume', after: lastId });
+    second.send({ type: 'resume', after: screen.lastId });
     for (const until = Date.now() + 15_000; shown.size < 80 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     // Every home alerted once: 80 ids for 80 homes; frames redelivered after the move were dropped.
-    expect(new Set(shown.values()).size, `${redelivered} frames redelivered`).toBe(shown.size);
+    expect(new Set(shown.values()).size, `${screen.repeats} frames redelivered`).toBe(shown.size);
     expect([...shown.values()].sort()).toEqual([...ids].sort());
-    expect(redelivered).toBeLessThanOrEqual(80);
+    expect(screen.repeats).toBeLessThanOrEqual(80);
     const inbox = ((await (await renter.api(a.url, '/api/alerts?after=0')).json()) as { alerts: { listing: { id: string } }[] }).alerts;
     expect(inbox.map((x) => x.listing.id).sort()).toEqual([...ids].sort());
     first.close();

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveClient } from './helpers/live-client';
+import { AlertScreen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
@@ -37,18 +37,6 @@ async function post(node: NodeProcess, i: number) {
   expect(res.status).toBe(201);
 }
 
-/** The client's side of at-least-once: ids it has shown are dropped. */
-function screen(clients: LiveClient[]) {
-  const shown = new Map<number, string>();
-  for (const c of clients) {
-    c.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; id: number; listing: { id: string } };
-      if (m.type === 'alert' && !shown.has(m.id)) shown.set(m.id, m.listing.id);
-    });
-  }
-  return shown;
-}
-
 async function waitFor(check: () => boolean, ms: number, what: string) {
   for (const until = Date.now() + ms; !check(); ) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -73,7 +61,9 @@ describe.skipIf(!postgresBin())('faults on a PostgreSQL cluster', () => {
     const renter = await Renter.visit(nodes[0]!.url);
     expect((await renter.api(nodes[0]!.url, '/api/saved-searches', { method: 'POST', body: { name: 'All new homes', bbox: AREA, notify: ['new'] } })).status).toBe(201);
     const sockets = await Promise.all(nodes.map((n) => renter.socket(n.url)));
-    const shown = screen(sockets);
+    const screen = new AlertScreen();
+    for (const s of sockets) screen.take(s);
+    const shown = screen.shown;
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     const holder = async () => (await db.query<{ holder: string | null }>('SELECT holder FROM matcher WHERE id = 1')).rows[0]?.holder ?? null;

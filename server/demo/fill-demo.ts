@@ -1,3 +1,4 @@
+import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
 import { demoCity } from './demo-city';
 
@@ -6,7 +7,7 @@ const BATCH = 5_000;
 /** Where the demo city can go: a store (SQLite, PostgreSQL) or a cluster engine. */
 export interface DemoTarget {
   count(): Promise<number>;
-  upsertMany(records: ReturnType<typeof demoCity> extends Iterable<infer R> ? R[] : never): Promise<WriteCounts>;
+  upsertMany(records: ListingRecord[]): Promise<WriteCounts>;
 }
 
 /** Puts the demo city into an empty store; returns how many listings it wrote. */

@@ -11,7 +11,7 @@ import { PostgresListingStore } from './postgres/postgres-listing-store';
 import { SqliteListingStore } from './sqlite-listing-store';
 
 /** Everything that must outlive a node: in PostgreSQL when DATABASE_URL is set, else in DATA_DIR. */
-export interface Record {
+export interface RecordStores {
   /** Listings and their change log (null with a cluster search engine, which keeps its own). */
   listings: ListingStore | null;
   alerts: AlertStore;
@@ -24,7 +24,7 @@ export interface Record {
  * up to date, the session secret generated once for every host (unless SESSION_SECRET is
  * given). A database that does not answer is a StartError: one line, exit 1.
  */
-export async function openRecord(config: Config, withListings: boolean): Promise<Record> {
+export async function openRecord(config: Config, withListings: boolean): Promise<RecordStores> {
   if (config.DATABASE_URL) {
     try {
       const pool = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });

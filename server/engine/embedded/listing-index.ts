@@ -366,14 +366,10 @@ export class ListingIndex {
 
   private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: Box, pred: Predicate, sink: RowSink, ring: Ring | null): void {
     if (lo === hi) return;
-    if (cell.lonMaxE < box.lonMin || cell.lonMinE > box.lonMax || cell.latMaxE < box.latMin || cell.latMinE > box.latMax) return;
-    if (ring) {
-      const where = boxInRing(ring, decodeLon(cell.lonMinE), decodeLat(cell.latMinE), decodeLon(cell.lonMaxE), decodeLat(cell.latMaxE));
-      if (where === BOX_OUTSIDE) return;
-      if (where === BOX_INSIDE) ring = null;
-    }
-    const inside =
-      cell.lonMinE >= box.lonMin && cell.lonMaxE <= box.lonMax && cell.latMinE >= box.latMin && cell.latMaxE <= box.latMax;
+    const place = placeOf(cell, box, ring);
+    if (place === null) return;
+    const { inside } = place;
+    ring = place.ring;
     if ((inside && !ring) || cell.children === null) {
       this.filterSet(rows, lo, hi, box, pred, sink, ring);
       return;
@@ -429,16 +425,10 @@ export class ListingIndex {
    */
   private visit(cell: Cell, box: Box, pred: Predicate, sink: RowSink, useCells: boolean, ring: Ring | null): void {
     if (cell.count === 0) return;
-    if (cell.lonMaxE < box.lonMin || cell.lonMinE > box.lonMax || cell.latMaxE < box.latMin || cell.latMinE > box.latMax) {
-      return;
-    }
-    if (ring) {
-      const where = boxInRing(ring, decodeLon(cell.lonMinE), decodeLat(cell.latMinE), decodeLon(cell.lonMaxE), decodeLat(cell.latMaxE));
-      if (where === BOX_OUTSIDE) return;
-      if (where === BOX_INSIDE) ring = null;
-    }
-    const inside =
-      cell.lonMinE >= box.lonMin && cell.lonMaxE <= box.lonMax && cell.latMinE >= box.latMin && cell.latMaxE <= box.latMax;
+    const place = placeOf(cell, box, ring);
+    if (place === null) return;
+    const { inside } = place;
+    ring = place.ring;
     if (ring) {
       if (cell.children === null) {
         this.scanRows(cell.start, cell.end, box, pred, sink, !inside, ring);
@@ -815,6 +805,23 @@ function compileFilters(f: Filters): Predicate {
     typeMask,
     bedsMin,
   };
+}
+
+/**
+ * Where a cell lies for a query: null when it is outside the box or wholly outside the
+ * ring (nothing to read); else whether it is wholly inside the box, and the ring its rows
+ * must still be tested against (null when the cell lies wholly inside it, or there is none).
+ */
+function placeOf(cell: Cell, box: Box, ring: Ring | null): { inside: boolean; ring: Ring | null } | null {
+  if (cell.lonMaxE < box.lonMin || cell.lonMinE > box.lonMax || cell.latMaxE < box.latMin || cell.latMinE > box.latMax) return null;
+  let within = ring;
+  if (ring) {
+    const where = boxInRing(ring, decodeLon(cell.lonMinE), decodeLat(cell.latMinE), decodeLon(cell.lonMaxE), decodeLat(cell.latMaxE));
+    if (where === BOX_OUTSIDE) return null;
+    if (where === BOX_INSIDE) within = null;
+  }
+  const inside = cell.lonMinE >= box.lonMin && cell.lonMaxE <= box.lonMax && cell.latMinE >= box.latMin && cell.latMaxE <= box.latMax;
+  return { inside, ring: within };
 }
 
 /** Keeps the rows whose quantized position lies in the ring (as Lucene tests it), in place. */

@@ -60,6 +60,15 @@ export function asStoreError(err: unknown): unknown {
   return err;
 }
 
+/** One statement on the pool, a connection failure as EngineUnavailable (every PostgreSQL store reads through this). */
+export async function query<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  try {
+    return await pool.query<R>(text, values);
+  } catch (err) {
+    throw asStoreError(err);
+  }
+}
+
 /** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN', lock?: number): Promise<T> {
   const client = await pool.connect().catch((err: unknown) => {

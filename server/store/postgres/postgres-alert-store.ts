@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
-import { asStoreError, inTransaction } from './database';
+import { inTransaction, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
@@ -33,12 +33,8 @@ const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_pri
 export class PostgresAlertStore implements AlertStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text, values);
-    } catch (err) {
-      throw asStoreError(err);
-    }
+  private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return query<R>(this.pool, text, values);
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
@@ -155,10 +151,6 @@ export class PostgresAlertStore implements AlertStore {
 
 /** The session secret every host shares: generated once into the database, read by all. */
 export async function sharedSessionSecret(pool: pg.Pool, candidate: string): Promise<string> {
-  try {
-    await pool.query("INSERT INTO meta (key, value) VALUES ('session-secret', $1) ON CONFLICT (key) DO NOTHING", [candidate]);
-    return (await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'session-secret'")).rows[0]!.value;
-  } catch (err) {
-    throw asStoreError(err);
-  }
+  await query(pool, "INSERT INTO meta (key, value) VALUES ('session-secret', $1) ON CONFLICT (key) DO NOTHING", [candidate]);
+  return (await query<{ value: string }>(pool, "SELECT value FROM meta WHERE key = 'session-secret'")).rows[0]!.value;
 }

@@ -5,7 +5,7 @@ import { sameContent, type ListingRecord } from '../../core/listing';
 import type { SearchDefinition, WriteCounts } from '../../engine/search-engine';
 import type { ListingStore, SearchAreaChange } from '../listing-store';
 import { from as copyFrom } from 'pg-copy-streams';
-import { asStoreError, inTransaction } from './database';
+import { inTransaction, query } from './database';
 
 /**
  * The one lock every transaction that appends to a log takes before it takes a sequence
@@ -50,13 +50,8 @@ export class PostgresListingStore implements ListingStore {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** One statement on the pool, its connection failures as EngineUnavailable. */
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(text, values);
-    } catch (err) {
-      throw asStoreError(err);
-    }
+  private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return query<R>(this.pool, text, values);
   }
 
   async get(id: string): Promise<ListingRecord | null> {
