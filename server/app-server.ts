@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { Config } from './config';
 import { fillDemoIfEmpty } from './demo/fill-demo';
-import { openClusterEngine } from './engine/open-engine';
+import crypto from 'node:crypto';
+import { openEngine } from './engine/open-engine';
 import type { SearchEngine } from './engine/search-engine';
-import { EmbeddedEngine } from './engine/embedded/embedded-engine';
+import type { StoreEngine } from './engine/store-engine';
 import type { ListingStore } from './store/listing-store';
 import { openRecord } from './store/open-record';
 import { handleApi } from './http/api-routes';
@@ -32,7 +33,7 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<
 
 export interface RoostServer {
   server: http.Server;
-  engine: SearchEngine;
+  engine: StoreEngine;
   hub: LiveHub;
   feed: ChangeFeed;
   alerts: AlertStore;
@@ -46,27 +47,17 @@ export interface StartOptions {
 }
 
 /**
- * The engine the environment names, with the demo city in an empty store. A cluster
- * that does not answer yet is not fatal: the server starts, /readyz says 503, and the
- * demo fill waits for the next start.
+ * The store's demo city when it is empty, then the engine over it: the in-memory index
+ * loaded from the store, or the cluster index the environment names following its log.
+ * A cluster that does not answer yet is not fatal: the server starts, /readyz says 503,
+ * and the index catches up from the log once the cluster is back.
  */
-async function openStartEngine(config: Config, store: ListingStore | null): Promise<SearchEngine> {
-  const cluster = openClusterEngine(config);
-  if (cluster) {
-    try {
-      const filled = await fillDemoIfEmpty(cluster, config.DEMO_LISTINGS);
-      await cluster.refresh();
-      if (filled > 0) log.info({ listings: filled, engine: cluster.name }, 'empty store: filled it with the demo city');
-    } catch (err) {
-      log.warn({ err: (err as Error).message, engine: cluster.name }, 'cluster not ready at start; serving 503 until it is');
-    }
-    return cluster;
-  }
-  const filled = await fillDemoIfEmpty(store!, config.DEMO_LISTINGS);
-  if (filled > 0) log.info({ listings: filled, store: store!.name }, 'empty store: filled it with the demo city');
+async function openStartEngine(config: Config, store: ListingStore, node: string): Promise<StoreEngine> {
+  const filled = await fillDemoIfEmpty(store, config.DEMO_LISTINGS);
+  if (filled > 0) log.info({ listings: filled, store: store.name }, 'empty store: filled it with the demo city');
   const started = performance.now();
-  const engine = await EmbeddedEngine.open({ dataDir: config.dataDir, store: store! });
-  log.info({ listings: engine.index.count, store: store!.name, ms: Math.round(performance.now() - started) }, 'embedded engine loaded');
+  const engine = await openEngine(config, store, node);
+  log.info({ engine: engine.name, store: store.name, ms: Math.round(performance.now() - started) }, 'engine open');
   return engine;
 }
 
@@ -101,12 +92,11 @@ const DRAIN_MS = 8_000;
  * `server/index.ts` adds Next.js.
  */
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
-  const record = await openRecord(config, openClusterEngine(config) === null);
-  const engine = await openStartEngine(config, record.listings);
+  const node = crypto.randomUUID();
+  const record = await openRecord(config);
+  const engine = await openStartEngine(config, record.listings, node);
   const bus = await openBus(config);
-  // The shared change log, when the engine keeps one (the embedded engine's SQLite file).
-  const changeLog = engine instanceof EmbeddedEngine ? engine.store : null;
-  const feed = new ChangeFeed(engine, bus, changeLog === null);
+  const feed = new ChangeFeed(engine, bus, node);
   await feed.start();
   const sessions = new Sessions(record.sessionSecret);
   const alertStore = record.alerts;
@@ -116,27 +106,24 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     delivery.pump();
     void bus.publish(ALERTS_CHANNEL, '1');
   };
-  const matcher = new AlertMatcher(alertStore, engine, changeLog, feed.node, ringAlerts);
+  const matcher = new AlertMatcher(alertStore, engine, engine.log, node, ringAlerts);
   await matcher.start();
-  // After the feed's own listener: the other nodes are told first.
-  engine.onCommit((e) => matcher.committed(e));
 
   let hub: LiveHub;
   const metrics = new Metrics({
     sockets: () => hub.connections.size,
     watches: () => hub.watches.size,
-    // Changes this node's index has applied and the matcher has not yet matched.
-    backlog: () => (engine instanceof EmbeddedEngine ? Math.max(0, engine.appliedSeq - matcher.cursor) : 0),
+    // Changes this node has followed and the matcher has not yet matched.
+    backlog: () => Math.max(0, engine.appliedSeq - matcher.cursor),
   });
-  if (engine instanceof EmbeddedEngine) {
-    // How far this node's index is behind the shared log (per node: each scrapes its own).
-    metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not applied yet', async () => Math.max(0, (await engine.store.lastSeq()) - engine.appliedSeq));
-    const pool = engine.store.poolUse?.bind(engine.store);
-    if (pool) {
-      metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
-      metrics.gaugeFrom('roost_db_pool_idle', 'Of those, idle', () => pool().idle);
-      metrics.gaugeFrom('roost_db_pool_waiting', 'Queries waiting for a connection', () => pool().waiting);
-    }
+  // How far this node is behind the log (per node: each scrapes its own).
+  metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not followed yet', async () => Math.max(0, (await engine.log.lastSeq()) - engine.appliedSeq));
+  metrics.gaugeFrom('roost_search_index_lag', 'Changes in the log the search index has not applied yet', () => engine.indexLag());
+  const pool = engine.log.poolUse?.bind(engine.log);
+  if (pool) {
+    metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
+    metrics.gaugeFrom('roost_db_pool_idle', 'Of those, idle', () => pool().idle);
+    metrics.gaugeFrom('roost_db_pool_waiting', 'Queries waiting for a connection', () => pool().waiting);
   }
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
@@ -159,7 +146,6 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
   metrics.countFrom('roost_live_socket_writes_total', () => hub.writes, 'socket writes of listing frames (several frames can share one)');
   metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
-  metrics.countFrom('roost_bus_notices_resent_total', () => feed.resent, 'change notices sent again after a bus outage (cluster engines)');
   engine.onChange((e) => {
     metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);
     hub.deliver(e);

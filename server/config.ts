@@ -61,9 +61,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
     throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
   }
-  if (parsed.data.DATABASE_URL && (parsed.data.ELASTICSEARCH_URL || parsed.data.OPENSEARCH_URL)) {
-    // The cluster index following the PostgreSQL log under a lease is not built yet (issue 16).
-    throw new Error('DATABASE_URL works with the embedded index only for now: unset ELASTICSEARCH_URL / OPENSEARCH_URL');
-  }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
 }

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ClusterEngine } from '../server/engine/cluster/cluster-engine';
+import { ClusterIndex } from '../server/engine/cluster/cluster-index';
 import { ElasticsearchClient } from '../server/engine/cluster/elasticsearch-client';
 import { EngineFailure, EngineUnavailable } from '../server/engine/engine-errors';
 
@@ -42,13 +42,13 @@ function fakeElasticsearch() {
 
 describe('Elasticsearch adapter (recorded responses, no real server)', () => {
   const fake = fakeElasticsearch();
-  let engine: ClusterEngine;
+  let engine: ClusterIndex;
   let url: string;
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
-    engine = new ClusterEngine(new ElasticsearchClient({ url, apiKey: 'c2VjcmV0LWtleQ==', requestTimeoutMs: 2_000 }));
+    engine = new ClusterIndex(new ElasticsearchClient({ url, apiKey: 'c2VjcmV0LWtleQ==', requestTimeoutMs: 2_000 }));
   });
   afterAll(async () => {
     await engine.close();
@@ -59,11 +59,9 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     fake.replies.clear();
     // What a cluster holding Roost's indices answers to the start-up checks.
     fake.replies.set('GET /_alias/listings', { body: { 'listings-v1': { aliases: { listings: {} } } } });
-    fake.replies.set('HEAD /roost-saved-searches', { body: {} });
     fake.replies.set('HEAD /roost-meta', { body: {} });
     // Fields added since listings-v1 are put on the existing indices at start (additive).
     fake.replies.set('PUT /listings/_mapping', { body: { acknowledged: true } });
-    fake.replies.set('PUT /roost-saved-searches/_mapping', { body: { acknowledged: true } });
   });
 
   it('a district view: the exact request body, and the recorded answer as the API shows it', async () => {
@@ -204,31 +202,17 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     expect(fake.requests.find((r) => r.method === 'DELETE')).toMatchObject({ path: '/_pit', body: { id: 'PIT-2' } });
   });
 
-  it('percolates before and after states and reads which state each search matched', async () => {
-    fake.replies.set('POST /roost-saved-searches/_search', {
-      body: {
-        hits: {
-          total: { value: 2, relation: 'eq' },
-          hits: [
-            { _id: 's1', _score: 0, fields: { _percolator_document_slot: [0, 1] }, sort: ['s1'] },
-            { _id: 's2', _score: 0, fields: { _percolator_document_slot: [1] }, sort: ['s2'] },
-          ],
-        },
-      },
-    });
-    const state = { id: 'x', title: 't', lat: 40.7, lon: -74, price: 1000, type: 'entire' as const, district: 'D', neighbourhood: 'N', bedrooms: null, listedAt: 0, updatedAt: 0 };
-    expect(await engine.percolate([state, { ...state, price: 900, bedrooms: 1 }])).toEqual([['s1'], ['s1', 's2']]);
-    const body = fake.requests.at(-1)!.body as Record<string, unknown>;
-    expect(body.query).toEqual({
-      percolate: {
-        field: 'query',
-        documents: [
-          // The title rides along for saved searches with keywords.
-          { location: { lat: 40.7, lon: -74 }, price: 1000, type: 'entire', title: 't' },
-          { location: { lat: 40.7, lon: -74 }, price: 900, type: 'entire', title: 't', bedrooms: 1 },
-        ],
-      },
-    });
+  it("a committed change goes in versioned by its sequence number, so an older one can never overwrite it", async () => {
+    fake.replies.set('PUT /listings/_doc/a%201', { body: { result: 'created', _version: 42 } });
+    fake.replies.set('DELETE /listings/_doc/a%201', { status: 409, body: { error: { type: 'version_conflict_engine_exception' }, status: 409 } });
+    const after = { id: 'a 1', title: 't', lat: 40.7, lon: -74, price: 1000, type: 'entire' as const, district: 'D', neighbourhood: 'N', bedrooms: null, listedAt: 0, updatedAt: 0 };
+    await engine.applyOne({ seq: 42, listingId: 'a 1', op: 'upsert', before: null, after, at: 0 });
+    const put = fake.requests.at(-1)!;
+    expect(put.method).toBe('PUT');
+    expect(new URLSearchParams(put.path.split('?')[1]).toString()).toBe('version=42&version_type=external');
+    expect(put.body).toMatchObject({ id: 'a 1', price: 1000, area: 'D|N' });
+    // The index already holds a newer change: refused (409) and not an error.
+    await expect(engine.applyOne({ seq: 41, listingId: 'a 1', op: 'remove', before: after, after: null, at: 0 })).resolves.toBeUndefined();
   });
 
   it('translates errors: 503 → unavailable, 400 → a failure naming only status and type', async () => {
@@ -241,7 +225,7 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
   });
 
   it('an unreachable cluster is unavailable, and the URL with its credentials stays out of the message', async () => {
-    const down = new ClusterEngine(new ElasticsearchClient({ url: 'http://elastic:hunter2@127.0.0.1:1', requestTimeoutMs: 500 }));
+    const down = new ClusterIndex(new ElasticsearchClient({ url: 'http://elastic:hunter2@127.0.0.1:1', requestTimeoutMs: 500 }));
     const err = await down.search({ bbox: [-75, 40, -73, 41], zoom: 10, filters: {} }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(EngineUnavailable);
     expect((err as Error).message).not.toMatch(/hunter2|127\.0\.0\.1/);

@@ -1,13 +1,15 @@
 /**
  * The engine contract suite on every engine that can run here: the embedded engine
- * always; a real OpenSearch node (started with `npm run opensearch`) whenever Java 21+
+ * always; a SQLite store with its log applied to a real OpenSearch node (started with `npm run opensearch`) whenever Java 21+
  * and Maven are present — in CI they are, so that leg runs there, never skips; a real
  * Elasticsearch whenever ELASTICSEARCH_URL is set. A leg that cannot run says why.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterEngine } from '../server/engine/cluster/cluster-engine';
+import { ClusterIndex } from '../server/engine/cluster/cluster-index';
+import { ClusterIndexedEngine } from '../server/engine/cluster/cluster-indexed-engine';
+import { SqliteListingStore } from '../server/store/sqlite-listing-store';
 import { ElasticsearchClient } from '../server/engine/cluster/elasticsearch-client';
 import { OpenSearchClient } from '../server/engine/cluster/opensearch-client';
 import type { ClusterClient } from '../server/engine/cluster/cluster-client';
@@ -33,7 +35,7 @@ afterAll(async () => reference?.close());
 
 /** Drops Roost's indices so a leg starts from an empty store (a dev node may hold older data). */
 async function emptyCluster(client: ClusterClient): Promise<void> {
-  for (const index of ['listings-v*', 'roost-saved-searches', 'roost-meta']) {
+  for (const index of ['listings-v*', 'roost-meta']) {
     await client.request({ method: 'DELETE', path: `/${index}`, querystring: { expand_wildcards: 'all' } }, { allow: [404] });
   }
 }
@@ -59,7 +61,7 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
     open: async () => {
       const client = new OpenSearchClient({ url: node.url });
       await emptyCluster(client);
-      return new ClusterEngine(client);
+      return ClusterIndexedEngine.open({ store: new SqliteListingStore(tempDir('os-contract')), index: new ClusterIndex(client) });
     },
     reference: () => reference,
   });
@@ -74,11 +76,16 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
       return { status: res.status, body: (await res.json()) as any, ms: performance.now() - t };
     };
 
+    let dataDir: string;
     beforeAll(async () => {
+      // A store of its own, holding the New York file: the index (emptied) is rebuilt from it.
+      await emptyCluster(new OpenSearchClient({ url: node.url }));
+      dataDir = tempDir('os-server');
+      expect((await runImport(dataDir, [NYC_CSV])).code).toBe(0);
       proxy = new TcpProxy({ host: '127.0.0.1', port: Number(new URL(node.url).port) }, await freePort());
       // The cluster is away when the server starts: it must start anyway.
-      api = await startApi(tempDir('os-server'), { OPENSEARCH_URL: `http://127.0.0.1:${proxy.port}` });
-    });
+      api = await startApi(dataDir, { OPENSEARCH_URL: `http://127.0.0.1:${proxy.port}` });
+    }, 120_000);
     afterAll(async () => {
       await api?.close();
       await proxy?.refuse();
@@ -91,11 +98,12 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
       expect(down.ms).toBeLessThan(10_000);
       expect((await timed('/readyz')).status).toBe(503);
       await proxy.open();
-      const up = await timed(`/api/search?${BBOX}`);
-      expect(up.status).toBe(200);
-      expect(up.body.total).toBe(reference.index.count);
+      // Back: the index is rebuilt from the store's snapshot, then follows its log.
+      await expect.poll(async () => (await timed(`/api/search?${BBOX}`)).body.total, { timeout: 60_000, interval: 250 }).toBe(reference.index.count);
       expect((await timed('/readyz')).body).toMatchObject({ status: 'ready' });
-    });
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      expect(metrics).toMatch(/^roost_search_index_lag 0$/m);
+    }, 90_000);
 
     it('a cluster that stops answering is a 503 within a bounded time, then recovers', async () => {
       proxy.mode = 'blackhole';
@@ -114,7 +122,7 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
       expect((await timed(`/api/search?${BBOX}&priceMax=100`)).status).toBe(200);
     }, 60_000);
 
-    it('npm run import writes into the cluster with the same report; the server sees it', async () => {
+    it('npm run import writes into the store with the same report; the index follows within a second', async () => {
       const dir = tempDir('os-import');
       const file = path.join(dir, 'few.ndjson');
       const row = { title: 'Imported', lat: 40.65, lon: -73.95, price: 700, type: 'private', district: 'Brooklyn', neighbourhood: 'Flatbush' };
@@ -123,10 +131,12 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
         JSON.stringify({ ...row, id: 'os-imp-2', price: -1 }),
         JSON.stringify({ ...row, id: 'os-imp-1', price: 650 }),
       ].join('\n'));
-      const result = await runImport(dir, [file], { OPENSEARCH_URL: node.url });
+      const result = await runImport(dataDir, [file], { OPENSEARCH_URL: node.url });
       expect(result.code).toBe(0);
       expect(result.stdout.trim().split('\n')).toEqual(['skipped line 2: price: Too small: expected number to be >=0', 'imported 1, updated 1, skipped 1']);
       expect((await timed('/api/listings/os-imp-1')).body).toMatchObject({ price: 650, district: 'Brooklyn' });
+      const street = 'bbox=-73.9501,40.6499,-73.9499,40.6501&zoom=17';
+      await expect.poll(async () => (await timed(`/api/search?${street}`)).body.listings.map((l: { id: string }) => l.id), { timeout: 5_000, interval: 100 }).toEqual(['os-imp-1']);
     });
 
     it('npm run migrate moves the listings to listings-v2 and swaps the alias; search answers the same', async () => {
@@ -151,7 +161,7 @@ describe.skipIf(!esUrl)('Elasticsearch at ELASTICSEARCH_URL', () => {
     open: async () => {
       const client = new ElasticsearchClient({ url: esUrl!, ...(process.env.ELASTICSEARCH_API_KEY ? { apiKey: process.env.ELASTICSEARCH_API_KEY } : {}) });
       await emptyCluster(client);
-      return new ClusterEngine(client);
+      return ClusterIndexedEngine.open({ store: new SqliteListingStore(tempDir('es-contract')), index: new ClusterIndex(client) });
     },
     reference: () => reference,
   });

@@ -121,7 +121,7 @@ describe('headers, request ids, metrics, early refusals', () => {
     expect(text).toMatch(/^roost_live_socket_writes_total 1$/m);
     expect(text).toMatch(/^roost_alerts_delivered_total 0$/m);
     expect(text).toMatch(/^roost_bus_lag_seconds_count 1$/m);
-    expect(text).toMatch(/^roost_bus_notices_resent_total 0$/m);
+    expect(text).toMatch(/^roost_search_index_lag 0$/m);
     expect(text).toMatch(/^roost_event_log_backlog \d+$/m);
     expect(text).toMatch(/^roost_process_resident_memory_bytes \d+/m);
     c.close();

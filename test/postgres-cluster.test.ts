@@ -1,18 +1,24 @@
 /**
  * Three nodes as separate hosts would run them: each its own DATA_DIR, one PostgreSQL of
- * our own (the shared record and change log) and one redis-server (doorbells). Writes
- * through any node reach every matching watcher on every node, once and in order, and
- * every node's search finds them; PostgreSQL killed and restarted mid-stream costs the
- * writes it refused (503, nothing half-written) and nothing that was accepted.
+ * our own (the shared record and change log) and one redis-server (doorbells), once with
+ * each node's in-memory index and once with one real OpenSearch node as the shared index.
+ * Writes through any node reach every matching watcher on every node, once and in order,
+ * and every node's search finds them; PostgreSQL killed and restarted mid-stream costs the
+ * writes it refused (503, nothing half-written) and nothing that was accepted; the node
+ * applying the log to the shared index SIGKILLed costs a takeover, not a change.
  */
+import { Client as PgClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSearchMissing, startOpenSearchNode, type OpenSearchNode } from './helpers/opensearch-node';
 import { LiveClient } from './helpers/live-client';
 import { Renter } from './helpers/renter';
 import { AlertScreen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
-import { runCli, tempDir } from './helpers/roost';
+import { runCli, runImport, tempDir } from './helpers/roost';
+import fs from 'node:fs';
+import path from 'node:path';
 import { freePort } from './helpers/tcp-proxy';
 
 const TOKEN = 'pg-cluster-token';
@@ -25,8 +31,19 @@ function pointIn([w, s, e, n]: Box, i: number) {
   return { lat: s + ((n - s) * ((i % 17) + 1)) / 19, lon: w + ((e - w) * ((i % 13) + 1)) / 15 };
 }
 
-describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreSQL and Redis', () => {
+/** Port for the OpenSearch leg's node; the other suites use others. */
+const OPENSEARCH_PORT = 9281;
+const openSearchSkip = openSearchMissing();
+if (openSearchSkip) process.stdout.write(`PostgreSQL cluster, OpenSearch leg skipped: ${openSearchSkip}\n`);
+
+describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreSQL and Redis, in-memory index', () => clusterSuite('embedded'));
+describe.skipIf(!postgresBin() || openSearchSkip !== null)('three nodes on separate DATA_DIRs over PostgreSQL and Redis, OpenSearch index', () =>
+  clusterSuite('opensearch'),
+);
+
+function clusterSuite(index: 'embedded' | 'opensearch'): void {
   let pg: PostgresServer;
+  let search: OpenSearchNode | null = null;
   let redis: RedisServer;
   let databaseUrl: string;
   const nodes: NodeProcess[] = [];
@@ -37,25 +54,27 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
     pg = await PostgresServer.start();
     databaseUrl = await pg.createDatabase('roost_cluster');
     redis = await RedisServer.start();
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN };
+    if (index === 'opensearch') {
+      search = await startOpenSearchNode(OPENSEARCH_PORT);
+      env.OPENSEARCH_URL = search.url;
+    }
     // Started together: the schema's migrations run once, under their advisory lock.
-    nodes.push(
-      ...(await Promise.all(
-        [0, 1, 2].map(() => NodeProcess.start({ DATA_DIR: tempDir('pg-node'), DATABASE_URL: databaseUrl, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN })),
-      )),
-    );
+    nodes.push(...(await Promise.all([0, 1, 2].map(() => NodeProcess.start({ DATA_DIR: tempDir('pg-node'), ...env })))));
     for (const [i, node] of nodes.entries()) {
       const client = await LiveClient.connect(node.url);
       await client.watch(AREA);
       watchers.push({ node: i, client });
     }
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const w of watchers) w.client.close();
     for (const n of nodes) await n.kill('SIGTERM');
     await redis?.kill();
     await pg?.stop();
-  });
+    await search?.stop();
+  }, 60_000);
 
   async function post(nodeIndex: number, id: string, at: { lat: number; lon: number }): Promise<number> {
     const res = await fetch(`${nodes[nodeIndex]!.url}/api/listings`, {
@@ -162,7 +181,35 @@ describe.skipIf(!postgresBin())('three nodes on separate DATA_DIRs over PostgreS
     first.close();
     second.close();
   }, 90_000);
-});
+
+  it('an import straight into the store is searchable on every node; a shared index\'s applier SIGKILLed first is taken over', async () => {
+    const alive = [nodes[0]!, nodes[2]!];
+    if (index === 'opensearch') {
+      // The node holding the index lease, by the id its /readyz names.
+      const db = new PgClient({ connectionString: databaseUrl });
+      await db.connect();
+      await expect.poll(async () => (await db.query("SELECT holder FROM leases WHERE name = 'search-index'")).rowCount, { timeout: 10_000 }).toBe(1);
+      const holder = (await db.query<{ holder: string }>("SELECT holder FROM leases WHERE name = 'search-index'")).rows[0]!.holder;
+      await db.end();
+      const ids = await Promise.all(alive.map(async (n) => ((await (await fetch(`${n.url}/readyz`)).json()) as { node: string }).node));
+      const at = ids.indexOf(holder);
+      expect(at, 'the lease holder is one of the live nodes').toBeGreaterThanOrEqual(0);
+      await alive[at]!.kill('SIGKILL');
+      alive.splice(at, 1);
+    }
+    const before = await totalOn(alive[0]!);
+    const dir = tempDir('pg-import');
+    const file = path.join(dir, 'homes.ndjson');
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: `pg-imp-${i}`, title: `Imported ${i}`, ...pointIn([-73.99, 40.7, -73.9, 40.8], i), price: 900 + i, type: 'entire', district: 'D', neighbourhood: 'N' }));
+    fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const result = await runImport(dir, [file], { DATABASE_URL: databaseUrl });
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('imported 300, updated 0, skipped 0');
+    // Within the lease (5 s) and a poll: no write through a node put these in the index.
+    for (const n of alive) await expect.poll(() => totalOn(n), { timeout: 15_000, interval: 200 }).toBe(before + 300);
+    const metrics = await (await fetch(`${alive[0]!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^roost_search_index_lag 0$/m);
+  }, 60_000);
+}
 
 describe('a database that does not answer at start', () => {
   it('is one clear line and exit 1, for the server and for the importer', async () => {

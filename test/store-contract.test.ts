@@ -178,6 +178,27 @@ for (const leg of legs) {
       expect(now.areas).toEqual([{ id: 's1', area: { bbox: [-74, 40.6, -73.9, 40.9] }, filters: { priceMax: 3000 } }]);
     });
 
+    it('a named lease: one holder at a time, renewed by it, taken over when it lapses or is released', async () => {
+      expect(await store.claimLease('index', 'node-a', 300)).toBe(true);
+      expect(await store.claimLease('index', 'node-b', 300)).toBe(false);
+      // Another name is another lease.
+      expect(await store.claimLease('other', 'node-b', 300)).toBe(true);
+      expect(await store.claimLease('index', 'node-a', 300)).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.claimLease('index', 'node-b', 5_000)).toBe(true);
+      expect(await store.claimLease('index', 'node-a', 300)).toBe(false);
+      await store.releaseLease('index', 'node-a'); // not the holder: nothing happens
+      expect(await store.claimLease('index', 'node-a', 300)).toBe(false);
+      await store.releaseLease('index', 'node-b');
+      expect(await store.claimLease('index', 'node-a', 300)).toBe(true);
+    });
+
+    it('a value set once: racing setters agree on the first', async () => {
+      const got = await Promise.all(['x', 'y', 'z'].map((v) => store.metaOnce('store-id-test', v)));
+      expect(new Set(got).size).toBe(1);
+      expect(await store.metaOnce('store-id-test', 'later')).toBe(got[0]);
+    });
+
     it('keeps metadata, and everything survives a reopen', async () => {
       await store.setMeta('boundaries', '{"type":"FeatureCollection","features":[]}');
       await store.setMeta('boundaries', '{"type":"FeatureCollection","features":[1]}');

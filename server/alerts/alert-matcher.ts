@@ -42,8 +42,8 @@ export class AlertMatcher {
   constructor(
     private readonly store: AlertStore,
     private readonly engine: SearchEngine,
-    /** The shared change log, when the engine has one. */
-    private readonly log: { changesAfter(seq: number, limit: number): Promise<ChangeEvent[]>; lastSeq(): Promise<number> } | null,
+    /** The store's change log. */
+    private readonly log: { changesAfter(seq: number, limit: number): Promise<ChangeEvent[]>; lastSeq(): Promise<number> },
     private readonly node: string,
     /** Told of the alerts each committed batch wrote (to ring the delivery doorbell). */
     private readonly onAlerts: (ids: number[]) => void,
@@ -52,7 +52,7 @@ export class AlertMatcher {
   async start(): Promise<void> {
     // Fixed before this node accepts a write: a write that came first would otherwise be
     // behind the cursor when it is set, and never matched.
-    if (this.log) this.store.initCursor(await this.log.lastSeq());
+    await this.store.initCursor(await this.log.lastSeq());
     this.timer = setInterval(() => this.kick(), TICK_MS);
     this.timer.unref();
   }
@@ -90,7 +90,7 @@ export class AlertMatcher {
    */
   private async run(): Promise<void> {
     for (;;) {
-      if (!this.log || this.stopped) return;
+      if (this.stopped) return;
       const log = this.log;
       if (!this.holding || Date.now() - this.claimedAt > LEASE_MS / 2) {
         const claimed = Date.now();
@@ -119,24 +119,6 @@ export class AlertMatcher {
       if (ids.length > 0) this.onAlerts(ids);
       if (events.length < BATCH) return;
     }
-  }
-
-  /**
-   * This node committed a change. With a shared log the lease holder will match it; with
-   * none (a cluster engine) the writing node matches its own change now.
-   */
-  committed(e: ChangeEvent): void {
-    if (this.log) return;
-    void this.match(e)
-      .then(async (alerts) => {
-        const ids = await this.store.insertAlerts(alerts);
-        if (ids.length > 0) this.onAlerts(ids);
-      })
-      .catch((err: unknown) => logger.error({ err, listing: e.listingId }, 'alert matching failed'));
-  }
-
-  private async match(e: ChangeEvent): Promise<NewAlert[]> {
-    return this.matchAll([e]);
   }
 
   /**

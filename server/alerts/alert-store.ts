@@ -78,8 +78,6 @@ export interface AlertStore {
   matcherCursor(): Promise<number>;
   /** A batch's alerts and the cursor moved past it, in one transaction, only if this node still holds the lease at `from`. */
   commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null>;
-  /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
-  insertAlerts(alerts: NewAlert[]): Promise<number[]>;
   release(node: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -223,11 +223,6 @@ export class SqliteAlertStore implements AlertStore {
     return ids;
   }
 
-  /** Alerts matched outside the shared log (a cluster engine's own writes); repeats ignored. */
-  async insertAlerts(alerts: NewAlert[]): Promise<number[]> {
-    return this.db.transaction(() => this.insertAll(alerts)).immediate();
-  }
-
   async release(node: string): Promise<void> {
     this.s.release.run(node);
   }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { commandLine } from './command-line';
 import { loadConfig } from '../config';
 import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
-import { openClusterEngine } from '../engine/open-engine';
 import { BoundaryIndex } from '../import/boundaries';
 import { importFile } from '../import/importer';
 import { detectEncoding } from '../import/file-encoding';
@@ -66,12 +65,10 @@ async function main(): Promise<void> {
     }
   }
 
-  // The embedded store is written directly (no in-memory index to keep); a cluster
-  // through its engine, whose bulk path reads, batches and retries.
-  const cluster = openClusterEngine(config);
-  // PostgreSQL (DATABASE_URL): the shared record, each batch one transaction with its log rows.
+  // Into the store, the record: the search index (in memory, or a cluster's) follows its
+  // log. PostgreSQL (DATABASE_URL): each batch one COPY and one transaction with its log rows.
   let database: PostgresListingStore | null = null;
-  if (!cluster && config.DATABASE_URL) {
+  if (config.DATABASE_URL) {
     try {
       database = new PostgresListingStore(await openDatabase({ url: config.DATABASE_URL, poolMax: 2 }));
     } catch (err) {
@@ -79,26 +76,21 @@ async function main(): Promise<void> {
     }
   }
   // The embedded store commits on a thread of its own while this one parses.
-  const store = cluster || database ? null : new WorkerStoreSink(config.dataDir);
-  const sink = cluster ?? database ?? store!;
+  const store = database ? null : new WorkerStoreSink(config.dataDir);
+  const sink = database ?? store!;
   // Kept so the map can draw the outlines and later writes can be placed in an area.
-  if (boundariesText) {
-    if (cluster) await cluster.setBoundaries(boundariesText);
-    else await (database ?? store!).setMeta('boundaries', boundariesText);
-  }
+  if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
   if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
   else if (encoding.invalidBytes > 0) process.stderr.write(`import: ${encoding.invalidBytes} bytes that are not UTF-8 were replaced with U+FFFD\n`);
   const skips = new SkipSummary();
-  const progress = createProgress(size, `importing ${path.basename(file)} into ${cluster?.name ?? (database ? 'PostgreSQL' : 'the embedded store')}`);
+  const progress = createProgress(size, `importing ${path.basename(file)} into ${database ? 'PostgreSQL' : 'the embedded store'}`);
   const started = performance.now();
   const load = () => importFile(file, {
     format: format.data as ImportFormat,
     pricing: { currency, pricePer: pricePer as PricePer },
     encoding: encoding.encoding,
     sink,
-    // Larger batches for a cluster: one read of existing ids per batch, then bulk writes.
-    ...(cluster ? { batchSize: 10_000 } : {}),
     ...(boundaries ? { boundaries } : {}),
     onSkip: ({ line, reason }) => {
       process.stdout.write(`skipped line ${line}: ${reason}\n`);
@@ -106,10 +98,9 @@ async function main(): Promise<void> {
     },
     onProgress: (b) => progress.update(b),
   });
-  const result = cluster ? await cluster.duringBulkLoad(load) : await load();
+  const result = await load();
   progress.stop();
-  if (cluster) await cluster.close();
-  else if (database) await database.close();
+  if (database) await database.close();
   else await store!.close();
   const seconds = (performance.now() - started) / 1000;
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);

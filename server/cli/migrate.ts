@@ -7,10 +7,10 @@
 import { loadConfig } from '../config';
 import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
 import { migrateListings } from '../engine/cluster/index-admin';
-import { openClusterEngine } from '../engine/open-engine';
+import { openClusterIndex } from '../engine/open-engine';
 
 async function main(): Promise<void> {
-  const engine = openClusterEngine(loadConfig());
+  const engine = openClusterIndex(loadConfig());
   if (!engine) {
     process.stderr.write('migrate: set ELASTICSEARCH_URL or OPENSEARCH_URL; the embedded store needs no migration\n');
     process.exit(2);

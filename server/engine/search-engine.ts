@@ -1,16 +1,15 @@
 import type { Level } from '../core/levels';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-event';
 import type { Listing, ListingRecord, ListingType } from '../core/listing';
+import type { ListingStore } from '../store/listing-store';
 
 /** west, south, east, north in degrees; west > east crosses the antimeridian. */
 export type Bbox = [number, number, number, number];
 
-/** What a node announces on the bus after a commit. */
+/** What a node announces on the bus after a commit: a doorbell, "the log has grown to `seq`". */
 export interface ChangeNotice {
   node: string;
   seq: number;
-  /** Absent when the notice only says "read the log": over a shared log, or the bus came back. */
-  event?: ChangeEvent;
 }
 
 /** Filters shared by the map, the list and (later) saved searches. */
@@ -115,11 +114,16 @@ export interface EngineHealth {
 }
 
 /**
- * The search engine seam: the embedded engine (SQLite + in-memory index) and the cluster
- * engine (Elasticsearch / OpenSearch) both implement it, and one contract suite runs on both.
+ * What the server asks of its engine: a store (SQLite | PostgreSQL) with its change log and
+ * a search index (in memory | Elasticsearch | OpenSearch) that follows it (StoreEngine).
+ * One contract suite runs on every pairing that can run here.
  */
 export interface SearchEngine {
   readonly name: string;
+  /** The store's change log, which every engine follows. */
+  readonly log: ListingStore;
+  /** The last change of the log this node has followed. */
+  readonly appliedSeq: number;
   search(query: SearchQuery): Promise<SearchResult>;
   list(query: ListQuery): Promise<ListPage>;
   get(id: string): Promise<Listing | null>;
@@ -134,14 +138,11 @@ export interface SearchEngine {
   upsertMany(records: ListingRecord[]): Promise<WriteCounts>;
   /**
    * One write of the API (create or replace, patch, remove), read-modify-write in one
-   * step, visible to search when it resolves; its change event comes back with it.
+   * step, committed when it resolves and visible to search within 1 s (the in-memory index:
+   * at once); its change event comes back with it.
    */
   write(w: ListingWrite): Promise<WriteOutcome>;
-  /**
-   * Every change this node learns of, in sequence order: the embedded engine reports each
-   * change it applies from the shared log (any node's, an importer's); a cluster engine
-   * reports this node's writes and those other nodes announce.
-   */
+  /** Every change this node reads from the log (any node's, an importer's), in sequence order. */
   onChange(listener: (e: ChangeEvent) => void): void;
   /**
    * A change this process's `write` committed, told before the change is applied here or
@@ -149,11 +150,11 @@ export interface SearchEngine {
    * watchers do not wait for this node's own fan-out.
    */
   onCommit(listener: (e: ChangeEvent) => void): void;
-  /** Another node committed a change (a doorbell on the bus); the event rides along. */
+  /** Another node committed a change (a doorbell on the bus): read the log now. */
   noticeChange(notice: ChangeNotice): void;
   /** Removes listings by id; counts those that existed. */
   removeMany(ids: string[]): Promise<number>;
-  /** Makes every write so far visible to search (the cluster refreshes on its own within 1 s). */
+  /** Makes every write so far visible to search (a shared index catches up on its own within 1 s). */
   refresh(): Promise<void>;
   /** Saves (or replaces) a search for `percolate`. */
   putSearch(search: SearchDefinition): Promise<void>;
@@ -163,10 +164,7 @@ export interface SearchEngine {
    * before and after): the ids, sorted.
    */
   percolate(states: ListingRecord[]): Promise<string[][]>;
-  /**
-   * A listing's prices over time, oldest first, from the change log: its first price and
-   * every change of it. Empty where the engine keeps no log (the cluster engine, for now).
-   */
+  /** A listing's prices over time, oldest first, from the change log: its first price and every change of it. */
   priceHistory(id: string): Promise<PricePoint[]>;
   /** The boundaries GeoJSON the store holds, for the map's outlines and --boundaries. */
   boundaries(): Promise<string | null>;

@@ -43,6 +43,14 @@ export interface ListingStore {
   searchAreaChanges(after: number): Promise<SearchAreaChange[]>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Sets a key only if it has none yet (two nodes racing agree on the first); the value it holds. */
+  metaOnce(key: string, value: string): Promise<string>;
+  /**
+   * Takes or renews a named lease for `leaseMs` on the store's clock (one clock for every
+   * host); true when `node` holds it. A holder that dies stops renewing and loses it.
+   */
+  claimLease(name: string, node: string, leaseMs: number): Promise<boolean>;
+  releaseLease(name: string, node: string): Promise<void>;
   /** The connection pool's use, where the store has one (PostgreSQL), for /metrics. */
   poolUse?(): { total: number; idle: number; waiting: number };
   /** Throws when the store cannot be read (for /readyz). */

@@ -12,8 +12,8 @@ import { SqliteListingStore } from './sqlite-listing-store';
 
 /** Everything that must outlive a node: in PostgreSQL when DATABASE_URL is set, else in DATA_DIR. */
 export interface RecordStores {
-  /** Listings and their change log (null with a cluster search engine, which keeps its own). */
-  listings: ListingStore | null;
+  /** Listings and their change log. */
+  listings: ListingStore;
   alerts: AlertStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
@@ -24,7 +24,7 @@ export interface RecordStores {
  * up to date, the session secret generated once for every host (unless SESSION_SECRET is
  * given). A database that does not answer is a StartError: one line, exit 1.
  */
-export async function openRecord(config: Config, withListings: boolean): Promise<RecordStores> {
+export async function openRecord(config: Config): Promise<RecordStores> {
   if (config.DATABASE_URL) {
     try {
       const pool = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
@@ -35,7 +35,7 @@ export async function openRecord(config: Config, withListings: boolean): Promise
     }
   }
   return {
-    listings: withListings ? new SqliteListingStore(config.dataDir) : null,
+    listings: new SqliteListingStore(config.dataDir),
     alerts: new SqliteAlertStore(config.dataDir),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',

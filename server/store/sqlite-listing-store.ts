@@ -61,6 +61,15 @@ export class SqliteListingStore implements ListingStore {
   async setMeta(key: string, value: string): Promise<void> {
     this.sqlite.setMeta(key, value);
   }
+  async metaOnce(key: string, value: string): Promise<string> {
+    return this.sqlite.metaOnce(key, value);
+  }
+  async claimLease(name: string, node: string, leaseMs: number): Promise<boolean> {
+    return this.sqlite.claimLease(name, node, leaseMs);
+  }
+  async releaseLease(name: string, node: string): Promise<void> {
+    this.sqlite.releaseLease(name, node);
+  }
   async ping(): Promise<void> {
     this.sqlite.ping();
   }

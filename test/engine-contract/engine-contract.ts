@@ -295,7 +295,10 @@ export function engineContract(leg: EngineLeg): void {
       };
       const put = await engine.write({ op: 'put', record });
       expect(put.event).toMatchObject({ listingId: 'contract-w2', op: 'upsert', before: null });
-      expect((await engine.search({ bbox: [-73.9501, 40.7201, -73.9499, 40.7203], zoom: 17, filters: {} })).listings.map((l) => l.id)).toEqual(['contract-w2']);
+      // Visible within a second (CONTRACT.md): a shared index refreshes each second.
+      await expect
+        .poll(async () => (await engine.search({ bbox: [-73.9501, 40.7201, -73.9499, 40.7203], zoom: 17, filters: {} })).listings.map((l) => l.id), { timeout: 1_000, interval: 50 })
+        .toEqual(['contract-w2']);
       await engine.write({ op: 'remove', id: 'contract-w2' });
       expect(heard).toEqual(['commit contract-w2 upsert', 'change contract-w2 upsert', 'commit contract-w2 remove', 'change contract-w2 remove']);
     });

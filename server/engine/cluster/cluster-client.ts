@@ -36,6 +36,9 @@ export interface BulkTarget {
   _id: string;
   if_seq_no?: number;
   if_primary_term?: number;
+  /** The change's sequence number: the cluster keeps the newest and refuses older ones. */
+  version?: number;
+  version_type?: 'external';
 }
 
 export interface BulkDrop {

@@ -3,12 +3,9 @@ import {
   LISTINGS_ADDED_FIELDS,
   LISTINGS_ALIAS,
   LISTINGS_INDEX_PREFIX,
-  SAVED_SEARCHES_ADDED_FIELDS,
   listingsIndexBody,
   META_INDEX,
   metaIndexBody,
-  SAVED_SEARCHES_INDEX,
-  savedSearchesIndexBody,
 } from './query-bodies';
 
 /** Creates an index unless it exists; two nodes starting at once may both try. */
@@ -30,7 +27,7 @@ export async function currentListingsIndex(client: ClusterClient): Promise<strin
   return names[0]!;
 }
 
-/** `listings-v1` behind the `listings` alias, the saved searches and the meta index. */
+/** `listings-v1` behind the `listings` alias, and the meta index (the log cursor). */
 export async function ensureIndices(client: ClusterClient): Promise<void> {
   if ((await currentListingsIndex(client)) === null) {
     const first = `${LISTINGS_INDEX_PREFIX}1`;
@@ -41,11 +38,9 @@ export async function ensureIndices(client: ClusterClient): Promise<void> {
       body: { actions: [{ add: { index: first, alias: LISTINGS_ALIAS, is_write_index: true } }] },
     });
   }
-  await createIndex(client, SAVED_SEARCHES_INDEX, savedSearchesIndexBody());
   await createIndex(client, META_INDEX, metaIndexBody());
   // Indices made by an earlier release lack the fields added since: adding is in place.
   await client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_mapping`, body: { properties: LISTINGS_ADDED_FIELDS } });
-  await client.request({ method: 'PUT', path: `/${SAVED_SEARCHES_INDEX}/_mapping`, body: { properties: SAVED_SEARCHES_ADDED_FIELDS } });
 }
 
 export interface MigrationReport {
@@ -63,7 +58,8 @@ async function reindex(client: ClusterClient, from: string, to: string, query?: 
     method: 'POST',
     path: '/_reindex',
     querystring: { wait_for_completion: false, refresh: true },
-    body: { source: { index: from, ...(query ? { query } : {}) }, dest: { index: to, op_type: 'index' } },
+    // Versions kept (external): the copy stays comparable with the log's sequence numbers.
+    body: { conflicts: 'proceed', source: { index: from, ...(query ? { query } : {}) }, dest: { index: to, version_type: 'external' } },
   });
   for (;;) {
     const task = await client.request<{ completed: boolean; response?: { created: number; updated: number; failures: unknown[] } }>({

@@ -8,12 +8,11 @@ import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../
 import { currencyOf, pricePerOf, type ListingRecord, type PricePer } from '../../core/listing';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../../core/money';
 import { withoutPrice } from '../../core/filter-params';
-import type { Bbox, Filters, ListQuery, PriceHistogramQuery, Ring, SearchArea, SearchDefinition, SearchQuery } from '../search-engine';
+import type { Bbox, Filters, ListQuery, PriceHistogramQuery, Ring, SearchArea, SearchQuery } from '../search-engine';
 
 /** The alias every read and write goes through; the index behind it carries a version. */
 export const LISTINGS_ALIAS = 'listings';
 export const LISTINGS_INDEX_PREFIX = 'listings-v';
-export const SAVED_SEARCHES_INDEX = 'roost-saved-searches';
 export const META_INDEX = 'roost-meta';
 
 /** Terms buckets asked for: far above any city's areas, so every area comes back. */
@@ -80,10 +79,7 @@ export function recordOf(doc: ListingDoc): ListingRecord {
   };
 }
 
-/**
- * Fields a percolated document needs: the ones saved searches filter on. The text fields
- * use the standard analyzer, whose words are exactly core/text-match's.
- */
+/** Fields the filters query; the text fields use the standard analyzer, whose words are exactly core/text-match's. */
 const FILTERED_FIELDS = {
   location: { type: 'geo_point' },
   price: { type: 'integer' },
@@ -91,9 +87,6 @@ const FILTERED_FIELDS = {
   bedrooms: { type: 'byte' },
   description: { type: 'text' },
 } as const;
-
-/** Text fields a percolator needs beside FILTERED_FIELDS (the listings index has `title` its own way). */
-const PERCOLATED_TEXT = { title: { type: 'text' } } as const;
 
 /**
  * Fields added to the listings mapping after `listings-v1` was first created, put on an
@@ -113,6 +106,9 @@ export function listingsIndexBody() {
       number_of_shards: 1,
       // 0 on a single node (green), 1 as soon as there is a second node to hold it.
       auto_expand_replicas: '0-1',
+      // A removal's tombstone keeps its version this long (default 60 s): an applier that
+      // woke from a long pause cannot bring a removed listing back with an older change.
+      gc_deletes: '1h',
     },
     mappings: {
       dynamic: 'strict',
@@ -130,17 +126,6 @@ export function listingsIndexBody() {
         updatedAt: { type: 'date', format: 'epoch_millis', index: false, doc_values: false },
         ...LISTINGS_ADDED_FIELDS,
       },
-    },
-  };
-}
-
-export function savedSearchesIndexBody() {
-  return {
-    settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
-    mappings: {
-      dynamic: 'strict',
-      // `id` to page on: Elasticsearch 8 refuses to sort on `_id`.
-      properties: { id: { type: 'keyword' }, query: { type: 'percolator' }, ...FILTERED_FIELDS, ...PERCOLATED_TEXT },
     },
   };
 }
@@ -197,9 +182,6 @@ export function keywordClause(q: string) {
   return { multi_match: { query: q, fields: ['title', 'description'], type: 'cross_fields', operator: 'and' } };
 }
 
-/** The saved-searches index's mapping as it must be now, for put-mapping on an older one. */
-export const SAVED_SEARCHES_ADDED_FIELDS = { description: FILTERED_FIELDS.description, ...PERCOLATED_TEXT } as const;
-
 export function searchQuery(area: SearchArea, filters: Filters, polygon?: Ring) {
   return { bool: { filter: [areaClause(area), ...(polygon ? [polygonClause(polygon)] : []), ...filterClauses(filters)] } };
 }
@@ -255,31 +237,5 @@ export function listBody({ bbox, filters, sort, limit, after, polygon }: ListQue
     track_total_hits: true,
     sort: LIST_SORT[sort],
     ...(after ? { search_after: [after.value, after.id] } : {}),
-  };
-}
-
-/** A saved search as a percolator document. */
-export function percolatorDoc({ id, area, filters }: SearchDefinition) {
-  return { id, query: searchQuery(area, filters) };
-}
-
-/** Matches a listing's states (before and after a change) against every saved search. */
-export function percolateBody(records: ListingRecord[], size: number) {
-  return {
-    _source: false,
-    size,
-    query: {
-      percolate: {
-        field: 'query',
-        documents: records.map((r) => ({
-          location: { lat: r.lat, lon: r.lon },
-          price: r.price,
-          type: r.type,
-          title: r.title,
-          ...(r.description ? { description: r.description } : {}),
-          ...(r.bedrooms !== null ? { bedrooms: r.bedrooms } : {}),
-        })),
-      },
-    },
   };
 }

@@ -57,18 +57,6 @@ export function searchResultOf(level: Level, body: SearchResponseBody): SearchRe
   return { level, total: totalOf(body), buckets: buckets.sort(byCountThenKey), listings: [] };
 }
 
-/**
- * The ids of the saved searches each percolated document matched. With several
- * documents a hit names the ones it matched in `_percolator_document_slot`.
- */
-export function percolateMatches(body: SearchResponseBody<unknown>, documents: number): string[][] {
-  const out: string[][] = Array.from({ length: documents }, () => []);
-  for (const hit of body.hits.hits) {
-    const slots = (hit.fields?._percolator_document_slot as number[] | undefined) ?? [0];
-    for (const s of slots) out[s]?.push(hit._id);
-  }
-  return out;
-}
 
 /** A `range` aggregation's counts in the order its ranges were asked for. */
 export function priceBandsOf(body: SearchResponseBody<unknown>, bands: number): number[] {

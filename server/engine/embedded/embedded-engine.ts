@@ -25,7 +25,7 @@ import type {
 import { ListingIndex, type RowSink } from './listing-index';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
-import { SearchAreaIndex } from './search-area-index';
+import { StoreEngine } from '../store-engine';
 import type { ListingStore } from '../../store/listing-store';
 import { SqliteListingStore } from '../../store/sqlite-listing-store';
 
@@ -62,57 +62,23 @@ function within(bbox: Bbox, ring: Ring): Bbox {
   return out[0] > out[2] || out[1] > out[3] ? [0, 1, 0, 0] : out;
 }
 
-/** Changes applied per slice while catching up, so a big import never stalls requests. */
-const CATCH_UP_SLICE = 5_000;
-
 /**
  * An in-memory index that answers queries and follows the store's change log by sequence
  * number: the store (SQLite on one machine, PostgreSQL across hosts) is the truth, so every
- * node's index converges on it by polling the log after its own cursor (a doorbell on the
- * bus makes that poll come sooner).
+ * node's index converges on it by following the log after its own cursor (LogFollower).
  */
-export class EmbeddedEngine implements SearchEngine {
+export class EmbeddedEngine extends StoreEngine {
   readonly name = 'embedded';
-  private seq: number;
-  private timer: NodeJS.Timeout | null = null;
-  /** The log being applied now; runs never overlap, so changes apply in sequence order. */
-  private catching: Promise<void> | null = null;
-  private closed = false;
-
-  private searches = new SearchAreaIndex();
-  private readonly changeListeners: ((e: ChangeEvent) => void)[] = [];
-  private readonly commitListeners: ((e: ChangeEvent) => void)[] = [];
 
   private constructor(
-    readonly store: ListingStore,
+    store: ListingStore,
     readonly index: ListingIndex,
     seq: number,
   ) {
-    this.seq = seq;
-  }
-
-  private searchesVersion = 0;
-  private searchesLoaded = false;
-
-  /**
-   * Saved-search areas as the shared file holds them: all at start, then the changes any
-   * process logged since, applied in version order.
-   */
-  private async loadSearches(): Promise<void> {
-    // A flag, not version 0: with no area ever saved the version stays 0, and every
-    // percolation read the whole (empty) table again.
-    if (!this.searchesLoaded) {
-      const { version, areas } = await this.store.searchAreasAt();
-      for (const s of areas) this.searches.put(s);
-      this.searchesVersion = version;
-      this.searchesLoaded = true;
-      return;
-    }
-    for (const c of await this.store.searchAreaChanges(this.searchesVersion)) {
-      if (c.search) this.searches.put(c.search);
-      else this.searches.remove(c.id);
-      this.searchesVersion = c.version;
-    }
+    super(store, seq, (c) => {
+      if (c.op === 'upsert' && c.after) index.upsert(c.after);
+      else index.remove(c.listingId);
+    });
   }
 
   static async open(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
@@ -121,55 +87,26 @@ export class EmbeddedEngine implements SearchEngine {
     const seq = await store.snapshot((r) => index.upsert(r, false));
     index.rebuild();
     const engine = new EmbeddedEngine(store, index, seq);
-    await engine.loadSearches();
-    engine.timer = setInterval(() => {
-      engine.catchUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'change log unreadable; retrying'));
-    }, options.pollIntervalMs ?? 100);
-    engine.timer.unref();
+    await engine.searches.load();
+    engine.follower.start(options.pollIntervalMs ?? 100);
     return engine;
   }
 
-  /**
-   * Applies committed changes the index has not seen. In the background a slice at a
-   * time, yielding between slices so a big import never stalls requests; `untilCurrent`
-   * applies everything there is (after this process's own write, which must be visible).
-   * Runs one at a time: a caller that finds one running waits for it, then runs its own.
-   */
-  async catchUp(untilCurrent = false): Promise<void> {
-    while (this.catching) {
-      if (!untilCurrent) return;
-      await this.catching.catch(() => undefined);
-    }
-    if (this.closed) return;
-    const run = this.applyLog(untilCurrent);
-    this.catching = run;
-    try {
-      await run;
-    } finally {
-      if (this.catching === run) this.catching = null;
-    }
+  /** Applies committed changes the index has not seen (`untilCurrent`: all of them, now). */
+  catchUp(untilCurrent = false): Promise<void> {
+    return this.follower.catchUp(untilCurrent);
   }
 
-  private async applyLog(untilCurrent: boolean): Promise<void> {
-    let more: boolean;
-    do {
-      const changes = await this.store.changesAfter(this.seq, CATCH_UP_SLICE);
-      for (const c of changes) {
-        if (c.op === 'upsert' && c.after) this.index.upsert(c.after);
-        else this.index.remove(c.listingId);
-        this.seq = c.seq;
-        for (const listener of this.changeListeners) {
-          try {
-            listener(c);
-          } catch (err) {
-            log.error({ err, seq: c.seq }, 'change listener failed');
-          }
-        }
-      }
-      more = changes.length === CATCH_UP_SLICE;
-      // A big backlog in the background: let requests in between slices.
-      if (more && !untilCurrent) setImmediate(() => void this.catchUp().catch(() => undefined));
-    } while (more && untilCurrent);
+  /** Following the log applies it to this index: the write's own catch-up makes it searchable. */
+  protected async makeSearchable(): Promise<void> {}
+
+  protected async syncIndex(): Promise<void> {}
+
+  protected async closeIndex(): Promise<void> {}
+
+  /** This node's own index: as far behind as this node's place in the log. */
+  async indexLag(): Promise<number> {
+    return Math.max(0, (await this.store.lastSeq()) - this.appliedSeq);
   }
 
   async search({ bbox, zoom, filters, polygon }: SearchQuery): Promise<SearchResult> {
@@ -255,107 +192,16 @@ export class EmbeddedEngine implements SearchEngine {
     }
   }
 
-  /** From the store, not the index: the index keeps no descriptions or photos. */
-  async get(id: string): Promise<Listing | null> {
-    const r = await this.store.get(id);
-    return r ? listingOf(r) : null;
-  }
-
   async count(): Promise<number> {
     return this.index.count;
-  }
-
-  async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
-    const { inserted, updated } = await this.store.upsertMany(records);
-    await this.catchUp(true);
-    return { inserted, updated };
-  }
-
-  async write(w: ListingWrite): Promise<WriteOutcome> {
-    const outcome = await this.store.write(w);
-    if (outcome.event) {
-      for (const listener of this.commitListeners) {
-        try {
-          listener(outcome.event);
-        } catch (err) {
-          // Committed all the same: the other nodes read it from the log at their next poll.
-          log.error({ err, seq: outcome.event.seq }, 'commit listener failed');
-        }
-      }
-      // Applies it (and anything before it) to the index and to listeners, in log order.
-      await this.catchUp(true);
-    }
-    return outcome;
-  }
-
-  onChange(listener: (e: ChangeEvent) => void): void {
-    this.changeListeners.push(listener);
-  }
-
-  onCommit(listener: (e: ChangeEvent) => void): void {
-    this.commitListeners.push(listener);
-  }
-
-  /** The log is the truth: a notice only says to read it now rather than at the next poll. */
-  noticeChange(notice: ChangeNotice): void {
-    if (notice.seq > this.seq) void this.catchUp().catch(() => undefined);
-  }
-
-  /** The last change applied. */
-  get appliedSeq(): number {
-    return this.seq;
-  }
-
-  async removeMany(ids: string[]): Promise<number> {
-    const removed = await this.store.removeMany(ids);
-    await this.catchUp(true);
-    return removed;
-  }
-
-  async refresh(): Promise<void> {
-    await this.catchUp(true);
-  }
-
-  async putSearch(search: SearchDefinition): Promise<void> {
-    await this.store.putSearchArea(search);
-    await this.loadSearches();
-  }
-
-  async removeSearch(id: string): Promise<void> {
-    await this.store.removeSearchArea(id);
-    await this.loadSearches();
-  }
-
-  async percolate(states: ListingRecord[]): Promise<string[][]> {
-    await this.loadSearches();
-    return states.map((r) => this.searches.match(r));
   }
 
   async health(): Promise<EngineHealth> {
     try {
       await this.store.ping();
-      return { ok: true, detail: `embedded on ${this.store.name}: ${this.index.count} listings, change ${this.seq}` };
+      return { ok: true, detail: `embedded on ${this.store.name}: ${this.index.count} listings, change ${this.appliedSeq}` };
     } catch (err) {
       return { ok: false, detail: `embedded store unreadable: ${(err as Error).message}` };
     }
-  }
-
-  async priceHistory(id: string): Promise<PricePoint[]> {
-    return (await this.store.priceHistory(id)).map((p) => ({ at: new Date(p.at).toISOString(), price: p.price }));
-  }
-
-  async boundaries(): Promise<string | null> {
-    return await this.store.getMeta('boundaries');
-  }
-
-  async setBoundaries(geojson: string): Promise<void> {
-    await this.store.setMeta('boundaries', geojson);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.catching?.catch(() => undefined);
-    await this.store.close();
   }
 }

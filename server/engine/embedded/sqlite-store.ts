@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires INTEGER NOT NULL
+);
 `;
 
 /**
@@ -148,6 +153,13 @@ export class SqliteStore {
       areaLogAfter: this.db.prepare('SELECT version, id, definition FROM search_area_log WHERE version > ? ORDER BY version').raw(),
       areaVersion: this.db.prepare('SELECT COALESCE(MAX(version), 0) FROM search_area_log').pluck(),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      metaOnce: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+      claimLease: this.db.prepare(
+        `INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+         WHERE leases.holder = excluded.holder OR leases.expires < ?`,
+      ),
+      releaseLease: this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
     };
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
     this.removeTx = this.db.transaction((ids: string[]) => this.removeRecords(ids));
@@ -341,6 +353,21 @@ export class SqliteStore {
 
   setMeta(key: string, value: string): void {
     this.stmts.setMeta.run(key, value);
+  }
+
+  /** Sets a key only if it has no value yet; the value it holds either way. */
+  metaOnce(key: string, value: string): string {
+    this.stmts.metaOnce.run(key, value);
+    return this.getMeta(key)!;
+  }
+
+  claimLease(name: string, node: string, leaseMs: number): boolean {
+    const now = Date.now();
+    return this.stmts.claimLease.run(name, node, now + leaseMs, now).changes === 1;
+  }
+
+  releaseLease(name: string, node: string): void {
+    this.stmts.releaseLease.run(name, node);
   }
 
   close(): void {

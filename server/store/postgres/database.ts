@@ -93,3 +93,6 @@ export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) =
     client.release();
   }
 }
+
+/** Epoch milliseconds by the database's clock: leases compare against one clock for every host. */
+export const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';

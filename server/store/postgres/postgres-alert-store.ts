@@ -2,12 +2,10 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
-import { inTransaction, query } from './database';
+import { inTransaction, NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
-/** Epoch milliseconds by the database's clock: leases compare against one clock for every host. */
-const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
 type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number };
 type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord; session: string; at: number; previous_price: number | null };
@@ -115,11 +113,6 @@ export class PostgresAlertStore implements AlertStore {
       if (moved.rowCount !== 1) return null;
       return this.insertAll(c, alerts);
     });
-  }
-
-  async insertAlerts(alerts: NewAlert[]): Promise<number[]> {
-    if (alerts.length === 0) return [];
-    return inTransaction(this.pool, (c) => this.insertAll(c, alerts));
   }
 
   private async insertAll(c: pg.PoolClient, alerts: NewAlert[]): Promise<number[]> {

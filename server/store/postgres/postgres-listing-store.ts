@@ -5,7 +5,7 @@ import { sameContent, type ListingRecord } from '../../core/listing';
 import type { SearchDefinition, WriteCounts } from '../../engine/search-engine';
 import type { ListingStore, SearchAreaChange } from '../listing-store';
 import { from as copyFrom } from 'pg-copy-streams';
-import { inTransaction, query } from './database';
+import { inTransaction, NOW_MS, query } from './database';
 
 /**
  * The one lock every transaction that appends to a log takes before it takes a sequence
@@ -250,6 +250,25 @@ export class PostgresListingStore implements ListingStore {
   async getMeta(key: string): Promise<string | null> {
     const r = await this.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
     return r.rows[0]?.value ?? null;
+  }
+
+  async metaOnce(key: string, value: string): Promise<string> {
+    await this.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value]);
+    return (await this.getMeta(key))!;
+  }
+
+  async claimLease(name: string, node: string, leaseMs: number): Promise<boolean> {
+    const r = await this.query(
+      `INSERT INTO leases (name, holder, expires) VALUES ($1, $2, ${NOW_MS} + $3)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires
+       WHERE leases.holder = excluded.holder OR leases.expires < ${NOW_MS}`,
+      [name, node, leaseMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  async releaseLease(name: string, node: string): Promise<void> {
+    await this.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, node]);
   }
 
   async setMeta(key: string, value: string): Promise<void> {

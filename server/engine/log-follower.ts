@@ -1,0 +1,98 @@
+import type { ChangeEvent } from '../changes/change-event';
+import { log } from '../log';
+import type { ListingStore } from '../store/listing-store';
+
+/** Changes read per slice while catching up, so a big import never stalls requests. */
+const CATCH_UP_SLICE = 5_000;
+
+/**
+ * A node's place in the store's change log: reads the changes after its own cursor, in
+ * sequence order, hands each to `apply` (the in-memory index, or nothing when the index is
+ * shared) and then to every listener (live push, the matcher's kick). Every engine has one:
+ * the log is the truth, a doorbell on the bus only makes the next read come sooner, and a
+ * poll is the safety net, so a bus outage of any length costs latency, never a change.
+ */
+export class LogFollower {
+  private seq: number;
+  private timer: NodeJS.Timeout | null = null;
+  /** The read being applied now; runs never overlap, so changes apply in sequence order. */
+  private catching: Promise<void> | null = null;
+  private closed = false;
+  private readonly listeners: ((e: ChangeEvent) => void)[] = [];
+
+  constructor(
+    private readonly store: ListingStore,
+    from: number,
+    private readonly apply: (e: ChangeEvent) => void,
+  ) {
+    this.seq = from;
+  }
+
+  start(pollIntervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.catchUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'change log unreadable; retrying'));
+    }, pollIntervalMs);
+    this.timer.unref();
+  }
+
+  /** The last change applied. */
+  get appliedSeq(): number {
+    return this.seq;
+  }
+
+  onChange(listener: (e: ChangeEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** A doorbell: another node committed `seq`; read now rather than at the next poll. */
+  ring(seq: number): void {
+    if (seq > this.seq) void this.catchUp().catch(() => undefined);
+  }
+
+  /**
+   * Applies committed changes not seen yet. In the background a slice at a time, yielding
+   * between slices; `untilCurrent` applies everything there is (after this process's own
+   * write, which must be visible when it answers). A caller that finds a run going waits
+   * for it, then runs its own.
+   */
+  async catchUp(untilCurrent = false): Promise<void> {
+    while (this.catching) {
+      if (!untilCurrent) return;
+      await this.catching.catch(() => undefined);
+    }
+    if (this.closed) return;
+    const run = this.read(untilCurrent);
+    this.catching = run;
+    try {
+      await run;
+    } finally {
+      if (this.catching === run) this.catching = null;
+    }
+  }
+
+  private async read(untilCurrent: boolean): Promise<void> {
+    let more: boolean;
+    do {
+      const changes = await this.store.changesAfter(this.seq, CATCH_UP_SLICE);
+      for (const c of changes) {
+        this.apply(c);
+        this.seq = c.seq;
+        for (const listener of this.listeners) {
+          try {
+            listener(c);
+          } catch (err) {
+            log.error({ err, seq: c.seq }, 'change listener failed');
+          }
+        }
+      }
+      more = changes.length === CATCH_UP_SLICE;
+      if (more && !untilCurrent) setImmediate(() => void this.catchUp().catch(() => undefined));
+    } while (more && untilCurrent);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.catching?.catch(() => undefined);
+  }
+}
