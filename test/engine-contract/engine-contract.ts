@@ -300,6 +300,8 @@ export function engineContract(leg: EngineLeg): void {
         .poll(async () => (await engine.search({ bbox: [-73.9501, 40.7201, -73.9499, 40.7203], zoom: 17, filters: {} })).listings.map((l) => l.id), { timeout: 1_000, interval: 50 })
         .toEqual(['contract-w2']);
       await engine.write({ op: 'remove', id: 'contract-w2' });
+      // The next tests compare with the oracle: the removal visible now, not within the second.
+      await engine.refresh();
       expect(heard).toEqual(['commit contract-w2 upsert', 'change contract-w2 upsert', 'commit contract-w2 remove', 'change contract-w2 remove']);
     });
 

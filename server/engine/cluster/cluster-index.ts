@@ -5,7 +5,7 @@ import type { ChangeEvent } from '../../changes/change-event';
 import type { EngineHealth, PriceHistogramQuery, ListPage, ListQuery, SearchQuery, SearchResult } from '../search-engine';
 import { isUnavailableStatus, type BulkDrop, type BulkOperation, type ClusterClient } from './cluster-client';
 import { ensureIndices } from './index-admin';
-import { LISTINGS_ALIAS, listBody, priceHistogramBody, listingDoc, META_INDEX, searchBody, type ListingDoc } from './query-bodies';
+import { LISTINGS_ALIAS, LISTINGS_REFRESH_INTERVAL, listBody, priceHistogramBody, listingDoc, META_INDEX, searchBody, type ListingDoc } from './query-bodies';
 import { listingsOf, priceBandsOf, searchResultOf, totalOf, type SearchResponseBody } from './responses';
 
 /** How long a list's point in time stays open between two pages. */
@@ -195,13 +195,13 @@ export class ClusterIndex {
    */
   async duringBulkLoad<T>(run: () => Promise<T>): Promise<T> {
     await this.ready();
-    const settings = (interval: string | null) =>
+    const settings = (interval: string) =>
       this.client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_settings`, body: { index: { refresh_interval: interval } } });
     await settings(BULK_REFRESH_INTERVAL);
     try {
       return await run();
     } finally {
-      await settings(null);
+      await settings(LISTINGS_REFRESH_INTERVAL);
       await this.refresh();
     }
   }
