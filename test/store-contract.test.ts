@@ -157,6 +157,18 @@ for (const leg of legs) {
       expect(seen).toEqual(Array.from({ length: 160 }, (_, i) => from + 1 + i));
     });
 
+    it('concurrent writers of one listing: one creates it, and every change starts from the one before', async () => {
+      const from = await store.lastSeq();
+      const outcomes = await Promise.all([0, 1, 2, 3].map((w) => store.write({ op: 'put', record: home('race-1', 2000 + w) })));
+      expect(outcomes.filter((o) => !o.existed)).toHaveLength(1);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => store.write({ op: 'patch', id: 'race-1', patch: { price: 3000 + i } })));
+      const log = await store.changesAfter(from, 100);
+      expect(log.filter((c) => c.before === null)).toHaveLength(1);
+      // Read-modify-write held: nobody wrote over a state it had not seen.
+      for (let i = 1; i < log.length; i++) expect(log[i]!.before, `change ${log[i]!.seq}`).toMatchObject(log[i - 1]!.after!);
+      expect((await store.get('race-1'))?.price).toBe(log.at(-1)!.after!.price);
+    });
+
     it('a snapshot holds every listing and the sequence number it reflects', async () => {
       const ids: string[] = [];
       const seq = await store.snapshot((r) => ids.push(r.id));

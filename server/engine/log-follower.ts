@@ -50,6 +50,19 @@ export class LogFollower {
   }
 
   /**
+   * A change this node just committed: applied as it came back from the commit when it is
+   * the very next one (a read of the log saved per write), else the log is read up to it.
+   * Either way it has been applied when this resolves.
+   */
+  async offer(e: ChangeEvent): Promise<void> {
+    if (this.catching === null && !this.closed && e.seq === this.seq + 1) {
+      this.deliver(e);
+      return;
+    }
+    await this.catchUp(true);
+  }
+
+  /**
    * Applies committed changes not seen yet. In the background a slice at a time, yielding
    * between slices; `untilCurrent` applies everything there is (after this process's own
    * write, which must be visible when it answers). A caller that finds a run going waits
@@ -74,20 +87,22 @@ export class LogFollower {
     let more: boolean;
     do {
       const changes = await this.store.changesAfter(this.seq, CATCH_UP_SLICE);
-      for (const c of changes) {
-        this.apply(c);
-        this.seq = c.seq;
-        for (const listener of this.listeners) {
-          try {
-            listener(c);
-          } catch (err) {
-            log.error({ err, seq: c.seq }, 'change listener failed');
-          }
-        }
-      }
+      for (const c of changes) this.deliver(c);
       more = changes.length === CATCH_UP_SLICE;
       if (more && !untilCurrent) setImmediate(() => void this.catchUp().catch(() => undefined));
     } while (more && untilCurrent);
+  }
+
+  private deliver(c: ChangeEvent): void {
+    this.apply(c);
+    this.seq = c.seq;
+    for (const listener of this.listeners) {
+      try {
+        listener(c);
+      } catch (err) {
+        log.error({ err, seq: c.seq }, 'change listener failed');
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -89,7 +89,7 @@ export abstract class StoreEngine implements SearchEngine {
       }
       await this.makeSearchable(event);
       // Tells this node's listeners of it (and of anything before it), in log order.
-      await this.follower.catchUp(true);
+      await this.follower.offer(event);
     }
     return outcome;
   }

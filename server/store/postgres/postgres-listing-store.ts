@@ -35,6 +35,9 @@ async function copyRows(c: pg.PoolClient, sql: string, rows: (string | null)[][]
   });
 }
 
+/** A write that found its new id created by another writer meanwhile: rolled back and done again. */
+class Raced extends Error {}
+
 /** Rows per FETCH while reading every listing at start. */
 const SNAPSHOT_BATCH = 10_000;
 
@@ -118,45 +121,59 @@ export class PostgresListingStore implements ListingStore {
   }
 
   /**
-   * One API write in four round trips: BEGIN with the log lock, the stored record (read
-   * after the lock, so it is the latest), the listing and its change row in one
-   * statement, COMMIT. The lock serialises every writer, so no row lock is needed.
+   * One API write in four round trips: BEGIN; the stored record locked (FOR UPDATE: a
+   * writer of the same listing waits, then reads what the other committed); the listing
+   * and its change row in one statement that first takes the log lock; COMMIT. The log
+   * lock is held only from that statement to the commit, not for the whole write: it is
+   * what every writer queues on (held from BEGIN, 681 writes/s; BENCHMARKS.md). A new id
+   * has no row to lock: two writers creating it at once both see none, so the insert is
+   * ON CONFLICT DO NOTHING and the one that finds the row there is redone from the start.
    */
   async write(w: ListingWrite): Promise<WriteOutcome> {
+    for (let round = 0; ; round++) {
+      try {
+        return await inTransaction(this.pool, (c) => this.writeOnce(c, w));
+      } catch (err) {
+        if (!(err instanceof Raced) || round === 5) throw err;
+      }
+    }
+  }
+
+  private async writeOnce(c: pg.PoolClient, w: ListingWrite): Promise<WriteOutcome> {
     const id = w.op === 'put' ? w.record.id : w.id;
-    return inTransaction(
-      this.pool,
-      async (c) => {
-        const found = await c.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1', [id]);
-        const now = Date.now();
-        const r = applyWrite(found.rows[0]?.record ?? null, w, now);
-        switch (r.kind) {
-          case 'missing':
-            return { event: null, listing: null, existed: false };
-          case 'unchanged':
-            return { event: null, listing: r.listing, existed: true };
-          case 'removed': {
-            const logged = await c.query<{ seq: number }>(
-              `WITH gone AS (DELETE FROM listings WHERE id = $1)
-               INSERT INTO changes (seq, listing_id, op, before, after, at) VALUES (nextval('changes_seq'), $1, 'remove', $2, NULL, $3) RETURNING seq`,
-              [id, r.before, now],
-            );
-            return { event: { seq: logged.rows[0]!.seq, listingId: id, op: 'remove', before: r.before, after: null, at: now }, listing: null, existed: true };
-          }
-          case 'written': {
-            const logged = await c.query<{ seq: number }>(
-              `WITH put AS (INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record)
-               INSERT INTO changes (seq, listing_id, op, before, after, at) VALUES (nextval('changes_seq'), $1, 'upsert', $3, $2, $4) RETURNING seq`,
-              [id, r.after, r.before, now],
-            );
-            const event: ChangeEvent = { seq: logged.rows[0]!.seq, listingId: id, op: 'upsert', before: r.before, after: r.after, at: now };
-            return { event, listing: r.after, existed: r.before !== null };
-          }
-        }
-      },
-      'BEGIN',
-      LOG_LOCK,
-    );
+    const found = await c.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1 FOR UPDATE', [id]);
+    const now = Date.now();
+    const r = applyWrite(found.rows[0]?.record ?? null, w, now);
+    switch (r.kind) {
+      case 'missing':
+        return { event: null, listing: null, existed: false };
+      case 'unchanged':
+        return { event: null, listing: r.listing, existed: true };
+      case 'removed': {
+        const logged = await c.query<{ seq: number }>(
+          `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), gone AS (DELETE FROM listings WHERE id = $1)
+           INSERT INTO changes (seq, listing_id, op, before, after, at) SELECT nextval('changes_seq'), $1, 'remove', $2, NULL, $3 FROM lock RETURNING seq`,
+          [id, r.before, now],
+        );
+        return { event: { seq: logged.rows[0]!.seq, listingId: id, op: 'remove', before: r.before, after: null, at: now }, listing: null, existed: true };
+      }
+      case 'written': {
+        const put = r.before
+          ? 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record RETURNING 1'
+          : 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1';
+        // The sequence number is taken after the lock (the row comes from `lock`): order stays commit order.
+        const logged = await c.query<{ seq: number }>(
+          `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), put AS (${put})
+           INSERT INTO changes (seq, listing_id, op, before, after, at)
+           SELECT nextval('changes_seq'), $1, 'upsert', $3, $2, $4 FROM lock WHERE EXISTS (SELECT 1 FROM put) RETURNING seq`,
+          [id, r.after, r.before, now],
+        );
+        const row = logged.rows[0];
+        if (!row) throw new Raced(`listing ${id}: created by another writer meanwhile`);
+        const event: ChangeEvent = { seq: row.seq, listingId: id, op: 'upsert', before: r.before, after: r.after, at: now };
+        return { event, listing: r.after, existed: r.before !== null };
+      }
+    }
   }
 
   async removeMany(ids: string[]): Promise<number> {
