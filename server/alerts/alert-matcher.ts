@@ -12,6 +12,13 @@ const BATCH = 200;
 export const LEASE_MS = 2_000;
 /** How often a node checks whether there is matching to do or a lease to take over. */
 const TICK_MS = 100;
+/**
+ * How long a kick waits for more changes to join its batch. Each run costs five round
+ * trips (the log, the areas, and the commit's BEGIN, UPDATE, COMMIT) whatever its size: at
+ * hundreds of writes a second, one run per change spent more of the database than the
+ * writes did. 10 ms on an alert is far inside its 200 ms target.
+ */
+const GATHER_MS = 10;
 
 /**
  * What a change means to a saved search: the listing arrived in it (new, moved in, now
@@ -57,8 +64,18 @@ export class AlertMatcher {
     this.timer.unref();
   }
 
-  /** Something may be waiting: match now rather than at the next tick. */
+  private gathering: NodeJS.Timeout | null = null;
+
+  /** Something may be waiting: match within GATHER_MS rather than at the next tick. */
   kick(): void {
+    if (this.gathering || this.stopped) return;
+    this.gathering = setTimeout(() => {
+      this.gathering = null;
+      this.runNow();
+    }, GATHER_MS);
+  }
+
+  private runNow(): void {
     if (this.running) {
       this.again = true;
       return;
@@ -71,7 +88,7 @@ export class AlertMatcher {
         this.running = false;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.runNow();
         }
       });
   }
@@ -162,6 +179,7 @@ export class AlertMatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.gathering) clearTimeout(this.gathering);
     await this.current?.catch(() => undefined);
     await this.store.release(this.node).catch(() => undefined);
   }

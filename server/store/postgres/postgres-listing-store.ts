@@ -141,7 +141,8 @@ export class PostgresListingStore implements ListingStore {
 
   private async writeOnce(c: pg.PoolClient, w: ListingWrite): Promise<WriteOutcome> {
     const id = w.op === 'put' ? w.record.id : w.id;
-    const found = await c.query<{ record: ListingRecord }>('SELECT record FROM listings WHERE id = $1 FOR UPDATE', [id]);
+    // Named: prepared once per connection, so PostgreSQL parses and plans each write's statements once.
+    const found = await c.query<{ record: ListingRecord }>({ name: 'write-read', text: 'SELECT record FROM listings WHERE id = $1 FOR UPDATE', values: [id] });
     const now = Date.now();
     const r = applyWrite(found.rows[0]?.record ?? null, w, now);
     switch (r.kind) {
@@ -150,11 +151,12 @@ export class PostgresListingStore implements ListingStore {
       case 'unchanged':
         return { event: null, listing: r.listing, existed: true };
       case 'removed': {
-        const logged = await c.query<{ seq: number }>(
-          `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), gone AS (DELETE FROM listings WHERE id = $1)
+        const logged = await c.query<{ seq: number }>({
+          name: 'write-remove',
+          text: `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), gone AS (DELETE FROM listings WHERE id = $1)
            INSERT INTO changes (seq, listing_id, op, before, after, at) SELECT nextval('changes_seq'), $1, 'remove', $2, NULL, $3 FROM lock RETURNING seq`,
-          [id, r.before, now],
-        );
+          values: [id, r.before, now],
+        });
         return { event: { seq: logged.rows[0]!.seq, listingId: id, op: 'remove', before: r.before, after: null, at: now }, listing: null, existed: true };
       }
       case 'written': {
@@ -162,12 +164,13 @@ export class PostgresListingStore implements ListingStore {
           ? 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record RETURNING 1'
           : 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1';
         // The sequence number is taken after the lock (the row comes from `lock`): order stays commit order.
-        const logged = await c.query<{ seq: number }>(
-          `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), put AS (${put})
+        const logged = await c.query<{ seq: number }>({
+          name: r.before ? 'write-update' : 'write-create',
+          text: `WITH lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK})), put AS (${put})
            INSERT INTO changes (seq, listing_id, op, before, after, at)
            SELECT nextval('changes_seq'), $1, 'upsert', $3, $2, $4 FROM lock WHERE EXISTS (SELECT 1 FROM put) RETURNING seq`,
-          [id, r.after, r.before, now],
-        );
+          values: [id, r.after, r.before, now],
+        });
         const row = logged.rows[0];
         if (!row) throw new Raced(`listing ${id}: created by another writer meanwhile`);
         const event: ChangeEvent = { seq: row.seq, listingId: id, op: 'upsert', before: r.before, after: r.after, at: now };
