@@ -11,7 +11,9 @@ import { inTransaction, NOW_MS, query } from './database';
  * The one lock every transaction that appends to a log takes before it takes a sequence
  * number: held to commit, it makes sequence order commit order (two writers that took 7
  * and 8 in the other order could commit 8 first, and a reader at 8 would never see 7).
- * Writes stay short, so serialising their last step costs little (BENCHMARKS.md).
+ * Writes stay short, so serialising their last step costs little (BENCHMARKS.md). Every
+ * writer takes listing rows first (FOR UPDATE, in id order) and this lock after, before
+ * it inserts anything, so no two writers wait on each other in opposite orders.
  */
 const LOG_LOCK = 0x524f4f53; // "ROOS"
 
@@ -83,11 +85,21 @@ export class PostgresListingStore implements ListingStore {
    */
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts & { changed: number }> {
     if (records.length === 0) return { inserted: 0, updated: 0, changed: 0 };
+    for (let round = 0; ; round++) {
+      try {
+        return await this.upsertOnce(records);
+      } catch (err) {
+        if (!(err instanceof Raced) || round === 5) throw err;
+      }
+    }
+  }
+
+  private upsertOnce(records: ListingRecord[]): Promise<WriteCounts & { changed: number }> {
     return inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
       const stored = new Map<string, ListingRecord>();
-      const found = await c.query<{ id: string; record: ListingRecord }>('SELECT id, record FROM listings WHERE id = ANY($1::text[]) FOR UPDATE', [records.map((r) => r.id)]);
+      const found = await c.query<{ id: string; record: ListingRecord }>('SELECT id, record FROM listings WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [records.map((r) => r.id)]);
       for (const row of found.rows) stored.set(row.id, row.record);
+      await c.query(`SELECT pg_advisory_xact_lock(${LOG_LOCK})`);
       let inserted = 0;
       let updated = 0;
       const now = Date.now();
@@ -104,9 +116,18 @@ export class PostgresListingStore implements ListingStore {
         latest.set(after.id, after);
       }
       if (writes.length > 0) {
-        await c.query('CREATE TEMP TABLE incoming (id TEXT, record JSONB) ON COMMIT DROP');
-        await copyRows(c, 'COPY incoming (id, record) FROM STDIN', [...latest.values()].map((r) => [r.id, JSON.stringify(r)]));
-        await c.query('INSERT INTO listings (id, record) SELECT id, record FROM incoming ON CONFLICT (id) DO UPDATE SET record = excluded.record');
+        const rows = [...latest.values()].map((r) => [r.id, JSON.stringify(r)]);
+        if (stored.size === 0) {
+          // All new (a first import): straight in, no staging table. An id another writer
+          // created between the read and the lock fails the COPY: the batch is redone.
+          await copyRows(c, 'COPY listings (id, record) FROM STDIN', rows).catch((err: unknown) => {
+            throw (err as { code?: string }).code === '23505' ? new Raced('a listing of the batch was created meanwhile') : err;
+          });
+        } else {
+          await c.query('CREATE TEMP TABLE incoming (id TEXT, record JSONB) ON COMMIT DROP');
+          await copyRows(c, 'COPY incoming (id, record) FROM STDIN', rows);
+          await c.query('INSERT INTO listings (id, record) SELECT id, record FROM incoming ON CONFLICT (id) DO UPDATE SET record = excluded.record');
+        }
         // Sequence numbers for the whole batch at once: under the lock nobody else takes any.
         const last = (await c.query<{ last: number }>("SELECT setval('changes_seq', nextval('changes_seq') + $1 - 1) AS last", [writes.length])).rows[0]!.last;
         const first = last - writes.length + 1;
@@ -160,9 +181,10 @@ export class PostgresListingStore implements ListingStore {
         return { event: { seq: logged.rows[0]!.seq, listingId: id, op: 'remove', before: r.before, after: null, at: now }, listing: null, existed: true };
       }
       case 'written': {
+        // Its rows come from `lock`: the lock is held before the insert can wait on anyone.
         const put = r.before
-          ? 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET record = excluded.record RETURNING 1'
-          : 'INSERT INTO listings (id, record) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING 1';
+          ? 'INSERT INTO listings (id, record) SELECT $1, $2 FROM lock ON CONFLICT (id) DO UPDATE SET record = excluded.record RETURNING 1'
+          : 'INSERT INTO listings (id, record) SELECT $1, $2 FROM lock ON CONFLICT (id) DO NOTHING RETURNING 1';
         // The sequence number is taken after the lock (the row comes from `lock`): order stays commit order.
         const logged = await c.query<{ seq: number }>({
           name: r.before ? 'write-update' : 'write-create',
@@ -182,7 +204,8 @@ export class PostgresListingStore implements ListingStore {
   async removeMany(ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
     return inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
+      await c.query('SELECT id FROM listings WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
+      await c.query(`SELECT pg_advisory_xact_lock(${LOG_LOCK})`);
       const gone = await c.query<{ id: string; record: ListingRecord }>('DELETE FROM listings WHERE id = ANY($1::text[]) RETURNING id, record', [ids]);
       const now = Date.now();
       for (const row of gone.rows) await this.log(c, row.id, 'remove', row.record, null, now);
