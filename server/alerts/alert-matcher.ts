@@ -141,7 +141,8 @@ export class AlertMatcher {
   /**
    * A batch of changes against the saved searches: one percolation of every state (the
    * searches read once, after the changes were, so a search saved before a change
-   * committed is seen) and one read of the owners.
+   * committed is seen; one saved after it is skipped by its `since`) and one read of the
+   * owners.
    */
   private async matchAll(events: ChangeEvent[]): Promise<NewAlert[]> {
     const states = events.flatMap((e) => [e.before, e.after].filter((s) => s !== null));
@@ -159,7 +160,7 @@ export class AlertMatcher {
       const { before, after } = sets[i]!;
       for (const searchId of new Set([...before, ...after])) {
         const owner = owners.get(searchId);
-        if (!owner || owner.paused) continue;
+        if (!owner || owner.paused || e.seq <= owner.since) continue;
         const reason = alertReason(before.has(searchId), after.has(searchId), e);
         if (!reason || !owner.notify.includes(reason)) continue;
         out.push({

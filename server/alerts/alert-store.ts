@@ -13,6 +13,12 @@ export interface SavedSearch {
   notify: AlertReason[];
   paused: boolean;
   createdAt: number;
+  /**
+   * The change log's last sequence when the search was saved: it hears only of changes
+   * after it. The matcher may read a change after a search saved later than the change
+   * committed, and must not tell that search of it.
+   */
+  since: number;
 }
 
 export interface Alert {
@@ -40,6 +46,8 @@ export interface SearchOwner {
   session: string;
   notify: AlertReason[];
   paused: boolean;
+  /** Changes up to this sequence came before the search (SavedSearch.since). */
+  since: number;
 }
 
 /** A page of every session's alerts for one node to deliver: those it holds, and how far it read. */

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS saved_searches (
   filters TEXT NOT NULL,
   notify TEXT NOT NULL,
   paused INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  since INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS saved_searches_session ON saved_searches (session);
 -- AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
@@ -38,10 +39,10 @@ CREATE TABLE IF NOT EXISTS matcher (
 );
 `;
 
-type SearchRow = [string, string, string, string, string, number, number];
+type SearchRow = [string, string, string, string, string, number, number, number];
 type AlertRow = [number, string, string, string, string, number, number | null];
 
-function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRow): SavedSearch {
+function searchOf([id, name, area, filters, notify, paused, createdAt, since]: SearchRow): SavedSearch {
   return {
     id,
     name,
@@ -50,6 +51,7 @@ function searchOf([id, name, area, filters, notify, paused, createdAt]: SearchRo
     notify: JSON.parse(notify) as AlertReason[],
     paused: paused === 1,
     createdAt,
+    since,
   };
 }
 
@@ -75,18 +77,20 @@ export class SqliteAlertStore implements AlertStore {
     this.db.exec(SCHEMA);
     // alerts.db files made before previous_price existed gain it (NULL: not a price drop).
     addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
+    // Searches saved before `since` existed hear of every change after now, as they did.
+    addMissingColumns(this.db, 'saved_searches', [['since', 'INTEGER NOT NULL DEFAULT 0']]);
     this.s = {
       insertSearch: this.db.prepare(
-        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ? WHERE id = ? AND session = ?'),
       deleteSearch: this.db.prepare('DELETE FROM saved_searches WHERE id = ? AND session = ?'),
       searchesOf: this.db
-        .prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE session = ? ORDER BY created_at, id')
+        .prepare('SELECT id, name, area, filters, notify, paused, created_at, since FROM saved_searches WHERE session = ? ORDER BY created_at, id')
         .raw(),
-      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at FROM saved_searches WHERE id = ? AND session = ?').raw(),
+      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at, since FROM saved_searches WHERE id = ? AND session = ?').raw(),
       countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
-      owners: this.db.prepare('SELECT id, session, notify, paused FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
+      owners: this.db.prepare('SELECT id, session, notify, paused, since FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
       insertAlert: this.db.prepare(
         'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at, previous_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -105,7 +109,7 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
-    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt);
+    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt, s.since);
   }
 
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
@@ -134,8 +138,8 @@ export class SqliteAlertStore implements AlertStore {
   async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
     const out = new Map<string, SearchOwner>();
     if (ids.length === 0) return out;
-    for (const [id, session, notify, paused] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number][]) {
-      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1 });
+    for (const [id, session, notify, paused, since] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number, number][]) {
+      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1, since });
     }
     return out;
   }

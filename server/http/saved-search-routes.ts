@@ -130,6 +130,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
       notify: body.notify,
       paused: false,
       createdAt: Date.now(),
+      since: await ctx.engine.log.lastSeq(),
     };
     // The matcher's copy first: a search it holds without an owner row matches nobody.
     await ctx.engine.putSearch({ id: search.id, area: search.area, filters: search.filters });

@@ -7,11 +7,11 @@ import { inTransaction, NOW_MS, query } from './database';
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
 
-type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number };
+type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number; since: number };
 type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord; session: string; at: number; previous_price: number | null };
 
 function searchOf(r: SearchRow): SavedSearch {
-  return { id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at };
+  return { id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at, since: r.since };
 }
 
 function alertOf(r: AlertRow): Alert {
@@ -20,7 +20,7 @@ function alertOf(r: AlertRow): Alert {
   return a;
 }
 
-const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at';
+const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at, since';
 const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_price';
 
 /**
@@ -36,8 +36,8 @@ export class PostgresAlertStore implements AlertStore {
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
-    await this.query(`INSERT INTO saved_searches (${SEARCH_COLUMNS}, session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-      s.id, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused, s.createdAt, session,
+    await this.query(`INSERT INTO saved_searches (${SEARCH_COLUMNS}, session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+      s.id, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused, s.createdAt, s.since, session,
     ]);
   }
 
@@ -66,8 +66,11 @@ export class PostgresAlertStore implements AlertStore {
   async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
     const out = new Map<string, SearchOwner>();
     if (ids.length === 0) return out;
-    const r = await this.query<{ id: string; session: string; notify: AlertReason[]; paused: boolean }>('SELECT id, session, notify, paused FROM saved_searches WHERE id = ANY($1::text[])', [ids]);
-    for (const row of r.rows) out.set(row.id, { session: row.session, notify: row.notify, paused: row.paused });
+    const r = await this.query<{ id: string; session: string; notify: AlertReason[]; paused: boolean; since: number }>(
+      'SELECT id, session, notify, paused, since FROM saved_searches WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    for (const row of r.rows) out.set(row.id, { session: row.session, notify: row.notify, paused: row.paused, since: row.since });
     return out;
   }
 
