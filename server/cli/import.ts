@@ -8,9 +8,8 @@ import { importFile } from '../import/importer';
 import { detectEncoding } from '../import/file-encoding';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
-import { WorkerStoreSink } from '../import/worker-store-sink';
+import { StoreWriteFailed, WorkerStoreSink } from '../import/worker-store-sink';
 import { openDatabase } from '../store/postgres/database';
-import { PostgresListingStore } from '../store/postgres/postgres-listing-store';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
@@ -66,25 +65,24 @@ async function main(): Promise<void> {
   }
 
   // Into the store, the record: the search index (in memory, or a cluster's) follows its
-  // log. PostgreSQL (DATABASE_URL): each batch one COPY and one transaction with its log rows.
-  let database: PostgresListingStore | null = null;
+  // log. PostgreSQL (DATABASE_URL): each batch one COPY and one transaction with its log
+  // rows. Either is written on a thread of its own while this one parses.
   if (config.DATABASE_URL) {
     try {
-      database = new PostgresListingStore(await openDatabase({ url: config.DATABASE_URL, poolMax: 2 }));
+      // Opened here first so an unreachable database is one clear line, and the schema is current.
+      await (await openDatabase({ url: config.DATABASE_URL, poolMax: 1 })).end();
     } catch (err) {
       fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  // The embedded store commits on a thread of its own while this one parses.
-  const store = database ? null : new WorkerStoreSink(config.dataDir);
-  const sink = database ?? store!;
+  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
   if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
   else if (encoding.invalidBytes > 0) process.stderr.write(`import: ${encoding.invalidBytes} bytes that are not UTF-8 were replaced with U+FFFD\n`);
   const skips = new SkipSummary();
-  const progress = createProgress(size, `importing ${path.basename(file)} into ${database ? 'PostgreSQL' : 'the embedded store'}`);
+  const progress = createProgress(size, `importing ${path.basename(file)} into ${config.DATABASE_URL ? 'PostgreSQL' : 'the embedded store'}`);
   const started = performance.now();
   const load = () => importFile(file, {
     format: format.data as ImportFormat,
@@ -100,8 +98,7 @@ async function main(): Promise<void> {
   });
   const result = await load();
   progress.stop();
-  if (database) await database.close();
-  else await store!.close();
+  await sink.close();
   const seconds = (performance.now() - started) / 1000;
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);
   const rows = result.imported + result.updated + result.skipped;
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // The store's own errors say what happened without a stack; anything else is a bug.
-  const known = err instanceof EngineUnavailable || err instanceof EngineFailure;
+  const known = err instanceof EngineUnavailable || err instanceof EngineFailure || err instanceof StoreWriteFailed;
   process.stderr.write(`import failed: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(1);
 });

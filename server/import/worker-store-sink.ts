@@ -15,11 +15,14 @@ function startWorker(module: URL, workerData: StoreWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/** The store refused a batch (its message says why: a lost database, a full disk). */
+export class StoreWriteFailed extends Error {}
+
 /** A request before it is numbered: Omit on each member, as Omit on the union would merge them. */
 type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /**
- * The embedded store behind a worker thread (store-worker.ts), as the importer's sink:
+ * The store behind a worker thread (store-worker.ts), as the importer's sink:
  * each batch is posted and answered when committed, in order.
  */
 export class WorkerStoreSink implements ListingSink {
@@ -28,12 +31,12 @@ export class WorkerStoreSink implements ListingSink {
   private readonly waiting = new Map<number, { resolve(c: WriteCounts): void; reject(e: Error): void }>();
   private failed: Error | null = null;
 
-  constructor(dataDir: string) {
-    this.worker = startWorker(new URL('./store-worker.ts', import.meta.url), { dataDir });
+  constructor(store: StoreWorkerData) {
+    this.worker = startWorker(new URL('./store-worker.ts', import.meta.url), store);
     this.worker.on('message', (reply: StoreReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
-      if ('error' in reply) w?.reject(new Error(reply.error));
+      if ('error' in reply) w?.reject(new StoreWriteFailed(reply.error));
       else w?.resolve({ inserted: reply.inserted, updated: reply.updated });
     });
     this.worker.on('error', (err) => this.fail(err));

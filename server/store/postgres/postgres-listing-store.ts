@@ -18,8 +18,9 @@ import { inTransaction, NOW_MS, query } from './database';
 const LOG_LOCK = 0x524f4f53; // "ROOS"
 
 /** COPY's text format: backslashes doubled (JSON escapes every other control character), NULL as \N. */
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 function copyField(v: string | null): string {
-  return v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
 }
 
 /** Streams rows into `COPY … FROM STDIN` on this transaction's connection. */
@@ -116,7 +117,10 @@ export class PostgresListingStore implements ListingStore {
         latest.set(after.id, after);
       }
       if (writes.length > 0) {
-        const rows = [...latest.values()].map((r) => [r.id, JSON.stringify(r)]);
+        // Each record serialised once, for its listing row and its change row.
+        const json = new Map<ListingRecord, string>();
+        const text = (r: ListingRecord) => json.get(r) ?? json.set(r, JSON.stringify(r)).get(r)!;
+        const rows = [...latest.values()].map((r) => [r.id, text(r)]);
         if (stored.size === 0) {
           // All new (a first import): straight in, no staging table. An id another writer
           // created between the read and the lock fails the COPY: the batch is redone.
@@ -124,7 +128,7 @@ export class PostgresListingStore implements ListingStore {
             throw (err as { code?: string }).code === '23505' ? new Raced('a listing of the batch was created meanwhile') : err;
           });
         } else {
-          await c.query('CREATE TEMP TABLE incoming (id TEXT, record JSONB) ON COMMIT DROP');
+          await c.query('CREATE TEMP TABLE incoming (id TEXT, record JSON) ON COMMIT DROP');
           await copyRows(c, 'COPY incoming (id, record) FROM STDIN', rows);
           await c.query('INSERT INTO listings (id, record) SELECT id, record FROM incoming ON CONFLICT (id) DO UPDATE SET record = excluded.record');
         }
@@ -134,7 +138,7 @@ export class PostgresListingStore implements ListingStore {
         await copyRows(
           c,
           'COPY changes (seq, listing_id, op, before, after, at) FROM STDIN',
-          writes.map((w, i) => [String(first + i), w.after.id, 'upsert', w.before ? JSON.stringify(w.before) : null, JSON.stringify(w.after), String(now)]),
+          writes.map((w, i) => [String(first + i), w.after.id, 'upsert', w.before ? JSON.stringify(w.before) : null, text(w.after), String(now)]),
         );
       }
       return { inserted, updated, changed: writes.length };
