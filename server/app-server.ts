@@ -10,13 +10,15 @@ import { openRecord } from './store/open-record';
 import { handleApi } from './http/api-routes';
 import { handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
-import { MemoryBus } from './bus/memory-bus';
-import { RedisBus } from './bus/redis-bus';
+import { openBus } from './bus/open-bus';
 import { ChangeFeed } from './changes/change-feed';
 import { BoundaryIndex } from './import/boundaries';
 import { LiveHub } from './realtime/live-hub';
 import { errorFrame } from './realtime/protocol';
-import { AlertDelivery, ALERTS_CHANNEL } from './alerts/alert-delivery';
+import { AlertDelivery } from './alerts/alert-delivery';
+import { AlertRouter } from './alerts/alert-router';
+import { openHolderRegistry } from './alerts/open-holder-registry';
+import { BusTally, MeteredBus } from './bus/metered-bus';
 import { AlertMatcher } from './alerts/alert-matcher';
 import type { AlertStore } from './alerts/alert-store';
 import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
@@ -61,14 +63,6 @@ async function openStartEngine(config: Config, store: ListingStore, node: string
   return engine;
 }
 
-/** The bus REDIS_URL names, or the in-process one. */
-async function openBus(config: Config): Promise<Bus> {
-  if (!config.REDIS_URL) return new MemoryBus();
-  const bus = new RedisBus(config.REDIS_URL);
-  await bus.connect();
-  return bus;
-}
-
 /** The store's boundaries as an index, rebuilt only when the stored text changes. */
 function boundaryCache(engine: SearchEngine): () => Promise<BoundaryIndex | null> {
   let text: string | null = null;
@@ -95,18 +89,18 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const node = crypto.randomUUID();
   const record = await openRecord(config);
   const engine = await openStartEngine(config, record.listings, node);
-  const bus = await openBus(config);
+  const tally = new BusTally();
+  const bus = new MeteredBus(await openBus(config, node), tally);
   const feed = new ChangeFeed(engine, bus, node);
   await feed.start();
   const sessions = new Sessions(record.sessionSecret);
   const alertStore = record.alerts;
-  const delivery = new AlertDelivery(alertStore, bus);
+  const holders = await openHolderRegistry(config, record.holders);
+  const registry = holders.registry;
+  const delivery = new AlertDelivery(alertStore, bus, registry, node);
   await delivery.start();
-  const ringAlerts = () => {
-    delivery.pump();
-    void bus.publish(ALERTS_CHANNEL, '1');
-  };
-  const matcher = new AlertMatcher(alertStore, engine, engine.log, node, ringAlerts);
+  const router = new AlertRouter(registry, bus, node, () => delivery.pump());
+  const matcher = new AlertMatcher(alertStore, engine, engine.log, node, (_ids, sessions) => void router.ring(sessions));
   await matcher.start();
 
   let hub: LiveHub;
@@ -146,6 +140,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
   metrics.countFrom('roost_live_socket_writes_total', () => hub.writes, 'socket writes of listing frames (several frames can share one)');
   metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
+  metrics.busMessagesFrom(() => tally.totals.values());
   engine.onChange((e) => {
     metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);
     hub.deliver(e);
@@ -223,10 +218,11 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         while (handle.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
         await matcher.stop();
-        delivery.stop();
+        await delivery.stop();
         limits.search.stop();
         limits.write.stop();
         await bus.close();
+        await holders.close();
         await alertStore.close();
         await engine.close();
       })();

@@ -16,6 +16,18 @@ const envSchema = z.object({
   OPENSEARCH_URL: z.string().url().optional(),
   OPENSEARCH_CA: z.string().min(1).optional(),
   REDIS_URL: z.string().optional(),
+  /** RabbitMQ as the cluster's bus (amqp://user:pass@host:5672/vhost): a fanout exchange, a queue per node. */
+  AMQP_URL: z
+    .string()
+    .regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL')
+    .optional(),
+  /** RocketMQ 5 as the cluster's bus: the proxy's gRPC address(es), host:port[,host:port]. */
+  ROCKETMQ_ENDPOINTS: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port, or several separated by commas')
+    .optional(),
+  /** RocketMQ namespace for Roost's topic and consumer groups. */
+  ROCKETMQ_NAMESPACE: z.string().default(''),
   /**
    * PostgreSQL (postgres://…, 13+): the record every node shares — listings and their
    * change log. Unset: SQLite in DATA_DIR, so one machine needs no server.
@@ -61,5 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
     throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
   }
+  const buses = (['REDIS_URL', 'AMQP_URL', 'ROCKETMQ_ENDPOINTS'] as const).filter((k) => parsed.data[k] !== undefined);
+  if (buses.length > 1) throw new Error(`set one bus, not ${buses.length}: ${buses.join(' and ')} are all set`);
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
 }

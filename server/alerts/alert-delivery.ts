@@ -1,12 +1,16 @@
 import type { Bus } from '../bus/bus';
 import { listingOf } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
+import { log } from '../log';
 import type { Alert, AlertStore } from './alert-store';
+import type { HolderRegistry } from './holder-registry';
 
 export const ALERTS_CHANNEL = 'roost:alerts';
 /** How often a node reads new alerts without a doorbell (the bus may be down). */
 const POLL_MS = 100;
 const PAGE = 1_000;
+/** How long a node's claim to hold a renter's sockets lasts unless renewed (renewed at a third of it). */
+export const HOLD_TTL_MS = 30_000;
 
 export function alertFrame(a: Alert): string {
   return JSON.stringify({
@@ -36,22 +40,36 @@ export class AlertDelivery {
   /** The last alert id each socket was sent. */
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
+  private readonly renewal: NodeJS.Timeout;
   /** Alerts handed to sockets (for /metrics). */
   delivered = 0;
 
   constructor(
     private readonly store: AlertStore,
     bus: Bus,
+    /** Where this node says which renters' sockets it holds, so alerts are routed here. */
+    private readonly registry: HolderRegistry,
+    private readonly node: string,
   ) {
     void bus.subscribe(ALERTS_CHANNEL, () => this.pump());
     this.timer = setInterval(() => this.pump(), POLL_MS);
     this.timer.unref();
+    this.renewal = setInterval(() => this.register([...this.bySession.keys()]), HOLD_TTL_MS / 3);
+    this.renewal.unref();
+  }
+
+  /** A failed registration costs routing, not an alert: the poll still finds the renter's alerts. */
+  private register(sessions: string[]): void {
+    this.registry.hold(this.node, sessions, HOLD_TTL_MS).catch((err: Error) => log.warn({ err: err.message }, 'could not register held sessions; alerts reach them by the poll'));
   }
 
   open(conn: LiveConnection): void {
     if (!conn.session) return;
     let set = this.bySession.get(conn.session);
-    if (!set) this.bySession.set(conn.session, (set = new Set()));
+    if (!set) {
+      this.bySession.set(conn.session, (set = new Set()));
+      this.register([conn.session]);
+    }
     set.add(conn);
     // Without a resume, a socket hears of alerts from now on.
     this.cursor.set(conn, this.last);
@@ -61,7 +79,10 @@ export class AlertDelivery {
     if (!conn.session) return;
     const set = this.bySession.get(conn.session);
     set?.delete(conn);
-    if (set?.size === 0) this.bySession.delete(conn.session);
+    if (set?.size === 0) {
+      this.bySession.delete(conn.session);
+      this.registry.unhold(this.node, [conn.session]).catch(() => undefined); // lapses by itself
+    }
   }
 
   /** Where the inbox ends now: a node that starts hears of alerts from here on. */
@@ -119,7 +140,10 @@ export class AlertDelivery {
     this.cursor.set(conn, Math.max(a.id, this.cursor.get(conn) ?? 0));
   }
 
-  stop(): void {
+  /** Stops reading and hands the registrations back (a node that is killed lets them lapse). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.renewal);
+    await this.registry.unhold(this.node, [...this.bySession.keys()]).catch(() => undefined);
   }
 }

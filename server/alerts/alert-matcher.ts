@@ -52,8 +52,8 @@ export class AlertMatcher {
     /** The store's change log. */
     private readonly log: { changesAfter(seq: number, limit: number): Promise<ChangeEvent[]>; lastSeq(): Promise<number> },
     private readonly node: string,
-    /** Told of the alerts each committed batch wrote (to ring the delivery doorbell). */
-    private readonly onAlerts: (ids: number[]) => void,
+    /** Told of the alerts each committed batch wrote, and whose they are (to ring the delivery doorbell where they are held). */
+    private readonly onAlerts: (ids: number[], sessions: string[]) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -133,7 +133,7 @@ export class AlertMatcher {
       }
       this.cursor = to;
       this.claimedAt = committing; // the commit renewed the lease
-      if (ids.length > 0) this.onAlerts(ids);
+      if (ids.length > 0) this.onAlerts(ids, [...new Set(alerts.map((a) => a.session))]);
       if (events.length < BATCH) return;
     }
   }

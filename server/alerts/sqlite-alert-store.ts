@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from './alert-store';
+import type { HolderRegistry } from './holder-registry';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 
 const SCHEMA = `
@@ -30,6 +31,13 @@ CREATE TABLE IF NOT EXISTS alerts (
   UNIQUE (seq, search_id)
 );
 CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
+-- Which node holds each renter's sockets until when (holder-registry.ts).
+CREATE TABLE IF NOT EXISTS holders (
+  session TEXT NOT NULL,
+  node TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  PRIMARY KEY (session, node)
+) WITHOUT ROWID;
 -- One row: how far the cluster has matched the change log, and which node holds the work.
 CREATE TABLE IF NOT EXISTS matcher (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -68,7 +76,7 @@ function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow)
  * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked). Every
  * call is one short synchronous transaction behind the async seam.
  */
-export class SqliteAlertStore implements AlertStore {
+export class SqliteAlertStore implements AlertStore, HolderRegistry {
   readonly db: Database.Database;
   private readonly s;
 
@@ -105,6 +113,10 @@ export class SqliteAlertStore implements AlertStore {
       lease: this.db.prepare('SELECT holder, expires FROM matcher WHERE id = 1').raw(),
       advance: this.db.prepare('UPDATE matcher SET cursor = ?, expires = ? WHERE id = 1 AND holder = ? AND cursor = ?'),
       release: this.db.prepare('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
+      hold: this.db.prepare('INSERT INTO holders (session, node, expires) VALUES (?, ?, ?) ON CONFLICT (session, node) DO UPDATE SET expires = excluded.expires'),
+      unhold: this.db.prepare('DELETE FROM holders WHERE session = ? AND node = ?'),
+      holders: this.db.prepare('SELECT session, node FROM holders WHERE session IN (SELECT value FROM json_each(?)) AND expires >= ?').raw(),
+      lapsed: this.db.prepare('DELETE FROM holders WHERE expires < ?'),
     };
   }
 
@@ -229,6 +241,32 @@ export class SqliteAlertStore implements AlertStore {
 
   async release(node: string): Promise<void> {
     this.s.release.run(node);
+  }
+
+  async hold(node: string, sessions: string[], ttlMs: number): Promise<void> {
+    const expires = Date.now() + ttlMs;
+    this.db.transaction(() => {
+      for (const session of sessions) this.s.hold.run(session, node, expires);
+      // Lapsed rows of nodes gone for good are cleared by whoever renews.
+      this.s.lapsed.run(Date.now() - ttlMs);
+    })();
+  }
+
+  async unhold(node: string, sessions: string[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const session of sessions) this.s.unhold.run(session, node);
+    })();
+  }
+
+  async holders(sessions: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (sessions.length === 0) return out;
+    for (const [session, node] of this.s.holders.all(JSON.stringify(sessions), Date.now()) as [string, string][]) {
+      const nodes = out.get(session);
+      if (nodes) nodes.push(node);
+      else out.set(session, [node]);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -5,9 +5,16 @@ export class MemoryBus implements Bus {
   readonly name = 'in-process';
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
+  constructor(private readonly node: string) {}
+
   async publish(channel: string, message: string): Promise<boolean> {
     for (const h of this.handlers.get(channel) ?? []) queueMicrotask(() => h(message));
     return true;
+  }
+
+  /** The only node there is: a message for another cannot be sent. */
+  async publishTo(node: string, channel: string, message: string): Promise<boolean> {
+    return node === this.node ? this.publish(channel, message) : false;
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {

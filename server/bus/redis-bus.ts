@@ -5,9 +5,13 @@ import { log } from '../log';
 /** Longest wait between reconnect attempts; the first ones come quickly. */
 const MAX_RECONNECT_DELAY_MS = 2_000;
 
+/** The Redis channel a node's own messages on `channel` travel on. */
+const directed = (channel: string, node: string) => `${channel}>${node}`;
+
 /**
  * Redis pub/sub through ioredis: one connection publishes, one subscribes (a subscribed
- * connection can do nothing else). Both reconnect by themselves and the subscriber
+ * connection can do nothing else). A message for one node goes on a channel of its own
+ * (`channel>node`), which only that node subscribes. Both reconnect by themselves and the subscriber
  * resubscribes; publishing while Redis is away fails at once instead of queueing, since
  * every message here can be had again (bus.ts), and the reconnect handlers say from when.
  */
@@ -16,13 +20,18 @@ export class RedisBus implements Bus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  /** This node's directed channels, each to the channel its handlers listen on. */
+  private readonly own = new Map<string, string>();
   private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
   /** When either connection was lost, until both are back. */
   private lostAt: number | null = null;
   /** A connection closing before connect() is not a loss. */
   private started = false;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly node: string,
+  ) {
     const options = {
       retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), MAX_RECONNECT_DELAY_MS),
       maxRetriesPerRequest: 1,
@@ -35,7 +44,7 @@ export class RedisBus implements Bus {
     this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
     for (const conn of [this.pub, this.sub]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis bus'));
     this.sub.on('message', (channel: string, message: string) => {
-      for (const h of this.handlers.get(channel) ?? []) h(message);
+      for (const h of this.handlers.get(this.own.get(channel) ?? channel) ?? []) h(message);
     });
     for (const conn of [this.pub, this.sub]) {
       conn.on('close', () => {
@@ -54,7 +63,7 @@ export class RedisBus implements Bus {
     const lostAt = this.lostAt;
     if (lostAt === null || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
     this.lostAt = null;
-    const channels = [...this.handlers.keys()];
+    const channels = [...this.handlers.keys(), ...this.own.keys()];
     if (channels.length > 0) await this.sub.subscribe(...channels).catch(() => undefined);
     log.info({ downMs: Date.now() - lostAt }, 'redis bus reconnected');
     for (const h of this.reconnectHandlers) h(lostAt);
@@ -77,13 +86,20 @@ export class RedisBus implements Bus {
     }
   }
 
+  publishTo(node: string, channel: string, message: string): Promise<boolean> {
+    return this.publish(directed(channel, node), message);
+  }
+
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
     let set = this.handlers.get(channel);
     if (!set) {
       this.handlers.set(channel, (set = new Set()));
+      this.own.set(directed(channel, this.node), channel);
       // Refused while Redis is away: said, not swallowed; cameBack() subscribes every
       // channel again when the connection returns, and the log polls cover the gap.
-      await this.sub.subscribe(channel).catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));
+      await this.sub
+        .subscribe(channel, directed(channel, this.node))
+        .catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));
     }
     set.add(handler);
   }

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The OpenSearch 3 runner needs Java 21; this machine's default `java` is 17. */
-export const MIN_JAVA = 21;
+
+/** The Java each local server needs: the OpenSearch 3 runner 21 (this machine's default `java` is 17), RocketMQ 5 17. */
+export const JAVA_FOR = { opensearch: 21, rocketmq: 17 } as const;
 
 function javaMajor(java: string): number | null {
   const r = spawnSync(java, ['-version'], { encoding: 'utf8' });
@@ -13,8 +14,8 @@ function javaMajor(java: string): number | null {
   return major === 1 ? Number(m[2]) : major;
 }
 
-/** JAVA_HOME's java when it is 21 or newer, else the newest 21+ JDK under /usr/lib/jvm. */
-export function findJava(): string | null {
+/** JAVA_HOME's java when it is `min` or newer, else the newest such JDK under /usr/lib/jvm. */
+export function findJava(min: number): string | null {
   const candidates: string[] = [];
   if (process.env.JAVA_HOME) candidates.push(path.join(process.env.JAVA_HOME, 'bin', 'java'));
   const jvm = '/usr/lib/jvm';
@@ -23,7 +24,7 @@ export function findJava(): string | null {
   for (const java of candidates) {
     if (!fs.existsSync(java)) continue;
     const major = javaMajor(java);
-    if (major !== null && major >= MIN_JAVA && (!best || major > best.major)) best = { java, major };
+    if (major !== null && major >= min && (!best || major > best.major)) best = { java, major };
   }
   return best?.java ?? null;
 }

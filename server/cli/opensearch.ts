@@ -6,16 +6,16 @@
  * `OPENSEARCH_URL=http://127.0.0.1:P` alone on a line once the node is healthy; stops
  * cleanly on SIGINT or SIGTERM and removes its data unless --data was given.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandLine } from './command-line';
-import { findJava, hasMaven, MIN_JAVA } from './jdk';
+import { findJava, hasMaven, JAVA_FOR } from './jdk';
+import { ensureJars } from './maven-jars';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const POM_DIR = path.join(ROOT, 'opensearch');
-const LIB = path.join(POM_DIR, 'lib');
 /**
  * The runner listens on its base port + 1 and moves up when that is taken, but never
  * past 9299 (read from its sources, checked here): so a port from 9201 to 9290.
@@ -28,21 +28,6 @@ const READY_TIMEOUT_MS = 120_000;
 function fail(message: string): never {
   process.stderr.write(`opensearch: ${message}\n`);
   process.exit(1);
-}
-
-/** Copies the runner's dependency tree once; a stamp of the pom says when to copy again. */
-function ensureJars(javaHome: string): void {
-  const pom = fs.readFileSync(path.join(POM_DIR, 'pom.xml'), 'utf8');
-  const stamp = path.join(LIB, '.pom');
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === pom) return;
-  process.stderr.write('opensearch: fetching the node from Maven Central (first run only)…\n');
-  fs.rmSync(LIB, { recursive: true, force: true });
-  const r = spawnSync('mvn', ['-q', '-B', '-f', path.join(POM_DIR, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], {
-    env: { ...process.env, JAVA_HOME: javaHome },
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) fail(`mvn dependency:copy-dependencies failed:\n${r.stdout}${r.stderr}`.trim());
-  fs.writeFileSync(stamp, pom);
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -62,11 +47,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < PORT_RANGE[0] || port > PORT_RANGE[1]) {
     fail(`--port must be an integer from ${PORT_RANGE[0]} to ${PORT_RANGE[1]} (the runner never listens past 9299)`);
   }
-  const java = findJava();
-  if (!java) fail(`no Java ${MIN_JAVA}+ found: set JAVA_HOME to a JDK ${MIN_JAVA} or newer, or install one under /usr/lib/jvm`);
+  const java = findJava(JAVA_FOR.opensearch);
+  if (!java) fail(`no Java ${JAVA_FOR.opensearch}+ found: set JAVA_HOME to a JDK ${JAVA_FOR.opensearch} or newer, or install one under /usr/lib/jvm`);
   if (!hasMaven()) fail('Maven (mvn) not found: install it (Debian: apt-get install maven)');
   const javaHome = path.resolve(path.dirname(java), '..');
-  ensureJars(javaHome);
+  let lib: string;
+  try {
+    lib = ensureJars(POM_DIR, javaHome, (line) => process.stderr.write(`opensearch: ${line}\n`));
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   const keepData = args.data !== undefined;
   const base = keepData ? path.resolve(args.data!) : fs.mkdtempSync(path.join(os.tmpdir(), 'roost-opensearch-'));
@@ -79,7 +69,7 @@ async function main(): Promise<void> {
   const log = fs.openSync(logFile, 'a');
   const jvm = spawn(
     java,
-    [`-Xms${HEAP}`, `-Xmx${HEAP}`, '-cp', `${LIB}/*`, 'org.codelibs.opensearch.runner.OpenSearchRunner',
+    [`-Xms${HEAP}`, `-Xmx${HEAP}`, '-cp', `${lib}/*`, 'org.codelibs.opensearch.runner.OpenSearchRunner',
       '-basePath', base, '-numOfNode', '1', '-baseHttpPort', String(port - 1), '-clusterName', 'roost-local'],
     { stdio: ['ignore', 'pipe', log] },
   );

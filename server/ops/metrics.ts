@@ -48,6 +48,24 @@ export class Metrics {
     });
   }
 
+  /** Bus messages per channel and kind (sent to all, sent to one node, received), from running totals. */
+  busMessagesFrom(totals: () => Iterable<{ channel: string; kind: string; n: number }>): void {
+    const reported = new Map<string, number>();
+    new client.Counter({
+      name: 'roost_bus_messages_total',
+      help: 'Bus messages by channel and kind: sent_all (every node), sent_one (routed to one node), received',
+      labelNames: ['channel', 'kind'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { channel, kind, n } of totals()) {
+          const k = `${channel} ${kind}`;
+          this.inc({ channel, kind }, n - (reported.get(k) ?? 0));
+          reported.set(k, n);
+        }
+      },
+    });
+  }
+
   /** A gauge read when scraped (a value kept elsewhere, or one worth a query only then). */
   gaugeFrom(name: string, help: string, read: () => number | Promise<number>): void {
     new client.Gauge({

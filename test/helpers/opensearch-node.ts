@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { findJava, hasMaven } from '../../server/cli/jdk';
+import { findJava, hasMaven, JAVA_FOR } from '../../server/cli/jdk';
 import { ROOT } from './roost';
 
 /** Why a real OpenSearch node cannot run here, or null when it can. */
 export function openSearchMissing(): string | null {
-  return !findJava() ? 'no Java 21+ (JAVA_HOME or /usr/lib/jvm)' : !hasMaven() ? 'no Maven (mvn)' : null;
+  return !findJava(JAVA_FOR.opensearch) ? 'no Java 21+ (JAVA_HOME or /usr/lib/jvm)' : !hasMaven() ? 'no Maven (mvn)' : null;
 }
 
 export interface OpenSearchNode {

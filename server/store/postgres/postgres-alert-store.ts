@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import type { HolderRegistry } from '../../alerts/holder-registry';
 import { inTransaction, NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
@@ -28,7 +29,7 @@ const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_pri
  * follow a renter to any node on any host. Shares the listing store's pool; that store
  * ends it.
  */
-export class PostgresAlertStore implements AlertStore {
+export class PostgresAlertStore implements AlertStore, HolderRegistry {
   constructor(private readonly pool: pg.Pool) {}
 
   private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
@@ -139,6 +140,34 @@ export class PostgresAlertStore implements AlertStore {
 
   async release(node: string): Promise<void> {
     await this.query('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
+  }
+
+  /** One statement for any number of sessions; lapsed rows of nodes gone for good are cleared by whoever renews. */
+  async hold(node: string, sessions: string[], ttlMs: number): Promise<void> {
+    if (sessions.length === 0) return;
+    await this.query(
+      `INSERT INTO holders (session, node, expires) SELECT s, $2, ${NOW_MS} + $3 FROM unnest($1::text[]) AS s
+       ON CONFLICT (session, node) DO UPDATE SET expires = excluded.expires`,
+      [sessions, node, ttlMs],
+    );
+    await this.query(`DELETE FROM holders WHERE expires < ${NOW_MS} - $1`, [ttlMs]);
+  }
+
+  async unhold(node: string, sessions: string[]): Promise<void> {
+    if (sessions.length === 0) return;
+    await this.query('DELETE FROM holders WHERE node = $1 AND session = ANY($2::text[])', [node, sessions]);
+  }
+
+  async holders(sessions: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (sessions.length === 0) return out;
+    const r = await this.query<{ session: string; node: string }>(`SELECT session, node FROM holders WHERE session = ANY($1::text[]) AND expires >= ${NOW_MS}`, [sessions]);
+    for (const { session, node } of r.rows) {
+      const nodes = out.get(session);
+      if (nodes) nodes.push(node);
+      else out.set(session, [node]);
+    }
+    return out;
   }
 
   /** The pool is the listing store's to end. */

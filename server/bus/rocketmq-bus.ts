@@ -1,0 +1,193 @@
+import { ConsumeResult, FilterExpression, Producer, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
+import { log } from '../log';
+import type { Bus, BusHandler } from './bus';
+import { ROCKETMQ_TOPIC } from './rocketmq-topic';
+
+const ALL_TAG = 'all';
+const nodeTag = (node: string) => `node-${node}`;
+/** The message property that names the bus channel (one topic carries them all). */
+const CHANNEL = 'channel';
+/** A message this node sends itself each interval: heard back, the round trip is up. */
+const PING_CHANNEL = 'roost:ping';
+const PING_MS = 1_000;
+/** No ping of its own heard back for this long: the bus is down (publishes may still pass). */
+const LOST_AFTER_MS = 3_500;
+/**
+ * A consumer group that is new (or comes back after a while) starts from the topic's
+ * stored offset and may be handed history; doorbells older than this are dropped unread —
+ * the node read the log when it started, and a late doorbell says nothing the log polls
+ * have not.
+ */
+const STALE_MS = 30_000;
+const CLOSE_MS = 2_000;
+
+export interface RocketMqBusOptions {
+  endpoints: string;
+  namespace: string;
+  node: string;
+  /** This node's consumer group: one per node, so every node gets every message (broadcast on the 5.x gRPC client). */
+  group: string;
+}
+
+/** The client's logger, sent to ours (its default writes files under $HOME/logs). */
+const clientLogger = {
+  info: () => undefined,
+  debug: () => undefined,
+  warn: (...args: unknown[]) => log.debug({ rocketmq: args.map(String).join(' ') }, 'rocketmq client'),
+  error: (...args: unknown[]) => log.debug({ rocketmq: args.map(String).join(' ') }, 'rocketmq client'),
+};
+
+/**
+ * RocketMQ 5 (ROCKETMQ_ENDPOINTS) through Apache's gRPC client: one topic, one consumer
+ * group per node subscribed to the tags `all` (every node) and `node-<id>` (this node: a
+ * message routed to it is filtered out by the broker for every other group). The topic is
+ * made by Roost's tooling (`npm run rocketmq`), never assumed: missing, start fails with
+ * one line. The client says nothing of its connection, so each node pings itself through
+ * the broker every second: its own ping heard back is health, and the first one heard after
+ * a silence is the reconnect that starts a catch-up from the log. Repeats (a restarted
+ * proxy redelivers from the group's last committed offset) are doorbells: the log follower
+ * drops what it has by sequence.
+ */
+export class RocketMqBus implements Bus {
+  readonly name = 'rocketmq';
+  private readonly producer: Producer;
+  private readonly consumer: PushConsumer;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
+  private readonly startedAt = Date.now();
+  /** Counted from the start: up until a ping is missed. */
+  private lastPingHeard = this.startedAt;
+  private lostAt: number | null = null;
+  private ping: NodeJS.Timeout | null = null;
+  private started = { producer: false, consumer: false };
+  private closed = false;
+
+  constructor(private readonly options: RocketMqBusOptions) {
+    const base = { endpoints: options.endpoints, namespace: options.namespace, logger: clientLogger, requestTimeout: 3_000 };
+    this.producer = new Producer({ ...base, topic: ROCKETMQ_TOPIC, maxAttempts: 1 });
+    this.consumer = new PushConsumer({
+      ...base,
+      consumerGroup: options.group,
+      subscriptions: new Map([[ROCKETMQ_TOPIC, new FilterExpression(`${ALL_TAG} || ${nodeTag(options.node)}`)]]),
+      longPollingTimeout: 10_000,
+      messageListener: { consume: (m: MessageView) => this.received(m) },
+    });
+  }
+
+  private received(m: MessageView): ConsumeResult {
+    const channel = m.properties.get(CHANNEL);
+    if (!channel) return ConsumeResult.SUCCESS;
+    if (channel === PING_CHANNEL) {
+      this.heardPing();
+      return ConsumeResult.SUCCESS;
+    }
+    const born = m.bornTimestamp?.getTime() ?? Date.now();
+    if (born < this.startedAt - STALE_MS) return ConsumeResult.SUCCESS;
+    const body = m.body.toString('utf8');
+    for (const h of this.handlers.get(channel) ?? []) h(body);
+    return ConsumeResult.SUCCESS;
+  }
+
+  private heardPing(): void {
+    this.lastPingHeard = Date.now();
+    const lostAt = this.lostAt;
+    if (lostAt === null) return;
+    this.lostAt = null;
+    log.info({ downMs: Date.now() - lostAt }, 'rocketmq bus reconnected');
+    for (const h of this.reconnectHandlers) h(lostAt);
+  }
+
+  private checkPing(): void {
+    if (this.lostAt === null && Date.now() - this.lastPingHeard > LOST_AFTER_MS) {
+      // Lost from the last ping heard: anything sent since may not have arrived.
+      this.lostAt = this.lastPingHeard;
+      log.warn('rocketmq bus: no ping heard back; catching up from the log when it returns');
+    }
+    void this.publishTo(this.options.node, PING_CHANNEL, '1');
+  }
+
+  /**
+   * Starts the producer and this node's consumer. A topic that does not exist is an error
+   * (the operator must make it); a proxy that does not answer is retried in the background.
+   */
+  async connect(): Promise<void> {
+    try {
+      await this.startClients();
+    } catch (err) {
+      if (/topic/i.test(String((err as Error).cause ?? err)) && /not.?exist|route/i.test(String((err as Error).cause ?? err))) {
+        throw new Error(`ROCKETMQ_ENDPOINTS: topic ${ROCKETMQ_TOPIC} does not exist: create it (npm run rocketmq does; or mqadmin updateTopic -t ${ROCKETMQ_TOPIC})`);
+      }
+      log.warn({ err: (err as Error).message }, 'rocketmq not reachable at start; retrying in the background');
+      this.lostAt = this.startedAt;
+      void this.retryStart();
+    }
+    this.ping = setInterval(() => this.checkPing(), PING_MS);
+    this.ping.unref();
+    this.checkPing();
+  }
+
+  private async startClients(): Promise<void> {
+    if (!this.started.producer) {
+      await this.producer.startup();
+      this.started.producer = true;
+    }
+    if (!this.started.consumer) {
+      await this.consumer.startup();
+      this.started.consumer = true;
+    }
+  }
+
+  private async retryStart(): Promise<void> {
+    while (!this.closed && !(this.started.producer && this.started.consumer)) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await this.startClients().catch(() => undefined);
+    }
+  }
+
+  private async send(tag: string, channel: string, message: string): Promise<boolean> {
+    if (!this.started.producer) return false;
+    try {
+      await this.producer.send({ topic: ROCKETMQ_TOPIC, tag, body: Buffer.from(message), properties: new Map([[CHANNEL, channel]]) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  publish(channel: string, message: string): Promise<boolean> {
+    return this.send(ALL_TAG, channel, message);
+  }
+
+  publishTo(node: string, channel: string, message: string): Promise<boolean> {
+    return this.send(nodeTag(node), channel, message);
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<void> {
+    let set = this.handlers.get(channel);
+    if (!set) this.handlers.set(channel, (set = new Set()));
+    set.add(handler);
+  }
+
+  onReconnect(handler: (lostAt: number) => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  health() {
+    const ok = this.lostAt === null && this.started.consumer;
+    return { ok, detail: `rocketmq ${ok ? 'connected' : this.started.consumer ? 'no ping heard back' : 'not started'}` };
+  }
+
+  /**
+   * Shuts the clients down, waiting at most CLOSE_MS: the consumer's shutdown waits out its
+   * long polls (about 40 s measured here), longer than a node may take to drain.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.ping) clearInterval(this.ping);
+    const shutdown = Promise.all([
+      this.started.consumer ? this.consumer.shutdown().catch(() => undefined) : undefined,
+      this.started.producer ? this.producer.shutdown().catch(() => undefined) : undefined,
+    ]);
+    await Promise.race([shutdown, new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+  }
+}
