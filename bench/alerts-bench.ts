@@ -196,6 +196,20 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       }
     }
     line(`alerts in the inboxes: ${inbox} (live deliveries counted above: ${alertsSeen}; equal when none was lost)`);
+    // Routed delivery: what the alert doorbells cost on the bus, from each node's /metrics.
+    const counted = { received: 0, sentOne: 0, sentAll: 0, delivered: 0 };
+    for (const n of nodes) {
+      const text = await (await fetch(`${n.url}/metrics`)).text();
+      const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+      counted.received += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="received"\} (\d+)$/m);
+      counted.sentOne += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="sent_one"\} (\d+)$/m);
+      counted.sentAll += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="sent_all"\} (\d+)$/m);
+      counted.delivered += num(/^roost_alerts_delivered_total (\d+)$/m);
+    }
+    line(
+      `alert doorbells on the bus: ${counted.sentOne} routed to one node + ${counted.sentAll} to all, ${counted.received} received, for ${counted.delivered} alerts delivered ` +
+        `(${(counted.received / Math.max(1, counted.delivered)).toFixed(4)} bus messages per alert delivered; a broadcast of each batch would be received by all 3 nodes)`,
+    );
     for (const s of sockets) s.close();
   } finally {
     for (const n of nodes) await n.kill('SIGTERM');

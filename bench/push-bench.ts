@@ -1,6 +1,6 @@
 /**
  * npm run bench:push [-- --watchers 10000 --rate 100 --seconds 30 --warm-up 3 --burst 3000 --inflight 32
- *                       --watcher-processes 2 --systems roost,roost-pg,socketio]
+ *                       --watcher-processes 2 --systems roost,roost-pg,socketio --bus redis|rabbitmq|rocketmq|all]
  *
  * Live push at scale on this machine: our own redis-server, three Roost nodes sharing a
  * DATA_DIR, W watchers spread over them (each watching one zoom-14 tile around a demo
@@ -11,6 +11,9 @@
  * what was lost. Burst phase: `burst` writes as fast as
  * they are accepted, for delivered messages a second. Then the same watchers and writes
  * through Socket.IO with @socket.io/redis-adapter (a room per tile), and the ratios.
+ * `--bus` picks the Roost nodes' bus (a broker of our own for each: redis-server, a
+ * private RabbitMQ node, `npm run rocketmq`); `all` runs them side by side. Socket.IO's
+ * baseline is always on Redis, its adapter's bus.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +25,7 @@ import { geotileKey, snapBbox } from '../server/core/geotile';
 import { demoCity } from '../server/demo/demo-city';
 import { NodeProcess } from '../test/helpers/node-process';
 import { PostgresServer } from '../test/helpers/postgres-server';
+import { BUS_KINDS, startBroker, type Broker, type BusKind } from '../test/helpers/brokers';
 import { RedisServer } from '../test/helpers/redis-server';
 import { freePort } from '../test/helpers/tcp-proxy';
 import { BASELINE_TILE_ZOOM } from './push-tiles';
@@ -41,6 +45,7 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '32' },
     'watcher-processes': { type: 'string', default: '2' },
     'warm-up': { type: 'string', default: '3' },
+    bus: { type: 'string', default: 'redis' },
   },
 });
 const WATCHER_PROCESSES = Number(args['watcher-processes']);
@@ -86,16 +91,16 @@ function tileBbox(tile: string): [number, number, number, number] {
  * Roost's nodes: on one DATA_DIR (the SQLite log), or with `databaseUrl` each on a DATA_DIR
  * of its own over PostgreSQL, as separate hosts run them.
  */
-async function roost(dataDir: string, redisUrl: string, databaseUrl?: string): Promise<System> {
+async function roost(dataDir: string, broker: Broker, databaseUrl?: string): Promise<System> {
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < NODES; i++) {
     const env: Record<string, string> = databaseUrl ? { DATA_DIR: `${dataDir}-${i}`, DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir };
-    nodes.push(await NodeProcess.start({ ...env, REDIS_URL: redisUrl, ADMIN_TOKEN: TOKEN }));
+    nodes.push(await NodeProcess.start({ ...env, ...broker.env, ADMIN_TOKEN: TOKEN }));
   }
   const urls = nodes.map((n) => n.url);
   const scraped = new Map<string, string>();
   return {
-    name: databaseUrl ? 'Roost on PostgreSQL (ws + Redis doorbell + PostgreSQL log, separate DATA_DIRs)' : 'Roost (ws + Redis doorbell + SQLite log)',
+    name: databaseUrl ? `Roost on PostgreSQL (ws + ${broker.kind} doorbell + PostgreSQL log, separate DATA_DIRs)` : `Roost (ws + ${broker.kind} doorbell + SQLite log)`,
     kind: 'roost',
     nodes: urls,
     pids: nodes.map((n) => n.child.pid!),
@@ -112,6 +117,11 @@ async function roost(dataDir: string, redisUrl: string, databaseUrl?: string): P
     },
     diagnostics: () => nodeDiagnostics(urls, scraped),
   };
+}
+
+/** The bench's own redis-server as a broker (Socket.IO's baseline uses it too). */
+function redisBroker(redis: RedisServer): Broker {
+  return { kind: 'redis', env: { REDIS_URL: redis.url }, pids: () => [redis.pid], kill: () => redis.kill(), restart: () => redis.restart(), stop: () => redis.kill() };
 }
 
 async function socketIo(redisUrl: string): Promise<System> {
@@ -171,7 +181,7 @@ interface PhaseResult {
   watcherLagP99: number;
 }
 
-async function run(system: System, redisPid: number, watcherTiles: string[], warm: Point[], steady: Point[], burst: Point[]): Promise<{ warm: PhaseResult; steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
+async function run(system: System, brokerPids: number[], watcherTiles: string[], warm: Point[], steady: Point[], burst: Point[]): Promise<{ warm: PhaseResult; steady: PhaseResult; burst: PhaseResult; rss: number[] }> {
   const watchersByTile = new Map<string, number>();
   for (const t of watcherTiles) watchersByTile.set(t, (watchersByTile.get(t) ?? 0) + 1);
   const t = performance.now();
@@ -192,7 +202,7 @@ async function run(system: System, redisPid: number, watcherTiles: string[], war
     watchers.start(tag);
     const cpu = CpuAccount.start({
       ...Object.fromEntries(system.pids.map((pid, i) => [`node ${i + 1}`, pid])),
-      redis: redisPid,
+      ...Object.fromEntries(brokerPids.map((pid, i) => [brokerPids.length > 1 ? `broker ${i + 1}` : 'broker', pid])),
       ...watchers.pids('watchers'),
       writer: process.pid,
     });
@@ -271,14 +281,23 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-push-bench-'));
   try {
     const chosen = new Set(args.systems.split(','));
+    const buses: BusKind[] = args.bus === 'all' ? BUS_KINDS : (args.bus.split(',') as BusKind[]);
+    for (const b of buses) if (!BUS_KINDS.includes(b)) throw new Error(`--bus: ${b} is not one of ${BUS_KINDS.join(', ')} or all`);
     const results: { name: string; r: Awaited<ReturnType<typeof run>> }[] = [];
-    if (chosen.has('roost')) results.push({ name: 'Roost', r: await run(await roost(path.join(work, 'data'), redis.url), redis.pid, watcherTiles, warm, steady, burst) });
-    if (chosen.has('roost-pg')) {
-      postgres = await PostgresServer.start();
-      const url = await postgres.createDatabase('roost_push');
-      results.push({ name: 'Roost on PostgreSQL', r: await run(await roost(path.join(work, 'pg'), redis.url, url), redis.pid, watcherTiles, warm, steady, burst) });
+    for (const kind of buses) {
+      const broker = kind === 'redis' ? redisBroker(redis) : await startBroker(kind);
+      try {
+        if (chosen.has('roost')) results.push({ name: `Roost, ${kind}`, r: await run(await roost(path.join(work, `data-${kind}`), broker), broker.pids(), watcherTiles, warm, steady, burst) });
+        if (chosen.has('roost-pg')) {
+          postgres ??= await PostgresServer.start();
+          const url = await postgres.createDatabase(`roost_push_${kind}`);
+          results.push({ name: `Roost on PostgreSQL, ${kind}`, r: await run(await roost(path.join(work, `pg-${kind}`), broker, url), broker.pids(), watcherTiles, warm, steady, burst) });
+        }
+      } finally {
+        if (kind !== 'redis') await broker.stop();
+      }
     }
-    if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), redis.pid, watcherTiles, warm, steady, burst) });
+    if (chosen.has('socketio')) results.push({ name: 'Socket.IO + redis-adapter', r: await run(await socketIo(redis.url), [redis.pid], watcherTiles, warm, steady, burst) });
     line();
     line(`## Steady: ${RATE} writes/s for ${SECONDS} s (write sent → frame received)`);
     line();
@@ -313,7 +332,7 @@ async function main(): Promise<void> {
     }
     line();
     for (const { name, r } of results) line(`- ${name}, burst: ${r.burst.cpu}; loop p99 writer ${fmt(r.burst.writerLagP99)} / watchers ${fmt(r.burst.watcherLagP99)} ms${r.burst.nodes ? `; nodes: ${r.burst.nodes}` : ''}`);
-    if (results.length === 2) {
+    if (results.length === 2 && chosen.has('socketio')) {
       const [a, b] = results.map((x) => x.r) as [(typeof results)[0]['r'], (typeof results)[0]['r']];
       line();
       line(

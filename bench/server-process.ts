@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 // One client address makes every request of a benchmark: no per-address limits.
 import { UNLIMITED } from '../test/helpers/roost';
@@ -6,11 +6,13 @@ import { freePort } from '../test/helpers/tcp-proxy';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** The real server (`server/index.ts`, pages included) as its own process, once ready. */
+/** The real server as `npm start` runs it (the built bundle, pages included) as its own process, once ready. */
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string; readyMs: number }> {
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'server', 'cli', 'build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('build failed');
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'index.ts')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'server', 'index.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...UNLIMITED, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,28 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import next from 'next';
 import { startRoost } from './app-server';
 import { loadConfig } from './config';
 import { log } from './log';
+import { PROJECT_ROOT } from './project-root';
 import { failedToStart } from './start-error';
 
-const root = path.resolve(import.meta.dirname, '..');
-
-/** `npm start` serves a production build; make one first if there is none. */
-function ensureBuild(): void {
-  if (fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) return;
-  log.info('no production build found: running next build (once)');
-  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`next build failed with exit code ${result.status}`);
-}
-
+/**
+ * The server `npm start` runs: built once into dist/server.js by `npm run build` (as
+ * `next build` builds the pages; `npm start` builds what is missing or stale first, see
+ * server/cli/build.mjs) and run by plain node in the foreground, so a process manager's
+ * SIGTERM reaches it and it drains. `npm run dev` runs it from its sources.
+ */
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
-  if (!config.dev) ensureBuild();
-  const app = next({ dev: config.dev, dir: root });
+  const app = next({ dev: config.dev, dir: PROJECT_ROOT });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   // Next attaches its own upgrade listener (the dev reload socket) on its first request;

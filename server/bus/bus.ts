@@ -12,6 +12,12 @@ export type BusHandler = (message: string) => void;
 
 export interface Bus {
   readonly name: string;
+  /**
+   * The least time between two change doorbells one node sends: 0 where a message is
+   * cheap; more where the broker's cost per message would eat the cores the nodes need
+   * (the log poll, every 100 ms, carries what a doorbell not sent would have said).
+   */
+  readonly doorbellGapMs: number;
   /** Sends to every subscriber of the channel on every node; false when it could not be sent now. */
   publish(channel: string, message: string): Promise<boolean>;
   /** Sends to the subscribers of the channel on one node only (routed delivery); false when it could not be sent now. */

@@ -2,6 +2,7 @@ import type { Bus, BusHandler } from './bus';
 
 /** The bus of a process that is its own cluster: handlers are called in the same tick order. */
 export class MemoryBus implements Bus {
+  readonly doorbellGapMs = 0;
   readonly name = 'in-process';
   private readonly handlers = new Map<string, Set<BusHandler>>();
 

@@ -39,6 +39,10 @@ export class MeteredBus implements Bus {
     return this.inner.name;
   }
 
+  get doorbellGapMs(): number {
+    return this.inner.doorbellGapMs;
+  }
+
   async publish(channel: string, message: string): Promise<boolean> {
     const sent = await this.inner.publish(channel, message);
     if (sent) this.counts.sent(channel, 'all');

@@ -33,6 +33,7 @@ function text(body: unknown): string {
  * message here can be had again (bus.ts), and the reconnect handlers say from when.
  */
 export class RabbitMqBus implements Bus {
+  readonly doorbellGapMs = 0;
   readonly name = 'rabbitmq';
   private readonly connection: Connection;
   private readonly publisher: Publisher;

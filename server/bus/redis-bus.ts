@@ -16,6 +16,7 @@ const directed = (channel: string, node: string) => `${channel}>${node}`;
  * every message here can be had again (bus.ts), and the reconnect handlers say from when.
  */
 export class RedisBus implements Bus {
+  readonly doorbellGapMs = 0;
   readonly name = 'redis';
   private readonly pub: Redis;
   private readonly sub: Redis;

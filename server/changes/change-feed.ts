@@ -29,11 +29,36 @@ export class ChangeFeed {
     this.bus.onReconnect(() => this.engine.noticeChange({ node: 'bus', seq: Number.MAX_SAFE_INTEGER }));
   }
 
+  /** A notice on its way; commits meanwhile only raise `pending`. */
+  private ringing = false;
+  private pending = 0;
+
+  /**
+   * One notice in flight at a time; the commits made while it travels are told by one
+   * notice after it, of the newest sequence (a notice says "read the log up to here", so
+   * the newest says all). A bus that costs milliseconds a message (RocketMQ's client spent
+   * 8 ms of CPU on each, measured here) then sends one per round trip, not one per write.
+   */
   private committed(event: ChangeEvent): void {
-    const message = JSON.stringify({ node: this.node, seq: event.seq } satisfies ChangeNotice);
-    void this.bus.publish(CHANGES_CHANNEL, message).then((sent) => {
-      if (!sent) log.debug({ seq: event.seq }, 'bus down: other nodes will read this change at their next poll');
-    });
+    this.ring(event.seq);
+  }
+
+  private ring(upTo: number): void {
+    this.pending = Math.max(this.pending, upTo);
+    if (this.ringing) return;
+    const seq = this.pending;
+    this.ringing = true;
+    const message = JSON.stringify({ node: this.node, seq } satisfies ChangeNotice);
+    void this.bus
+      .publish(CHANGES_CHANNEL, message)
+      .then((sent) => {
+        if (!sent) log.debug({ seq }, 'bus down: other nodes will read this change at their next poll');
+      })
+      .then(() => (this.bus.doorbellGapMs > 0 ? new Promise((r) => setTimeout(r, this.bus.doorbellGapMs)) : undefined))
+      .finally(() => {
+        this.ringing = false;
+        if (this.pending > seq) this.ring(this.pending);
+      });
   }
 }
 

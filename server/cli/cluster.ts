@@ -49,14 +49,12 @@ async function main(): Promise<void> {
     redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
     process.stderr.write(`cluster: redis-server on ${redisUrl}\n`);
   }
-  // One build before the nodes start, so they do not all build at once.
-  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-    const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (b.status !== 0) fail('next build failed');
-  }
+  // One build before the nodes start (what is missing or stale), so they do not all build at once.
+  const b = spawnSync(process.execPath, [path.join(ROOT, 'server', 'cli', 'build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) fail('the build failed');
   for (let i = 0; i < count; i++) {
     const port = basePort + i;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'index.ts')], {
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'server', 'index.js')], {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl },
       stdio: ['ignore', 'inherit', 'inherit'],

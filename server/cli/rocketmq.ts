@@ -191,8 +191,10 @@ async function main(): Promise<void> {
     children.push(proxy);
     await untilPrinted(proxy, /rocketmq-proxy startup successfully/, log, 'the proxy');
     watch(proxy, 'the proxy');
-    // gRPC clients never create topics (BROKERS.md): Roost's is made here.
-    const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', ROCKETMQ_TOPIC], { env, encoding: 'utf8' });
+    // gRPC clients never create topics (BROKERS.md): Roost's is made here, with one queue.
+    // Doorbells need no partitions, and each queue is one more long poll per consumer
+    // group for the proxy to serve (the default 8 took it to half a core with 3 nodes).
+    const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', ROCKETMQ_TOPIC, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
     if (topic.status !== 0 || !/success/i.test(topic.stdout)) throw new Error(`creating topic ${ROCKETMQ_TOPIC} failed:\n${topic.stdout}${topic.stderr}`);
   } catch (err) {
     if (stopping) return;

@@ -10,6 +10,8 @@ export interface Broker {
   kind: BusKind;
   /** The environment that puts a Roost node on this broker. */
   env: Record<string, string>;
+  /** The broker's processes (for CPU accounting in benchmarks). */
+  pids(): number[];
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -23,12 +25,12 @@ export function brokerMissing(kind: BusKind): string | null {
 export async function startBroker(kind: BusKind): Promise<Broker> {
   if (kind === 'redis') {
     const r = await RedisServer.start();
-    return { kind, env: { REDIS_URL: r.url }, kill: () => r.kill(), restart: () => r.restart(), stop: () => r.kill() };
+    return { kind, env: { REDIS_URL: r.url }, pids: () => [r.pid], kill: () => r.kill(), restart: () => r.restart(), stop: () => r.kill() };
   }
   if (kind === 'rabbitmq') {
     const r = await RabbitMqNode.start();
-    return { kind, env: { AMQP_URL: r.url }, kill: () => r.kill(), restart: () => r.restart(), stop: () => r.stop() };
+    return { kind, env: { AMQP_URL: r.url }, pids: () => r.pids(), kill: () => r.kill(), restart: () => r.restart(), stop: () => r.stop() };
   }
   const r = await RocketMqNode.start();
-  return { kind, env: { ROCKETMQ_ENDPOINTS: r.endpoints }, kill: () => r.kill(), restart: () => r.restart(), stop: () => r.stop() };
+  return { kind, env: { ROCKETMQ_ENDPOINTS: r.endpoints }, pids: () => r.pids(), kill: () => r.kill(), restart: () => r.restart(), stop: () => r.stop() };
 }

@@ -88,6 +88,11 @@ export class RabbitMqNode {
     }
   }
 
+  pids(): number[] {
+    const pid = this.vmPid();
+    return pid ? [pid] : [];
+  }
+
   /** SIGKILL of the Erlang VM: the crash, not a shutdown. Resolves once the port is closed. */
   async kill(): Promise<void> {
     const pid = this.vmPid();

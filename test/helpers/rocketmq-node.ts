@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,13 @@ export class RocketMqNode {
       });
       child.once('exit', (code) => reject(new Error(`npm run rocketmq exited ${code}: ${err}`)));
     });
+  }
+
+  /** The NameServer's and the proxy's JVMs (the CLI's children). */
+  pids(): number[] {
+    if (!this.child?.pid) return [];
+    const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(this.child.pid)], { encoding: 'utf8' });
+    return r.stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
   }
 
   /** SIGKILL of the CLI and both JVMs: the crash, not a shutdown. */

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { EngineUnavailable } from '../../engine/engine-errors';
+import { PROJECT_ROOT } from '../../project-root';
 
 /** Where the schema's versioned migrations live; node-pg-migrate applies those not yet run. */
-const MIGRATIONS = path.join(import.meta.dirname, 'migrations');
+const MIGRATIONS = path.join(PROJECT_ROOT, 'server', 'store', 'postgres', 'migrations');
 
 // BIGINT (seq, epoch ms) as numbers: every value Roost stores is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));

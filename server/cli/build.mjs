@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * node server/cli/build.mjs [--if-needed]
+ *
+ * Builds what `npm start` runs: the pages (`next build`, into .next/) and the server
+ * (bundled by esbuild into dist/server/, so start is plain node with nothing to
+ * transpile: tsx took about 2.3 s of a 2.9 s start). `--if-needed` (what `npm start`
+ * runs first) builds the pages only when there is no build yet, and the server only when
+ * a source under server/ or package.json is newer than the bundle.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const out = path.join(root, 'dist', 'server');
+const bundle = path.join(out, 'index.js');
+const ifNeeded = process.argv.includes('--if-needed');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (/\.(ts|sql)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+if (!ifNeeded || !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  if (ifNeeded) process.stderr.write('build: no production build of the pages yet: running next build (once)\n');
+  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const r = spawnSync(process.execPath, [next, 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const stale = !fs.existsSync(bundle) || Math.max(newestSource(path.join(root, 'server')), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(bundle).mtimeMs;
+if (!ifNeeded || stale) {
+  const t = performance.now();
+  fs.rmSync(out, { recursive: true, force: true });
+  await build({
+    entryPoints: { index: path.join(root, 'server', 'index.ts') },
+    bundle: true,
+    // Chunks, so a bus client imported only when its variable is set (open-bus.ts) is
+    // loaded only then, not at every start.
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir: out,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  process.stderr.write(`build: server bundled into dist/server in ${Math.round(performance.now() - t)} ms\n`);
+}
