@@ -194,8 +194,14 @@ async function main(): Promise<void> {
     // gRPC clients never create topics (BROKERS.md): Roost's is made here, with one queue.
     // Doorbells need no partitions, and each queue is one more long poll per consumer
     // group for the proxy to serve (the default 8 took it to half a core with 3 nodes).
-    const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', ROCKETMQ_TOPIC, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
-    if (topic.status !== 0 || !/success/i.test(topic.stdout)) throw new Error(`creating topic ${ROCKETMQ_TOPIC} failed:\n${topic.stdout}${topic.stderr}`);
+    // The proxy says it started before its broker has registered with the NameServer
+    // (seen on a restart with --data: "make sure the specified clusterName exists"): retried.
+    for (let attempt = 1; ; attempt++) {
+      const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', ROCKETMQ_TOPIC, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
+      if (topic.status === 0 && /success/i.test(topic.stdout)) break;
+      if (attempt === 10 || stopping) throw new Error(`creating topic ${ROCKETMQ_TOPIC} failed:\n${topic.stdout}${topic.stderr}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   } catch (err) {
     if (stopping) return;
     stopping = true;
