@@ -55,6 +55,13 @@ export class ApiError extends Error {
   }
 }
 
+/** A value checked against its schema: the parsed value, or the 400 naming the first field wrong. */
+export function validated<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw ApiError.fromZod(r.error);
+  return r.data;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

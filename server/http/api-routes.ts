@@ -3,12 +3,13 @@ import type { z } from 'zod';
 import type { SearchEngine } from '../engine/search-engine';
 import type { MarketOverviews } from '../search/market-overview';
 import type { PlaceDirectory } from '../search/place-directory';
-import { ApiError, sendJson } from './api-error';
+import { ApiError, sendJson, validated } from './api-error';
 import {
   encodeCursor,
   filtersOf,
   histogramParamsSchema,
   listParamsSchema,
+  idUnder,
   pathId,
   placesParamsSchema,
   searchParamsSchema,
@@ -23,10 +24,9 @@ export interface ApiContext {
   onSearch?(level: string, seconds: number): void;
 }
 
+/** The query's parameters checked against a schema of them (each given once). */
 function parse<S extends z.ZodObject>(schema: S, url: URL): z.output<S> {
-  const result = schema.safeParse(singleParams(url, Object.keys(schema.shape)));
-  if (!result.success) throw ApiError.fromZod(result.error);
-  return result.data;
+  return validated(schema, singleParams(url, Object.keys(schema.shape)));
 }
 
 async function search(ctx: ApiContext, url: URL) {
@@ -87,8 +87,8 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     sendJson(res, 200, await readOnly(() => search(ctx, url)));
   } else if (pathname === '/api/listings') {
     sendJson(res, 200, await readOnly(() => list(ctx, url)));
-  } else if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1) {
-    sendJson(res, 200, await readOnly(() => getListing(ctx, pathname.slice(14))));
+  } else if (idUnder(pathname, '/api/listings/') !== null) {
+    sendJson(res, 200, await readOnly(() => getListing(ctx, idUnder(pathname, '/api/listings/')!)));
   } else if (pathname === '/api/places') {
     const { q } = parse(placesParamsSchema, url);
     sendJson(res, 200, { places: await readOnly(() => ctx.places.find(q)) });

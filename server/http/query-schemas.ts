@@ -65,6 +65,16 @@ export const listParamsSchema = z.object({
 
 
 /**
+ * The raw last segment of `<prefix>:id` (`/api/listings/`, `/api/saved-searches/`), or
+ * null for a path that is not one segment under the prefix.
+ */
+export function idUnder(pathname: string, prefix: string): string | null {
+  if (!pathname.startsWith(prefix)) return null;
+  const rest = pathname.slice(prefix.length);
+  return rest.includes('/') ? null : rest;
+}
+
+/**
  * The id at the end of a path (`/api/listings/:id`, `/api/saved-searches/:id`): percent-
  * decoded and checked, or a 400 naming `id` — never an exception from a malformed escape.
  */

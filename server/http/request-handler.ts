@@ -87,7 +87,7 @@ export function requestHandler(o: RequestHandlerOptions) {
       }
       for (const route of o.routes) if (await route(req, res, url)) return;
       if (pathname.startsWith('/api/')) throw new ApiError('not_found', `no API route ${pathname}`);
-      if (!o.pages) return sendJson(res, 404, { error: { code: 'not_found', message: 'not found' } });
+      if (!o.pages) throw new ApiError('not_found', 'not found');
       setHeaders(res, pageHeaders);
       // A renter's first visit to a page issues their session.
       if (!pathname.startsWith('/_next/')) o.sessions.ensure(req, res);

@@ -7,8 +7,8 @@ import { normalizeRing } from '../core/polygon';
 import type { SearchEngine } from '../engine/search-engine';
 import { bboxSchema, filtersSchema } from '../contract/filters';
 import type { Sessions } from '../sessions/session-cookie';
-import { ApiError, sendJson } from './api-error';
-import { pathId } from './query-schemas';
+import { ApiError, sendJson, validated } from './api-error';
+import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
 
 export interface SavedSearchContext {
@@ -58,12 +58,6 @@ const patchSchema = z
   .refine((p) => Object.keys(p).length > 0, 'give name, paused or notify');
 
 const afterParam = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const r = schema.safeParse(body);
-  if (!r.success) throw ApiError.fromZod(r.error);
-  return r.data;
-}
 
 function searchJson(s: SavedSearch) {
   const { priceMin, priceMax, types, bedsMin, q } = s.filters;
@@ -118,7 +112,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
       return true;
     }
     if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
-    const body = parse(createSchema, await readJson(req));
+    const body = validated(createSchema, await readJson(req));
     if ((await ctx.alerts.countOf(sid)) >= ctx.maxPerSession) {
       throw new ApiError('conflict', `a session keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
     }
@@ -138,9 +132,10 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     sendJson(res, 201, searchJson(search));
     return true;
   }
-  if (pathname.startsWith('/api/saved-searches/') && pathname.indexOf('/', 20) === -1) {
+  const raw = idUnder(pathname, '/api/saved-searches/');
+  if (raw !== null) {
     const sid = session(ctx, req, res);
-    const id = pathId(pathname.slice(20));
+    const id = pathId(raw);
     const current = await ctx.alerts.searchOf(sid, id);
     if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');
     if (method === 'DELETE') {
@@ -151,7 +146,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
       return true;
     }
     if (method === 'PATCH') {
-      const p = parse(patchSchema, await readJson(req));
+      const p = validated(patchSchema, await readJson(req));
       const next = { ...current, ...p };
       await ctx.alerts.updateSearch(sid, next);
       sendJson(res, 200, searchJson(next));

@@ -6,9 +6,9 @@ import { listingOf, type ListingRecord } from '../core/listing';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../core/money';
 import type { SearchEngine } from '../engine/search-engine';
 import type { BoundaryIndex } from '../import/boundaries';
-import { ApiError, sendJson } from './api-error';
+import { ApiError, sendJson, validated } from './api-error';
 import { createListingSchema, patchListingSchema } from './listing-schemas';
-import { pathId } from './query-schemas';
+import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
 
 export interface WriteContext {
@@ -36,12 +36,6 @@ function authorize(ctx: WriteContext, req: IncomingMessage): void {
   }
 }
 
-function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const r = schema.safeParse(body);
-  if (!r.success) throw ApiError.fromZod(r.error);
-  return r.data;
-}
-
 /** A new listing's id when the writer gives none: short, URL-safe, unguessable enough. */
 function newId(): string {
   return `l-${crypto.randomBytes(9).toString('base64url')}`;
@@ -54,7 +48,7 @@ async function placed(ctx: WriteContext, lat: number, lon: number, district?: st
 }
 
 async function create(ctx: WriteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = parseBody(createListingSchema, await readJson(req));
+  const body = validated(createListingSchema, await readJson(req));
   const now = Date.now();
   const listedAt = body.listedAt ? Date.parse(body.listedAt) : now;
   const record: ListingRecord = {
@@ -80,7 +74,7 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
 }
 
 async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
-  const body = parseBody(patchListingSchema, await readJson(req));
+  const body = validated(patchListingSchema, await readJson(req));
   const p: ListingPatch = {};
   for (const k of ['title', 'lat', 'lon', 'price', 'currency', 'pricePer', 'type', 'district', 'neighbourhood', 'description', 'photos'] as const) {
     if (body[k] !== undefined) (p as Record<string, unknown>)[k] = body[k];
@@ -114,9 +108,10 @@ export async function handleWrite(ctx: WriteContext, req: IncomingMessage, res: 
     await create(ctx, req, res);
     return true;
   }
-  if (pathname.startsWith('/api/listings/') && pathname.indexOf('/', 14) === -1 && (method === 'PATCH' || method === 'DELETE')) {
+  const raw = idUnder(pathname, '/api/listings/');
+  if (raw !== null && (method === 'PATCH' || method === 'DELETE')) {
     authorize(ctx, req);
-    const id = pathId(pathname.slice(14));
+    const id = pathId(raw);
     if (method === 'PATCH') await patch(ctx, req, res, id);
     else await remove(ctx, res, id);
     return true;

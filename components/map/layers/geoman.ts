@@ -2,13 +2,23 @@ import L from 'leaflet';
 // The plugin's typings (map.pm, layer.pm); the code itself loads on first use.
 import type {} from '@geoman-io/leaflet-geoman-free';
 
+declare global {
+  interface Window {
+    /** Where Geoman looks for Leaflet. */
+    L?: typeof L;
+  }
+}
+
+/** The map handler's constructor: the plugin has it, its typings do not declare it. */
+type PmWithMap = typeof L.PM & { Map: new (m: L.Map) => L.PM.PMMap };
+
 /** Geoman, the drawing plugin, loaded when first needed: it reads Leaflet from `window.L`. */
 export async function loadGeoman(map: L.Map): Promise<void> {
-  (window as unknown as { L: typeof L }).L = L;
+  window.L = L;
   await import('@geoman-io/leaflet-geoman-free');
-  // Maps made before the plugin loaded get its handler by hand.
-  const withPm = map as unknown as { pm?: unknown };
-  if (!withPm.pm) withPm.pm = new (L as unknown as { PM: { Map: new (m: L.Map) => unknown } }).PM.Map(map);
+  // Maps made before the plugin loaded get its handler by hand (typed as always there; it is not).
+  const made: Partial<Pick<L.Map, 'pm'>> = map;
+  if (!made.pm) map.pm = new (L.PM as PmWithMap).Map(map);
 }
 
 /** A drawn or edited shape's outer ring as the API takes it: [lon, lat] to 6 decimals, closed; null under three corners. */
