@@ -80,8 +80,17 @@ function importInto(file: string, env: Record<string, string>): { seconds: numbe
 
 /** Waits until the node's index has applied the whole log (its /metrics) and holds `n` listings. */
 async function untilIndexLagIs0(base: string, n: number): Promise<void> {
-  for (;;) {
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+  for (let failures = 0; ; ) {
+    let metrics: string;
+    try {
+      metrics = await (await fetch(`${base}/metrics`)).text();
+    } catch (err) {
+      // Said, and tried again: a node busy catching up may drop a kept-alive connection.
+      process.stderr.write(`metrics not read (${String((err as Error).cause ?? err)}); again\n`);
+      if (++failures === 20) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     if (/^roost_search_index_lag 0$/m.test(metrics)) {
       const total = ((await (await fetch(`${base}/api/search?bbox=-180,-85,180,85&zoom=3`)).json()) as { total: number }).total;
       if (total === n) return;

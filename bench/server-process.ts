@@ -17,6 +17,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...UNLIMITED, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  child.on('exit', (code, signal) => process.stderr.write(`server on port ${port} exited: code ${code}, signal ${signal}\n`));
   // A benchmark that fails midway must not leave a server listening behind it.
   process.on('exit', () => child.kill('SIGKILL'));
   const base = `http://127.0.0.1:${port}`;

@@ -1,15 +1,16 @@
 import type { Bus, BusHandler } from './bus';
+import { ChannelHandlers } from './channel-handlers';
 
 /** The bus of a process that is its own cluster: handlers are called in the same tick order. */
 export class MemoryBus implements Bus {
   readonly doorbellGapMs = 0;
   readonly name = 'in-process';
-  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly handlers = new ChannelHandlers();
 
   constructor(private readonly node: string) {}
 
   async publish(channel: string, message: string): Promise<boolean> {
-    for (const h of this.handlers.get(channel) ?? []) queueMicrotask(() => h(message));
+    queueMicrotask(() => this.handlers.deliver(channel, message));
     return true;
   }
 
@@ -19,9 +20,7 @@ export class MemoryBus implements Bus {
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
-    let set = this.handlers.get(channel);
-    if (!set) this.handlers.set(channel, (set = new Set()));
-    set.add(handler);
+    this.handlers.add(channel, handler);
   }
 
   onReconnect(): void {}

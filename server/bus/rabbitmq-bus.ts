@@ -1,6 +1,7 @@
 import { Connection, type AsyncMessage, type Consumer, type Publisher } from 'rabbitmq-client';
 import { log } from '../log';
 import type { Bus, BusHandler } from './bus';
+import { ChannelHandlers } from './channel-handlers';
 
 /** Every node's queue is bound here: what is published to it reaches every node (the fanout pub/sub design). */
 const ALL = 'roost.all';
@@ -38,7 +39,7 @@ export class RabbitMqBus implements Bus {
   private readonly connection: Connection;
   private readonly publisher: Publisher;
   private consumer: Consumer | null = null;
-  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly handlers = new ChannelHandlers();
   private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
   private lostAt: number | null = null;
   private consuming = false;
@@ -96,8 +97,7 @@ export class RabbitMqBus implements Bus {
       (msg: AsyncMessage) => {
         const channel = msg.type;
         if (!channel) return;
-        const body = text(msg.body);
-        for (const h of this.handlers.get(channel) ?? []) h(body);
+        this.handlers.deliver(channel, text(msg.body));
       },
     );
     this.consumer = consumer;
@@ -141,9 +141,7 @@ export class RabbitMqBus implements Bus {
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
-    let set = this.handlers.get(channel);
-    if (!set) this.handlers.set(channel, (set = new Set()));
-    set.add(handler);
+    this.handlers.add(channel, handler);
   }
 
   onReconnect(handler: (lostAt: number) => void): void {

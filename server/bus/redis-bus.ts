@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Bus, BusHandler } from './bus';
+import { ChannelHandlers } from './channel-handlers';
 import { log } from '../log';
 
 /** Longest wait between reconnect attempts; the first ones come quickly. */
@@ -20,7 +21,7 @@ export class RedisBus implements Bus {
   readonly name = 'redis';
   private readonly pub: Redis;
   private readonly sub: Redis;
-  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly handlers = new ChannelHandlers();
   /** This node's directed channels, each to the channel its handlers listen on. */
   private readonly own = new Map<string, string>();
   private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
@@ -45,7 +46,7 @@ export class RedisBus implements Bus {
     this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
     for (const conn of [this.pub, this.sub]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis bus'));
     this.sub.on('message', (channel: string, message: string) => {
-      for (const h of this.handlers.get(this.own.get(channel) ?? channel) ?? []) h(message);
+      this.handlers.deliver(this.own.get(channel) ?? channel, message);
     });
     for (const conn of [this.pub, this.sub]) {
       conn.on('close', () => {
@@ -64,7 +65,7 @@ export class RedisBus implements Bus {
     const lostAt = this.lostAt;
     if (lostAt === null || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
     this.lostAt = null;
-    const channels = [...this.handlers.keys(), ...this.own.keys()];
+    const channels = [...this.handlers.channels(), ...this.own.keys()];
     if (channels.length > 0) await this.sub.subscribe(...channels).catch(() => undefined);
     log.info({ downMs: Date.now() - lostAt }, 'redis bus reconnected');
     for (const h of this.reconnectHandlers) h(lostAt);
@@ -92,17 +93,13 @@ export class RedisBus implements Bus {
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
-    let set = this.handlers.get(channel);
-    if (!set) {
-      this.handlers.set(channel, (set = new Set()));
-      this.own.set(directed(channel, this.node), channel);
-      // Refused while Redis is away: said, not swallowed; cameBack() subscribes every
-      // channel again when the connection returns, and the log polls cover the gap.
-      await this.sub
-        .subscribe(channel, directed(channel, this.node))
-        .catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));
-    }
-    set.add(handler);
+    if (!this.handlers.add(channel, handler)) return;
+    this.own.set(directed(channel, this.node), channel);
+    // Refused while Redis is away: said, not swallowed; cameBack() subscribes every
+    // channel again when the connection returns, and the log polls cover the gap.
+    await this.sub
+      .subscribe(channel, directed(channel, this.node))
+      .catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));
   }
 
   onReconnect(handler: (lostAt: number) => void): void {

@@ -1,6 +1,7 @@
 import { ConsumeResult, FilterExpression, Producer, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import { log } from '../log';
 import type { Bus, BusHandler } from './bus';
+import { ChannelHandlers } from './channel-handlers';
 import { ROCKETMQ_TOPIC } from './rocketmq-topic';
 
 const ALL_TAG = 'all';
@@ -60,7 +61,7 @@ export class RocketMqBus implements Bus {
   readonly doorbellGapMs = 250;
   private readonly producer: Producer;
   private readonly consumer: PushConsumer;
-  private readonly handlers = new Map<string, Set<BusHandler>>();
+  private readonly handlers = new ChannelHandlers();
   private readonly reconnectHandlers: ((lostAt: number) => void)[] = [];
   private readonly startedAt = Date.now();
   /** Counted from the start: up until a ping is missed. */
@@ -91,8 +92,7 @@ export class RocketMqBus implements Bus {
     }
     const born = m.bornTimestamp?.getTime() ?? Date.now();
     if (born < this.startedAt - STALE_MS) return ConsumeResult.SUCCESS;
-    const body = m.body.toString('utf8');
-    for (const h of this.handlers.get(channel) ?? []) h(body);
+    this.handlers.deliver(channel, m.body.toString('utf8'));
     return ConsumeResult.SUCCESS;
   }
 
@@ -171,9 +171,7 @@ export class RocketMqBus implements Bus {
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
-    let set = this.handlers.get(channel);
-    if (!set) this.handlers.set(channel, (set = new Set()));
-    set.add(handler);
+    this.handlers.add(channel, handler);
   }
 
   onReconnect(handler: (lostAt: number) => void): void {
