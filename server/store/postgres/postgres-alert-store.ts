@@ -119,23 +119,35 @@ export class PostgresAlertStore implements AlertStore, HolderRegistry {
     });
   }
 
+  /**
+   * A batch's alerts in one statement (arrays unnested), not one INSERT each: a write into
+   * a popular area makes hundreds of alerts, and a round trip per alert held the matcher
+   * seconds behind the log at 50 writes a second (BENCHMARKS.md). Each listing is
+   * serialised once however many searches it matched.
+   */
   private async insertAll(c: pg.PoolClient, alerts: NewAlert[]): Promise<number[]> {
     if (alerts.length === 0) return [];
     await c.query('SELECT pg_advisory_xact_lock($1)', [ALERT_LOCK]);
-    const at = Date.now();
-    const ids: number[] = [];
     const json = new Map<ListingRecord, string>();
-    for (const a of alerts) {
-      let text = json.get(a.listing);
-      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
-      const r = await c.query<{ id: number }>(
-        `INSERT INTO alerts (id, session, search_id, seq, reason, listing, at, previous_price)
-         VALUES (nextval('alert_ids'), $1, $2, $3, $4, $5, $6, $7) ON CONFLICT (seq, search_id) DO NOTHING RETURNING id`,
-        [a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null],
-      );
-      if (r.rows[0]) ids.push(r.rows[0].id);
-    }
-    return ids;
+    const text = (l: ListingRecord) => json.get(l) ?? json.set(l, JSON.stringify(l)).get(l)!;
+    const r = await c.query<{ id: number }>(
+      `INSERT INTO alerts (id, session, search_id, seq, reason, listing, at, previous_price)
+       SELECT nextval('alert_ids'), t.session, t.search_id, t.seq, t.reason, t.listing::json, $7, t.previous_price
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY
+         AS t(session, search_id, seq, reason, listing, previous_price, n)
+       ORDER BY t.n
+       ON CONFLICT (seq, search_id) DO NOTHING RETURNING id`,
+      [
+        alerts.map((a) => a.session),
+        alerts.map((a) => a.searchId),
+        alerts.map((a) => a.seq),
+        alerts.map((a) => a.reason),
+        alerts.map((a) => text(a.listing)),
+        alerts.map((a) => a.previousPrice ?? null),
+        Date.now(),
+      ],
+    );
+    return r.rows.map((row) => row.id).sort((a, b) => a - b);
   }
 
   async release(node: string): Promise<void> {
