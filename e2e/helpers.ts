@@ -60,3 +60,18 @@ export async function openFilters(page: Page): Promise<void> {
     await expect(page.getByTestId('filter-sheet')).toHaveAttribute('role', 'dialog');
   }
 }
+
+/**
+ * The watch frames the page's live socket sends, gathered from before it opens: a test
+ * that writes waits until the page has asked to watch, instead of sleeping.
+ */
+export function watchFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const text = typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8');
+      if (text.includes('"type":"watch"')) frames.push(text);
+    });
+  });
+  return frames;
+}

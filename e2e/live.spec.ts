@@ -1,18 +1,19 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_TOKEN } from './fixtures';
-import { offline } from './helpers';
+import { offline, watchFrames } from './helpers';
 
 const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
 test('a listing posted while the page is open appears, drops its price and goes, without a reload', async ({ page, request }, info) => {
   await offline(page);
+  const watches = watchFrames(page);
   const at = { lat: 40.7021, lon: -73.8853 };
   await page.goto(`/?lat=${at.lat}&lon=${at.lon}&zoom=17`);
   await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'listing');
   const before = Number(await page.getByTestId('map-total').getAttribute('data-total'));
   const id = `e2e-live-${info.project.name}`;
-  // The page's socket is open once the map has searched; give the watch a moment.
-  await page.waitForTimeout(300);
+  // Written once the page has asked to watch this view.
+  await expect.poll(() => watches.length).toBeGreaterThan(0);
   const created = await request.post('/api/listings', {
     headers: AUTH,
     data: { id, title: 'Live test home', ...at, price: 4321, type: 'entire', bedrooms: 1, district: 'Queens', neighbourhood: 'Glendale' },
@@ -35,10 +36,11 @@ test('a listing posted while the page is open appears, drops its price and goes,
 
 test('under bubbles, a new listing changes the count without a reload', async ({ page, request }, info) => {
   await offline(page);
+  const watches = watchFrames(page);
   await page.goto('/?lat=40.70&lon=-73.88&zoom=12');
   await expect(page.getByTestId('map-total')).toHaveAttribute('data-level', 'neighbourhood');
   const before = Number(await page.getByTestId('map-total').getAttribute('data-total'));
-  await page.waitForTimeout(300);
+  await expect.poll(() => watches.length).toBeGreaterThan(0);
   const id = `e2e-bubble-${info.project.name}`;
   const res = await request.post('/api/listings', {
     headers: AUTH,
