@@ -95,7 +95,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   await feed.start();
   const sessions = new Sessions(record.sessionSecret);
   const alertStore = record.alerts;
-  const holders = await openHolderRegistry(config, record.holders);
+  const holders = await openHolderRegistry(config, record.alerts);
   const registry = holders.registry;
   const delivery = new AlertDelivery(alertStore, bus, registry, node);
   await delivery.start();

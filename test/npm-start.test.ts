@@ -5,22 +5,10 @@
  * released — and exits 0, leaving nothing listening behind it.
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { expect, it } from 'vitest';
 import { LiveClient } from './helpers/live-client';
 import { ROOT, tempDir, UNLIMITED } from './helpers/roost';
-import { freePort } from './helpers/tcp-proxy';
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
+import { accepts, freePort } from './helpers/tcp-proxy';
 
 it('SIGTERM to the npm start process reaches the server: it drains, closes sockets with 1001 and exits 0', async () => {
   const port = await freePort();
@@ -51,5 +39,5 @@ it('SIGTERM to the npm start process reaches the server: it drains, closes socke
   expect(await closed).toBe(1001);
   expect(await exited).toBe(0);
   expect(err).toMatch(/shutting down/);
-  expect(await listening(port)).toBe(false);
+  expect(await accepts(port)).toBe(false);
 }, 360_000);

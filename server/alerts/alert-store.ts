@@ -1,5 +1,6 @@
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
+import type { HolderRegistry } from './holder-registry';
 
 export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
@@ -64,7 +65,7 @@ export interface DeliveryPage {
  * commit order (a node delivers by following them); the matcher's commit is fenced on the
  * cursor it read, so a paused holder that wakes after a takeover cannot commit twice.
  */
-export interface AlertStore {
+export interface AlertStore extends HolderRegistry {
   createSearch(session: string, s: SavedSearch): Promise<void>;
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
   updateSearch(session: string, s: SavedSearch): Promise<boolean>;

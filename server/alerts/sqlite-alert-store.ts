@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from './alert-store';
-import type { HolderRegistry } from './holder-registry';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 
 const SCHEMA = `
@@ -76,7 +75,7 @@ function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow)
  * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked). Every
  * call is one short synchronous transaction behind the async seam.
  */
-export class SqliteAlertStore implements AlertStore, HolderRegistry {
+export class SqliteAlertStore implements AlertStore {
   readonly db: Database.Database;
   private readonly s;
 
@@ -243,12 +242,17 @@ export class SqliteAlertStore implements AlertStore, HolderRegistry {
     this.s.release.run(node);
   }
 
+  /** When this store last cleared lapsed holders: once a time to live, not at every socket opened. */
+  private sweptAt = 0;
+
   async hold(node: string, sessions: string[], ttlMs: number): Promise<void> {
-    const expires = Date.now() + ttlMs;
+    const now = Date.now();
+    const sweep = now - this.sweptAt > ttlMs;
+    if (sweep) this.sweptAt = now;
     this.db.transaction(() => {
-      for (const session of sessions) this.s.hold.run(session, node, expires);
-      // Lapsed rows of nodes gone for good are cleared by whoever renews.
-      this.s.lapsed.run(Date.now() - ttlMs);
+      for (const session of sessions) this.s.hold.run(session, node, now + ttlMs);
+      // Rows of nodes gone for good.
+      if (sweep) this.s.lapsed.run(now - ttlMs);
     })();
   }
 

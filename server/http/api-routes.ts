@@ -83,12 +83,13 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
     }
     return run();
   };
+  const listingId = idUnder(pathname, '/api/listings/');
   if (pathname === '/api/search') {
     sendJson(res, 200, await readOnly(() => search(ctx, url)));
   } else if (pathname === '/api/listings') {
     sendJson(res, 200, await readOnly(() => list(ctx, url)));
-  } else if (idUnder(pathname, '/api/listings/') !== null) {
-    sendJson(res, 200, await readOnly(() => getListing(ctx, idUnder(pathname, '/api/listings/')!)));
+  } else if (listingId !== null) {
+    sendJson(res, 200, await readOnly(() => getListing(ctx, listingId)));
   } else if (pathname === '/api/places') {
     const { q } = parse(placesParamsSchema, url);
     sendJson(res, 200, { places: await readOnly(() => ctx.places.find(q)) });

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { AlertStore } from '../alerts/alert-store';
-import type { HolderRegistry } from '../alerts/holder-registry';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
@@ -16,8 +15,6 @@ export interface RecordStores {
   /** Listings and their change log. */
   listings: ListingStore;
   alerts: AlertStore;
-  /** Which node holds each renter's sockets, when the cluster has no Redis for it: the alert store. */
-  holders: HolderRegistry;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
 }
@@ -32,17 +29,14 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     try {
       const pool = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
       const secret = config.SESSION_SECRET ?? (await sharedSessionSecret(pool, crypto.randomBytes(32).toString('base64url')));
-      const alerts = new PostgresAlertStore(pool);
-      return { listings: new PostgresListingStore(pool), alerts, holders: alerts, sessionSecret: secret, where: 'postgresql' };
+      return { listings: new PostgresListingStore(pool), alerts: new PostgresAlertStore(pool), sessionSecret: secret, where: 'postgresql' };
     } catch (err) {
       throw new StartError(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  const alerts = new SqliteAlertStore(config.dataDir);
   return {
     listings: new SqliteListingStore(config.dataDir),
-    alerts,
-    holders: alerts,
+    alerts: new SqliteAlertStore(config.dataDir),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };

@@ -1,24 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './tcp-proxy';
+import { accepts, freePort } from './tcp-proxy';
 
 /** Why a private RabbitMQ node cannot start here, or null when it can. */
 export function rabbitMqMissing(): string | null {
   return spawnSync('sh', ['-c', 'command -v rabbitmq-server'], { encoding: 'utf8' }).status === 0 ? null : 'no rabbitmq-server (apt-get install rabbitmq-server)';
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 /**

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
-import type { HolderRegistry } from '../../alerts/holder-registry';
 import { inTransaction, NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
@@ -29,7 +28,7 @@ const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_pri
  * follow a renter to any node on any host. Shares the listing store's pool; that store
  * ends it.
  */
-export class PostgresAlertStore implements AlertStore, HolderRegistry {
+export class PostgresAlertStore implements AlertStore {
   constructor(private readonly pool: pg.Pool) {}
 
   private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
@@ -154,7 +153,10 @@ export class PostgresAlertStore implements AlertStore, HolderRegistry {
     await this.query('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
   }
 
-  /** One statement for any number of sessions; lapsed rows of nodes gone for good are cleared by whoever renews. */
+  /** When this node last cleared lapsed holders: once a time to live, not at every socket opened. */
+  private sweptAt = 0;
+
+  /** One statement for any number of sessions; lapsed rows of nodes gone for good are cleared once a time to live. */
   async hold(node: string, sessions: string[], ttlMs: number): Promise<void> {
     if (sessions.length === 0) return;
     await this.query(
@@ -162,7 +164,10 @@ export class PostgresAlertStore implements AlertStore, HolderRegistry {
        ON CONFLICT (session, node) DO UPDATE SET expires = excluded.expires`,
       [sessions, node, ttlMs],
     );
-    await this.query(`DELETE FROM holders WHERE expires < ${NOW_MS} - $1`, [ttlMs]);
+    if (Date.now() - this.sweptAt > ttlMs) {
+      this.sweptAt = Date.now();
+      await this.query(`DELETE FROM holders WHERE expires < ${NOW_MS} - $1`, [ttlMs]);
+    }
   }
 
   async unhold(node: string, sessions: string[]): Promise<void> {
