@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../server/core/seeded-random';
 import { keywordsSchema, queryWords, textMatches, words } from '../server/core/text-match';
 
 describe('keyword words (as the standard analyzer splits them)', () => {
@@ -15,6 +16,18 @@ describe('keyword words (as the standard analyzer splits them)', () => {
     ['コーヒー店', ['コーヒー', '店']],
   ])('%s', (text, expected) => {
     expect(words(text)).toEqual(expected);
+  });
+
+  it('ASCII text splits as the Unicode rule splits it', () => {
+    // One non-ASCII word at the end sends a text down the Unicode path; the rest of its
+    // words must come out as the ASCII path makes them.
+    const random = seededRandom(18);
+    const alphabet = "aZk09_'.:,;- \t!";
+    for (let i = 0; i < 5_000; i++) {
+      let text = '';
+      for (let n = Math.floor(random() * 24); n > 0; n--) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect([...words(text), 'é'], text).toEqual(words(`${text} é`));
+    }
   });
 
   it('a query holds each word once; punctuation alone holds none', () => {

@@ -40,7 +40,12 @@ if (!ifNeeded || stale) {
   const t = performance.now();
   fs.rmSync(out, { recursive: true, force: true });
   await build({
-    entryPoints: { index: path.join(root, 'server', 'index.ts') },
+    // The snapshot reader is a worker thread's module of its own, beside the index
+    // (sqlite-snapshot.ts finds it there).
+    entryPoints: {
+      index: path.join(root, 'server', 'index.ts'),
+      'sqlite-snapshot-worker': path.join(root, 'server', 'engine', 'embedded', 'sqlite-snapshot-worker.ts'),
+    },
     bundle: true,
     // Chunks, so a bus client imported only when its variable is set (open-bus.ts) is
     // loaded only then, not at every start.

@@ -1,10 +1,7 @@
 import type { Bbox, Filters } from '../engine/search-engine';
-import { encodeLat, encodeLon } from './geotile';
+import { encodeEastEdge, encodeLat, encodeLon, encodeWestEdge } from './geotile';
 import type { ListingRecord } from './listing';
 import { queryWords, textMatches } from './text-match';
-
-const ENCODED_MIN = -(2 ** 31);
-const ENCODED_MAX = 2 ** 31 - 1;
 
 /**
  * Inside a bbox exactly as a search decides it: on Lucene-quantized coordinates, edges
@@ -13,8 +10,8 @@ const ENCODED_MAX = 2 ** 31 - 1;
  */
 export function inBboxEncoded(latE: number, lonE: number, [w, s, e, n]: Bbox): boolean {
   if (latE < encodeLat(s) || latE > encodeLat(n)) return false;
-  const west = w === -180 ? ENCODED_MIN : encodeLon(w);
-  const east = e === 180 ? ENCODED_MAX : encodeLon(e);
+  const west = encodeWestEdge(w);
+  const east = encodeEastEdge(e);
   return w <= e ? lonE >= west && lonE <= east : lonE >= west || lonE <= east;
 }
 

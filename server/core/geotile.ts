@@ -24,14 +24,30 @@ export function encodeLon(lon: number): number {
   return Math.floor(lon / LON_DECODE);
 }
 
+/** The ends of Lucene's 32-bit range: the encodings of the poles and of ±180°. */
+export const ENCODED_MIN = -(2 ** 31);
+export const ENCODED_MAX = 2 ** 31 - 1;
+
+/**
+ * A box's west and east edges encoded inclusively: ±180° are the ends of the range, so a
+ * listing at -180° or 180° is inside a box that reaches the antimeridian from either side.
+ */
+export function encodeWestEdge(west: number): number {
+  return west === -180 ? ENCODED_MIN : encodeLon(west);
+}
+
+export function encodeEastEdge(east: number): number {
+  return east === 180 ? ENCODED_MAX : encodeLon(east);
+}
+
 /** Lucene `encodeLatitudeCeil`: the first encoded value at or above `lat` (bbox minimum). */
 export function encodeLatCeil(lat: number): number {
-  if (lat === 90) return 2 ** 31 - 1;
+  if (lat === 90) return ENCODED_MAX;
   return Math.ceil(lat / LAT_DECODE);
 }
 
 export function encodeLonCeil(lon: number): number {
-  if (lon === 180) return 2 ** 31 - 1;
+  if (lon === 180) return ENCODED_MAX;
   return Math.ceil(lon / LON_DECODE);
 }
 

@@ -25,9 +25,19 @@ const WORD = new RegExp(String.raw`[\p{Script=Han}\p{Script=Hiragana}]|${LETTER}
 /** Words past this many per query are ignored: a query is a few words, not a document. */
 export const MAX_QUERY_WORDS = 16;
 
+/*
+ * The same rule for text that is all ASCII, where \p{L} is [a-z] once lower-cased, \p{N} is
+ * [0-9] and no mark exists. Without the `u` flag and property classes it splits 3.6× faster
+ * (1M demo titles: 2.9 s → 0.8 s), which was a quarter of building the index at start.
+ */
+const ASCII_WORD = /[a-z0-9_]+(?:(?:(?<=[a-z])['.:](?=[a-z])|(?<=[0-9])['.,;](?=[0-9]))[a-z0-9_]+)*/g;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /** The words of a text, lower-cased, in order, repeats kept. */
 export function words(text: string): string[] {
-  return Array.from(text.toLowerCase().matchAll(WORD), (m) => m[0]);
+  const lower = text.toLowerCase();
+  if (!NOT_ASCII.test(lower)) return lower.match(ASCII_WORD) ?? [];
+  return Array.from(lower.matchAll(WORD), (m) => m[0]);
 }
 
 /** Queries split lately: watches keep their q for as long as the renter looks. */

@@ -1,19 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread';
 import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
 import type { ListingSink } from './importer';
 import type { StoreReply, StoreRequest, StoreWorkerData } from './store-worker';
-
-/**
- * A worker on a module of ours. Run from TypeScript (tsx), the thread must register tsx's
- * loader itself: Node 20's module hooks are per thread and execArgv does not bring them.
- */
-function startWorker(module: URL, workerData: StoreWorkerData): Worker {
-  if (!module.pathname.endsWith('.ts')) return new Worker(module, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(module.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 /** The store refused a batch (its message says why: a lost database, a full disk). */
 export class StoreWriteFailed extends Error {}

@@ -1,5 +1,5 @@
-import RBush from 'rbush';
 import { inBbox as inside, matchesFilters } from '../core/area-match';
+import { BoxTree } from '../core/box-tree';
 import type { ListingRecord } from '../core/listing';
 import type { ChangeEvent } from '../changes/change-event';
 import type { Bbox, Filters } from '../engine/search-engine';
@@ -8,14 +8,6 @@ export interface Watch<C> {
   conn: C;
   bbox: Bbox;
   filters: Filters;
-}
-
-interface Entry<C> {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-  watch: Watch<C>;
 }
 
 /** What one watcher is told of a change: the listing as it now shows, or that it left. */
@@ -31,33 +23,18 @@ export interface WatchDelivery<C> {
  * over every connection. A connection has at most one watch; a new one replaces it.
  */
 export class WatchIndex<C> {
-  private readonly tree = new RBush<Entry<C>>();
-  private readonly byConn = new Map<C, Entry<C>[]>();
+  private readonly tree = new BoxTree<C, Watch<C>>();
 
   get size(): number {
-    return this.byConn.size;
+    return this.tree.size;
   }
 
   set(conn: C, bbox: Bbox, filters: Filters): void {
-    this.remove(conn);
-    const watch = { conn, bbox, filters };
-    const [w, s, e, n] = bbox;
-    const boxes = w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
-    const entries = boxes.map(([minX, minY, maxX, maxY]) => ({ minX: minX!, minY: minY!, maxX: maxX!, maxY: maxY!, watch }));
-    this.tree.load(entries);
-    this.byConn.set(conn, entries);
+    this.tree.put(conn, bbox, { conn, bbox, filters });
   }
 
   remove(conn: C): void {
-    for (const e of this.byConn.get(conn) ?? []) this.tree.remove(e);
-    this.byConn.delete(conn);
-  }
-
-  private candidates(r: ListingRecord | null, into: Set<Watch<C>>): void {
-    if (!r) return;
-    // A hair of margin around the point: the exact test is `inside`.
-    const eps = 1e-7;
-    for (const e of this.tree.search({ minX: r.lon - eps, minY: r.lat - eps, maxX: r.lon + eps, maxY: r.lat + eps })) into.add(e.watch);
+    this.tree.remove(conn);
   }
 
   /**
@@ -66,8 +43,8 @@ export class WatchIndex<C> {
    */
   deliveries(e: ChangeEvent): WatchDelivery<C>[] {
     const watches = new Set<Watch<C>>();
-    this.candidates(e.before, watches);
-    this.candidates(e.after, watches);
+    if (e.before) this.tree.near(e.before.lon, e.before.lat, watches);
+    if (e.after) this.tree.near(e.after.lon, e.after.lat, watches);
     const out: WatchDelivery<C>[] = [];
     for (const w of watches) {
       const now = e.after !== null && inside(e.after, w.bbox) && matchesFilters(e.after, w.filters);

@@ -1,8 +1,16 @@
+import fs from 'node:fs';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-event';
 import type { ListingRecord } from '../core/listing';
+import { snapshotOnWorker } from '../engine/embedded/sqlite-snapshot';
 import { SqliteStore } from '../engine/embedded/sqlite-store';
 import type { SearchDefinition, WriteCounts } from '../engine/search-engine';
 import type { ListingStore, SearchAreaChange } from './listing-store';
+
+/**
+ * A file at least this large is read on a worker thread at start (about 60,000 listings
+ * and their log): below it, starting the thread costs more than reading beside it saves.
+ */
+const WORKER_SNAPSHOT_BYTES = 32 * 1024 * 1024;
 
 /**
  * The SQLite store (DATA_DIR/roost.db) behind the async seam. better-sqlite3 is
@@ -41,7 +49,8 @@ export class SqliteListingStore implements ListingStore {
     return this.sqlite.changesAfter(seq, limit);
   }
   async snapshot(onRecord: (r: ListingRecord) => void): Promise<number> {
-    return this.sqlite.snapshot(onRecord);
+    if (fs.statSync(this.sqlite.file).size < WORKER_SNAPSHOT_BYTES) return this.sqlite.snapshot(onRecord);
+    return snapshotOnWorker(this.sqlite.file, onRecord);
   }
   async putSearchArea(search: SearchDefinition): Promise<void> {
     this.sqlite.putSearchArea(search);

@@ -22,7 +22,8 @@ import type {
   SearchResult,
   WriteCounts,
 } from '../search-engine';
-import { ListingIndex, type RowSink } from './listing-index';
+import { ListingIndex } from './listing-index';
+import type { RowSink } from './row-sink';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
 import { StoreEngine } from '../store-engine';

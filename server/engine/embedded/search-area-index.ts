@@ -1,24 +1,9 @@
-import RBush from 'rbush';
 import { decodeLat, decodeLon, encodeLat, encodeLon } from '../../core/geotile';
 import type { ListingRecord } from '../../core/listing';
 import { inBboxEncoded, matchesFilters } from '../../core/area-match';
+import { BoxTree } from '../../core/box-tree';
 import { pointInRing, ringBbox } from '../../core/polygon';
 import type { Ring, SearchDefinition } from '../search-engine';
-
-interface Entry {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-  search: SearchDefinition;
-}
-
-/** The boxes an area covers in an R-tree: two when a bbox crosses the antimeridian. */
-function boxesOf(def: SearchDefinition): [number, number, number, number][] {
-  if ('polygon' in def.area) return [ringBbox(def.area.polygon)];
-  const [w, s, e, n] = def.area.bbox;
-  return w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
-}
 
 function inPolygon(latE: number, lonE: number, ring: Ring): boolean {
   // Lucene tests the quantized point against the polygon as given; so does this.
@@ -31,39 +16,32 @@ function inPolygon(latE: number, lonE: number, ring: Ring): boolean {
  * tests decide. A change costs O(log n + candidates), not a loop over every search.
  */
 export class SearchAreaIndex {
-  private readonly tree = new RBush<Entry>();
-  private readonly entries = new Map<string, Entry[]>();
+  private readonly tree = new BoxTree<string, SearchDefinition>();
 
   get size(): number {
-    return this.entries.size;
+    return this.tree.size;
   }
 
   put(search: SearchDefinition): void {
-    this.remove(search.id);
-    const entries = boxesOf(search).map(([minX, minY, maxX, maxY]) => ({ minX, minY, maxX, maxY, search }));
-    for (const e of entries) this.tree.insert(e);
-    this.entries.set(search.id, entries);
+    this.tree.put(search.id, 'polygon' in search.area ? ringBbox(search.area.polygon) : search.area.bbox, search);
   }
 
   remove(id: string): void {
-    for (const e of this.entries.get(id) ?? []) this.tree.remove(e);
-    this.entries.delete(id);
+    this.tree.remove(id);
   }
 
   /** The ids of the searches a listing state matches, sorted. */
   match(r: ListingRecord): string[] {
     const latE = encodeLat(r.lat);
     const lonE = encodeLon(r.lon);
-    const lat = decodeLat(latE);
-    const lon = decodeLon(lonE);
-    // A hair of margin: the boxes are raw degrees, the tests below are exact.
-    const eps = 1e-7;
-    const ids = new Set<string>();
-    for (const { search } of this.tree.search({ minX: lon - eps, minY: lat - eps, maxX: lon + eps, maxY: lat + eps })) {
-      if (ids.has(search.id) || !matchesFilters(r, search.filters)) continue;
+    const candidates = new Set<SearchDefinition>();
+    this.tree.near(decodeLon(lonE), decodeLat(latE), candidates);
+    const ids: string[] = [];
+    for (const search of candidates) {
+      if (!matchesFilters(r, search.filters)) continue;
       const inside = 'bbox' in search.area ? inBboxEncoded(latE, lonE, search.area.bbox) : inPolygon(latE, lonE, search.area.polygon);
-      if (inside) ids.add(search.id);
+      if (inside) ids.push(search.id);
     }
-    return [...ids].sort();
+    return ids.sort();
   }
 }

@@ -1,7 +1,7 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
-import type { Cell, ListingIndex, RowSink, RunTotals, Sums } from './listing-index';
+import type { CellTotals, IndexView, RowSink, RunTotals, Sums } from './row-sink';
 
 function bucket(key: string, label: string, s: Sums): Bucket {
   return {
@@ -31,7 +31,7 @@ export class AreaSink implements RowSink {
   private readonly price: Int32Array;
 
   constructor(
-    private readonly index: ListingIndex,
+    private readonly index: IndexView,
     private readonly kind: 'districts' | 'neighbourhoods',
   ) {
     const size = index[kind].names.length;
@@ -66,7 +66,7 @@ export class AreaSink implements RowSink {
     this.sPrice[a]! += t.sPrice;
   }
 
-  addCell(cell: Cell): boolean {
+  addCell(cell: CellTotals): boolean {
     for (const s of cell[this.kind]) {
       this.count[s.area]! += s.count;
       this.sLat[s.area]! += s.sLat;
@@ -108,7 +108,7 @@ export class TileSink implements RowSink {
   private readonly sparse = new Map<number, Sums>();
 
   constructor(
-    index: ListingIndex,
+    index: IndexView,
     private readonly precision: number,
     [west, south, east, north]: Bbox,
   ) {
@@ -154,7 +154,7 @@ export class TileSink implements RowSink {
     }
   }
 
-  addCell(cell: Cell): boolean {
+  addCell(cell: CellTotals): boolean {
     if (cell.z < this.precision) return false;
     const f = 2 ** (cell.z - this.precision);
     const x = Math.floor(cell.x / f);
@@ -228,7 +228,7 @@ export class PriceBandSink implements RowSink {
   private readonly price: Int32Array;
 
   constructor(
-    index: ListingIndex,
+    index: IndexView,
     private readonly edges: number[],
   ) {
     this.counts = edges.map(() => 0);

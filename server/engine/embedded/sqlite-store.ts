@@ -4,6 +4,7 @@ import { applyWrite } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
 import { addMissingColumns, openSharedDatabase } from '../../core/shared-database';
+import { COLUMNS, fromRow, type Row } from './sqlite-listing-row';
 
 export type { ChangeEvent };
 
@@ -73,37 +74,6 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ['description', 'TEXT'],
   ['photos', 'TEXT'],
 ];
-
-type Row = [
-  string, string, number, number, number, string, string, string, number | null, number, number,
-  string, string, string | null, string | null,
-];
-
-const COLUMNS =
-  'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at, currency, price_per, description, photos';
-
-function fromRow(r: Row): ListingRecord {
-  const out: ListingRecord = {
-    id: r[0],
-    title: r[1],
-    lat: r[2],
-    lon: r[3],
-    price: r[4],
-    currency: r[11],
-    pricePer: r[12] as PricePer,
-    type: r[5] as ListingType,
-    district: r[6],
-    neighbourhood: r[7],
-    bedrooms: r[8],
-    listedAt: r[9],
-    updatedAt: r[10],
-  };
-  if (r[13]) out.description = r[13];
-  if (r[14]) out.photos = JSON.parse(r[14]) as string[];
-  return out;
-}
-
-
 
 /**
  * The embedded engine's durable store: listings, their change log and small metadata in
@@ -296,6 +266,11 @@ export class SqliteStore {
       after: after ? (JSON.parse(after) as ListingRecord) : null,
       at,
     }));
+  }
+
+  /** The database file's path. */
+  get file(): string {
+    return this.db.name;
   }
 
   /**

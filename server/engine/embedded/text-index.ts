@@ -34,12 +34,14 @@ export class TextIndex {
     const gen = ++this.generation[slot]!;
     this.live[slot] = 1;
     const text = description ? `${title} ${description}` : title;
-    for (const w of new Set(words(text))) {
+    for (const w of words(text)) {
       let p = this.postings.get(w);
       if (!p) {
         p = { data: new Int32Array(4), length: 0, compactedAt: this.retired };
         this.postings.set(w, p);
       }
+      // A word said twice: its list already ends with this put (cheaper than a Set per put).
+      if (p.length > 0 && p.data[p.length - 2] === slot && p.data[p.length - 1] === gen) continue;
       if (p.length + 2 > p.data.length) this.compactOrGrow(p);
       p.data[p.length++] = slot;
       p.data[p.length++] = gen;

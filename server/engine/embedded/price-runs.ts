@@ -1,0 +1,105 @@
+import type { Predicate } from './filter-kernels';
+import { lowerBound } from './lower-bound';
+import { radixOrder } from './radix-order';
+import type { RowSink } from './row-sink';
+import type { Cell } from './tile-pyramid';
+
+/**
+ * Rows of one neighbourhood, type and bedroom count inside a RUN_ZOOM cell, sorted by price, as a
+ * range of the price layout: any price range is a sub-range, summed from prefix sums.
+ */
+export interface Run {
+  neighbourhood: number;
+  type: number;
+  beds: number;
+  start: number;
+  end: number;
+}
+
+/** The columns the runs are sorted and summed by. */
+export interface RunColumns {
+  readonly latE: Int32Array;
+  readonly lonE: Int32Array;
+  readonly price: Int32Array;
+  readonly type: Uint8Array;
+  readonly beds: Int8Array;
+  readonly neighbourhood: Uint16Array;
+}
+
+/**
+ * The price layout: the base rows' prices ordered by (RUN_ZOOM cell, neighbourhood, type,
+ * bedrooms, price), with prefix sums, so a filtered area view adds up each covered cell's
+ * matching runs by binary search instead of reading rows.
+ */
+export class PriceRuns {
+  private constructor(
+    private readonly price: Int32Array,
+    /** Prefix sums over the layout: element i sums its first i rows. */
+    private readonly sumLat: Float64Array,
+    private readonly sumLon: Float64Array,
+    private readonly sumPrice: Float64Array,
+  ) {}
+
+  static empty(): PriceRuns {
+    return new PriceRuns(new Int32Array(0), new Float64Array(1), new Float64Array(1), new Float64Array(1));
+  }
+
+  /** Sorts each cell's rows (`n` base rows in all) into runs, setting `cell.runs`. */
+  static build(cells: Cell[], n: number, cols: RunColumns): PriceRuns {
+    const priceKey = new Float64Array(n);
+    const groupKey = new Float64Array(n);
+    const cellKey = new Float64Array(n);
+    cells.forEach((cell, ordinal) => {
+      for (let r = cell.start; r < cell.end; r++) cellKey[r] = ordinal;
+    });
+    for (let r = 0; r < n; r++) {
+      priceKey[r] = cols.price[r]!;
+      // Bedrooms -1 (unknown) to 127 as 0 to 128.
+      groupKey[r] = (cols.neighbourhood[r]! * 4 + cols.type[r]!) * 129 + cols.beds[r]! + 1;
+    }
+    // Least significant key first; each pass is stable.
+    let order = radixOrder(priceKey, 3);
+    order = radixOrder(groupKey, 3, order);
+    order = radixOrder(cellKey, 2, order);
+    const price = new Int32Array(n);
+    const sumLat = new Float64Array(n + 1);
+    const sumLon = new Float64Array(n + 1);
+    const sumPrice = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const r = order[i]!;
+      price[i] = cols.price[r]!;
+      sumLat[i + 1] = sumLat[i]! + cols.latE[r]!;
+      sumLon[i + 1] = sumLon[i]! + cols.lonE[r]!;
+      sumPrice[i + 1] = sumPrice[i]! + cols.price[r]!;
+    }
+    for (const cell of cells) cell.runs = [];
+    for (let i = 0; i < n; ) {
+      const r = order[i]!;
+      const cell = cells[cellKey[r]!]!;
+      const group = groupKey[r]!;
+      let end = i + 1;
+      while (end < n && groupKey[order[end]!] === group && cellKey[order[end]!] === cellKey[r]) end++;
+      cell.runs!.push({ neighbourhood: cols.neighbourhood[r]!, type: cols.type[r]!, beds: cols.beds[r]!, start: i, end });
+      i = end;
+    }
+    return new PriceRuns(price, sumLat, sumLon, sumPrice);
+  }
+
+  /** Hands the sink the totals of each run's rows that pass the filters, from prefix sums. */
+  addRuns(runs: Run[], pred: Predicate, sink: Required<RowSink>): void {
+    const { price, sumLat, sumLon, sumPrice } = this;
+    for (const run of runs) {
+      if (((pred.typeMask >> run.type) & 1) === 0 || run.beds < pred.bedsMin) continue;
+      const a = lowerBound(price, run.start, run.end, pred.priceMin);
+      const b = lowerBound(price, a, run.end, pred.priceMax + 1);
+      if (a === b) continue;
+      sink.addRun({
+        neighbourhood: run.neighbourhood,
+        count: b - a,
+        sLat: sumLat[b]! - sumLat[a]!,
+        sLon: sumLon[b]! - sumLon[a]!,
+        sPrice: sumPrice[b]! - sumPrice[a]!,
+      });
+    }
+  }
+}

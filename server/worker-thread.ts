@@ -1,0 +1,13 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A worker on a module of ours. Run from TypeScript (tsx, vitest), the thread must register
+ * tsx's loader itself: Node 20's module hooks are per thread and execArgv does not bring
+ * them. From the built bundle the module is plain JavaScript.
+ */
+export function startWorker(module: URL, workerData: unknown): Worker {
+  if (!module.pathname.endsWith('.ts')) return new Worker(module, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(module.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}

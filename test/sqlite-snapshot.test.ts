@@ -1,0 +1,38 @@
+/**
+ * The snapshot read on a worker thread against the store's own reads: every listing as
+ * `get` returns it, the log's last sequence number, across batch boundaries, with the
+ * fields a row may lack (bedrooms, description, photos) and names only one row has.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ListingRecord } from '../server/core/listing';
+import { demoCity } from '../server/demo/demo-city';
+import { snapshotOnWorker } from '../server/engine/embedded/sqlite-snapshot';
+import { SqliteStore } from '../server/engine/embedded/sqlite-store';
+import { tempDir } from './helpers/roost';
+
+describe('snapshot on a worker thread', () => {
+  it('reads every listing as the store holds it, and the sequence number they reflect', async () => {
+    const store = new SqliteStore(tempDir('snapshot'));
+    const city = [...demoCity(23_456, 5)];
+    const odd: ListingRecord[] = [
+      { ...city[0]!, id: 'odd-1', title: '静安寺旁 loft ❤️', bedrooms: null, description: 'Near <b>the</b> park', photos: ['https://example.com/a.jpg'], currency: 'CNY', pricePer: 'night', district: 'Jing’an', neighbourhood: 'Nanjing Xi Lu' },
+      { ...city[1]!, id: 'odd-2', title: 'x', bedrooms: 0, price: 0 },
+    ];
+    store.upsertMany([...city, ...odd]);
+    store.write({ op: 'patch', id: city[2]!.id, patch: { price: city[2]!.price + 1 } });
+    store.removeMany([city[3]!.id]);
+
+    const got = new Map<string, ListingRecord>();
+    const seq = await snapshotOnWorker(store.file, (r) => got.set(r.id, r));
+
+    expect(seq).toBe(store.lastSeq());
+    expect(got.size).toBe(store.count());
+    expect(got.has(city[3]!.id)).toBe(false);
+    for (const [id, r] of got) expect(r, id).toEqual(store.get(id));
+    expect(got.get('odd-1')).toMatchObject({ title: '静安寺旁 loft ❤️', bedrooms: null, currency: 'CNY', photos: ['https://example.com/a.jpg'] });
+  });
+
+  it('a file that is not a store is refused, not read as empty', async () => {
+    await expect(snapshotOnWorker(`${tempDir('snapshot-missing')}/none.db`, () => undefined)).rejects.toThrow(/reading the listings failed/);
+  });
+});
