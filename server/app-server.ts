@@ -26,7 +26,7 @@ import { Sessions } from './sessions/session-cookie';
 import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
-import { clientIp, RateLimiter } from './ops/rate-limit';
+import { clientIp, RateLimits } from './ops/rate-limit';
 import { setRuntime } from './runtime';
 import { MarketOverviews } from './search/market-overview';
 import { PlaceDirectory } from './search/place-directory';
@@ -161,10 +161,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   void overview.get().catch(() => undefined);
   void places.warm().catch(() => undefined);
   const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
-  const limits = {
-    search: new RateLimiter(config.RATE_SEARCH_PER_S, config.RATE_SEARCH_PER_S * 2),
-    write: new RateLimiter(config.RATE_WRITE_PER_S, config.RATE_WRITE_PER_S * 2),
-  };
+  const limits = new RateLimits({ search: config.RATE_SEARCH_PER_S, write: config.RATE_WRITE_PER_S }, config.REDIS_URL);
   setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const handle = requestHandler({
@@ -219,8 +216,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         server.closeAllConnections();
         await matcher.stop();
         await delivery.stop();
-        limits.search.stop();
-        limits.write.stop();
+        limits.close();
         await bus.close();
         await holders.close();
         await alertStore.close();

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParams } from '../server/core/filter-params';
-import { geotileKey } from '../server/core/geotile';
 import type { Bbox, Filters } from '../server/engine/search-engine';
-import { groupBy, LISTING_2595, RECORDS as raw, ROWS as rows, select, type Row } from './engine-contract/nyc-oracle';
+import { groupBy, LISTING_2595, RECORDS as raw, ROWS as rows, select, tileKey, type Row } from './engine-contract/nyc-oracle';
 import { getJson, NYC_BOUNDARIES, NYC_CSV, runImport, startApi, tempDir } from './helpers/roost';
 
 function query(bbox: Bbox, zoom: number, f: Filters): string {
@@ -42,8 +41,8 @@ describe('search over the real New York listings', () => {
     ['boroughs, rooms from $80', [-74.05, 40.6, -73.85, 40.8], 9, { priceMin: 80, types: ['private', 'shared'] }, (r) => r.district],
     ['neighbourhoods, lower Manhattan', MANHATTAN_SOUTH, 12, {}, (r) => `${r.district}|${r.neighbourhood}`],
     ['neighbourhoods, $100–$300', [-74.0, 40.65, -73.9, 40.75], 13, { priceMin: 100, priceMax: 300 }, (r) => `${r.district}|${r.neighbourhood}`],
-    ['clusters, Williamsburg', WILLIAMSBURG, 14, {}, (r) => geotileKey(r.lat, r.lon, 16)],
-    ['clusters, Williamsburg private rooms', WILLIAMSBURG, 15, { types: ['private'] }, (r) => geotileKey(r.lat, r.lon, 17)],
+    ['clusters, Williamsburg', WILLIAMSBURG, 14, {}, (r) => tileKey(r.lat, r.lon, 16)],
+    ['clusters, Williamsburg private rooms', WILLIAMSBURG, 15, { types: ['private'] }, (r) => tileKey(r.lat, r.lon, 17)],
   ];
 
   it.each(areaCases)('%s: buckets, counts, centroids and averages', async (_name, bbox, zoom, filters, key) => {

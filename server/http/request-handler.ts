@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../ops/metrics';
 import { routeOf } from '../ops/metrics';
-import { clientIp, type RateLimiter } from '../ops/rate-limit';
+import { clientIp, type RateLimits } from '../ops/rate-limit';
 import { pageSecurityHeaders, setHeaders } from '../ops/security-headers';
 import type { Sessions } from '../sessions/session-cookie';
 import { ApiError, sendError, sendJson } from './api-error';
@@ -13,7 +13,7 @@ export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Pro
 export interface RequestHandlerOptions {
   log: Logger;
   metrics: Metrics;
-  limits: { search: RateLimiter; write: RateLimiter };
+  limits: RateLimits<'search' | 'write'>;
   trustProxy: boolean;
   tileUrl: string;
   dev: boolean;
@@ -78,7 +78,7 @@ export function requestHandler(o: RequestHandlerOptions) {
       }
       const budget = budgetOf(method, pathname);
       if (budget) {
-        const took = o.limits[budget].take(clientIp(req, o.trustProxy));
+        const took = await o.limits.take(budget, clientIp(req, o.trustProxy));
         if (!took.ok) {
           o.metrics.rejected.inc({ limit: budget });
           res.setHeader('retry-after', String(took.retryAfterS));

@@ -1,42 +1,61 @@
 import type { IncomingMessage } from 'node:http';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { log } from '../log';
 
 /**
- * Token buckets by key (a client's address): `ratePerS` tokens a second, up to `burst`.
- * Kept per node: behind a balancer each node allows its share, which is what protects it.
+ * A budget is counted over this window and may be spent at once: RATE_*_PER_S × 2 a
+ * client may send in a burst, and no more than that every 2 s.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly sweeper: NodeJS.Timeout;
+const WINDOW_S = 2;
 
-  constructor(
-    private readonly ratePerS: number,
-    private readonly burst: number,
-  ) {
-    // Idle buckets are full again after burst / rate seconds: forget them.
-    this.sweeper = setInterval(() => this.sweep(), 60_000);
-    this.sweeper.unref();
+export type Took = { ok: true } | { ok: false; retryAfterS: number };
+
+/**
+ * Request budgets per client address, by rate-limiter-flexible. With Redis (REDIS_URL)
+ * they are counted there, across the cluster: a client gets its limit from all nodes
+ * together, not once per node. While Redis is away each node counts in its own memory
+ * (the library's insurance limiter), so an outage loosens the limit and never refuses
+ * or fails a request for it. Without Redis (one node, or a RabbitMQ or RocketMQ bus) the
+ * counts are per node.
+ */
+export class RateLimits<B extends string> {
+  readonly scope: 'cluster' | 'node';
+  private readonly redis: Redis | null;
+  private readonly limiters = new Map<B, RateLimiterAbstract>();
+
+  constructor(ratesPerS: Record<B, number>, redisUrl?: string) {
+    // No offline queue: while Redis is away a count fails at once and the insurance
+    // limiter answers, instead of the request waiting for a reconnect.
+    this.redis = redisUrl
+      ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2_000) })
+      : null;
+    this.redis?.on('error', () => undefined);
+    this.scope = this.redis ? 'cluster' : 'node';
+    for (const budget of Object.keys(ratesPerS) as B[]) {
+      const options = { keyPrefix: `roost:rate:${budget}`, points: Math.max(1, Math.round(ratesPerS[budget] * WINDOW_S)), duration: WINDOW_S };
+      this.limiters.set(
+        budget,
+        this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options),
+      );
+    }
   }
 
-  /** Takes a token; when none is left, how many seconds until one is. */
-  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterS: number } {
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.ratePerS);
-    b.at = now;
-    this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+  /** Spends one of `key`'s `budget`; when none is left, how many seconds until there is. */
+  async take(budget: B, key: string): Promise<Took> {
+    try {
+      await this.limiters.get(budget)!.consume(key);
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { ok: false, retryAfterS: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      // Neither Redis nor the insurance could count: let the request through, and say so.
+      log.warn({ err: (err as Error).message, budget }, 'rate limit not counted');
       return { ok: true };
     }
-    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerS)) };
   }
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const [k, b] of this.buckets) if (now - b.at > (this.burst / this.ratePerS) * 1000) this.buckets.delete(k);
-  }
-
-  stop(): void {
-    clearInterval(this.sweeper);
+  close(): void {
+    this.redis?.disconnect();
   }
 }
 

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChangeEvent } from '../changes/change-event';
 import { log } from '../log';
+import { FrameBudget } from './frame-budget';
 import { errorFrame, listingFrame, parseFrame, type ClientFrame } from './protocol';
 import { PreparedFrame } from './prepared-frame';
 import { SendQueue } from './send-queue';
@@ -65,17 +66,16 @@ export class LiveConnection {
   alive = true;
   /** The turn of the heartbeat at which this connection is pinged. */
   beatTurn = 0;
-  /** The watch/resume budget: tokens and when they were last counted. */
-  frameTokens: number;
-  frameAt = Date.now();
+  /** The watch/resume budget. */
+  readonly frames: FrameBudget;
   ip = '';
   constructor(
     readonly socket: WebSocket,
     readonly session: string | null,
     private readonly maxBuffered: number,
-    framesBurst = 20,
+    framesPerS = 10,
   ) {
-    this.frameTokens = framesBurst;
+    this.frames = new FrameBudget(framesPerS);
   }
 
   /** Sends a frame (an alert, an error); a reader too far behind is dropped instead of buffered without end. */
@@ -171,7 +171,7 @@ export class LiveHub {
   }
 
   private accept(ws: WebSocket, session: string | null, ip: string): void {
-    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS * 2);
+    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS);
     conn.ip = ip;
     conn.beatTurn = this.accepted++ % this.beatTurns.length;
     this.beatTurns[conn.beatTurn]!.add(conn);
@@ -199,13 +199,7 @@ export class LiveHub {
 
   /** A watch or resume costs a token; a socket that sends them too fast is told so. */
   private allowFrame(conn: LiveConnection): boolean {
-    const now = Date.now();
-    conn.frameTokens = Math.min(this.options.framesPerS * 2, conn.frameTokens + ((now - conn.frameAt) / 1000) * this.options.framesPerS);
-    conn.frameAt = now;
-    if (conn.frameTokens >= 1) {
-      conn.frameTokens -= 1;
-      return true;
-    }
+    if (conn.frames.take()) return true;
     this.options.onLimited?.('ws_frames');
     conn.send(errorFrame('rate_limited', `${this.options.framesPerS} watch or resume frames a second at most; this one was dropped`));
     return false;

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { parse } from 'csv-parse/sync';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { encodeLat, encodeLon, geotileKey } from '../../server/core/geotile';
 import { normalizeRing } from '../../server/core/polygon';
 import { clusterPrecision, levelForZoom, type Level } from '../../server/core/levels';
 import type { ListingType } from '../../server/core/listing';
@@ -41,11 +40,33 @@ export const ROWS: Row[] = RECORDS.map((r) => ({
   price: Number(r.price),
 }));
 
+/*
+ * Positions as Lucene keeps them and Elasticsearch tiles them, restated here from their
+ * definitions rather than imported from the code under test: a coordinate is
+ * floor(degrees / quantum) in 32 bits (GeoEncodingUtils), and a geotile is the Web
+ * Mercator tile of the quantized point (GeoTileUtils). New York needs neither the poles
+ * nor the antimeridian, so neither is handled.
+ */
+const LAT_QUANTUM = 180 / 2 ** 32;
+const LON_QUANTUM = 360 / 2 ** 32;
+const quantized = (deg: number, quantum: number) => Math.floor(deg / quantum);
+
 /** Edges inclusive on Lucene's quantized values, as the contract's "edges inclusive" is kept. */
 export function inBbox(r: { lat: number; lon: number }, [w, s, e, n]: Bbox): boolean {
-  const la = encodeLat(r.lat);
-  const lo = encodeLon(r.lon);
-  return la >= encodeLat(s) && la <= encodeLat(n) && lo >= encodeLon(w) && lo <= encodeLon(e);
+  const la = quantized(r.lat, LAT_QUANTUM);
+  const lo = quantized(r.lon, LON_QUANTUM);
+  return la >= quantized(s, LAT_QUANTUM) && la <= quantized(n, LAT_QUANTUM) && lo >= quantized(w, LON_QUANTUM) && lo <= quantized(e, LON_QUANTUM);
+}
+
+/** `precision/x/y` of the tile holding the quantized point. */
+export function tileKey(lat: number, lon: number, precision: number): string {
+  const tiles = 2 ** precision;
+  const qLat = quantized(lat, LAT_QUANTUM) * LAT_QUANTUM;
+  const qLon = quantized(lon, LON_QUANTUM) * LON_QUANTUM;
+  const sin = Math.sin((qLat * Math.PI) / 180);
+  const x = Math.floor(((qLon + 180) / 360) * tiles);
+  const y = Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * tiles);
+  return `${precision}/${x}/${y}`;
 }
 
 /**
@@ -91,7 +112,7 @@ export interface Group {
 export function keyOf(level: Level, zoom: number): (r: Row) => string {
   if (level === 'district') return (r) => r.district;
   if (level === 'neighbourhood') return (r) => `${r.district}|${r.neighbourhood}`;
-  return (r) => geotileKey(r.lat, r.lon, clusterPrecision(zoom));
+  return (r) => tileKey(r.lat, r.lon, clusterPrecision(zoom));
 }
 
 /** Rows grouped by a key: count and the sums of position and price. */

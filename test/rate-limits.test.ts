@@ -1,0 +1,93 @@
+/**
+ * Request budgets (ops/rate-limit.ts) on their own, in memory and across two nodes through
+ * a real redis-server of our own, and the socket frame budget against a simple model.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimits } from '../server/ops/rate-limit';
+import { FrameBudget } from '../server/realtime/frame-budget';
+import { RedisServer } from './helpers/redis-server';
+
+/** Takes `n` of a budget; how many were allowed. */
+async function spend(limits: RateLimits<'search'>, key: string, n: number): Promise<number> {
+  let ok = 0;
+  for (let i = 0; i < n; i++) if ((await limits.take('search', key)).ok) ok++;
+  return ok;
+}
+
+describe('request budgets', () => {
+  it('in memory: twice the rate in a burst, then refused with the seconds to wait, per address', async () => {
+    const limits = new RateLimits({ search: 3 });
+    expect(limits.scope).toBe('node');
+    expect(await spend(limits, 'a', 10)).toBe(6);
+    const refused = await limits.take('search', 'a');
+    expect(refused).toEqual({ ok: false, retryAfterS: expect.any(Number) });
+    expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
+    expect(refused.ok === false && refused.retryAfterS).toBeLessThanOrEqual(2);
+    expect(await spend(limits, 'b', 1)).toBe(1);
+    limits.close();
+  });
+
+  it('in memory: the budget comes back once its window has passed', async () => {
+    const limits = new RateLimits({ search: 1 });
+    expect(await spend(limits, 'a', 3)).toBe(2);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await spend(limits, 'a', 3)).toBe(2);
+    limits.close();
+  });
+
+  describe('with Redis', () => {
+    let redis: RedisServer;
+    beforeAll(async () => {
+      redis = await RedisServer.start();
+    });
+    afterAll(async () => {
+      await redis.kill();
+    });
+
+    it('two nodes share one budget per address', async () => {
+      const a = new RateLimits({ search: 5 }, redis.url);
+      const b = new RateLimits({ search: 5 }, redis.url);
+      expect(a.scope).toBe('cluster');
+      await new Promise((r) => setTimeout(r, 200));
+      const key = `client-${Date.now()}`;
+      const fromA = await spend(a, key, 6);
+      const fromB = await spend(b, key, 10);
+      expect(fromA).toBe(6);
+      expect(fromA + fromB).toBe(10);
+      a.close();
+      b.close();
+    });
+
+    it('with Redis gone each node counts on its own, and nothing fails', async () => {
+      const a = new RateLimits({ search: 2 }, redis.url);
+      const b = new RateLimits({ search: 2 }, redis.url);
+      await new Promise((r) => setTimeout(r, 200));
+      await redis.kill();
+      expect(await spend(a, 'c', 6)).toBe(4);
+      expect(await spend(b, 'c', 6)).toBe(4);
+      a.close();
+      b.close();
+      await redis.restart();
+    });
+  });
+});
+
+describe('frame budget', () => {
+  it('allows as a token bucket of twice the rate refilled at the rate would', () => {
+    // The model: tokens over time, computed step by step in whole milliseconds.
+    const rate = 4;
+    const budget = new FrameBudget(rate);
+    const start = Date.now();
+    let tokens = rate * 2;
+    let last = start;
+    const times = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200, 250, 260, 600, 1_000, 1_001, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000, 3_000];
+    for (const t of times) {
+      const now = start + t;
+      tokens = Math.min(rate * 2, tokens + ((now - last) * rate) / 1000);
+      last = now;
+      const want = tokens >= 1;
+      if (want) tokens -= 1;
+      expect(budget.take(now), `at ${t} ms`).toBe(want);
+    }
+  });
+});
