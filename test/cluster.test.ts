@@ -125,6 +125,39 @@ describe.skipIf(missing !== null)(`a cluster of three nodes over ${kind}`, () =>
     expect(sent.A.length).toBe(26);
   }, 240_000);
 
+  it(`a node started while ${kind} is down serves from the log, then joins the bus when it returns`, async () => {
+    await broker.kill();
+    // The third node restarts into the outage: up (not ready), its watchers fed by polling the log.
+    await nodes[2]!.kill('SIGTERM');
+    for (const w of watchers.filter((w) => w.node === 2)) w.client.close();
+    nodes[2] = await NodeProcess.start({ DATA_DIR: nodes[0]!.dataDir!, ...broker.env, ADMIN_TOKEN: TOKEN }, { until: 'listening' });
+    const ready = await fetch(`${nodes[2]!.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { bus: string }).bus).toContain(kind);
+    const late = await LiveClient.connect(nodes[2]!.url);
+    await late.watch(AREA_A);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push(`late-down-${i}`);
+      await post(i % 2, ids.at(-1)!, pointIn(AREA_A, i));
+    }
+    await late.next((m) => m.listing?.id === ids.at(-1), 10_000);
+    await broker.restart();
+    for (const node of nodes) await node.untilReady(90_000);
+    for (let i = 0; i < 4; i++) {
+      ids.push(`late-up-${i}`);
+      await post(i % 3, ids.at(-1)!, pointIn(AREA_A, i));
+    }
+    await late.next((m) => m.listing?.id === ids.at(-1), 10_000);
+    // Every write once, in commit order, through the outage and after it.
+    expect(late.messages.filter((m) => m.type === 'listing').map((m) => m.listing!.id)).toEqual(ids);
+    late.close();
+    // The watchers on the first two nodes saw these too; the third node's old ones are gone.
+    sent.A.push(...ids);
+    for (let i = watchers.length - 1; i >= 0; i--) if (watchers[i]!.node === 2) watchers.splice(i, 1);
+    await expectEveryWatcherHasExactly();
+  }, 300_000);
+
   it('an alert travels only to the nodes holding its renter: a socket on each of two nodes gets it, the third node hears nothing', async () => {
     const renter = await Renter.visit(nodes[0]!.url);
     const created = await renter.api(nodes[0]!.url, '/api/saved-searches', { method: 'POST', body: { name: 'A', bbox: AREA_A } });

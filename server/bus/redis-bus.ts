@@ -66,7 +66,10 @@ export class RedisBus implements Bus {
     if (lostAt === null || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
     this.lostAt = null;
     const channels = [...this.handlers.channels(), ...this.own.keys()];
-    if (channels.length > 0) await this.sub.subscribe(...channels).catch(() => undefined);
+    if (channels.length > 0) {
+      // Refused if Redis went away again at once: the next 'ready' subscribes them again.
+      await this.sub.subscribe(...channels).catch((err: Error) => log.warn({ err: err.message }, 'redis resubscribe failed; trying again on reconnect'));
+    }
     log.info({ downMs: Date.now() - lostAt }, 'redis bus reconnected');
     for (const h of this.reconnectHandlers) h(lostAt);
   }

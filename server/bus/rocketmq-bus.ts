@@ -148,7 +148,7 @@ export class RocketMqBus implements Bus {
   private async retryStart(): Promise<void> {
     while (!this.closed && !(this.started.producer && this.started.consumer)) {
       await new Promise((r) => setTimeout(r, 2_000));
-      await this.startClients().catch(() => undefined);
+      await this.startClients().catch((err: Error) => log.debug({ err: err.message }, 'rocketmq still not reachable; retrying'));
     }
   }
 

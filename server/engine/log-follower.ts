@@ -29,9 +29,7 @@ export class LogFollower {
   }
 
   start(pollIntervalMs: number): void {
-    this.timer = setInterval(() => {
-      this.catchUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'change log unreadable; retrying'));
-    }, pollIntervalMs);
+    this.timer = setInterval(() => this.readSoon(), pollIntervalMs);
     this.timer.unref();
   }
 
@@ -46,7 +44,21 @@ export class LogFollower {
 
   /** A doorbell: another node committed `seq`; read now rather than at the next poll. */
   ring(seq: number): void {
-    if (seq > this.seq) void this.catchUp().catch(() => undefined);
+    if (seq > this.seq) this.readSoon();
+  }
+
+  private warnedAt = 0;
+
+  /**
+   * Reads the log without a caller to tell: a failure (the store away) is said, once every
+   * 10 s rather than at every poll, and the next poll or doorbell tries again.
+   */
+  private readSoon(): void {
+    this.catchUp().catch((err: unknown) => {
+      if (Date.now() - this.warnedAt < 10_000) return;
+      this.warnedAt = Date.now();
+      log.warn({ err: (err as Error).message }, 'change log unreadable; retrying');
+    });
   }
 
   /**
@@ -89,7 +101,7 @@ export class LogFollower {
       const changes = await this.store.changesAfter(this.seq, CATCH_UP_SLICE);
       for (const c of changes) this.deliver(c);
       more = changes.length === CATCH_UP_SLICE;
-      if (more && !untilCurrent) setImmediate(() => void this.catchUp().catch(() => undefined));
+      if (more && !untilCurrent) setImmediate(() => this.readSoon());
     } while (more && untilCurrent);
   }
 

@@ -12,7 +12,11 @@ export class NodeProcess {
     readonly dataDir: string | undefined,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<NodeProcess> {
+  /**
+   * Starts a node and waits until /readyz answers 200, or with `until: 'listening'` only
+   * until it serves /healthz (a node whose broker is away is up but not ready).
+   */
+  static async start(env: Record<string, string>, { until = 'ready' }: { until?: 'ready' | 'listening' } = {}): Promise<NodeProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'serve-api.ts')], {
       cwd: ROOT,
@@ -27,7 +31,7 @@ export class NodeProcess {
       if (child.exitCode !== null) throw new Error(`node exited ${child.exitCode}: ${err}`);
       if (Date.now() - started > 30_000) throw new Error(`node not ready after 30 s: ${err}`);
       try {
-        if ((await fetch(`${url}/readyz`)).ok) break;
+        if ((await fetch(`${url}${until === 'ready' ? '/readyz' : '/healthz'}`)).ok) break;
       } catch {
         // not listening yet
       }

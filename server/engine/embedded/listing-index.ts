@@ -305,7 +305,7 @@ export class ListingIndex implements IndexView {
       if (useCells && sink.addCell(cell)) return;
       const runsBelow = sink.addRun !== undefined && pred.any && cell.z < RUN_ZOOM;
       if (cell.runs && !cell.dirty && sink.addRun && pred.any) {
-        this.runs.addRuns(cell.runs, pred, sink as Required<RowSink>);
+        this.runs.addRuns(cell.runs, pred, sink.addRun.bind(sink));
         return;
       }
       if ((!useCells && !runsBelow) || cell.children === null) {

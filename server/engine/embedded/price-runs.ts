@@ -1,7 +1,7 @@
 import type { Predicate } from './filter-kernels';
 import { lowerBound } from './lower-bound';
 import { radixOrder } from './radix-order';
-import type { RowSink } from './row-sink';
+import type { RunTotals } from './row-sink';
 import type { Cell } from './tile-pyramid';
 
 /**
@@ -85,15 +85,15 @@ export class PriceRuns {
     return new PriceRuns(price, sumLat, sumLon, sumPrice);
   }
 
-  /** Hands the sink the totals of each run's rows that pass the filters, from prefix sums. */
-  addRuns(runs: Run[], pred: Predicate, sink: Required<RowSink>): void {
+  /** Hands `addRun` the totals of each run's rows that pass the filters, from prefix sums. */
+  addRuns(runs: Run[], pred: Predicate, addRun: (totals: RunTotals) => void): void {
     const { price, sumLat, sumLon, sumPrice } = this;
     for (const run of runs) {
       if (((pred.typeMask >> run.type) & 1) === 0 || run.beds < pred.bedsMin) continue;
       const a = lowerBound(price, run.start, run.end, pred.priceMin);
       const b = lowerBound(price, a, run.end, pred.priceMax + 1);
       if (a === b) continue;
-      sink.addRun({
+      addRun({
         neighbourhood: run.neighbourhood,
         count: b - a,
         sLat: sumLat[b]! - sumLat[a]!,
