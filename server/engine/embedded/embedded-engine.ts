@@ -169,7 +169,8 @@ export class EmbeddedEngine extends StoreEngine {
       const cutoff = dates[rows.length - k]!;
       candidates = rows.filter((r) => listedAt[r]! >= cutoff);
     }
-    return topK(candidates, k, (a, b) => sortsBefore('newest', listedAt[a]!, id(a), listedAt[b]!, id(b)));
+    // sortsBefore('newest', …) with the ids looked up only on a tie of dates.
+    return topK(candidates, k, (a, b) => (listedAt[a] === listedAt[b] ? id(a) < id(b) : listedAt[a]! > listedAt[b]!));
   }
 
   private collect(bbox: SearchQuery['bbox'], filters: SearchQuery['filters'], polygon?: Ring): number[] {
