@@ -29,6 +29,8 @@ export class RedisBus implements Bus {
   private lostAt: number | null = null;
   /** A connection closing before connect() is not a loss. */
   private started = false;
+  /** Both connections have been ready at once (so the channels were subscribed). */
+  private everReady = false;
 
   constructor(
     url: string,
@@ -62,14 +64,18 @@ export class RedisBus implements Bus {
    * from then on can be missed).
    */
   private async cameBack(): Promise<void> {
+    if (this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
     const lostAt = this.lostAt;
-    if (lostAt === null || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
+    // Ready for the first time after a start into an outage: nothing is subscribed yet.
+    if (lostAt === null && this.everReady) return;
+    this.everReady = true;
     this.lostAt = null;
     const channels = [...this.handlers.channels(), ...this.own.keys()];
     if (channels.length > 0) {
       // Refused if Redis went away again at once: the next 'ready' subscribes them again.
       await this.sub.subscribe(...channels).catch((err: Error) => log.warn({ err: err.message }, 'redis resubscribe failed; trying again on reconnect'));
     }
+    if (lostAt === null) return;
     log.info({ downMs: Date.now() - lostAt }, 'redis bus reconnected');
     for (const h of this.reconnectHandlers) h(lostAt);
   }
@@ -98,8 +104,11 @@ export class RedisBus implements Bus {
   async subscribe(channel: string, handler: BusHandler): Promise<void> {
     if (!this.handlers.add(channel, handler)) return;
     this.own.set(directed(channel, this.node), channel);
-    // Refused while Redis is away: said, not swallowed; cameBack() subscribes every
-    // channel again when the connection returns, and the log polls cover the gap.
+    // While Redis is away (a node started into an outage) the command would wait in the
+    // subscriber's queue and hold up the caller's start: cameBack() subscribes every
+    // channel when the connection is ready, and the log polls cover the gap meanwhile.
+    if (this.sub.status !== 'ready') return;
+    // Refused if Redis goes away meanwhile: said, not swallowed; the same cameBack() covers it.
     await this.sub
       .subscribe(channel, directed(channel, this.node))
       .catch((err: Error) => log.warn({ err: err.message, channel }, 'redis subscribe failed; resubscribing on reconnect'));

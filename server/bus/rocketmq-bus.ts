@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { ConsumeResult, FilterExpression, Producer, PushConsumer, type MessageView } from 'rocketmq-client-nodejs';
 import { log } from '../log';
 import type { Bus, BusHandler } from './bus';
@@ -20,6 +21,21 @@ const LOST_AFTER_MS = 6_500;
  * have not.
  */
 const STALE_MS = 30_000;
+
+/** Whether the first of `endpoints` (`host:port;…`) accepts a TCP connection within 2 s. */
+function answers(endpoints: string): Promise<boolean> {
+  const [host, port] = endpoints.split(';')[0]!.trim().split(':');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: Number(port), timeout: 2_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
 const CLOSE_MS = 2_000;
 
 export interface RocketMqBusOptions {
@@ -122,8 +138,12 @@ export class RocketMqBus implements Bus {
     try {
       await this.startClients();
     } catch (err) {
-      if (/topic/i.test(String((err as Error).cause ?? err)) && /not.?exist|route/i.test(String((err as Error).cause ?? err))) {
-        throw new Error(`ROCKETMQ_ENDPOINTS: topic ${ROCKETMQ_TOPIC} does not exist: create it (npm run rocketmq does; or mqadmin updateTopic -t ${ROCKETMQ_TOPIC})`);
+      // The client fails alike ("Failed to fetch topic routes") for a missing topic and
+      // for a proxy that is not there; only the second is an outage to wait out.
+      if (await answers(this.options.endpoints)) {
+        throw new Error(
+          `ROCKETMQ_ENDPOINTS: the proxy at ${this.options.endpoints} answers but gives no route to topic ${ROCKETMQ_TOPIC}: create it (npm run rocketmq does; or mqadmin updateTopic -t ${ROCKETMQ_TOPIC}), or check the proxy's NameServer`,
+        );
       }
       log.warn({ err: (err as Error).message }, 'rocketmq not reachable at start; retrying in the background');
       this.lostAt = this.startedAt;
