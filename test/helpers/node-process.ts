@@ -18,7 +18,10 @@ export class NodeProcess {
    */
   static async start(env: Record<string, string>, { until = 'ready' }: { until?: 'ready' | 'listening' } = {}): Promise<NodeProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'cli', 'serve-api.ts')], {
+    // NODE_PROCESS_ARGS: node flags for every node a test or bench starts (say
+    // `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses).
+    const flags = process.env.NODE_PROCESS_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(ROOT, 'server', 'cli', 'serve-api.ts')], {
       cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ...UNLIMITED, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
