@@ -6,7 +6,7 @@
  * (bundled by esbuild into dist/server/, so start is plain node with nothing to
  * transpile: tsx took about 2.3 s of a 2.9 s start). `--if-needed` (what `npm start`
  * runs first) builds the pages only when there is no build yet, and the server only when
- * a source under server/ or package.json is newer than the bundle.
+ * a source under server/ or package.json is newer than the bundle, or an entry of it is missing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,17 +35,20 @@ if (!ifNeeded || !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const stale = !fs.existsSync(bundle) || Math.max(newestSource(path.join(root, 'server')), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(bundle).mtimeMs;
+// The bundle's entry points: the server and the snapshot reader's worker thread.
+const entryPoints = {
+  index: path.join(root, 'server', 'index.ts'),
+  'sqlite-snapshot-worker': path.join(root, 'server', 'engine', 'embedded', 'sqlite-snapshot-worker.ts'),
+};
+const missing = Object.keys(entryPoints).some((name) => !fs.existsSync(path.join(out, `${name}.js`)));
+const stale = missing || Math.max(newestSource(path.join(root, 'server')), fs.statSync(path.join(root, 'package.json')).mtimeMs) > fs.statSync(bundle).mtimeMs;
 if (!ifNeeded || stale) {
   const t = performance.now();
   fs.rmSync(out, { recursive: true, force: true });
   await build({
     // The snapshot reader is a worker thread's module of its own, beside the index
     // (sqlite-snapshot.ts finds it there).
-    entryPoints: {
-      index: path.join(root, 'server', 'index.ts'),
-      'sqlite-snapshot-worker': path.join(root, 'server', 'engine', 'embedded', 'sqlite-snapshot-worker.ts'),
-    },
+    entryPoints,
     bundle: true,
     // Chunks, so a bus client imported only when its variable is set (open-bus.ts) is
     // loaded only then, not at every start.
