@@ -17,7 +17,7 @@ import { LiveHub } from './realtime/live-hub';
 import { errorFrame } from './realtime/protocol';
 import { AlertDelivery } from './alerts/alert-delivery';
 import { AlertRouter } from './alerts/alert-router';
-import { openHolderRegistry } from './alerts/open-holder-registry';
+import { holderRegistry } from './alerts/open-holder-registry';
 import { BusTally, MeteredBus } from './bus/metered-bus';
 import { AlertMatcher } from './alerts/alert-matcher';
 import type { AlertStore } from './alerts/alert-store';
@@ -27,6 +27,7 @@ import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
 import { clientIp, RateLimits } from './ops/rate-limit';
+import { firstConnect, redisCommands } from './redis-client';
 import { setRuntime } from './runtime';
 import { MarketOverviews } from './search/market-overview';
 import { PlaceDirectory } from './search/place-directory';
@@ -95,8 +96,10 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   await feed.start();
   const sessions = new Sessions(record.sessionSecret);
   const alertStore = record.alerts;
-  const holders = await openHolderRegistry(config, record.alerts);
-  const registry = holders.registry;
+  // One command connection for what this node keeps in Redis: holders and rate limits.
+  const redis = config.REDIS_URL ? redisCommands(config.REDIS_URL) : null;
+  if (redis) await firstConnect(redis);
+  const registry = holderRegistry(redis, record.alerts);
   const delivery = new AlertDelivery(alertStore, bus, registry, node);
   await delivery.start();
   const router = new AlertRouter(registry, bus, node, () => delivery.pump());
@@ -161,7 +164,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   void overview.get().catch(() => undefined);
   void places.warm().catch(() => undefined);
   const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
-  const limits = new RateLimits({ search: config.RATE_SEARCH_PER_S, write: config.RATE_WRITE_PER_S }, config.REDIS_URL);
+  const limits = new RateLimits({ search: config.RATE_SEARCH_PER_S, write: config.RATE_WRITE_PER_S }, redis);
   setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
 
   const handle = requestHandler({
@@ -216,9 +219,8 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         server.closeAllConnections();
         await matcher.stop();
         await delivery.stop();
-        limits.close();
         await bus.close();
-        await holders.close();
+        redis?.disconnect();
         await alertStore.close();
         await engine.close();
       })();

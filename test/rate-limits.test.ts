@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimits } from '../server/ops/rate-limit';
+import { firstConnect, redisCommands } from '../server/redis-client';
 import { FrameBudget } from '../server/realtime/frame-budget';
 import { RedisServer } from './helpers/redis-server';
 
@@ -24,7 +25,6 @@ describe('request budgets', () => {
     expect(refused.ok === false && refused.retryAfterS).toBeGreaterThanOrEqual(1);
     expect(refused.ok === false && refused.retryAfterS).toBeLessThanOrEqual(2);
     expect(await spend(limits, 'b', 1)).toBe(1);
-    limits.close();
   });
 
   it('in memory: the budget comes back once its window has passed', async () => {
@@ -32,7 +32,6 @@ describe('request budgets', () => {
     expect(await spend(limits, 'a', 3)).toBe(2);
     await new Promise((r) => setTimeout(r, 2_100));
     expect(await spend(limits, 'a', 3)).toBe(2);
-    limits.close();
   });
 
   describe('with Redis', () => {
@@ -45,28 +44,28 @@ describe('request budgets', () => {
     });
 
     it('two nodes share one budget per address', async () => {
-      const a = new RateLimits({ search: 5 }, redis.url);
-      const b = new RateLimits({ search: 5 }, redis.url);
+      const clients = [redisCommands(redis.url), redisCommands(redis.url)];
+      for (const c of clients) await firstConnect(c);
+      const a = new RateLimits({ search: 5 }, clients[0]);
+      const b = new RateLimits({ search: 5 }, clients[1]);
       expect(a.scope).toBe('cluster');
-      await new Promise((r) => setTimeout(r, 200));
       const key = `client-${Date.now()}`;
       const fromA = await spend(a, key, 6);
       const fromB = await spend(b, key, 10);
       expect(fromA).toBe(6);
       expect(fromA + fromB).toBe(10);
-      a.close();
-      b.close();
+      for (const c of clients) c.disconnect();
     });
 
     it('with Redis gone each node counts on its own, and nothing fails', async () => {
-      const a = new RateLimits({ search: 2 }, redis.url);
-      const b = new RateLimits({ search: 2 }, redis.url);
-      await new Promise((r) => setTimeout(r, 200));
+      const clients = [redisCommands(redis.url), redisCommands(redis.url)];
+      for (const c of clients) await firstConnect(c);
+      const a = new RateLimits({ search: 2 }, clients[0]);
+      const b = new RateLimits({ search: 2 }, clients[1]);
       await redis.kill();
       expect(await spend(a, 'c', 6)).toBe(4);
       expect(await spend(b, 'c', 6)).toBe(4);
-      a.close();
-      b.close();
+      for (const c of clients) c.disconnect();
       await redis.restart();
     });
   });

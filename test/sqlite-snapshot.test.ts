@@ -12,7 +12,8 @@ import { tempDir } from './helpers/roost';
 
 describe('snapshot on a worker thread', () => {
   it('reads every listing as the store holds it, and the sequence number they reflect', async () => {
-    const store = new SqliteStore(tempDir('snapshot'));
+    const dataDir = tempDir('snapshot');
+    const store = new SqliteStore(dataDir);
     const city = [...demoCity(23_456, 5)];
     const odd: ListingRecord[] = [
       { ...city[0]!, id: 'odd-1', title: '静安寺旁 loft ❤️', bedrooms: null, description: 'Near <b>the</b> park', photos: ['https://example.com/a.jpg'], currency: 'CNY', pricePer: 'night', district: 'Jing’an', neighbourhood: 'Nanjing Xi Lu' },
@@ -23,7 +24,7 @@ describe('snapshot on a worker thread', () => {
     store.removeMany([city[3]!.id]);
 
     const got = new Map<string, ListingRecord>();
-    const seq = await snapshotOnWorker(store.file, (r) => got.set(r.id, r));
+    const seq = await snapshotOnWorker(dataDir, (r) => got.set(r.id, r));
 
     expect(seq).toBe(store.lastSeq());
     expect(got.size).toBe(store.count());
@@ -32,7 +33,7 @@ describe('snapshot on a worker thread', () => {
     expect(got.get('odd-1')).toMatchObject({ title: '静安寺旁 loft ❤️', bedrooms: null, currency: 'CNY', photos: ['https://example.com/a.jpg'] });
   });
 
-  it('a file that is not a store is refused, not read as empty', async () => {
-    await expect(snapshotOnWorker(`${tempDir('snapshot-missing')}/none.db`, () => undefined)).rejects.toThrow(/reading the listings failed/);
+  it('a DATA_DIR without a store is refused, not read as empty', async () => {
+    await expect(snapshotOnWorker(tempDir('snapshot-missing'), () => undefined)).rejects.toThrow(/reading the listings failed/);
   });
 });

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { HolderRegistry } from './holder-registry';
 
 const key = (session: string) => `roost:holders:${session}`;
@@ -10,17 +10,8 @@ const key = (session: string) => `roost:holders:${session}`;
  * renews it, so a renter who left costs nothing.
  */
 export class RedisHolderRegistry implements HolderRegistry {
-  private readonly redis: Redis;
-
-  constructor(url: string) {
-    // Fails at once while Redis is away: the caller falls back to ringing every node.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2_000) });
-    this.redis.on('error', () => undefined);
-  }
-
-  async connect(): Promise<void> {
-    await this.redis.connect().catch(() => undefined);
-  }
+  /** A command connection (redis-client.ts): while Redis is away the caller rings every node. */
+  constructor(private readonly redis: Redis) {}
 
   async hold(node: string, sessions: string[], ttlMs: number): Promise<void> {
     if (sessions.length === 0) return;
@@ -53,9 +44,5 @@ export class RedisHolderRegistry implements HolderRegistry {
       if ((nodes as string[]).length > 0) out.set(sessions[i]!, nodes as string[]);
     });
     return out;
-  }
-
-  async close(): Promise<void> {
-    this.redis.disconnect();
   }
 }

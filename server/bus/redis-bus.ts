@@ -2,9 +2,7 @@ import { Redis } from 'ioredis';
 import type { Bus, BusHandler } from './bus';
 import { ChannelHandlers } from './channel-handlers';
 import { log } from '../log';
-
-/** Longest wait between reconnect attempts; the first ones come quickly. */
-const MAX_RECONNECT_DELAY_MS = 2_000;
+import { redisRetry } from '../redis-client';
 
 /** The Redis channel a node's own messages on `channel` travel on. */
 const directed = (channel: string, node: string) => `${channel}>${node}`;
@@ -37,7 +35,7 @@ export class RedisBus implements Bus {
     private readonly node: string,
   ) {
     const options = {
-      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), MAX_RECONNECT_DELAY_MS),
+      retryStrategy: redisRetry,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
       lazyConnect: true,

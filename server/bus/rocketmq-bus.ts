@@ -21,6 +21,7 @@ const LOST_AFTER_MS = 6_500;
  * have not.
  */
 const STALE_MS = 30_000;
+const CLOSE_MS = 2_000;
 
 /** Whether the first of `endpoints` (`host:port;…`) accepts a TCP connection within 2 s. */
 function answers(endpoints: string): Promise<boolean> {
@@ -36,7 +37,6 @@ function answers(endpoints: string): Promise<boolean> {
     socket.once('timeout', () => done(false));
   });
 }
-const CLOSE_MS = 2_000;
 
 export interface RocketMqBusOptions {
   endpoints: string;

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../worker-thread';
+import { siblingModule, startWorker } from '../worker-thread';
 import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
 import type { ListingSink } from './importer';
@@ -22,7 +22,7 @@ export class WorkerStoreSink implements ListingSink {
   private failed: Error | null = null;
 
   constructor(store: StoreWorkerData) {
-    this.worker = startWorker(new URL('./store-worker.ts', import.meta.url), store);
+    this.worker = startWorker(siblingModule('store-worker', import.meta.url), store);
     this.worker.on('message', (reply: StoreReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);

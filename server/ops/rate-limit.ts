@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { log } from '../log';
 
@@ -21,22 +21,25 @@ export type Took = { ok: true } | { ok: false; retryAfterS: number };
  */
 export class RateLimits<B extends string> {
   readonly scope: 'cluster' | 'node';
-  private readonly redis: Redis | null;
   private readonly limiters = new Map<B, RateLimiterAbstract>();
 
-  constructor(ratesPerS: Record<B, number>, redisUrl?: string) {
-    // No offline queue: while Redis is away a count fails at once and the insurance
-    // limiter answers, instead of the request waiting for a reconnect.
-    this.redis = redisUrl
-      ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 6), 2_000) })
-      : null;
-    this.redis?.on('error', () => undefined);
-    this.scope = this.redis ? 'cluster' : 'node';
+  /** `redis`: a command connection (redis-client.ts), so a count fails at once while Redis is away. */
+  constructor(ratesPerS: Record<B, number>, redis: Redis | null = null) {
+    this.scope = redis ? 'cluster' : 'node';
     for (const budget of Object.keys(ratesPerS) as B[]) {
       const options = { keyPrefix: `roost:rate:${budget}`, points: Math.max(1, Math.round(ratesPerS[budget] * WINDOW_S)), duration: WINDOW_S };
       this.limiters.set(
         budget,
-        this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options),
+        redis
+          ? new RateLimiterRedis({
+              ...options,
+              storeClient: redis,
+              insuranceLimiter: new RateLimiterMemory(options),
+              // A client past its budget is refused from memory for the rest of the window:
+              // a flood costs Redis nothing.
+              inMemoryBlockOnConsumed: options.points + 1,
+            })
+          : new RateLimiterMemory(options),
       );
     }
   }
@@ -52,10 +55,6 @@ export class RateLimits<B extends string> {
       log.warn({ err: (err as Error).message, budget }, 'rate limit not counted');
       return { ok: true };
     }
-  }
-
-  close(): void {
-    this.redis?.disconnect();
   }
 }
 

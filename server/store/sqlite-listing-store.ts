@@ -20,7 +20,7 @@ export class SqliteListingStore implements ListingStore {
   readonly name = 'sqlite';
   readonly sqlite: SqliteStore;
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.sqlite = new SqliteStore(dataDir);
   }
 
@@ -50,7 +50,7 @@ export class SqliteListingStore implements ListingStore {
   }
   async snapshot(onRecord: (r: ListingRecord) => void): Promise<number> {
     if (fs.statSync(this.sqlite.file).size < WORKER_SNAPSHOT_BYTES) return this.sqlite.snapshot(onRecord);
-    return snapshotOnWorker(this.sqlite.file, onRecord);
+    return snapshotOnWorker(this.dataDir, onRecord);
   }
   async putSearchArea(search: SearchDefinition): Promise<void> {
     this.sqlite.putSearchArea(search);

@@ -12,6 +12,11 @@ import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { TextIndex } from './text-index';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
 
+/** Whether a sink takes the totals of price runs (area sinks do; row and tile sinks not). */
+function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'addRun'> {
+  return sink.addRun !== undefined;
+}
+
 /** Rows appended since the last sort are scanned on every query; re-sort past this many. */
 const MIN_TAIL_BEFORE_REBUILD = 20_000;
 /** Rows filtered per batch before the sink aggregates them. */
@@ -304,8 +309,8 @@ export class ListingIndex implements IndexView {
     } else if (inside) {
       if (useCells && sink.addCell(cell)) return;
       const runsBelow = sink.addRun !== undefined && pred.any && cell.z < RUN_ZOOM;
-      if (cell.runs && !cell.dirty && sink.addRun && pred.any) {
-        this.runs.addRuns(cell.runs, pred, sink.addRun.bind(sink));
+      if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any) {
+        this.runs.addRuns(cell.runs, pred, sink);
         return;
       }
       if ((!useCells && !runsBelow) || cell.children === null) {

@@ -85,15 +85,15 @@ export class PriceRuns {
     return new PriceRuns(price, sumLat, sumLon, sumPrice);
   }
 
-  /** Hands `addRun` the totals of each run's rows that pass the filters, from prefix sums. */
-  addRuns(runs: Run[], pred: Predicate, addRun: (totals: RunTotals) => void): void {
+  /** Hands the sink the totals of each run's rows that pass the filters, from prefix sums. */
+  addRuns(runs: Run[], pred: Predicate, sink: { addRun(totals: RunTotals): void }): void {
     const { price, sumLat, sumLon, sumPrice } = this;
     for (const run of runs) {
       if (((pred.typeMask >> run.type) & 1) === 0 || run.beds < pred.bedsMin) continue;
       const a = lowerBound(price, run.start, run.end, pred.priceMin);
       const b = lowerBound(price, a, run.end, pred.priceMax + 1);
       if (a === b) continue;
-      addRun({
+      sink.addRun({
         neighbourhood: run.neighbourhood,
         count: b - a,
         sLat: sumLat[b]! - sumLat[a]!,

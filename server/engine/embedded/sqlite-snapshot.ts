@@ -1,5 +1,5 @@
 import type { ListingRecord } from '../../core/listing';
-import { startWorker } from '../../worker-thread';
+import { siblingModule, startWorker } from '../../worker-thread';
 import { RowUnpacker } from './sqlite-listing-row';
 import type { SnapshotMessage, SnapshotWorkerData } from './sqlite-snapshot-worker';
 
@@ -12,8 +12,8 @@ const BATCH_ROWS = 10_000;
  * about as long as the slower of reading and indexing, not their sum (reading 1M rows
  * is ~3.7 s of it). The worker reads in one transaction, as SqliteStore.snapshot does.
  */
-export function snapshotOnWorker(file: string, onRecord: (r: ListingRecord) => void): Promise<number> {
-  const worker = startWorker(new URL(`./sqlite-snapshot-worker${moduleExtension(import.meta.url)}`, import.meta.url), { file, batchRows: BATCH_ROWS } satisfies SnapshotWorkerData);
+export function snapshotOnWorker(dataDir: string, onRecord: (r: ListingRecord) => void): Promise<number> {
+  const worker = startWorker(siblingModule('sqlite-snapshot-worker', import.meta.url), { dataDir, batchRows: BATCH_ROWS } satisfies SnapshotWorkerData);
   const unpacker = new RowUnpacker();
   return new Promise<number>((resolve, reject) => {
     let settled = false;
@@ -36,9 +36,4 @@ export function snapshotOnWorker(file: string, onRecord: (r: ListingRecord) => v
     worker.on('error', (err) => settle(err));
     worker.on('exit', (code) => settle(new Error(`the snapshot reader stopped (exit ${code}) before it was done`)));
   });
-}
-
-/** The worker's file beside this one: `.ts` from source, `.js` in the built bundle. */
-function moduleExtension(here: string): string {
-  return here.endsWith('.ts') ? '.ts' : '.js';
 }

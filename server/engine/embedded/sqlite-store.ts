@@ -8,6 +8,9 @@ import { COLUMNS, fromRow, type Row } from './sqlite-listing-row';
 
 export type { ChangeEvent };
 
+/** The store's file in DATA_DIR. */
+export const STORE_FILE = 'roost.db';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS listings (
   id TEXT PRIMARY KEY,
@@ -87,7 +90,7 @@ export class SqliteStore {
   private readonly writeTx: Database.Transaction<(w: ListingWrite) => WriteOutcome>;
 
   constructor(dataDir: string) {
-    this.db = openSharedDatabase(dataDir, 'roost.db');
+    this.db = openSharedDatabase(dataDir, STORE_FILE);
     this.db.exec(SCHEMA);
     addMissingColumns(this.db, 'listings', ADDED_COLUMNS);
     this.stmts = {
@@ -278,11 +281,16 @@ export class SqliteStore {
    * snapshot and the number agree: a reader then follows the log from exactly there.
    */
   snapshot(onRecord: (r: ListingRecord) => void): number {
+    return this.snapshotRows((row) => onRecord(fromRow(row)));
+  }
+
+  /** The same, as the raw rows (what the snapshot thread packs for the thread building the index). */
+  snapshotRows(onRow: (row: Row) => void): number {
     let seq = 0;
     this.db
       .transaction(() => {
         seq = this.stmts.lastSeq.get() as number;
-        for (const row of this.stmts.all.iterate() as IterableIterator<Row>) onRecord(fromRow(row));
+        for (const row of this.stmts.all.iterate() as IterableIterator<Row>) onRow(row);
       })
       .deferred();
     return seq;
