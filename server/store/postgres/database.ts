@@ -10,6 +10,18 @@ const MIGRATIONS = path.join(PROJECT_ROOT, 'server', 'store', 'postgres', 'migra
 // BIGINT (seq, epoch ms) as numbers: every value Roost stores is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * How long PostgreSQL lets a session sit idle inside a transaction before ending it. A
+ * node paused mid-transaction (SIGSTOP, a swapped-out VM, a long GC) still holds what it
+ * locked — the log lock every writer queues on, the matcher's row every claim updates —
+ * and its server session would wait for it forever: every other node's writes and the
+ * matcher's takeover would stall behind one frozen process. Roost's transactions go
+ * straight from statement to statement (a few milliseconds), so this bounds what a
+ * stalled node costs the cluster, and it stays at the matcher's lease (2 s) so a takeover
+ * is never held up longer than the lease promises.
+ */
+export const IDLE_IN_TRANSACTION_MS = 2_000;
+
 export interface DatabaseOptions {
   url: string;
   /** Connections this node may hold at once: the pool's bound (DATABASE_POOL_MAX). */
@@ -22,7 +34,13 @@ export interface DatabaseOptions {
  * so each migration is applied once; a node that finds them applied goes straight on.
  */
 export async function openDatabase({ url, poolMax = 10 }: DatabaseOptions): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+  });
   // An idle client whose server went away errors on the pool; the next query reconnects.
   pool.on('error', () => undefined);
   const client = await pool.connect();

@@ -15,7 +15,7 @@ import { inTransaction, NOW_MS, query } from './database';
  * writer takes listing rows first (FOR UPDATE, in id order) and this lock after, before
  * it inserts anything, so no two writers wait on each other in opposite orders.
  */
-const LOG_LOCK = 0x524f4f53; // "ROOS"
+export const LOG_LOCK = 0x524f4f53; // "ROOS"
 
 /** COPY's text format: backslashes doubled (JSON escapes every other control character), NULL as \N. */
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
@@ -254,7 +254,9 @@ export class PostgresListingStore implements ListingStore {
         }
         return last.rows[0]!.seq;
       },
-      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      // Read-only, it locks nothing a writer waits for, and a large snapshot's loader may
+      // pause between fetches longer than the idle bound allows.
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL idle_in_transaction_session_timeout = 0',
     );
   }
 
