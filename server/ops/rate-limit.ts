@@ -35,6 +35,9 @@ export class RateLimits<B extends string> {
               ...options,
               storeClient: redis,
               insuranceLimiter: new RateLimiterMemory(options),
+              // A client past its budget is refused from memory for the rest of the window:
+              // a flood costs Redis nothing.
+              inMemoryBlockOnConsumed: options.points + 1,
             })
           : new RateLimiterMemory(options),
       );
