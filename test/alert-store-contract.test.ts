@@ -129,6 +129,24 @@ for (const leg of legs) {
       expect(page.last).toBe(await store.lastAlertId());
     });
 
+    it('each alert shows its side of the change: a removal the listing as it was, a new home or a price drop as it is now, for every alert of it', async () => {
+      const was: ListingRecord = { ...LISTING, id: 'moved', title: 'Was “here” \\ 旧', price: 2000, lat: 40.75 };
+      const now: ListingRecord = { ...was, title: 'Now', price: 1500, lat: 40.65 };
+      // One change (a move and a drop): it left bob's area, got cheaper in alice's, arrived in carol's and dave's.
+      const ids = await commit([
+        { seq: 300, session: 'bob', searchId: 'b300', reason: 'removed', listing: was },
+        { seq: 300, session: 'alice', searchId: 'a300', reason: 'price_drop', listing: now, previousPrice: 2000 },
+        { seq: 300, session: 'carol', searchId: 'c300', reason: 'new', listing: now },
+        { seq: 300, session: 'dave', searchId: 'd300', reason: 'new', listing: now },
+      ]);
+      expect(ids).toHaveLength(4);
+      expect((await store.alertsOf('bob', ids[0]! - 1, 10)).map((a) => [a.reason, a.listing])).toEqual([['removed', was]]);
+      expect((await store.alertsOf('alice', ids[0]! - 1, 10)).map((a) => [a.reason, a.listing, a.previousPrice])).toEqual([['price_drop', now, 2000]]);
+      const page = await store.alertsAfter(ids[0]! - 1, 10, (s) => s !== 'alice');
+      expect(page.alerts.map((a) => [a.session, a.listing.title])).toEqual([['bob', was.title], ['carol', 'Now'], ['dave', 'Now']]);
+      expect(page.read).toBe(4);
+    });
+
     it('concurrent commits: ids come in commit order, so a reader after its last id never skips one', async () => {
       let last = await store.lastAlertId();
       const seen: number[] = [];

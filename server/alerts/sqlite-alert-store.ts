@@ -1,8 +1,22 @@
 import type Database from 'better-sqlite3';
-import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from './alert-store';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
+import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
+
+// AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
+// listing: NULL when it is in alert_listings; rows of files made before that hold it here.
+const ALERTS_TABLE = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session TEXT NOT NULL,
+  search_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  listing TEXT,
+  at INTEGER NOT NULL,
+  previous_price INTEGER,
+  UNIQUE (seq, search_id)
+);`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS saved_searches (
@@ -17,19 +31,16 @@ CREATE TABLE IF NOT EXISTS saved_searches (
   since INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS saved_searches_session ON saved_searches (session);
--- AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
-CREATE TABLE IF NOT EXISTS alerts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  session TEXT NOT NULL,
-  search_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  reason TEXT NOT NULL,
-  listing TEXT NOT NULL,
-  at INTEGER NOT NULL,
-  previous_price INTEGER,
-  UNIQUE (seq, search_id)
-);
+${ALERTS_TABLE('alerts')}
 CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id);
+-- Each listing an alert shows, once per change and side (alert-listings.ts), not in every
+-- alert row: a popular write makes hundreds of alerts of one listing.
+CREATE TABLE IF NOT EXISTS alert_listings (
+  seq INTEGER NOT NULL,
+  side INTEGER NOT NULL,
+  listing TEXT NOT NULL,
+  PRIMARY KEY (seq, side)
+) WITHOUT ROWID;
 -- Which node holds each renter's sockets until when (holder-registry.ts).
 CREATE TABLE IF NOT EXISTS holders (
   session TEXT NOT NULL,
@@ -47,7 +58,28 @@ CREATE TABLE IF NOT EXISTS matcher (
 `;
 
 type SearchRow = [string, string, string, string, string, number, number, number];
-type AlertRow = [number, string, string, string, string, number, number | null];
+type AlertRow = [id: number, searchId: string, reason: string, listing: string | null, session: string, at: number, previousPrice: number | null, seq: number];
+
+function storedOf([id, searchId, reason, listing, session, at, previousPrice, seq]: AlertRow): StoredAlert {
+  return { id, searchId, reason: reason as AlertReason, listing, session, at, previousPrice, seq };
+}
+
+/**
+ * Files made before alert_listings declared alerts.listing NOT NULL; SQLite cannot drop a
+ * constraint in place, so the table is rebuilt once, ids and all, in one transaction.
+ */
+function relaxAlertListing(db: Database.Database): void {
+  const strict = () => (db.prepare('PRAGMA table_info(alerts)').all() as { name: string; notnull: number }[]).some((c) => c.name === 'listing' && c.notnull === 1);
+  if (!strict()) return;
+  db.transaction(() => {
+    if (!strict()) return; // another process on the file rebuilt it first
+    db.exec(ALERTS_TABLE('alerts_relaxed'));
+    db.exec('INSERT INTO alerts_relaxed (id, session, search_id, seq, reason, listing, at, previous_price) SELECT id, session, search_id, seq, reason, listing, at, previous_price FROM alerts');
+    db.exec('DROP TABLE alerts');
+    db.exec('ALTER TABLE alerts_relaxed RENAME TO alerts');
+    db.exec('CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id)');
+  }).immediate();
+}
 
 function searchOf([id, name, area, filters, notify, paused, createdAt, since]: SearchRow): SavedSearch {
   return {
@@ -62,14 +94,6 @@ function searchOf([id, name, area, filters, notify, paused, createdAt, since]: S
   };
 }
 
-function alertOf([id, searchId, reason, listing, , at, previousPrice]: AlertRow): Alert {
-  const a: Alert = { id, searchId, reason: reason as AlertReason, listing: JSON.parse(listing) as ListingRecord, at };
-  if (previousPrice !== null) a.previousPrice = previousPrice;
-  return a;
-}
-
-
-
 /**
  * Saved searches, their alerts and the matcher's place in the change log, in one SQLite
  * file every node on a DATA_DIR shares (WAL: one writer, readers never blocked). Every
@@ -81,9 +105,13 @@ export class SqliteAlertStore implements AlertStore {
 
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, 'alerts.db');
+    // A file made before previous_price existed gains it (NULL: not a price drop), then
+    // loses the NOT NULL on listing, before the schema's new tables and indexes.
+    if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get()) {
+      addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
+      relaxAlertListing(this.db);
+    }
     this.db.exec(SCHEMA);
-    // alerts.db files made before previous_price existed gain it (NULL: not a price drop).
-    addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
     // Searches saved before `since` existed hear of every change after now, as they did.
     addMissingColumns(this.db, 'saved_searches', [['since', 'INTEGER NOT NULL DEFAULT 0']]);
     this.s = {
@@ -98,13 +126,11 @@ export class SqliteAlertStore implements AlertStore {
       searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at, since FROM saved_searches WHERE id = ? AND session = ?').raw(),
       countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
       owners: this.db.prepare('SELECT id, session, notify, paused, since FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
-      insertAlert: this.db.prepare(
-        'INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, listing, at, previous_price) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      alertsOf: this.db
-        .prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?')
-        .raw(),
-      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
+      insertAlert: this.db.prepare('INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, at, previous_price) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertListing: this.db.prepare('INSERT OR IGNORE INTO alert_listings (seq, side, listing) VALUES (?, ?, ?)'),
+      listing: this.db.prepare('SELECT listing FROM alert_listings WHERE seq = ? AND side = ?').pluck(),
+      alertsOf: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price, seq FROM alerts WHERE session = ? AND id > ? ORDER BY id LIMIT ?').raw(),
+      alertsAfter: this.db.prepare('SELECT id, search_id, reason, listing, session, at, previous_price, seq FROM alerts WHERE id > ? ORDER BY id LIMIT ?').raw(),
       lastAlert: this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM alerts').pluck(),
       initMatcher: this.db.prepare('INSERT OR IGNORE INTO matcher (id, cursor, holder, expires) VALUES (1, ?, NULL, 0)'),
       claim: this.db.prepare('UPDATE matcher SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
@@ -157,19 +183,28 @@ export class SqliteAlertStore implements AlertStore {
 
   /** A session's alerts after an id, oldest first. */
   async alertsOf(session: string, after: number, limit: number): Promise<Alert[]> {
-    return (this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(alertOf);
+    return withListings((this.s.alertsOf.all(session, after, limit) as AlertRow[]).map(storedOf), this.listings);
   }
 
   /**
    * Every session's alerts after an id, for a node to deliver to the sockets it holds; only
-   * those `wanted` says it holds are parsed (each node reads every alert; most are not its).
-   * Returns the last id read, so the caller moves past the others too.
+   * those `wanted` says it holds are read whole (each node reads every alert; most are not
+   * its). Returns the last id read, so the caller moves past the others too.
    */
   async alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): Promise<DeliveryPage> {
     const rows = this.s.alertsAfter.all(after, limit) as AlertRow[];
-    const alerts = rows.filter((r) => wanted(r[4])).map((r) => ({ ...alertOf(r), session: r[4] }));
+    const alerts = await withListings(rows.filter((r) => wanted(r[4])).map(storedOf), this.listings);
     return { last: rows.length > 0 ? rows[rows.length - 1]![0] : after, alerts, read: rows.length };
   }
+
+  private readonly listings = async (keys: { seq: number; side: ListingSide }[]) => {
+    const out = new Map<string, string>();
+    for (const { seq, side } of keys) {
+      const text = this.s.listing.get(seq, side) as string | undefined;
+      if (text !== undefined) out.set(listingKey(seq, side), text);
+    }
+    return out;
+  };
 
   async lastAlertId(): Promise<number> {
     return this.s.lastAlert.get() as number;
@@ -224,15 +259,13 @@ export class SqliteAlertStore implements AlertStore {
       .immediate();
   }
 
-  /** Inserts alerts, each listing serialised once however many searches it matched. */
+  /** Inserts alerts, and each listing they show once (serialised once) however many searches it matched. */
   private insertAll(alerts: NewAlert[]): number[] {
+    for (const l of distinctListings(alerts)) this.s.insertListing.run(l.seq, l.side, l.json);
     const ids: number[] = [];
     const at = Date.now();
-    const json = new Map<ListingRecord, string>();
     for (const a of alerts) {
-      let text = json.get(a.listing);
-      if (text === undefined) json.set(a.listing, (text = JSON.stringify(a.listing)));
-      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, text, at, a.previousPrice ?? null);
+      const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, at, a.previousPrice ?? null);
       if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
     }
     return ids;

@@ -2,26 +2,25 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
 import { inTransaction, NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
 
 type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number; since: number };
-type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord; session: string; at: number; previous_price: number | null };
+type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord | null; session: string; at: number; previous_price: number | null; seq: number };
+
+function storedOf(r: AlertRow): StoredAlert {
+  return { id: r.id, searchId: r.search_id, reason: r.reason, listing: r.listing, session: r.session, at: r.at, previousPrice: r.previous_price, seq: r.seq };
+}
 
 function searchOf(r: SearchRow): SavedSearch {
   return { id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at, since: r.since };
 }
 
-function alertOf(r: AlertRow): Alert {
-  const a: Alert = { id: r.id, searchId: r.search_id, reason: r.reason, listing: r.listing, at: r.at };
-  if (r.previous_price !== null) a.previousPrice = r.previous_price;
-  return a;
-}
-
 const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at, since';
-const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_price';
+const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_price, seq';
 
 /**
  * Saved searches, the inbox and the matcher's cursor and lease in PostgreSQL, so they
@@ -75,17 +74,27 @@ export class PostgresAlertStore implements AlertStore {
   }
 
   async alertsOf(session: string, after: number, limit: number): Promise<Alert[]> {
-    return (await this.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE session = $1 AND id > $2 ORDER BY id LIMIT $3`, [session, after, limit])).rows.map(alertOf);
+    const rows = (await this.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE session = $1 AND id > $2 ORDER BY id LIMIT $3`, [session, after, limit])).rows;
+    return withListings(rows.map(storedOf), this.listings);
   }
 
+  /** Every alert's row (small: the listings are apart), then the listings of those this node holds, once each. */
   async alertsAfter(after: number, limit: number, wanted: (session: string) => boolean): Promise<DeliveryPage> {
     const rows = (await this.query<AlertRow>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit])).rows;
     return {
       last: rows.length > 0 ? rows[rows.length - 1]!.id : after,
-      alerts: rows.filter((r) => wanted(r.session)).map((r) => ({ ...alertOf(r), session: r.session })),
+      alerts: await withListings(rows.filter((r) => wanted(r.session)).map(storedOf), this.listings),
       read: rows.length,
     };
   }
+
+  private readonly listings = async (keys: { seq: number; side: ListingSide }[]) => {
+    const r = await this.query<{ seq: number; side: ListingSide; listing: ListingRecord }>(
+      'SELECT l.seq, l.side, l.listing FROM alert_listings l JOIN unnest($1::bigint[], $2::smallint[]) AS k(seq, side) ON l.seq = k.seq AND l.side = k.side',
+      [keys.map((k) => k.seq), keys.map((k) => k.side)],
+    );
+    return new Map(r.rows.map((row) => [listingKey(row.seq, row.side), row.listing]));
+  };
 
   async lastAlertId(): Promise<number> {
     return (await this.query<{ id: number }>('SELECT COALESCE(MAX(id), 0)::bigint AS id FROM alerts')).rows[0]!.id;
@@ -121,19 +130,23 @@ export class PostgresAlertStore implements AlertStore {
   /**
    * A batch's alerts in one statement (arrays unnested), not one INSERT each: a write into
    * a popular area makes hundreds of alerts, and a round trip per alert held the matcher
-   * seconds behind the log at 50 writes a second (BENCHMARKS.md). Each listing is
-   * serialised once however many searches it matched.
+   * seconds behind the log at 50 writes a second (BENCHMARKS.md). The listings they show go
+   * into alert_listings in the same statement, each once.
    */
   private async insertAll(c: pg.PoolClient, alerts: NewAlert[]): Promise<number[]> {
     if (alerts.length === 0) return [];
     await c.query('SELECT pg_advisory_xact_lock($1)', [ALERT_LOCK]);
-    const json = new Map<ListingRecord, string>();
-    const text = (l: ListingRecord) => json.get(l) ?? json.set(l, JSON.stringify(l)).get(l)!;
+    const listings = distinctListings(alerts);
     const r = await c.query<{ id: number }>(
-      `INSERT INTO alerts (id, session, search_id, seq, reason, listing, at, previous_price)
-       SELECT nextval('alert_ids'), t.session, t.search_id, t.seq, t.reason, t.listing::json, $7, t.previous_price
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY
-         AS t(session, search_id, seq, reason, listing, previous_price, n)
+      `WITH shown AS (
+         INSERT INTO alert_listings (seq, side, listing)
+         SELECT l.seq, l.side, l.listing::json FROM unnest($7::bigint[], $8::smallint[], $9::text[]) AS l(seq, side, listing)
+         ON CONFLICT (seq, side) DO NOTHING
+       )
+       INSERT INTO alerts (id, session, search_id, seq, reason, at, previous_price)
+       SELECT nextval('alert_ids'), t.session, t.search_id, t.seq, t.reason, $6, t.previous_price
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[]) WITH ORDINALITY
+         AS t(session, search_id, seq, reason, previous_price, n)
        ORDER BY t.n
        ON CONFLICT (seq, search_id) DO NOTHING RETURNING id`,
       [
@@ -141,9 +154,11 @@ export class PostgresAlertStore implements AlertStore {
         alerts.map((a) => a.searchId),
         alerts.map((a) => a.seq),
         alerts.map((a) => a.reason),
-        alerts.map((a) => text(a.listing)),
         alerts.map((a) => a.previousPrice ?? null),
         Date.now(),
+        listings.map((l) => l.seq),
+        listings.map((l) => l.side),
+        listings.map((l) => l.json),
       ],
     );
     return r.rows.map((row) => row.id).sort((a, b) => a - b);
