@@ -1,5 +1,5 @@
 import type { Bus } from '../bus/bus';
-import { listingOf } from '../core/listing';
+import { listingOf, type ListingRecord } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
 import { log } from '../log';
 import type { Alert, AlertStore } from './alert-store';
@@ -12,15 +12,18 @@ const PAGE = 1_000;
 /** How long a node's claim to hold a renter's sockets lasts unless renewed (renewed at a third of it). */
 export const HOLD_TTL_MS = 30_000;
 
+/**
+ * A listing's public JSON, once per listing object: a delivery page parses each listing
+ * once (alert-listings.ts) and shares it among the hundreds of alerts that show it.
+ */
+const listingJson = new WeakMap<ListingRecord, string>();
+
+/** The alert frame (CONTRACT.md); the same text JSON.stringify would give, the listing serialised once. */
 export function alertFrame(a: Alert): string {
-  return JSON.stringify({
-    type: 'alert',
-    id: a.id,
-    searchId: a.searchId,
-    reason: a.reason,
-    listing: listingOf(a.listing),
-    ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
-  });
+  let listing = listingJson.get(a.listing);
+  if (listing === undefined) listingJson.set(a.listing, (listing = JSON.stringify(listingOf(a.listing))));
+  const head = JSON.stringify({ type: 'alert', id: a.id, searchId: a.searchId, reason: a.reason });
+  return `${head.slice(0, -1)},"listing":${listing}${a.previousPrice !== undefined ? `,"previousPrice":${JSON.stringify(a.previousPrice)}` : ''}}`;
 }
 
 /**
