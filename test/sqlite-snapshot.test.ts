@@ -24,9 +24,15 @@ describe('snapshot on a worker thread', () => {
     store.removeMany([city[3]!.id]);
 
     const got = new Map<string, ListingRecord>();
-    const seq = await snapshotOnWorker(dataDir, (r) => got.set(r.id, r));
+    let told: { seq: number; before: number } | null = null;
+    const seq = await snapshotOnWorker(
+      dataDir,
+      (r) => got.set(r.id, r),
+      (s) => (told = { seq: s, before: got.size }),
+    );
 
     expect(seq).toBe(store.lastSeq());
+    expect(told).toEqual({ seq, before: 0 });
     expect(got.size).toBe(store.count());
     expect(got.has(city[3]!.id)).toBe(false);
     for (const [id, r] of got) expect(r, id).toEqual(store.get(id));

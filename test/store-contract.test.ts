@@ -169,10 +169,15 @@ for (const leg of legs) {
       expect((await store.get('race-1'))?.price).toBe(log.at(-1)!.after!.price);
     });
 
-    it('a snapshot holds every listing and the sequence number it reflects', async () => {
+    it('a snapshot holds every listing and the sequence number it reflects, told before the first listing', async () => {
       const ids: string[] = [];
-      const seq = await store.snapshot((r) => ids.push(r.id));
+      let told: { seq: number; before: number } | null = null;
+      const seq = await store.snapshot(
+        (r) => ids.push(r.id),
+        (s) => (told = { seq: s, before: ids.length }),
+      );
       expect(seq).toBe(await store.lastSeq());
+      expect(told).toEqual({ seq, before: 0 });
       expect(ids.length).toBe(await store.count());
       expect(ids).toContain('a1');
     });

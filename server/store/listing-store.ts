@@ -34,8 +34,11 @@ export interface ListingStore {
   lastSeq(): Promise<number>;
   /** Changes committed after `seq`, oldest first, at most `limit`. */
   changesAfter(seq: number, limit?: number): Promise<ChangeEvent[]>;
-  /** Every listing and the sequence number they reflect, read in one snapshot. */
-  snapshot(onRecord: (r: ListingRecord) => void): Promise<number>;
+  /**
+   * Every listing and the sequence number they reflect, read in one snapshot; `onSeq` hears
+   * that number before the first listing (a rebuild versions what it writes by it).
+   */
+  snapshot(onRecord: (r: ListingRecord) => void, onSeq?: (seq: number) => void): Promise<number>;
   putSearchArea(search: SearchDefinition): Promise<void>;
   removeSearchArea(id: string): Promise<void>;
   /** Every area and the version of the areas' log they reflect, read together. */

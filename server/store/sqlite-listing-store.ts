@@ -48,9 +48,9 @@ export class SqliteListingStore implements ListingStore {
   async changesAfter(seq: number, limit?: number): Promise<ChangeEvent[]> {
     return this.sqlite.changesAfter(seq, limit);
   }
-  async snapshot(onRecord: (r: ListingRecord) => void): Promise<number> {
-    if (fs.statSync(this.sqlite.file).size < WORKER_SNAPSHOT_BYTES) return this.sqlite.snapshot(onRecord);
-    return snapshotOnWorker(this.dataDir, onRecord);
+  async snapshot(onRecord: (r: ListingRecord) => void, onSeq?: (seq: number) => void): Promise<number> {
+    if (fs.statSync(this.sqlite.file).size < WORKER_SNAPSHOT_BYTES) return this.sqlite.snapshot(onRecord, onSeq);
+    return snapshotOnWorker(this.dataDir, onRecord, onSeq);
   }
   async putSearchArea(search: SearchDefinition): Promise<void> {
     this.sqlite.putSearchArea(search);

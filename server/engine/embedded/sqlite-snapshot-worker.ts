@@ -13,7 +13,7 @@ export interface SnapshotWorkerData {
   batchRows: number;
 }
 
-export type SnapshotMessage = { batch: RowBatch } | { done: number } | { error: string };
+export type SnapshotMessage = { seq: number } | { batch: RowBatch } | { done: number } | { error: string };
 
 const { dataDir, batchRows } = workerData as SnapshotWorkerData;
 const port = parentPort!;
@@ -26,10 +26,13 @@ try {
     const batch = packer.take();
     port.postMessage({ batch } satisfies SnapshotMessage, [batch.numbers.buffer, batch.codes.buffer]);
   };
-  const seq = store.snapshotRows((row) => {
-    packer.add(row);
-    if (packer.size === batchRows) post();
-  });
+  const seq = store.snapshotRows(
+    (row) => {
+      packer.add(row);
+      if (packer.size === batchRows) post();
+    },
+    (s) => port.postMessage({ seq: s } satisfies SnapshotMessage),
+  );
   if (packer.size > 0) post();
   store.close();
   port.postMessage({ done: seq } satisfies SnapshotMessage);

@@ -12,7 +12,7 @@ const BATCH_ROWS = 10_000;
  * about as long as the slower of reading and indexing, not their sum (reading 1M rows
  * is ~3.7 s of it). The worker reads in one transaction, as SqliteStore.snapshot does.
  */
-export function snapshotOnWorker(dataDir: string, onRecord: (r: ListingRecord) => void): Promise<number> {
+export function snapshotOnWorker(dataDir: string, onRecord: (r: ListingRecord) => void, onSeq?: (seq: number) => void): Promise<number> {
   const worker = startWorker(siblingModule('sqlite-snapshot-worker', import.meta.url), { dataDir, batchRows: BATCH_ROWS } satisfies SnapshotWorkerData);
   const unpacker = new RowUnpacker();
   return new Promise<number>((resolve, reject) => {
@@ -27,6 +27,7 @@ export function snapshotOnWorker(dataDir: string, onRecord: (r: ListingRecord) =
     worker.on('message', (m: SnapshotMessage) => {
       try {
         if ('batch' in m) unpacker.each(m.batch, onRecord);
+        else if ('seq' in m) onSeq?.(m.seq);
         else if ('done' in m) settle(null, m.done);
         else settle(new Error(`reading the listings failed: ${m.error}`));
       } catch (err) {

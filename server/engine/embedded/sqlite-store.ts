@@ -280,16 +280,17 @@ export class SqliteStore {
    * Every listing plus the sequence number it reflects, read in one transaction so the
    * snapshot and the number agree: a reader then follows the log from exactly there.
    */
-  snapshot(onRecord: (r: ListingRecord) => void): number {
-    return this.snapshotRows((row) => onRecord(fromRow(row)));
+  snapshot(onRecord: (r: ListingRecord) => void, onSeq?: (seq: number) => void): number {
+    return this.snapshotRows((row) => onRecord(fromRow(row)), onSeq);
   }
 
   /** The same, as the raw rows (what the snapshot thread packs for the thread building the index). */
-  snapshotRows(onRow: (row: Row) => void): number {
+  snapshotRows(onRow: (row: Row) => void, onSeq?: (seq: number) => void): number {
     let seq = 0;
     this.db
       .transaction(() => {
         seq = this.stmts.lastSeq.get() as number;
+        onSeq?.(seq);
         for (const row of this.stmts.all.iterate() as IterableIterator<Row>) onRow(row);
       })
       .deferred();

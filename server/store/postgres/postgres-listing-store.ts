@@ -241,11 +241,12 @@ export class PostgresListingStore implements ListingStore {
   }
 
   /** One REPEATABLE READ snapshot: the listings and the last sequence number agree. */
-  async snapshot(onRecord: (r: ListingRecord) => void): Promise<number> {
+  async snapshot(onRecord: (r: ListingRecord) => void, onSeq?: (seq: number) => void): Promise<number> {
     return inTransaction(
       this.pool,
       async (c) => {
         const last = await c.query<{ seq: number }>('SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM changes');
+        onSeq?.(last.rows[0]!.seq);
         await c.query('DECLARE every_listing NO SCROLL CURSOR FOR SELECT record FROM listings');
         for (;;) {
           const batch = await c.query<{ record: ListingRecord }>(`FETCH ${SNAPSHOT_BATCH} FROM every_listing`);
