@@ -27,19 +27,24 @@ describe('live socket heartbeat', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  /**
+   * A socket once open, and its close as a promise made before it opens: on a slow
+   * machine the first silent sockets are dropped while the last are still opening, and a
+   * listener added after that would wait for a close that already happened.
+   */
   const open = (autoPong: boolean) =>
-    new Promise<WebSocket>((resolve, reject) => {
+    new Promise<{ ws: WebSocket; closed: Promise<number> }>((resolve, reject) => {
       const ws = new WebSocket(url, { autoPong });
-      ws.once('open', () => resolve(ws));
+      const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+      ws.once('open', () => resolve({ ws, closed }));
       ws.once('error', reject);
     });
 
   it('keeps sockets that answer pings and drops those that stopped', async () => {
-    const answering = await Promise.all(Array.from({ length: 300 }, () => open(true)));
+    const answering = (await Promise.all(Array.from({ length: 300 }, () => open(true)))).map((s) => s.ws);
     const silent = await Promise.all(Array.from({ length: 300 }, () => open(false)));
-    const closed = silent.map((ws) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))));
     // Pinged at one beat, found unanswered at the next; the test's time limit bounds it.
-    await Promise.all(closed);
+    await Promise.all(silent.map((s) => s.closed));
     await new Promise((r) => setTimeout(r, BEAT_MS * 3));
     expect(answering.filter((ws) => ws.readyState === WebSocket.OPEN)).toHaveLength(300);
     expect(hub.connections.size).toBe(300);
