@@ -9,12 +9,6 @@ export function redisRetry(attempt: number): number {
 }
 
 /**
- * A node's connection for Redis commands (the holders registry, the rate limits): it fails
- * a command at once while Redis is away, instead of queueing it for the reconnect, so each
- * caller falls back at once (ringing every node, counting in memory). The bus keeps its
- * own two connections: a subscribed connection can do nothing else.
- */
-/**
  * Resolves once the connection is ready, or has failed its first attempt, or after
  * `timeoutMs`: a node starts with Redis away (its users fall back), never waits for it.
  */
@@ -32,6 +26,12 @@ export function firstConnect(redis: Redis, timeoutMs = 2_000): Promise<void> {
   });
 }
 
+/**
+ * A node's connection for Redis commands (the holders registry, the rate limits): it fails
+ * a command at once while Redis is away, instead of queueing it for the reconnect, so each
+ * caller falls back at once (ringing every node, counting in memory). The bus keeps its
+ * own two connections: a subscribed connection can do nothing else.
+ */
 export function redisCommands(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: redisRetry });
   // Said by whoever uses it (a failed command); the connection's own errors are its retries.

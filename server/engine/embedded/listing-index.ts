@@ -308,7 +308,7 @@ export class ListingIndex implements IndexView {
       }
     } else if (inside) {
       if (useCells && sink.addCell(cell)) return;
-      const runsBelow = sink.addRun !== undefined && pred.any && cell.z < RUN_ZOOM;
+      const runsBelow = takesRuns(sink) && pred.any && cell.z < RUN_ZOOM;
       if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any) {
         this.runs.addRuns(cell.runs, pred, sink);
         return;
