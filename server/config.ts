@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ROCKETMQ_NAMESPACE_PATTERN } from './bus/rocketmq-topic';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 export const DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
@@ -26,8 +27,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port, or several separated by commas')
     .optional(),
-  /** RocketMQ namespace for Roost's topic and consumer groups. */
-  ROCKETMQ_NAMESPACE: z.string().default(''),
+  /** RocketMQ namespace for Roost's topic and consumer groups: several Roost clusters on one broker. */
+  ROCKETMQ_NAMESPACE: z.union([z.literal(''), z.string().regex(ROCKETMQ_NAMESPACE_PATTERN, 'must be 1 to 64 letters, digits, _ or -')]).default(''),
   /**
    * PostgreSQL (postgres://…, 13+): the record every node shares — listings and their
    * change log. Unset: SQLite in DATA_DIR, so one machine needs no server.
@@ -74,6 +75,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
   }
   const buses = (['REDIS_URL', 'AMQP_URL', 'ROCKETMQ_ENDPOINTS'] as const).filter((k) => parsed.data[k] !== undefined);
-  if (buses.length > 1) throw new Error(`set one bus, not ${buses.length}: ${buses.join(' and ')} are all set`);
+  if (buses.length > 1) throw new Error(`set one bus, not ${buses.length}: ${buses.join(' and ')} are set`);
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
 }

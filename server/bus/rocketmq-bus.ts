@@ -3,7 +3,7 @@ import { ConsumeResult, FilterExpression, Producer, PushConsumer, type MessageVi
 import { log } from '../log';
 import type { Bus, BusHandler } from './bus';
 import { ChannelHandlers } from './channel-handlers';
-import { ROCKETMQ_TOPIC } from './rocketmq-topic';
+import { inNamespace, ROCKETMQ_TOPIC } from './rocketmq-topic';
 
 const ALL_TAG = 'all';
 const nodeTag = (node: string) => `node-${node}`;
@@ -40,6 +40,7 @@ function answers(endpoints: string): Promise<boolean> {
 
 export interface RocketMqBusOptions {
   endpoints: string;
+  /** Wraps the topic and the group (`ns%name`): empty, none. */
   namespace: string;
   node: string;
   /** This node's consumer group: one per node, so every node gets every message (broadcast on the 5.x gRPC client). */
@@ -86,14 +87,17 @@ export class RocketMqBus implements Bus {
   private ping: NodeJS.Timeout | null = null;
   private started = { producer: false, consumer: false };
   private closed = false;
+  private readonly topic: string;
 
   constructor(private readonly options: RocketMqBusOptions) {
-    const base = { endpoints: options.endpoints, namespace: options.namespace, logger: clientLogger, requestTimeout: 3_000 };
-    this.producer = new Producer({ ...base, topic: ROCKETMQ_TOPIC, maxAttempts: 1 });
+    this.topic = inNamespace(options.namespace, ROCKETMQ_TOPIC);
+    // The namespace is in the names (inNamespace says why), not in the client's option.
+    const base = { endpoints: options.endpoints, namespace: '', logger: clientLogger, requestTimeout: 3_000 };
+    this.producer = new Producer({ ...base, topic: this.topic, maxAttempts: 1 });
     this.consumer = new PushConsumer({
       ...base,
-      consumerGroup: options.group,
-      subscriptions: new Map([[ROCKETMQ_TOPIC, new FilterExpression(`${ALL_TAG} || ${nodeTag(options.node)}`)]]),
+      consumerGroup: inNamespace(options.namespace, options.group),
+      subscriptions: new Map([[this.topic, new FilterExpression(`${ALL_TAG} || ${nodeTag(options.node)}`)]]),
       longPollingTimeout: 10_000,
       messageListener: { consume: (m: MessageView) => this.received(m) },
     });
@@ -142,7 +146,7 @@ export class RocketMqBus implements Bus {
       // for a proxy that is not there; only the second is an outage to wait out.
       if (await answers(this.options.endpoints)) {
         throw new Error(
-          `ROCKETMQ_ENDPOINTS: the proxy at ${this.options.endpoints} answers but gives no route to topic ${ROCKETMQ_TOPIC}: create it (npm run rocketmq does; or mqadmin updateTopic -t ${ROCKETMQ_TOPIC}), or check the proxy's NameServer`,
+          `ROCKETMQ_ENDPOINTS: the proxy at ${this.options.endpoints} answers but gives no route to topic ${this.topic}: create it (npm run rocketmq does; or mqadmin updateTopic -t '${this.topic}'), or check the proxy's NameServer`,
         );
       }
       log.warn({ err: (err as Error).message }, 'rocketmq not reachable at start; retrying in the background');
@@ -175,7 +179,7 @@ export class RocketMqBus implements Bus {
   private async send(tag: string, channel: string, message: string): Promise<boolean> {
     if (!this.started.producer) return false;
     try {
-      await this.producer.send({ topic: ROCKETMQ_TOPIC, tag, body: Buffer.from(message), properties: new Map([[CHANNEL, channel]]) });
+      await this.producer.send({ topic: this.topic, tag, body: Buffer.from(message), properties: new Map([[CHANNEL, channel]]) });
       return true;
     } catch {
       return false;

@@ -3,7 +3,8 @@
  *
  * A local RocketMQ 5 for development and tests, from Maven Central artifacts (see
  * rocketmq/pom.xml): a NameServer and a Proxy in local mode (the broker runs inside it),
- * every port its own, every file under one folder. Creates Roost's topic, then prints
+ * every port its own, every file under one folder. Creates Roost's topic (in
+ * ROCKETMQ_NAMESPACE when that is set, as the nodes will look for it), then prints
  * `ROCKETMQ_ENDPOINTS=127.0.0.1:P` (the proxy's gRPC port) alone on a line; stops cleanly
  * on SIGINT or SIGTERM and removes its data unless --data was given.
  */
@@ -12,7 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROCKETMQ_TOPIC } from '../bus/rocketmq-topic';
+import { inNamespace, ROCKETMQ_NAMESPACE_PATTERN, ROCKETMQ_TOPIC } from '../bus/rocketmq-topic';
 import { commandLine } from './command-line';
 import { findJava, hasMaven, JAVA_FOR } from './jdk';
 import { ensureJars } from './maven-jars';
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
   const args = commandLine('rocketmq', 'usage: npm run rocketmq [-- --port P --data DIR]', { options: { port: { type: 'string' }, data: { type: 'string' } } }).values;
   const port = Number(args.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('--port must be an integer from 1024 to 65535');
+  const namespace = process.env.ROCKETMQ_NAMESPACE ?? '';
+  if (namespace && !ROCKETMQ_NAMESPACE_PATTERN.test(namespace)) fail('ROCKETMQ_NAMESPACE must be 1 to 64 letters, digits, _ or -');
+  const topicName = inNamespace(namespace, ROCKETMQ_TOPIC);
   const java = findJava(JAVA_FOR.rocketmq);
   if (!java) fail(`no Java ${JAVA_FOR.rocketmq}+ found: set JAVA_HOME to a JDK ${JAVA_FOR.rocketmq} or newer, or install one under /usr/lib/jvm`);
   if (!hasMaven()) fail('Maven (mvn) not found: install it (Debian: apt-get install maven)');
@@ -197,9 +201,9 @@ async function main(): Promise<void> {
     // The proxy says it started before its broker has registered with the NameServer
     // (seen on a restart with --data: "make sure the specified clusterName exists"): retried.
     for (let attempt = 1; ; attempt++) {
-      const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', ROCKETMQ_TOPIC, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
+      const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', topicName, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
       if (topic.status === 0 && /success/i.test(topic.stdout)) break;
-      if (attempt === 10 || stopping) throw new Error(`creating topic ${ROCKETMQ_TOPIC} failed:\n${topic.stdout}${topic.stderr}`);
+      if (attempt === 10 || stopping) throw new Error(`creating topic ${topicName} failed:\n${topic.stdout}${topic.stderr}`);
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } catch (err) {
@@ -211,8 +215,9 @@ async function main(): Promise<void> {
   }
   clearTimeout(deadline);
   if (stopping) return;
+  // Said first: whoever waits for the endpoints line has then heard which topic was made.
+  say(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s (topic ${topicName}); data in ${base}; Ctrl-C stops it`);
   process.stdout.write(`ROCKETMQ_ENDPOINTS=127.0.0.1:${port}\n`);
-  say(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s (topic ${ROCKETMQ_TOPIC}); data in ${base}; Ctrl-C stops it`);
 }
 
 main().catch((err: unknown) => fail((err as Error).stack ?? String(err)));
