@@ -197,15 +197,33 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
     }
     line(`alerts in the inboxes: ${inbox} (live deliveries counted above: ${alertsSeen}; equal when none was lost)`);
     // Routed delivery: what the alert doorbells cost on the bus, from each node's /metrics.
-    const counted = { received: 0, sentOne: 0, sentAll: 0, delivered: 0 };
+    const counted = { received: 0, sentOne: 0, sentAll: 0, delivered: 0, writes: 0 };
+    /** roost_alert_lag_seconds buckets summed over the nodes, per stage: le → count. */
+    const lag = new Map<string, Map<number, number>>();
     for (const n of nodes) {
       const text = await (await fetch(`${n.url}/metrics`)).text();
+      for (const m of text.matchAll(/^roost_alert_lag_seconds_bucket\{le="([^"]+)",stage="(\w+)"\} (\d+)$/gm)) {
+        const byLe = lag.get(m[2]!) ?? new Map<number, number>();
+        lag.set(m[2]!, byLe);
+        const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+        byLe.set(le, (byLe.get(le) ?? 0) + Number(m[3]));
+      }
       const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
       counted.received += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="received"\} (\d+)$/m);
       counted.sentOne += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="sent_one"\} (\d+)$/m);
       counted.sentAll += num(/^roost_bus_messages_total\{channel="roost:alerts",kind="sent_all"\} (\d+)$/m);
       counted.delivered += num(/^roost_alerts_delivered_total (\d+)$/m);
+      counted.writes += num(/^roost_alert_socket_writes_total (\d+)$/m);
     }
+    // Where the time goes, from the nodes' histograms (a bucket's upper edge: coarse, but per stage).
+    const upTo = (byLe: Map<number, number>, q: number) => {
+      const edges = [...byLe.keys()].sort((a, b) => a - b);
+      const total = byLe.get(Infinity) ?? 0;
+      const edge = edges.find((e) => byLe.get(e)! >= q * total);
+      return edge === undefined || edge === Infinity ? '> 5 s' : `≤ ${edge * 1000} ms`;
+    };
+    for (const [stage, byLe] of lag) line(`alert lag, ${stage === 'matched' ? 'change committed → its alerts committed' : 'alert committed → written to the socket'}: p50 ${upTo(byLe, 0.5)}, p99 ${upTo(byLe, 0.99)} (${byLe.get(Infinity) ?? 0} observed)`);
+    line(`alert frames a socket write: ${(counted.delivered / Math.max(1, counted.writes)).toFixed(2)} (${counted.delivered} frames in ${counted.writes} writes)`);
     line(
       `alert doorbells on the bus: ${counted.sentOne} routed to one node + ${counted.sentAll} to all, ${counted.received} received, for ${counted.delivered} alerts delivered ` +
         `(${(counted.received / Math.max(1, counted.delivered)).toFixed(4)} bus messages per alert delivered; a broadcast of each batch would be received by all 3 nodes)`,

@@ -100,19 +100,28 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const redis = config.REDIS_URL ? redisCommands(config.REDIS_URL) : null;
   if (redis) await firstConnect(redis);
   const registry = holderRegistry(redis, record.alerts);
-  const delivery = new AlertDelivery(alertStore, bus, registry, node);
-  await delivery.start();
-  const router = new AlertRouter(registry, bus, node, () => delivery.pump());
-  const matcher = new AlertMatcher(alertStore, engine, engine.log, node, (_ids, sessions) => void router.ring(sessions));
-  await matcher.start();
-
   let hub: LiveHub;
+  // Read only when scraped, after the hub and the matcher below exist; made first so
+  // everything started from here on can report to it.
   const metrics = new Metrics({
     sockets: () => hub.connections.size,
     watches: () => hub.watches.size,
     // Changes this node has followed and the matcher has not yet matched.
     backlog: () => Math.max(0, engine.appliedSeq - matcher.cursor),
   });
+  const delivery = new AlertDelivery(alertStore, bus, registry, node, (ms) => metrics.alertLag.observe({ stage: 'delivered' }, ms / 1000));
+  await delivery.start();
+  const router = new AlertRouter(registry, bus, node, () => delivery.pump());
+  const matcher = new AlertMatcher(
+    alertStore,
+    engine,
+    engine.log,
+    node,
+    (_ids, sessions) => void router.ring(sessions),
+    (ms) => metrics.alertLag.observe({ stage: 'matched' }, ms / 1000),
+  );
+  await matcher.start();
+
   // How far this node is behind the log (per node: each scrapes its own).
   metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not followed yet', async () => Math.max(0, (await engine.log.lastSeq()) - engine.appliedSeq));
   metrics.gaugeFrom('roost_search_index_lag', 'Changes in the log the search index has not applied yet', () => engine.indexLag());
@@ -143,6 +152,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
   metrics.countFrom('roost_live_socket_writes_total', () => hub.writes, 'socket writes of listing frames (several frames can share one)');
   metrics.countFrom('roost_alerts_delivered_total', () => delivery.delivered);
+  metrics.countFrom('roost_alert_socket_writes_total', () => delivery.writes, 'socket writes of alert frames (a renter\'s alerts of one inbox page share one)');
   metrics.busMessagesFrom(() => tally.totals.values());
   engine.onChange((e) => {
     metrics.busLag.observe(Math.max(0, Date.now() - e.at) / 1000);

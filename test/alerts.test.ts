@@ -128,6 +128,37 @@ describe('saved searches and alerts on one node', () => {
     again.close();
   });
 
+  it("a renter's alerts of one change are frames of their own, in id order, written to the socket together", async () => {
+    const r = await Renter.visit(api.url);
+    const searchIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: `Midtown ${i}`, bbox: MIDTOWN, filters: { priceMax: 3000 + i } } });
+      searchIds.push(((await res.json()) as { id: string }).id);
+    }
+    const socket = await r.socket(api.url);
+    await socket.watch(MIDTOWN);
+    const counter = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${api.url}/metrics`)).text())?.[1] ?? 0);
+    const lagged = 'roost_alert_lag_seconds_count\\{stage="delivered"\\}';
+    const [writes0, delivered0, lagged0] = [await counter('roost_alert_socket_writes_total'), await counter('roost_alerts_delivered_total'), await counter(lagged)];
+    await write('POST', '/api/listings', { ...home, id: 'al-five' });
+    await inboxOnce(r, 5);
+    const frames = async () => socket.messages.filter((m) => m.type === 'alert');
+    for (let i = 0; (await frames()).length < 5; i++) {
+      expect(i, 'five alert frames').toBeLessThan(200);
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    const alerts = await frames();
+    expect(alerts.map((a) => a.searchId).sort()).toEqual([...searchIds].sort());
+    const ids = alerts.map((a) => a.id as number);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(5);
+    // One transaction wrote the five, so one read of the inbox found them: one write.
+    expect((await counter('roost_alerts_delivered_total')) - delivered0).toBe(5);
+    expect((await counter('roost_alert_socket_writes_total')) - writes0).toBe(1);
+    expect((await counter(lagged)) - lagged0).toBe(5); // each alert's wait from its commit, for /metrics
+    socket.close();
+  });
+
   it('drawn areas, paused searches and the changes a renter chose', async () => {
     const r = await Renter.visit(api.url);
     const triangle = [[-74.0, 40.74], [-73.97, 40.74], [-73.985, 40.77]];

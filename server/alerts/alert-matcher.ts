@@ -54,6 +54,8 @@ export class AlertMatcher {
     private readonly node: string,
     /** Told of the alerts each committed batch wrote, and whose they are (to ring the delivery doorbell where they are held). */
     private readonly onAlerts: (ids: number[], sessions: string[]) => void,
+    /** Told how long each change of a committed batch waited, from its commit to its alerts' (for /metrics). */
+    private readonly onMatched: (waitedMs: number) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -133,6 +135,8 @@ export class AlertMatcher {
       }
       this.cursor = to;
       this.claimedAt = committing; // the commit renewed the lease
+      const now = Date.now();
+      for (const e of events) this.onMatched(now - e.at);
       if (ids.length > 0) this.onAlerts(ids, [...new Set(alerts.map((a) => a.session))]);
       if (events.length < BATCH) return;
     }

@@ -33,6 +33,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertLag = new client.Histogram({
+    name: 'roost_alert_lag_seconds',
+    help: 'Where an alert spends its time: matched = a change committed to its alerts committed (on the matching node), delivered = an alert committed to its frame written to a socket here',
+    labelNames: ['stage'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   /** A counter read from a running total kept elsewhere (a hot path keeps a plain number). */
   countFrom(name: string, total: () => number, help = name.replace(/^roost_|_total$/g, '').replace(/_/g, ' ')): void {
     let reported = 0;
