@@ -1,5 +1,9 @@
 /**
- * npm run bench -- --engine opensearch [--listings N --queries Q]
+ * npm run bench -- --engine opensearch [--listings N --queries Q --store postgres]
+ *
+ * `--store postgres`: the record on a PostgreSQL of our own instead — the import into it
+ * (rows/s), then the OpenSearch index rebuilt from its snapshot and following its log
+ * (docs/s, changes/s), the figures issue 16 asks for; no search comparison.
  *
  * Starts a local OpenSearch node (`npm run opensearch`), imports the demo city at N
  * listings into it with `npm run import` (docs/s) and into an embedded store beside it,
@@ -15,6 +19,7 @@ import path from 'node:path';
 import type { Level } from '../server/core/levels';
 import { searchBody } from '../server/engine/cluster/query-bodies';
 import { writeDemoFile } from './demo-file';
+import { PostgresServer } from '../test/helpers/postgres-server';
 import { startServer } from './server-process';
 import { fmt, percentiles } from './stats';
 import { AREA_VARIANTS, areaVariantViews, searchQueryString, viewsFor, type View } from './viewports';
@@ -128,6 +133,43 @@ async function profile(url: string, view: View): Promise<void> {
   line(`  profile of ${searchQueryString(view)} (took ${body.took} ms):`);
   for (const q of shard.searches[0]?.query ?? []) line(`  - query ${q.type}: ${(q.time_in_nanos / 1e6).toFixed(1)} ms`);
   for (const a of shard.aggregations) line(`  - aggregation ${a.type} (${a.description}): ${(a.time_in_nanos / 1e6).toFixed(1)} ms`);
+}
+
+/** The record on PostgreSQL: import, then the index rebuilt from the store's snapshot and following its log. */
+export async function postgresCatchUp(n: number): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-cluster-bench-'));
+  line(`# OpenSearch following a PostgreSQL record — ${n.toLocaleString('en-US')} listings`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL, the OpenSearch node and Roost share it`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+  const file = path.join(work, 'listings.ndjson');
+  writeDemoFile(n, file);
+  const pg = await PostgresServer.start();
+  const node = await startNode();
+  const servers: { kill(): void }[] = [];
+  try {
+    const env = { DATA_DIR: path.join(work, 'node'), DATABASE_URL: await pg.createDatabase('roost_catch_up') };
+    const imported = importInto(file, env);
+    line(`import into PostgreSQL: ${imported.last} in ${imported.seconds.toFixed(1)} s (whole command) → ${Math.round(n / imported.seconds).toLocaleString('en-US')} rows/s (target ≥ 50,000)`);
+    const started = performance.now();
+    const server = await startServer(env.DATA_DIR, { DATABASE_URL: env.DATABASE_URL, OPENSEARCH_URL: node.url });
+    servers.push(server.child);
+    await untilIndexLagIs0(server.base, n);
+    const rebuild = (performance.now() - started) / 1000;
+    line(`OpenSearch index rebuilt from PostgreSQL: ${n.toLocaleString('en-US')} docs in ${rebuild.toFixed(1)} s from the node's spawn → ${Math.round(n / rebuild).toLocaleString('en-US')} docs/s (target ≥ 20,000)`);
+    const again = path.join(work, 'again.ndjson');
+    fs.writeFileSync(again, fs.readFileSync(file, 'utf8').replace(/"price":(\d+)/g, (_m, p: string) => `"price":${Number(p) + 1}`));
+    const followStarted = performance.now();
+    const reimport = importInto(again, env);
+    await untilIndexLagIs0(server.base, n);
+    const follow = (performance.now() - followStarted) / 1000;
+    line(`OpenSearch index following PostgreSQL's log: ${reimport.last} in ${reimport.seconds.toFixed(1)} s; in the index ${follow.toFixed(1)} s after the import began → ${Math.round(n / follow).toLocaleString('en-US')} changes/s (import and catch-up overlap)`);
+  } finally {
+    for (const s of servers) s.kill();
+    await node.stop();
+    await pg.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export async function clusterBench(n: number, q: number, keep: boolean): Promise<void> {

@@ -16,7 +16,7 @@ import Supercluster from 'supercluster';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import type { Level } from '../server/core/levels';
-import { clusterBench } from './cluster-bench';
+import { clusterBench, postgresCatchUp } from './cluster-bench';
 import { writeDemoFile } from './demo-file';
 import { startServer } from './server-process';
 import { httpGet, socketRetries } from './http-get';
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '400' },
     keep: { type: 'boolean', default: false },
     engine: { type: 'string', default: 'embedded' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const N = Number(args.listings);
@@ -244,7 +245,11 @@ async function main(): Promise<void> {
   else line(`\nkept ${work}`);
 }
 
-const run = args.engine === 'opensearch' ? () => clusterBench(N, Q, args.keep) : args.engine === 'embedded' ? main : null;
+if (args.store !== 'sqlite' && args.store !== 'postgres') {
+  process.stderr.write(`bench: --store must be sqlite or postgres, not ${args.store}\n`);
+  process.exit(2);
+}
+const run = args.engine === 'opensearch' ? (args.store === 'postgres' ? () => postgresCatchUp(N) : () => clusterBench(N, Q, args.keep)) : args.engine === 'embedded' ? main : null;
 if (!run) {
   process.stderr.write(`bench: --engine must be embedded or opensearch, not ${args.engine}\n`);
   process.exit(2);
