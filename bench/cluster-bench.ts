@@ -12,7 +12,7 @@
  * two engines. Where OpenSearch misses p95 ≤ 100 ms, the slowest view is run again with
  * the `profile` API and its costliest parts are printed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,13 +135,42 @@ async function profile(url: string, view: View): Promise<void> {
   for (const a of shard.aggregations) line(`  - aggregation ${a.type} (${a.description}): ${(a.time_in_nanos / 1e6).toFixed(1)} ms`);
 }
 
+/** The run's heading: what, on which machine, when. */
+function header(title: string, sharing: string): void {
+  line(`# ${title}`);
+  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${sharing}`);
+  line(`date: ${new Date().toISOString()}`);
+  line();
+}
+
+/** Time from a node's spawn until its OpenSearch index holds all `n` listings of the store. */
+async function timeRebuild(dataDir: string, env: Record<string, string>, n: number): Promise<{ child: ChildProcess; base: string; seconds: number }> {
+  const started = performance.now();
+  const server = await startServer(dataDir, env);
+  await untilIndexLagIs0(server.base, n);
+  return { child: server.child, base: server.base, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Following the log: a second import of the same file changes every price, and the index
+ * has the whole log of it to catch up on. Seconds from the import's start until the index
+ * holds it all (import and catch-up overlap).
+ */
+async function timeFollow(work: string, file: string, env: Record<string, string>, base: string, n: number): Promise<{ last: string; importSeconds: number; seconds: number }> {
+  const again = path.join(work, 'again.ndjson');
+  fs.writeFileSync(again, fs.readFileSync(file, 'utf8').replace(/"price":(\d+)/g, (_m, p: string) => `"price":${Number(p) + 1}`));
+  const started = performance.now();
+  const reimport = importInto(again, env);
+  await untilIndexLagIs0(base, n);
+  return { last: reimport.last, importSeconds: reimport.seconds, seconds: (performance.now() - started) / 1000 };
+}
+
+const perSecond = (n: number, seconds: number) => Math.round(n / seconds).toLocaleString('en-US');
+
 /** The record on PostgreSQL: import, then the index rebuilt from the store's snapshot and following its log. */
 export async function postgresCatchUp(n: number): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-cluster-bench-'));
-  line(`# OpenSearch following a PostgreSQL record — ${n.toLocaleString('en-US')} listings`);
-  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL, the OpenSearch node and Roost share it`);
-  line(`date: ${new Date().toISOString()}`);
-  line();
+  header(`OpenSearch following a PostgreSQL record — ${n.toLocaleString('en-US')} listings`, 'PostgreSQL, the OpenSearch node and Roost share it');
   const file = path.join(work, 'listings.ndjson');
   writeDemoFile(n, file);
   const pg = await PostgresServer.start();
@@ -150,20 +179,12 @@ export async function postgresCatchUp(n: number): Promise<void> {
   try {
     const env = { DATA_DIR: path.join(work, 'node'), DATABASE_URL: await pg.createDatabase('roost_catch_up') };
     const imported = importInto(file, env);
-    line(`import into PostgreSQL: ${imported.last} in ${imported.seconds.toFixed(1)} s (whole command) → ${Math.round(n / imported.seconds).toLocaleString('en-US')} rows/s (target ≥ 50,000)`);
-    const started = performance.now();
-    const server = await startServer(env.DATA_DIR, { DATABASE_URL: env.DATABASE_URL, OPENSEARCH_URL: node.url });
-    servers.push(server.child);
-    await untilIndexLagIs0(server.base, n);
-    const rebuild = (performance.now() - started) / 1000;
-    line(`OpenSearch index rebuilt from PostgreSQL: ${n.toLocaleString('en-US')} docs in ${rebuild.toFixed(1)} s from the node's spawn → ${Math.round(n / rebuild).toLocaleString('en-US')} docs/s (target ≥ 20,000)`);
-    const again = path.join(work, 'again.ndjson');
-    fs.writeFileSync(again, fs.readFileSync(file, 'utf8').replace(/"price":(\d+)/g, (_m, p: string) => `"price":${Number(p) + 1}`));
-    const followStarted = performance.now();
-    const reimport = importInto(again, env);
-    await untilIndexLagIs0(server.base, n);
-    const follow = (performance.now() - followStarted) / 1000;
-    line(`OpenSearch index following PostgreSQL's log: ${reimport.last} in ${reimport.seconds.toFixed(1)} s; in the index ${follow.toFixed(1)} s after the import began → ${Math.round(n / follow).toLocaleString('en-US')} changes/s (import and catch-up overlap)`);
+    line(`import into PostgreSQL: ${imported.last} in ${imported.seconds.toFixed(1)} s (whole command) → ${perSecond(n, imported.seconds)} rows/s (target ≥ 50,000)`);
+    const rebuilt = await timeRebuild(env.DATA_DIR, { DATABASE_URL: env.DATABASE_URL, OPENSEARCH_URL: node.url }, n);
+    servers.push(rebuilt.child);
+    line(`OpenSearch index rebuilt from PostgreSQL: ${n.toLocaleString('en-US')} docs in ${rebuilt.seconds.toFixed(1)} s from the node's spawn → ${perSecond(n, rebuilt.seconds)} docs/s (target ≥ 20,000)`);
+    const follow = await timeFollow(work, file, env, rebuilt.base, n);
+    line(`OpenSearch index following PostgreSQL's log: ${follow.last} in ${follow.importSeconds.toFixed(1)} s; in the index ${follow.seconds.toFixed(1)} s after the import began → ${perSecond(n, follow.seconds)} changes/s (import and catch-up overlap)`);
   } finally {
     for (const s of servers) s.kill();
     await node.stop();
@@ -174,10 +195,7 @@ export async function postgresCatchUp(n: number): Promise<void> {
 
 export async function clusterBench(n: number, q: number, keep: boolean): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-cluster-bench-'));
-  line(`# Roost search benchmark, OpenSearch beside the embedded engine — ${n.toLocaleString('en-US')} listings`);
-  line(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; the node and Roost share it`);
-  line(`date: ${new Date().toISOString()}`);
-  line();
+  header(`Roost search benchmark, OpenSearch beside the embedded engine — ${n.toLocaleString('en-US')} listings`, 'the node and Roost share it');
   const file = path.join(work, 'listings.ndjson');
   const centres = writeDemoFile(n, file);
   const node = await startNode();
@@ -189,21 +207,11 @@ export async function clusterBench(n: number, q: number, keep: boolean): Promise
     const emb = await startServer(embDir);
     servers.push(emb.child);
     // The OpenSearch node on the same store: its empty index is rebuilt from a snapshot.
-    const rebuildStarted = performance.now();
-    const os_ = await startServer(embDir, { OPENSEARCH_URL: node.url });
+    const os_ = await timeRebuild(embDir, { OPENSEARCH_URL: node.url }, n);
     servers.push(os_.child);
-    await untilIndexLagIs0(os_.base, n);
-    const rebuild = (performance.now() - rebuildStarted) / 1000;
-    line(`OpenSearch index rebuilt from the store: ${n.toLocaleString('en-US')} docs in ${rebuild.toFixed(1)} s from the node's spawn → ${Math.round(n / rebuild).toLocaleString('en-US')} docs/s (target ≥ 20,000)`);
-    // Then following the log: a second import of the same file changes every price, and
-    // the applier has the whole log of it to catch up on.
-    const again = path.join(work, 'again.ndjson');
-    fs.writeFileSync(again, fs.readFileSync(file, 'utf8').replace(/"price":(\d+)/g, (_m, p: string) => `"price":${Number(p) + 1}`));
-    const followStarted = performance.now();
-    const reimport = importInto(again, { DATA_DIR: embDir });
-    await untilIndexLagIs0(os_.base, n);
-    const follow = (performance.now() - followStarted) / 1000;
-    line(`OpenSearch index following the log: ${reimport.last}; in the index ${follow.toFixed(1)} s after the import began → ${Math.round(n / follow).toLocaleString('en-US')} changes/s (import and catch-up overlap)`);
+    line(`OpenSearch index rebuilt from the store: ${n.toLocaleString('en-US')} docs in ${os_.seconds.toFixed(1)} s from the node's spawn → ${perSecond(n, os_.seconds)} docs/s (target ≥ 20,000)`);
+    const follow = await timeFollow(work, file, { DATA_DIR: embDir }, os_.base, n);
+    line(`OpenSearch index following the log: ${follow.last}; in the index ${follow.seconds.toFixed(1)} s after the import began → ${perSecond(n, follow.seconds)} changes/s (import and catch-up overlap)`);
     line();
     line('## /api/search over HTTP, filters mixed, 1280×800 views (same views on both)');
     line();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ROCKETMQ_NAMESPACE_PATTERN } from './bus/rocketmq-topic';
+import { rocketMqNamespace } from './bus/rocketmq-topic';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 export const DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
@@ -28,7 +28,7 @@ const envSchema = z.object({
     .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port, or several separated by commas')
     .optional(),
   /** RocketMQ namespace for Roost's topic and consumer groups: several Roost clusters on one broker. */
-  ROCKETMQ_NAMESPACE: z.union([z.literal(''), z.string().regex(ROCKETMQ_NAMESPACE_PATTERN, 'must be 1 to 64 letters, digits, _ or -')]).default(''),
+  ROCKETMQ_NAMESPACE: rocketMqNamespace,
   /**
    * PostgreSQL (postgres://…, 13+): the record every node shares — listings and their
    * change log. Unset: SQLite in DATA_DIR, so one machine needs no server.

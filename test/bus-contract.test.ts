@@ -13,14 +13,8 @@ import { openBus } from '../server/bus/open-bus';
 import { loadConfig } from '../server/config';
 import { BUS_KINDS, brokerMissing, startBroker, type Broker } from './helpers/brokers';
 import { tempDir } from './helpers/roost';
+import { until } from './helpers/until';
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** What each node heard, per channel. */
 type Heard = Map<string, string[]>;

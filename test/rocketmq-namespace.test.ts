@@ -10,17 +10,11 @@ import { openBus } from '../server/bus/open-bus';
 import { loadConfig } from '../server/config';
 import { RocketMqNode, rocketMqMissing } from './helpers/rocketmq-node';
 import { tempDir } from './helpers/roost';
+import { until } from './helpers/until';
 
 const missing = rocketMqMissing();
 if (missing) process.stdout.write(`RocketMQ namespace test skipped: ${missing}\n`);
 
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(missing !== null)('RocketMQ namespaces', () => {
   let broker: RocketMqNode;

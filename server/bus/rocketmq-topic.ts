@@ -1,8 +1,16 @@
+import { z } from 'zod';
+
 /** The one RocketMQ topic Roost's bus uses, made by `npm run rocketmq` (or an operator's mqadmin): gRPC clients never create topics. */
 export const ROCKETMQ_TOPIC = 'roost-bus';
 
-/** What RocketMQ accepts as a namespace (NamespaceUtil: no `%`, which separates it from the name). */
-export const ROCKETMQ_NAMESPACE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * ROCKETMQ_NAMESPACE as RocketMQ accepts it (NamespaceUtil: no `%`, which separates it from
+ * the name); unset or empty, none. One rule for the nodes' environment and `npm run rocketmq`.
+ */
+export const rocketMqNamespace = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+  .default('');
 
 /**
  * A topic or consumer group inside `namespace`, spelt as RocketMQ spells it (`ns%name`).

@@ -8,15 +8,16 @@
  * `ROCKETMQ_ENDPOINTS=127.0.0.1:P` (the proxy's gRPC port) alone on a line; stops cleanly
  * on SIGINT or SIGTERM and removes its data unless --data was given.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { inNamespace, ROCKETMQ_NAMESPACE_PATTERN, ROCKETMQ_TOPIC } from '../bus/rocketmq-topic';
+import { inNamespace, ROCKETMQ_TOPIC, rocketMqNamespace } from '../bus/rocketmq-topic';
 import { commandLine } from './command-line';
 import { findJava, hasMaven, JAVA_FOR } from './jdk';
 import { ensureJars } from './maven-jars';
+import { updateTopic } from './rocketmq-admin';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const POM_DIR = path.join(ROOT, 'rocketmq');
@@ -85,9 +86,9 @@ async function main(): Promise<void> {
   const args = commandLine('rocketmq', 'usage: npm run rocketmq [-- --port P --data DIR]', { options: { port: { type: 'string' }, data: { type: 'string' } } }).values;
   const port = Number(args.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 1024 || port > 65535) fail('--port must be an integer from 1024 to 65535');
-  const namespace = process.env.ROCKETMQ_NAMESPACE ?? '';
-  if (namespace && !ROCKETMQ_NAMESPACE_PATTERN.test(namespace)) fail('ROCKETMQ_NAMESPACE must be 1 to 64 letters, digits, _ or -');
-  const topicName = inNamespace(namespace, ROCKETMQ_TOPIC);
+  const namespace = rocketMqNamespace.safeParse(process.env.ROCKETMQ_NAMESPACE || undefined);
+  if (!namespace.success) fail(`ROCKETMQ_NAMESPACE ${namespace.error.issues[0]!.message}`);
+  const topicName = inNamespace(namespace.data, ROCKETMQ_TOPIC);
   const java = findJava(JAVA_FOR.rocketmq);
   if (!java) fail(`no Java ${JAVA_FOR.rocketmq}+ found: set JAVA_HOME to a JDK ${JAVA_FOR.rocketmq} or newer, or install one under /usr/lib/jvm`);
   if (!hasMaven()) fail('Maven (mvn) not found: install it (Debian: apt-get install maven)');
@@ -200,15 +201,13 @@ async function main(): Promise<void> {
     children.push(proxy);
     await untilPrinted(proxy, /rocketmq-proxy startup successfully/, log, 'the proxy');
     watch(proxy, 'the proxy');
-    // gRPC clients never create topics (BROKERS.md): Roost's is made here, with one queue.
-    // Doorbells need no partitions, and each queue is one more long poll per consumer
-    // group for the proxy to serve (the default 8 took it to half a core with 3 nodes).
-    // The proxy says it started before its broker has registered with the NameServer
-    // (seen on a restart with --data: "make sure the specified clusterName exists"): retried.
+    // gRPC clients never create topics (BROKERS.md): Roost's is made here. The proxy says
+    // it started before its broker has registered with the NameServer (seen on a restart
+    // with --data: "make sure the specified clusterName exists"): retried.
     for (let attempt = 1; ; attempt++) {
-      const topic = spawnSync(java, [...jvm, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', topicName, '-r', '1', '-w', '1'], { env, encoding: 'utf8' });
-      if (topic.status === 0 && /success/i.test(topic.stdout)) break;
-      if (attempt === 10 || stopping) throw new Error(`creating topic ${topicName} failed:\n${topic.stdout}${topic.stderr}`);
+      const refused = updateTopic(java, jvm, namesrv, topicName, env);
+      if (refused === null) break;
+      if (attempt === 10 || stopping) throw new Error(`creating topic ${topicName} failed:\n${refused}`);
       await new Promise((r) => setTimeout(r, 1_000));
     }
   } catch (err) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findJava, hasMaven, JAVA_FOR } from '../../server/cli/jdk';
+import { updateTopic } from '../../server/cli/rocketmq-admin';
 import { freePort } from './tcp-proxy';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -19,7 +20,7 @@ export function rocketMqMissing(): string | null {
  */
 export class RocketMqNode {
   private child: ChildProcess | null = null;
-  /** What `npm run rocketmq` said on stderr (its ready line names the topic it made). */
+  /** What `npm run rocketmq` has said on stderr since its last (re)start (its ready line names the topic it made). */
   said = '';
   private constructor(
     readonly port: number,
@@ -37,9 +38,9 @@ export class RocketMqNode {
   /** One more topic, made as an operator would (mqadmin updateTopic), through the NameServer the CLI started. */
   createTopic(topic: string): void {
     const namesrv = /^namesrvAddr=(.+)$/m.exec(fs.readFileSync(path.join(this.dir, 'conf', 'broker.conf'), 'utf8'))![1]!;
-    const java = findJava(JAVA_FOR.rocketmq)!;
-    const r = spawnSync(java, [`-Duser.home=${this.dir}`, '-cp', `${path.join(ROOT, 'rocketmq', 'lib')}/*`, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'updateTopic', '-n', namesrv, '-c', 'DefaultCluster', '-t', topic, '-r', '1', '-w', '1'], { encoding: 'utf8', env: { ...process.env, ROCKETMQ_HOME: this.dir } });
-    if (r.status !== 0 || !/success/i.test(r.stdout)) throw new Error(`mqadmin updateTopic ${topic} failed: ${r.stdout}${r.stderr}`);
+    const jvm = [`-Duser.home=${this.dir}`, '-cp', `${path.join(ROOT, 'rocketmq', 'lib')}/*`];
+    const refused = updateTopic(findJava(JAVA_FOR.rocketmq)!, jvm, namesrv, topic, { ...process.env, ROCKETMQ_HOME: this.dir });
+    if (refused !== null) throw new Error(`mqadmin updateTopic ${topic} failed: ${refused}`);
   }
 
   get endpoints(): string {
@@ -54,18 +55,15 @@ export class RocketMqNode {
       env: { ...process.env, ...this.env },
     });
     this.child = child;
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      this.said = err;
-    });
+    this.said = '';
+    child.stderr!.on('data', (d: Buffer) => (this.said += d.toString()));
     await new Promise<void>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes(`ROCKETMQ_ENDPOINTS=${this.endpoints}`)) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`npm run rocketmq exited ${code}: ${err}`)));
+      child.once('exit', (code) => reject(new Error(`npm run rocketmq exited ${code}: ${this.said}`)));
     });
   }
 
