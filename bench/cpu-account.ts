@@ -11,14 +11,39 @@ function machineTicks(): { busy: number; steal: number; total: number } {
   return { busy: total - cpu[3]! - cpu[4]! - cpu[7]!, steal: cpu[7]!, total };
 }
 
-function processTicks(pid: number): number {
+function statFields(pid: number | string): string[] | null {
   try {
     // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-    const rest = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(rest[11]) + Number(rest[12]);
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** A process's CPU ticks; a negative pid counts the process and all its descendants (PostgreSQL's server and its backends). */
+function processTicks(pid: number): number {
+  if (pid < 0) return treeTicks(-pid);
+  const rest = statFields(pid);
+  return rest ? Number(rest[11]) + Number(rest[12]) : 0;
+}
+
+function treeTicks(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(statFields(entry)?.[1]);
+    if (!Number.isFinite(ppid)) continue;
+    const list = children.get(ppid);
+    if (list) list.push(Number(entry));
+    else children.set(ppid, [Number(entry)]);
+  }
+  let ticks = 0;
+  for (const stack = [root]; stack.length > 0; ) {
+    const pid = stack.pop()!;
+    ticks += processTicks(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return ticks;
 }
 
 /**
@@ -26,6 +51,7 @@ function processTicks(pid: number): number {
  * waiting for a core, in seconds: the second field of /proc/<pid>/schedstat.
  */
 function queuedSeconds(pid: number): number {
+  if (pid < 0) return 0; // a tree: its processes wait one by one, not as one thread
   try {
     return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
   } catch {
@@ -48,6 +74,7 @@ export class CpuAccount {
     private readonly t0: number,
   ) {}
 
+  /** `pids`: a name for each process to account; a negative pid names a process and its descendants. */
   static start(pids: Record<string, number>): CpuAccount {
     const map = new Map(Object.entries(pids));
     const each = (f: (pid: number) => number) => new Map([...map].map(([k, pid]) => [k, f(pid)]));
@@ -63,7 +90,7 @@ export class CpuAccount {
     const busy = ((m.busy - this.machine0.busy) / span) * cores;
     const steal = ((m.steal - this.machine0.steal) / span) * cores;
     const byProcess = [...this.pids].map(([k, pid]) => [k, (processTicks(pid) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
-    const queued = [...this.pids].map(([k, pid]) => [k, (queuedSeconds(pid) - this.queued0.get(k)!) / seconds] as [string, number]);
+    const queued = [...this.pids].filter(([, pid]) => pid > 0).map(([k, pid]) => [k, (queuedSeconds(pid) - this.queued0.get(k)!) / seconds] as [string, number]);
     const own = byProcess.reduce((a, [, c]) => a + c, 0);
     return { cores, byProcess, queued, others: Math.max(0, busy - own), busy, steal, seconds };
   }
