@@ -98,6 +98,6 @@ describe('AlertMatcher', () => {
     await engine.write({ op: 'put', record: { ...home, id: 'm-3' } });
     expect(await inbox('dave', 1)).toEqual([['new', 's-on', 'm-3']]);
     expect(await inbox('carol', 0)).toEqual([]);
-    expect(await store.claim('node-b', 2_000, 0)).toBe(false);
+    expect(await store.claim('node-b', 2_000, async () => 0)).toBe(false);
   });
 });

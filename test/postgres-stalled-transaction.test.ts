@@ -66,12 +66,12 @@ describe.skipIf(!postgresBin())('a node stalled inside a transaction', () => {
     const paused = new PostgresAlertStore(stalled);
     const taker = new PostgresAlertStore(live);
     await paused.initCursor(0);
-    expect(await paused.claim('paused', 500, 0)).toBe(true);
+    expect(await paused.claim('paused', 500, async () => 0)).toBe(true);
     // What commitBatch does first: the fenced UPDATE of the matcher's row, then (never) the alerts and COMMIT.
     const client = await stallInside(stalled, "UPDATE matcher SET cursor = cursor WHERE id = 1 AND holder = 'paused'");
     const claimed = within(
       (async () => {
-        while (!(await taker.claim('taker', 2_000, 0))) await new Promise((r) => setTimeout(r, 100));
+        while (!(await taker.claim('taker', 2_000, async () => 0))) await new Promise((r) => setTimeout(r, 100));
       })(),
       'a claim behind the stalled matcher row',
     );

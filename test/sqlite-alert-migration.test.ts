@@ -34,7 +34,7 @@ describe('alerts.db of an earlier release', () => {
     const before = await store.alertsOf('alice', 0, 100);
     expect(before.map((a) => [a.id, a.reason, a.listing])).toEqual([1, 2, 3, 4, 5].map((id) => [id, id === 5 ? 'removed' : 'new', OLD]));
     await store.initCursor(10);
-    expect(await store.claim('n', 5_000, 10)).toBe(true);
+    expect(await store.claim('n', 5_000, async () => 10)).toBe(true);
     const ids = await store.commitBatch('n', 10, 11, 5_000, [{ seq: 11, session: 'alice', searchId: 's1', reason: 'price_drop', listing: NEW, previousPrice: 2300 }]);
     expect(ids).toEqual([6]);
     const page = await store.alertsAfter(0, 100, (s) => s === 'alice');

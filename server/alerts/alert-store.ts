@@ -82,8 +82,8 @@ export interface AlertStore extends HolderRegistry {
   lastAlertId(): Promise<number>;
   /** Where matching starts on a new store: the log's end; an existing cursor is kept. */
   initCursor(seq: number): Promise<void>;
-  /** Takes or renews the matcher's lease; true when this node holds it. */
-  claim(node: string, leaseMs: number, startCursor: number): Promise<boolean>;
+  /** Takes or renews the matcher's lease; true when this node holds it. `startCursor` is asked for only if there is no cursor yet. */
+  claim(node: string, leaseMs: number, startCursor: () => Promise<number>): Promise<boolean>;
   matcherCursor(): Promise<number>;
   /** A batch's alerts and the cursor moved past it, in one transaction, only if this node still holds the lease at `from`. */
   commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null>;

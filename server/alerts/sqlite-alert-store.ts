@@ -222,7 +222,7 @@ export class SqliteAlertStore implements AlertStore {
    * Takes or renews the matcher's lease; true when this node holds it. A holder that
    * died stops renewing and another node takes over when the lease runs out.
    */
-  async claim(node: string, leaseMs: number, startCursor: number): Promise<boolean> {
+  async claim(node: string, leaseMs: number, startCursor: () => Promise<number>): Promise<boolean> {
     // A read first: a node that cannot take the lease must not queue for the write lock
     // (SQLite's busy wait sleeps), nor a holder whose lease has most of its time left.
     const now = Date.now();
@@ -232,12 +232,8 @@ export class SqliteAlertStore implements AlertStore {
       if (holder !== null && holder !== node && expires >= now) return false;
       if (holder === node && expires - now > leaseMs / 2) return true;
     }
-    return this.db
-      .transaction(() => {
-        this.s.initMatcher.run(startCursor);
-        return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
-      })
-      .immediate();
+    if (!row) this.s.initMatcher.run(await startCursor());
+    return this.s.claim.run(node, now + leaseMs, node, now).changes === 1;
   }
 
   async matcherCursor(): Promise<number> {

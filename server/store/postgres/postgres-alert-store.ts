@@ -3,7 +3,7 @@ import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
-import { inTransaction, NOW_MS, query } from './database';
+import { NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
@@ -104,8 +104,16 @@ export class PostgresAlertStore implements AlertStore {
     await this.query('INSERT INTO matcher (id, cursor, holder, expires) VALUES (1, $1, NULL, 0) ON CONFLICT (id) DO NOTHING', [seq]);
   }
 
-  async claim(node: string, leaseMs: number, startCursor: number): Promise<boolean> {
-    await this.initCursor(startCursor);
+  /**
+   * A read first, which waits on no lock: a node that cannot take the lease returns at
+   * once instead of queueing behind the holder's commit for the matcher row (three nodes
+   * ticking ten times a second spent seconds a minute waiting there), and the log's end is
+   * asked for only when there is no cursor yet.
+   */
+  async claim(node: string, leaseMs: number, startCursor: () => Promise<number>): Promise<boolean> {
+    const lease = (await this.query<{ holder: string | null; expires: number; now: number }>(`SELECT holder, expires, ${NOW_MS} AS now FROM matcher WHERE id = 1`)).rows[0];
+    if (!lease) await this.initCursor(await startCursor());
+    else if (lease.holder !== null && lease.holder !== node && lease.expires >= lease.now) return false;
     const r = await this.query(
       `UPDATE matcher SET holder = $1, expires = ${NOW_MS} + $2
        WHERE id = 1 AND (holder = $1 OR holder IS NULL OR expires < ${NOW_MS})`,
@@ -118,38 +126,42 @@ export class PostgresAlertStore implements AlertStore {
     return (await this.query<{ cursor: number }>('SELECT cursor FROM matcher WHERE id = 1')).rows[0]?.cursor ?? 0;
   }
 
-  /** Fenced on (holder, cursor): a holder that slept through a takeover finds the cursor moved and commits nothing. */
-  async commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null> {
-    return inTransaction(this.pool, async (c) => {
-      const moved = await c.query(`UPDATE matcher SET cursor = $1, expires = ${NOW_MS} + $2 WHERE id = 1 AND holder = $3 AND cursor = $4`, [to, leaseMs, node, from]);
-      if (moved.rowCount !== 1) return null;
-      return this.insertAll(c, alerts);
-    });
-  }
-
   /**
-   * A batch's alerts in one statement (arrays unnested), not one INSERT each: a write into
-   * a popular area makes hundreds of alerts, and a round trip per alert held the matcher
-   * seconds behind the log at 50 writes a second (BENCHMARKS.md). The listings they show go
-   * into alert_listings in the same statement, each once.
+   * Fenced on (holder, cursor): a holder that slept through a takeover finds the cursor
+   * moved and commits nothing. One statement, so one round trip where BEGIN, the fence,
+   * the lock, the insert and COMMIT were five, each a wait for a core on a busy machine:
+   * the fence's row comes first, the lock is taken from it, and the alerts' rows come
+   * from the lock, so none is written (nor an id taken) unless the fence held, and ids are
+   * taken under the lock (they increase in commit order). A batch's alerts are one insert
+   * (arrays unnested), not one each: a write into a popular area makes hundreds, and a
+   * round trip per alert held the matcher seconds behind the log at 50 writes a second
+   * (BENCHMARKS.md). The listings they show go into alert_listings, each once.
    */
-  private async insertAll(c: pg.PoolClient, alerts: NewAlert[]): Promise<number[]> {
-    if (alerts.length === 0) return [];
-    await c.query('SELECT pg_advisory_xact_lock($1)', [ALERT_LOCK]);
+  async commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null> {
     const listings = distinctListings(alerts);
-    const r = await c.query<{ id: number }>(
-      `WITH shown AS (
+    const r = await this.query<{ fenced: boolean; ids: number[] | null }>(
+      `WITH moved AS (
+         UPDATE matcher SET cursor = $1, expires = ${NOW_MS} + $2 WHERE id = 1 AND holder = $3 AND cursor = $4 RETURNING 1
+       ), lock AS (
+         SELECT pg_advisory_xact_lock(${ALERT_LOCK}) FROM moved
+       ), shown AS (
          INSERT INTO alert_listings (seq, side, listing)
-         SELECT l.seq, l.side, l.listing::json FROM unnest($7::bigint[], $8::smallint[], $9::text[]) AS l(seq, side, listing)
+         SELECT l.seq, l.side, l.listing::json FROM lock, unnest($11::bigint[], $12::smallint[], $13::text[]) AS l(seq, side, listing)
          ON CONFLICT (seq, side) DO NOTHING
+       ), made AS (
+         INSERT INTO alerts (id, session, search_id, seq, reason, at, previous_price)
+         SELECT nextval('alert_ids'), t.session, t.search_id, t.seq, t.reason, $10, t.previous_price
+         FROM lock, unnest($5::text[], $6::text[], $7::bigint[], $8::text[], $9::int[]) WITH ORDINALITY
+           AS t(session, search_id, seq, reason, previous_price, n)
+         ORDER BY t.n
+         ON CONFLICT (seq, search_id) DO NOTHING RETURNING id
        )
-       INSERT INTO alerts (id, session, search_id, seq, reason, at, previous_price)
-       SELECT nextval('alert_ids'), t.session, t.search_id, t.seq, t.reason, $6, t.previous_price
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[]) WITH ORDINALITY
-         AS t(session, search_id, seq, reason, previous_price, n)
-       ORDER BY t.n
-       ON CONFLICT (seq, search_id) DO NOTHING RETURNING id`,
+       SELECT EXISTS (SELECT 1 FROM moved) AS fenced, (SELECT array_agg(id ORDER BY id) FROM made) AS ids`,
       [
+        to,
+        leaseMs,
+        node,
+        from,
         alerts.map((a) => a.session),
         alerts.map((a) => a.searchId),
         alerts.map((a) => a.seq),
@@ -161,7 +173,8 @@ export class PostgresAlertStore implements AlertStore {
         listings.map((l) => l.json),
       ],
     );
-    return r.rows.map((row) => row.id).sort((a, b) => a - b);
+    const row = r.rows[0]!;
+    return row.fenced ? (row.ids ?? []).map(Number) : null;
   }
 
   async release(node: string): Promise<void> {
