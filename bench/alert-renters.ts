@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { doubled } from './doubled';
 import { epochNow } from './push-watchers';
 
 export type RenterCommand = { cmd: 'connect'; sockets: { url: string; cookie: string }[] } | { cmd: 'count' } | { cmd: 'stop' };
@@ -32,14 +33,9 @@ class Arrivals {
 
   add(id: string, price: number, time: number): void {
     if (this.n === this.times.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.listing = grow(this.listing);
-      this.price = grow(this.price);
-      this.times = grow(this.times);
+      this.listing = doubled(this.listing);
+      this.price = doubled(this.price);
+      this.times = doubled(this.times);
     }
     let k = this.index.get(id);
     if (k === undefined) {

@@ -1,5 +1,5 @@
 /**
- * npm run bench:alerts [-- --store sqlite,postgres --searches 10000 --renters 1000 --rate 50 --seconds 20 --warmup 3]
+ * npm run bench:alerts [-- --store sqlite,postgres --searches 10000 --renters 1000 --rate 50 --seconds 20 --warm-up 3]
  *
  * Saved searches at scale: our own redis-server and three Roost nodes, for each store in
  * `--store`: on one DATA_DIR (SQLite), or on our own PostgreSQL with a DATA_DIR each (as
@@ -10,7 +10,7 @@
  * of writes (new homes, price drops, removals). Prints the matching cost per change
  * (percolating its before and after against every saved search, timed in process on the
  * same store) and write-to-alert latency (from sending the write to the alert frame), after
- * `warmup` seconds of the same stream whose alerts are counted apart: a node's first
+ * `warm-up` seconds of the same stream whose alerts are counted apart: a node's first
  * second of matching and delivery runs on code not yet compiled and on connections not
  * yet opened (p50 200 ms there, against 50 after), which is not what a running cluster
  * does; the push benchmark leaves out its first seconds the same way.
@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
     renters: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
+    'warm-up': { type: 'string', default: '3' },
     store: { type: 'string', default: 'sqlite,postgres' },
   },
 });
@@ -58,7 +58,7 @@ const SEARCHES = Number(args.searches);
 const RENTERS = Number(args.renters);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
-const WARMUP = Number(args.warmup);
+const WARMUP = Number(args['warm-up']);
 /** Processes the renters' sockets live in (their browsers, apart from the writer). */
 const RENTER_PROCESSES = 2;
 const TOKEN = 'bench-token';

@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { Bbox } from '../server/engine/search-engine';
+import { doubled } from './doubled';
 
 export type SystemKind = 'roost' | 'socketio';
 
@@ -94,14 +95,9 @@ class Arrivals {
 
   add(write: number, node: number, time: number): void {
     if (this.n === this.times.length) {
-      const grow = <T extends Int32Array | Int8Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.writes = grow(this.writes);
-      this.nodes = grow(this.nodes);
-      this.times = grow(this.times);
+      this.writes = doubled(this.writes);
+      this.nodes = doubled(this.nodes);
+      this.times = doubled(this.times);
     }
     this.writes[this.n] = write;
     this.nodes[this.n] = node;
