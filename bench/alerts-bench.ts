@@ -6,7 +6,7 @@
  * three hosts);
  * `searches` saved searches (map views at zooms 12–15 and drawn hexagons, filters mixed)
  * created through the API by `renters` sessions, each with a socket open (in two processes
- * of their own, as their browsers are: alert-renters.ts); then a stream
+ * of their own, as their browsers are: push-watchers.ts, kind `alerts`); then a stream
  * of writes (new homes, price drops, removals). Prints the matching cost per change
  * (percolating its before and after against every saved search, timed in process on the
  * same store) and write-to-alert latency (from sending the write to the alert frame), after
@@ -30,9 +30,8 @@ import { PostgresServer } from '../test/helpers/postgres-server';
 import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { Renter } from '../test/helpers/renter';
-import { RenterProcess } from './alert-renters';
 import { CpuAccount } from './cpu-account';
-import { epochNow } from './push-watchers';
+import { epochNow, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { viewport } from './viewports';
 import { seededRandom } from '../server/core/seeded-random';
@@ -61,6 +60,8 @@ const SECONDS = Number(args.seconds);
 const WARMUP = Number(args['warm-up']);
 /** Processes the renters' sockets live in (their browsers, apart from the writer). */
 const RENTER_PROCESSES = 2;
+/** The phase tag of new homes' ids (`w-12`): how the renters' processes tell a bench write's frame. */
+const TAG = 'w';
 const TOKEN = 'bench-token';
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
@@ -93,7 +94,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
   const pg = kind === 'postgres' ? await PostgresServer.start() : null;
   const databaseUrl = pg ? await pg.createDatabase('roost_alerts_bench') : null;
   const nodes: NodeProcess[] = [];
-  const renterProcesses: RenterProcess[] = [];
+  let sockets: WatcherPool | null = null;
   try {
     for (let i = 0; i < 3; i++) {
       const where: Record<string, string> = databaseUrl ? { DATA_DIR: path.join(dataDir, `node-${i}`), DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir };
@@ -151,10 +152,10 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
     const sentAt = new Map<string, number>();
     /** Sent during the warm-up: their alerts are timed apart. */
     const warm = new Set<string>();
-    const groups = Array.from({ length: RENTER_PROCESSES }, () => RenterProcess.spawn());
-    renterProcesses.push(...groups);
-    await Promise.all(groups.map((g, k) => g.connect(renters.flatMap((r, i) => (i % RENTER_PROCESSES === k ? [{ url: nodes[i % 3]!.url, cookie: r.cookie }] : [])))));
-    const alertsNow = async () => (await Promise.all(groups.map((g) => g.count()))).reduce((a, b) => a + b, 0);
+    const online = await WatcherPool.connect(RENTER_PROCESSES, 'alerts', nodes.map((n) => n.url), renters.map((r, i) => ({ node: i % 3, cookie: r.cookie })));
+    sockets = online;
+    // New homes are `${TAG}-${i}` (i: the write that made it), so the renters note whose alert each frame is.
+    online.start(TAG);
     await new Promise((r) => setTimeout(r, 1_000));
 
     const live: { id: string; price: number }[] = [];
@@ -185,12 +186,12 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
     let alertsBefore = 0;
     for (let i = 0; i < total; i++) {
       if (i === measuredFrom) {
-        alertsBefore = await alertsNow();
+        alertsBefore = await online.delivered();
         cpu = CpuAccount.start({
           ...Object.fromEntries(nodes.map((n, k) => [`node ${k + 1}`, n.child.pid!])),
-          ...(pg ? { postgresql: -pg.pid } : {}),
+          ...(pg ? { postgresql: { tree: pg.pid } } : {}),
           redis: redis.pid,
-          ...Object.fromEntries(groups.map((g, k) => [`renters ${k + 1}`, g.pid])),
+          ...online.pids('renters'),
           writer: process.pid,
         });
       }
@@ -201,7 +202,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       const idle = live.filter((h) => !busy.has(h.id));
       if (idle.length < 20 || u < 0.6) {
         const r = at();
-        const id = `w${i}`;
+        const id = `${TAG}-${i}`;
         live.push({ id, price: r.price });
         send(id, id, `${node}/api/listings`, { method: 'POST', body: JSON.stringify({ id, title: r.title, lat: r.lat, lon: r.lon, price: r.price, type: r.type, bedrooms: r.bedrooms, district: r.district, neighbourhood: r.neighbourhood }) });
       } else if (u < 0.85) {
@@ -215,22 +216,17 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       }
     }
     await Promise.all(inFlight);
-    let alertsSeen = await alertsNow();
-    for (let last = -1; last !== alertsSeen; alertsSeen = await alertsNow()) {
-      last = alertsSeen;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
+    await online.settle();
+    const alertsSeen = await online.delivered();
     const account = cpu!.stop();
     const latency: number[] = [];
     const warmLatency: number[] = [];
-    for (const got of await Promise.all(groups.map((g) => g.stop()))) {
-      for (let k = 0; k < got.times.length; k++) {
-        const id = got.ids[got.listing[k]!]!;
-        const key = sentAt.has(`${id}:${got.price[k]}`) ? `${id}:${got.price[k]}` : id;
-        const t0 = sentAt.get(key);
-        if (t0 !== undefined) (warm.has(key) ? warmLatency : latency).push(got.times[k]! - t0);
-      }
-    }
+    (await online.stop()).each((write, _node, time, price) => {
+      const id = `${TAG}-${write}`;
+      const key = sentAt.has(`${id}:${price}`) ? `${id}:${price}` : id;
+      const t0 = sentAt.get(key);
+      if (t0 !== undefined) (warm.has(key) ? warmLatency : latency).push(time - t0);
+    });
     const pl = percentiles(latency);
     const pw = percentiles(warmLatency);
     line(`writes: ${measuredFrom} in ${WARMUP} s of warm-up, then ${total - measuredFrom} at ${RATE}/s; ${refused} refused; alerts delivered live: ${alertsSeen} (${(alertsSeen / total).toFixed(0)} per write)`);
@@ -283,7 +279,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
         `(${(counted.received / Math.max(1, counted.delivered)).toFixed(4)} bus messages per alert delivered; a broadcast of each batch would be received by all 3 nodes)`,
     );
   } finally {
-    for (const g of renterProcesses) g.kill();
+    await sockets?.close();
     for (const n of nodes) await n.kill('SIGTERM');
     await redis.kill();
     await pg?.stop();

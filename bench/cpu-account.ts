@@ -20,13 +20,12 @@ function statFields(pid: number | string): string[] | null {
   }
 }
 
-/** A process's CPU ticks; a negative pid counts the process and all its descendants (PostgreSQL's server and its backends). */
 function processTicks(pid: number): number {
-  if (pid < 0) return treeTicks(-pid);
   const rest = statFields(pid);
   return rest ? Number(rest[11]) + Number(rest[12]) : 0;
 }
 
+/** A process's CPU ticks and all its descendants' (PostgreSQL's server and its backends). */
 function treeTicks(root: number): number {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -51,7 +50,6 @@ function treeTicks(root: number): number {
  * waiting for a core, in seconds: the second field of /proc/<pid>/schedstat.
  */
 function queuedSeconds(pid: number): number {
-  if (pid < 0) return 0; // a tree: its processes wait one by one, not as one thread
   try {
     return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
   } catch {
@@ -65,20 +63,28 @@ function queuedSeconds(pid: number): number {
  * means little without it: the same code measured p99 17 ms quiet and 299 ms beside an
  * apt install.
  */
+/** A process to account: a pid, or a process with all its descendants (`{ tree: pid }`). */
+export type Accounted = number | { tree: number };
+
+const ticksOf = (p: Accounted) => (typeof p === 'number' ? processTicks(p) : treeTicks(p.tree));
+/** A tree's processes wait for a core one by one, not as one thread: only single processes have a queue figure. */
+const singles = (pids: Map<string, Accounted>) => [...pids].filter((e): e is [string, number] => typeof e[1] === 'number');
+
 export class CpuAccount {
   private constructor(
-    private readonly pids: Map<string, number>,
+    private readonly pids: Map<string, Accounted>,
     private readonly machine0: { busy: number; steal: number; total: number },
     private readonly own0: Map<string, number>,
     private readonly queued0: Map<string, number>,
     private readonly t0: number,
   ) {}
 
-  /** `pids`: a name for each process to account; a negative pid names a process and its descendants. */
-  static start(pids: Record<string, number>): CpuAccount {
+  /** `pids`: a name for each process to account. */
+  static start(pids: Record<string, Accounted>): CpuAccount {
     const map = new Map(Object.entries(pids));
-    const each = (f: (pid: number) => number) => new Map([...map].map(([k, pid]) => [k, f(pid)]));
-    return new CpuAccount(map, machineTicks(), each(processTicks), each(queuedSeconds), performance.now());
+    const ticks = new Map([...map].map(([k, p]) => [k, ticksOf(p)]));
+    const queued = new Map(singles(map).map(([k, pid]) => [k, queuedSeconds(pid)]));
+    return new CpuAccount(map, machineTicks(), ticks, queued, performance.now());
   }
 
   /** Cores used on average since start: by each named process, by the rest, in all. */
@@ -89,8 +95,8 @@ export class CpuAccount {
     const span = m.total - this.machine0.total;
     const busy = ((m.busy - this.machine0.busy) / span) * cores;
     const steal = ((m.steal - this.machine0.steal) / span) * cores;
-    const byProcess = [...this.pids].map(([k, pid]) => [k, (processTicks(pid) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
-    const queued = [...this.pids].filter(([, pid]) => pid > 0).map(([k, pid]) => [k, (queuedSeconds(pid) - this.queued0.get(k)!) / seconds] as [string, number]);
+    const byProcess = [...this.pids].map(([k, p]) => [k, (ticksOf(p) - this.own0.get(k)!) / HZ / seconds] as [string, number]);
+    const queued = singles(this.pids).map(([k, pid]) => [k, (queuedSeconds(pid) - this.queued0.get(k)!) / seconds] as [string, number]);
     const own = byProcess.reduce((a, [, c]) => a + c, 0);
     return { cores, byProcess, queued, others: Math.max(0, busy - own), busy, steal, seconds };
   }

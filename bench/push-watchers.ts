@@ -1,6 +1,7 @@
 /**
- * One watcher process of `npm run bench:push` and `npm run bench:load`: holds its share
- * of the watchers (Roost's /ws or Socket.IO), and notes when each listing frame arrives, on the epoch clock the
+ * One watcher process of `npm run bench:push`, `npm run bench:load` and `npm run
+ * bench:alerts`: holds its share of the watchers (Roost's /ws or Socket.IO; for alerts,
+ * renters' sockets on their sessions), and notes when each listing or alert frame arrives, on the epoch clock the
  * writer also reads (performance.timeOrigin + now agree across processes to well under a
  * millisecond here). Watchers live apart from the writer, a few processes of them, as
  * renters' browsers do: one process holding 10,000 sockets and the writes stalled all of
@@ -14,15 +15,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { Bbox } from '../server/engine/search-engine';
-import { doubled } from './doubled';
 
-export type SystemKind = 'roost' | 'socketio';
+/** What a watcher is: a Roost map watching a view, a Socket.IO client in a tile's room, or a renter's socket hearing its alerts. */
+export type SystemKind = 'roost' | 'socketio' | 'alerts';
 
-/** One watcher: the node it connects to, the view it watches (Roost), its room (Socket.IO: a tile key). */
+/** One watcher: the node it connects to, the view it watches (Roost), its room (Socket.IO: a tile key), its session cookie (alerts). */
 export interface WatcherSpec {
   node: number;
-  bbox: Bbox;
-  room: string;
+  bbox?: Bbox;
+  room?: string;
+  cookie?: string;
 }
 
 export type WatcherCommand =
@@ -37,10 +39,11 @@ export type WatcherReply =
   | { reply: 'count'; delivered: number }
   | {
       reply: 'stopped';
-      /** Per frame: the write's number in the phase, the node it came from, when it arrived. */
+      /** Per frame: the write's number in the phase, the node it came from, when it arrived, the price it shows. */
       writes: Int32Array;
       nodes: Int8Array;
       times: Float64Array;
+      prices: Float64Array;
       /** This process's event-loop delay p99 over the phase (ms). */
       lagP99: number;
       /** Sockets still open, and socket errors since connecting. */
@@ -51,7 +54,8 @@ export type WatcherReply =
 /** Now, in epoch milliseconds with sub-millisecond precision, comparable across processes. */
 export const epochNow = () => performance.timeOrigin + performance.now();
 
-type OnListing = (id: string) => void;
+/** A frame of a listing (a listing frame, or an alert's listing): its id and the price it shows. */
+type OnListing = (id: string, price: number) => void;
 
 interface Watcher {
   open(): boolean;
@@ -66,8 +70,8 @@ const CONNECT: Record<SystemKind, (node: string, w: WatcherSpec, onListing: OnLi
       ws.once('error', reject);
     });
     ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string } };
-      if (m.type === 'listing' && m.listing) onListing(m.listing.id);
+      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
+      if (m.type === 'listing' && m.listing) onListing(m.listing.id, m.listing.price);
     });
     ws.on('error', onError);
     ws.send(JSON.stringify({ type: 'watch', bbox: w.bbox, filters: {} }));
@@ -79,29 +83,50 @@ const CONNECT: Record<SystemKind, (node: string, w: WatcherSpec, onListing: OnLi
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
-    socket.on('listing', (m: { listing: { id: string } }) => onListing(m.listing.id));
+    socket.on('listing', (m: { listing: { id: string; price: number } }) => onListing(m.listing.id, m.listing.price));
     socket.on('connect_error', onError);
     socket.emit('watch', w.room);
     return { open: () => socket.connected, close: () => socket.disconnect() };
   },
+  async alerts(node, w, onListing, onError) {
+    const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { headers: { cookie: w.cookie ?? '' }, perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
+      if (m.type === 'alert' && m.listing) onListing(m.listing.id, m.listing.price);
+    });
+    ws.on('error', onError);
+    return { open: () => ws.readyState === WebSocket.OPEN, close: () => ws.terminate() };
+  },
 };
 
-/** Arrivals of the current phase, in growable typed arrays (a million frames is 13 MB). */
+/** Arrivals of the current phase, in growable typed arrays (a million frames is 21 MB). */
 class Arrivals {
   writes = new Int32Array(1 << 16);
   nodes = new Int8Array(1 << 16);
   times = new Float64Array(1 << 16);
+  prices = new Float64Array(1 << 16);
   n = 0;
 
-  add(write: number, node: number, time: number): void {
+  add(write: number, node: number, time: number, price: number): void {
     if (this.n === this.times.length) {
-      this.writes = doubled(this.writes);
-      this.nodes = doubled(this.nodes);
-      this.times = doubled(this.times);
+      const grow = <T extends Int32Array | Int8Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.writes = grow(this.writes);
+      this.nodes = grow(this.nodes);
+      this.times = grow(this.times);
+      this.prices = grow(this.prices);
     }
     this.writes[this.n] = write;
     this.nodes[this.n] = node;
     this.times[this.n] = time;
+    this.prices[this.n] = price;
     this.n++;
   }
 }
@@ -114,13 +139,13 @@ function main(): void {
   const lag = monitorEventLoopDelay({ resolution: 5 });
   const send = (m: WatcherReply) => process.send!(m);
 
-  const onListing = (id: string, node: number) => {
+  const onListing = (id: string, price: number, node: number) => {
     const at = epochNow();
     // Ids are `${tag}-${n}`: a frame of another phase (there are none once a phase has
     // drained) is not counted in this one.
     const dash = id.lastIndexOf('-');
     if (id.slice(0, dash) !== tag) return;
-    arrivals.add(Number(id.slice(dash + 1)), node, at);
+    arrivals.add(Number(id.slice(dash + 1)), node, at, price);
   };
 
   process.on('message', (m: WatcherCommand) => {
@@ -128,7 +153,7 @@ function main(): void {
       if (m.cmd === 'connect') {
         for (let i = 0; i < m.watchers.length; i += 250) {
           const batch = m.watchers.slice(i, i + 250).map((w) =>
-            CONNECT[m.kind](m.nodes[w.node]!, w, (id) => onListing(id, w.node), () => errors++),
+            CONNECT[m.kind](m.nodes[w.node]!, w, (id, price) => onListing(id, price, w.node), () => errors++),
           );
           clients.push(...(await Promise.all(batch)));
         }
@@ -148,6 +173,7 @@ function main(): void {
           writes: a.writes.slice(0, a.n),
           nodes: a.nodes.slice(0, a.n),
           times: a.times.slice(0, a.n),
+          prices: a.prices.slice(0, a.n),
           lagP99: lag.percentile(99) / 1e6,
           open: clients.filter((c) => c.open()).length,
           errors,
@@ -203,8 +229,8 @@ class WatcherProcess {
 
 /** What the watcher processes saw in a phase, all together. */
 export interface PhaseArrivals {
-  /** Every frame: the write's number in the phase, the node it came from, when it arrived. */
-  each(visit: (write: number, node: number, time: number) => void): void;
+  /** Every frame: the write's number in the phase, the node it came from, when it arrived, the price it shows. */
+  each(visit: (write: number, node: number, time: number, price: number) => void): void;
   /** The worst watcher process's event-loop delay p99 (ms). */
   lagP99: number;
   open: number;
@@ -257,7 +283,7 @@ export class WatcherPool {
     const replies = await Promise.all(this.procs.map((p) => p.ask({ cmd: 'stop' }, 'stopped')));
     return {
       each(visit) {
-        for (const r of replies) for (let k = 0; k < r.times.length; k++) visit(r.writes[k]!, r.nodes[k]!, r.times[k]!);
+        for (const r of replies) for (let k = 0; k < r.times.length; k++) visit(r.writes[k]!, r.nodes[k]!, r.times[k]!, r.prices[k]!);
       },
       lagP99: Math.max(...replies.map((r) => r.lagP99)),
       open: replies.reduce((a, r) => a + r.open, 0),
