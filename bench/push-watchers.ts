@@ -62,18 +62,24 @@ interface Watcher {
   close(): void;
 }
 
+/** A Roost socket, open, whose listing frames of `type` (a watch's `listing`, a renter's `alert`) are told to `onListing`. */
+async function roostSocket(node: string, headers: Record<string, string>, type: string, onListing: OnListing, onError: () => void): Promise<WebSocket> {
+  const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { headers, perMessageDeflate: false });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
+    if (m.type === type && m.listing) onListing(m.listing.id, m.listing.price);
+  });
+  ws.on('error', onError);
+  return ws;
+}
+
 const CONNECT: Record<SystemKind, (node: string, w: WatcherSpec, onListing: OnListing, onError: () => void) => Promise<Watcher>> = {
   async roost(node, w, onListing, onError) {
-    const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
-      if (m.type === 'listing' && m.listing) onListing(m.listing.id, m.listing.price);
-    });
-    ws.on('error', onError);
+    const ws = await roostSocket(node, {}, 'listing', onListing, onError);
     ws.send(JSON.stringify({ type: 'watch', bbox: w.bbox, filters: {} }));
     return { open: () => ws.readyState === WebSocket.OPEN, close: () => ws.terminate() };
   },
@@ -89,16 +95,7 @@ const CONNECT: Record<SystemKind, (node: string, w: WatcherSpec, onListing: OnLi
     return { open: () => socket.connected, close: () => socket.disconnect() };
   },
   async alerts(node, w, onListing, onError) {
-    const ws = new WebSocket(`${node.replace(/^http/, 'ws')}/ws`, { headers: { cookie: w.cookie ?? '' }, perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
-      if (m.type === 'alert' && m.listing) onListing(m.listing.id, m.listing.price);
-    });
-    ws.on('error', onError);
+    const ws = await roostSocket(node, { cookie: w.cookie ?? '' }, 'alert', onListing, onError);
     return { open: () => ws.readyState === WebSocket.OPEN, close: () => ws.terminate() };
   },
 };
