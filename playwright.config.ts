@@ -40,6 +40,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { PORT: String(PORT), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: E2E_ADMIN_TOKEN, RATE_SEARCH_PER_S: '100000', RATE_WRITE_PER_S: '100000' },
+    env: { PORT: String(PORT), DATA_DIR, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_TOKEN: E2E_ADMIN_TOKEN, RATE_SEARCH_PER_S: '100000', RATE_WRITE_PER_S: '100000', RATE_SESSIONS_PER_HOUR: '100000', RATE_SIGNIN_PER_HOUR: '100000' },
   },
 });

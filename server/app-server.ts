@@ -8,7 +8,7 @@ import type { StoreEngine } from './engine/store-engine';
 import type { ListingStore } from './store/listing-store';
 import { openRecord } from './store/open-record';
 import { handleApi } from './http/api-routes';
-import { handleWrite, type WriteContext } from './http/write-routes';
+import { authorize, handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
 import { openBus } from './bus/open-bus';
 import { ChangeFeed } from './changes/change-feed';
@@ -22,7 +22,17 @@ import { BusTally, MeteredBus } from './bus/metered-bus';
 import { AlertMatcher } from './alerts/alert-matcher';
 import type { AlertStore } from './alerts/alert-store';
 import { handleSavedSearches, type SavedSearchContext } from './http/saved-search-routes';
-import { Sessions } from './sessions/session-cookie';
+import { SessionCookies } from './sessions/session-cookie';
+import { ANONYMOUS_TTL_MS, Visitors } from './sessions/visitors';
+import type { AccountStore } from './accounts/account-store';
+import { accountsModule } from './accounts/accounts-module';
+import { EmailSignIn } from './accounts/email-sign-in';
+import { Passkeys } from './accounts/passkeys';
+import type { Capability } from './capability';
+import { favouritesModule } from './favourites/favourites-module';
+import { hostingModule } from './hosting/hosting-module';
+import { mailFrom, openMailer } from './mail/mailer';
+import { photosModule } from './photos/photos-module';
 import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
@@ -40,6 +50,7 @@ export interface RoostServer {
   hub: LiveHub;
   feed: ChangeFeed;
   alerts: AlertStore;
+  accounts: AccountStore;
   port: number;
   close(): Promise<void>;
 }
@@ -94,11 +105,24 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const bus = new MeteredBus(await openBus(config, node), tally);
   const feed = new ChangeFeed(engine, bus, node);
   await feed.start();
-  const sessions = new Sessions(record.sessionSecret);
+  const cookies = new SessionCookies(record.sessionSecret);
   const alertStore = record.alerts;
   // One command connection for what this node keeps in Redis: holders and rate limits.
   const redis = config.REDIS_URL ? redisCommands(config.REDIS_URL) : null;
   if (redis) await firstConnect(redis);
+  const ipOf = (req: http.IncomingMessage) => clientIp(req, config.TRUST_PROXY);
+  const hourly = (points: number) => ({ points, durationS: 3600 });
+  const peopleLimits = new RateLimits(
+    { sessions: hourly(config.RATE_SESSIONS_PER_HOUR), signin: hourly(config.RATE_SIGNIN_PER_HOUR), signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)) },
+    redis,
+  );
+  const visitors = new Visitors({
+    cookies,
+    store: record.accounts,
+    publicUrl: config.PUBLIC_URL,
+    trustProxy: config.TRUST_PROXY,
+    newSession: (req) => peopleLimits.take('sessions', ipOf(req)),
+  });
   const registry = holderRegistry(redis, record.alerts);
   let hub: LiveHub;
   // Read only when scraped, after the hub and the matcher below exist; made first so
@@ -131,14 +155,50 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     metrics.gaugeFrom('roost_db_pool_idle', 'Of those, idle', () => pool().idle);
     metrics.gaugeFrom('roost_db_pool_waiting', 'Queries waiting for a connection', () => pool().waiting);
   }
+  const mailer = openMailer(config.SMTP_URL, mailFrom(config.MAIL_FROM, config.PUBLIC_URL));
+  if (mailer.mode === 'log') log.warn('SMTP_URL is not set: sign-in links are written to this log (development only)');
+  const writes: WriteContext = {
+    engine,
+    adminToken: config.ADMIN_TOKEN,
+    boundaries: boundaryCache(engine),
+    pushed: () => hub.sent(),
+  };
+  const hosting = hostingModule({ accounts: record.accounts, engine, visitors });
+  writes.sessionWriter = hosting.sessionWriter;
+  writes.linkHost = hosting.linkHost;
+  const accounts = accountsModule({
+    store: record.accounts,
+    visitors,
+    emailSignIn: new EmailSignIn(record.accounts, mailer, (ms) => metrics.mailLatency.observe({ kind: 'sign_in' }, ms / 1000)),
+    passkeys: new Passkeys(record.accounts),
+    limits: peopleLimits,
+    bus,
+    publicUrl: config.PUBLIC_URL,
+    trustProxy: config.TRUST_PROXY,
+    clientIp: ipOf,
+  });
+  /** What the server can do besides search and live push: each capability one line. */
+  const capabilities: Capability[] = [
+    accounts,
+    favouritesModule({ alerts: alertStore, engine, visitors }),
+    hosting,
+    photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent() }),
+  ];
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
-    authenticate: (req) => {
-      const s = sessions.read(req);
-      return s === 'tampered' ? null : (s?.id ?? '');
+    authenticate: async (req) => {
+      const v = await visitors.read(req);
+      if (v === 'tampered') return null;
+      return { owner: v?.owner ?? null, key: v?.key ?? null, signedIn: v?.accountId != null };
     },
-    onOpen: (conn) => delivery.open(conn),
-    onClose: (conn) => delivery.close(conn),
+    onOpen: (conn) => {
+      delivery.open(conn);
+      for (const c of capabilities) c.onSocketOpen?.(conn);
+    },
+    onClose: (conn) => {
+      delivery.close(conn);
+      for (const c of capabilities) c.onSocketClose?.(conn);
+    },
     onResume: (conn, after) => {
       if (!conn.session) conn.send(errorFrame('unauthorized', 'resume: alerts need a session cookie'));
       // The inbox unreadable (database down): the client resumes again on its next connect.
@@ -160,22 +220,16 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     matcher.kick();
   });
 
-  const writes: WriteContext = {
-    engine,
-    adminToken: config.ADMIN_TOKEN,
-    boundaries: boundaryCache(engine),
-    pushed: () => hub.sent(),
-  };
-  const saved: SavedSearchContext = { engine, alerts: alertStore, sessions, maxPerSession: config.MAX_SAVED_SEARCHES };
+  const saved: SavedSearchContext = { engine, alerts: alertStore, visitors, maxPerSession: config.MAX_SAVED_SEARCHES };
   const overview = new MarketOverviews(engine);
   const places = new PlaceDirectory(engine);
   // Worked out now, not when the first renter's page needs them: world-wide aggregations
   // that cold (at 1,000,000 listings) made the first page after a start the slowest.
   void overview.get().catch(() => undefined);
   void places.warm().catch(() => undefined);
-  const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds) };
+  const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds), hostOf: hosting.hostOf };
   const limits = new RateLimits({ search: config.RATE_SEARCH_PER_S, write: config.RATE_WRITE_PER_S }, redis);
-  setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION });
+  setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, hostOf: hosting.hostOf });
 
   const handle = requestHandler({
     log,
@@ -184,7 +238,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     trustProxy: config.TRUST_PROXY,
     tileUrl: config.TILE_URL,
     dev: config.dev,
-    sessions,
+    issueSession: (req, res) => void cookies.ensure(req, res, ANONYMOUS_TTL_MS / 1000),
     ready: async () => {
       const health = await engine.health();
       const busHealth = bus.health();
@@ -192,6 +246,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       return { ok, body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail } };
     },
     routes: [
+      ...capabilities.flatMap((c) => c.routes),
       (req, res, url) => handleWrite(writes, req, res, url),
       (req, res, url) => handleSavedSearches(saved, req, res, url),
       (req, res, url) => handleApi(api, req, res, url),
@@ -214,6 +269,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     feed,
     port,
     alerts: alertStore,
+    accounts: record.accounts,
     /**
      * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
      * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
@@ -227,10 +283,14 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         const until = Date.now() + DRAIN_MS;
         while (handle.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         server.closeAllConnections();
+        for (const c of capabilities) await c.stop?.();
+        mailer.close();
         await matcher.stop();
         await delivery.stop();
         await bus.close();
         redis?.disconnect();
+        await record.photos.close();
+        await record.accounts.close();
         await alertStore.close();
         await engine.close();
       })();

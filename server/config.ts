@@ -60,6 +60,28 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
   /** Interface to listen on. */
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * The site's own origin as renters reach it (https://roost.example): links in mails, the
+   * passkey relying party, the one Origin cookie-authenticated writes accept. Unset: the
+   * request's own host (development).
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  /** smtp://user:pass@host:port or smtps://…: sign-in links (and alert mails) go through it; unset: links go to the log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From of every mail; default `Roost <roost@` + PUBLIC_URL's host + `>`. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Sign-in mails one client address may ask for in an hour (a third of that per email address). */
+  RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
+  /** New sessions one client address may start in an hour (a session is started by the first thing it stores). */
+  RATE_SESSIONS_PER_HOUR: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; dev: boolean };
@@ -73,6 +95,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
     throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
+  }
+  if (parsed.data.SMTP_URL && !parsed.data.PUBLIC_URL) {
+    // A link built from the request's Host would let anyone mail a victim a sign-in link to their own site.
+    throw new Error('environment variable PUBLIC_URL: required with SMTP_URL (links in mails name the site)');
   }
   const buses = (['REDIS_URL', 'AMQP_URL', 'ROCKETMQ_ENDPOINTS'] as const).filter((k) => parsed.data[k] !== undefined);
   if (buses.length > 1) throw new Error(`set one bus, not ${buses.length}: ${buses.join(' and ')} are set`);

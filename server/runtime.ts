@@ -1,3 +1,4 @@
+import type { HostJson } from './contract/host-listings';
 import type { SearchEngine } from './engine/search-engine';
 import type { MarketOverviews } from './search/market-overview';
 
@@ -12,6 +13,8 @@ export interface Runtime {
   overview: MarketOverviews;
   tileUrl: string;
   tileAttribution: string;
+  /** A listing's host, for its page (null: nobody hosts it). */
+  hostOf(listingId: string): Promise<HostJson | null>;
 }
 
 const KEY = Symbol.for('roost.runtime');

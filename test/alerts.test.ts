@@ -128,19 +128,36 @@ describe('saved searches and alerts on one node', () => {
     again.close();
   });
 
-  it("a renter's alerts of one change are frames of their own, in id order, written to the socket together", async () => {
+  it('one alert per home per change, however many of the renter\'s searches it matches', async () => {
     const r = await Renter.visit(api.url);
     const searchIds: string[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: `Midtown ${i}`, bbox: MIDTOWN, filters: { priceMax: 3000 + i } } });
       searchIds.push(((await res.json()) as { id: string }).id);
     }
+    await write('POST', '/api/listings', { ...home, id: 'al-once' });
+    // A marker after it: once its alert is in, the first change was matched too.
+    await write('POST', '/api/listings', { ...home, id: 'al-once-marker', price: 2900 });
+    const alerts = await inboxOnce(r, 2);
+    expect(alerts.map((a) => a.listing.id)).toEqual(['al-once', 'al-once-marker']);
+    // The same search every time (ties go to the first id), so a redone batch agrees.
+    expect(alerts.map((a) => a.searchId)).toEqual([[...searchIds].sort()[0], [...searchIds].sort()[0]]);
+  });
+
+  it("a renter's alerts of one batch are frames of their own, in id order, written to the socket together", async () => {
+    const r = await Renter.visit(api.url);
+    const created = await r.api(api.url, '/api/saved-searches', { method: 'POST', body: { name: 'Midtown', bbox: MIDTOWN } });
+    const searchId = ((await created.json()) as { id: string }).id;
     const socket = await r.socket(api.url);
     await socket.watch(MIDTOWN);
     const counter = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${api.url}/metrics`)).text())?.[1] ?? 0);
     const lagged = 'roost_alert_lag_seconds_count\\{stage="delivered"\\}';
     const [writes0, delivered0, lagged0] = [await counter('roost_alert_socket_writes_total'), await counter('roost_alerts_delivered_total'), await counter(lagged)];
-    await write('POST', '/api/listings', { ...home, id: 'al-five' });
+    // Five homes in one transaction: the matcher reads them in one batch and commits their alerts together.
+    const now = Date.now();
+    await api.engine.upsertMany(
+      [0, 1, 2, 3, 4].map((i) => ({ ...home, id: `al-five-${i}`, type: 'entire' as const, currency: 'USD', pricePer: 'month' as const, bedrooms: null, listedAt: now, updatedAt: now })),
+    );
     await inboxOnce(r, 5);
     const frames = async () => socket.messages.filter((m) => m.type === 'alert');
     for (let i = 0; (await frames()).length < 5; i++) {
@@ -148,7 +165,8 @@ describe('saved searches and alerts on one node', () => {
       await new Promise((res) => setTimeout(res, 25));
     }
     const alerts = await frames();
-    expect(alerts.map((a) => a.searchId).sort()).toEqual([...searchIds].sort());
+    expect(alerts.map((a) => a.searchId)).toEqual([searchId, searchId, searchId, searchId, searchId]);
+    expect(alerts.map((a) => (a.listing as { id: string }).id).sort()).toEqual(['al-five-0', 'al-five-1', 'al-five-2', 'al-five-3', 'al-five-4']);
     const ids = alerts.map((a) => a.id as number);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(5);

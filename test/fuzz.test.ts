@@ -81,7 +81,7 @@ describe('fuzzing every endpoint and frame', () => {
   };
   const withBody = (method: string, body: unknown, raw = false): RequestInit => ({
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', cookie: renter.cookie },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', cookie: renter.cookie, origin: api.url },
     body: raw ? String(body) : JSON.stringify(body),
   });
 
@@ -157,11 +157,11 @@ describe('fuzzing every endpoint and frame', () => {
         if (created.status === 201) {
           const id = (created.body as { id: string }).id;
           checkAnswer(await call(`/api/saved-searches/${id}`, withBody('PATCH', body)), [200]);
-          checkAnswer(await call(`/api/saved-searches/${id}`, { method: 'DELETE', headers: { cookie: renter.cookie } }), [204]);
+          checkAnswer(await call(`/api/saved-searches/${id}`, { method: 'DELETE', headers: { cookie: renter.cookie, origin: api.url } }), [204]);
         }
         checkAnswer(await call(`/api/alerts?after=${encodeURIComponent(after)}`, { headers: { cookie: renter.cookie } }), [200]);
         // Ids it never issued, raw in the path: malformed escapes included.
-        checkAnswer(await call(`/api/saved-searches/${after.replace(/[/?#]/g, '') || 'x'}`, { method: 'DELETE', headers: { cookie: renter.cookie } }), [204]);
+        checkAnswer(await call(`/api/saved-searches/${after.replace(/[/?#]/g, '') || 'x'}`, { method: 'DELETE', headers: { cookie: renter.cookie, origin: api.url } }), [204]);
       }),
       { numRuns: RUNS },
     );

@@ -3,7 +3,7 @@ import { listingOf, type ListingRecord } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
 import { PreparedFrame } from '../realtime/prepared-frame';
 import { log } from '../log';
-import type { Alert, AlertStore } from './alert-store';
+import { FAVOURITE_SOURCE, type Alert, type AlertStore } from './alert-store';
 import type { HolderRegistry } from './holder-registry';
 
 export const ALERTS_CHANNEL = 'roost:alerts';
@@ -19,11 +19,16 @@ export const HOLD_TTL_MS = 30_000;
  */
 const listingJson = new WeakMap<ListingRecord, string>();
 
+/** What raised an alert, as the contract names it: `searchId`, or `favourite` (the home's id). */
+export function alertSource(a: Pick<Alert, 'searchId' | 'listing'>): { searchId: string } | { favourite: string } {
+  return a.searchId === FAVOURITE_SOURCE ? { favourite: a.listing.id } : { searchId: a.searchId };
+}
+
 /** The alert frame (CONTRACT.md); the same text JSON.stringify would give, the listing serialised once. */
 export function alertFrame(a: Alert): string {
   let listing = listingJson.get(a.listing);
   if (listing === undefined) listingJson.set(a.listing, (listing = JSON.stringify(listingOf(a.listing))));
-  const head = JSON.stringify({ type: 'alert', id: a.id, searchId: a.searchId, reason: a.reason });
+  const head = JSON.stringify({ type: 'alert', id: a.id, ...alertSource(a), reason: a.reason });
   return `${head.slice(0, -1)},"listing":${listing}${a.previousPrice !== undefined ? `,"previousPrice":${JSON.stringify(a.previousPrice)}` : ''}}`;
 }
 

@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../changes/change-event';
 import { log as logger } from '../log';
 import type { SearchEngine } from '../engine/search-engine';
-import type { AlertReason, AlertStore, NewAlert } from './alert-store';
+import { FAVOURITE_SOURCE, type AlertReason, type AlertStore, type NewAlert } from './alert-store';
 
 /** Changes matched per batch: one transaction each. */
 const BATCH = 200;
@@ -30,6 +30,35 @@ export function alertReason(before: boolean, after: boolean, e: ChangeEvent): Al
   if (before && !after) return 'removed';
   if (before && after && e.before && e.after && e.after.price < e.before.price) return 'price_drop';
   return null;
+}
+
+/** What a favourite hears of: its own home got cheaper, or was taken down. Nothing else. */
+export function favouriteAlertReason(e: ChangeEvent): AlertReason | null {
+  if (e.op === 'remove' && e.before) return 'removed';
+  if (e.before && e.after && e.after.price < e.before.price) return 'price_drop';
+  return null;
+}
+
+interface Candidate {
+  source: string;
+  reason: AlertReason;
+}
+
+const REASON_RANK: Record<AlertReason, number> = { price_drop: 0, new: 1, removed: 2 };
+
+/**
+ * The one alert an owner gets for a change that touched several of their searches and
+ * favourites: the favourite's when they keep the home (it is about that home), else the
+ * most telling reason (a drop says more than "new", which says more than "gone"), ties to
+ * the first search id. The same inputs pick the same alert, so a redone batch agrees.
+ */
+export function pickAlert(list: Candidate[]): Candidate {
+  return list.reduce((best, c) => {
+    if ((c.source === FAVOURITE_SOURCE) !== (best.source === FAVOURITE_SOURCE)) return c.source === FAVOURITE_SOURCE ? c : best;
+    const byReason = REASON_RANK[c.reason] - REASON_RANK[best.reason];
+    if (byReason !== 0) return byReason < 0 ? c : best;
+    return c.source < best.source ? c : best;
+  });
 }
 
 /**
@@ -152,14 +181,15 @@ export class AlertMatcher {
   }
 
   /**
-   * A batch of changes against the saved searches: one percolation of every state (the
-   * searches read once, after the changes were, so a search saved before a change
-   * committed is seen; one saved after it is skipped by its `since`) and one read of the
-   * owners.
+   * A batch of changes against the saved searches and favourites: one percolation of every
+   * state (the searches read once, after the changes were, so a search saved before a
+   * change committed is seen; one saved after it is skipped by its `since`), one read of
+   * the searches' owners and one of the homes' favourites. Each owner hears of a home's
+   * change once (pickAlert), however many of their searches and favourites it touched.
    */
   private async matchAll(events: ChangeEvent[]): Promise<NewAlert[]> {
     const states = events.flatMap((e) => [e.before, e.after].filter((s) => s !== null));
-    const matched = await this.engine.percolate(states);
+    const [matched, kept] = await Promise.all([this.engine.percolate(states), this.store.favouritesOn([...new Set(events.map((e) => e.listingId))])]);
     const sets: { before: Set<string>; after: Set<string> }[] = [];
     let k = 0;
     for (const e of events) {
@@ -168,18 +198,37 @@ export class AlertMatcher {
       sets.push({ before, after });
     }
     const owners = await this.store.owners([...new Set(sets.flatMap(({ before, after }) => [...before, ...after]))]);
+    const keptBy = new Map<string, { owner: string; since: number }[]>();
+    for (const f of kept) {
+      const list = keptBy.get(f.listingId);
+      if (list) list.push(f);
+      else keptBy.set(f.listingId, [f]);
+    }
     const out: NewAlert[] = [];
     events.forEach((e, i) => {
       const { before, after } = sets[i]!;
+      const candidates = new Map<string, Candidate[]>();
+      const add = (owner: string, c: Candidate) => {
+        const list = candidates.get(owner);
+        if (list) list.push(c);
+        else candidates.set(owner, [c]);
+      };
       for (const searchId of new Set([...before, ...after])) {
         const owner = owners.get(searchId);
         if (!owner || owner.paused || e.seq <= owner.since) continue;
         const reason = alertReason(before.has(searchId), after.has(searchId), e);
-        if (!reason || !owner.notify.includes(reason)) continue;
+        if (reason && owner.notify.includes(reason)) add(owner.session, { source: searchId, reason });
+      }
+      const favouriteReason = favouriteAlertReason(e);
+      if (favouriteReason) {
+        for (const f of keptBy.get(e.listingId) ?? []) if (e.seq > f.since) add(f.owner, { source: FAVOURITE_SOURCE, reason: favouriteReason });
+      }
+      for (const [owner, list] of candidates) {
+        const { source, reason } = pickAlert(list);
         out.push({
           seq: e.seq,
-          session: owner.session,
-          searchId,
+          session: owner,
+          searchId: source,
           reason,
           listing: (reason === 'removed' ? e.before : e.after)!,
           ...(reason === 'price_drop' ? { previousPrice: e.before!.price } : {}),

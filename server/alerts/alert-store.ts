@@ -22,9 +22,27 @@ export interface SavedSearch {
   since: number;
 }
 
+/**
+ * The search id an alert carries in the store when a favourite raised it: a favourite is
+ * a home, not a saved search, and the alert's listing names it (CONTRACT.md `favourite`).
+ */
+export const FAVOURITE_SOURCE = 'favourite';
+
+/** A home a renter keeps (CONTRACT.md "Favourites"): by listing id, apart from saved searches. */
+export interface Favourite {
+  listingId: string;
+  savedAt: number;
+  priceWhenSaved: number;
+  /** The listing when it was saved: what /saved shows once the home is taken down. */
+  listing: ListingRecord;
+  /** The change log's last sequence when it was saved: it hears only of later changes. */
+  since: number;
+}
+
 export interface Alert {
-  /** Increases with every alert, so per session too: a client drops ids it has seen. */
+  /** Increases with every alert, so per owner too: a client drops ids it has seen. */
   id: number;
+  /** The saved search that alerted, or FAVOURITE_SOURCE. */
   searchId: string;
   reason: AlertReason;
   listing: ListingRecord;
@@ -33,9 +51,13 @@ export interface Alert {
   at: number;
 }
 
-/** An alert about to be written: keyed by (change, search), so a retry cannot repeat it. */
+/**
+ * An alert about to be written: keyed by (change, owner) — one per home per change however
+ * many of the renter's searches and favourites it matched — so a retry cannot repeat it.
+ */
 export interface NewAlert {
   seq: number;
+  /** The owner: an account id, or an anonymous session's key (account-store.ts). */
   session: string;
   searchId: string;
   reason: AlertReason;
@@ -66,6 +88,14 @@ export interface DeliveryPage {
  * cursor it read, so a paused holder that wakes after a takeover cannot commit twice.
  */
 export interface AlertStore extends HolderRegistry {
+  /** Keeps a home; false when the owner already had it (nothing changes). */
+  putFavourite(owner: string, f: Favourite): Promise<boolean>;
+  removeFavourite(owner: string, listingId: string): Promise<boolean>;
+  /** Newest first. */
+  favouritesOf(owner: string): Promise<Favourite[]>;
+  favouriteCount(owner: string): Promise<number>;
+  /** Who keeps each of these listings, and since when (for the matcher). */
+  favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]>;
   createSearch(session: string, s: SavedSearch): Promise<void>;
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
   updateSearch(session: string, s: SavedSearch): Promise<boolean>;

@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { Filters, SearchArea } from '../engine/search-engine';
-import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from './alert-store';
+import type { ListingRecord } from '../core/listing';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, NewAlert, SavedSearch, SearchOwner } from './alert-store';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
 
 // AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
 // listing: NULL when it is in alert_listings; rows of files made before that hold it here.
+// session is the owner (an account, or an anonymous session): one alert per home per
+// change per owner, however many of their searches and favourites the change matched.
 const ALERTS_TABLE = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   session TEXT NOT NULL,
@@ -15,7 +18,7 @@ const ALERTS_TABLE = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
   listing TEXT,
   at INTEGER NOT NULL,
   previous_price INTEGER,
-  UNIQUE (seq, search_id)
+  UNIQUE (seq, session)
 );`;
 
 const SCHEMA = `
@@ -48,6 +51,17 @@ CREATE TABLE IF NOT EXISTS holders (
   expires INTEGER NOT NULL,
   PRIMARY KEY (session, node)
 ) WITHOUT ROWID;
+-- Homes a renter keeps, by id (alert-store.ts Favourite).
+CREATE TABLE IF NOT EXISTS favourites (
+  owner TEXT NOT NULL,
+  listing_id TEXT NOT NULL,
+  saved_at INTEGER NOT NULL,
+  price_when_saved INTEGER NOT NULL,
+  listing TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  PRIMARY KEY (owner, listing_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS favourites_listing ON favourites (listing_id);
 -- One row: how far the cluster has matched the change log, and which node holds the work.
 CREATE TABLE IF NOT EXISTS matcher (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -64,19 +78,32 @@ function storedOf([id, searchId, reason, listing, session, at, previousPrice, se
   return { id, searchId, reason: reason as AlertReason, listing, session, at, previousPrice, seq };
 }
 
+/** Whether the alerts table is as ALERTS_TABLE makes it now: listing nullable, one alert per (change, owner). */
+function alertsTableCurrent(db: Database.Database): boolean {
+  const strict = (db.prepare('PRAGMA table_info(alerts)').all() as { name: string; notnull: number }[]).some((c) => c.name === 'listing' && c.notnull === 1);
+  if (strict) return false;
+  const unique = (db.prepare('PRAGMA index_list(alerts)').all() as { name: string; unique: number }[]).filter((i) => i.unique === 1);
+  return unique.some((i) => (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(',') === 'seq,session');
+}
+
 /**
- * Files made before alert_listings declared alerts.listing NOT NULL; SQLite cannot drop a
- * constraint in place, so the table is rebuilt once, ids and all, in one transaction.
+ * Files of earlier releases declared alerts.listing NOT NULL (before alert_listings) and
+ * keyed alerts by (change, search) (before favourites and one alert per home per change);
+ * SQLite cannot change a constraint in place, so the table is rebuilt once, ids and all,
+ * in one transaction. Repeats the old key allowed (a favourite-box search and another
+ * search on one drop) keep their first.
  */
-function relaxAlertListing(db: Database.Database): void {
-  const strict = () => (db.prepare('PRAGMA table_info(alerts)').all() as { name: string; notnull: number }[]).some((c) => c.name === 'listing' && c.notnull === 1);
-  if (!strict()) return;
+function rebuildAlertsTable(db: Database.Database): void {
+  if (alertsTableCurrent(db)) return;
   db.transaction(() => {
-    if (!strict()) return; // another process on the file rebuilt it first
-    db.exec(ALERTS_TABLE('alerts_relaxed'));
-    db.exec('INSERT INTO alerts_relaxed (id, session, search_id, seq, reason, listing, at, previous_price) SELECT id, session, search_id, seq, reason, listing, at, previous_price FROM alerts');
+    if (alertsTableCurrent(db)) return; // another process on the file rebuilt it first
+    db.exec('DROP TABLE IF EXISTS alerts_rebuilt');
+    db.exec(ALERTS_TABLE('alerts_rebuilt'));
+    db.exec(
+      'INSERT INTO alerts_rebuilt (id, session, search_id, seq, reason, listing, at, previous_price) SELECT id, session, search_id, seq, reason, listing, at, previous_price FROM alerts WHERE id IN (SELECT MIN(id) FROM alerts GROUP BY seq, session)',
+    );
     db.exec('DROP TABLE alerts');
-    db.exec('ALTER TABLE alerts_relaxed RENAME TO alerts');
+    db.exec('ALTER TABLE alerts_rebuilt RENAME TO alerts');
     db.exec('CREATE INDEX IF NOT EXISTS alerts_session ON alerts (session, id)');
   }).immediate();
 }
@@ -109,7 +136,7 @@ export class SqliteAlertStore implements AlertStore {
     // loses the NOT NULL on listing, before the schema's new tables and indexes.
     if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get()) {
       addMissingColumns(this.db, 'alerts', [['previous_price', 'INTEGER']]);
-      relaxAlertListing(this.db);
+      rebuildAlertsTable(this.db);
     }
     this.db.exec(SCHEMA);
     // Searches saved before `since` existed hear of every change after now, as they did.
@@ -142,7 +169,41 @@ export class SqliteAlertStore implements AlertStore {
       unhold: this.db.prepare('DELETE FROM holders WHERE session = ? AND node = ?'),
       holders: this.db.prepare('SELECT session, node FROM holders WHERE session IN (SELECT value FROM json_each(?)) AND expires >= ?').raw(),
       lapsed: this.db.prepare('DELETE FROM holders WHERE expires < ?'),
+      putFavourite: this.db.prepare(
+        'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      removeFavourite: this.db.prepare('DELETE FROM favourites WHERE owner = ? AND listing_id = ?'),
+      favouritesOf: this.db.prepare('SELECT listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = ? ORDER BY saved_at DESC, listing_id').raw(),
+      favouriteCount: this.db.prepare('SELECT COUNT(*) FROM favourites WHERE owner = ?').pluck(),
+      favouritesOn: this.db.prepare('SELECT owner, listing_id, since FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
     };
+  }
+
+  async putFavourite(owner: string, f: Favourite): Promise<boolean> {
+    return this.s.putFavourite.run(owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since).changes === 1;
+  }
+
+  async removeFavourite(owner: string, listingId: string): Promise<boolean> {
+    return this.s.removeFavourite.run(owner, listingId).changes === 1;
+  }
+
+  async favouritesOf(owner: string): Promise<Favourite[]> {
+    return (this.s.favouritesOf.all(owner) as [string, number, number, string, number][]).map(([listingId, savedAt, priceWhenSaved, listing, since]) => ({
+      listingId,
+      savedAt,
+      priceWhenSaved,
+      listing: JSON.parse(listing) as ListingRecord,
+      since,
+    }));
+  }
+
+  async favouriteCount(owner: string): Promise<number> {
+    return this.s.favouriteCount.get(owner) as number;
+  }
+
+  async favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]> {
+    if (listingIds.length === 0) return [];
+    return (this.s.favouritesOn.all(JSON.stringify(listingIds)) as [string, string, number][]).map(([owner, listingId, since]) => ({ owner, listingId, since }));
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {

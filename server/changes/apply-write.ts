@@ -1,4 +1,4 @@
-import { sameContent, type ListingRecord } from '../core/listing';
+import { MAX_PHOTOS, sameContent, type ListingRecord } from '../core/listing';
 import type { ListingWrite } from './change-event';
 
 export type WriteResult =
@@ -16,6 +16,7 @@ export function applyWrite(before: ListingRecord | null, w: ListingWrite, now: n
   if (w.op === 'remove') return before ? { kind: 'removed', before } : { kind: 'missing' };
   if (w.op === 'patch' && !before) return { kind: 'missing' };
   const merged: ListingRecord = w.op === 'put' ? w.record : { ...before!, ...w.patch };
+  if (w.op === 'patch' && w.appendPhotos) merged.photos = [...(merged.photos ?? []), ...w.appendPhotos].slice(0, MAX_PHOTOS);
   const listedAt = w.op === 'patch' && w.patch.listedAt !== undefined ? w.patch.listedAt : (before?.listedAt ?? merged.listedAt);
   if (before && sameContent(before, merged) && listedAt === before.listedAt) return { kind: 'unchanged', listing: before };
   return { kind: 'written', before, after: before ? { ...merged, listedAt, updatedAt: now } : { ...merged, updatedAt: merged.listedAt } };

@@ -18,7 +18,8 @@ export type ListingPatch = Partial<Omit<ListingRecord, 'id' | 'listedAt' | 'upda
 /** One write through the API: a whole listing, some of its fields, or its removal. */
 export type ListingWrite =
   | { op: 'put'; record: ListingRecord }
-  | { op: 'patch'; id: string; patch: ListingPatch }
+  /** `appendPhotos`: added after the stored photos inside the write's transaction, so two uploads at once both land. */
+  | { op: 'patch'; id: string; patch: ListingPatch; appendPhotos?: string[] }
   | { op: 'remove'; id: string };
 
 export interface WriteOutcome {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownPhotoHash } from '../contract/photos';
 
 import { LISTING_TYPES, type ListingType } from './listing-types';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, PRICE_PERIODS, currencySchema, type PricePer } from './money';
@@ -21,7 +22,7 @@ export interface Listing {
   neighbourhood: string;
   bedrooms?: number;
   description?: string;
-  /** Photo URLs (http or https), in the order the lister gave them. */
+  /** Photo URLs (http or https, or our own `/photos/<hash>`), in the order the lister gave them. */
   photos?: string[];
   listedAt: string;
   updatedAt: string;
@@ -37,18 +38,22 @@ export const MAX_DESCRIPTION_LENGTH = 5_000;
 export const MAX_PHOTOS = 20;
 export const MAX_PHOTO_URL_LENGTH = 2_000;
 
-/** Only web addresses: a `javascript:` or `data:` URL in an <img> is the lister's code on our page. */
+/**
+ * Only web addresses, or a photo of our own (`/photos/<hash>`, uploaded and re-encoded
+ * here): a `javascript:` or `data:` URL in an <img> is the lister's code on our page.
+ */
 export const photoUrlSchema = z
   .string()
   .max(MAX_PHOTO_URL_LENGTH)
   .refine((u) => {
+    if (ownPhotoHash(u) !== null) return true;
     try {
       const url = new URL(u);
       return url.protocol === 'https:' || url.protocol === 'http:';
     } catch {
       return false;
     }
-  }, 'must be an http or https URL');
+  }, 'must be an http or https URL, or a photo uploaded here');
 
 export const listingIdSchema = z
   .string()

@@ -5,24 +5,28 @@ import { EngineUnavailable } from '../engine/engine-errors';
 export type ErrorCode =
   | 'bad_request'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'unprocessable'
   | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
   rate_limited: 429,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
   unavailable: 503,
   internal: 500,
 };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { HostJson } from '../contract/host-listings';
 import type { SearchEngine } from '../engine/search-engine';
 import type { MarketOverviews } from '../search/market-overview';
 import type { PlaceDirectory } from '../search/place-directory';
@@ -22,6 +23,8 @@ export interface ApiContext {
   overview: MarketOverviews;
   /** Told how long each search took, by level (for /metrics). */
   onSearch?(level: string, seconds: number): void;
+  /** A listing's host, shown with it (hosting-module.ts); absent: listings name none. */
+  hostOf?(listingId: string): Promise<HostJson | null>;
 }
 
 /** The query's parameters checked against a schema of them (each given once). */
@@ -65,7 +68,8 @@ async function getListing(ctx: ApiContext, rawId: string) {
   const id = pathId(rawId);
   const listing = await ctx.engine.get(id);
   if (!listing) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
-  return listing;
+  const host = await ctx.hostOf?.(id);
+  return host ? { ...listing, host } : listing;
 }
 
 /**

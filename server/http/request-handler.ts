@@ -5,7 +5,6 @@ import type { Metrics } from '../ops/metrics';
 import { routeOf } from '../ops/metrics';
 import { clientIp, type RateLimits } from '../ops/rate-limit';
 import { pageSecurityHeaders, setHeaders } from '../ops/security-headers';
-import type { Sessions } from '../sessions/session-cookie';
 import { ApiError, sendError, sendJson } from './api-error';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -17,7 +16,8 @@ export interface RequestHandlerOptions {
   trustProxy: boolean;
   tileUrl: string;
   dev: boolean;
-  sessions: Sessions;
+  /** A page visit without a session cookie gets one (no store write: sessions/visitors.ts). */
+  issueSession(req: IncomingMessage, res: ServerResponse): void;
   /** The node's probes: alive, ready (store and bus). */
   ready(): Promise<{ ok: boolean; body: object }>;
   /** API routes in order; the first that takes the request answers it. */
@@ -90,7 +90,7 @@ export function requestHandler(o: RequestHandlerOptions) {
       if (!o.pages) throw new ApiError('not_found', 'not found');
       setHeaders(res, pageHeaders);
       // A renter's first visit to a page issues their session.
-      if (!pathname.startsWith('/_next/')) o.sessions.ensure(req, res);
+      if (!pathname.startsWith('/_next/')) o.issueSession(req, res);
       await o.pages(req, res);
     } catch (err) {
       if (!res.headersSent) sendError(res, err, (msg, e) => reqLog.error({ err: e, url: req.url }, msg));

@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { ALERT_REASONS, type Alert, type AlertStore, type SavedSearch } from '../alerts/alert-store';
+import { alertSource } from '../alerts/alert-delivery';
 import { listingOf } from '../core/listing';
 import { normalizeRing } from '../core/polygon';
 import type { SearchEngine } from '../engine/search-engine';
 import { bboxSchema, filtersSchema } from '../contract/filters';
-import type { Sessions } from '../sessions/session-cookie';
+import type { Visitors } from '../sessions/visitors';
 import { ApiError, sendJson, validated } from './api-error';
 import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
@@ -14,8 +15,8 @@ import { readJson } from './read-body';
 export interface SavedSearchContext {
   engine: SearchEngine;
   alerts: AlertStore;
-  sessions: Sessions;
-  /** Most saved searches one session may keep. */
+  visitors: Visitors;
+  /** Most saved searches one renter (session or account) may keep. */
   maxPerSession: number;
 }
 
@@ -75,7 +76,7 @@ function searchJson(s: SavedSearch) {
 export function alertJson(a: Alert) {
   return {
     id: a.id,
-    searchId: a.searchId,
+    ...alertSource(a),
     reason: a.reason,
     listing: listingOf(a.listing),
     ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
@@ -83,22 +84,28 @@ export function alertJson(a: Alert) {
   };
 }
 
-/** The renter's session; a cookie that fails its signature is refused, never replaced here. */
-function session(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse): string {
-  if (ctx.sessions.read(req) === 'tampered') throw new ApiError('unauthorized', 'the session cookie is not valid');
-  return ctx.sessions.ensure(req, res);
+/**
+ * Whose searches these are: the signed-in account, or the anonymous session (a cookie is
+ * issued to a visitor without one; one that fails its signature is refused, never replaced
+ * here). A write comes only from our own pages, and starts the session's row.
+ */
+async function owner(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse): Promise<string> {
+  const method = req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return (await ctx.visitors.ensure(req, res)).owner;
+  ctx.visitors.checkOrigin(req);
+  return (await ctx.visitors.ensureStored(req, res)).owner;
 }
 
 /**
- * Saved searches and alerts (CONTRACT.md), each owned by the renter's session: another
- * session's search is "not found", so nobody learns which ids exist.
+ * Saved searches and alerts (CONTRACT.md), each owned by the renter's account or anonymous
+ * session: another's search is "not found", so nobody learns which ids exist.
  */
 export async function handleSavedSearches(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const { pathname } = url;
   const method = req.method ?? 'GET';
   if (pathname === '/api/alerts') {
     if (method !== 'GET') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
-    const sid = session(ctx, req, res);
+    const sid = await owner(ctx, req, res);
     const raw = url.searchParams.get('after') ?? '0';
     const after = afterParam.safeParse(raw);
     if (!after.success) throw new ApiError('bad_request', `after: ${after.error.issues[0]!.message}`, 'after');
@@ -106,7 +113,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     return true;
   }
   if (pathname === '/api/saved-searches') {
-    const sid = session(ctx, req, res);
+    const sid = await owner(ctx, req, res);
     if (method === 'GET') {
       sendJson(res, 200, { savedSearches: (await ctx.alerts.searchesOf(sid)).map(searchJson) });
       return true;
@@ -114,7 +121,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
     const body = validated(createSchema, await readJson(req));
     if ((await ctx.alerts.countOf(sid)) >= ctx.maxPerSession) {
-      throw new ApiError('conflict', `a session keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
+      throw new ApiError('conflict', `a renter keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
     }
     const search: SavedSearch = {
       id: `s-${crypto.randomBytes(9).toString('base64url')}`,
@@ -134,7 +141,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
   }
   const raw = idUnder(pathname, '/api/saved-searches/');
   if (raw !== null) {
-    const sid = session(ctx, req, res);
+    const sid = await owner(ctx, req, res);
     const id = pathId(raw);
     const current = await ctx.alerts.searchOf(sid, id);
     if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');

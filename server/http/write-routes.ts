@@ -11,9 +11,19 @@ import { createListingSchema, patchListingSchema } from './listing-schemas';
 import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
 
+/** Who is writing: the operator's token, or a signed-in host on their own listings. */
+export type Writer = { kind: 'admin' } | { kind: 'host'; accountId: string };
+
 export interface WriteContext {
   engine: SearchEngine;
   adminToken: string | undefined;
+  /**
+   * The writer of a request that carries no Authorization header: a signed-in host (the
+   * session cookie, from our own pages), or null. For a listing (`id`), only its host.
+   */
+  sessionWriter?(req: IncomingMessage, id: string | null): Promise<Writer | null>;
+  /** A host's new listing is theirs: linked before it is written, so it is never hostless. */
+  linkHost?(listingId: string, accountId: string): Promise<void>;
   /** The store's boundaries, to place a listing written without its areas. */
   boundaries(): Promise<BoundaryIndex | null>;
   /**
@@ -27,9 +37,21 @@ function digest(s: string): Buffer {
   return crypto.createHash('sha256').update(s).digest();
 }
 
-/** `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time. */
-function authorize(ctx: WriteContext, req: IncomingMessage): void {
-  if (!ctx.adminToken) throw new ApiError('unauthorized', 'writes are disabled: ADMIN_TOKEN is not set on the server');
+/**
+ * `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time, writes any listing;
+ * without the header, a signed-in host writes their own (WriteContext.sessionWriter).
+ */
+export async function authorize(ctx: WriteContext, req: IncomingMessage, id: string | null): Promise<Writer> {
+  if (req.headers.authorization === undefined && ctx.sessionWriter) {
+    const writer = await ctx.sessionWriter(req, id);
+    if (writer) return writer;
+  }
+  authorizeAdmin(ctx, req);
+  return { kind: 'admin' };
+}
+
+function authorizeAdmin(ctx: WriteContext, req: IncomingMessage): void {
+  if (!ctx.adminToken) throw new ApiError('unauthorized', 'writes are disabled: ADMIN_TOKEN is not set on the server; sign in to list your own homes');
   const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (!m || !crypto.timingSafeEqual(digest(m[1]!.trim()), digest(ctx.adminToken))) {
     throw new ApiError('unauthorized', 'a valid Authorization: Bearer token is required for writes');
@@ -47,8 +69,10 @@ async function placed(ctx: WriteContext, lat: number, lon: number, district?: st
   return { district: district ?? area?.district ?? '', neighbourhood: neighbourhood ?? area?.neighbourhood ?? '' };
 }
 
-async function create(ctx: WriteContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function create(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, writer: Writer): Promise<void> {
   const body = validated(createListingSchema, await readJson(req));
+  // A host cannot name an id: naming another's would replace their home.
+  if (writer.kind === 'host' && body.id !== undefined) throw new ApiError('bad_request', 'id: a host\'s new listing gets its id from the server', 'id');
   const now = Date.now();
   const listedAt = body.listedAt ? Date.parse(body.listedAt) : now;
   const record: ListingRecord = {
@@ -67,6 +91,7 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
     listedAt,
     updatedAt: listedAt,
   };
+  if (writer.kind === 'host') await ctx.linkHost?.(record.id, writer.accountId);
   const out = await ctx.engine.write({ op: 'put', record });
   await ctx.pushed();
   // A repeated POST of the same id replaces it: 200, as an update; a new one is 201.
@@ -104,14 +129,13 @@ export async function handleWrite(ctx: WriteContext, req: IncomingMessage, res: 
   if (method === 'GET' || method === 'HEAD') return false;
   const { pathname } = url;
   if (pathname === '/api/listings' && method === 'POST') {
-    authorize(ctx, req);
-    await create(ctx, req, res);
+    await create(ctx, req, res, await authorize(ctx, req, null));
     return true;
   }
   const raw = idUnder(pathname, '/api/listings/');
   if (raw !== null && (method === 'PATCH' || method === 'DELETE')) {
-    authorize(ctx, req);
     const id = pathId(raw);
+    await authorize(ctx, req, id);
     if (method === 'PATCH') await patch(ctx, req, res, id);
     else await remove(ctx, res, id);
     return true;

@@ -41,6 +41,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly mailLatency = new client.Histogram({
+    name: 'roost_mail_seconds',
+    help: 'From the request (or alert) that caused a mail to the mail server accepting it, by kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   /** A counter read from a running total kept elsewhere (a hot path keeps a plain number). */
   countFrom(name: string, total: () => number, help = name.replace(/^roost_|_total$/g, '').replace(/_/g, ' ')): void {
     let reported = 0;

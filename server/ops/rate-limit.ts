@@ -23,11 +23,19 @@ export class RateLimits<B extends string> {
   readonly scope: 'cluster' | 'node';
   private readonly limiters = new Map<B, RateLimiterAbstract>();
 
-  /** `redis`: a command connection (redis-client.ts), so a count fails at once while Redis is away. */
-  constructor(ratesPerS: Record<B, number>, redis: Redis | null = null) {
+  /**
+   * Each budget: a rate per second (counted over WINDOW_S, as searches and writes are), or
+   * so many points per so many seconds (sign-in mails an hour).
+   * `redis`: a command connection (redis-client.ts), so a count fails at once while Redis is away.
+   */
+  constructor(budgets: Record<B, number | { points: number; durationS: number }>, redis: Redis | null = null) {
     this.scope = redis ? 'cluster' : 'node';
-    for (const budget of Object.keys(ratesPerS) as B[]) {
-      const options = { keyPrefix: `roost:rate:${budget}`, points: Math.max(1, Math.round(ratesPerS[budget] * WINDOW_S)), duration: WINDOW_S };
+    for (const budget of Object.keys(budgets) as B[]) {
+      const b = budgets[budget];
+      const options =
+        typeof b === 'number'
+          ? { keyPrefix: `roost:rate:${budget}`, points: Math.max(1, Math.round(b * WINDOW_S)), duration: WINDOW_S }
+          : { keyPrefix: `roost:rate:${budget}`, points: Math.max(1, b.points), duration: b.durationS };
       this.limiters.set(
         budget,
         redis

@@ -37,8 +37,12 @@ export interface LiveHubOptions {
   allowedOrigins?: string[];
   /** Answers a `resume` frame (alerts); absent, resume is refused. */
   onResume?: (conn: LiveConnection, after: number) => void;
-  /** A new connection's session, from the upgrade request ('' for none); null refuses it (401). */
-  authenticate?: (req: IncomingMessage) => string | null;
+  /**
+   * Who a new connection is, from the upgrade request: the owner whose alerts and messages
+   * it may hear (null: an anonymous viewer), the session row's key, and whether it is signed
+   * in; null refuses it (401).
+   */
+  authenticate?: (req: IncomingMessage) => Promise<SocketIdentity | null>;
   onOpen?: (conn: LiveConnection) => void;
   onClose?: (conn: LiveConnection) => void;
   /** Sockets one client address may hold; more are refused with 429. */
@@ -61,6 +65,13 @@ const HEARTBEAT_TURN_MS = 100;
 
 const DEFAULTS = { maxFrameBytes: 64 * 1024, maxBufferedBytes: 1 << 20, heartbeatMs: 30_000, maxPerIp: 100, framesPerS: 10, maxBacklog: 10_000 };
 
+/** Who a socket belongs to, decided once at its upgrade. */
+export interface SocketIdentity {
+  owner: string | null;
+  key: string | null;
+  signedIn: boolean;
+}
+
 /** One renter's socket on this node. */
 export class LiveConnection {
   alive = true;
@@ -69,8 +80,12 @@ export class LiveConnection {
   /** The watch/resume budget. */
   readonly frames: FrameBudget;
   ip = '';
+  /** The session row's key, so a sign-out anywhere closes this socket (accounts/session-sockets.ts). */
+  sessionKey: string | null = null;
+  signedIn = false;
   constructor(
     readonly socket: WebSocket,
+    /** The owner whose alerts (and messages) this socket hears: an account, an anonymous session, or null. */
     readonly session: string | null,
     private readonly maxBuffered: number,
     framesPerS = 10,
@@ -162,16 +177,27 @@ export class LiveHub {
       socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    const session = this.options.authenticate ? this.options.authenticate(req) : null;
-    if (this.options.authenticate && session === null) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    if (!this.options.authenticate) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, null, ip));
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, session, ip));
+    this.options.authenticate(req).then(
+      (who) => {
+        if (socket.destroyed) return;
+        if (who === null) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, who, ip));
+      },
+      () => socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+    );
   }
 
-  private accept(ws: WebSocket, session: string | null, ip: string): void {
-    const conn = new LiveConnection(ws, session || null, this.options.maxBufferedBytes, this.options.framesPerS);
+  private accept(ws: WebSocket, who: SocketIdentity | null, ip: string): void {
+    const conn = new LiveConnection(ws, who?.owner ?? null, this.options.maxBufferedBytes, this.options.framesPerS);
+    conn.sessionKey = who?.key ?? null;
+    conn.signedIn = who?.signedIn ?? false;
     conn.ip = ip;
     conn.beatTurn = this.accepted++ % this.beatTurns.length;
     this.beatTurns[conn.beatTurn]!.add(conn);

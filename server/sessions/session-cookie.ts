@@ -4,9 +4,6 @@ import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const SESSION_COOKIE = 'roost_session';
-/** A renter's session lasts a year from the last visit that renewed it. */
-const MAX_AGE_S = 365 * 24 * 3600;
-const ID_BYTES = 18;
 
 /**
  * The secret that signs session cookies: SESSION_SECRET, else one generated once into
@@ -38,8 +35,26 @@ function cookieValue(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
-/** Anonymous renters' sessions in signed cookies: `id.signature`, HMAC-SHA256. */
-export class Sessions {
+/**
+ * Ids of cookies issued before sessions were rows (18 random bytes, 24 characters): such
+ * an id is its own owner key, as it was, so those renters keep their searches and alerts.
+ * Ids issued now are 32 bytes (43 characters) and never owner keys themselves.
+ */
+const LEGACY_ID_LENGTH = 24;
+const ID_BYTES = 32;
+
+/** Whether the request came over TLS, to us or to the proxy in front. */
+export function overTls(req: IncomingMessage): boolean {
+  return (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() === 'https' || 'encrypted' in req.socket;
+}
+
+/**
+ * The session cookie: `id.signature`, HMAC-SHA256 with the session secret. The id names a
+ * session row by its SHA-256 (server/accounts/account-store.ts) and, for an anonymous
+ * visitor who has stored nothing yet, derives their owner key, so a first visit costs no
+ * write. Nothing here reads the store: Visitors (visitors.ts) does.
+ */
+export class SessionCookies {
   constructor(private readonly secret: string) {}
 
   private sign(id: string): string {
@@ -58,18 +73,49 @@ export class Sessions {
     return given.length === want.length && crypto.timingSafeEqual(given, want) ? { id } : 'tampered';
   }
 
+  newId(): string {
+    return crypto.randomBytes(ID_BYTES).toString('base64url');
+  }
+
+  /** The row key of a session id: its SHA-256, so the store never holds a usable cookie. */
+  keyOf(id: string): string {
+    return crypto.createHash('sha256').update(id).digest('hex');
+  }
+
   /**
-   * The request's session, issuing a new one (with its cookie on the response) when it
-   * has none; a tampered cookie is replaced too, never trusted. Secure behind HTTPS.
+   * Whose records an anonymous session reads and writes: a legacy id itself, else a key
+   * derived from the id with the secret (every node derives the same; it signs no one in).
    */
-  ensure(req: IncomingMessage, res: ServerResponse): string {
+  anonymousOwner(id: string): string {
+    if (id.length === LEGACY_ID_LENGTH) return id;
+    return `anon-${crypto.createHmac('sha256', this.secret).update(`owner:${id}`).digest('base64url').slice(0, 24)}`;
+  }
+
+  /** Sets the cookie on the response beside any others it carries. Secure behind HTTPS. */
+  issue(req: IncomingMessage, res: ServerResponse, id: string, maxAgeS: number): void {
+    const cookie = `${SESSION_COOKIE}=${id}.${this.sign(id)}; Path=/; Max-Age=${Math.round(maxAgeS)}; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`;
+    appendCookie(res, cookie);
+  }
+
+  clear(req: IncomingMessage, res: ServerResponse): void {
+    appendCookie(res, `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`);
+  }
+
+  /**
+   * The request's session id, issuing a new one (with its cookie on the response) when it
+   * has none; a tampered cookie is replaced too, never trusted. No store is touched: a
+   * visit that keeps nothing costs nothing.
+   */
+  ensure(req: IncomingMessage, res: ServerResponse, maxAgeS: number): string {
     const current = this.read(req);
     if (current && current !== 'tampered') return current.id;
-    const id = crypto.randomBytes(ID_BYTES).toString('base64url');
-    const https = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() === 'https' || 'encrypted' in req.socket;
-    const cookie = `${SESSION_COOKIE}=${id}.${this.sign(id)}; Path=/; Max-Age=${MAX_AGE_S}; HttpOnly; SameSite=Lax${https ? '; Secure' : ''}`;
-    const prior = res.getHeader('set-cookie');
-    res.setHeader('set-cookie', prior ? [...(Array.isArray(prior) ? prior : [String(prior)]), cookie] : cookie);
+    const id = this.newId();
+    this.issue(req, res, id, maxAgeS);
     return id;
   }
+}
+
+function appendCookie(res: ServerResponse, cookie: string): void {
+  const prior = res.getHeader('set-cookie');
+  res.setHeader('set-cookie', prior ? [...(Array.isArray(prior) ? prior : [String(prior)]), cookie] : cookie);
 }

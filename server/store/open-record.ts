@@ -1,5 +1,11 @@
 import crypto from 'node:crypto';
+import type { AccountStore } from '../accounts/account-store';
+import { PostgresAccountStore } from '../accounts/postgres-account-store';
+import { SqliteAccountStore } from '../accounts/sqlite-account-store';
 import type { AlertStore } from '../alerts/alert-store';
+import type { PhotoStore } from '../photos/photo-store';
+import { PostgresPhotoStore } from '../photos/postgres-photo-store';
+import { SqlitePhotoStore } from '../photos/sqlite-photo-store';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
@@ -15,6 +21,8 @@ export interface RecordStores {
   /** Listings and their change log. */
   listings: ListingStore;
   alerts: AlertStore;
+  accounts: AccountStore;
+  photos: PhotoStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
 }
@@ -29,14 +37,25 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     try {
       const pool = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
       const secret = config.SESSION_SECRET ?? (await sharedSessionSecret(pool, crypto.randomBytes(32).toString('base64url')));
-      return { listings: new PostgresListingStore(pool), alerts: new PostgresAlertStore(pool), sessionSecret: secret, where: 'postgresql' };
+      return {
+        listings: new PostgresListingStore(pool),
+        alerts: new PostgresAlertStore(pool),
+        accounts: new PostgresAccountStore(pool),
+        photos: new PostgresPhotoStore(pool),
+        sessionSecret: secret,
+        where: 'postgresql',
+      };
     } catch (err) {
       throw new StartError(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
+  // The alert store first: it makes the tables a sign-in moves records between.
+  const alerts = new SqliteAlertStore(config.dataDir);
   return {
     listings: new SqliteListingStore(config.dataDir),
-    alerts: new SqliteAlertStore(config.dataDir),
+    alerts,
+    accounts: new SqliteAccountStore(config.dataDir),
+    photos: new SqlitePhotoStore(config.dataDir),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };

@@ -12,10 +12,16 @@ export class Renter {
     return new Renter(`roost_session=${m[1]}`);
   }
 
+  /** A request from the renter's browser on the site `base`: the cookie, and the site's own Origin on writes, as a browser sends it. */
   api(base: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+    const method = init.method ?? 'GET';
     return fetch(`${base}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { cookie: this.cookie, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: {
+        cookie: this.cookie,
+        ...(method !== 'GET' && method !== 'HEAD' ? { origin: base } : {}),
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
   }

@@ -17,7 +17,14 @@ export function tempDir(prefix: string): string {
  * Every request of a test comes from 127.0.0.1: the per-address limits would throttle
  * them. Tests of the limits set their own.
  */
-export const UNLIMITED = { RATE_SEARCH_PER_S: '1000000', RATE_WRITE_PER_S: '1000000', WS_MAX_PER_IP: '1000000', WS_FRAMES_PER_S: '1000000' };
+export const UNLIMITED = {
+  RATE_SEARCH_PER_S: '1000000',
+  RATE_WRITE_PER_S: '1000000',
+  WS_MAX_PER_IP: '1000000',
+  WS_FRAMES_PER_S: '1000000',
+  RATE_SESSIONS_PER_HOUR: '1000000',
+  RATE_SIGNIN_PER_HOUR: '1000000',
+};
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */
 export async function startApi(dataDir: string, env: Record<string, string> = {}): Promise<RoostServer & { url: string }> {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
-import type { Alert, AlertReason, AlertStore, DeliveryPage, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
 import { NOW_MS, query } from './database';
 
@@ -32,6 +32,36 @@ export class PostgresAlertStore implements AlertStore {
 
   private query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return query<R>(this.pool, text, values);
+  }
+
+  async putFavourite(owner: string, f: Favourite): Promise<boolean> {
+    const r = await this.query(
+      'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+      [owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since],
+    );
+    return r.rowCount === 1;
+  }
+
+  async removeFavourite(owner: string, listingId: string): Promise<boolean> {
+    return (await this.query('DELETE FROM favourites WHERE owner = $1 AND listing_id = $2', [owner, listingId])).rowCount === 1;
+  }
+
+  async favouritesOf(owner: string): Promise<Favourite[]> {
+    const r = await this.query<{ listing_id: string; saved_at: number; price_when_saved: number; listing: ListingRecord; since: number }>(
+      'SELECT listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = $1 ORDER BY saved_at DESC, listing_id',
+      [owner],
+    );
+    return r.rows.map((x) => ({ listingId: x.listing_id, savedAt: x.saved_at, priceWhenSaved: x.price_when_saved, listing: x.listing, since: x.since }));
+  }
+
+  async favouriteCount(owner: string): Promise<number> {
+    return (await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM favourites WHERE owner = $1', [owner])).rows[0]!.n;
+  }
+
+  async favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]> {
+    if (listingIds.length === 0) return [];
+    const r = await this.query<{ owner: string; listing_id: string; since: number }>('SELECT owner, listing_id, since FROM favourites WHERE listing_id = ANY($1::text[])', [listingIds]);
+    return r.rows.map((x) => ({ owner: x.owner, listingId: x.listing_id, since: x.since }));
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
@@ -154,7 +184,7 @@ export class PostgresAlertStore implements AlertStore {
          FROM lock, unnest($5::text[], $6::text[], $7::bigint[], $8::text[], $9::int[]) WITH ORDINALITY
            AS t(session, search_id, seq, reason, previous_price, n)
          ORDER BY t.n
-         ON CONFLICT (seq, search_id) DO NOTHING RETURNING id
+         ON CONFLICT (seq, session) DO NOTHING RETURNING id
        )
        SELECT EXISTS (SELECT 1 FROM moved) AS fenced, (SELECT array_agg(id ORDER BY id) FROM made) AS ids`,
       [

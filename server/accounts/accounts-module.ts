@@ -1,0 +1,202 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { Bus } from '../bus/bus';
+import type { Capability } from '../capability';
+import { emailSignInSchema, emailVerifySchema, mePatchSchema, passkeyRegisterOptionsSchema, passkeyResponseSchema, type AccountJson, type SessionJson } from '../contract/accounts';
+import { ApiError, sendJson, validated } from '../http/api-error';
+import { readJson } from '../http/read-body';
+import { requestLocale } from '../http/request-locale';
+import { siteOrigin } from '../http/site-origin';
+import type { RateLimits } from '../ops/rate-limit';
+import type { Visitor, Visitors } from '../sessions/visitors';
+import type { Account, AccountStore } from './account-store';
+import type { EmailSignIn } from './email-sign-in';
+import { relyingParty, type Passkeys } from './passkeys';
+import { SessionSockets } from './session-sockets';
+
+export interface AccountsOptions {
+  store: AccountStore;
+  visitors: Visitors;
+  emailSignIn: EmailSignIn;
+  passkeys: Passkeys;
+  /** signin: sign-in mails (and passkey sign-ups) per client address; signin_email: per address mailed to. */
+  limits: RateLimits<'signin' | 'signin_email' | 'sessions'>;
+  bus: Bus;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  clientIp(req: IncomingMessage): string;
+}
+
+/** How often expired sessions, tokens and challenges are cleared from the store. */
+const SWEEP_MS = 10 * 60 * 1000;
+
+export async function accountJson(store: AccountStore, a: Account): Promise<AccountJson> {
+  return { id: a.id, email: a.email, name: a.name, host: (await store.listingsHostedBy(a.id)).length > 0 };
+}
+
+function noContent(res: ServerResponse): void {
+  res.writeHead(204, { 'cache-control': 'no-store' });
+  res.end();
+}
+
+/**
+ * Accounts (CONTRACT.md "Accounts"): sign-in by a mailed link or a passkey, who am I, the
+ * signed-in devices, sign-out. Every POST/PATCH/DELETE here accepts only the site's own
+ * Origin (a sign-in forged from another site would sign a victim in to the forger's account).
+ */
+export function accountsModule(o: AccountsOptions): Capability & { sockets: SessionSockets } {
+  const sockets = new SessionSockets(o.store, o.bus);
+  const sweeper = setInterval(() => void o.store.sweep(Date.now()).catch(() => undefined), SWEEP_MS);
+  sweeper.unref();
+
+  const origin = (req: IncomingMessage): string => {
+    const own = siteOrigin(req, o.publicUrl, o.trustProxy);
+    if (!own) throw new ApiError('bad_request', 'the request names no host', 'host');
+    return own;
+  };
+
+  const spend = async (budget: 'signin' | 'signin_email', key: string, res: ServerResponse, what: string) => {
+    const took = await o.limits.take(budget, key);
+    if (!took.ok) {
+      res.setHeader('retry-after', String(took.retryAfterS));
+      throw new ApiError('rate_limited', `too many ${what}; try again in ${Math.ceil(took.retryAfterS / 60)} min`);
+    }
+  };
+
+  /** Signs the browser in and answers with the account. */
+  const signedIn = async (req: IncomingMessage, res: ServerResponse, account: Account, status = 200) => {
+    await o.visitors.signIn(req, res, account.id);
+    sendJson(res, status, { account: await accountJson(o.store, account) });
+  };
+
+  const me = async (v: Visitor | null): Promise<Account | null> => (v?.accountId ? o.store.account(v.accountId) : null);
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const { pathname } = url;
+    const method = req.method ?? 'GET';
+    if (!pathname.startsWith('/api/auth/') && !pathname.startsWith('/api/me') ) return false;
+    if (pathname.startsWith('/api/me') && !['/api/me', '/api/me/sessions'].includes(pathname) && !pathname.startsWith('/api/me/sessions/')) return false;
+    if (method !== 'GET' && method !== 'HEAD') o.visitors.checkOrigin(req);
+
+    if (pathname === '/api/me') {
+      if (method === 'GET') {
+        const account = await me(await o.visitors.current(req));
+        sendJson(res, 200, { account: account ? await accountJson(o.store, account) : null });
+        return true;
+      }
+      if (method === 'PATCH') {
+        const v = await o.visitors.signedIn(req);
+        const p = validated(mePatchSchema, await readJson(req));
+        if (p.name !== undefined) await o.store.renameAccount(v.accountId, p.name);
+        sendJson(res, 200, { account: await accountJson(o.store, (await o.store.account(v.accountId))!) });
+        return true;
+      }
+      throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    }
+
+    if (pathname === '/api/me/sessions') {
+      const v = await o.visitors.signedIn(req);
+      if (method === 'GET') {
+        const sessions: SessionJson[] = (await o.store.sessionsOf(v.accountId)).map((s) => ({
+          id: s.handle,
+          current: s.key === v.key,
+          device: s.device,
+          createdAt: new Date(s.createdAt).toISOString(),
+          lastSeenAt: new Date(s.seenAt).toISOString(),
+        }));
+        sendJson(res, 200, { sessions });
+        return true;
+      }
+      if (method === 'DELETE') {
+        // Every device but this one (an extension of the contract's per-device DELETE).
+        await sockets.ended(await o.store.deleteOtherSessions(v.accountId, v.key));
+        noContent(res);
+        return true;
+      }
+      throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    }
+
+    if (pathname.startsWith('/api/me/sessions/')) {
+      if (method !== 'DELETE') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+      const v = await o.visitors.signedIn(req);
+      const handle = pathname.slice('/api/me/sessions/'.length);
+      const key = /^[\w-]{1,64}$/.test(handle) ? await o.store.deleteSessionByHandle(v.accountId, handle) : null;
+      if (!key) throw new ApiError('not_found', 'no session of yours with that id', 'id');
+      await sockets.ended([key]);
+      if (key === v.key) o.visitors.signOut(req, res).catch(() => undefined);
+      noContent(res);
+      return true;
+    }
+
+    if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
+    switch (pathname) {
+      case '/api/auth/email': {
+        const { email } = validated(emailSignInSchema, await readJson(req));
+        const at = origin(req);
+        await spend('signin', o.clientIp(req), res, 'sign-in mails from this address');
+        await spend('signin_email', crypto.createHash('sha256').update(email).digest('base64url'), res, 'sign-in mails to this email address');
+        await o.emailSignIn.request(email, at, requestLocale(req));
+        // The same answer whether or not the address has an account.
+        sendJson(res, 202, { status: 'sent' });
+        return true;
+      }
+      case '/api/auth/email/verify': {
+        const { token } = validated(emailVerifySchema, await readJson(req));
+        const account = await o.emailSignIn.verify(token);
+        if (!account) throw new ApiError('bad_request', 'token: this sign-in link was used already, has expired or is not one of ours; ask for a new one', 'token');
+        await signedIn(req, res, account);
+        return true;
+      }
+      case '/api/auth/passkey/register/options': {
+        const body = validated(passkeyRegisterOptionsSchema, await readJson(req));
+        const account = await me(await o.visitors.current(req));
+        // A sign-up makes an account: it spends the client's sign-in budget.
+        if (!account) await spend('signin', o.clientIp(req), res, 'sign-ups from this address');
+        sendJson(res, 200, await o.passkeys.registrationOptions(relyingParty(origin(req)), account, body.name));
+        return true;
+      }
+      case '/api/auth/passkey/register/verify': {
+        const { response } = validated(passkeyResponseSchema, await readJson(req));
+        const account = await me(await o.visitors.current(req));
+        const out = await o.passkeys.register(relyingParty(origin(req)), account, response as unknown as RegistrationResponseJSON);
+        if (!out.ok) throw new ApiError('bad_request', `response: ${out.reason}`, 'response');
+        if (account) sendJson(res, 201, { account: await accountJson(o.store, account) });
+        else await signedIn(req, res, out.value, 201);
+        return true;
+      }
+      case '/api/auth/passkey/login/options': {
+        sendJson(res, 200, await o.passkeys.authenticationOptions(relyingParty(origin(req))));
+        return true;
+      }
+      case '/api/auth/passkey/login/verify': {
+        const { response } = validated(passkeyResponseSchema, await readJson(req));
+        const out = await o.passkeys.authenticate(relyingParty(origin(req)), response as unknown as AuthenticationResponseJSON);
+        if (!out.ok) throw new ApiError('bad_request', `response: ${out.reason}`, 'response');
+        await signedIn(req, res, out.value);
+        return true;
+      }
+      case '/api/auth/sign-out': {
+        const key = await o.visitors.signOut(req, res);
+        if (key) await sockets.ended([key]);
+        noContent(res);
+        return true;
+      }
+      default:
+        throw new ApiError('not_found', `no API route ${pathname}`);
+    }
+  };
+
+  return {
+    name: 'accounts',
+    sockets,
+    routes: [routes],
+    onSocketOpen: (conn) => sockets.open(conn),
+    onSocketClose: (conn) => sockets.forget(conn),
+    async stop() {
+      clearInterval(sweeper);
+      sockets.stop();
+      await o.emailSignIn.settle();
+    },
+  };
+}

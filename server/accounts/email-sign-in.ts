@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import type { Locale } from '../../components/i18n/messages';
+import { log } from '../log';
+import type { Mailer } from '../mail/mailer';
+import { signInMail } from '../mail/sign-in-mail';
+import type { Account, AccountStore } from './account-store';
+
+/** A sign-in link works once, for this long (CONTRACT.md). */
+export const EMAIL_TOKEN_TTL_MS = 15 * 60 * 1000;
+/** Sends tried for one link before giving up (the renter can ask again): now, +2 s, +10 s. */
+const SEND_DELAYS_MS = [0, 2_000, 10_000];
+
+const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+export function newAccountId(): string {
+  return `acc-${crypto.randomBytes(12).toString('base64url')}`;
+}
+
+/**
+ * Sign-in by a mailed link: a random token, stored hashed (a copy of the table signs no
+ * one in), spent once within 15 minutes. Asking says nothing of whether the address has
+ * an account; the account is made when a link is first spent.
+ */
+export class EmailSignIn {
+  /** Mails handed to SMTP (or the log), for /metrics and tests. */
+  sent = 0;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: AccountStore,
+    private readonly mailer: Mailer,
+    /** Told how long each mail took from the request to the SMTP server's acceptance. */
+    private readonly onSent: (ms: number) => void = () => undefined,
+  ) {}
+
+  /** Issues a link to `email` and mails it in the background (the answer does not wait on SMTP). */
+  async request(email: string, origin: string, locale: Locale): Promise<void> {
+    const started = performance.now();
+    const token = crypto.randomBytes(32).toString('base64url');
+    await this.store.putEmailToken(hashOf(token), email, Date.now() + EMAIL_TOKEN_TTL_MS);
+    const mail = signInMail(email, `${origin}/auth/email?token=${token}`, locale);
+    const sending = this.deliver(mail, started);
+    this.pending.add(sending);
+    void sending.finally(() => this.pending.delete(sending));
+  }
+
+  private async deliver(mail: ReturnType<typeof signInMail>, started: number): Promise<void> {
+    for (const [attempt, delay] of SEND_DELAYS_MS.entries()) {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay).unref());
+      try {
+        await this.mailer.send(mail);
+        this.sent++;
+        this.onSent(performance.now() - started);
+        return;
+      } catch (err) {
+        log.warn({ err: (err as Error).message, attempt: attempt + 1 }, 'sign-in mail not accepted by the mail server');
+      }
+    }
+    log.error('sign-in mail given up after three tries; the renter can ask for another');
+  }
+
+  /** Spends a token: the account it signs in to (made now for a new address), or null if spent, expired or unknown. */
+  async verify(token: string): Promise<Account | null> {
+    const email = await this.store.spendEmailToken(hashOf(token), Date.now());
+    if (email === null) return null;
+    const existing = await this.store.accountByEmail(email);
+    if (existing) return existing;
+    return this.store.createAccount({ id: newAccountId(), email, name: email.split('@')[0]!.slice(0, 80), createdAt: Date.now() });
+  }
+
+  /** Mails still being sent (a stopping node lets them finish). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+}

@@ -1,0 +1,17 @@
+/** The favourites part of the wire contract (CONTRACT.md "Favourites"), shared by server and page. */
+import type { Listing } from '../core/listing';
+
+export interface FavouriteJson {
+  /** The home as it is now, or as it last was when it has been taken down. */
+  listing: Listing;
+  savedAt: string;
+  priceWhenSaved: number;
+  removed?: true;
+}
+
+export interface FavouritesJson {
+  favourites: FavouriteJson[];
+}
+
+/** How many homes one renter may keep; a favourite is a row, not a saved search. */
+export const MAX_FAVOURITES = 500;

@@ -1,0 +1,5 @@
+/** A listing's host as the contract shows it (CONTRACT.md "Host listings and photos"). */
+export interface HostJson {
+  id: string;
+  name: string;
+}

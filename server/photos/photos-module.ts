@@ -1,0 +1,163 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Capability } from '../capability';
+import { DEFAULT_PHOTO_WIDTH, MAX_PHOTO_BYTES, PHOTO_TYPES, PHOTO_WIDTHS, ownPhotoUrl } from '../contract/photos';
+import { MAX_PHOTOS } from '../core/listing';
+import type { StoreEngine } from '../engine/store-engine';
+import { ApiError, sendJson } from '../http/api-error';
+import { pathId } from '../http/query-schemas';
+import type { WriteContext, Writer } from '../http/write-routes';
+import { encodePhoto } from './photo-encoder';
+import { PhotoCache } from './photo-cache';
+import type { PhotoStore, PhotoVariant } from './photo-store';
+
+export interface PhotosOptions {
+  photos: PhotoStore;
+  engine: StoreEngine;
+  /** Who may add a photo to a listing: its host or the operator (the write API's rule). */
+  authorize(req: IncomingMessage, listingId: string): Promise<Writer>;
+  pushed: WriteContext['pushed'];
+}
+
+/** Encodes at once: each takes a core for a few hundred milliseconds; the rest wait their turn. */
+const ENCODING_AT_ONCE = 2;
+/** Uploads waiting for an encoder; more are told to come back (503) rather than held in memory. */
+const MAX_WAITING = 8;
+const CACHE_BYTES = 64 * 1024 * 1024;
+const UPLOAD_PATH = /^\/api\/listings\/([^/]+)\/photos$/;
+const SERVE_PATH = /^\/photos\/([0-9a-f]{64})$/;
+
+/** The body, up to `limit` bytes: 413 as soon as it is larger (by its length, or as it arrives). */
+async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload_too_large', `a photo is at most ${limit / 1024 / 1024} MiB`);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        req.off('data', onData);
+        reject(new ApiError('payload_too_large', `a photo is at most ${limit / 1024 / 1024} MiB`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new ApiError('bad_request', 'body ended early', 'body'));
+    });
+  });
+}
+
+/** A few at a time; a bounded queue behind them. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(
+    private readonly width: number,
+    private readonly depth: number,
+  ) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.width) {
+      if (this.waiting.length >= this.depth) throw new ApiError('unavailable', 'too many photos are being processed; try again in a few seconds');
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * Photos (CONTRACT.md "Host listings and photos"): an upload is checked, re-encoded
+ * (photo-encoder.ts: WebP at each width, no metadata), stored in the record by its content
+ * hash and appended to the listing's photos; `/photos/:hash?w=` serves it from our own
+ * origin with a year's immutable cache, from memory when it was served lately.
+ */
+export function photosModule(o: PhotosOptions): Capability & { encoded: () => number } {
+  const gate = new Gate(ENCODING_AT_ONCE, MAX_WAITING);
+  const cache = new PhotoCache<PhotoVariant>(CACHE_BYTES);
+  let encoded = 0;
+
+  const upload = async (req: IncomingMessage, res: ServerResponse, rawId: string) => {
+    const id = pathId(rawId);
+    await o.authorize(req, id);
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(PHOTO_TYPES as readonly string[]).includes(type)) throw new ApiError('unsupported_media_type', `send the photo as ${PHOTO_TYPES.join(', ')}`);
+    const listing = await o.engine.store.get(id);
+    if (!listing) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
+    if ((listing.photos?.length ?? 0) >= MAX_PHOTOS) throw new ApiError('conflict', `a listing has at most ${MAX_PHOTOS} photos; remove one first`);
+    const body = await readBytes(req, MAX_PHOTO_BYTES);
+    const hash = crypto.createHash('sha256').update(body).digest('hex');
+    if (!(await o.photos.has(hash))) {
+      const out = await gate.run(() => encodePhoto(body));
+      if (!out.ok) {
+        if (out.status === 'too_many_pixels') throw new ApiError('payload_too_large', out.message);
+        throw new ApiError('unsupported_media_type', out.message);
+      }
+      await o.photos.put(hash, out.variants);
+      encoded++;
+    }
+    const url = ownPhotoUrl(hash);
+    const written = await o.engine.write({ op: 'patch', id, patch: {}, appendPhotos: [url] });
+    await o.pushed();
+    if (!written.existed) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
+    sendJson(res, 201, { url });
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, hash: string, url: URL) => {
+    const w = Number(url.searchParams.get('w') ?? DEFAULT_PHOTO_WIDTH);
+    if (!(PHOTO_WIDTHS as readonly number[]).includes(w)) throw new ApiError('bad_request', `w: must be one of ${PHOTO_WIDTHS.join(', ')}`, 'w');
+    const etag = `"${hash.slice(0, 32)}-${w}"`;
+    const headers = {
+      'content-type': 'image/webp',
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    const key = `${hash}:${w}`;
+    let photo = cache.get(key);
+    if (!photo) {
+      photo = (await o.photos.get(hash, w)) ?? undefined;
+      if (!photo) throw new ApiError('not_found', 'no such photo');
+      cache.set(key, photo);
+    }
+    res.writeHead(200, { ...headers, 'content-length': photo.bytes.length });
+    res.end(req.method === 'HEAD' ? undefined : photo.bytes);
+  };
+
+  return {
+    name: 'photos',
+    encoded: () => encoded,
+    routes: [
+      async (req, res, url) => {
+        const up = UPLOAD_PATH.exec(url.pathname);
+        if (up) {
+          if (req.method !== 'POST') throw new ApiError('method_not_allowed', `${req.method} is not allowed here`);
+          await upload(req, res, up[1]!);
+          return true;
+        }
+        const get = SERVE_PATH.exec(url.pathname);
+        if (!get) return false;
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('method_not_allowed', `${req.method} is not allowed here`);
+        await serve(req, res, get[1]!, url);
+        return true;
+      },
+    ],
+  };
+}
