@@ -1,10 +1,12 @@
 import type { Metadata, Viewport } from 'next';
 import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
+import { AccountProvider } from '@/components/account/account-context';
 import { I18nProvider } from '@/components/i18n/i18n';
 import { LOCALE_COOKIE, LOCALES, pickLocale, type Locale } from '@/components/i18n/messages';
 import { getRuntime } from '@/server/runtime';
 import './globals.css';
+import './people.css';
 
 export const metadata: Metadata = {
   title: 'Roost — homes to rent on a map',
@@ -27,7 +29,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
       <body>
         <I18nProvider initial={locale} currency={market?.currency ?? 'USD'}>
-          {children}
+          <AccountProvider>{children}</AccountProvider>
         </I18nProvider>
       </body>
     </html>

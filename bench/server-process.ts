@@ -10,7 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string; readyMs: number }> {
   const built = spawnSync(process.execPath, [path.join(ROOT, 'server', 'cli', 'build.mjs'), '--if-needed'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('build failed');
-  const port = await freePort();
+  // A port the caller chose (PUBLIC_URL names it), else a free one.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'server', 'index.js')], {
     cwd: ROOT,

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_ADMIN_TOKEN } from './fixtures';
+import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
 
 const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
@@ -105,7 +105,7 @@ test('one toast per home naming every search it matched; a price drop reads old 
   await openMap(page);
   const bbox = [AT.lon - 0.01, AT.lat - 0.01, AT.lon + 0.01, AT.lat + 0.01];
   for (const name of ['Glendale any', 'Glendale cheap']) {
-    const res = await page.request.post('/api/saved-searches', { data: { name, bbox, filters: name.endsWith('cheap') ? { priceMax: 3000 } : {} } });
+    const res = await page.request.post('/api/saved-searches', { headers: { origin: E2E_ORIGIN }, data: { name, bbox, filters: name.endsWith('cheap') ? { priceMax: 3000 } : {} } });
     expect(res.status()).toBe(201);
   }
   await page.reload();

@@ -5,3 +5,8 @@ export const XSS_ID = 'e2e-xss';
 export const XSS_AT = { lat: 40.7549, lon: -73.984 };
 /** The write API's token on the test server (playwright.config.ts). */
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token';
+/** The test server's port, and the SMTP server of the run's own beside it (e2e/mailbox.ts). */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3199);
+export const E2E_SMTP_PORT = E2E_PORT + 100;
+/** The site's origin: localhost, not 127.0.0.1 — passkeys need a domain as their relying party. */
+export const E2E_ORIGIN = `http://localhost:${E2E_PORT}`;

@@ -41,7 +41,7 @@ test('a listing page to act on: photos, description, facts, price history, simil
   await expect(page.getByTestId('similar-homes').locator('a').first()).toBeVisible();
   await page.screenshot({ path: info.outputPath(`listing-${info.project.name}.png`), fullPage: true });
 
-  // The heart is a saved search of this home alone that hears of a price drop or removal.
+  // The heart keeps this home by its id: it hears of this home's price drop or removal.
   await page.getByTestId('favourite').click();
   await expect(page.getByTestId('favourite')).toHaveAttribute('aria-pressed', 'true');
   await page.reload();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { E2E_ADMIN_TOKEN } from './fixtures';
+import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { mapTotal, offline, openFilters, searchParam } from './helpers';
 
 test.beforeEach(async ({ page }) => offline(page));
@@ -196,7 +196,7 @@ test('a saved search with a drawn area re-opens on the map with its filters', as
     [-73.97, 40.735],
     [-73.99, 40.735],
   ];
-  const res = await page.request.post('/api/saved-searches', { data: { name: 'East Village area', polygon, filters: { type: ['private'] } } });
+  const res = await page.request.post('/api/saved-searches', { headers: { origin: E2E_ORIGIN }, data: { name: 'East Village area', polygon, filters: { type: ['private'] } } });
   expect(res.status()).toBe(201);
   await page.reload();
   await page.getByTestId('saved-searches').click();

@@ -17,7 +17,10 @@ export interface SavedSearchJson {
 
 export interface AlertJson {
   id: number;
-  searchId: string;
+  /** The saved search that alerted; absent when a favourite did. */
+  searchId?: string;
+  /** The favourite (the home's id) that alerted. */
+  favourite?: string;
   reason: AlertReason;
   listing: Listing;
   /** A price drop's price before it. */

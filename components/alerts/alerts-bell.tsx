@@ -61,7 +61,7 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
                       {a.previousPrice !== undefined && <s className="price-was">{price(a.previousPrice, a.listing.currency)}</s>}
                       {a.previousPrice !== undefined && ' → '}
                       {listingPrice(a.listing)}
-                      {name(a.searchId) ? ` · ${name(a.searchId)}` : ''}
+                      {a.favourite ? ` · ${t("savedHomes")}` : a.searchId && name(a.searchId) ? ` · ${name(a.searchId)}` : ''}
                     </span>
                   </Link>
                 </li>

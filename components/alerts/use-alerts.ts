@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { alertsApi, type AlertJson, type SavedSearchJson } from './alerts-api';
+import { matchesSavedSearch } from './search-match';
 
 /** Where the renter's reading stopped, per browser: alerts after it count as unread. */
 const READ_KEY = 'roost-alerts-read';
@@ -60,9 +61,8 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
 
   const reload = useCallback(() => alertsApi.searches().then(setSearches).catch(() => undefined), []);
 
-  useEffect(() => {
-    setReadUpTo(storedNumber(READ_KEY));
-    void reload();
+  /** The inbox as it is now (at load, and when the renter signs in or out: another owner's). */
+  const loadInbox = useCallback(() => {
     alertsApi
       .alerts(0)
       .then((inbox) => {
@@ -77,7 +77,22 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
         });
       })
       .catch(() => (loadedUpTo.current = 0));
-  }, [reload]);
+  }, []);
+
+  useEffect(() => {
+    setReadUpTo(storedNumber(READ_KEY));
+    void reload();
+    loadInbox();
+  }, [reload, loadInbox]);
+
+  /** Signed in or out: the searches and inbox are another owner's; what was shown goes. */
+  const reset = useCallback(() => {
+    setAlerts([]);
+    seen.current.clear();
+    lastId.current = 0;
+    void reload();
+    loadInbox();
+  }, [reload, loadInbox]);
 
   /** A live alert from the socket; repeats are dropped here. */
   const receive = useCallback(
@@ -92,15 +107,18 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
       if (a.id <= shownUpTo.current) return;
       shownUpTo.current = a.id;
       remember(SHOWN_KEY, a.id);
-      const searchName = searchesRef.current.find((s) => s.id === a.searchId)?.name ?? '';
+      // One alert per home and change: it names one search, the card every search of the renter's the home is in.
+      const own = searchesRef.current.find((s) => s.id === a.searchId)?.name;
+      const names = [...new Set([own, ...searchesRef.current.filter((s) => s.id !== a.searchId && !s.paused && matchesSavedSearch(s, a.listing)).map((s) => s.name)].filter((n): n is string => !!n))];
+      const searchName = names[0] ?? '';
       // Decided on the ref, not inside the updater: React may run an updater later.
       const same = toastsRef.current.find((x) => x.alert.listing.id === a.listing.id && x.alert.reason === a.reason);
       if (same) {
-        const names = [...new Set([...same.searchNames, searchName].filter(Boolean))];
-        setToasts((t) => t.map((x) => (x.alert.id === same.alert.id ? { ...x, searchNames: names } : x)));
+        const merged = [...new Set([...same.searchNames, ...names])];
+        setToasts((t) => t.map((x) => (x.alert.id === same.alert.id ? { ...x, searchNames: merged } : x)));
         return;
       }
-      setToasts((t) => [...t.slice(-2), { alert: a, searchNames: searchName ? [searchName] : [] }]);
+      setToasts((t) => [...t.slice(-2), { alert: a, searchNames: names }]);
       setTimeout(() => setToasts((t) => t.filter((x) => x.alert.id !== a.id)), TOAST_MS);
       if (typeof document !== 'undefined' && document.hidden) {
         notify(searchName, `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
@@ -131,5 +149,6 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
     receive,
     /** The resume point for the socket: the last alert this page has. */
     lastAlertId: () => lastId.current,
+    reset,
   };
 }

@@ -1,3 +1,5 @@
+import { PEOPLE_EN, PEOPLE_ZH } from './people-messages';
+
 /**
  * The cookie holding the renter's language choice. Here, not in i18n.tsx: every export of a
  * 'use client' module is a client reference on the server, so the layout's cookies().get()
@@ -13,6 +15,7 @@ export type Locale = (typeof LOCALES)[number];
 export const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', zh: 'zh-CN' };
 
 const en = {
+  ...PEOPLE_EN,
   appName: 'Roost',
   tagline: 'Homes to rent on the map',
   homes: '{count} homes',
@@ -137,6 +140,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const zh: Record<MessageKey, string> = {
+  ...PEOPLE_ZH,
   appName: 'Roost 栖',
   tagline: '地图找房',
   homes: '{count} 套房源',

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import { useListingFacts } from '@/components/map/listing-summary';
 import { LAST_MAP_QUERY_KEY } from '@/components/map/view-state';
+import type { HostJson } from '@/server/contract/host-listings';
 import type { Listing } from '@/server/core/listing';
 import type { PricePoint } from '@/server/engine/search-engine';
 import { FavouriteButton } from './favourite-button';
@@ -18,6 +19,8 @@ const SmallMap = dynamic(() => import('./small-map'), { ssr: false, loading: () 
 
 export interface ListingDetailsProps {
   listing: Listing;
+  /** Who lists it, when a Roost account does (imported homes have none). */
+  host: HostJson | null;
   history: PricePoint[];
   similar: Listing[];
   tileUrl: string;
@@ -25,7 +28,7 @@ export interface ListingDetailsProps {
 }
 
 /** One listing's page, for acting on it: every text from the listing rendered as text. */
-export function ListingDetails({ listing, history, similar, tileUrl, attribution }: ListingDetailsProps) {
+export function ListingDetails({ listing, host, history, similar, tileUrl, attribution }: ListingDetailsProps) {
   const { t, listingPrice, date } = useI18n();
   const facts = useListingFacts();
   // Back to the view and filters the renter came from; a shared link lands on the home.
@@ -48,6 +51,14 @@ export function ListingDetails({ listing, history, similar, tileUrl, attribution
         <div>
           <h1 data-testid="listing-title">{listing.title}</h1>
           <p className="listing-area">{[listing.neighbourhood, listing.district].filter(Boolean).join(', ')}</p>
+          {host && (
+            <p className="listing-host" data-testid="listing-host">
+              <span className="avatar small" aria-hidden="true">
+                {[...host.name][0]?.toUpperCase() ?? '?'}
+              </span>
+              {t('hostedBy', { name: host.name })}
+            </p>
+          )}
         </div>
         <div className="listing-actions">
           <FavouriteButton listing={listing} />

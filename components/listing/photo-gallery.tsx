@@ -1,6 +1,7 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n';
+import { photoSources } from '@/server/contract/photos';
 import type { Listing } from '@/server/core/listing';
 
 /**
@@ -21,10 +22,11 @@ export function PhotoGallery({ listing }: { listing: Listing }) {
   }
   return (
     <div className="gallery" data-testid="gallery">
-      {photos.map((src, i) => (
+      {photos.map((url, i) => (
         <img
-          key={src}
-          src={src}
+          key={url}
+          {...photoSources(url)}
+          sizes="(max-width: 720px) 100vw, 640px"
           alt={t('photoOf', { n: i + 1, count: photos.length })}
           loading={i === 0 ? 'eager' : 'lazy'}
           decoding="async"

@@ -92,6 +92,17 @@ export class LiveSocket {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
   }
 
+  /** Opens the socket again at once (signed in or out: the upgrade carries the new session). */
+  reconnect(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+    this.attempt = 0;
+    this.connect();
+  }
+
   close(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);

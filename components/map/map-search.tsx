@@ -6,6 +6,8 @@ import { useI18n } from '@/components/i18n/i18n';
 import type { Listing } from '@/server/core/listing';
 import { filterParams } from '@/server/core/filter-params';
 import { requestBbox } from '@/server/core/request-bbox';
+import { AccountMenu } from '@/components/account/account-menu';
+import { SESSION_CHANGED } from '@/components/account/account-context';
 import { AlertToasts } from '@/components/alerts/alert-toasts';
 import { AlertsBell } from '@/components/alerts/alerts-bell';
 import { SaveSearchDialog } from '@/components/alerts/save-search-dialog';
@@ -178,7 +180,16 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     // Every connect resumes alerts from the last one this page has.
     const s = new LiveSocket((m) => onLive(m), setLive, () => [JSON.stringify({ type: 'resume', after: alertsRef.current.lastAlertId() })]);
     socket.current = s;
-    return () => s.close();
+    // Signed in or out: the socket opens again as the new session, to hear its alerts (and only its).
+    const onSession = () => {
+      alertsRef.current.reset();
+      s.reconnect();
+    };
+    window.addEventListener(SESSION_CHANGED, onSession);
+    return () => {
+      window.removeEventListener(SESSION_CHANGED, onSession);
+      s.close();
+    };
   }, [onLive]);
 
   /** A new view goes into the history, so back and forward move between views. */
@@ -331,6 +342,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             }}
           />
           <AlertsBell alerts={alerts.alerts} unread={alerts.unread} searches={alerts.searches} onOpen={alerts.markRead} />
+          <AccountMenu />
         </div>
         {saving && !drawing && (
           <SaveSearchDialog

@@ -9,6 +9,7 @@ export interface ReceivedMail {
   text: string;
   html: string;
   headers: ParsedMail['headers'];
+  /** Epoch ms when the mail's last byte reached this server. */
   at: number;
 }
 
@@ -38,6 +39,9 @@ export class MailServer {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onData: (stream, session, callback) => {
+        // When the mail's last byte was in: what "handed to SMTP" means, before our parsing.
+        let endedAt = Date.now();
+        stream.once('end', () => (endedAt = Date.now()));
         simpleParser(stream)
           .then((parsed) => {
             this.mails.push({
@@ -47,7 +51,7 @@ export class MailServer {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               headers: parsed.headers,
-              at: Date.now(),
+              at: endedAt,
             });
             callback();
           })

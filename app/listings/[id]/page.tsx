@@ -39,9 +39,10 @@ export default async function ListingPage({ params }: { params: Promise<{ id: st
   if (!listing) notFound();
   const runtime = getRuntime()!;
   // The page works without them: a failing side query costs its section, not the page.
-  const [history, similar] = await Promise.all([
+  const [history, similar, host] = await Promise.all([
     runtime.engine.priceHistory(listing.id).catch(() => []),
     similarTo(runtime.engine, listing).catch(() => []),
+    runtime.hostOf(listing.id).catch(() => null),
   ]);
-  return <ListingDetails listing={listing} history={history} similar={similar} tileUrl={runtime.tileUrl} attribution={runtime.tileAttribution} />;
+  return <ListingDetails listing={listing} host={host} history={history} similar={similar} tileUrl={runtime.tileUrl} attribution={runtime.tileAttribution} />;
 }

@@ -1,0 +1,68 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '@/components/i18n/i18n';
+import { accountApi } from './account-api';
+import { useAccount } from './account-context';
+import { SignInDialog } from './sign-in-dialog';
+
+/**
+ * The header's account control: "Sign in" for a visitor; for a signed-in renter their
+ * initial, opening a menu of their pages and "Sign out". The sign-in dialog lives here,
+ * so any component can ask for it (useAccount().askSignIn).
+ */
+export function AccountMenu() {
+  const { t } = useI18n();
+  const { account, changed, signInAsked, askSignIn, closeSignIn } = useAccount();
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    const onDown = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('mousedown', onDown);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('mousedown', onDown);
+    };
+  }, [open]);
+  const signOut = () => {
+    setOpen(false);
+    void accountApi.signOut().finally(() => changed(null));
+  };
+  return (
+    <div className="popover-anchor account-menu" ref={root}>
+      {account === undefined ? (
+        <span className="icon-button placeholder" aria-hidden="true" />
+      ) : account === null ? (
+        <button type="button" className="icon-button text sign-in-button" onClick={() => askSignIn()} data-testid="sign-in">
+          {t('signIn')}
+        </button>
+      ) : (
+        <button type="button" className="icon-button avatar-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="account-button" title={account.name}>
+          <span className="avatar" aria-hidden="true">
+            {[...account.name][0]?.toUpperCase() ?? '?'}
+          </span>
+          <span className="label-long account-name">{account.name}</span>
+          <span className="sr-only">{t('accountMenu', { name: account.name })}</span>
+        </button>
+      )}
+      {open && account && (
+        <div className="popover menu" role="menu" data-testid="account-menu">
+          <p className="menu-who">
+            <strong>{account.name}</strong>
+            {account.email && <span className="muted">{account.email}</span>}
+          </p>
+          <a role="menuitem" href="/saved">{t('savedPage')}</a>
+          <a role="menuitem" href="/host">{account.host ? t('yourListings') : t('listAHome')}</a>
+          <a role="menuitem" href="/account">{t('accountPage')}</a>
+          <button type="button" role="menuitem" className="menu-item" onClick={signOut} data-testid="sign-out">
+            {t('signOut')}
+          </button>
+        </div>
+      )}
+      {signInAsked && <SignInDialog {...(signInAsked.reason ? { reason: signInAsked.reason } : {})} onClose={closeSignIn} />}
+    </div>
+  );
+}

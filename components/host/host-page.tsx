@@ -1,0 +1,111 @@
+'use client';
+
+import { useCallback, useEffect, useState } from 'react';
+import { accountApi } from '@/components/account/account-api';
+import { useAccount } from '@/components/account/account-context';
+import { request } from '@/components/account/api-request';
+import { SiteHeader } from '@/components/account/site-header';
+import { useI18n } from '@/components/i18n/i18n';
+import { useListingFacts } from '@/components/map/listing-summary';
+import { photoSources } from '@/server/contract/photos';
+import type { Listing, PricePer } from '@/server/core/listing';
+import { ListingEditor } from './listing-editor';
+
+export interface HostPageProps {
+  tileUrl: string;
+  attribution: string;
+  currency: string;
+  pricePer: PricePer;
+  around: { lat: number; lon: number; zoom: number };
+}
+
+/** /host: a signed-in account's own homes — list one, edit it, add photos, take it down. */
+export function HostPage(props: HostPageProps) {
+  const { t, listingPrice } = useI18n();
+  const facts = useListingFacts();
+  const { account, askSignIn, refresh } = useAccount();
+  const [listings, setListings] = useState<Listing[] | null>(null);
+  const [editing, setEditing] = useState<Listing | 'new' | null>(null);
+  const load = useCallback(() => void accountApi.myListings().then(setListings).catch(() => setListings([])), []);
+  useEffect(() => {
+    if (account) load();
+  }, [account, load]);
+
+  const takeDown = (l: Listing) => {
+    if (!window.confirm(t('takeDownConfirm', { title: l.title }))) return;
+    void request<void>(`/api/listings/${encodeURIComponent(l.id)}`, { method: 'DELETE' }).then(() => setListings((cur) => (cur ?? []).filter((x) => x.id !== l.id)));
+  };
+
+  return (
+    <>
+      <SiteHeader current="host" />
+      <main className="page host-page" data-testid="host-page">
+        <h1>{t('hostTitle')}</h1>
+        {account === null ? (
+          <div className="notice">
+            <p>{t('signInToHost')}</p>
+            <button type="button" className="primary" onClick={() => askSignIn(t('signInToHost'))} data-testid="host-sign-in">
+              {t('signIn')}
+            </button>
+          </div>
+        ) : account === undefined ? (
+          <p className="muted">{t('loading')}</p>
+        ) : editing ? (
+          <ListingEditor
+            {...(editing !== 'new' ? { listing: editing } : {})}
+            currency={props.currency}
+            pricePer={props.pricePer}
+            around={props.around}
+            tileUrl={props.tileUrl}
+            attribution={props.attribution}
+            onCancel={() => setEditing(null)}
+            onDone={() => {
+              setEditing(null);
+              load();
+              void refresh();
+            }}
+          />
+        ) : (
+          <>
+            <p className="lead">{t('hostLead')}</p>
+            <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="new-listing">
+              {t('newListing')}
+            </button>
+            {listings === null ? (
+              <p className="muted">{t('loading')}</p>
+            ) : listings.length === 0 ? (
+              <p className="muted">{t('noListingsYet')}</p>
+            ) : (
+              <ul className="saved-list">
+                {listings.map((l) => (
+                  <li key={l.id} className="saved-card" data-testid="host-listing">
+                    <a className="saved-photo" href={`/listings/${encodeURIComponent(l.id)}`} tabIndex={-1} aria-hidden="true">
+                      {l.photos?.[0] ? <img {...photoSources(l.photos[0])} sizes="160px" alt="" width={160} height={120} loading="lazy" /> : <span className="saved-photo-empty">⌂</span>}
+                    </a>
+                    <div className="saved-body">
+                      <a className="saved-title" href={`/listings/${encodeURIComponent(l.id)}`}>
+                        {l.title}
+                      </a>
+                      <p className="muted">{[facts(l), l.neighbourhood || l.district].filter(Boolean).join(' · ')}</p>
+                      <p>
+                        <strong>{listingPrice(l)}</strong> <span className="tag live-tag">{t('listingLive')}</span>
+                      </p>
+                    </div>
+                    <div className="row-actions">
+                      <button type="button" className="link-button" onClick={() => setEditing(l)} data-testid="edit-listing">
+                        {t('editListing')}
+                      </button>
+                      <button type="button" className="link-button danger" onClick={() => takeDown(l)} data-testid="take-down">
+                        {t('takeDown')}
+                      </button>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The browser tests' mail: a real SMTP server (smtp-server, nodemailer's own) on a port of
+ * the run's own, started by the runner before the tests (globalSetup), each accepted mail
+ * written to a folder as JSON so the tests — in worker processes — read their links back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from '@playwright/test';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export const MAIL_DIR = path.resolve('test-results', 'e2e-mail');
+
+export function startMailbox(port: number): Promise<() => Promise<void>> {
+  fs.rmSync(MAIL_DIR, { recursive: true, force: true });
+  fs.mkdirSync(MAIL_DIR, { recursive: true });
+  let n = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((m) => {
+          const mail = { to: session.envelope.rcptTo.map((r) => r.address), subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' };
+          fs.writeFileSync(path.join(MAIL_DIR, `${Date.now()}-${n++}.json`), JSON.stringify(mail));
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(() => new Promise<void>((done) => server.close(() => done()))));
+  });
+}
+
+interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The newest mail to `to`, waited for; its sign-in link (on the page's own origin). */
+export async function mailedLink(to: string, after = 0): Promise<{ mail: Mail; link: string }> {
+  let found: Mail | null = null;
+  await expect
+    .poll(
+      () => {
+        const mails = fs
+          .readdirSync(MAIL_DIR)
+          .sort()
+          .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
+          .filter((m) => m.to.includes(to));
+        found = mails.length > after ? mails[mails.length - 1]! : null;
+        return found !== null;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  const mail = found!;
+  const m = /(https?:\/\/\S+\/auth\/email\?token=[\w-]+)/.exec(mail.text);
+  if (!m) throw new Error(`no sign-in link in ${mail.text}`);
+  return { mail, link: m[1]! };
+}
+
+/** How many mails `to` has had so far. */
+export function mailCount(to: string): number {
+  return fs
+    .readdirSync(MAIL_DIR)
+    .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
+    .filter((m) => m.to.includes(to)).length;
+}
