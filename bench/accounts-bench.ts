@@ -87,7 +87,7 @@ const uploads: number[] = [];
 let last = '';
 for (let i = 0; i < PHOTOS; i++) {
   // Gaussian noise under the shapes: a file the size of a phone's (about 4 MB), not a flat colour that compresses to nothing.
-  const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 15 } } })
+  const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 15 } } })
     .composite([{ input: Buffer.from(`<svg width="4000" height="3000"><circle cx="${1000 + i * 200}" cy="1500" r="900" fill="#224466"/><rect x="2500" y="300" width="1200" height="2400" fill="#ddaa33"/></svg>`) }])
     .jpeg({ quality: 88 })
     .withExif({ IFD0: { Make: 'BenchCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '40/1 42/1 0/1' } })
