@@ -15,8 +15,9 @@ import { ChangeFeed } from './changes/change-feed';
 import { BoundaryIndex } from './import/boundaries';
 import { LiveHub } from './realtime/live-hub';
 import { errorFrame } from './realtime/protocol';
-import { AlertDelivery } from './alerts/alert-delivery';
-import { AlertRouter } from './alerts/alert-router';
+import { ALERTS_CHANNEL, AlertDelivery } from './alerts/alert-delivery';
+import { HeldSockets } from './realtime/held-sockets';
+import { DoorbellRouter } from './realtime/doorbell-router';
 import { holderRegistry } from './alerts/open-holder-registry';
 import { BusTally, MeteredBus } from './bus/metered-bus';
 import { AlertMatcher } from './alerts/alert-matcher';
@@ -25,6 +26,7 @@ import { handleSavedSearches, type SavedSearchContext } from './http/saved-searc
 import { SessionCookies } from './sessions/session-cookie';
 import { ANONYMOUS_TTL_MS, Visitors } from './sessions/visitors';
 import type { AccountStore } from './accounts/account-store';
+import type { ConversationStore } from './conversations/conversation-store';
 import { accountsModule } from './accounts/accounts-module';
 import { EmailSignIn } from './accounts/email-sign-in';
 import { Passkeys } from './accounts/passkeys';
@@ -33,6 +35,8 @@ import { favouritesModule } from './favourites/favourites-module';
 import { hostingModule } from './hosting/hosting-module';
 import { mailFrom, openMailer } from './mail/mailer';
 import { photosModule } from './photos/photos-module';
+import { conversationsModule } from './conversations/conversations-module';
+import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
 import { requestHandler } from './http/request-handler';
 import { Metrics } from './ops/metrics';
@@ -51,6 +55,7 @@ export interface RoostServer {
   feed: ChangeFeed;
   alerts: AlertStore;
   accounts: AccountStore;
+  conversations: ConversationStore;
   port: number;
   close(): Promise<void>;
 }
@@ -113,7 +118,12 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   const ipOf = (req: http.IncomingMessage) => clientIp(req, config.TRUST_PROXY);
   const hourly = (points: number) => ({ points, durationS: 3600 });
   const peopleLimits = new RateLimits(
-    { sessions: hourly(config.RATE_SESSIONS_PER_HOUR), signin: hourly(config.RATE_SIGNIN_PER_HOUR), signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)) },
+    {
+      sessions: hourly(config.RATE_SESSIONS_PER_HOUR),
+      signin: hourly(config.RATE_SIGNIN_PER_HOUR),
+      signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)),
+      messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
+    },
     redis,
   );
   const visitors = new Visitors({
@@ -133,9 +143,10 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     // Changes this node has followed and the matcher has not yet matched.
     backlog: () => Math.max(0, engine.appliedSeq - matcher.cursor),
   });
-  const delivery = new AlertDelivery(alertStore, bus, registry, node, (ms) => metrics.alertLag.observe({ stage: 'delivered' }, ms / 1000));
+  const held = new HeldSockets(registry, node);
+  const delivery = new AlertDelivery(alertStore, bus, held, (ms) => metrics.alertLag.observe({ stage: 'delivered' }, ms / 1000));
   await delivery.start();
-  const router = new AlertRouter(registry, bus, node, () => delivery.pump());
+  const router = new DoorbellRouter(registry, bus, ALERTS_CHANNEL, node, () => delivery.pump());
   const matcher = new AlertMatcher(
     alertStore,
     engine,
@@ -177,9 +188,22 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     trustProxy: config.TRUST_PROXY,
     clientIp: ipOf,
   });
+  const conversations = conversationsModule({
+    store: record.conversations,
+    accounts: record.accounts,
+    engine,
+    visitors,
+    bus,
+    held,
+    registry,
+    node,
+    limits: peopleLimits,
+    onDelivered: (ms) => metrics.messageLag.observe(ms / 1000),
+  });
   /** What the server can do besides search and live push: each capability one line. */
   const capabilities: Capability[] = [
     accounts,
+    conversations,
     favouritesModule({ alerts: alertStore, engine, visitors }),
     hosting,
     photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent() }),
@@ -192,17 +216,26 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       return { owner: v?.owner ?? null, key: v?.key ?? null, signedIn: v?.accountId != null };
     },
     onOpen: (conn) => {
+      held.open(conn);
       delivery.open(conn);
       for (const c of capabilities) c.onSocketOpen?.(conn);
     },
     onClose: (conn) => {
-      delivery.close(conn);
+      held.close(conn);
       for (const c of capabilities) c.onSocketClose?.(conn);
     },
-    onResume: (conn, after) => {
+    onResume: (conn, after, messagesAfter) => {
       if (!conn.session) conn.send(errorFrame('unauthorized', 'resume: alerts need a session cookie'));
       // The inbox unreadable (database down): the client resumes again on its next connect.
       else void delivery.resume(conn, after).catch(() => conn.send(errorFrame('unavailable', 'alerts are unavailable; retry shortly')));
+      for (const c of capabilities) c.onResume?.(conn, messagesAfter);
+    },
+    onFrame: (conn, frame) => {
+      for (const c of capabilities) {
+        const handle = c.frames?.[frame.type] as ((conn: LiveConnection, f: typeof frame) => void) | undefined;
+        if (handle) return handle(conn, frame);
+      }
+      conn.send(errorFrame('bad_request', `${frame.type}: not available here`));
     },
     maxPerIp: config.WS_MAX_PER_IP,
     framesPerS: config.WS_FRAMES_PER_S,
@@ -227,10 +260,18 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   // that cold (at 1,000,000 listings) made the first page after a start the slowest.
   void overview.get().catch(() => undefined);
   void places.warm().catch(() => undefined);
-  const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds), hostOf: hosting.hostOf };
+  /** A listing's host with how soon they usually reply, for its page. */
+  const hostOf = async (listingId: string) => {
+    const host = await hosting.hostOf(listingId);
+    if (!host) return null;
+    const figure = await conversations.replyFigure(host.id).catch(() => null);
+    return figure ? { ...host, usuallyRepliesInMs: figure.replyMs } : host;
+  };
+  const api = { engine, places, overview, onSearch: (level: string, seconds: number) => metrics.searchDuration.observe({ level }, seconds), hostOf };
   const limits = new RateLimits({ search: config.RATE_SEARCH_PER_S, write: config.RATE_WRITE_PER_S }, redis);
-  setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, hostOf: hosting.hostOf });
+  setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, hostOf });
 
+  for (const c of capabilities) await c.start?.();
   const handle = requestHandler({
     log,
     metrics,
@@ -270,6 +311,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     port,
     alerts: alertStore,
     accounts: record.accounts,
+    conversations: record.conversations,
     /**
      * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
      * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
@@ -286,10 +328,12 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         for (const c of capabilities) await c.stop?.();
         mailer.close();
         await matcher.stop();
-        await delivery.stop();
+        delivery.stop();
+        await held.stop();
         await bus.close();
         redis?.disconnect();
         await record.photos.close();
+        await record.conversations.close();
         await record.accounts.close();
         await alertStore.close();
         await engine.close();

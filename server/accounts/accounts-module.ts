@@ -8,7 +8,7 @@ import { ApiError, sendJson, validated } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { requestLocale } from '../http/request-locale';
 import { siteOrigin } from '../http/site-origin';
-import type { RateLimits } from '../ops/rate-limit';
+import type { Limiter } from '../ops/rate-limit';
 import type { Visitor, Visitors } from '../sessions/visitors';
 import type { Account, AccountStore } from './account-store';
 import type { EmailSignIn } from './email-sign-in';
@@ -21,7 +21,7 @@ export interface AccountsOptions {
   emailSignIn: EmailSignIn;
   passkeys: Passkeys;
   /** signin: sign-in mails (and passkey sign-ups) per client address; signin_email: per address mailed to. */
-  limits: RateLimits<'signin' | 'signin_email' | 'sessions'>;
+  limits: Limiter<'signin' | 'signin_email'>;
   bus: Bus;
   publicUrl: string | undefined;
   trustProxy: boolean;

@@ -2,16 +2,14 @@ import type { Bus } from '../bus/bus';
 import { listingOf, type ListingRecord } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
 import { PreparedFrame } from '../realtime/prepared-frame';
-import { log } from '../log';
 import { FAVOURITE_SOURCE, type Alert, type AlertStore } from './alert-store';
-import type { HolderRegistry } from './holder-registry';
+import type { HeldSockets } from '../realtime/held-sockets';
 
 export const ALERTS_CHANNEL = 'roost:alerts';
 /** How often a node reads new alerts without a doorbell (the bus may be down). */
 const POLL_MS = 100;
 const PAGE = 1_000;
-/** How long a node's claim to hold a renter's sockets lasts unless renewed (renewed at a third of it). */
-export const HOLD_TTL_MS = 30_000;
+export { HOLD_TTL_MS } from '../realtime/held-sockets';
 
 /**
  * A listing's public JSON, once per listing object: a delivery page parses each listing
@@ -45,11 +43,9 @@ export class AlertDelivery {
   /** The pump in progress: one at a time, so each alert is read once per node. */
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
-  private readonly bySession = new Map<string, Set<LiveConnection>>();
   /** The last alert id each socket was sent. */
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
-  private readonly renewal: NodeJS.Timeout;
   /** Alerts handed to sockets (for /metrics). */
   delivered = 0;
   /** Socket writes those took (for /metrics): fewer than alerts when a renter had several in a page. */
@@ -58,44 +54,19 @@ export class AlertDelivery {
   constructor(
     private readonly store: AlertStore,
     bus: Bus,
-    /** Where this node says which renters' sockets it holds, so alerts are routed here. */
-    private readonly registry: HolderRegistry,
-    private readonly node: string,
+    /** The owners whose sockets this node holds (and has told the holder registry of). */
+    private readonly held: HeldSockets,
     /** Told how long each alert written to a socket waited since it was committed (for /metrics). */
     private readonly onDelivered: (waitedMs: number) => void = () => undefined,
   ) {
     void bus.subscribe(ALERTS_CHANNEL, () => this.pump());
     this.timer = setInterval(() => this.pump(), POLL_MS);
     this.timer.unref();
-    this.renewal = setInterval(() => this.register([...this.bySession.keys()]), HOLD_TTL_MS / 3);
-    this.renewal.unref();
   }
 
-  /** A failed registration costs routing, not an alert: the poll still finds the renter's alerts. */
-  private register(sessions: string[]): void {
-    this.registry.hold(this.node, sessions, HOLD_TTL_MS).catch((err: Error) => log.warn({ err: err.message }, 'could not register held sessions; alerts reach them by the poll'));
-  }
-
+  /** A socket opened (and is held): without a resume, it hears of alerts from now on. */
   open(conn: LiveConnection): void {
-    if (!conn.session) return;
-    let set = this.bySession.get(conn.session);
-    if (!set) {
-      this.bySession.set(conn.session, (set = new Set()));
-      this.register([conn.session]);
-    }
-    set.add(conn);
-    // Without a resume, a socket hears of alerts from now on.
-    this.cursor.set(conn, this.last);
-  }
-
-  close(conn: LiveConnection): void {
-    if (!conn.session) return;
-    const set = this.bySession.get(conn.session);
-    set?.delete(conn);
-    if (set?.size === 0) {
-      this.bySession.delete(conn.session);
-      this.registry.unhold(this.node, [conn.session]).catch(() => undefined); // lapses by itself
-    }
+    if (conn.session) this.cursor.set(conn, this.last);
   }
 
   /** Where the inbox ends now: a node that starts hears of alerts from here on. */
@@ -137,11 +108,11 @@ export class AlertDelivery {
   private async read(): Promise<void> {
     if (this.last < 0) return;
     for (;;) {
-      const page = await this.store.alertsAfter(this.last, PAGE, (session) => this.bySession.has(session));
+      const page = await this.store.alertsAfter(this.last, PAGE, (session) => this.held.has(session));
       // Each socket's alerts of the page together, in id order: one write for them all.
       const due = new Map<LiveConnection, Alert[]>();
       for (const a of page.alerts) {
-        for (const conn of this.bySession.get(a.session) ?? []) {
+        for (const conn of this.held.of(a.session)) {
           if (a.id <= (this.cursor.get(conn) ?? 0)) continue;
           const list = due.get(conn);
           if (list) list.push(a);
@@ -170,10 +141,8 @@ export class AlertDelivery {
     this.cursor.set(conn, Math.max(alerts[alerts.length - 1]!.id, this.cursor.get(conn) ?? 0));
   }
 
-  /** Stops reading and hands the registrations back (a node that is killed lets them lapse). */
-  async stop(): Promise<void> {
+  /** Stops reading. */
+  stop(): void {
     clearInterval(this.timer);
-    clearInterval(this.renewal);
-    await this.registry.unhold(this.node, [...this.bySession.keys()]).catch(() => undefined);
   }
 }

@@ -2,4 +2,6 @@
 export interface HostJson {
   id: string;
   name: string;
+  /** How soon they usually answer a renter (the median of their latest conversations), once there is enough to say. */
+  usuallyRepliesInMs?: number;
 }

@@ -41,6 +41,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly messageLag = new client.Histogram({
+    name: 'roost_message_lag_seconds',
+    help: 'A message sent to its frame written to a socket of the recipient here',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
   readonly mailLatency = new client.Histogram({
     name: 'roost_mail_seconds',
     help: 'From the request (or alert) that caused a mail to the mail server accepting it, by kind',

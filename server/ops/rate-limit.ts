@@ -11,6 +11,11 @@ const WINDOW_S = 2;
 
 export type Took = { ok: true } | { ok: false; retryAfterS: number };
 
+/** What a capability needs of the limits: to spend one of some budgets (a RateLimits with more budgets serves). */
+export interface Limiter<B extends string> {
+  take(budget: B, key: string): Promise<Took>;
+}
+
 /**
  * Request budgets per client address, by rate-limiter-flexible. With Redis (REDIS_URL)
  * they are counted there, across the cluster: a client gets its limit from all nodes

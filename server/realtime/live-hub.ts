@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChangeEvent } from '../changes/change-event';
 import { log } from '../log';
 import { FrameBudget } from './frame-budget';
-import { errorFrame, listingFrame, parseFrame, type ClientFrame } from './protocol';
+import { errorFrame, listingFrame, parseFrame, type CapabilityFrame, type ClientFrame } from './protocol';
 import { PreparedFrame } from './prepared-frame';
 import { SendQueue } from './send-queue';
 import { WatchIndex } from './watch-index';
@@ -35,8 +35,10 @@ export interface LiveHubOptions {
   maxBacklog?: number;
   /** Origins allowed besides the server's own (a page served from another host). */
   allowedOrigins?: string[];
-  /** Answers a `resume` frame (alerts); absent, resume is refused. */
-  onResume?: (conn: LiveConnection, after: number) => void;
+  /** Answers a `resume` frame (alerts, and messages after `messagesAfter`); absent, resume is refused. */
+  onResume?: (conn: LiveConnection, after: number, messagesAfter?: number) => void;
+  /** Answers the frames capabilities own (conversations' send, read, delivered); absent, they are refused. */
+  onFrame?: (conn: LiveConnection, frame: CapabilityFrame) => void;
   /**
    * Who a new connection is, from the upgrade request: the owner whose alerts and messages
    * it may hear (null: an anonymous viewer), the session row's key, and whether it is signed
@@ -237,8 +239,13 @@ export class LiveHub {
       this.watches.set(conn, frame.bbox, frame.filters);
       return;
     }
+    if (frame.type !== 'resume') {
+      if (!this.options.onFrame) return void conn.send(errorFrame('bad_request', `${frame.type}: not available here`));
+      this.options.onFrame(conn, frame);
+      return;
+    }
     if (!this.options.onResume) return void conn.send(errorFrame('bad_request', 'resume: alerts are not available here'));
-    this.options.onResume(conn, frame.after);
+    this.options.onResume(conn, frame.after, frame.messagesAfter);
   }
 
   /**

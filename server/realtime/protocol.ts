@@ -4,12 +4,20 @@
  */
 import { z } from 'zod';
 import { listingOf, type ListingRecord } from '../core/listing';
+import { deliveredFrame, readFrame, sendFrame } from '../contract/conversations';
 import { bboxSchema, filtersSchema } from '../contract/filters';
 
 const watchFrame = z.object({ type: z.literal('watch'), bbox: bboxSchema, filters: filtersSchema.default({}) });
-const resumeFrame = z.object({ type: z.literal('resume'), after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+const resumeFrame = z.object({
+  type: z.literal('resume'),
+  after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** A signed-in account's messages after this id (CONTRACT.md). */
+  messagesAfter: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
 
-export const clientFrameSchema = z.discriminatedUnion('type', [watchFrame, resumeFrame]);
+export const clientFrameSchema = z.discriminatedUnion('type', [watchFrame, resumeFrame, sendFrame, readFrame, deliveredFrame]);
+/** The frames a capability answers (conversations), past the hub's own watch and resume. */
+export type CapabilityFrame = Exclude<ClientFrame, { type: 'watch' | 'resume' }>;
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 export type ParsedFrame = { ok: true; frame: ClientFrame } | { ok: false; code: 'bad_request'; message: string; field?: string };

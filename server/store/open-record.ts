@@ -3,6 +3,9 @@ import type { AccountStore } from '../accounts/account-store';
 import { PostgresAccountStore } from '../accounts/postgres-account-store';
 import { SqliteAccountStore } from '../accounts/sqlite-account-store';
 import type { AlertStore } from '../alerts/alert-store';
+import type { ConversationStore } from '../conversations/conversation-store';
+import { PostgresConversationStore } from '../conversations/postgres-conversation-store';
+import { SqliteConversationStore } from '../conversations/sqlite-conversation-store';
 import type { PhotoStore } from '../photos/photo-store';
 import { PostgresPhotoStore } from '../photos/postgres-photo-store';
 import { SqlitePhotoStore } from '../photos/sqlite-photo-store';
@@ -23,6 +26,7 @@ export interface RecordStores {
   alerts: AlertStore;
   accounts: AccountStore;
   photos: PhotoStore;
+  conversations: ConversationStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
 }
@@ -42,6 +46,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
         alerts: new PostgresAlertStore(pool),
         accounts: new PostgresAccountStore(pool),
         photos: new PostgresPhotoStore(pool),
+        conversations: new PostgresConversationStore(pool),
         sessionSecret: secret,
         where: 'postgresql',
       };
@@ -56,6 +61,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     alerts,
     accounts: new SqliteAccountStore(config.dataDir),
     photos: new SqlitePhotoStore(config.dataDir),
+    conversations: new SqliteConversationStore(config.dataDir),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };

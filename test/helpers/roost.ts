@@ -24,6 +24,7 @@ export const UNLIMITED = {
   WS_FRAMES_PER_S: '1000000',
   RATE_SESSIONS_PER_HOUR: '1000000',
   RATE_SIGNIN_PER_HOUR: '1000000',
+  RATE_MESSAGES_PER_MIN: '1000000',
 };
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */

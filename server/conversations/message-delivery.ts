@@ -1,0 +1,121 @@
+import type { Bus } from '../bus/bus';
+import type { MessageJson } from '../contract/conversations';
+import type { HeldSockets } from '../realtime/held-sockets';
+import type { LiveConnection } from '../realtime/live-hub';
+import { PreparedFrame } from '../realtime/prepared-frame';
+import type { ConversationStore, Message } from './conversation-store';
+
+export const MESSAGES_CHANNEL = 'roost:messages';
+/** How often a node reads new messages without a doorbell (the bus may be down). */
+const POLL_MS = 100;
+const PAGE = 1_000;
+
+export function messageJson(m: Message): MessageJson {
+  return { id: m.id, conversationId: m.conversationId, from: m.sender, text: m.text, clientId: m.clientId, sentAt: new Date(m.sentAt).toISOString() };
+}
+
+export const messageFrame = (m: Message): string => JSON.stringify({ type: 'message', message: messageJson(m) });
+
+/**
+ * Messages to the sockets this node holds, as alerts are delivered: the messages table is
+ * the truth, read in id order after a doorbell (routed here because this node holds the
+ * sender or the recipient) or at each poll, and each message goes to every socket here of
+ * both participants, once per socket. A socket that reconnects sends `resume` with
+ * `messagesAfter` and gets the rest from the table first. At least once: the page drops
+ * ids it has seen.
+ */
+export class MessageDelivery {
+  /** Messages read up to here; -1 until the first read says where the table ends. */
+  private last = -1;
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+  private readonly cursor = new WeakMap<LiveConnection, number>();
+  private readonly timer: NodeJS.Timeout;
+  /** Messages handed to sockets (for /metrics and benchmarks). */
+  delivered = 0;
+
+  constructor(
+    private readonly store: ConversationStore,
+    bus: Bus,
+    private readonly held: HeldSockets,
+    /** Told of each message written to a recipient's socket here: that device has it (for "delivered"). */
+    private readonly onDelivered: (m: Message, waitedMs: number) => void = () => undefined,
+  ) {
+    void bus.subscribe(MESSAGES_CHANNEL, () => this.pump());
+    this.timer = setInterval(() => this.pump(), POLL_MS);
+    this.timer.unref();
+  }
+
+  async start(): Promise<void> {
+    this.last = await this.store.lastMessageId();
+  }
+
+  /** A signed-in socket opened: without a resume, it hears of messages from now on. */
+  open(conn: LiveConnection): void {
+    if (conn.signedIn) this.cursor.set(conn, this.last);
+  }
+
+  /** Replays the account's messages after `after`, then goes on live. */
+  async resume(conn: LiveConnection, after: number): Promise<void> {
+    if (!conn.session || !conn.signedIn) return;
+    let from = after;
+    for (;;) {
+      const page = await this.store.messagesOf(conn.session, from, PAGE);
+      this.sendAll(conn, page);
+      if (page.length < PAGE) break;
+      from = page[page.length - 1]!.id;
+    }
+    this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
+  }
+
+  pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.read()
+      .catch(() => undefined) // the table unreadable (database down): the next poll tries again
+      .finally(() => {
+        this.pumping = null;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async read(): Promise<void> {
+    if (this.last < 0) return;
+    for (;;) {
+      const page = await this.store.messagesAfter(this.last, PAGE, (m) => this.held.has(m.sender) || this.held.has(m.recipient));
+      const due = new Map<LiveConnection, Message[]>();
+      for (const m of page.messages) {
+        for (const owner of m.sender === m.recipient ? [m.sender] : [m.sender, m.recipient]) {
+          for (const conn of this.held.of(owner)) {
+            if (!conn.signedIn || m.id <= (this.cursor.get(conn) ?? 0)) continue;
+            const list = due.get(conn);
+            if (list) list.push(m);
+            else due.set(conn, [m]);
+          }
+        }
+      }
+      for (const [conn, messages] of due) this.sendAll(conn, messages);
+      this.last = page.last;
+      if (page.read < PAGE) return;
+    }
+  }
+
+  private sendAll(conn: LiveConnection, messages: Message[]): void {
+    if (messages.length === 0) return;
+    if (conn.sendAll(messages.map((m) => new PreparedFrame(messageFrame(m))))) {
+      this.delivered += messages.length;
+      const now = Date.now();
+      for (const m of messages) if (m.recipient === conn.session) this.onDelivered(m, now - m.sentAt);
+    }
+    this.cursor.set(conn, Math.max(messages[messages.length - 1]!.id, this.cursor.get(conn) ?? 0));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
