@@ -246,6 +246,8 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     return true;
   };
 
+  const sending = new WeakMap<LiveConnection, Promise<void>>();
+
   /** A frame's failure as an error frame naming the message it was about. */
   const answerError = (conn: LiveConnection, err: unknown, clientId?: string) => {
     const e = err instanceof ApiError ? err : null;
@@ -267,10 +269,15 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     frames: {
       send: (conn, f) => {
         if (!conn.signedIn || !conn.session) return answerError(conn, new ApiError('unauthorized', 'sign in to send messages'), f.clientId);
-        send(conn.session, f.conversationId, f.clientId, f.text).then(
-          ({ message }) => conn.send(JSON.stringify({ type: 'sent', clientId: f.clientId, message: messageJson(message) })),
-          (err: unknown) => answerError(conn, err, f.clientId),
+        const account = conn.session;
+        // One socket's sends commit in the order they came: the other person reads them as written.
+        const turn = (sending.get(conn) ?? Promise.resolve()).then(() =>
+          send(account, f.conversationId, f.clientId, f.text).then(
+            ({ message }) => void conn.send(JSON.stringify({ type: 'sent', clientId: f.clientId, message: messageJson(message) })),
+            (err: unknown) => answerError(conn, err, f.clientId),
+          ),
         );
+        sending.set(conn, turn);
       },
       read: (conn, f) => {
         if (!conn.signedIn || !conn.session) return answerError(conn, new ApiError('unauthorized', 'sign in first'));
