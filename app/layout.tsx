@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import { cookies, headers } from 'next/headers';
 import type { ReactNode } from 'react';
 import { AccountProvider } from '@/components/account/account-context';
+import { SignInHost } from '@/components/account/sign-in-host';
 import { I18nProvider } from '@/components/i18n/i18n';
 import { LOCALE_COOKIE, LOCALES, pickLocale, type Locale } from '@/components/i18n/messages';
 import { getRuntime } from '@/server/runtime';
@@ -13,7 +14,8 @@ export const metadata: Metadata = {
   description: 'Find a home to rent on the map: prices and counts by area, live.',
 };
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+// resizes-content: a phone's keyboard shrinks the page, so a conversation's composer stays above it.
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, interactiveWidget: 'resizes-content' };
 
 /** The renter's choice when they made one, else their browser's language. */
 async function initialLocale(): Promise<Locale> {
@@ -29,7 +31,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={locale === 'zh' ? 'zh-CN' : 'en'}>
       <body>
         <I18nProvider initial={locale} currency={market?.currency ?? 'USD'}>
-          <AccountProvider>{children}</AccountProvider>
+          <AccountProvider>
+            {children}
+            <SignInHost />
+          </AccountProvider>
         </I18nProvider>
       </body>
     </html>

@@ -2,19 +2,19 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useUnreadMessages } from '@/components/messages/use-unread';
 import { accountApi } from './account-api';
 import { useAccount } from './account-context';
-import { SignInDialog } from './sign-in-dialog';
 
 /**
  * The header's account control: "Sign in" for a visitor; for a signed-in renter their
- * initial, opening a menu of their pages and "Sign out". The sign-in dialog lives here,
- * so any component can ask for it (useAccount().askSignIn).
+ * initial, opening a menu of their pages and "Sign out".
  */
 export function AccountMenu() {
   const { t } = useI18n();
-  const { account, changed, signInAsked, askSignIn, closeSignIn } = useAccount();
+  const { account, changed, askSignIn } = useAccount();
   const [open, setOpen] = useState(false);
+  const unread = useUnreadMessages();
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -44,8 +44,16 @@ export function AccountMenu() {
           <span className="avatar" aria-hidden="true">
             {[...account.name][0]?.toUpperCase() ?? '?'}
           </span>
+          {unread > 0 && (
+            <span className="badge" data-testid="header-unread">
+              {unread}
+            </span>
+          )}
           <span className="label-long account-name">{account.name}</span>
-          <span className="sr-only">{t('accountMenu', { name: account.name })}</span>
+          <span className="sr-only">
+            {t('accountMenu', { name: account.name })}
+            {unread > 0 ? `, ${t('unreadCount', { count: unread })}` : ''}
+          </span>
         </button>
       )}
       {open && account && (
@@ -54,6 +62,10 @@ export function AccountMenu() {
             <strong>{account.name}</strong>
             {account.email && <span className="muted">{account.email}</span>}
           </p>
+          <a role="menuitem" href="/messages" data-testid="menu-messages">
+            {t('messagesNav')}
+            {unread > 0 && <span className="nav-badge">{unread}</span>}
+          </a>
           <a role="menuitem" href="/saved">{t('savedPage')}</a>
           <a role="menuitem" href="/host">{account.host ? t('yourListings') : t('listAHome')}</a>
           <a role="menuitem" href="/account">{t('accountPage')}</a>
@@ -62,7 +74,6 @@ export function AccountMenu() {
           </button>
         </div>
       )}
-      {signInAsked && <SignInDialog {...(signInAsked.reason ? { reason: signInAsked.reason } : {})} onClose={closeSignIn} />}
     </div>
   );
 }

@@ -2,11 +2,13 @@
 
 import { useI18n } from '@/components/i18n/i18n';
 import { LOCALES, type Locale } from '@/components/i18n/messages';
+import { useUnreadMessages } from '@/components/messages/use-unread';
 import { AccountMenu } from './account-menu';
 
 /** The header of every page but the map's (which has its own): home, the renter's pages, language, account. */
-export function SiteHeader({ current }: { current?: 'saved' | 'host' | 'account' }) {
+export function SiteHeader({ current }: { current?: 'saved' | 'host' | 'account' | 'messages' }) {
   const { t, locale, setLocale } = useI18n();
+  const unread = useUnreadMessages();
   return (
     <header className="top-bar site-header">
       <a className="brand" href="/" aria-label={t('appName')}>
@@ -16,6 +18,14 @@ export function SiteHeader({ current }: { current?: 'saved' | 'host' | 'account'
         <a href="/">{t('map')}</a>
         <a href="/saved" aria-current={current === 'saved' ? 'page' : undefined}>
           {t('savedPage')}
+        </a>
+        <a href="/messages" aria-current={current === 'messages' ? 'page' : undefined} data-testid="messages-nav">
+          {t('messagesNav')}
+          {unread > 0 && (
+            <span className="nav-badge" aria-label={t('unreadCount', { count: unread })} data-testid="messages-unread">
+              {unread}
+            </span>
+          )}
         </a>
         <a href="/host" aria-current={current === 'host' ? 'page' : undefined}>
           {t('hostNav')}

@@ -9,6 +9,8 @@ import { LAST_MAP_QUERY_KEY } from '@/components/map/view-state';
 import type { HostJson } from '@/server/contract/host-listings';
 import type { Listing } from '@/server/core/listing';
 import type { PricePoint } from '@/server/engine/search-engine';
+import { SiteHeader } from '@/components/account/site-header';
+import { ContactHostButton } from '@/components/messages/contact-host-button';
 import { FavouriteButton } from './favourite-button';
 import { PhotoGallery } from './photo-gallery';
 import { PriceHistory } from './price-history';
@@ -42,6 +44,8 @@ export function ListingDetails({ listing, host, history, similar, tileUrl, attri
     }
   }, []);
   return (
+    <>
+    <SiteHeader />
     <main className="page listing-page">
       <Link className="back" href={back} data-testid="back-to-map">
         ← {t('backToMap')}
@@ -59,6 +63,7 @@ export function ListingDetails({ listing, host, history, similar, tileUrl, attri
               {t('hostedBy', { name: host.name })}
             </p>
           )}
+          {host && <ContactHostButton listingId={listing.id} host={host} />}
         </div>
         <div className="listing-actions">
           <FavouriteButton listing={listing} />
@@ -94,5 +99,6 @@ export function ListingDetails({ listing, host, history, similar, tileUrl, attri
       <SmallMap lat={listing.lat} lon={listing.lon} tileUrl={tileUrl} attribution={attribution} label={listing.title} />
       <SimilarHomes homes={similar} />
     </main>
+    </>
   );
 }

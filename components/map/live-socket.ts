@@ -1,3 +1,4 @@
+import type { ConversationFrame } from '@/server/contract/conversations';
 import type { Listing } from '@/server/core/listing';
 import type { Filters } from '@/server/engine/search-engine';
 
@@ -12,12 +13,13 @@ export interface ListingMessage {
 export interface AlertMessage {
   type: 'alert';
   id: number;
-  searchId: string;
+  searchId?: string;
+  favourite?: string;
   reason: 'new' | 'price_drop' | 'removed';
   listing: Listing;
 }
 
-export type ServerMessage = ListingMessage | AlertMessage | { type: 'error'; code: string; message: string };
+export type ServerMessage = ListingMessage | AlertMessage | ConversationFrame;
 
 /** Reconnect delays: exponential from MIN to MAX, each drawn at random below it (full jitter). */
 const BACKOFF_MIN_MS = 500;
@@ -88,8 +90,11 @@ export class LiveSocket {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.watchFrame);
   }
 
-  send(frame: unknown): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  /** Sends a frame if the socket is open now; false if it is not (the caller keeps it for the next connect). */
+  send(frame: unknown): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
   }
 
   /** Opens the socket again at once (signed in or out: the upgrade carries the new session). */

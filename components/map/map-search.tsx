@@ -8,6 +8,7 @@ import { filterParams } from '@/server/core/filter-params';
 import { requestBbox } from '@/server/core/request-bbox';
 import { AccountMenu } from '@/components/account/account-menu';
 import { SESSION_CHANGED } from '@/components/account/account-context';
+import { MESSAGES_CHANGED } from '@/components/messages/use-unread';
 import { AlertToasts } from '@/components/alerts/alert-toasts';
 import { AlertsBell } from '@/components/alerts/alerts-bell';
 import { SaveSearchDialog } from '@/components/alerts/save-search-dialog';
@@ -139,6 +140,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     (m: ServerMessage) => {
       if (m.type === 'alert') {
         alertsRef.current.receive(m as AlertJson);
+        return;
+      }
+      // A message or a read in one of the renter's conversations: the header's unread count follows.
+      if (m.type === 'message' || m.type === 'read') {
+        window.dispatchEvent(new Event(MESSAGES_CHANGED));
         return;
       }
       if (m.type !== 'listing') return;
