@@ -188,8 +188,13 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     ready: async () => {
       const health = await engine.health();
       const busHealth = bus.health();
-      const ok = health.ok && busHealth.ok;
-      return { ok, body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail } };
+      // Only asked of a store that answers: the index's place is read from its log.
+      const index = health.ok ? await engine.indexReadiness().catch((err: Error) => ({ ok: false, detail: `search index: ${err.message}` })) : null;
+      const ok = health.ok && busHealth.ok && index !== null && index.ok;
+      return {
+        ok,
+        body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail, index: index?.detail ?? 'unknown: the store does not answer' },
+      };
     },
     routes: [
       (req, res, url) => handleWrite(writes, req, res, url),
