@@ -92,6 +92,9 @@ function snapshotAll(dataDir: string, names: string[]): Database.Database[] {
     return readers;
   } catch (err) {
     for (const r of readers) r.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new BackupError(`a writer held DATA_DIR's databases for over ${LOCK_WAIT_MS / 1000} s (an import's transaction?); try again`);
+    }
     throw err;
   } finally {
     for (const w of writers) {
