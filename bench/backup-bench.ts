@@ -100,6 +100,66 @@ function cpuSecondsWhileRunning(pid: number): { stop(): number } {
   };
 }
 
+/**
+ * Copying roost.db itself, before any server runs: VACUUM INTO against SQLite's online
+ * backup API, the latter inside a held read transaction (what `npm run backup` does) and
+ * in better-sqlite3's default steps of 100 pages while another connection writes every
+ * 25 ms (each write makes the next step start the copy over).
+ */
+async function compareCopies(dataDir: string, work: string): Promise<void> {
+  const src = path.join(dataDir, 'roost.db');
+  const dest = path.join(work, 'copy.db');
+  const timed = async (name: string, copy: () => Promise<string>) => {
+    fs.rmSync(dest, { force: true });
+    const t = performance.now();
+    const note = await copy();
+    line(`  ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s, ${(fs.statSync(dest).size / 1024 / 1024).toFixed(0)} MB${note}`);
+  };
+  line(`copying roost.db (${(fs.statSync(src).size / 1024 / 1024).toFixed(0)} MB), no server running:`);
+  for (let round = 0; round < 2; round++) {
+    await timed('VACUUM INTO', async () => {
+      const db = new Database(src, { readonly: true });
+      db.prepare('VACUUM INTO ?').run(dest);
+      db.close();
+      return '';
+    });
+    await timed('backup API in a held read transaction, 4096 pages a step', async () => {
+      const db = new Database(src);
+      db.exec('BEGIN');
+      db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+      await db.backup(dest, { progress: () => 4096 });
+      db.exec('COMMIT');
+      db.close();
+      return '';
+    });
+    await timed('backup API, 100 pages a step, a write every 25 ms by another connection', async () => {
+      const writer = new Database(src);
+      const put = writer.prepare("INSERT INTO meta (key, value) VALUES ('bench-backup', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      let writes = 0;
+      const timer = setInterval(() => put.run(String(writes++)), 25);
+      const db = new Database(src);
+      let restarts = 0;
+      let remaining = Infinity;
+      try {
+        await db.backup(dest, {
+          progress: (p) => {
+            if (p.remainingPages > remaining) restarts++;
+            remaining = p.remainingPages;
+            return 100;
+          },
+        });
+      } finally {
+        clearInterval(timer);
+        db.close();
+        writer.prepare("DELETE FROM meta WHERE key = 'bench-backup'").run();
+        writer.close();
+      }
+      return `, ${restarts} restarts over ${writes} writes`;
+    });
+  }
+  fs.rmSync(dest, { force: true });
+}
+
 interface Timed {
   at: number;
   ms: number;
@@ -110,6 +170,7 @@ async function main(): Promise<void> {
   const dataDir = args.values.data ? path.resolve(args.values.data) : path.join(work, 'data');
   line(`# npm run backup while serving — ${listings.toLocaleString('en-US')} listings, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
   ensureStore(dataDir, listings);
+  await compareCopies(dataDir, work);
   const sizes = fs.readdirSync(dataDir).map((f) => `${f} ${(fs.statSync(path.join(dataDir, f)).size / 1024 / 1024).toFixed(0)} MB`);
   const { child: server, base } = await startServer(dataDir);
   line(`DATA_DIR: ${sizes.join(', ')}`);
