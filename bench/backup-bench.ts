@@ -58,7 +58,9 @@ function ensureStore(dir: string, n: number): void {
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = tsx('server/cli/serve-api.ts', [], { ...UNLIMITED, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_LISTINGS: '0', LOG_LEVEL: 'warn', ADMIN_TOKEN: TOKEN });
+  // Stopped or failed midway, the bench must not leave a server on the store behind it.
   process.on('exit', () => child.kill('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
   for (;;) {
@@ -140,21 +142,27 @@ async function compareCopies(dataDir: string, work: string): Promise<void> {
       const db = new Database(src);
       let restarts = 0;
       let remaining = Infinity;
+      let steps = 0;
+      const giveUpAt = performance.now() + 60_000;
       try {
         await db.backup(dest, {
           progress: (p) => {
+            steps++;
             if (p.remainingPages > remaining) restarts++;
             remaining = p.remainingPages;
+            if (performance.now() > giveUpAt) throw new Error(`not done after 60 s: ${p.remainingPages} of ${p.totalPages} pages left`);
             return 100;
           },
         });
+      } catch (err) {
+        return ` — ${(err as Error).message}, ${restarts} restarts, ${steps} steps, ${writes} writes`;
       } finally {
         clearInterval(timer);
         db.close();
         writer.prepare("DELETE FROM meta WHERE key = 'bench-backup'").run();
         writer.close();
       }
-      return `, ${restarts} restarts over ${writes} writes`;
+      return `, ${restarts} restarts, ${steps} steps, ${writes} writes`;
     });
   }
   fs.rmSync(dest, { force: true });
