@@ -115,7 +115,8 @@ async function compareCopies(dataDir: string, work: string): Promise<void> {
     fs.rmSync(dest, { force: true });
     const t = performance.now();
     const note = await copy();
-    line(`  ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s, ${(fs.statSync(dest).size / 1024 / 1024).toFixed(0)} MB${note}`);
+    const size = fs.existsSync(dest) ? `, ${(fs.statSync(dest).size / 1024 / 1024).toFixed(0)} MB` : '';
+    line(`  ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s${size}${note}`);
   };
   line(`copying roost.db (${(fs.statSync(src).size / 1024 / 1024).toFixed(0)} MB), no server running:`);
   for (let round = 0; round < 2; round++) {
