@@ -161,6 +161,19 @@ describe('npm run backup and npm run restore', () => {
     }
   }, 120_000);
 
+  it('a FILE not ending in .gz or .tgz is a plain tar, restored the same way', async () => {
+    const plain = path.join(work, 'again.tar');
+    const b = await runCli('backup.ts', [plain], { DATA_DIR: path.join(work, 'restored') });
+    expect(b.code).toBe(0);
+    // ustar's magic at offset 257: not gzip'd.
+    expect(fs.readFileSync(plain).subarray(257, 262).toString('latin1')).toBe('ustar');
+    const into = path.join(work, 'again');
+    const r = await runCli('restore.ts', [plain], { DATA_DIR: into });
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(into).sort()).toEqual(['alerts.db', 'roost.db', 'session-secret']);
+    expect(fs.readFileSync(path.join(into, 'session-secret'))).toEqual(fs.readFileSync(path.join(dataDir, 'session-secret')));
+  });
+
   it('restore refuses a folder that holds anything, in one line, and leaves it alone', async () => {
     const backupFile = path.join(work, 'roost-backup.tar.gz');
     const busy = path.join(work, 'busy');

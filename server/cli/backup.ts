@@ -2,9 +2,10 @@
  * npm run backup -- FILE
  *
  * A consistent copy of the embedded store in DATA_DIR — every SQLite database and every
- * other file there (the session secret) — as one gzip'd tar, written while servers on the
- * folder keep serving and writing (server/store/data-dir-backup.ts). With DATABASE_URL the
- * record is PostgreSQL's: pg_dump backs it up (README "Backup").
+ * other file there (the session secret) — as one tar (gzip'd when FILE ends in .gz or
+ * .tgz), written while servers on the folder keep serving and writing
+ * (server/store/data-dir-backup.ts). With DATABASE_URL the record is PostgreSQL's:
+ * pg_dump backs it up (README "Backup").
  */
 import os from 'node:os';
 import { commandLine } from './command-line';
@@ -31,8 +32,8 @@ async function main(): Promise<void> {
     process.stderr.write('backup: the record is in PostgreSQL (DATABASE_URL): back it up with pg_dump, e.g. pg_dump --format=custom --file=roost.dump "$DATABASE_URL" (README "Backup")\n');
     process.exit(2);
   }
-  // Background work: the servers answering renters on this machine come first.
-  os.setPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
+  // Background work: the servers answering renters on this machine come first (nice 19).
+  os.setPriority(os.constants.priority.PRIORITY_LOW);
   const started = performance.now();
   const { manifest, bytes } = await backupDataDir(config.dataDir, file);
   const seconds = (performance.now() - started) / 1000;

@@ -6,13 +6,15 @@ import * as tar from 'tar';
 /**
  * A copy of DATA_DIR — every SQLite database in it (listings and their log, saved searches
  * and alerts, and whatever later releases keep there: photos, accounts) and every other
- * file (the session secret) — as one gzip'd tar, written while servers keep serving and
- * writing; and the way back into an empty DATA_DIR.
+ * file (the session secret) — as one tar, gzip'd when its name ends in `.gz` or `.tgz`,
+ * written while servers keep serving and writing; and the way back into an empty DATA_DIR.
  *
  * A tar, not a SQLite container: the copies are SQLite files already, a tar holds them as
  * they are (`tar tzf` lists it, `tar xzf` restores it by hand in an emergency), it streams,
- * and it has no 1 GB limit on a member as a BLOB has. gzip at level 1: a 1,000,000-listing
- * store of 503 MB packs to 137 MB in 4.0 s of one core; level 6 made 114 MB in 10.4 s.
+ * and it has no 1 GB limit on a member as a BLOB has. Compression is the operator's choice
+ * by the name, as `tar -a` does: gzip at level 1 packs a 1,000,000-listing store of 503 MB
+ * to 137 MB in 4.0 s of one core (level 6 made 114 MB in 10.4 s) — most of what a backup
+ * costs the machine; a plain `.tar` costs a fraction of that and keeps the size.
  */
 
 /** The backup's table of contents, the first member; restore checks every file against it. */
@@ -104,6 +106,11 @@ function snapshotAll(dataDir: string, names: string[]): Database.Database[] {
   }
 }
 
+/** Whether a backup's name asks for gzip (`.tar.gz`, `.tgz`, `.gz`). */
+export function compressed(file: string): boolean {
+  return /\.(t?gz)$/i.test(file);
+}
+
 function fsyncFile(file: string): void {
   const fd = fs.openSync(file, 'r');
   try {
@@ -134,7 +141,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
   const plain = names.filter((n) => !databases.includes(n));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const stage = fs.mkdtempSync(path.join(path.dirname(out), '.roost-backup-'));
-  const partial = `${stage}.tar.gz`;
+  const partial = `${stage}.partial`;
   try {
     const readers = snapshotAll(dir, databases);
     try {
@@ -163,7 +170,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
     }));
     const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), files };
     fs.writeFileSync(path.join(stage, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    await tar.c({ gzip: { level: 1 }, file: partial, cwd: stage, portable: true }, [MANIFEST, ...files.map((f) => f.name)]);
+    await tar.c({ gzip: compressed(out) ? { level: 1 } : false, file: partial, cwd: stage, portable: true }, [MANIFEST, ...files.map((f) => f.name)]);
     fsyncFile(partial);
     fs.renameSync(partial, out);
     fsyncFile(path.dirname(out));
