@@ -16,10 +16,11 @@ const BATCH = 5_000;
 const FILL_BATCH = 5_000;
 const FILL_IN_FLIGHT = 2;
 /**
- * A read of the log this long or longer is a catch-up (an import, a node back from an
- * outage): the index is refreshed before the cursor moves past it, so a cursor that says
- * "caught up" (what /readyz trusts) means searchable, not only sent. Shorter runs, a
- * steady stream of API writes, are searchable within the index's 1 s refresh anyway.
+ * A run of the applier that has applied this many changes is a catch-up (an import, a
+ * node back from an outage): the index is refreshed before the cursor moves on, so a
+ * cursor that says "caught up" (what /readyz trusts) means searchable, not only sent —
+ * the run's last, short read included. Shorter runs, a steady stream of API writes, are
+ * searchable within the index's 1 s refresh anyway.
  */
 const REFRESH_BEFORE_CURSOR = 1_000;
 
@@ -81,6 +82,7 @@ export class IndexApplier {
   }
 
   private async run(): Promise<void> {
+    let applied = 0;
     for (;;) {
       if (this.stopped) return;
       if (!this.holding || Date.now() - this.claimedAt > LEASE_MS / 2) {
@@ -101,7 +103,8 @@ export class IndexApplier {
       const changes = await this.store.changesAfter(from, BATCH * FILL_IN_FLIGHT);
       if (changes.length === 0) return;
       await this.applyInParallel(changes);
-      if (changes.length >= REFRESH_BEFORE_CURSOR) await this.index.refresh();
+      applied += changes.length;
+      if (applied >= REFRESH_BEFORE_CURSOR) await this.index.refresh();
       const to = changes[changes.length - 1]!.seq;
       await this.index.setCursor({ seq: to, store: this.storeId });
       this.cursor = to;
