@@ -73,7 +73,9 @@ function filesUnder(dir: string, sub = ''): string[] {
  * in roost.db it points into, no saved search in one file missing from the other).
  * Writers wait for those few milliseconds (busy_timeout), they are not refused. Each
  * reader then copies its own file at leisure while writers go on: in WAL mode a read
- * transaction sees its snapshot however long it stays open.
+ * transaction sees its snapshot however long it stays open. (Every database Roost opens is
+ * WAL, through openSharedDatabase; one in rollback-journal mode would make its writers
+ * wait for the whole copy.)
  */
 function snapshotAll(dataDir: string, names: string[]): Database.Database[] {
   const writers: Database.Database[] = [];
