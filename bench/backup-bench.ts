@@ -176,8 +176,11 @@ interface Timed {
   ms: number;
 }
 
+/** The bench's own folder (its store, unless `--data` names one, and the backups): removed at the end, failed or not. */
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-backup-bench-'));
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+
 async function main(): Promise<void> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roost-backup-bench-'));
   const dataDir = args.values.data ? path.resolve(args.values.data) : path.join(work, 'data');
   line(`# npm run backup while serving — ${listings.toLocaleString('en-US')} listings, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
   ensureStore(dataDir, listings);
@@ -265,8 +268,6 @@ async function main(): Promise<void> {
   for (const r of rows) line(r);
   line('');
   line(`npm run backup of ${listings.toLocaleString('en-US')} listings while serving: ${backups.join(', ')} (target ≤ 30 s)`);
-  // The store too, unless it was given to be reused.
-  fs.rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {
