@@ -38,12 +38,13 @@ import { photosModule } from './photos/photos-module';
 import { conversationsModule } from './conversations/conversations-module';
 import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
-import { requestHandler } from './http/request-handler';
+import { requestHandler, type Route } from './http/request-handler';
 import { Metrics } from './ops/metrics';
 import { clientIp, RateLimits } from './ops/rate-limit';
 import { firstConnect, redisCommands } from './redis-client';
 import { setRuntime } from './runtime';
 import { MarketOverviews } from './search/market-overview';
+import { StorageSpace } from './ops/storage-space';
 import { PlaceDirectory } from './search/place-directory';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
@@ -272,6 +273,17 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   setRuntime({ engine, overview, tileUrl: config.TILE_URL, tileAttribution: config.TILE_ATTRIBUTION, hostOf });
 
   for (const c of capabilities) await c.start?.();
+  // Room to write: a write refused for want of it (503 storage_full) makes /readyz 503 too.
+  const space = new StorageSpace(record.where === 'data-dir' ? config.dataDir : null);
+  const noting = (route: Route): Route => async (req, res, url) => {
+    try {
+      return await route(req, res, url);
+    } catch (err) {
+      space.noteIfFull(err);
+      throw err;
+    }
+  };
+
   const handle = requestHandler({
     log,
     metrics,
@@ -283,13 +295,19 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     ready: async () => {
       const health = await engine.health();
       const busHealth = bus.health();
-      const ok = health.ok && busHealth.ok;
-      return { ok, body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail } };
+      // Only asked of a store that answers: the index's place is read from its log.
+      const index = health.ok ? await engine.indexReadiness().catch((err: Error) => ({ ok: false, detail: `search index: ${err.message}` })) : null;
+      const storage = await space.check().catch((err: Error) => ({ ok: false, detail: `storage: ${err.message}` }));
+      const ok = health.ok && busHealth.ok && index !== null && index.ok && storage.ok;
+      return {
+        ok,
+        body: { status: ok ? 'ready' : 'unavailable', node: feed.node, engine: health.detail, bus: busHealth.detail, index: index?.detail ?? 'unknown: the store does not answer', storage: storage.detail },
+      };
     },
     routes: [
-      ...capabilities.flatMap((c) => c.routes),
-      (req, res, url) => handleWrite(writes, req, res, url),
-      (req, res, url) => handleSavedSearches(saved, req, res, url),
+      ...capabilities.flatMap((c) => c.routes).map(noting),
+      noting((req, res, url) => handleWrite(writes, req, res, url)),
+      noting((req, res, url) => handleSavedSearches(saved, req, res, url)),
       (req, res, url) => handleApi(api, req, res, url),
     ],
     ...(options.pages ? { pages: options.pages } : {}),

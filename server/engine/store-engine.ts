@@ -19,6 +19,23 @@ import type {
 } from './search-engine';
 
 /**
+ * How old the oldest change missing from a node's search index may be while the node still
+ * counts as caught up (/readyz). Not zero: a steady stream of writes always has the last
+ * few in flight (the follower polls every 100 ms, the cluster applier every 200 ms), and a
+ * node flapping in and out of a load balancer's pool at each write would serve nobody.
+ * Two seconds: past the contract's 1 s for a write to be searchable everywhere, short of
+ * what an import or a rebuild leaves behind (20,000 listings: seconds of catching up).
+ * Commit times are the writer's clock, so across hosts this assumes clocks kept in step
+ * (NTP) to well within it.
+ */
+export const INDEX_READY_GRACE_MS = 2_000;
+
+export interface IndexReadiness {
+  ok: boolean;
+  detail: string;
+}
+
+/**
  * The one shape every engine has: the store (SQLite | PostgreSQL) holds the record and the
  * change log; this node follows the log after its own cursor (LogFollower) to tell live
  * push and the matcher, and saved searches percolate in memory from the store's areas.
@@ -53,6 +70,30 @@ export abstract class StoreEngine implements SearchEngine {
   protected abstract closeIndex(): Promise<void>;
   /** Changes in the log the search index has not applied yet. */
   abstract indexLag(): Promise<number>;
+
+  /**
+   * The last change this node's search index holds, or null when it cannot say (being
+   * rebuilt). The in-memory index is applied by this node's follower: its place in the log.
+   */
+  protected async indexedSeq(): Promise<number | null> {
+    return this.follower.appliedSeq;
+  }
+
+  /**
+   * Whether the search index holds every change committed more than `graceMs` ago: what
+   * /readyz asks, so a load balancer never sends a renter to a node that would answer
+   * with homes missing (after an import, during a rebuild, back from an outage).
+   */
+  async indexReadiness(graceMs = INDEX_READY_GRACE_MS): Promise<IndexReadiness> {
+    const seq = await this.indexedSeq();
+    if (seq === null) return { ok: false, detail: 'search index being rebuilt from the store' };
+    const next = (await this.store.changesAfter(seq, 1))[0];
+    if (!next) return { ok: true, detail: `search index caught up at change ${seq}` };
+    const age = Math.max(0, Date.now() - next.at);
+    const behind = Math.max(0, (await this.store.lastSeq()) - seq);
+    const detail = `search index ${behind} changes behind the log, the oldest committed ${age} ms ago`;
+    return { ok: age < graceMs, detail };
+  }
 
   get log(): ListingStore {
     return this.store;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EngineUnavailable } from '../engine/engine-errors';
+import { isStorageFull } from '../ops/storage-space';
 
 export type ErrorCode =
   | 'bad_request'
@@ -14,6 +15,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'unavailable'
+  | 'storage_full'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -28,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   unavailable: 503,
+  storage_full: 503,
   internal: 500,
 };
 
@@ -92,6 +95,13 @@ export function sendError(res: ServerResponse, err: unknown, log: (msg: string, 
     if (err.status >= 500) log(`api error ${err.code}`, err);
     if (bodyUnread(res.req)) res.shouldKeepAlive = false;
     sendJson(res, err.status, err.toJSON());
+    return;
+  }
+  if (isStorageFull(err)) {
+    // The disk (or the database's) is full: the write was rolled back, nothing was kept.
+    log('storage full', err);
+    res.setHeader('retry-after', '10');
+    sendJson(res, 503, new ApiError('storage_full', 'the server has no room to save this; nothing was saved, try again later').toJSON());
     return;
   }
   if (err instanceof EngineUnavailable) {

@@ -4,7 +4,7 @@ import { EngineConflict, EngineFailure, EngineUnavailable } from '../engine-erro
 import type { ChangeEvent } from '../../changes/change-event';
 import type { EngineHealth, PriceHistogramQuery, ListPage, ListQuery, SearchQuery, SearchResult } from '../search-engine';
 import { isUnavailableStatus, type BulkDrop, type BulkOperation, type ClusterClient } from './cluster-client';
-import { ensureIndices } from './index-admin';
+import { createNextListingsIndex, ensureIndices, switchListingsAlias } from './index-admin';
 import { LISTINGS_ALIAS, LISTINGS_REFRESH_INTERVAL, listBody, priceHistogramBody, listingDoc, META_INDEX, searchBody, type ListingDoc } from './query-bodies';
 import { listingsOf, priceBandsOf, searchResultOf, totalOf, type SearchResponseBody } from './responses';
 
@@ -111,15 +111,16 @@ export class ClusterIndex {
    * writer that applied its own change first) is a redo that changes nothing, and no
    * order between appliers can put an older state over a newer one. A removal leaves a
    * tombstone with its version for `index.gc_deletes` (an hour, query-bodies.ts).
+   * `target`: an index being built beside the alias's (a rebuild), else the alias.
    */
-  async apply(changes: ChangeEvent[], refresh: boolean): Promise<void> {
+  async apply(changes: ChangeEvent[], refresh: boolean, target: string = LISTINGS_ALIAS): Promise<void> {
     await this.ready();
     // The newest change of each listing in the batch: the older ones would be refused anyway.
     const latest = new Map<string, ChangeEvent>();
     for (const c of changes) latest.set(c.listingId, c);
     const operations: BulkOperation[] = [...latest.values()].map((c) => {
-      const target = { _index: LISTINGS_ALIAS, _id: c.listingId, version: c.seq, version_type: 'external' as const };
-      return c.op === 'upsert' && c.after ? { action: { index: target }, document: listingDoc(c.after) } : { action: { delete: target } };
+      const doc = { _index: target, _id: c.listingId, version: c.seq, version_type: 'external' as const };
+      return c.op === 'upsert' && c.after ? { action: { index: doc }, document: listingDoc(c.after) } : { action: { delete: doc } };
     });
     // 409: the index holds a newer change already; 404: removing what is not there.
     throwRefused((await this.client.bulk(operations, refresh)).filter((d) => d.status !== 409 && d.status !== 404), 'written');
@@ -141,20 +142,29 @@ export class ClusterIndex {
     );
   }
 
-  /** Deletes every listing: a lost cursor means the index cannot say what it reflects. */
-  async clear(): Promise<void> {
+  /**
+   * A new, empty listings index beside the alias's (which keeps answering searches while
+   * the new one fills): its name, and the name of the one the alias points at now.
+   */
+  async createNext(): Promise<{ current: string; next: string }> {
     await this.ready();
-    await this.client.request({ method: 'POST', path: `/${LISTINGS_ALIAS}/_delete_by_query`, querystring: { refresh: true, conflicts: 'proceed' }, body: { query: { match_all: {} } } });
+    return createNextListingsIndex(this.client);
+  }
+
+  /** Searches and writes go to `to` from now on, atomically; `from` is deleted after. */
+  async switchTo(from: string, to: string): Promise<void> {
+    await switchListingsAlias(this.client, from, to);
+    await this.client.request({ method: 'DELETE', path: `/${from}` }, { allow: [404] });
   }
 
   /**
    * Every listing of a store's snapshot, each at the snapshot's sequence number: what a
    * new (or lost) index is rebuilt from before it follows the log after that number.
    */
-  async fill(records: ListingRecord[], seq: number): Promise<void> {
+  async fill(records: ListingRecord[], seq: number, target: string = LISTINGS_ALIAS): Promise<void> {
     await this.ready();
     const operations: BulkOperation[] = records.map((r) => ({
-      action: { index: { _index: LISTINGS_ALIAS, _id: r.id, version: seq, version_type: 'external' } },
+      action: { index: { _index: target, _id: r.id, version: seq, version_type: 'external' } },
       document: listingDoc(r),
     }));
     throwRefused((await this.client.bulk(operations, false)).filter((d) => d.status !== 409), 'written');
@@ -193,22 +203,22 @@ export class ClusterIndex {
    * 15,353 docs/s refreshing each second, 27,847 at 30 s. Not disabled outright: an import
    * killed midway would leave writes that wait for a refresh waiting for good.
    */
-  async duringBulkLoad<T>(run: () => Promise<T>): Promise<T> {
+  async duringBulkLoad<T>(run: () => Promise<T>, target: string = LISTINGS_ALIAS): Promise<T> {
     await this.ready();
     const settings = (interval: string) =>
-      this.client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_settings`, body: { index: { refresh_interval: interval } } });
+      this.client.request({ method: 'PUT', path: `/${target}/_settings`, body: { index: { refresh_interval: interval } } });
     await settings(BULK_REFRESH_INTERVAL);
     try {
       return await run();
     } finally {
       await settings(LISTINGS_REFRESH_INTERVAL);
-      await this.refresh();
+      await this.refresh(target);
     }
   }
 
-  async refresh(): Promise<void> {
+  async refresh(target: string = LISTINGS_ALIAS): Promise<void> {
     await this.ready();
-    await this.client.request({ method: 'POST', path: `/${LISTINGS_ALIAS}/_refresh` });
+    await this.client.request({ method: 'POST', path: `/${target}/_refresh` });
   }
 
   /** Ready when the cluster answers, is not red, and Roost's indices are in place. */

@@ -99,6 +99,11 @@ export class ClusterIndexedEngine extends StoreEngine {
     return this.applier.lag();
   }
 
+  /** The shared index's cursor, not this node's follower: the index is what searches read. */
+  protected override indexedSeq(): Promise<number | null> {
+    return this.applier.indexedSeq();
+  }
+
   /** Ready when both the record and the index answer. */
   async health(): Promise<EngineHealth> {
     try {

@@ -43,6 +43,46 @@ export async function ensureIndices(client: ClusterClient): Promise<void> {
   await client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_mapping`, body: { properties: LISTINGS_ADDED_FIELDS } });
 }
 
+/** The version number of a `listings-vN` index, or null for any other name. */
+function versionOf(name: string): number | null {
+  if (!name.startsWith(LISTINGS_INDEX_PREFIX)) return null;
+  const v = Number(name.slice(LISTINGS_INDEX_PREFIX.length));
+  return Number.isInteger(v) && v > 0 ? v : null;
+}
+
+/**
+ * A new, empty listings index beside the one the alias points at, for a rebuild that must
+ * not empty searches while it fills: one version past every `listings-vN` there is.
+ * Versions past the alias's are builds that never finished (a holder that died mid-fill;
+ * a finished one is behind the alias), deleted first so they do not pile up.
+ */
+export async function createNextListingsIndex(client: ClusterClient): Promise<{ current: string; next: string }> {
+  const current = (await currentListingsIndex(client))!;
+  const res = await client.request<Record<string, unknown>>({ method: 'GET', path: `/${LISTINGS_INDEX_PREFIX}*` }, { allow: [404] });
+  const versions = Object.keys(res.status === 404 ? {} : res.body).map((n) => [n, versionOf(n)] as const);
+  const currentVersion = versionOf(current) ?? 0;
+  for (const [name, v] of versions) {
+    if (v !== null && v > currentVersion) await client.request({ method: 'DELETE', path: `/${name}` }, { allow: [404] });
+  }
+  const next = `${LISTINGS_INDEX_PREFIX}${Math.max(currentVersion, ...versions.map(([, v]) => v ?? 0)) + 1}`;
+  await createIndex(client, next, listingsIndexBody());
+  return { current, next };
+}
+
+/** Points the listings alias from one index to another in one atomic `_aliases` call. */
+export async function switchListingsAlias(client: ClusterClient, from: string, to: string): Promise<void> {
+  await client.request({
+    method: 'POST',
+    path: '/_aliases',
+    body: {
+      actions: [
+        { remove: { index: from, alias: LISTINGS_ALIAS } },
+        { add: { index: to, alias: LISTINGS_ALIAS, is_write_index: true } },
+      ],
+    },
+  });
+}
+
 export interface MigrationReport {
   from: string;
   to: string;
@@ -92,15 +132,6 @@ export async function migrateListings(client: ClusterClient): Promise<MigrationR
   await createIndex(client, to, listingsIndexBody());
   const copied = await reindex(client, from, to);
   const caughtUp = await reindex(client, from, to, { range: { updatedAt: { gte: started - 1_000 } } });
-  await client.request({
-    method: 'POST',
-    path: '/_aliases',
-    body: {
-      actions: [
-        { remove: { index: from, alias: LISTINGS_ALIAS } },
-        { add: { index: to, alias: LISTINGS_ALIAS, is_write_index: true } },
-      ],
-    },
-  });
+  await switchListingsAlias(client, from, to);
   return { from, to, copied, caughtUp };
 }
