@@ -73,6 +73,11 @@ export class SessionCookies {
     return given.length === want.length && crypto.timingSafeEqual(given, want) ? { id } : 'tampered';
   }
 
+  /** The cookie's value for a session id: `id.signature`. */
+  value(id: string): string {
+    return `${id}.${this.sign(id)}`;
+  }
+
   newId(): string {
     return crypto.randomBytes(ID_BYTES).toString('base64url');
   }
@@ -93,7 +98,7 @@ export class SessionCookies {
 
   /** Sets the cookie on the response beside any others it carries. Secure behind HTTPS. */
   issue(req: IncomingMessage, res: ServerResponse, id: string, maxAgeS: number): void {
-    const cookie = `${SESSION_COOKIE}=${id}.${this.sign(id)}; Path=/; Max-Age=${Math.round(maxAgeS)}; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`;
+    const cookie = `${SESSION_COOKIE}=${this.value(id)}; Path=/; Max-Age=${Math.round(maxAgeS)}; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`;
     appendCookie(res, cookie);
   }
 
