@@ -5,7 +5,7 @@
  * forward, unread counts, blocks, reply times.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, ConversationStore } from '../server/conversations/conversation-store';
+import type { Conversation, ConversationStore, Message, NewMessage } from '../server/conversations/conversation-store';
 import { PostgresConversationStore } from '../server/conversations/postgres-conversation-store';
 import { SqliteConversationStore } from '../server/conversations/sqlite-conversation-store';
 import type { ListingRecord } from '../server/core/listing';
@@ -48,9 +48,10 @@ if (postgresBin()) {
 
 for (const leg of legs) {
   describe(`conversation store contract: ${leg.name}`, () => {
-    let s: ConversationStore;
+    let s: ConversationStore & { send(m: NewMessage): Promise<{ message: Message; created: boolean }> };
     beforeAll(async () => {
-      s = await leg.open();
+      const store = await leg.open();
+      s = Object.assign(store, { send: async (m: NewMessage) => (await store.sendMany([m]))[0]! });
     }, 60_000);
     afterAll(async () => {
       await s?.close();
@@ -113,9 +114,31 @@ for (const leg of legs) {
       expect(await s.markRead('c-unread', 'reader', ids[0]!)).toBe(ids[1]);
       expect((await s.unreadCounts('reader', ['c-unread'])).get('c-unread')).toBe(2);
       expect((await s.unreadCounts('host', ['c-unread'])).get('c-unread')).toBe(1);
-      expect(await s.markDelivered('c-unread', 'reader', ids[3]!)).toBe(ids[3]);
-      expect(await s.markDelivered('c-unread', 'reader', ids[2]!)).toBe(ids[3]);
+      expect(await s.markDeliveredMany([{ conversationId: 'c-unread', account: 'reader', upTo: ids[3]! }])).toEqual([ids[3]]);
+      expect(await s.markDeliveredMany([{ conversationId: 'c-unread', account: 'reader', upTo: ids[2]! }, { conversationId: 'c-unread', account: 'host', upTo: ids[0]! }])).toEqual([ids[3], ids[0]]);
       expect((await s.cursors('c-unread')).get('reader')).toEqual({ read: ids[1], delivered: ids[3] });
+    });
+
+    it('a batch is one commit in its order: ids increase along it, a repeat inside it or of an earlier message is the message made first', async () => {
+      await s.start(conv('c-batch', 'batcher', 'l-batch'));
+      const base = { conversationId: 'c-batch', sender: 'batcher', recipient: 'host', sentAt: T0 };
+      const earlier = await s.send({ ...base, text: 'before', clientId: 'b-0' });
+      const out = await s.sendMany([
+        { ...base, text: 'one', clientId: 'b-1' },
+        { ...base, text: 'repeat of before', clientId: 'b-0' },
+        { ...base, text: 'two', clientId: 'b-2' },
+        { ...base, text: 'one again', clientId: 'b-1' },
+      ]);
+      expect(out.map((o) => [o.message.clientId, o.message.text, o.created])).toEqual([
+        ['b-1', 'one', true],
+        ['b-0', 'before', false],
+        ['b-2', 'two', true],
+        ['b-1', 'one', false],
+      ]);
+      expect(out[1]!.message).toEqual(earlier.message);
+      expect(out[0]!.message.id).toBeLessThan(out[2]!.message.id);
+      expect(out[3]!.message.id).toBe(out[0]!.message.id);
+      expect((await s.messagesBefore('c-batch', 0, 10)).map((m) => m.text)).toEqual(['before', 'one', 'two']);
     });
 
     it('blocks each way; reports are kept; reply times from the first question to the first answer', async () => {

@@ -48,7 +48,12 @@ export interface ConversationStore {
   conversation(id: string): Promise<Conversation | null>;
   /** The account's conversations, as renter or host, newest activity first. */
   conversationsOf(account: string, limit: number): Promise<Conversation[]>;
-  send(m: NewMessage): Promise<{ message: Message; created: boolean }>;
+  /**
+   * Writes messages in one transaction (one commit, one fsync, for everything a node's
+   * senders sent in the same moment), in the order given; each once per (sender, clientId):
+   * a repeat gets the message written the first time, created false.
+   */
+  sendMany(ms: NewMessage[]): Promise<{ message: Message; created: boolean }[]>;
   /** A conversation's messages before an id (all, with `before` 0), oldest first, the newest `limit`. */
   messagesBefore(conversationId: string, before: number, limit: number): Promise<Message[]>;
   lastMessages(conversationIds: string[]): Promise<Map<string, Message>>;
@@ -61,7 +66,8 @@ export interface ConversationStore {
   lastMessageId(): Promise<number>;
   /** Moves a participant's read (or delivered) cursor forward, never back; the cursor now. */
   markRead(conversationId: string, account: string, upTo: number): Promise<number>;
-  markDelivered(conversationId: string, account: string, upTo: number): Promise<number>;
+  /** Moves several delivered cursors forward in one transaction (a node's marks of a moment); each cursor as it is now. */
+  markDeliveredMany(marks: { conversationId: string; account: string; upTo: number }[]): Promise<number[]>;
   cursors(conversationId: string): Promise<Map<string, Cursors>>;
   /** `account` hears nothing more from `other` (and can no longer write to them). */
   block(account: string, other: string): Promise<void>;

@@ -26,7 +26,10 @@ import type { LiveConnection } from '../realtime/live-hub';
 import { errorFrame } from '../realtime/protocol';
 import { DoorbellRouter } from '../realtime/doorbell-router';
 import type { Visitors } from '../sessions/visitors';
-import type { Conversation, ConversationStore, Message } from './conversation-store';
+import { GroupCommit } from '../core/group-commit';
+import type { Conversation, ConversationStore, Message, NewMessage } from './conversation-store';
+
+type DeliveredMark = { conversationId: string; account: string; upTo: number };
 import { MESSAGES_CHANNEL, MessageDelivery, messageJson } from './message-delivery';
 import { ReplyTimes } from './reply-times';
 
@@ -94,7 +97,11 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     for (const node of new Set([...holders.values()].flat())) if (node !== o.node) void o.bus.publishTo(node, RECEIPTS_CHANNEL, JSON.stringify(r));
   };
 
-  /** Delivered marks move once per stretch: a burst of messages to one device is one write and one receipt. */
+  // A node's sends of one moment are one commit; so are its delivered marks.
+  const writer = new GroupCommit((ms: NewMessage[]) => o.store.sendMany(ms));
+  const marker = new GroupCommit((marks: DeliveredMark[]) => o.store.markDeliveredMany(marks));
+
+  /** Delivered marks move once per stretch: a burst of messages to one device is one mark and one receipt. */
   const deliveredSeen = new Map<string, number>();
   async function markDelivered(conversationId: string, account: string, upTo: number, other: string): Promise<void> {
     const key = `${conversationId}:${account}`;
@@ -102,7 +109,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     deliveredSeen.set(key, upTo);
     if (deliveredSeen.size > 100_000) deliveredSeen.clear();
     try {
-      const now = await o.store.markDelivered(conversationId, account, upTo);
+      const now = await marker.add({ conversationId, account, upTo });
       await sendReceipt({ kind: 'delivered', conversationId, by: account, upTo: now, to: [other, account] });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'delivered mark not stored; the page reads it again later');
@@ -159,7 +166,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     const blocked = await o.store.blockedBetween(account, c.other);
     if (blocked.bBlockedA) throw new ApiError('forbidden', 'this person does not take messages from you', 'conversationId');
     if (blocked.aBlockedB) throw new ApiError('forbidden', 'you blocked this person; unblock them to write', 'conversationId');
-    const out = await o.store.send({ conversationId: c.id, sender: account, recipient: c.other, text, clientId, sentAt: Date.now() });
+    const out = await writer.add({ conversationId: c.id, sender: account, recipient: c.other, text, clientId, sentAt: Date.now() });
     // A repeat rings too: a retry after a crash may be the first ring this message gets.
     void router.ring([account, c.other]);
     return out;

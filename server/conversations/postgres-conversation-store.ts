@@ -56,26 +56,49 @@ export class PostgresConversationStore implements ConversationStore {
   }
 
   /**
-   * One statement: the id is taken under the lock (commit order), the message written unless
-   * the sender sent this clientId before, and the conversation's newest id moved. A repeat
-   * reads the message written the first time.
+   * One statement for a batch: the ids are taken under the lock in the batch's order (commit
+   * order), each message written unless its sender sent its clientId before, and each
+   * conversation's newest id moved. Repeats read the messages written the first time.
    */
-  async send(m: NewMessage): Promise<{ message: Message; created: boolean }> {
+  async sendMany(ms: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {
+    if (ms.length === 0) return [];
     const r = await this.q<MessageRow>(
       `WITH lock AS (SELECT pg_advisory_xact_lock(${MESSAGE_LOCK})),
        made AS (
          INSERT INTO messages (id, conversation_id, sender, recipient, text, client_id, sent_at)
-         SELECT nextval('message_ids'), $1, $2, $3, $4, $5, $6 FROM lock
+         SELECT nextval('message_ids'), t.c, t.s, t.r, t.x, t.k, t.at
+         FROM lock, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY AS t(c, s, r, x, k, at, n)
+         ORDER BY t.n
          ON CONFLICT (sender, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}
        ), bumped AS (
-         UPDATE conversations SET last_message_id = made.id FROM made WHERE conversations.id = made.conversation_id AND conversations.last_message_id < made.id
+         UPDATE conversations SET last_message_id = newest.id
+         FROM (SELECT conversation_id, MAX(id) AS id FROM made GROUP BY conversation_id) newest
+         WHERE conversations.id = newest.conversation_id AND conversations.last_message_id < newest.id
        )
        SELECT ${MESSAGE_COLUMNS} FROM made`,
-      [m.conversationId, m.sender, m.recipient, m.text, m.clientId, m.sentAt],
+      [ms.map((m) => m.conversationId), ms.map((m) => m.sender), ms.map((m) => m.recipient), ms.map((m) => m.text), ms.map((m) => m.clientId), ms.map((m) => m.sentAt)],
     );
-    if (r.rows[0]) return { message: messageOf(r.rows[0]), created: true };
-    const existing = (await this.q<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = $1 AND client_id = $2`, [m.sender, m.clientId])).rows[0]!;
-    return { message: messageOf(existing), created: false };
+    const made = new Map(r.rows.map((row) => [`${row.sender}\u0000${row.client_id}`, messageOf(row)]));
+    const missing = ms.filter((m) => !made.has(`${m.sender}\u0000${m.clientId}`));
+    const existing = new Map<string, Message>();
+    if (missing.length > 0) {
+      const e = await this.q<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN unnest($1::text[], $2::text[]) AS k(s, c) ON m.sender = k.s AND m.client_id = k.c`,
+        [missing.map((m) => m.sender), missing.map((m) => m.clientId)],
+      );
+      for (const row of e.rows) existing.set(`${row.sender}\u0000${row.client_id}`, messageOf(row));
+    }
+    // A clientId twice in one batch: the first is made, the second is its repeat.
+    const given = new Set<string>();
+    return ms.map((m) => {
+      const key = `${m.sender}\u0000${m.clientId}`;
+      const fresh = made.get(key);
+      if (fresh && !given.has(key)) {
+        given.add(key);
+        return { message: fresh, created: true };
+      }
+      return { message: fresh ?? existing.get(key)!, created: false };
+    });
   }
 
   async messagesBefore(conversationId: string, before: number, limit: number): Promise<Message[]> {
@@ -141,8 +164,16 @@ export class PostgresConversationStore implements ConversationStore {
     return (await this.cursor(conversationId, account, upTo, upTo)).read_up_to;
   }
 
-  async markDelivered(conversationId: string, account: string, upTo: number): Promise<number> {
-    return (await this.cursor(conversationId, account, 0, upTo)).delivered_up_to;
+  async markDeliveredMany(marks: { conversationId: string; account: string; upTo: number }[]): Promise<number[]> {
+    if (marks.length === 0) return [];
+    const r = await this.q<{ n: number; delivered_up_to: number }>(
+      `INSERT INTO conversation_cursors (conversation_id, account_id, read_up_to, delivered_up_to)
+       SELECT c, a, 0, u FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(c, a, u)
+       ON CONFLICT (conversation_id, account_id) DO UPDATE SET delivered_up_to = GREATEST(conversation_cursors.delivered_up_to, excluded.delivered_up_to)
+       RETURNING delivered_up_to`,
+      [marks.map((m) => m.conversationId), marks.map((m) => m.account), marks.map((m) => m.upTo)],
+    );
+    return r.rows.map((x) => x.delivered_up_to);
   }
 
   async cursors(conversationId: string): Promise<Map<string, Cursors>> {

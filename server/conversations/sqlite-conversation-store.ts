@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSharedDatabase } from '../core/shared-database';
+import { openSharedDatabase, whenFree } from '../core/shared-database';
 import type { ListingRecord } from '../core/listing';
 import type { Conversation, ConversationStore, Cursors, Message, NewMessage } from './conversation-store';
 
@@ -76,6 +76,8 @@ export class SqliteConversationStore implements ConversationStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, MESSAGES_FILE);
     this.db.exec(SCHEMA);
+    // Writes wait for the lock in whenFree, not in SQLite's sleeping busy handler (see there).
+    this.db.pragma('busy_timeout = 0');
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       insertConversation: p(
@@ -125,7 +127,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async start(c: Conversation): Promise<{ conversation: Conversation; created: boolean }> {
-    const created = this.s.insertConversation.run(c.id, c.listingId, c.renterId, c.hostId, c.createdAt, JSON.stringify(c.listing)).changes === 1;
+    const created = (await whenFree(() => this.s.insertConversation.run(c.id, c.listingId, c.renterId, c.hostId, c.createdAt, JSON.stringify(c.listing)))).changes === 1;
     return { conversation: conversationOf(this.s.byListingRenter.get(c.listingId, c.renterId) as ConversationRow), created };
   }
 
@@ -138,15 +140,18 @@ export class SqliteConversationStore implements ConversationStore {
     return (this.s.conversationsOf.all({ a: account, limit }) as ConversationRow[]).map(conversationOf);
   }
 
-  async send(m: NewMessage): Promise<{ message: Message; created: boolean }> {
-    return this.db
-      .transaction(() => {
-        const row = this.s.insertMessage.get(m) as MessageRow | undefined;
-        if (!row) return { message: messageOf(this.s.bySenderClient.get(m.sender, m.clientId) as MessageRow), created: false };
-        this.s.bump.run(row.id, m.conversationId, row.id);
-        return { message: messageOf(row), created: true };
-      })
-      .immediate();
+  async sendMany(ms: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {
+    if (ms.length === 0) return [];
+    return whenFree(() => this.db
+      .transaction(() =>
+        ms.map((m) => {
+          const row = this.s.insertMessage.get(m) as MessageRow | undefined;
+          if (!row) return { message: messageOf(this.s.bySenderClient.get(m.sender, m.clientId) as MessageRow), created: false };
+          this.s.bump.run(row.id, m.conversationId, row.id);
+          return { message: messageOf(row), created: true };
+        }),
+      )
+      .immediate());
   }
 
   async messagesBefore(conversationId: string, before: number, limit: number): Promise<Message[]> {
@@ -177,11 +182,14 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async markRead(conversationId: string, account: string, upTo: number): Promise<number> {
-    return (this.s.cursor.get({ c: conversationId, a: account, read: upTo, delivered: upTo }) as { read_up_to: number }).read_up_to;
+    return (await whenFree(() => this.s.cursor.get({ c: conversationId, a: account, read: upTo, delivered: upTo }) as { read_up_to: number })).read_up_to;
   }
 
-  async markDelivered(conversationId: string, account: string, upTo: number): Promise<number> {
-    return (this.s.cursor.get({ c: conversationId, a: account, read: 0, delivered: upTo }) as { delivered_up_to: number }).delivered_up_to;
+  async markDeliveredMany(marks: { conversationId: string; account: string; upTo: number }[]): Promise<number[]> {
+    if (marks.length === 0) return [];
+    return whenFree(() =>
+      this.db.transaction(() => marks.map((m) => (this.s.cursor.get({ c: m.conversationId, a: m.account, read: 0, delivered: m.upTo }) as { delivered_up_to: number }).delivered_up_to)).immediate(),
+    );
   }
 
   async cursors(conversationId: string): Promise<Map<string, Cursors>> {
@@ -191,11 +199,11 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async block(account: string, other: string): Promise<void> {
-    this.s.block.run(account, other, Date.now());
+    await whenFree(() => this.s.block.run(account, other, Date.now()));
   }
 
   async unblock(account: string, other: string): Promise<void> {
-    this.s.unblock.run(account, other);
+    await whenFree(() => this.s.unblock.run(account, other));
   }
 
   async blockedBetween(a: string, b: string): Promise<{ aBlockedB: boolean; bBlockedA: boolean }> {
@@ -204,7 +212,7 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async report(conversationId: string, reporter: string, reason: string, at: number): Promise<void> {
-    this.s.report.run(conversationId, reporter, reason, at);
+    await whenFree(() => this.s.report.run(conversationId, reporter, reason, at));
   }
 
   async replyTimes(hostId: string, limit: number): Promise<{ askedAt: number; replyMs: number | null }[]> {

@@ -30,3 +30,23 @@ export function addMissingColumns(db: Database.Database, table: string, columns:
     if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
   }
 }
+
+/**
+ * A write on a file other processes write too, without blocking the event loop while the
+ * lock is held elsewhere: SQLite's own busy handler sleeps inside the call (1, 2, 5, … up to
+ * 100 ms at a time), and a node asleep there delivers nothing. With the file's busy timeout
+ * at 0, SQLITE_BUSY comes back at once and the wait happens here, a millisecond or two at a
+ * time, with everything else on the node still served.
+ */
+export async function whenFree<T>(write: () => T, maxWaitMs = 10_000): Promise<T> {
+  const until = Date.now() + maxWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return write();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(8, 1 + attempt) * (0.5 + Math.random())));
+    }
+  }
+}
