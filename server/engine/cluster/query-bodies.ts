@@ -32,6 +32,9 @@ export interface ListingDoc {
   /** `district|neighbourhood`: one name can be in two districts (as in the embedded index). */
   area: string;
   bedrooms?: number;
+  bathrooms?: number;
+  guests?: number;
+  amenities?: string[];
   description?: string;
   photos?: string[];
   listedAt: number;
@@ -54,6 +57,9 @@ export function listingDoc(r: ListingRecord): ListingDoc {
     updatedAt: r.updatedAt,
   };
   if (r.bedrooms !== null) doc.bedrooms = r.bedrooms;
+  if (r.bathrooms !== undefined) doc.bathrooms = r.bathrooms;
+  if (r.guests !== undefined) doc.guests = r.guests;
+  if (r.amenities && r.amenities.length > 0) doc.amenities = r.amenities;
   if (r.description) doc.description = r.description;
   if (r.photos && r.photos.length > 0) doc.photos = r.photos;
   return doc;
@@ -72,6 +78,9 @@ export function recordOf(doc: ListingDoc): ListingRecord {
     district: doc.district,
     neighbourhood: doc.neighbourhood,
     bedrooms: doc.bedrooms ?? null,
+    ...(doc.bathrooms !== undefined ? { bathrooms: doc.bathrooms } : {}),
+    ...(doc.guests !== undefined ? { guests: doc.guests } : {}),
+    ...(doc.amenities && doc.amenities.length > 0 ? { amenities: doc.amenities } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.photos && doc.photos.length > 0 ? { photos: doc.photos } : {}),
     listedAt: doc.listedAt,
@@ -91,12 +100,16 @@ const FILTERED_FIELDS = {
 /**
  * Fields added to the listings mapping after `listings-v1` was first created, put on an
  * existing index at start (adding a field is allowed in place; changing one is not).
+ * Bathrooms, guests and amenities are indexed for the filters to come.
  */
 export const LISTINGS_ADDED_FIELDS = {
   currency: { type: 'keyword', index: false },
   pricePer: { type: 'keyword', index: false },
   description: { type: 'text' },
   photos: { type: 'keyword', index: false, doc_values: false },
+  bathrooms: { type: 'half_float' },
+  guests: { type: 'byte' },
+  amenities: { type: 'keyword' },
 } as const;
 
 /**
