@@ -28,7 +28,8 @@ function name(rand: Rand, i: number, multiLine: boolean): string {
       // A quote inside an unquoted field is text, as csv-parse's relaxed quoting reads it.
       return `TV 55" in flat ${i}`;
     default:
-      return quoted(`Flat ${i}\nsecond line, with "quotes"\n\nand a blank one`);
+      // The closing line holds a comma inside the quotes ("…\nAstoria,NYC",…), as the New York file has.
+      return quoted(`Flat ${i}\nsecond line, with "quotes"\n\nand a blank one, in Astoria,NYC`);
   }
 }
 

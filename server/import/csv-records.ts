@@ -56,9 +56,9 @@ interface OpenRecord {
  *   to the next quote in the file as one field (one stray quote swallowed 998 rows). A
  *   record that runs over several lines is taken only if it looks like one: a quote that
  *   closes its field on a later line is followed by a delimiter or the line's end (a stray
- *   quote's field instead "closes" at the next field that opens with a quote), no later
- *   line of it would be a whole row on its own, and it ends within MAX_RECORD_LENGTH and
- *   before the file does. Otherwise its first line is reported and the lines after it are
+ *   quote's field instead "closes" at the next field that opens with a quote), no line
+ *   wholly inside its quotes would be a whole row on its own, and it ends within
+ *   MAX_RECORD_LENGTH and before the file does. Otherwise its first line is reported and the lines after it are
  *   read again as records of their own;
  * - a line longer than MAX_RECORD_LENGTH is reported and dropped, not held in memory.
  * The framing mirrors csv-parse's relaxed quoting (a quote opens a field only at its start;
@@ -170,7 +170,9 @@ class CsvFramer {
       }
       open.lines++;
       const counted = this.countFields(from, nl, true);
-      if (counted.badClose || this.scanPos - open.start > this.maxLength || this.wholeRow(from, nl)) {
+      // Only a line wholly inside the quotes is tested as a row: a swallowed row is one, while
+      // the line a field closes on holds that field's end ("Astoria,NYC",…) before its own fields.
+      if (counted.badClose || this.scanPos - open.start > this.maxLength || (counted.quoting && this.wholeRow(from, nl))) {
         this.giveUp();
         continue;
       }
