@@ -34,6 +34,12 @@ const JOINER = String.raw`(?:(?<=\p{L}\p{M}*)[${MID_LETTER}${MID_NUM_LET}](?=${A
 const CJK_RUN = String.raw`[\p{Script=Han}\p{Script=Hiragana}]+`;
 const WORD = new RegExp(String.raw`${CJK_RUN}|${LETTER}+(?:${JOINER}${LETTER}+)*`, 'gu');
 const IS_CJK = new RegExp(String.raw`^[\p{Script=Han}\p{Script=Hiragana}]`, 'u');
+/**
+ * What the terms are, as a number: anything that keeps terms made by indexTerms (a saved
+ * index) must be rebuilt when it differs. 1: each Chinese character a word; 2: Chinese
+ * characters and their pairs, digits joined across full-width punctuation.
+ */
+export const TERMS_VERSION = 2;
 /** Terms past this many per query are ignored: a query is a few words, not a document. */
 export const MAX_QUERY_WORDS = 16;
 
