@@ -49,7 +49,9 @@ export interface ImportOptions {
 
 /** Rows of the file as they become listings or skips, written to the sink a batch at a time. */
 interface RowOutlet {
-  add(row: ParsedRow): Promise<void>;
+  /** Adds a row to the batch; true when the batch is full and must be flushed. */
+  add(row: ParsedRow): boolean;
+  flush(): Promise<void>;
   skip(line: number, reason: string): void;
 }
 
@@ -76,7 +78,7 @@ async function readAirbnb(text: Readable, pricing: Pricing, columns: ColumnMap, 
         out.skip(item.line, err.message);
         continue;
       }
-      await out.add(row);
+      if (out.add(row)) await out.flush();
     }
   }
   return rows?.notes() ?? [];
@@ -96,7 +98,7 @@ async function readNdjson(text: Readable, pricing: Pricing, columns: ColumnMap, 
       out.skip(line, err.message);
       continue;
     }
-    await out.add(row);
+    if (out.add(row)) await out.flush();
   }
   rows.finish();
   return rows.notes();
@@ -157,7 +159,8 @@ export async function importFile(file: string, options: ImportOptions): Promise<
       result.skipped++;
       onSkip({ line, reason });
     },
-    async add(row) {
+    flush,
+    add(row) {
       if (boundaries && (row.district === '' || row.neighbourhood === '')) {
         const area = boundaries.areaAt(row.lat, row.lon);
         if (area) {
@@ -173,7 +176,7 @@ export async function importFile(file: string, options: ImportOptions): Promise<
       record.listedAt = row.listedAt ?? now;
       record.updatedAt = record.listedAt;
       batch.push(record);
-      if (batch.length >= batchSize) await flush();
+      return batch.length >= batchSize;
     },
   };
   const pricing = options.pricing ?? DEFAULT_PRICING[options.format];
