@@ -16,6 +16,11 @@ import type { ClusterClient } from '../server/engine/cluster/cluster-client';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import { importFile } from '../server/import/importer';
 import { engineContract } from './engine-contract/engine-contract';
+import { listingsMappingVersion, migrateListings } from '../server/engine/cluster/index-admin';
+import { listingsIndexBody } from '../server/engine/cluster/query-bodies';
+import { indexTerms, words } from '../server/core/text-match';
+import { seededRandom } from '../server/core/seeded-random';
+import type { ListingRecord } from '../server/core/listing';
 import { NYC_CSV, runCli, runImport, startApi, tempDir } from './helpers/roost';
 import { freePort, TcpProxy } from './helpers/tcp-proxy';
 import { openSearchMissing, startOpenSearchNode, type OpenSearchNode } from './helpers/opensearch-node';
@@ -40,6 +45,35 @@ async function emptyCluster(client: ClusterClient): Promise<void> {
   }
 }
 
+/**
+ * The cluster's analyzers make exactly core/text-match's terms: the index's (`roost_text`:
+ * words, Chinese characters and pairs) as a set, the query's (`roost_text_query`) in order.
+ * Fixed texts, then random ones over Latin, digits, punctuation, spaces (the ideographic
+ * one too), Han (a character beyond the BMP too), Hiragana, Chinese punctuation and
+ * full-width forms (`5，000` is one word to UAX #29).
+ */
+async function expectAnalyzersAgree(client: ClusterClient): Promise<void> {
+  await emptyCluster(client);
+  await new ClusterIndex(client).ready();
+  const analyze = async (analyzer: string, text: string) =>
+    (await client.request<{ tokens: { token: string }[] }>({ method: 'POST', path: '/listings/_analyze', body: { analyzer, text } })).body.tokens.map((t) => t.token);
+  const texts = [
+    '静安寺旁的两房公寓', '三林美房安静的两居室', 'Loft近地铁, quiet street', '静 安', '静安1号 2室', '东京の家', 'コーヒー店 한국어 집',
+    '𠀋𠀌𠀍 x', "Room:STG 10:30 4.5 O'Neil's", '静安寺。公寓！', '静安，徐汇；浦东', '（近）地铁', 'Flat 静', '安 quiet', '月租5，000元 1．5室',
+  ];
+  const alphabet = ['a', 'Z', 'loft', '5', '1,200', ' ', ',', '.', "'", ':', '-', '静', '安', '寺', '东', '区', '𠀋', 'の', 'は', '。', '，', '　', '（', '）', '．', '１', '：', 'Ａ', '；'];
+  const rand = seededRandom(30);
+  for (let i = 0; i < 300; i++) {
+    let text = '';
+    for (let n = 1 + Math.floor(rand() * 12); n > 0; n--) text += alphabet[Math.floor(rand() * alphabet.length)];
+    texts.push(text);
+  }
+  for (const text of texts) {
+    expect(new Set(await analyze('roost_text', text)), text).toEqual(new Set(indexTerms(text)));
+    expect(await analyze('roost_text_query', text), text).toEqual(words(text));
+  }
+}
+
 engineContract({ name: 'embedded', open: openEmbedded });
 
 const openSearchSkip = openSearchMissing();
@@ -55,6 +89,45 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
     const info = (await (await fetch(node.url)).json()) as { version: { distribution: string; number: string } };
     expect(info.version.distribution).toBe('opensearch');
   });
+
+  it('its analyzers make the terms core/text-match makes: Chinese pairs and characters, words', async () => {
+    await expectAnalyzersAgree(new OpenSearchClient({ url: node.url }));
+  }, 120_000);
+
+  it('an index made before Chinese pairs answers as it did until npm run migrate moves it to the current mapping', async () => {
+    const client = new OpenSearchClient({ url: node.url });
+    await emptyCluster(client);
+    // listings-v1 as the release before made it: the standard analyzer, no mapping version, none of the new fields.
+    const old = listingsIndexBody() as { settings: Record<string, unknown>; mappings: { _meta?: unknown; properties: Record<string, unknown> } };
+    delete old.settings.analysis;
+    delete old.mappings._meta;
+    old.mappings.properties.title = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
+    old.mappings.properties.description = { type: 'text' };
+    for (const field of ['bathrooms', 'guests', 'amenities']) delete old.mappings.properties[field];
+    await client.request({ method: 'PUT', path: '/listings-v1', body: old });
+    await client.request({ method: 'POST', path: '/_aliases', body: { actions: [{ add: { index: 'listings-v1', alias: 'listings', is_write_index: true } }] } });
+    const engine = await ClusterIndexedEngine.open({ store: new SqliteListingStore(tempDir('os-old-mapping')), index: new ClusterIndex(client) });
+    try {
+      const at = Date.UTC(2026, 1, 1);
+      const quiet: ListingRecord = {
+        id: 'old-quiet', title: '三林美房安静的两居室', lat: 40.7303, lon: -73.99, price: 300, type: 'entire', district: 'Manhattan',
+        neighbourhood: 'East Village', bedrooms: 2, bathrooms: 1, guests: 3, amenities: ['Wifi'], listedAt: at, updatedAt: at,
+      };
+      // The new fields are added to the old index in place: its documents take them.
+      await engine.write({ op: 'put', record: quiet });
+      await engine.refresh();
+      const ids = async (q: string) => (await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom: 17, filters: { q } })).listings.map((l) => l.id);
+      expect(await listingsMappingVersion(client)).toBe(1);
+      expect(await ids('静安')).toEqual(['old-quiet']);
+      expect(await migrateListings(client)).toMatchObject({ from: 'listings-v1', to: 'listings-v2', copied: 1 });
+      expect(await listingsMappingVersion(client)).toBe(2);
+      expect(await ids('静安')).toEqual([]);
+      expect(await ids('安静')).toEqual(['old-quiet']);
+      expect((await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom: 17, filters: {} })).listings[0]).toMatchObject({ bathrooms: 1, guests: 3, amenities: ['Wifi'] });
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
 
   engineContract({
     name: 'opensearch',
@@ -156,6 +229,10 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
 const esUrl = process.env.ELASTICSEARCH_URL;
 if (!esUrl) process.stdout.write('engine contract, Elasticsearch leg skipped: ELASTICSEARCH_URL is not set\n');
 describe.skipIf(!esUrl)('Elasticsearch at ELASTICSEARCH_URL', () => {
+  it('its analyzers make the terms core/text-match makes', async () => {
+    await expectAnalyzersAgree(new ElasticsearchClient({ url: esUrl!, ...(process.env.ELASTICSEARCH_API_KEY ? { apiKey: process.env.ELASTICSEARCH_API_KEY } : {}) }));
+  }, 120_000);
+
   engineContract({
     name: 'elasticsearch',
     open: async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectEncoding } from '../server/import/file-encoding';
+import { detectEncoding, lineRanges } from '../server/import/file-encoding';
 import { SkipSummary } from '../server/import/skip-summary';
 import { getJson, runImport, startApi, tempDir } from './helpers/roost';
 
@@ -19,7 +19,7 @@ describe('import: file encodings and the summary of skipped rows', () => {
     const file = path.join(dir, 'latin1.csv');
     const rows = [HEADER, '1,Café by the lakes,,Østerbro,55.70,12.57,Entire home/apt,900', '2,Grüne Wohnung,,Nørrebro,55.69,12.55,Private room,400', '3,Søvej flat,,Østerbro,55.71,12.58,Private room,450'];
     fs.writeFileSync(file, cp1252(rows.join('\n')));
-    expect(await detectEncoding(file)).toEqual({ encoding: 'windows-1252', invalidBytes: 0 });
+    expect(await detectEncoding(file)).toEqual({ encoding: 'windows-1252', invalidBytes: 0, invalidLines: [] });
     const result = await runImport(dir, [file, '--currency', 'DKK']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('is not UTF-8; read as windows-1252');
@@ -32,11 +32,28 @@ describe('import: file encodings and the summary of skipped rows', () => {
     }
   });
 
-  it('UTF-8 with a stray byte stays UTF-8; the bad byte is counted', async () => {
+  it('UTF-8 with a stray byte stays UTF-8; the bad byte is counted with its line', async () => {
     const dir = tempDir('utf8');
     const file = path.join(dir, 'utf8.csv');
     fs.writeFileSync(file, Buffer.concat([Buffer.from(`${HEADER}\n1,Café `), Buffer.from([0xff]), Buffer.from(' 静安,,X,55.7,12.5,Private room,1\n')]));
-    expect(await detectEncoding(file)).toEqual({ encoding: 'utf-8', invalidBytes: 1 });
+    expect(await detectEncoding(file)).toEqual({ encoding: 'utf-8', invalidBytes: 1, invalidLines: [2] });
+  });
+
+  it('bad bytes are found on their lines across chunk boundaries, each line told once', async () => {
+    const dir = tempDir('utf8-lines');
+    const file = path.join(dir, 'lines.csv');
+    // Lines of 100 bytes: 25,000 of them make 2.5 MB, three chunks of the reader.
+    const parts: Buffer[] = [];
+    const bad = new Set([3, 10_486, 10_487, 24_999]);
+    for (let line = 1; line <= 25_000; line++) {
+      // One valid accent keeps it a UTF-8 file with a few bad bytes, not a Windows-1252 one.
+      const text = Buffer.from(`${line},${line === 1 ? 'é' : ''}`.padEnd(99, 'x'));
+      parts.push(bad.has(line) ? Buffer.concat([text.subarray(0, 97), Buffer.from([0xc3, 0x28])]) : text, Buffer.from('\n'));
+    }
+    fs.writeFileSync(file, Buffer.concat(parts));
+    const report = await detectEncoding(file);
+    expect(report).toEqual({ encoding: 'utf-8', invalidBytes: 4, invalidLines: [3, 10_486, 10_487, 24_999] });
+    expect(lineRanges(report.invalidLines)).toBe('3, 10486–10487, 24999');
   });
 
   it('a character cut by a chunk boundary is not a bad byte', async () => {
@@ -44,7 +61,7 @@ describe('import: file encodings and the summary of skipped rows', () => {
     const file = path.join(dir, 'big.csv');
     // 静 is three bytes; the 1 MiB chunk boundary falls inside one of them somewhere.
     fs.writeFileSync(file, `${HEADER}\n${'静安'.repeat(400_000)}\n`);
-    expect(await detectEncoding(file)).toEqual({ encoding: 'utf-8', invalidBytes: 0 });
+    expect(await detectEncoding(file)).toEqual({ encoding: 'utf-8', invalidBytes: 0, invalidLines: [] });
   });
 
   it('skipped rows are summed up by kind of reason, most first, with their first lines', () => {

@@ -1,7 +1,8 @@
 /**
  * The snapshot read on a worker thread against the store's own reads: every listing as
  * `get` returns it, the log's last sequence number, across batch boundaries, with the
- * fields a row may lack (bedrooms, description, photos) and names only one row has.
+ * fields a row may lack (bedrooms, description, photos, bathrooms, guests, amenities) and names
+ * only one row has.
  */
 import { describe, expect, it } from 'vitest';
 import type { ListingRecord } from '../server/core/listing';
@@ -16,7 +17,7 @@ describe('snapshot on a worker thread', () => {
     const store = new SqliteStore(dataDir);
     const city = [...demoCity(23_456, 5)];
     const odd: ListingRecord[] = [
-      { ...city[0]!, id: 'odd-1', title: '静安寺旁 loft ❤️', bedrooms: null, description: 'Near <b>the</b> park', photos: ['https://example.com/a.jpg'], currency: 'CNY', pricePer: 'night', district: 'Jing’an', neighbourhood: 'Nanjing Xi Lu' },
+      { ...city[0]!, id: 'odd-1', title: '静安寺旁 loft ❤️', bedrooms: null, description: 'Near <b>the</b> park', photos: ['https://example.com/a.jpg'], bathrooms: 1.5, guests: 3, amenities: ['Wifi', '暖气'], currency: 'CNY', pricePer: 'night', district: 'Jing’an', neighbourhood: 'Nanjing Xi Lu' },
       { ...city[1]!, id: 'odd-2', title: 'x', bedrooms: 0, price: 0 },
     ];
     store.upsertMany([...city, ...odd]);
@@ -36,7 +37,8 @@ describe('snapshot on a worker thread', () => {
     expect(got.size).toBe(store.count());
     expect(got.has(city[3]!.id)).toBe(false);
     for (const [id, r] of got) expect(r, id).toEqual(store.get(id));
-    expect(got.get('odd-1')).toMatchObject({ title: '静安寺旁 loft ❤️', bedrooms: null, currency: 'CNY', photos: ['https://example.com/a.jpg'] });
+    expect(got.get('odd-1')).toMatchObject({ title: '静安寺旁 loft ❤️', bedrooms: null, currency: 'CNY', photos: ['https://example.com/a.jpg'], bathrooms: 1.5, guests: 3, amenities: ['Wifi', '暖气'] });
+    expect(got.get('odd-2')).not.toHaveProperty('bathrooms');
   });
 
   it('a DATA_DIR without a store is refused, not read as empty', async () => {

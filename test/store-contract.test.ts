@@ -4,7 +4,7 @@
  * areas and metadata, and what survives a reopen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListingRecord } from '../server/core/listing';
+import { listingOf, type ListingRecord } from '../server/core/listing';
 import type { ListingStore } from '../server/store/listing-store';
 import { SqliteListingStore } from '../server/store/sqlite-listing-store';
 import { openDatabase } from '../server/store/postgres/database';
@@ -101,6 +101,27 @@ for (const leg of legs) {
       const log = await store.changesAfter(from);
       expect(log.map((c) => `${c.listingId} ${c.before?.price ?? '-'}→${c.after?.price}`)).toEqual(['t1 -→1234', 't1 1234→1300', 't2 -→2000']);
       expect(log[1]!.after?.description).toBe(odd.description);
+    });
+
+    it('keeps bathrooms, guests and amenities, in the record, its snapshot and its log; a patch clears them', async () => {
+      const extra = { bathrooms: 1.5, guests: 4, amenities: ['Wifi', '暖气', 'Hair "dryer"'] };
+      const full = home('f1', 900, extra);
+      const from = await store.lastSeq();
+      await store.upsertMany([full, home('f2')]);
+      expect(await store.get('f1')).toMatchObject(extra);
+      expect(await store.get('f2')).not.toHaveProperty('amenities');
+      const seen = new Map<string, ListingRecord>();
+      await store.snapshot((r) => seen.set(r.id, r));
+      expect(seen.get('f1')).toMatchObject(extra);
+      expect((await store.changesAfter(from))[0]!.after).toMatchObject(extra);
+      // An equal record is no change; a changed amenity list is one.
+      expect((await store.upsertMany([{ ...full }])).changed).toBe(0);
+      expect((await store.upsertMany([{ ...full, amenities: ['Wifi'] }])).changed).toBe(1);
+      const cleared = await store.write({ op: 'patch', id: 'f1', patch: { bathrooms: undefined, guests: undefined, amenities: [] } });
+      expect(cleared.listing?.bathrooms).toBeUndefined();
+      // As the API shows it (an empty list may be kept as one: it is no amenities either way).
+      const shown = listingOf((await store.get('f1'))!);
+      expect(['bathrooms', 'guests', 'amenities'].filter((k) => k in shown)).toEqual([]);
     });
 
     it('API writes: put, patch, remove and a missing id, each with its outcome and one change', async () => {

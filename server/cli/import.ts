@@ -5,7 +5,8 @@ import { loadConfig } from '../config';
 import { EngineFailure, EngineUnavailable } from '../engine/engine-errors';
 import { BoundaryIndex } from '../import/boundaries';
 import { importFile } from '../import/importer';
-import { detectEncoding } from '../import/file-encoding';
+import { detectEncoding, lineRanges, MAX_LINES_TOLD } from '../import/file-encoding';
+import { AIRBNB_COLUMNS, MissingColumns, NDJSON_FIELDS, parseColumnMap } from '../import/import-columns';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
 import { StoreWriteFailed, WorkerStoreSink } from '../import/worker-store-sink';
@@ -14,7 +15,7 @@ import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
 
 const USAGE =
-  'usage: npm run import -- FILE [--format airbnb|ndjson] [--boundaries GEOJSON] [--currency CODE] [--price-per month|night]';
+  'usage: npm run import -- FILE [--format airbnb|ndjson] [--boundaries GEOJSON] [--currency CODE] [--price-per month|night] [--map FIELD=COLUMN,…]';
 
 function fail(message: string): never {
   process.stderr.write(`import: ${message}\n`);
@@ -24,7 +25,13 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   const args = commandLine('import', USAGE, {
     allowPositionals: true,
-    options: { format: { type: 'string' }, boundaries: { type: 'string' }, currency: { type: 'string' }, 'price-per': { type: 'string' } },
+    options: {
+      format: { type: 'string' },
+      boundaries: { type: 'string' },
+      currency: { type: 'string' },
+      'price-per': { type: 'string' },
+      map: { type: 'string', multiple: true },
+    },
   });
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) fail(USAGE);
@@ -37,6 +44,12 @@ async function main(): Promise<void> {
   if (!isCurrencyCode(currency)) fail(`--currency "${args.values.currency}" is not an ISO 4217 code such as USD, EUR or CNY`);
   const pricePer = args.values['price-per'] ?? defaults.pricePer;
   if (!(PRICE_PERIODS as readonly string[]).includes(pricePer)) fail(`--price-per "${pricePer}": use month or night`);
+  let columns: Map<string, string>;
+  try {
+    columns = parseColumnMap(args.values.map ?? [], format.data === 'airbnb' ? Object.keys(AIRBNB_COLUMNS) : NDJSON_FIELDS);
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   let size: number;
   try {
@@ -80,7 +93,12 @@ async function main(): Promise<void> {
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
   if (encoding.encoding !== 'utf-8') process.stderr.write(`import: ${file} is not UTF-8; read as ${encoding.encoding}\n`);
-  else if (encoding.invalidBytes > 0) process.stderr.write(`import: ${encoding.invalidBytes} bytes that are not UTF-8 were replaced with U+FFFD\n`);
+  else if (encoding.invalidBytes > 0) {
+    const lines = lineRanges(encoding.invalidLines);
+    const more = encoding.invalidLines.length >= MAX_LINES_TOLD ? ' and later lines' : '';
+    const bytes = encoding.invalidBytes === 1 ? '1 byte that is not UTF-8 was' : `${encoding.invalidBytes.toLocaleString('en-US')} bytes that are not UTF-8 were`;
+    process.stderr.write(`import: ${bytes} replaced with U+FFFD on line${encoding.invalidLines.length > 1 || more ? 's' : ''} ${lines}${more}\n`);
+  }
   const skips = new SkipSummary();
   const progress = createProgress(size, `importing ${path.basename(file)} into ${config.DATABASE_URL ? 'PostgreSQL' : 'the embedded store'}`);
   const started = performance.now();
@@ -88,6 +106,7 @@ async function main(): Promise<void> {
     format: format.data as ImportFormat,
     pricing: { currency, pricePer: pricePer as PricePer },
     encoding: encoding.encoding,
+    columns,
     sink,
     ...(boundaries ? { boundaries } : {}),
     onSkip: ({ line, reason }) => {
@@ -96,10 +115,22 @@ async function main(): Promise<void> {
     },
     onProgress: (b) => progress.update(b),
   });
-  const result = await load();
+  let result;
+  try {
+    result = await load();
+  } catch (err) {
+    if (!(err instanceof MissingColumns)) throw err;
+    progress.stop();
+    await sink.close();
+    for (const line of skips.lines()) process.stderr.write(`${line}\n`);
+    // The report's last line, where `imported N, …` would be.
+    process.stdout.write(`${err.message}\n`);
+    process.exit(1);
+  }
   progress.stop();
   await sink.close();
   const seconds = (performance.now() - started) / 1000;
+  for (const note of result.notes) process.stderr.write(`import: ${note}\n`);
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);
   const rows = result.imported + result.updated + result.skipped;
   process.stderr.write(`${rows} rows in ${seconds.toFixed(1)} s (${Math.round(rows / seconds)} rows/s)\n`);

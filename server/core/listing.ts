@@ -21,6 +21,12 @@ export interface Listing {
   district: string;
   neighbourhood: string;
   bedrooms?: number;
+  /** Bathrooms in half steps (a half bath has a toilet and no shower): 1.5. */
+  bathrooms?: number;
+  /** Guests the home sleeps (Inside Airbnb's `accommodates`). */
+  guests?: number;
+  /** What the home has ("Wifi", "Kitchen"), in the lister's words and order. */
+  amenities?: string[];
   description?: string;
   /** Photo URLs (http or https, or our own `/photos/<hash>`), in the order the lister gave them. */
   photos?: string[];
@@ -37,6 +43,10 @@ export const MAX_ID_LENGTH = 64;
 export const MAX_DESCRIPTION_LENGTH = 5_000;
 export const MAX_PHOTOS = 20;
 export const MAX_PHOTO_URL_LENGTH = 2_000;
+export const MAX_BATHROOMS = 50;
+export const MAX_GUESTS = 100;
+export const MAX_AMENITIES = 100;
+export const MAX_AMENITY_LENGTH = 100;
 
 /**
  * Only web addresses, or a photo of our own (`/photos/<hash>`, uploaded and re-encoded
@@ -77,6 +87,9 @@ export const listingInputSchema = z.object({
   district: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
   neighbourhood: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
   bedrooms: z.number().int().min(0).max(MAX_BEDROOMS).optional(),
+  bathrooms: z.number().min(0).max(MAX_BATHROOMS).multipleOf(0.5).optional(),
+  guests: z.number().int().min(1).max(MAX_GUESTS).optional(),
+  amenities: z.array(z.string().trim().min(1).max(MAX_AMENITY_LENGTH)).max(MAX_AMENITIES).optional(),
   description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
   photos: z.array(photoUrlSchema).max(MAX_PHOTOS).optional(),
   listedAt: z.iso.datetime({ offset: true }).optional(),
@@ -85,8 +98,8 @@ export type ListingInput = z.input<typeof listingInputSchema>;
 
 /**
  * A listing as stored: times as epoch milliseconds, unknown bedrooms as null. Currency,
- * period, description and photos may be absent (records and change rows written before
- * they existed): absent means USD a month, no description, no photos.
+ * period, description, photos, bathrooms, guests and amenities may be absent (records and
+ * change rows written before they existed): absent means USD a month, and not known.
  */
 export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | 'updatedAt' | 'currency' | 'pricePer'> {
   currency?: string;
@@ -99,7 +112,7 @@ export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | '
 export const currencyOf = (r: Pick<ListingRecord, 'currency'>): string => r.currency ?? DEFAULT_CURRENCY;
 export const pricePerOf = (r: Pick<ListingRecord, 'pricePer'>): PricePer => r.pricePer ?? DEFAULT_PRICE_PER;
 
-function samePhotos(a: string[] | undefined, b: string[] | undefined): boolean {
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
   const x = a ?? [];
   const y = b ?? [];
   return x.length === y.length && x.every((u, i) => u === y[i]);
@@ -118,8 +131,11 @@ export function sameContent(a: ListingRecord, b: ListingRecord): boolean {
     a.district === b.district &&
     a.neighbourhood === b.neighbourhood &&
     a.bedrooms === b.bedrooms &&
+    (a.bathrooms ?? null) === (b.bathrooms ?? null) &&
+    (a.guests ?? null) === (b.guests ?? null) &&
     (a.description ?? '') === (b.description ?? '') &&
-    samePhotos(a.photos, b.photos)
+    sameList(a.photos, b.photos) &&
+    sameList(a.amenities, b.amenities)
   );
 }
 
@@ -141,6 +157,9 @@ export function listingOf(r: ListingRecord): Listing {
     updatedAt: r.updatedAt === r.listedAt ? listedAt : new Date(r.updatedAt).toISOString(),
   };
   if (r.bedrooms !== null) out.bedrooms = r.bedrooms;
+  if (r.bathrooms !== undefined) out.bathrooms = r.bathrooms;
+  if (r.guests !== undefined) out.guests = r.guests;
+  if (r.amenities && r.amenities.length > 0) out.amenities = r.amenities;
   if (r.description) out.description = r.description;
   if (r.photos && r.photos.length > 0) out.photos = r.photos;
   return out;

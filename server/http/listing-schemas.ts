@@ -7,7 +7,12 @@ export const createListingSchema = listingInputSchema.extend({ id: listingInputS
 /** PATCH /api/listings/:id: any subset of the writable fields; nothing else. */
 export const patchListingSchema = listingInputSchema
   .omit({ id: true })
-  .extend({ bedrooms: listingInputSchema.shape.bedrooms.unwrap().nullable().optional() })
+  .extend({
+    // null clears what is not known any more.
+    bedrooms: listingInputSchema.shape.bedrooms.unwrap().nullable().optional(),
+    bathrooms: listingInputSchema.shape.bathrooms.unwrap().nullable().optional(),
+    guests: listingInputSchema.shape.guests.unwrap().nullable().optional(),
+  })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give at least one field to change');

@@ -86,6 +86,9 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
     type: body.type,
     ...(await placed(ctx, body.lat, body.lon, body.district, body.neighbourhood)),
     bedrooms: body.bedrooms ?? null,
+    ...(body.bathrooms !== undefined ? { bathrooms: body.bathrooms } : {}),
+    ...(body.guests !== undefined ? { guests: body.guests } : {}),
+    ...(body.amenities && body.amenities.length > 0 ? { amenities: body.amenities } : {}),
     ...(body.description ? { description: body.description } : {}),
     ...(body.photos && body.photos.length > 0 ? { photos: body.photos } : {}),
     listedAt,
@@ -101,10 +104,12 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
 async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   const body = validated(patchListingSchema, await readJson(req));
   const p: ListingPatch = {};
-  for (const k of ['title', 'lat', 'lon', 'price', 'currency', 'pricePer', 'type', 'district', 'neighbourhood', 'description', 'photos'] as const) {
+  for (const k of ['title', 'lat', 'lon', 'price', 'currency', 'pricePer', 'type', 'district', 'neighbourhood', 'description', 'photos', 'amenities'] as const) {
     if (body[k] !== undefined) (p as Record<string, unknown>)[k] = body[k];
   }
   if (body.bedrooms !== undefined) p.bedrooms = body.bedrooms;
+  if (body.bathrooms !== undefined) p.bathrooms = body.bathrooms ?? undefined;
+  if (body.guests !== undefined) p.guests = body.guests ?? undefined;
   if (body.listedAt !== undefined) p.listedAt = Date.parse(body.listedAt);
   const out = await ctx.engine.write({ op: 'patch', id, patch: p });
   await ctx.pushed();

@@ -164,7 +164,7 @@ export function engineContract(leg: EngineLeg): void {
     beforeAll(async () => {
       engine = await leg.open();
       const result = await importFile(NYC_CSV, { format: 'airbnb', sink: engine, batchSize: 10_000 });
-      expect(result).toEqual({ imported: ROWS.length, updated: 0, skipped: 0 });
+      expect(result).toMatchObject({ imported: ROWS.length, updated: 0, skipped: 0 });
       await engine.refresh();
       // Import stamps every row with one time; the list's "newest" order then falls to ids.
       for (const r of ROWS) listedAt.set(r.id, Date.parse((await engine.get(r.id))?.listedAt ?? '0'));
@@ -343,33 +343,47 @@ export function engineContract(leg: EngineLeg): void {
       }
     });
 
-    it('keeps currency, period, description and photos; finds Chinese words in title and description', async () => {
+    it('keeps currency, period, description, photos, bathrooms, guests and amenities; finds Chinese words in title and description', async () => {
       const at = Date.UTC(2026, 1, 1);
       const record: ListingRecord = {
         id: 'contract-zh1', title: '静安寺旁的两房公寓', lat: 40.7302, lon: -73.99, price: 9800, currency: 'CNY', pricePer: 'month',
-        type: 'entire', district: 'Manhattan', neighbourhood: 'East Village', bedrooms: 2,
+        type: 'entire', district: 'Manhattan', neighbourhood: 'East Village', bedrooms: 2, bathrooms: 1.5, guests: 4, amenities: ['Wifi', '暖气'],
         description: 'Bright flat 近地铁, quiet street', photos: ['https://example.com/a.jpg'], listedAt: at, updatedAt: at,
       };
+      // 安静 is "quiet": the characters of 静安 in the other order.
+      const quiet: ListingRecord = { ...record, id: 'contract-zh2', title: '三林美房安静的两居室', lat: 40.7303, description: undefined, amenities: undefined };
       await engine.write({ op: 'put', record });
+      await engine.write({ op: 'put', record: quiet });
       await engine.refresh();
       expect(await engine.get('contract-zh1')).toMatchObject({
         currency: 'CNY', pricePer: 'month', description: 'Bright flat 近地铁, quiet street', photos: ['https://example.com/a.jpg'],
+        bathrooms: 1.5, guests: 4, amenities: ['Wifi', '暖气'],
       });
       const ids = async (q: string, zoom = 17) =>
-        (await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom, filters: { q } })).listings.map((l) => l.id);
-      expect(await ids('静安')).toContain('contract-zh1');
-      expect(await ids('公寓 地铁')).toContain('contract-zh1');
-      expect(await ids('QUIET bright')).toContain('contract-zh1');
-      expect(await ids('静安 museum')).not.toContain('contract-zh1');
+        (await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom, filters: { q } })).listings.map((l) => l.id).filter((id) => id.startsWith('contract-zh')).sort();
+      // A run's characters must stand together and in order.
+      expect(await ids('静安')).toEqual(['contract-zh1']);
+      expect(await ids('安静')).toEqual(['contract-zh2']);
+      expect(await ids('静安寺')).toEqual(['contract-zh1']);
+      expect(await ids('寺旁')).toEqual(['contract-zh1']);
+      expect(await ids('安寺静')).toEqual([]);
+      // One character alone, or characters apart, are found anywhere.
+      expect(await ids('安')).toEqual(['contract-zh1', 'contract-zh2']);
+      expect(await ids('静 安')).toEqual(['contract-zh1', 'contract-zh2']);
+      expect(await ids('公寓 地铁')).toEqual(['contract-zh1']);
+      expect(await ids('近地铁')).toEqual(['contract-zh1']);
+      expect(await ids('QUIET bright')).toEqual(['contract-zh1']);
+      expect(await ids('静安 museum')).toEqual([]);
       const area = await engine.search({ bbox: [-74.0, 40.72, -73.98, 40.74], zoom: 12, filters: { q: '地铁' } });
       expect(area.total).toBe(1);
       await engine.write({ op: 'patch', id: 'contract-zh1', patch: { description: '' } });
       await engine.refresh();
-      expect(await ids('地铁')).not.toContain('contract-zh1');
+      expect(await ids('地铁')).toEqual([]);
       expect(await engine.get('contract-zh1')).not.toHaveProperty('description');
       await engine.write({ op: 'remove', id: 'contract-zh1' });
+      await engine.write({ op: 'remove', id: 'contract-zh2' });
       await engine.refresh();
-      expect(await ids('静安')).not.toContain('contract-zh1');
+      expect(await ids('安')).toEqual([]);
     });
 
     it('keeps boundaries for the map', async () => {

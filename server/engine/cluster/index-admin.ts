@@ -1,9 +1,12 @@
+import { log } from '../../log';
 import type { ClusterClient } from './cluster-client';
 import {
   LISTINGS_ADDED_FIELDS,
   LISTINGS_ALIAS,
   LISTINGS_INDEX_PREFIX,
+  LISTINGS_MAPPING_VERSION,
   listingsIndexBody,
+  MAPPING_1_DESCRIPTION,
   META_INDEX,
   metaIndexBody,
 } from './query-bodies';
@@ -40,7 +43,25 @@ export async function ensureIndices(client: ClusterClient): Promise<void> {
   }
   await createIndex(client, META_INDEX, metaIndexBody());
   // Indices made by an earlier release lack the fields added since: adding is in place.
-  await client.request({ method: 'PUT', path: `/${LISTINGS_ALIAS}/_mapping`, body: { properties: LISTINGS_ADDED_FIELDS } });
+  const version = await listingsMappingVersion(client);
+  await client.request({
+    method: 'PUT',
+    path: `/${LISTINGS_ALIAS}/_mapping`,
+    body: { properties: { ...LISTINGS_ADDED_FIELDS, ...(version < 2 ? MAPPING_1_DESCRIPTION : {}) } },
+  });
+  if (version < LISTINGS_MAPPING_VERSION) {
+    log.warn(
+      { mapping: version, current: LISTINGS_MAPPING_VERSION },
+      'the listings index was made by an older Roost: Chinese keywords match loose characters until `npm run migrate` reindexes it',
+    );
+  }
+}
+
+/** The mapping version of the index behind the alias (`_meta.mapping`; indices from before it have none: 1). */
+export async function listingsMappingVersion(client: ClusterClient): Promise<number> {
+  const res = await client.request<Record<string, { mappings?: { _meta?: { mapping?: number } } }>>({ method: 'GET', path: `/${LISTINGS_ALIAS}/_mapping` });
+  const index = Object.values(res.body)[0];
+  return index?.mappings?._meta?.mapping ?? 1;
 }
 
 /** The version number of a `listings-vN` index, or null for any other name. */

@@ -32,6 +32,9 @@ export interface ListingDoc {
   /** `district|neighbourhood`: one name can be in two districts (as in the embedded index). */
   area: string;
   bedrooms?: number;
+  bathrooms?: number;
+  guests?: number;
+  amenities?: string[];
   description?: string;
   photos?: string[];
   listedAt: number;
@@ -54,6 +57,9 @@ export function listingDoc(r: ListingRecord): ListingDoc {
     updatedAt: r.updatedAt,
   };
   if (r.bedrooms !== null) doc.bedrooms = r.bedrooms;
+  if (r.bathrooms !== undefined) doc.bathrooms = r.bathrooms;
+  if (r.guests !== undefined) doc.guests = r.guests;
+  if (r.amenities && r.amenities.length > 0) doc.amenities = r.amenities;
   if (r.description) doc.description = r.description;
   if (r.photos && r.photos.length > 0) doc.photos = r.photos;
   return doc;
@@ -72,6 +78,9 @@ export function recordOf(doc: ListingDoc): ListingRecord {
     district: doc.district,
     neighbourhood: doc.neighbourhood,
     bedrooms: doc.bedrooms ?? null,
+    ...(doc.bathrooms !== undefined ? { bathrooms: doc.bathrooms } : {}),
+    ...(doc.guests !== undefined ? { guests: doc.guests } : {}),
+    ...(doc.amenities && doc.amenities.length > 0 ? { amenities: doc.amenities } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.photos && doc.photos.length > 0 ? { photos: doc.photos } : {}),
     listedAt: doc.listedAt,
@@ -79,25 +88,64 @@ export function recordOf(doc: ListingDoc): ListingRecord {
   };
 }
 
-/** Fields the filters query; the text fields use the standard analyzer, whose words are exactly core/text-match's. */
+/**
+ * How titles and descriptions become terms, exactly as core/text-match makes them: the
+ * standard tokenizer (Unicode words; each Han or Hiragana character a token), lower case,
+ * then `cjk_bigram` (OpenSearch's analysis-common module, and Elasticsearch's) pairing
+ * neighbouring characters. A listing is indexed under its characters and their pairs
+ * (`output_unigrams`); a query asks for the pairs of each run, or the character of a run of
+ * one, so `静安` needs 静安 together and in order. Katakana and Hangul runs stay whole words
+ * (`ignored_scripts`), as the standard analyzer had them.
+ */
+const TEXT_ANALYSIS = {
+  filter: {
+    roost_cjk_index: { type: 'cjk_bigram', output_unigrams: true, ignored_scripts: ['katakana', 'hangul'] },
+    roost_cjk_query: { type: 'cjk_bigram', output_unigrams: false, ignored_scripts: ['katakana', 'hangul'] },
+  },
+  analyzer: {
+    roost_text: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'roost_cjk_index'] },
+    roost_text_query: { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'roost_cjk_query'] },
+  },
+} as const;
+
+const KEYWORD_TEXT = { type: 'text', analyzer: 'roost_text', search_analyzer: 'roost_text_query' } as const;
+
+/**
+ * The mapping's version, kept in the index's `_meta`: an index made by an older mapping
+ * (1: the standard analyzer, each Chinese character a word) answers differently, and a
+ * field's analyzer cannot change in place — `npm run migrate` reindexes it into the next
+ * `listings-vN` and swaps the alias. 2: Chinese pairs; bathrooms, guests, amenities.
+ */
+export const LISTINGS_MAPPING_VERSION = 2;
+
+/** Fields the filters query. */
 const FILTERED_FIELDS = {
   location: { type: 'geo_point' },
   price: { type: 'integer' },
   type: { type: 'keyword' },
   bedrooms: { type: 'byte' },
-  description: { type: 'text' },
+  description: KEYWORD_TEXT,
 } as const;
 
 /**
  * Fields added to the listings mapping after `listings-v1` was first created, put on an
  * existing index at start (adding a field is allowed in place; changing one is not).
+ * Bathrooms, guests and amenities are indexed for the filters to come.
  */
 export const LISTINGS_ADDED_FIELDS = {
   currency: { type: 'keyword', index: false },
   pricePer: { type: 'keyword', index: false },
-  description: { type: 'text' },
   photos: { type: 'keyword', index: false, doc_values: false },
+  bathrooms: { type: 'half_float' },
+  guests: { type: 'byte' },
+  amenities: { type: 'keyword' },
 } as const;
+
+/**
+ * The description as an index of mapping 1 gets it when it lacks one: that index has no
+ * Chinese analysis to give it (its other text is the standard analyzer's too).
+ */
+export const MAPPING_1_DESCRIPTION = { description: { type: 'text' } } as const;
 
 /**
  * Set, not left to the default: an index with no refresh_interval of its own goes
@@ -118,15 +166,17 @@ export function listingsIndexBody() {
       // woke from a long pause cannot bring a removed listing back with an older change.
       gc_deletes: '1h',
       refresh_interval: LISTINGS_REFRESH_INTERVAL,
+      analysis: TEXT_ANALYSIS,
     },
     mappings: {
       dynamic: 'strict',
+      _meta: { mapping: LISTINGS_MAPPING_VERSION },
       // Fields only sorted or aggregated on keep doc values without an index, and one
       // never queried keeps neither: less to build per document. 300k listings into a
       // local node: 27,500 → 33,500 docs/s.
       properties: {
         id: { type: 'keyword', index: false },
-        title: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
+        title: { ...KEYWORD_TEXT, fields: { keyword: { type: 'keyword', ignore_above: 256 } } },
         ...FILTERED_FIELDS,
         district: { type: 'keyword' },
         neighbourhood: { type: 'keyword', index: false },
@@ -184,8 +234,9 @@ export function filterClauses(f: Filters): object[] {
 }
 
 /**
- * Every word in the title or the description: cross_fields with `and` treats the two as
- * one text, as the embedded engine does; a filter clause, so it never changes scores.
+ * Every term in the title or the description: cross_fields with `and` treats the two as
+ * one text, as the embedded engine does; a filter clause, so it never changes scores. The
+ * fields' search analyzer makes the query's terms (Chinese pairs, TEXT_ANALYSIS).
  */
 export function keywordClause(q: string) {
   return { multi_match: { query: q, fields: ['title', 'description'], type: 'cross_fields', operator: 'and' } };

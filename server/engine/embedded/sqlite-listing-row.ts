@@ -17,12 +17,15 @@ export type Row = [
   pricePer: string,
   description: string | null,
   photos: string | null,
+  bathrooms: number | null,
+  guests: number | null,
+  amenities: string | null,
 ];
 
 export const COLUMNS =
-  'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at, currency, price_per, description, photos';
+  'id, title, lat, lon, price, type, district, neighbourhood, bedrooms, listed_at, updated_at, currency, price_per, description, photos, bathrooms, guests, amenities';
 
-function record(id: string, title: string, lat: number, lon: number, price: number, type: string, district: string, neighbourhood: string, bedrooms: number | null, listedAt: number, updatedAt: number, currency: string, pricePer: string, description: string | null, photos: string | null): ListingRecord {
+function record(id: string, title: string, lat: number, lon: number, price: number, type: string, district: string, neighbourhood: string, bedrooms: number | null, listedAt: number, updatedAt: number, currency: string, pricePer: string, description: string | null, photos: string | null, bathrooms: number | null, guests: number | null, amenities: string | null): ListingRecord {
   const out: ListingRecord = {
     id,
     title,
@@ -40,6 +43,9 @@ function record(id: string, title: string, lat: number, lon: number, price: numb
   };
   if (description) out.description = description;
   if (photos) out.photos = JSON.parse(photos) as string[];
+  if (bathrooms !== null) out.bathrooms = bathrooms;
+  if (guests !== null) out.guests = guests;
+  if (amenities) out.amenities = JSON.parse(amenities) as string[];
   return out;
 }
 
@@ -54,19 +60,19 @@ export function fromRow(r: Row): ListingRecord {
  * columns 0.7 µs (measured, 100,000 rows).
  */
 export interface RowBatch {
-  /** lat, lon, price, bedrooms (NaN: unknown), listedAt, updatedAt of each row. */
+  /** lat, lon, price, bedrooms, listedAt, updatedAt, bathrooms, guests of each row (NaN: unknown). */
   numbers: Float64Array<ArrayBuffer>;
   /** type, district, neighbourhood, currency, pricePer of each row, as codes of `names`. */
   codes: Int32Array<ArrayBuffer>;
-  /** id, title, description, photos of each row. */
+  /** id, title, description, photos, amenities of each row. */
   texts: (string | null)[];
   /** Names first coded in this batch, in code order after all sent before. */
   newNames: string[];
 }
 
-const NUMBERS = 6;
+const NUMBERS = 8;
 const CODES = 5;
-const TEXTS = 4;
+const TEXTS = 5;
 
 /** Packs rows into batches; the names' codes run on from batch to batch. */
 export class RowPacker {
@@ -106,6 +112,8 @@ export class RowPacker {
       numbers[a + 3] = r[8] ?? Number.NaN;
       numbers[a + 4] = r[9];
       numbers[a + 5] = r[10];
+      numbers[a + 6] = r[15] ?? Number.NaN;
+      numbers[a + 7] = r[16] ?? Number.NaN;
       const b = i * CODES;
       codes[b] = code(r[5]);
       codes[b + 1] = code(r[6]);
@@ -116,10 +124,13 @@ export class RowPacker {
       texts[i * TEXTS + 1] = r[1];
       texts[i * TEXTS + 2] = r[13];
       texts[i * TEXTS + 3] = r[14];
+      texts[i * TEXTS + 4] = r[17];
     }
     return { numbers, codes, texts, newNames };
   }
 }
+
+const known = (n: number): number | null => (Number.isNaN(n) ? null : n);
 
 /** Unpacks the batches of one RowPacker, in the order they were taken. */
 export class RowUnpacker {
@@ -134,9 +145,8 @@ export class RowUnpacker {
       const a = i * NUMBERS;
       const b = i * CODES;
       const x = i * TEXTS;
-      const beds = n[a + 3]!;
       onRecord(
-        record(t[x]!, t[x + 1]!, n[a]!, n[a + 1]!, n[a + 2]!, names[c[b]!]!, names[c[b + 1]!]!, names[c[b + 2]!]!, Number.isNaN(beds) ? null : beds, n[a + 4]!, n[a + 5]!, names[c[b + 3]!]!, names[c[b + 4]!]!, t[x + 2]!, t[x + 3]!),
+        record(t[x]!, t[x + 1]!, n[a]!, n[a + 1]!, n[a + 2]!, names[c[b]!]!, names[c[b + 1]!]!, names[c[b + 2]!]!, known(n[a + 3]!), n[a + 4]!, n[a + 5]!, names[c[b + 3]!]!, names[c[b + 4]!]!, t[x + 2]!, t[x + 3]!, known(n[a + 6]!), known(n[a + 7]!), t[x + 4]!),
       );
     }
   }

@@ -27,7 +27,10 @@ CREATE TABLE IF NOT EXISTS listings (
   currency TEXT NOT NULL DEFAULT 'USD',
   price_per TEXT NOT NULL DEFAULT 'month',
   description TEXT,
-  photos TEXT
+  photos TEXT,
+  bathrooms REAL,
+  guests INTEGER,
+  amenities TEXT
 ) WITHOUT ROWID;
 -- The change log is an outbox: each row is written in the same transaction as the listing
 -- it describes, so a reader following seq sees every committed change and nothing else.
@@ -76,6 +79,10 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ['price_per', "TEXT NOT NULL DEFAULT 'month'"],
   ['description', 'TEXT'],
   ['photos', 'TEXT'],
+  ['bathrooms', 'REAL'],
+  ['guests', 'INTEGER'],
+  // A JSON array, as photos.
+  ['amenities', 'TEXT'],
 ];
 
 /**
@@ -96,12 +103,13 @@ export class SqliteStore {
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
       upsert: this.db.prepare(
-        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, lat = excluded.lat, lon = excluded.lon,
            price = excluded.price, type = excluded.type, district = excluded.district,
            neighbourhood = excluded.neighbourhood, bedrooms = excluded.bedrooms,
            listed_at = excluded.listed_at, updated_at = excluded.updated_at, currency = excluded.currency,
-           price_per = excluded.price_per, description = excluded.description, photos = excluded.photos`,
+           price_per = excluded.price_per, description = excluded.description, photos = excluded.photos,
+           bathrooms = excluded.bathrooms, guests = excluded.guests, amenities = excluded.amenities`,
       ),
       remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
       logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
@@ -240,6 +248,7 @@ export class SqliteStore {
     this.stmts.upsert.run(
       r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
       currencyOf(r), pricePerOf(r), r.description || null, r.photos && r.photos.length > 0 ? JSON.stringify(r.photos) : null,
+      r.bathrooms ?? null, r.guests ?? null, r.amenities && r.amenities.length > 0 ? JSON.stringify(r.amenities) : null,
     );
   }
 

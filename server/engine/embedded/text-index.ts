@@ -1,4 +1,4 @@
-import { words } from '../../core/text-match';
+import { indexTerms } from '../../core/text-match';
 
 /**
  * A growable list of (slot, generation) pairs: an Int32Array rather than a JS array,
@@ -12,8 +12,9 @@ interface Postings {
 }
 
 /**
- * Which listing slots hold which words (title and description, as `core/text-match`
- * splits them), for the keyword filter `q`. The text itself is not kept: the store has it.
+ * Which listing slots hold which terms (title and description, as `core/text-match`'s
+ * indexTerms makes them: words, Chinese characters and pairs), for the keyword filter `q`.
+ * The text itself is not kept: the store has it.
  *
  * Postings are append-only with a generation per slot: a changed or removed listing bumps
  * its slot's generation, and entries of older generations are dropped when a list is
@@ -34,7 +35,7 @@ export class TextIndex {
     const gen = ++this.generation[slot]!;
     this.live[slot] = 1;
     const text = description ? `${title} ${description}` : title;
-    for (const w of words(text)) {
+    for (const w of indexTerms(text)) {
       let p = this.postings.get(w);
       if (!p) {
         p = { data: new Int32Array(4), length: 0, compactedAt: this.retired };
