@@ -47,8 +47,10 @@ describe('favourites', () => {
     await write('PATCH', '/api/listings/fav-mine', { price: 3200 }); // dearer: nothing
     await write('PATCH', '/api/listings/fav-mine', { price: 2700 }); // cheaper: a drop
     await write('DELETE', '/api/listings/fav-mine');
-    const socket = await b.socket();
     const alerts = await inbox(b, 2);
+    // Opened once both are in the inbox: the resume replays them, in order (a socket open
+    // while they were being matched would also hear the later one live, first).
+    const socket = await b.socket();
     expect(alerts.map((a) => [a.reason, a.favourite, a.listing.id])).toEqual([
       ['price_drop', 'fav-mine', 'fav-mine'],
       ['removed', 'fav-mine', 'fav-mine'],
