@@ -51,6 +51,7 @@ export default defineConfig({
       RATE_WRITE_PER_S: '100000',
       RATE_SESSIONS_PER_HOUR: '100000',
       RATE_SIGNIN_PER_HOUR: '100000',
+      RATE_SAVED_SEARCHES_PER_DAY: '100000',
       // Sign-in mails go to the run's own SMTP server (e2e/global-setup.ts).
       SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
       PUBLIC_URL: E2E_ORIGIN,

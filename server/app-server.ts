@@ -124,6 +124,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       signin: hourly(config.RATE_SIGNIN_PER_HOUR),
       signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)),
       messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
+      saved_searches: { points: config.RATE_SAVED_SEARCHES_PER_DAY, durationS: 86_400 },
     },
     redis,
   );
@@ -180,6 +181,8 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   writes.linkHost = hosting.linkHost;
   const accounts = accountsModule({
     store: record.accounts,
+    alerts: alertStore,
+    removeSearchArea: (id) => engine.removeSearch(id),
     visitors,
     emailSignIn: new EmailSignIn(record.accounts, mailer, (ms) => metrics.mailLatency.observe({ kind: 'sign_in' }, ms / 1000)),
     passkeys: new Passkeys(record.accounts),
@@ -254,7 +257,13 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     matcher.kick();
   });
 
-  const saved: SavedSearchContext = { engine, alerts: alertStore, visitors, maxPerSession: config.MAX_SAVED_SEARCHES };
+  const saved: SavedSearchContext = {
+    engine,
+    alerts: alertStore,
+    visitors,
+    maxPerSession: config.MAX_SAVED_SEARCHES,
+    newSearch: (req) => peopleLimits.take('saved_searches', ipOf(req)),
+  };
   const overview = new MarketOverviews(engine);
   const places = new PlaceDirectory(engine);
   // Worked out now, not when the first renter's page needs them: world-wide aggregations

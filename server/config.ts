@@ -80,6 +80,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Sign-in mails one client address may ask for in an hour (a third of that per email address). */
   RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
+  /** Saved searches one client address may create in a day (each is matched against every change for as long as it lives). */
+  RATE_SAVED_SEARCHES_PER_DAY: z.coerce.number().int().positive().default(100),
   /** Messages one account may send a minute (a burst of that many, then that rate). */
   RATE_MESSAGES_PER_MIN: z.coerce.number().int().positive().default(60),
   /** New sessions one client address may start in an hour (a session is started by the first thing it stores). */

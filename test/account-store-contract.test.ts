@@ -120,7 +120,7 @@ for (const leg of legs) {
       expect(await s.accounts.session('k4')).not.toBeNull();
       expect(await s.accounts.deleteSession('k4')).toBe(true);
       expect(await s.accounts.deleteSession('k4')).toBe(false);
-      await s.accounts.putSession(row('old', { expiresAt: T0 }));
+      await s.accounts.putSession(row('old', { owner: 'acc-p', accountId: 'acc-p', expiresAt: T0 }));
       await s.accounts.sweep(T0 + 1);
       expect(await s.accounts.session('old')).toBeNull();
       expect(await s.accounts.session('k1')).not.toBeNull();
@@ -156,6 +156,28 @@ for (const leg of legs) {
       expect(alerts.map((a) => [a.id, a.searchId])).toEqual([[ids![1], FAVOURITE_SOURCE], [ids![2], 's-anon']]);
       expect(await s.alerts.alertsOf(anon, 0, 100)).toEqual([]);
       await s.alerts.release('node');
+    });
+
+    it("an anonymous session past its time is listed (signed-in ones are swept), and its owner's records are forgotten in one go", async () => {
+      const now = Date.UTC(2027, 0, 1);
+      await s.accounts.putSession(row('anon-old', { owner: 'anon-owner-old', expiresAt: now - 1 }));
+      await s.accounts.putSession(row('anon-new', { owner: 'anon-owner-new', expiresAt: now + 1 }));
+      await s.accounts.putSession(row('signed-old', { owner: 'acc-p', accountId: 'acc-p', expiresAt: now - 1 }));
+      const listed = await s.accounts.expiredAnonymous(now, 100);
+      expect(listed.filter((x) => x.key.startsWith('anon-'))).toEqual([{ key: 'anon-old', owner: 'anon-owner-old' }]);
+      expect(listed.some((x) => x.key === 'signed-old')).toBe(false);
+      await s.accounts.sweep(now);
+      // The signed-in row went; the anonymous one waits for its records to be forgotten.
+      expect(await s.accounts.session('signed-old')).toBeNull();
+      expect(await s.accounts.session('anon-old')).not.toBeNull();
+      await s.alerts.createSearch('anon-owner-old', { id: 's-old', name: 'Old', area: { bbox: [-74, 40, -73, 41] }, filters: {}, notify: ['new'], paused: false, createdAt: T0, since: 0 });
+      await s.alerts.putFavourite('anon-owner-old', { listingId: 'home-1', savedAt: T0, priceWhenSaved: 2000, listing: LISTING, since: 0 });
+      expect(await s.alerts.forgetOwner('anon-owner-old')).toEqual(['s-old']);
+      expect(await s.alerts.searchesOf('anon-owner-old')).toEqual([]);
+      expect(await s.alerts.favouritesOf('anon-owner-old')).toEqual([]);
+      expect(await s.alerts.forgetOwner('anon-owner-old')).toEqual([]);
+      await s.accounts.deleteSession('anon-old');
+      await s.accounts.deleteSession('anon-new');
     });
 
     it('a sign-in link spends once, and not after its time', async () => {

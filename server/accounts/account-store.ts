@@ -94,7 +94,9 @@ export interface AccountStore {
   hostsOf(listingIds: string[]): Promise<Map<string, string>>;
   listingsHostedBy(accountId: string): Promise<string[]>;
 
-  /** Rows past their time (sessions, tokens, challenges), cleared now and then. */
+  /** Rows past their time (signed-in sessions, tokens, challenges), cleared now and then; anonymous sessions wait for their records to go first. */
   sweep(now: number): Promise<void>;
+  /** Anonymous sessions past their time, whose records (searches, favourites, alerts) are to be forgotten before the row goes. */
+  expiredAnonymous(now: number, limit: number): Promise<{ key: string; owner: string }[]>;
   close(): Promise<void>;
 }

@@ -10,13 +10,19 @@ import { requestLocale } from '../http/request-locale';
 import { siteOrigin } from '../http/site-origin';
 import type { Limiter } from '../ops/rate-limit';
 import type { Visitor, Visitors } from '../sessions/visitors';
+import type { AlertStore } from '../alerts/alert-store';
+import { log } from '../log';
 import type { Account, AccountStore } from './account-store';
+import { forgetAbandoned } from './abandoned-sessions';
 import type { EmailSignIn } from './email-sign-in';
 import { relyingParty, type Passkeys } from './passkeys';
 import { SessionSockets } from './session-sockets';
 
 export interface AccountsOptions {
   store: AccountStore;
+  /** Whose records an abandoned anonymous session's are (forgotten with it). */
+  alerts: AlertStore;
+  removeSearchArea(id: string): Promise<void>;
   visitors: Visitors;
   emailSignIn: EmailSignIn;
   passkeys: Passkeys;
@@ -47,7 +53,10 @@ function noContent(res: ServerResponse): void {
  */
 export function accountsModule(o: AccountsOptions): Capability & { sockets: SessionSockets } {
   const sockets = new SessionSockets(o.store, o.bus);
-  const sweeper = setInterval(() => void o.store.sweep(Date.now()).catch(() => undefined), SWEEP_MS);
+  const sweeper = setInterval(() => {
+    void o.store.sweep(Date.now()).catch(() => undefined);
+    void forgetAbandoned(o.store, o.alerts, o.removeSearchArea).catch((err: Error) => log.warn({ err: err.message }, 'forgetting abandoned sessions failed; next time'));
+  }, SWEEP_MS);
   sweeper.unref();
 
   const origin = (req: IncomingMessage): string => {

@@ -176,8 +176,12 @@ export class PostgresAccountStore implements AccountStore {
     return r.rows.map((x) => x.listing_id);
   }
 
+  async expiredAnonymous(now: number, limit: number): Promise<{ key: string; owner: string }[]> {
+    return (await this.q<{ key: string; owner: string }>('SELECT id_hash AS key, owner FROM sessions WHERE account_id IS NULL AND expires_at <= $1 LIMIT $2', [now, limit])).rows;
+  }
+
   async sweep(now: number): Promise<void> {
-    await this.q('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+    await this.q('DELETE FROM sessions WHERE expires_at <= $1 AND account_id IS NOT NULL', [now]);
     await this.q('DELETE FROM email_tokens WHERE expires_at <= $1', [now]);
     await this.q('DELETE FROM webauthn_challenges WHERE expires_at <= $1', [now]);
   }

@@ -118,7 +118,8 @@ export class SqliteAccountStore implements AccountStore {
       link: p('INSERT INTO host_links (listing_id, account_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       hosts: p('SELECT listing_id, account_id FROM host_links WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
       hosted: p('SELECT listing_id FROM host_links WHERE account_id = ? ORDER BY created_at DESC, listing_id').pluck(),
-      sweepSessions: p('DELETE FROM sessions WHERE expires_at <= ?'),
+      sweepSessions: p('DELETE FROM sessions WHERE expires_at <= ? AND account_id IS NOT NULL'),
+      expiredAnonymous: p('SELECT id_hash AS key, owner FROM sessions WHERE account_id IS NULL AND expires_at <= ? LIMIT ?'),
       sweepTokens: p('DELETE FROM email_tokens WHERE expires_at <= ?'),
       sweepChallenges: p('DELETE FROM webauthn_challenges WHERE expires_at <= ?'),
     };
@@ -251,6 +252,10 @@ export class SqliteAccountStore implements AccountStore {
 
   async listingsHostedBy(accountId: string): Promise<string[]> {
     return this.s.hosted.all(accountId) as string[];
+  }
+
+  async expiredAnonymous(now: number, limit: number): Promise<{ key: string; owner: string }[]> {
+    return this.s.expiredAnonymous.all(now, limit) as { key: string; owner: string }[];
   }
 
   async sweep(now: number): Promise<void> {

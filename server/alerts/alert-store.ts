@@ -94,6 +94,8 @@ export interface AlertStore extends HolderRegistry {
   /** Newest first. */
   favouritesOf(owner: string): Promise<Favourite[]>;
   favouriteCount(owner: string): Promise<number>;
+  /** Forgets everything an owner kept — saved searches, favourites, alerts — in one transaction; the saved searches' ids (their areas go too). */
+  forgetOwner(owner: string): Promise<string[]>;
   /** Who keeps each of these listings, and since when (for the matcher). */
   favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]>;
   createSearch(session: string, s: SavedSearch): Promise<void>;

@@ -179,6 +179,18 @@ export class SqliteAlertStore implements AlertStore {
     };
   }
 
+  async forgetOwner(owner: string): Promise<string[]> {
+    return this.db
+      .transaction(() => {
+        const ids = this.db.prepare('SELECT id FROM saved_searches WHERE session = ?').pluck().all(owner) as string[];
+        this.db.prepare('DELETE FROM saved_searches WHERE session = ?').run(owner);
+        this.db.prepare('DELETE FROM favourites WHERE owner = ?').run(owner);
+        this.db.prepare('DELETE FROM alerts WHERE session = ?').run(owner);
+        return ids;
+      })
+      .immediate();
+  }
+
   async putFavourite(owner: string, f: Favourite): Promise<boolean> {
     return this.s.putFavourite.run(owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since).changes === 1;
   }

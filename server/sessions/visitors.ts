@@ -8,8 +8,12 @@ import type { SessionCookies } from './session-cookie';
 const DAY_MS = 24 * 3600 * 1000;
 /** A signed-in browser stays signed in this long after it was last used. */
 export const SIGNED_IN_TTL_MS = 90 * DAY_MS;
-/** An anonymous renter's cookie (and the row of what they keep) lasts a year from their last visit. */
-export const ANONYMOUS_TTL_MS = 365 * DAY_MS;
+/**
+ * An anonymous renter's cookie, and what they kept, last this long from their last visit;
+ * then the session and its saved searches, favourites and alerts are forgotten
+ * (accounts/abandoned-sessions.ts). Signing in keeps them for good.
+ */
+export const ANONYMOUS_TTL_MS = 180 * DAY_MS;
 /** Last-seen is written at most this often per session: a request is a read, not a write. */
 const TOUCH_EVERY_MS = DAY_MS;
 const DEVICE_LENGTH = 120;

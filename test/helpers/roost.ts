@@ -25,6 +25,7 @@ export const UNLIMITED = {
   RATE_SESSIONS_PER_HOUR: '1000000',
   RATE_SIGNIN_PER_HOUR: '1000000',
   RATE_MESSAGES_PER_MIN: '1000000',
+  RATE_SAVED_SEARCHES_PER_DAY: '1000000',
 };
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */

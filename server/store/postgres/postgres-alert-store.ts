@@ -34,6 +34,17 @@ export class PostgresAlertStore implements AlertStore {
     return query<R>(this.pool, text, values);
   }
 
+  async forgetOwner(owner: string): Promise<string[]> {
+    const r = await this.query<{ id: string }>(
+      `WITH s AS (DELETE FROM saved_searches WHERE session = $1 RETURNING id),
+       f AS (DELETE FROM favourites WHERE owner = $1),
+       a AS (DELETE FROM alerts WHERE session = $1)
+       SELECT id FROM s`,
+      [owner],
+    );
+    return r.rows.map((x) => x.id);
+  }
+
   async putFavourite(owner: string, f: Favourite): Promise<boolean> {
     const r = await this.query(
       'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
