@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { LISTING_TYPES, type ListingType } from './listing-types';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, PRICE_PERIODS, currencySchema, type PricePer } from './money';
+import { visibleText } from './visible-text';
 
 export { LISTING_TYPES, type ListingType, PRICE_PERIODS, type PricePer };
 
@@ -62,17 +63,17 @@ export const listingIdSchema = z
  */
 export const listingInputSchema = z.object({
   id: z.union([listingIdSchema, z.number().int().nonnegative().transform(String)]),
-  title: z.string().max(MAX_TITLE_LENGTH),
+  title: visibleText().max(MAX_TITLE_LENGTH),
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   price: z.number().int().min(0).max(MAX_PRICE),
   currency: currencySchema.optional(),
   pricePer: z.enum(PRICE_PERIODS).optional(),
   type: z.enum(LISTING_TYPES),
-  district: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
-  neighbourhood: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
+  district: visibleText().max(MAX_AREA_NAME_LENGTH).optional(),
+  neighbourhood: visibleText().max(MAX_AREA_NAME_LENGTH).optional(),
   bedrooms: z.number().int().min(0).max(MAX_BEDROOMS).optional(),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+  description: visibleText({ multiline: true }).max(MAX_DESCRIPTION_LENGTH).optional(),
   photos: z.array(photoUrlSchema).max(MAX_PHOTOS).optional(),
   listedAt: z.iso.datetime({ offset: true }).optional(),
 });
