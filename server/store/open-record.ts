@@ -4,6 +4,7 @@ import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
 import { StartError } from '../start-error';
+import { openingDatabase } from './damaged-database';
 import type { ListingStore } from './listing-store';
 import { openDatabase } from './postgres/database';
 import { PostgresAlertStore, sharedSessionSecret } from './postgres/postgres-alert-store';
@@ -35,8 +36,8 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     }
   }
   return {
-    listings: new SqliteListingStore(config.dataDir),
-    alerts: new SqliteAlertStore(config.dataDir),
+    listings: await openingDatabase(config.dataDir, 'roost.db', () => new SqliteListingStore(config.dataDir)),
+    alerts: await openingDatabase(config.dataDir, 'alerts.db', () => new SqliteAlertStore(config.dataDir)),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };
