@@ -1,5 +1,5 @@
 /**
- * npm run bench:attack [-- --listings N --seconds S --attacks polygon,frames,connections,trickle]
+ * npm run bench:attack [-- --listings N --seconds S --attacks polygon,frames,connections,trickle --attacker-nice 0]
  *
  * One node (the real server process, the shipped limits) over the demo city at N listings
  * (default 50,000, what `npm start` makes); a probe from 127.0.0.1 asks GET /healthz on a
@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     attacks: { type: 'string', default: ATTACKS.join(',') },
     clients: { type: 'string' },
+    /** Scheduling priority of the attackers' process (nice -n): on this machine they share the node's two cores. */
+    'attacker-nice': { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -46,7 +48,7 @@ function row(phase: string, served: { latencies: number[]; failed: number }, did
 }
 
 async function main(): Promise<void> {
-  line(`# Roost under attack — ${Number(args.listings).toLocaleString('en-US')} listings, ${SECONDS} s per phase`);
+  line(`# Roost under attack — ${Number(args.listings).toLocaleString('en-US')} listings, ${SECONDS} s per phase, attackers at nice ${args['attacker-nice']}`);
   line(`machine: ${machine()}`);
   line(`date: ${new Date().toISOString()}`);
   line();
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   row('nobody else', await probeFor(node.url, Math.min(SECONDS, 5)), '');
   for (const name of args.attacks.split(',') as AttackName[]) {
     const clients = Number(args.clients ?? CLIENTS[name]);
-    const attack = spawnAttack(name, node.url, clients);
+    const attack = spawnAttack(name, node.url, clients, Number(args['attacker-nice']));
     await new Promise((r) => setTimeout(r, 1_000));
     const served = await probeFor(node.url, SECONDS);
     const tally = await attack.stop();

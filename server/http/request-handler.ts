@@ -104,8 +104,9 @@ export function requestHandler(o: RequestHandlerOptions) {
     try {
       const url = requestUrl(req.url ?? '/');
       pathname = url.pathname;
-      // A path that does not decode (`/listings/%`) is the client's mistake, whoever reads it next.
-      if (!decodes(pathname)) throw new ApiError('bad_request', 'the path is not valid percent-encoding', 'path');
+      // A page path that does not decode (`/listings/%`) is the client's mistake, not the
+      // renderer's 500; API routes name the part that does not decode themselves (`id`).
+      if (!pathname.startsWith('/api/') && !decodes(pathname)) throw new ApiError('bad_request', 'the path is not valid percent-encoding', 'path');
       if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (pathname === '/readyz') {
         const r = await o.ready();

@@ -56,14 +56,21 @@ export class FairTurns {
     }
   }
 
+  /**
+   * Starts the next turn two turns of the event loop from now: a new connection is
+   * accepted in one poll and its request read in the next, so a probe's or a renter's
+   * request that arrives during a search is answered before the following one begins.
+   */
   private schedule(): void {
     if (this.scheduled || this.running >= this.concurrency || this.queued === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.next();
-      this.schedule();
-    });
+    setImmediate(() =>
+      setImmediate(() => {
+        this.scheduled = false;
+        this.next();
+        this.schedule();
+      }),
+    );
   }
 
   /** Starts the first waiting turn of the address whose turn it is. */
