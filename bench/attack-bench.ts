@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const solo: number[] = [];
   for (let i = 0; i < 12; i++) {
     const started = performance.now();
-    const res = await fetch(`${node.url}/api/search?bbox=-74.3,40.45,-73.7,40.95&zoom=${i % 2 ? 11 : 16}&polygon=${attackPolygon(i % 3)}`);
+    const res = await fetch(`${node.url}/api/search?bbox=-74.3,40.45,-73.7,40.95&zoom=${i % 2 ? 11 : 16}&polygon=${attackPolygon(i % 3, 950, 100 + i)}`);
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`polygon search answered ${res.status}`);
     if (i >= 3) solo.push(performance.now() - started);

@@ -4,7 +4,8 @@
  * One drawn-area search in the embedded engine, in process: the demo city at N listings
  * (default 50,000) in a fresh store, and 950-corner areas of the three kinds the attack
  * uses (a wiggly lasso, a star, a comb: test/helpers/hostile-clients.ts) plus a hexagon
- * (what a renter draws), city-wide at zooms 11, 14 and 16. With --old, another checkout's
+ * (what a renter draws), city-wide at zooms 11, 14 and 16, moved a little each round so
+ * every search prepares its area afresh (the engine keeps the last few). With --old, another checkout's
  * engine (a `git archive` of an earlier commit with node_modules linked) opens the same
  * store in the same process, and the two alternate so the machine's noise falls on both.
  * Prints p50 / max ms per area and zoom, and the process CPU time per search.
@@ -51,23 +52,27 @@ async function main(): Promise<void> {
     const old = (await import(path.resolve(args.old, 'server/engine/embedded/embedded-engine.ts'))) as { EmbeddedEngine: { open(o: object): Promise<Searcher> } };
     engines.unshift(['old', await old.EmbeddedEngine.open({ dataDir: dir, pollIntervalMs: 600_000 })]);
   }
-  const areas: [string, Ring][] = [
-    ['lasso, 950 corners', parseRingParam(attackPolygon(0)) as Ring],
-    ['star, 950 corners', parseRingParam(attackPolygon(1)) as Ring],
-    ['comb, 950 corners', parseRingParam(attackPolygon(2)) as Ring],
-    ['hexagon (drawn by a renter)', parseRingParam(ringParam(hexagon([-74.05, 40.65, -73.85, 40.85]))) as Ring],
+  // Each round moves the area a little (attackPolygon's variant), so no round is served
+  // from the engine's cache of recent areas: every search prepares its area.
+  const areas: [string, (round: number) => Ring][] = [
+    ['lasso, 950 corners', (v) => parseRingParam(attackPolygon(0, 950, v)) as Ring],
+    ['star, 950 corners', (v) => parseRingParam(attackPolygon(1, 950, v)) as Ring],
+    ['comb, 950 corners', (v) => parseRingParam(attackPolygon(2, 950, v)) as Ring],
+    ['hexagon (drawn by a renter)', (v) => parseRingParam(ringParam(hexagon([-74.05 + v * 0.001, 40.65, -73.85 + v * 0.001, 40.85]))) as Ring],
   ];
   console.log(`# One drawn-area search, in process — ${N.toLocaleString('en-US')} listings, ${ROUNDS} rounds (the first dropped)`);
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}; ${new Date().toISOString()}`);
   console.log();
   console.log(`| area | zoom | in the area | ${engines.map(([n]) => `${n} p50 / max ms | ${n} CPU ms`).join(' | ')} |`);
   console.log(`| --- | --- | --- | ${engines.map(() => '--- | ---').join(' | ')} |`);
-  for (const [name, polygon] of areas) {
+  let variant = 0;
+  for (const [name, area] of areas) {
     for (const zoom of [11, 14, 16]) {
       const wall = new Map<string, number[]>(engines.map(([n]) => [n, []]));
       const cpu = new Map<string, number[]>(engines.map(([n]) => [n, []]));
       let total = 0;
       for (let round = 0; round < ROUNDS; round++) {
+        const polygon = area(variant++);
         for (const [n, engine] of round % 2 ? [...engines].reverse() : engines) {
           const c = process.cpuUsage();
           const t = performance.now();

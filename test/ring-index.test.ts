@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boxInRing, normalizeRing, pointInRing } from '../server/core/polygon';
-import { RingIndex } from '../server/engine/embedded/ring-index';
+import { preparedRing, RingIndex } from '../server/engine/embedded/ring-index';
 import type { Ring } from '../server/engine/search-engine';
 
 const coord = (lo: number, hi: number) => fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
@@ -95,5 +95,17 @@ describe('RingIndex', () => {
     ];
     const index = new RingIndex(ring);
     for (const [x, y] of [[0.5, 0], [1, 0], [0.5, 1e-12], [Number.NaN, 0]] as const) expect(index.contains(x, y)).toBe(pointInRing(x, y, ring));
+  });
+});
+
+describe('preparedRing', () => {
+  it('gives back the index of a ring equal to one prepared lately, and a new one for any other', () => {
+    const ring = normalizeRing([[0, 0], [1, 0], [1, 1], [0, 1]]) as Ring;
+    const first = preparedRing(ring);
+    expect(preparedRing(ring.map(([x, y]) => [x, y] as [number, number]))).toBe(first);
+    const moved = preparedRing(ring.map(([x, y]) => [x, y + 1e-9] as [number, number]));
+    expect(moved).not.toBe(first);
+    expect(moved.contains(0.5, 1 + 5e-10)).toBe(true);
+    expect(first.contains(0.5, 1 + 5e-10)).toBe(false);
   });
 });

@@ -28,8 +28,11 @@ export function hostileAddresses(n: number): string[] {
  * cells), a comb (teeth spanning the whole height). Three decimals keep a 950-corner URL
  * under Node's 16 KiB limit for a request's head.
  */
-export function attackPolygon(kind: number, corners = 950): string {
-  const [w, s, e, n] = [-74.26, 40.49, -73.74, 40.91];
+export function attackPolygon(kind: number, corners = 950, variant = 0): string {
+  // Each variant moves the area by a few metres: an attacker need not repeat itself, so
+  // the node's cache of recent areas (engine/embedded/ring-index.ts) must not be what saves it.
+  const shift = variant * 0.001;
+  const [w, s, e, n] = [-74.26 + shift, 40.49, -73.74 + shift, 40.91];
   const cx = (w + e) / 2;
   const cy = (s + n) / 2;
   const rx = (e - w) / 2;
@@ -66,7 +69,6 @@ function count(t: Tally, status: number | string): void {
 /** Each client keeps one 950-corner drawn-area search in flight, city-wide at district and listing zoom. */
 function polygon(url: URL, addresses: string[], t: Tally): Stop {
   let stopped = false;
-  const shapes = [0, 1, 2].map((k) => attackPolygon(k));
   addresses.forEach((localAddress, c) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     let i = c;
@@ -74,7 +76,7 @@ function polygon(url: URL, addresses: string[], t: Tally): Stop {
       if (stopped) return;
       const zoom = i % 2 ? 11 : 16;
       const req = http.get(
-        { host: url.hostname, port: url.port, localAddress, agent, path: `/api/search?bbox=-74.3,40.45,-73.7,40.95&zoom=${zoom}&polygon=${shapes[i++ % 3]}` },
+        { host: url.hostname, port: url.port, localAddress, agent, path: `/api/search?bbox=-74.3,40.45,-73.7,40.95&zoom=${zoom}&polygon=${attackPolygon(i % 3, 950, (c * 1000 + i++) % 50)}` },
         (res) => {
           count(t, res.statusCode ?? 0);
           res.resume();

@@ -11,7 +11,7 @@ import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { TextIndex } from './text-index';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
-import { RingIndex } from './ring-index';
+import { preparedRing, type RingIndex } from './ring-index';
 
 /** Whether a sink takes the totals of price runs (area sinks do; row and tile sinks not). */
 function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'addRun'> {
@@ -171,7 +171,7 @@ export class ListingIndex implements IndexView {
    */
   scan(bbox: Bbox, filters: Filters, sink: RowSink, useCells: boolean, area: Ring | null = null): void {
     const pred = compileFilters(filters);
-    const ring = area ? new RingIndex(area) : null;
+    const ring = area ? preparedRing(area) : null;
     const cells = useCells && !pred.any;
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) this.visit(root, box, pred, sink, cells, ring);
@@ -203,7 +203,7 @@ export class ListingIndex implements IndexView {
    */
   scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, area: Ring | null = null): void {
     const pred = compileFilters(filters);
-    const ring = area ? new RingIndex(area) : null;
+    const ring = area ? preparedRing(area) : null;
     const tail = lowerBound(rows, 0, rows.length, this.baseCount);
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) {

@@ -198,6 +198,33 @@ export class RingIndex {
   }
 }
 
+/** Rings prepared lately, newest last: a renter panning with a drawn area sends it again with every view. */
+const recent: RingIndex[] = [];
+/** 4 × at most a few MB (a 2,000-corner ring's lists). */
+const RECENT_KEPT = 4;
+
+function sameRing(a: Ring, b: Ring): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+  return true;
+}
+
+/** The ring prepared, from the last few prepared when it is one of them (built in 1–3 ms otherwise). */
+export function preparedRing(ring: Ring): RingIndex {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const hit = recent[i]!;
+    if (hit.ring === ring || sameRing(hit.ring, ring)) {
+      recent.splice(i, 1);
+      recent.push(hit);
+      return hit;
+    }
+  }
+  const made = new RingIndex(ring);
+  recent.push(made);
+  if (recent.length > RECENT_KEPT) recent.shift();
+  return made;
+}
+
 function edgeTree(ax: Float64Array, ay: Float64Array, bx: Float64Array, by: Float64Array): Flatbush {
   const tree = new Flatbush(ax.length);
   for (let i = 0; i < ax.length; i++) tree.add(Math.min(ax[i]!, bx[i]!), Math.min(ay[i]!, by[i]!), Math.max(ax[i]!, bx[i]!), Math.max(ay[i]!, by[i]!));
