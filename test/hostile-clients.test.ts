@@ -47,9 +47,11 @@ describe('hostile clients on their own addresses; /healthz from 127.0.0.1 stays 
     expectServed(served);
   }, 30_000);
 
-  it('ten clients flooding their sockets with frames: closed with 1008, the probe served', async () => {
+  it('ten clients flooding their sockets with frames: closed by the node, the probe served', async () => {
     const { served, tally } = await underAttack('frames', 10);
-    expect(tally.statuses['closed 1008'] ?? 0).toBeGreaterThan(0);
+    // 1008 when the close frame gets there first; a flooder often sees 1006 instead, its
+    // own unread frames making the node's close a reset (test/operations.test.ts sees 1008).
+    expect(tally.closedByServer).toBeGreaterThan(0);
     expectServed(served);
   }, 30_000);
 

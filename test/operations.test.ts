@@ -41,15 +41,16 @@ describe('abuse limits', () => {
     expect(statuses).toContain(429);
   });
 
-  it('caps sockets per address and watch frames per second per socket', async () => {
+  it('caps sockets per address and frames per second per socket; a socket that keeps over its budget is closed', async () => {
     const a = await LiveClient.connect(api.url);
     const b = await LiveClient.connect(api.url);
     await expect(LiveClient.connect(api.url)).rejects.toThrow(/429/);
     for (let i = 0; i < 6; i++) a.send({ type: 'watch', bbox: [0, 0, 1, 1] });
     expect(await a.next((m) => m.type === 'error')).toMatchObject({ code: 'rate_limited' });
-    a.close();
+    // Told once, not once per frame; a socket that keeps going past its budget is closed (policy violation).
+    expect(await a.closed()).toBe(1008);
+    expect(a.messages.filter((m) => m.type === 'error')).toHaveLength(1);
     b.close();
-    await a.closed();
     // A closed socket frees its place.
     const c = await LiveClient.connect(api.url);
     c.close();

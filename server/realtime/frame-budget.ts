@@ -35,13 +35,16 @@ export class FrameBudget {
       this.tokens -= 1;
       return 'ok';
     }
-    this.strikes = Math.max(0, this.strikes - ((now - this.struckAt) / 1000) * (this.ratePerS / 2)) + 1;
+    const before = Math.max(0, this.strikes - ((now - this.struckAt) / 1000) * (this.ratePerS / 2));
+    this.firstStrike = before < 1;
+    this.strikes = before + 1;
     this.struckAt = now;
     return this.strikes > this.ratePerS * 2 ? 'close' : 'over';
   }
 
-  /** Whether the last frame refused was the first of a run (the client is told once, not per frame). */
-  get firstStrike(): boolean {
-    return this.strikes < 2;
-  }
+  /**
+   * Whether the last frame refused began a run: no strike was left from earlier ones (the
+   * client is told once a run, not once a frame).
+   */
+  firstStrike = false;
 }
