@@ -59,6 +59,38 @@ describe('RingIndex', () => {
     );
   });
 
+  it('boxPlace() is boxInRing() when boxes come as the pyramid asks: a cell, then cells inside it, then its siblings', () => {
+    /** Quadrants, depth first, as the pyramid's walk visits them (order among children random). */
+    function* walk(w: number, s: number, e: number, n: number, depth: number, pick: number[]): Generator<[number, number, number, number]> {
+      yield [w, s, e, n];
+      if (depth === 0) return;
+      const mx = (w + e) / 2;
+      const my = (s + n) / 2;
+      const quads: [number, number, number, number][] = [
+        [w, s, mx, my],
+        [mx, s, e, my],
+        [w, my, mx, n],
+        [mx, my, e, n],
+      ];
+      const start = pick[depth % pick.length]! % 4;
+      for (let q = 0; q < 4; q++) yield* walk(...quads[(start + q) % 4]!, depth - 1, pick);
+    }
+    fc.assert(
+      fc.property(ringArb, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (ring, pick) => {
+        const index = new RingIndex(ring);
+        for (const [w, s, e, n] of walk(-74.3, 40.45, -73.7, 40.95, 4, pick)) {
+          if (index.boxPlace(w, s, e, n) !== boxInRing(ring, w, s, e, n)) return false;
+        }
+        // And again, as the next query of the same area would.
+        for (const [w, s, e, n] of walk(-74.3, 40.45, -73.7, 40.95, 3, pick.reverse())) {
+          if (index.boxPlace(w, s, e, n) !== boxInRing(ring, w, s, e, n)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('agrees on the shapes that were slow: a comb, a star and a wiggly lasso of 1,000 corners', () => {
     const shapes: [number, number][][] = [[], [], []];
     for (let i = 0; i < 500; i++) shapes[0]!.push([-74.2 + i * 0.001, i % 2 ? 40.5 : 40.9]);

@@ -1,4 +1,3 @@
-import Flatbush from 'flatbush';
 import { BOX_CROSSING, BOX_INSIDE, BOX_OUTSIDE, segmentMeetsBox, type BoxInRing } from '../../core/polygon';
 import type { Ring } from '../search-engine';
 
@@ -14,17 +13,23 @@ const MAX_SIDE = 256;
  * costs a few edges rather than all of them: a 1,000-corner area tested every edge for
  * every listing and every cell, and held a node's event loop 0.5–0.7 s a search.
  *
- * Points: the ring's box is cut into a grid. In each grid row, an edge that spans the
- * whole row and lies wholly east of a cell crosses the eastward ray of every point of that
- * cell exactly once, so it is counted once into the cell's parity; an edge wholly west of
- * the cell never crosses; the rest are listed in the cell and tested as `pointInRing`
- * tests them, with the same arithmetic. So `contains` answers exactly what `pointInRing`
- * answers (test/ring-index.test.ts checks it against it), as Lucene's test of the
- * quantized point does, only faster: a comb of 1,000 teeth costs about teeth ÷ columns per
- * point, not 1,000.
+ * Points: the ring's box is cut into a grid. An edge that spans a whole grid row crosses
+ * every latitude of it: lying wholly east of a cell, it crosses the eastward ray of every
+ * point of that cell exactly once, so it is counted once into the cell's parity; wholly
+ * west, never; otherwise it is listed in the cells its stretch of the row touches. An edge
+ * that ends inside a row is listed once for the row, its rows' edges sorted by how far
+ * east they reach, so a point stops at the first that ends west of it. Listed edges are
+ * tested as `pointInRing` tests them, with the same arithmetic, so `contains` answers
+ * exactly what `pointInRing` answers (test/ring-index.test.ts checks it against it), as
+ * Lucene's test of the quantized point does, only faster: a comb of 1,000 teeth costs
+ * about teeth ÷ columns per point, not 1,000. (Listing an ending edge in every cell west of
+ * it, as a first version did, made a 950-corner lasso's grid 150,000 entries.)
  *
- * Boxes: a packed R-tree (flatbush) of the edges finds the few that could meet a box; the
- * same tests as `boxInRing` decide.
+ * Boxes: the pyramid asks about a cell, then about the cells inside it. The edges whose
+ * box meets a cell are kept on a stack, so a cell inside the one asked before tests only
+ * that one's edges, not all of them (an R-tree lookup per cell cost 7 ms a search, more
+ * than the points); the same tests as `boxInRing` then decide. Any order of boxes gives the
+ * same answers: a box inside none on the stack starts again from every edge.
  */
 export class RingIndex {
   private readonly ax: Float64Array;
@@ -43,10 +48,21 @@ export class RingIndex {
   private readonly X: Float64Array;
   /** Per cell (row-major): whether the spanning edges east of it are odd in number. */
   private readonly parity: Uint8Array;
-  /** Per cell, the edges to test: `list[start[c] .. start[c + 1])` (CSR). */
+  /** Per cell, the spanning edges to test: `list[start[c] .. start[c + 1])` (CSR). */
   private readonly start: Int32Array;
   private readonly list: Int32Array;
-  private readonly tree: Flatbush | null;
+  /** Per row, the edges that end in it, furthest east first: `rowList[rowStart[r] .. rowStart[r + 1])`. */
+  private readonly rowStart: Int32Array;
+  private readonly rowList: Int32Array;
+  /** How far east each of those reaches within its row (with headroom), in the same order. */
+  private readonly rowEast: Float64Array;
+  /** Each edge's box (west, south, east, north), for the cells' candidates. */
+  private readonly edgeBox: Float64Array;
+  /** The stack of boxes asked about (4 numbers each) and their candidate edges. */
+  private stackBoxes = new Float64Array(4 * 16);
+  private stackFrom = new Int32Array(17);
+  private stackEdges: Int32Array;
+  private depth = 0;
 
   constructor(readonly ring: Ring) {
     // Edge i runs from ring[i] ("a", the later corner: pointInRing's (xi, yi)) back to ring[i - 1].
@@ -85,27 +101,39 @@ export class RingIndex {
     for (let c = 0; c <= side; c++) this.X[c] = c === 0 ? -Infinity : c === side ? Infinity : xmin + ((xmax - xmin) * c) / side;
     this.parity = new Uint8Array(side * side);
     this.start = new Int32Array(side * side + 1);
-    // Two passes over the same placement: count per cell, then fill.
-    this.place((cell) => this.start[cell + 1]!++);
+    this.rowStart = new Int32Array(side + 1);
+    // Two passes over the same placement: count, then fill.
+    this.place(false);
     for (let c = 0; c < side * side; c++) this.start[c + 1]! += this.start[c]!;
+    for (let r = 0; r < side; r++) this.rowStart[r + 1]! += this.rowStart[r]!;
     this.list = new Int32Array(this.start[side * side]!);
-    const next = this.start.slice(0, side * side);
-    this.parity.fill(0);
-    this.place((cell, edge) => (this.list[next[cell]!++] = edge), true);
-    this.tree = n > 0 ? edgeTree(this.ax, this.ay, this.bx, this.by) : null;
+    this.rowList = new Int32Array(this.rowStart[side]!);
+    this.rowEast = new Float64Array(this.rowStart[side]!);
+    this.place(true);
+    this.sortRows();
+    this.edgeBox = new Float64Array(4 * n);
+    for (let i = 0; i < n; i++) {
+      this.edgeBox[4 * i] = Math.min(this.ax[i]!, this.bx[i]!);
+      this.edgeBox[4 * i + 1] = Math.min(this.ay[i]!, this.by[i]!);
+      this.edgeBox[4 * i + 2] = Math.max(this.ax[i]!, this.bx[i]!);
+      this.edgeBox[4 * i + 3] = Math.max(this.ay[i]!, this.by[i]!);
+    }
+    this.stackEdges = new Int32Array(Math.max(16, n * 4));
   }
 
   /**
-   * Walks every (cell, edge) pair to list; with `setParity`, also records which edges span
-   * a row wholly east of cells. Each (row, edge) costs only the columns the edge is listed
-   * in: the parity of the cells west of it is one mark, summed along the row afterwards (a
-   * comb of 950 teeth spanning every row cost 15 million column steps marked one by one).
+   * Places every edge in the rows it straddles: an edge ending in a row on the row's list;
+   * one spanning it in the cells its stretch touches, and in the parity of the cells wholly
+   * west of it (one mark at its first column, summed along the row afterwards: marking each
+   * cell took a comb of 950 teeth 15 million steps). `fill`: the first pass only counts.
    */
-  private place(onList: (cell: number, edge: number) => void, setParity = false): void {
-    const { ax, ay, bx, by, Y, X, rows, cols } = this;
+  private place(fill: boolean): void {
+    const { ax, ay, bx, by, Y, X, rows, cols, start, rowStart } = this;
     // eastOf[r * (cols + 1) + k]: spanning edges (mod 2) whose first listed column is k, so
     // lying wholly east of columns 0 … k − 1.
-    const eastOf = setParity ? new Uint8Array(rows * (cols + 1)) : null;
+    const eastOf = fill ? new Uint8Array(rows * (cols + 1)) : null;
+    const nextCell = fill ? start.slice(0, rows * cols) : null;
+    const nextRow = fill ? rowStart.slice(0, rows) : null;
     for (let e = 0; e < this.edges; e++) {
       const y0 = Math.min(ay[e]!, by[e]!);
       const y1 = Math.max(ay[e]!, by[e]!);
@@ -122,16 +150,25 @@ export class RingIndex {
         const xHi = ax[e]! + (dx * (hi - ay[e]!)) / dy;
         const west = Math.min(xLo, xHi) - slack;
         const east = Math.max(xLo, xHi) + slack;
+        if (!(y0 <= Y[r]! && y1 >= Y[r + 1]!)) {
+          if (!fill) rowStart[r + 1]!++;
+          else {
+            const k = nextRow![r]!++;
+            this.rowList[k] = e;
+            this.rowEast[k] = east;
+          }
+          continue;
+        }
         // Columns with X[c] ≤ east: the edge's crossing may lie east of a point in them.
         const last = this.colOf(east);
-        let first = 0;
-        if (y0 <= Y[r]! && y1 >= Y[r + 1]!) {
-          // It spans the row: cells wholly west of it (X[c + 1] < west) count it once, unlisted.
-          first = this.colOf(west);
-          while (first > 0 && X[first]! >= west) first--;
-          if (eastOf) eastOf[r * (cols + 1) + first]! ^= 1;
+        // Cells wholly west of it (X[c + 1] < west) count it once, unlisted.
+        let first = this.colOf(west);
+        while (first > 0 && X[first]! >= west) first--;
+        if (eastOf) eastOf[r * (cols + 1) + first]! ^= 1;
+        for (let c = first; c <= last; c++) {
+          if (!fill) start[r * cols + c + 1]!++;
+          else this.list[nextCell![r * cols + c]!++] = e;
         }
-        for (let c = first; c <= last; c++) onList(r * cols + c, e);
       }
     }
     if (eastOf) {
@@ -141,6 +178,24 @@ export class RingIndex {
           odd ^= eastOf[r * (cols + 1) + c + 1]!;
           this.parity[r * cols + c] = odd;
         }
+      }
+    }
+  }
+
+  /** Each row's ending edges, furthest east first (insertion sort: a row holds a few). */
+  private sortRows(): void {
+    const { rowList, rowEast, rowStart } = this;
+    for (let r = 0; r < this.rows; r++) {
+      for (let i = rowStart[r]! + 1; i < rowStart[r + 1]!; i++) {
+        const e = rowList[i]!;
+        const east = rowEast[i]!;
+        let j = i - 1;
+        for (; j >= rowStart[r]! && rowEast[j]! < east; j--) {
+          rowList[j + 1] = rowList[j]!;
+          rowEast[j + 1] = rowEast[j]!;
+        }
+        rowList[j + 1] = e;
+        rowEast[j + 1] = east;
       }
     }
   }
@@ -166,14 +221,22 @@ export class RingIndex {
   contains(lon: number, lat: number): boolean {
     // Outside [ymin, ymax) no edge straddles the latitude; NaN fails both tests.
     if (!(lat >= this.ymin && lat < this.ymax)) return false;
-    const cell = this.rowOf(lat) * this.cols + this.colOf(lon);
+    const row = this.rowOf(lat);
+    const cell = row * this.cols + this.colOf(lon);
     let inside = this.parity[cell]!;
-    const { ax, ay, bx, by, list } = this;
+    const { ax, ay, bx, by, list, rowList, rowEast } = this;
     // Branch-free: whether an edge straddles the latitude is a coin toss per edge, and a
-    // mispredicted branch per edge cost more than the division it would save (300 ns a
-    // point with 17 edges, against about 60).
+    // mispredicted branch per edge cost more than the division it would save.
     for (let k = this.start[cell]!, end = this.start[cell + 1]!; k < end; k++) {
       const e = list[k]!;
+      const yi = ay[e]!;
+      const yj = by[e]!;
+      const xi = ax[e]!;
+      inside ^= (((yi > lat) !== (yj > lat)) as unknown as number) & ((lon < ((bx[e]! - xi) * (lat - yi)) / (yj - yi) + xi) as unknown as number);
+    }
+    // Edges ending in this row, until the first that reaches no further east than the point.
+    for (let k = this.rowStart[row]!, end = this.rowStart[row + 1]!; k < end && rowEast[k]! >= lon; k++) {
+      const e = rowList[k]!;
       const yi = ay[e]!;
       const yj = by[e]!;
       const xi = ax[e]!;
@@ -184,17 +247,51 @@ export class RingIndex {
 
   /** Where a box lies against the ring: exactly `boxInRing(ring, w, s, e, n)`. */
   boxPlace(w: number, s: number, e: number, n: number): BoxInRing {
-    const { tree, ax, ay, bx, by } = this;
-    if (tree && w <= this.xmax && e >= this.xmin && s <= this.ymax && n >= this.ymin) {
-      let crossing = false;
-      // The filter sees each candidate once; it keeps none, so no array of results grows.
-      tree.search(w, s, e, n, (i) => {
-        if (!crossing && segmentMeetsBox(bx[i]!, by[i]!, ax[i]!, ay[i]!, w, s, e, n)) crossing = true;
-        return false;
-      });
-      if (crossing) return BOX_CROSSING;
+    const { stackBoxes: boxes, edgeBox, ax, ay, bx, by } = this;
+    // The innermost box on the stack that holds this one: its candidates are a superset.
+    while (this.depth > 0) {
+      const k = 4 * (this.depth - 1);
+      if (w >= boxes[k]! && s >= boxes[k + 1]! && e <= boxes[k + 2]! && n <= boxes[k + 3]!) break;
+      this.depth--;
     }
+    const parent = this.depth;
+    const from = parent === 0 ? 0 : this.stackFrom[parent - 1]!;
+    const to = parent === 0 ? this.edges : this.stackFrom[parent]!;
+    if (this.depth === this.stackFrom.length - 1 || this.stackFrom[parent]! + (to - from) > this.stackEdges.length) this.growStack(to - from);
+    let out = parent === 0 ? 0 : this.stackFrom[parent]!;
+    const start = out;
+    const edges = this.stackEdges;
+    let crossing = false;
+    for (let k = from; k < to; k++) {
+      const i = parent === 0 ? k : edges[k]!;
+      // As boxInRing: an edge whose box misses this one cannot meet it.
+      if (edgeBox[4 * i]! > e || edgeBox[4 * i + 2]! < w || edgeBox[4 * i + 1]! > n || edgeBox[4 * i + 3]! < s) continue;
+      edges[out++] = i;
+      if (!crossing && segmentMeetsBox(bx[i]!, by[i]!, ax[i]!, ay[i]!, w, s, e, n)) crossing = true;
+    }
+    // Pushed whatever the answer: the next box is likely inside this one.
+    const k = 4 * this.depth;
+    boxes[k] = w;
+    boxes[k + 1] = s;
+    boxes[k + 2] = e;
+    boxes[k + 3] = n;
+    this.stackFrom[this.depth] = start;
+    this.depth++;
+    this.stackFrom[this.depth] = out;
+    if (crossing) return BOX_CROSSING;
     return this.contains((w + e) / 2, (s + n) / 2) ? BOX_INSIDE : BOX_OUTSIDE;
+  }
+
+  private growStack(more: number): void {
+    const boxes = new Float64Array(this.stackBoxes.length * 2);
+    boxes.set(this.stackBoxes);
+    this.stackBoxes = boxes;
+    const from = new Int32Array(this.stackFrom.length * 2 - 1);
+    from.set(this.stackFrom);
+    this.stackFrom = from;
+    const edges = new Int32Array(Math.max(this.stackEdges.length * 2, this.stackEdges.length + more));
+    edges.set(this.stackEdges);
+    this.stackEdges = edges;
   }
 }
 
@@ -223,11 +320,4 @@ export function preparedRing(ring: Ring): RingIndex {
   recent.push(made);
   if (recent.length > RECENT_KEPT) recent.shift();
   return made;
-}
-
-function edgeTree(ax: Float64Array, ay: Float64Array, bx: Float64Array, by: Float64Array): Flatbush {
-  const tree = new Flatbush(ax.length);
-  for (let i = 0; i < ax.length; i++) tree.add(Math.min(ax[i]!, bx[i]!), Math.min(ay[i]!, by[i]!), Math.max(ax[i]!, bx[i]!), Math.max(ay[i]!, by[i]!));
-  tree.finish();
-  return tree;
 }
