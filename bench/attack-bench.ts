@@ -2,12 +2,13 @@
  * npm run bench:attack [-- --listings N --seconds S --attacks polygon,frames,connections,trickle --attacker-nice 0]
  *
  * One node (the real server process, the shipped limits) over the demo city at N listings
- * (default 50,000, what `npm start` makes); a probe from 127.0.0.1 asks GET /healthz on a
+ * (default 50,000, what `npm start` makes; the node must fill its demo city and start
+ * within NodeProcess's 30 s); a probe from 127.0.0.1 asks GET /healthz on a
  * fresh connection every 20 ms, first with nobody else, then during each attack in turn,
  * each from hostile clients bound to their own loopback addresses in a process of their own
  * (test/helpers/hostile-clients.ts). Prints the probe's latency per phase (target: p99 ≤
  * 100 ms during each attack), what each attack did, and the time of one 950-corner
- * drawn-area search in the node (in process, before and without any attack).
+ * drawn-area search over HTTP, before and without any attack.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
