@@ -30,7 +30,8 @@ export interface AccountsOptions {
   limits: Limiter<'signin' | 'signin_email'>;
   bus: Bus;
   publicUrl: string | undefined;
-  trustProxy: boolean;
+  /** Proxies in front whose forwarding headers are believed (TRUST_PROXY). */
+  trustProxy: number;
   clientIp(req: IncomingMessage): string;
 }
 
