@@ -126,7 +126,7 @@ describe('text someone else will read holds no control or bidi-override characte
     });
     expect(patch.status).toBe(400);
     expect(((await patch.json()) as { error: { field: string } }).error.field).toBe('title');
-    const saved = await post('/api/saved-searches', { name: 'My \u202Esearch', bbox: [-74, 40.7, -73.9, 40.8] });
+    const saved = await post('/api/saved-searches', { name: 'My \u202Esearch', bbox: [-74, 40.7, -73.9, 40.8] }, { origin: api.url });
     expect(saved.status).toBe(400);
     expect(((await saved.json()) as { error: { field: string } }).error.field).toBe('name');
   });
