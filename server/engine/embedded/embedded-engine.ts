@@ -22,7 +22,8 @@ import type {
   SearchResult,
   WriteCounts,
 } from '../search-engine';
-import { ListingIndex } from './listing-index';
+import type { ListingIndex } from './listing-index';
+import { startIndex, type StartedIndex } from './start-index';
 import type { RowSink } from './row-sink';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
@@ -41,6 +42,11 @@ export interface EmbeddedEngineOptions {
    * @default 100
    */
   pollIntervalMs?: number;
+  /**
+   * Stores of at least this many listings keep a snapshot of the index in dataDir.
+   * @default SNAPSHOT_MIN_LISTINGS
+   */
+  snapshotMinListings?: number;
 }
 
 /**
@@ -75,6 +81,8 @@ export class EmbeddedEngine extends StoreEngine {
     store: ListingStore,
     readonly index: ListingIndex,
     seq: number,
+    /** Where the index came from at open: its snapshot in DATA_DIR, or the store. */
+    readonly indexSource: StartedIndex['source'],
   ) {
     super(store, seq, (c) => {
       if (c.op === 'upsert' && c.after) index.upsert(c.after);
@@ -84,10 +92,11 @@ export class EmbeddedEngine extends StoreEngine {
 
   static async open(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
     const store = options.store ?? new SqliteListingStore(options.dataDir);
-    const index = new ListingIndex();
-    const seq = await store.snapshot((r) => index.upsert(r, false));
-    index.rebuild();
-    const engine = new EmbeddedEngine(store, index, seq);
+    const { index, seq, source } = await startIndex(store, {
+      dataDir: options.dataDir,
+      ...(options.snapshotMinListings !== undefined ? { minListings: options.snapshotMinListings } : {}),
+    });
+    const engine = new EmbeddedEngine(store, index, seq, source);
     await engine.searches.load();
     engine.follower.start(options.pollIntervalMs ?? 100);
     return engine;

@@ -1,14 +1,19 @@
 import { decodeLat, decodeLon, encodeLat, encodeLon, mercatorX, mercatorY } from '../../core/geotile';
-import { currencyOf, LISTING_TYPES, pricePerOf, type Listing, type ListingRecord, type PricePer } from '../../core/listing';
+import { currencyOf, LISTING_TYPES, PRICE_PERIODS, pricePerOf, type Listing, type ListingRecord } from '../../core/listing';
 import type { Bbox, Filters, Ring } from '../search-engine';
 import { Dictionary } from './dictionary';
 import { encodedBoxes, type EncodedBox } from './encoded-box';
 import { compileFilters, filterAll, filterInBox, filterListInBox, keepInRing, NO_BEDROOMS, TYPE_CODE, type FilterColumns, type Predicate } from './filter-kernels';
-import { ListingColumns } from './listing-columns';
+import { COLUMN_NAMES, ListingColumns, type ColumnName, type Columns } from './listing-columns';
+import type { IdTableParts } from './id-table';
+import type { StringColumnParts } from './string-column';
+import type { TextIndexParts } from './text-index';
 import { lowerBound } from './lower-bound';
 import { PriceRuns } from './price-runs';
 import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
+import { IdTable } from './id-table';
+import { StringColumn } from './string-column';
 import { TextIndex } from './text-index';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
 
@@ -23,6 +28,8 @@ const MIN_TAIL_BEFORE_REBUILD = 20_000;
 const MATCH_BATCH = 16_384;
 /** Keyword row sets kept between searches: a few renters' keywords at a time. */
 const WORD_ROWS_KEPT = 8;
+/** ISO times kept formatted: a few thousand pins' worth. */
+const ISO_TIMES_KEPT = 100_000;
 
 /**
  * Listings in typed columns (ListingColumns) sorted in Z-order, with a pyramid of tiles
@@ -38,7 +45,7 @@ export class ListingIndex implements IndexView {
   /** The plain name of each neighbourhood id (its key without the district). */
   readonly neighbourhoodName: string[] = [];
   /** Words of each slot's title and description, for the keyword filter. */
-  readonly text = new TextIndex();
+  private textIndex = new TextIndex();
 
   private readonly rows = new ListingColumns();
   /** Rows below this are sorted and under the pyramid; the rest is the tail. */
@@ -49,16 +56,22 @@ export class ListingIndex implements IndexView {
   /*
    * Each listing keeps one slot for life; its row moves on every re-sort. Strings live by
    * slot and never move; slot → row is a typed array rewritten on a re-sort, which
-   * measured far cheaper than re-keying a million-entry map of ids.
+   * measured far cheaper than re-keying a million-entry map of ids. Everything per slot
+   * is a typed array (ids and titles as UTF-8 in StringColumns, the id lookup an IdTable)
+   * so ten million listings stay off the V8 heap and a snapshot is written and read whole.
    */
-  private readonly slotOf = new Map<string, number>();
-  private readonly ids: string[] = [];
-  private readonly titles: string[] = [];
-  /** By slot, interned: a city has one or two currencies, so each is one shared string. */
-  private readonly currencies: string[] = [];
-  private readonly periods: PricePer[] = [];
-  private readonly isoTimes: ([string, string] | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  private ids = new StringColumn();
+  private slotOf = new IdTable(this.ids);
+  private titles = new StringColumn();
+  /** By slot: codes of `currencyNames` (a city has one or two currencies) and of PRICE_PERIODS. */
+  private currencyCode = new Uint8Array(1024);
+  private currencyNames = new Dictionary();
+  private periodCode = new Uint8Array(1024);
+  /** Slots handed out so far (live or free). */
+  private slots = 0;
+  /** ISO times of slots shown lately: formatting two dates per pin was a street view's largest cost. */
+  private readonly isoTimes = new Map<number, [string, string]>();
+  private freeSlots: number[] = [];
   private slotRow = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
   /** Bumped by every change of rows (a write moves a listing to a new row, a rebuild moves all). */
@@ -68,6 +81,74 @@ export class ListingIndex implements IndexView {
 
   get count(): number {
     return this.liveCount;
+  }
+
+  /** Words of each slot's title and description, for the keyword filter. */
+  get text(): TextIndex {
+    return this.textIndex;
+  }
+
+  /**
+   * The whole index as arrays and a few small lists (index-snapshot.ts writes them): the
+   * rows sorted, nothing in the tail. The pyramid and the runs are not included: they
+   * are made again from the sorted rows at load, in less time than reading them would take.
+   */
+  parts(): ListingIndexParts {
+    if (this.baseCount !== this.rows.size || this.liveCount !== this.baseCount) this.rebuild();
+    const n = this.rows.size;
+    const cols = {} as Record<ColumnName, Columns[ColumnName]>;
+    for (const name of COLUMN_NAMES) cols[name] = this.rows.cols[name].subarray(0, n);
+    return {
+      rows: n,
+      columns: cols as Columns,
+      districts: this.districts.names,
+      neighbourhoods: this.neighbourhoods.names,
+      neighbourhoodDistrict: this.neighbourhoodDistrict,
+      neighbourhoodName: this.neighbourhoodName,
+      currencies: this.currencyNames.names,
+      slots: this.slots,
+      freeSlots: this.freeSlots,
+      slotRow: this.slotRow.subarray(0, this.slots),
+      currencyCode: this.currencyCode.subarray(0, this.slots),
+      periodCode: this.periodCode.subarray(0, this.slots),
+      ids: this.ids.parts(this.slots),
+      idTable: this.slotOf.parts(),
+      titles: this.titles.parts(this.slots),
+      text: this.textIndex.parts(),
+    };
+  }
+
+  /**
+   * The index `parts` describe. Columns arrive with room to grow (their capacity); the
+   * per-slot arrays are taken as they are and grow on the next new slot.
+   */
+  static fromParts(p: ListingIndexParts): ListingIndex {
+    const index = new ListingIndex();
+    for (const name of p.districts) index.districts.id(name);
+    for (const name of p.neighbourhoods) index.neighbourhoods.id(name);
+    index.neighbourhoodDistrict.push(...p.neighbourhoodDistrict);
+    index.neighbourhoodName.push(...p.neighbourhoodName);
+    index.currencyNames = new Dictionary();
+    for (const name of p.currencies) index.currencyNames.id(name);
+    index.rows.adopt(p.columns, p.rows);
+    index.slots = p.slots;
+    index.freeSlots = [...p.freeSlots];
+    index.slotRow = p.slotRow;
+    index.currencyCode = p.currencyCode;
+    index.periodCode = p.periodCode;
+    index.ids = new StringColumn(p.ids);
+    index.slotOf = new IdTable(index.ids, p.idTable);
+    index.titles = new StringColumn(p.titles);
+    index.textIndex = TextIndex.fromParts(p.text);
+    const c = index.rows.cols;
+    const codes = new Float64Array(p.rows);
+    for (let r = 0; r < p.rows; r++) {
+      if (c.alive[r] !== 1) throw new Error('an index snapshot holds only live rows');
+      codes[r] = leafCode(c.mx[r]!, c.my[r]!);
+      if (r > 0 && codes[r]! < codes[r - 1]!) throw new Error('an index snapshot holds rows out of order');
+    }
+    index.aggregate(codes);
+    return index;
   }
 
   /** Loads many records at once, then sorts: the start-up path. */
@@ -82,21 +163,17 @@ export class ListingIndex implements IndexView {
     if (slot !== undefined) {
       this.kill(this.slotRow[slot]!);
     } else {
-      slot = this.freeSlots.pop() ?? this.ids.length;
-      this.slotOf.set(r.id, slot);
-      this.ids[slot] = r.id;
+      slot = this.freeSlots.pop() ?? this.slots++;
+      this.ensureSlots(slot);
+      this.ids.set(slot, r.id);
+      this.slotOf.add(r.id, slot);
     }
-    this.titles[slot] = r.title;
-    this.currencies[slot] = currencyOf(r);
-    this.periods[slot] = pricePerOf(r);
+    this.titles.set(slot, r.title);
+    this.currencyCode[slot] = this.currencyNames.id(currencyOf(r));
+    this.periodCode[slot] = PRICE_PERIODS.indexOf(pricePerOf(r));
     this.text.put(slot, r.title, r.description);
-    this.isoTimes[slot] = undefined;
+    this.isoTimes.delete(slot);
     const row = this.append(r, slot);
-    if (slot >= this.slotRow.length) {
-      const grown = new Int32Array(Math.max(1024, this.slotRow.length * 2));
-      grown.set(this.slotRow);
-      this.slotRow = grown;
-    }
     this.slotRow[slot] = row;
     this.liveCount++;
     if (maybeRebuild) this.maybeRebuild();
@@ -109,8 +186,9 @@ export class ListingIndex implements IndexView {
     this.kill(this.slotRow[slot]!);
     this.slotOf.delete(id);
     this.text.remove(slot);
-    this.titles[slot] = '';
-    this.isoTimes[slot] = undefined;
+    this.titles.set(slot, '');
+    this.ids.set(slot, '');
+    this.isoTimes.delete(slot);
     this.freeSlots.push(slot);
     return true;
   }
@@ -122,7 +200,7 @@ export class ListingIndex implements IndexView {
 
   /** The id of the listing in a row. */
   idAt(row: number): string {
-    return this.ids[this.rows.cols.rowSlot[row]!]!;
+    return this.ids.get(this.rows.cols.rowSlot[row]!);
   }
 
   /**
@@ -133,22 +211,24 @@ export class ListingIndex implements IndexView {
   listing(row: number): Listing {
     const c = this.rows.cols;
     const slot = c.rowSlot[row]!;
-    let times = this.isoTimes[slot];
+    let times = this.isoTimes.get(slot);
     if (times === undefined) {
       const listed = new Date(c.listedAt[row]!).toISOString();
       const updated = c.updatedAt[row] === c.listedAt[row] ? listed : new Date(c.updatedAt[row]!).toISOString();
       times = [listed, updated];
-      this.isoTimes[slot] = times;
+      // Bounded: renters look at a few thousand homes a minute, not at all ten million.
+      if (this.isoTimes.size >= ISO_TIMES_KEPT) this.isoTimes.clear();
+      this.isoTimes.set(slot, times);
     }
     const b = c.beds[row]!;
     const out: Listing = {
-      id: this.ids[slot]!,
-      title: this.titles[slot]!,
+      id: this.ids.get(slot),
+      title: this.titles.get(slot),
       lat: c.lat[row]!,
       lon: c.lon[row]!,
       price: c.price[row]!,
-      currency: this.currencies[slot]!,
-      pricePer: this.periods[slot]!,
+      currency: this.currencyNames.names[this.currencyCode[slot]!]!,
+      pricePer: PRICE_PERIODS[this.periodCode[slot]!]!,
       type: LISTING_TYPES[c.type[row]!]!,
       district: this.districts.names[c.district[row]!]!,
       neighbourhood: this.neighbourhoodName[c.neighbourhood[row]!]!,
@@ -233,10 +313,17 @@ export class ListingIndex implements IndexView {
     this.rows.permute(perm, Math.max(1024, Math.ceil(n * 1.25)));
     const sorted = this.rows.cols;
     for (let i = 0; i < n; i++) this.slotRow[sorted.rowSlot[i]!] = i;
+    this.aggregate(sortedCodes);
+  }
+
+  /** The pyramid and the runs over the sorted rows, whose leaf codes are `codes`. */
+  private aggregate(codes: Float64Array): void {
+    const n = codes.length;
+    this.version++;
     this.baseCount = n;
     this.liveCount = n;
-    this.pyramid = TilePyramid.build(sortedCodes, sorted);
-    this.runs = PriceRuns.build(this.pyramid.runCells, n, sorted);
+    this.pyramid = TilePyramid.build(codes, this.rows.cols);
+    this.runs = PriceRuns.build(this.pyramid.runCells, n, this.rows.cols);
   }
 
   private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null): void {
@@ -365,6 +452,19 @@ export class ListingIndex implements IndexView {
     });
   }
 
+  private ensureSlots(slot: number): void {
+    if (slot < this.slotRow.length) return;
+    const n = Math.max(1024, this.slotRow.length * 2);
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.slotRow = grow(this.slotRow, (k) => new Int32Array(k));
+    this.currencyCode = grow(this.currencyCode, (k) => new Uint8Array(k));
+    this.periodCode = grow(this.periodCode, (k) => new Uint8Array(k));
+  }
+
   private kill(row: number): void {
     const c = this.rows.cols;
     if (c.alive[row] === 0) return;
@@ -377,4 +477,25 @@ export class ListingIndex implements IndexView {
     const tail = this.rows.size - this.baseCount;
     if (tail > Math.max(MIN_TAIL_BEFORE_REBUILD, this.baseCount / 8)) this.rebuild();
   }
+}
+
+/** A ListingIndex as arrays and small lists (ListingIndex.parts), what a snapshot holds. */
+export interface ListingIndexParts {
+  rows: number;
+  /** Sorted live rows; each array may be longer than `rows` (room to grow). */
+  columns: Columns;
+  districts: readonly string[];
+  neighbourhoods: readonly string[];
+  neighbourhoodDistrict: readonly number[];
+  neighbourhoodName: readonly string[];
+  currencies: readonly string[];
+  slots: number;
+  freeSlots: readonly number[];
+  slotRow: Int32Array<ArrayBuffer>;
+  currencyCode: Uint8Array<ArrayBuffer>;
+  periodCode: Uint8Array<ArrayBuffer>;
+  ids: StringColumnParts;
+  idTable: IdTableParts;
+  titles: StringColumnParts;
+  text: TextIndexParts;
 }
