@@ -6,6 +6,7 @@ import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
 import { SNAPSHOT_FILE } from '../server/engine/embedded/index-snapshot';
 import { SqliteStore } from '../server/engine/embedded/sqlite-store';
+import { SnapshotWhileImporting } from '../server/import/snapshot-while-importing';
 import type { Bbox, Filters, SearchQuery } from '../server/engine/search-engine';
 import { seededRandom } from '../server/core/seeded-random';
 import { tempDir } from './helpers/roost';
@@ -198,5 +199,41 @@ describe('the index snapshot', () => {
     fs.writeFileSync(snapB, bytes);
     expect((await reopen(b)).source).toBe('store');
     expect((await reopen(b)).source).toBe('snapshot');
+  });
+});
+
+describe('an import into an empty store', () => {
+  async function importInto(dir: string, batches: ListingRecord[][]) {
+    const store = new SqliteStore(dir);
+    const sink = await SnapshotWhileImporting.around({ upsertMany: async (r: ListingRecord[]) => store.upsertMany(r) }, dir, 0);
+    let imported = 0;
+    for (const b of batches) imported += (await (sink ?? store).upsertMany(b)).inserted;
+    store.close();
+    return sink ? await sink.finish(imported) : null;
+  }
+
+  it('leaves the index it built as the snapshot, which answers as an index built from the store', async () => {
+    const dir = tempDir('import-snapshot');
+    const listings = mixed(5_000, 11);
+    expect(await importInto(dir, [listings.slice(0, 2_000), listings.slice(2_000)])).toEqual({ written: true, reason: '' });
+    const read = await openEngine(dir);
+    expect(read.indexSource).toBe('snapshot');
+    const ids = listings.slice(0, 30).map((r) => r.id);
+    const got = await answers(read, ids);
+    await read.close();
+    open.length = 0;
+    fs.rmSync(path.join(dir, SNAPSHOT_FILE));
+    const built = await openEngine(dir);
+    expect(built.indexSource).toBe('store');
+    expect(got).toEqual(await answers(built, ids));
+  });
+
+  it('writes none when an id comes twice or the store was not empty', async () => {
+    const dir = tempDir('import-twice');
+    const listings = mixed(1_000, 12);
+    const twice = await importInto(dir, [listings, [{ ...listings[0]!, price: 1 }]]);
+    expect(twice?.written).toBe(false);
+    expect(fs.existsSync(path.join(dir, SNAPSHOT_FILE))).toBe(false);
+    expect(await importInto(dir, [mixed(10, 13)])).toBeNull();
   });
 });

@@ -23,16 +23,17 @@ export class SnapshotWhileImporting implements ListingSink {
     private readonly store: SqliteListingStore,
     private readonly dataDir: string,
     private readonly startSeq: number,
+    private readonly minListings: number,
   ) {}
 
   /** A sink that also indexes, when the store in `dataDir` is empty; else null (nothing to gain). */
-  static async around(sink: ListingSink, dataDir: string): Promise<SnapshotWhileImporting | null> {
+  static async around(sink: ListingSink, dataDir: string, minListings = SNAPSHOT_MIN_LISTINGS): Promise<SnapshotWhileImporting | null> {
     const store = new SqliteListingStore(dataDir);
     if ((await store.count()) > 0) {
       await store.close();
       return null;
     }
-    return new SnapshotWhileImporting(sink, store, dataDir, await store.lastSeq());
+    return new SnapshotWhileImporting(sink, store, dataDir, await store.lastSeq(), minListings);
   }
 
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
@@ -49,7 +50,7 @@ export class SnapshotWhileImporting implements ListingSink {
     try {
       const seq = await this.store.lastSeq();
       const count = await this.store.count();
-      if (this.rows < SNAPSHOT_MIN_LISTINGS) return { written: false, reason: `under ${SNAPSHOT_MIN_LISTINGS} listings: the server reads them at start as fast` };
+      if (this.rows < this.minListings) return { written: false, reason: `under ${this.minListings} listings: the server reads them at start as fast` };
       if (imported !== this.rows || this.index.count !== this.rows) return { written: false, reason: 'some ids came more than once' };
       if (seq !== this.startSeq + this.rows || count !== this.rows) return { written: false, reason: 'another writer wrote to the store during the import' };
       this.index.rebuild();
