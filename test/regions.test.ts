@@ -33,6 +33,10 @@ describe('linking districts into regions', () => {
     expect(regions.get('Shelbyville')).toEqual({ key: 'Shelbyville', label: 'Shelbyville' });
     // No shared words: the largest district names it, with how many more it stands for.
     expect(regions.get('Manhattan')).toEqual({ key: 'Brooklyn', label: 'Brooklyn +1' });
+    // Homes no area claims (district '') join the region they lie in without naming it.
+    const withUnnamed = linkRegions([at('', 500, [40.7, -73.96]), at('Manhattan', 100, [40.78, -73.97]), at('Queens', 50, [40.72, -73.8])]);
+    expect(withUnnamed.get('')).toEqual({ key: 'Manhattan', label: 'Manhattan +1' });
+    expect(linkRegions([at('', 5, [10, 10])]).get('')).toEqual({ key: '', label: '' });
   });
 
   it('makes one region per city of the benchmark country, each named for its city', () => {

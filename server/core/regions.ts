@@ -92,11 +92,14 @@ export function linkRegions(districts: readonly DistrictPlace[]): RegionMap {
   }
   const out = new Map<string, Region>();
   for (const members of groups.values()) {
-    // Largest first, ties by key: the same data names its regions the same on every engine.
-    members.sort((a, b) => districts[b]!.count - districts[a]!.count || (districts[a]!.key < districts[b]!.key ? -1 : 1));
+    // Named first (homes no area claims have the district ''), then largest, ties by key:
+    // the same data names its regions the same on every engine.
+    const unnamed = (i: number) => (districts[i]!.key === '' ? 1 : 0);
+    members.sort((a, b) => unnamed(a) - unnamed(b) || districts[b]!.count - districts[a]!.count || (districts[a]!.key < districts[b]!.key ? -1 : 1));
     const lead = districts[members[0]!]!;
-    const prefix = members.length > 1 ? commonWords(members.map((i) => districts[i]!.key)) : '';
-    const label = members.length === 1 ? lead.key : prefix || `${lead.key} +${members.length - 1}`;
+    const named = members.filter((i) => districts[i]!.key !== '');
+    const prefix = named.length > 1 ? commonWords(named.map((i) => districts[i]!.key)) : '';
+    const label = named.length <= 1 ? lead.key : prefix || `${lead.key} +${named.length - 1}`;
     for (const i of members) out.set(districts[i]!.key, { key: lead.key, label });
   }
   return out;
