@@ -138,3 +138,45 @@ describe('ListingIndex with a drawn area', () => {
     }
   });
 });
+
+describe('ListingIndex keyword sets across writes', () => {
+  it('keeps a word set through writes: new homes with the word join it, changed and removed ones leave it', () => {
+    const index = new ListingIndex();
+    const truth = new Map(RECORDS.slice(0, 5_000).map((r) => [r.id, r]));
+    for (const r of truth.values()) index.upsert(r, false);
+    index.rebuild();
+    const search = (word: string) => {
+      const sink = new RowCollector();
+      index.scanRowSet(index.rowsWithWords([word]), CITY, { priceMax: 4000 }, sink);
+      return ids(index, sink.rows);
+    };
+    const want = (word: string) => [...truth.values()].filter((r) => !nearEdge(r, CITY) && passes(r, CITY, { priceMax: 4000 }, word)).map((r) => r.id).sort();
+    const sure = (got: string[]) => got.filter((id) => !nearEdge(truth.get(id)!, CITY));
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+    const before = index.rowsWithWords(['sunny']);
+    const t = RECORDS[0]!.listedAt;
+    const sunnyOnes = [...truth.values()].filter((r) => r.title.startsWith('Sunny')).slice(0, 40);
+    for (let i = 0; i < 300; i++) {
+      const base = RECORDS[5_000 + i]!;
+      // New homes, half of them sunny; old sunny homes renamed; some removed.
+      const fresh = { ...base, id: `new-${i}`, title: i % 2 ? `Sunny loft ${i}` : `Dark loft ${i}`, listedAt: t, updatedAt: t };
+      index.upsert(fresh, false);
+      truth.set(fresh.id, fresh);
+    }
+    for (const r of sunnyOnes.slice(0, 20)) {
+      const renamed = { ...r, title: 'Shady room' };
+      index.upsert(renamed, false);
+      truth.set(r.id, renamed);
+    }
+    for (const r of sunnyOnes.slice(20)) {
+      index.remove(r.id);
+      truth.delete(r.id);
+    }
+    // The set was kept (not gathered again) and still answers exactly.
+    expect(index.rowsWithWords(['sunny']).subarray(0, before.length)).toEqual(before);
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+    expect(sure(search('loft'))).toEqual(want('loft'));
+    index.rebuild();
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+  });
+});

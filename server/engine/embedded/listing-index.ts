@@ -15,6 +15,7 @@ import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { IdTable } from './id-table';
 import { StringColumn } from './string-column';
 import { TextIndex } from './text-index';
+import { textMatches } from '../../core/text-match';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
 
 /** Whether a sink takes the totals of price runs (area sinks do; row and tile sinks not). */
@@ -74,9 +75,15 @@ export class ListingIndex implements IndexView {
   private freeSlots: number[] = [];
   private slotRow = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
-  /** Bumped by every change of rows (a write moves a listing to a new row, a rebuild moves all). */
-  private version = 0;
-  private readonly wordRows = new Map<string, { version: number; rows: Int32Array }>();
+  /** Bumped when rows move (a re-sort); a write only appends a row and kills another. */
+  private layout = 0;
+  /**
+   * Word sets' rows, kept across writes: a write's new row joins each set its text holds
+   * (a dead row stays in a set; the scan skips it). At 10M listings a common word's rows
+   * cost 100–300 ms to gather, and dropping every set at each write made every keyword
+   * search under 50 writes/s pay it.
+   */
+  private readonly wordRows = new Map<string, WordRows>();
   private rowMarks = new Uint8Array(0);
 
   get count(): number {
@@ -158,7 +165,6 @@ export class ListingIndex implements IndexView {
   }
 
   upsert(r: ListingRecord, maybeRebuild = true): void {
-    this.version++;
     let slot = this.slotOf.get(r.id);
     if (slot !== undefined) {
       this.kill(this.slotRow[slot]!);
@@ -175,6 +181,7 @@ export class ListingIndex implements IndexView {
     this.isoTimes.delete(slot);
     const row = this.append(r, slot);
     this.slotRow[slot] = row;
+    for (const set of this.wordRows.values()) if (set.layout === this.layout && textMatches(r, set.words)) set.added.push(row);
     this.liveCount++;
     if (maybeRebuild) this.maybeRebuild();
   }
@@ -182,7 +189,6 @@ export class ListingIndex implements IndexView {
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    this.version++;
     this.kill(this.slotRow[slot]!);
     this.slotOf.delete(id);
     this.text.remove(slot);
@@ -265,10 +271,20 @@ export class ListingIndex implements IndexView {
   rowsWithWords(words: readonly string[]): Int32Array {
     const key = words.join(' ');
     const hit = this.wordRows.get(key);
-    if (hit && hit.version === this.version) return hit.rows;
+    if (hit && hit.layout === this.layout) {
+      if (hit.added.length > 0) {
+        // Rows appended since are past every row the set holds: ascending still.
+        const merged = new Int32Array(hit.rows.length + hit.added.length);
+        merged.set(hit.rows);
+        merged.set(hit.added, hit.rows.length);
+        hit.rows = merged;
+        hit.added = [];
+      }
+      return hit.rows;
+    }
     const rows = this.inStorageOrder(this.text.match(words));
     this.wordRows.delete(key);
-    this.wordRows.set(key, { version: this.version, rows });
+    this.wordRows.set(key, { layout: this.layout, words: [...words], rows, added: [] });
     if (this.wordRows.size > WORD_ROWS_KEPT) this.wordRows.delete(this.wordRows.keys().next().value!);
     return rows;
   }
@@ -293,7 +309,6 @@ export class ListingIndex implements IndexView {
 
   /** Re-sorts every live row into Z-order and rebuilds the pyramid and the runs. */
   rebuild(): void {
-    this.version++;
     const c = this.rows.cols;
     let n = 0;
     const live = new Int32Array(this.liveCount);
@@ -319,7 +334,7 @@ export class ListingIndex implements IndexView {
   /** The pyramid and the runs over the sorted rows, whose leaf codes are `codes`. */
   private aggregate(codes: Float64Array): void {
     const n = codes.length;
-    this.version++;
+    this.layout++;
     this.baseCount = n;
     this.liveCount = n;
     this.pyramid = TilePyramid.build(codes, this.rows.cols);
@@ -477,6 +492,14 @@ export class ListingIndex implements IndexView {
     const tail = this.rows.size - this.baseCount;
     if (tail > Math.max(MIN_TAIL_BEFORE_REBUILD, this.baseCount / 8)) this.rebuild();
   }
+}
+
+/** A word set's rows in storage order, and the rows written since that hold its words. */
+interface WordRows {
+  layout: number;
+  words: string[];
+  rows: Int32Array;
+  added: number[];
 }
 
 /** A ListingIndex as arrays and small lists (ListingIndex.parts), what a snapshot holds. */
