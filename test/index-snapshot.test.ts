@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LISTING_TYPES, type ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
-import { SNAPSHOT_FILE } from '../server/engine/embedded/index-snapshot';
+import { SNAPSHOT_FILE, SNAPSHOT_FORMAT } from '../server/engine/embedded/index-snapshot';
 import { SqliteStore } from '../server/engine/embedded/sqlite-store';
 import { SnapshotWhileImporting } from '../server/import/snapshot-while-importing';
 import type { Bbox, Filters, SearchQuery } from '../server/engine/search-engine';
@@ -193,7 +193,7 @@ describe('the index snapshot', () => {
     // Another format.
     const bytes = fs.readFileSync(snapB);
     const text = bytes.toString('latin1');
-    const at = text.indexOf('"format":1');
+    const at = text.indexOf(`"format":${SNAPSHOT_FORMAT}`);
     expect(at).toBeGreaterThan(0);
     bytes.write('"format":9', at, 'latin1');
     fs.writeFileSync(snapB, bytes);

@@ -9,7 +9,7 @@ const MAGIC = 'ROOSTIDX';
  * Bumped whenever what the arrays mean changes (a column added, an encoding changed): a
  * file of another format is not read, the index is built from the store and written anew.
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 /** Reads and writes in pieces: one call moves at most 2 GB, and smaller ones let the page cache keep up. */
 const IO_CHUNK = 64 << 20;
 
@@ -45,6 +45,7 @@ interface Header {
   words: string[];
   idEntries: number;
   idUsed: number;
+  runCells: number;
   sections: Section[];
   /** Bytes of the whole file, to tell a file cut short from a whole one. */
   bytes: number;
@@ -97,6 +98,16 @@ function arraysOf(p: ListingIndexParts): [string, AnyArray][] {
     ['text.data', p.text.data],
     ['text.generation', p.text.generation],
     ['text.live', p.text.live],
+    ['runs.price', p.runs.price],
+    ['runs.sumLat', p.runs.sumLat],
+    ['runs.sumLon', p.runs.sumLon],
+    ['runs.sumPrice', p.runs.sumPrice],
+    ['runs.cell', p.runs.runs.cell],
+    ['runs.neighbourhood', p.runs.runs.neighbourhood],
+    ['runs.type', p.runs.runs.type],
+    ['runs.beds', p.runs.runs.beds],
+    ['runs.start', p.runs.runs.start],
+    ['runs.end', p.runs.runs.end],
   ];
 }
 
@@ -121,6 +132,7 @@ export function writeIndexSnapshot(file: string, index: ListingIndex, stamp: Sna
     words: p.text.words,
     idEntries: p.idTable.entries,
     idUsed: p.idTable.used,
+    runCells: p.runs.cells,
     sections: arrays.map(([name, a]) => ({ name, kind: kindOf(a), length: a.length })),
     bytes: 0,
   };
@@ -251,6 +263,14 @@ export function readIndexSnapshot(file: string, growth = 0.125): { index: Listin
       idTable: { table: get('idTable.table'), hashes: get('idTable.hashes'), entries: header.idEntries, used: header.idUsed },
       titles: { bytes: get('titles.bytes'), start: get('titles.start'), length: get('titles.length') },
       text: { words: header.words, offsets: get('text.offsets'), data: get('text.data'), generation: get('text.generation'), live: get('text.live') },
+      runs: {
+        price: get('runs.price'),
+        sumLat: get('runs.sumLat'),
+        sumLon: get('runs.sumLon'),
+        sumPrice: get('runs.sumPrice'),
+        cells: header.runCells,
+        runs: { cell: get('runs.cell'), neighbourhood: get('runs.neighbourhood'), type: get('runs.type'), beds: get('runs.beds'), start: get('runs.start'), end: get('runs.end') },
+      },
     };
     let index: ListingIndex;
     try {

@@ -9,7 +9,7 @@ import type { IdTableParts } from './id-table';
 import type { StringColumnParts } from './string-column';
 import type { TextIndexParts } from './text-index';
 import { lowerBound } from './lower-bound';
-import { PriceRuns } from './price-runs';
+import { PriceRuns, type PriceRunsParts } from './price-runs';
 import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { IdTable } from './id-table';
@@ -122,6 +122,7 @@ export class ListingIndex implements IndexView {
       idTable: this.slotOf.parts(),
       titles: this.titles.parts(this.slots),
       text: this.textIndex.parts(),
+      runs: this.runs.parts(this.pyramid.runCells),
     };
   }
 
@@ -154,7 +155,7 @@ export class ListingIndex implements IndexView {
       codes[r] = leafCode(c.mx[r]!, c.my[r]!);
       if (r > 0 && codes[r]! < codes[r - 1]!) throw new Error('an index snapshot holds rows out of order');
     }
-    index.aggregate(codes);
+    index.aggregate(codes, p.runs);
     return index;
   }
 
@@ -331,14 +332,14 @@ export class ListingIndex implements IndexView {
     this.aggregate(sortedCodes);
   }
 
-  /** The pyramid and the runs over the sorted rows, whose leaf codes are `codes`. */
-  private aggregate(codes: Float64Array): void {
+  /** The pyramid and the runs over the sorted rows, whose leaf codes are `codes` (the runs as a snapshot holds them, if given). */
+  private aggregate(codes: Float64Array, runs?: PriceRunsParts): void {
     const n = codes.length;
     this.layout++;
     this.baseCount = n;
     this.liveCount = n;
     this.pyramid = TilePyramid.build(codes, this.rows.cols);
-    this.runs = PriceRuns.build(this.pyramid.runCells, n, this.rows.cols);
+    this.runs = runs ? PriceRuns.fromParts(this.pyramid.runCells, runs) : PriceRuns.build(this.pyramid.runCells, n, this.rows.cols);
   }
 
   private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null): void {
@@ -521,4 +522,5 @@ export interface ListingIndexParts {
   idTable: IdTableParts;
   titles: StringColumnParts;
   text: TextIndexParts;
+  runs: PriceRunsParts;
 }

@@ -85,6 +85,40 @@ export class PriceRuns {
     return new PriceRuns(price, sumLat, sumLon, sumPrice);
   }
 
+  /** The layout and each cell's runs as flat arrays, for a snapshot (cells by their order in `cells`). */
+  parts(cells: Cell[]): PriceRunsParts {
+    let count = 0;
+    for (const c of cells) count += c.runs?.length ?? 0;
+    const runs = { cell: new Int32Array(count), neighbourhood: new Int32Array(count), type: new Uint8Array(count), beds: new Int8Array(count), start: new Int32Array(count), end: new Int32Array(count) };
+    let k = 0;
+    cells.forEach((c, ordinal) => {
+      for (const r of c.runs ?? []) {
+        runs.cell[k] = ordinal;
+        runs.neighbourhood[k] = r.neighbourhood;
+        runs.type[k] = r.type;
+        runs.beds[k] = r.beds;
+        runs.start[k] = r.start;
+        runs.end[k] = r.end;
+        k++;
+      }
+    });
+    return { price: this.price, sumLat: this.sumLat, sumLon: this.sumLon, sumPrice: this.sumPrice, cells: cells.length, runs };
+  }
+
+  /**
+   * The runs `parts` wrote, given back to the same cells (the pyramid made again from the
+   * same sorted rows): sorting ten million prices again was a third of reading a snapshot.
+   */
+  static fromParts(cells: Cell[], p: PriceRunsParts): PriceRuns {
+    if (p.cells !== cells.length) throw new Error(`price runs of ${p.cells} cells, the pyramid has ${cells.length}`);
+    for (const c of cells) c.runs = [];
+    const { runs } = p;
+    for (let k = 0; k < runs.cell.length; k++) {
+      cells[runs.cell[k]!]!.runs!.push({ neighbourhood: runs.neighbourhood[k]!, type: runs.type[k]!, beds: runs.beds[k]!, start: runs.start[k]!, end: runs.end[k]! });
+    }
+    return new PriceRuns(p.price, p.sumLat, p.sumLon, p.sumPrice);
+  }
+
   /** Hands the sink the totals of each run's rows that pass the filters, from prefix sums. */
   addRuns(runs: Run[], pred: Predicate, sink: { addRun(totals: RunTotals): void }): void {
     const { price, sumLat, sumLon, sumPrice } = this;
@@ -102,4 +136,15 @@ export class PriceRuns {
       });
     }
   }
+}
+
+/** PriceRuns as arrays (PriceRuns.parts). */
+export interface PriceRunsParts {
+  price: Int32Array;
+  sumLat: Float64Array;
+  sumLon: Float64Array;
+  sumPrice: Float64Array;
+  /** How many run cells the pyramid had. */
+  cells: number;
+  runs: { cell: Int32Array; neighbourhood: Int32Array; type: Uint8Array; beds: Int8Array; start: Int32Array; end: Int32Array };
 }
