@@ -204,8 +204,9 @@ describe('the index snapshot', () => {
 
 describe('an import into an empty store', () => {
   async function importInto(dir: string, batches: ListingRecord[][]) {
+    const indexing = await SnapshotWhileImporting.before(dir, 0);
     const store = new SqliteStore(dir);
-    const sink = await SnapshotWhileImporting.around({ upsertMany: async (r: ListingRecord[]) => store.upsertMany(r) }, dir, 0);
+    const sink = indexing?.into({ upsertMany: async (r: ListingRecord[]) => store.upsertMany(r) });
     let imported = 0;
     for (const b of batches) imported += (await (sink ?? store).upsertMany(b)).inserted;
     store.close();

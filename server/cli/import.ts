@@ -76,9 +76,9 @@ async function main(): Promise<void> {
       fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  const store = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
   // An empty embedded store: the index is built on the way and left as the server's snapshot.
-  const indexing = config.DATABASE_URL || config.ELASTICSEARCH_URL || config.OPENSEARCH_URL ? null : await SnapshotWhileImporting.around(store, config.dataDir);
+  const indexing = config.DATABASE_URL || config.ELASTICSEARCH_URL || config.OPENSEARCH_URL ? null : await SnapshotWhileImporting.before(config.dataDir);
+  const store = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
   const sink = store;
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     format: format.data as ImportFormat,
     pricing: { currency, pricePer: pricePer as PricePer },
     encoding: encoding.encoding,
-    sink: indexing ?? store,
+    sink: indexing?.into(store) ?? store,
     ...(boundaries ? { boundaries } : {}),
     onSkip: ({ line, reason }) => {
       process.stdout.write(`skipped line ${line}: ${reason}\n`);

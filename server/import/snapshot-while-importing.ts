@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ListingRecord } from '../core/listing';
+import { STORE_FILE } from '../engine/embedded/sqlite-store';
 import { ListingIndex } from '../engine/embedded/listing-index';
 import { saveSnapshot, SNAPSHOT_MIN_LISTINGS } from '../engine/embedded/start-index';
 import type { WriteCounts } from '../engine/search-engine';
@@ -18,28 +21,42 @@ export class SnapshotWhileImporting implements ListingSink {
   private readonly index = new ListingIndex();
   private rows = 0;
 
+  /** Where the rows go after indexing: the store's thread (set by `into`). */
+  private sink: ListingSink | null = null;
+
   private constructor(
-    private readonly sink: ListingSink,
-    private readonly store: SqliteListingStore,
     private readonly dataDir: string,
     private readonly startSeq: number,
     private readonly minListings: number,
   ) {}
 
   /** A sink that also indexes, when the store in `dataDir` is empty; else null (nothing to gain). */
-  static async around(sink: ListingSink, dataDir: string, minListings = SNAPSHOT_MIN_LISTINGS): Promise<SnapshotWhileImporting | null> {
+  /**
+   * Indexing for an import into the store in `dataDir` when it is empty; else null (nothing
+   * to gain). Asked before the import opens the store, and no connection is kept: the
+   * store's own thread makes the file and its tables, as without this.
+   */
+  static async before(dataDir: string, minListings = SNAPSHOT_MIN_LISTINGS): Promise<SnapshotWhileImporting | null> {
+    if (!fs.existsSync(path.join(dataDir, STORE_FILE))) return new SnapshotWhileImporting(dataDir, 0, minListings);
     const store = new SqliteListingStore(dataDir);
-    if ((await store.count()) > 0) {
+    try {
+      if ((await store.count()) > 0) return null;
+      return new SnapshotWhileImporting(dataDir, await store.lastSeq(), minListings);
+    } finally {
       await store.close();
-      return null;
     }
-    return new SnapshotWhileImporting(sink, store, dataDir, await store.lastSeq(), minListings);
+  }
+
+  /** The sink the rows go on to, once indexed. */
+  into(sink: ListingSink): this {
+    this.sink = sink;
+    return this;
   }
 
   async upsertMany(records: ListingRecord[]): Promise<WriteCounts> {
     for (const r of records) this.index.upsert(r, false);
     this.rows += records.length;
-    return this.sink.upsertMany(records);
+    return this.sink!.upsertMany(records);
   }
 
   /**
@@ -47,17 +64,18 @@ export class SnapshotWhileImporting implements ListingSink {
    * exactly the rows indexed, and says why not otherwise.
    */
   async finish(imported: number): Promise<{ written: boolean; reason: string }> {
+    const store = new SqliteListingStore(this.dataDir);
     try {
-      const seq = await this.store.lastSeq();
-      const count = await this.store.count();
+      const seq = await store.lastSeq();
+      const count = await store.count();
       if (this.rows < this.minListings) return { written: false, reason: `under ${this.minListings} listings: the server reads them at start as fast` };
       if (imported !== this.rows || this.index.count !== this.rows) return { written: false, reason: 'some ids came more than once' };
       if (seq !== this.startSeq + this.rows || count !== this.rows) return { written: false, reason: 'another writer wrote to the store during the import' };
       this.index.rebuild();
-      await saveSnapshot(this.store, this.index, seq, this.dataDir);
+      await saveSnapshot(store, this.index, seq, this.dataDir);
       return { written: true, reason: '' };
     } finally {
-      await this.store.close();
+      await store.close();
     }
   }
 }
