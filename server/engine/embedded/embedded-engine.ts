@@ -227,7 +227,7 @@ export class EmbeddedEngine extends StoreEngine {
     const wanted = filters.q ? queryWords(filters.q) : [];
     const area = polygon ? within(bbox, polygon) : bbox;
     if (wanted.length > 0) {
-      this.index.scanRowSet(this.index.rowsWithWords(wanted), area, filters, sink, polygon ?? null);
+      this.index.scanWords(wanted, area, filters, sink, polygon ?? null);
     } else {
       this.index.scan(area, filters, sink, useCells, polygon ?? null);
     }

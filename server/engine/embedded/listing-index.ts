@@ -9,7 +9,7 @@ import type { IdTableParts } from './id-table';
 import type { StringColumnParts } from './string-column';
 import type { TextIndexParts } from './text-index';
 import { lowerBound } from './lower-bound';
-import { PriceRuns, type PriceRunsParts } from './price-runs';
+import { PriceRuns, type PriceRunsParts, type Run } from './price-runs';
 import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { IdTable } from './id-table';
@@ -27,6 +27,11 @@ function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'ad
 const MIN_TAIL_BEFORE_REBUILD = 20_000;
 /** Rows filtered per batch before the sink aggregates them. */
 const MATCH_BATCH = 16_384;
+/**
+ * Word sets this large get price runs of their own for area views: below it, reading the
+ * rows costs less than making the runs (a radix sort of the set) would.
+ */
+const WORD_RUNS_MIN = 50_000;
 /** Keyword row sets kept between searches: a few renters' keywords at a time. */
 const WORD_ROWS_KEPT = 8;
 /** ISO times kept formatted: a few thousand pins' worth. */
@@ -85,6 +90,9 @@ export class ListingIndex implements IndexView {
    */
   private readonly wordRows = new Map<string, WordRows>();
   private rowMarks = new Uint8Array(0);
+
+  /** @param wordRunsMin word sets from this many rows get price runs of their own (WORD_RUNS_MIN; tests make it small) */
+  constructor(private readonly wordRunsMin = WORD_RUNS_MIN) {}
 
   get count(): number {
     return this.liveCount;
@@ -296,16 +304,36 @@ export class ListingIndex implements IndexView {
    * so a cell's share of the set is found by binary search and cells outside the box or
    * the ring cost nothing, however many rows the set holds elsewhere.
    */
-  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null): void {
+  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null, runs: WordRuns | null = null): void {
     const pred = compileFilters(filters);
     const tail = lowerBound(rows, 0, rows.length, this.baseCount);
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) {
         const lo = lowerBound(rows, 0, tail, root.start);
-        this.visitSet(root, rows, lo, lowerBound(rows, lo, tail, root.end), box, pred, sink, ring);
+        this.visitSet(root, rows, lo, lowerBound(rows, lo, tail, root.end), box, pred, sink, ring, runs);
       }
       this.filterSet(rows, tail, rows.length, box, pred, sink, ring);
     }
+  }
+
+  /**
+   * The listings whose text holds every word into the sink, as scanRowSet does with their
+   * rows; a sink that takes runs (area totals) gets a large word set's runs where a cell lies
+   * wholly in the view, so a country view with a common word adds runs, not a million rows.
+   */
+  scanWords(words: readonly string[], bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null): void {
+    const rows = this.rowsWithWords(words);
+    let runs: WordRuns | null = null;
+    if (takesRuns(sink) && rows.length >= this.wordRunsMin) {
+      const set = this.wordRows.get(words.join(' '))!;
+      if (set.runs === undefined) {
+        const base = rows.subarray(0, lowerBound(rows, 0, rows.length, this.baseCount));
+        const built = PriceRuns.buildFor(this.pyramid.runCells, base, this.rows.cols);
+        set.runs = { runs: built.runs, byCell: new Map(this.pyramid.runCells.map((c, i) => [c, built.perCell[i]!])) };
+      }
+      runs = set.runs;
+    }
+    this.scanRowSet(rows, bbox, filters, sink, ring, runs);
   }
 
   /** Re-sorts every live row into Z-order and rebuilds the pyramid and the runs. */
@@ -342,19 +370,36 @@ export class ListingIndex implements IndexView {
     this.runs = runs ? PriceRuns.fromParts(this.pyramid.runCells, runs) : PriceRuns.build(this.pyramid.runCells, n, this.rows.cols);
   }
 
-  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null): void {
+  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null, runs: WordRuns | null): void {
     if (lo === hi) return;
     const place = placeOf(cell, box, ring);
     if (place === null) return;
     ring = place.ring;
-    if ((place.inside && !ring) || cell.children === null) {
+    const whole = place.inside && !ring;
+    if (whole && runs && takesRuns(sink)) {
+      // A cell whose rows all still live adds the word's runs; one with a dead row reads rows.
+      const own = runs.byCell.get(cell);
+      if (own && !cell.dirty) {
+        runs.runs.addRuns(own, pred, sink);
+        return;
+      }
+      if (!own && cell.z < RUN_ZOOM && cell.children) {
+        for (const child of cell.children) {
+          const a = lowerBound(rows, lo, hi, child.start);
+          const b = lowerBound(rows, a, hi, child.end);
+          this.visitSet(child, rows, a, b, box, pred, sink, ring, runs);
+        }
+        return;
+      }
+    }
+    if (whole || cell.children === null) {
       this.filterSet(rows, lo, hi, box, pred, sink, ring);
       return;
     }
     for (const child of cell.children) {
       const a = lowerBound(rows, lo, hi, child.start);
       const b = lowerBound(rows, a, hi, child.end);
-      this.visitSet(child, rows, a, b, box, pred, sink, ring);
+      this.visitSet(child, rows, a, b, box, pred, sink, ring, runs);
     }
   }
 
@@ -501,6 +546,14 @@ interface WordRows {
   words: string[];
   rows: Int32Array;
   added: number[];
+  /** Its base rows' price runs per RUN_ZOOM cell, made on the first area view that wants them. */
+  runs?: WordRuns;
+}
+
+/** A word set's price runs (PriceRuns.buildFor), by cell. */
+interface WordRuns {
+  runs: PriceRuns;
+  byCell: Map<Cell, Run[]>;
 }
 
 /** A ListingIndex as arrays and small lists (ListingIndex.parts), what a snapshot holds. */
