@@ -230,7 +230,10 @@ export function readIndexSnapshot(file: string, growth = 0.125): { index: Listin
       const column = s.name.startsWith('col.') ? (s.name.slice(4) as ColumnName) : null;
       if (column && !COLUMN_NAMES.includes(column)) throw new SnapshotUnusable(`unknown column ${column}`);
       if (column && s.length !== header.rows) throw new SnapshotUnusable(`column ${column} holds ${s.length} rows, not ${header.rows}`);
-      const a = column ? newColumn(column, capacity) : makeArray(s.kind, s.length);
+      // Columns and strings get room to grow: the first writes after a start then append
+      // rather than copy gigabytes.
+      const room = s.name.endsWith('.bytes') ? Math.max(1 << 20, Math.ceil(s.length * growth)) : 0;
+      const a = column ? newColumn(column, capacity) : makeArray(s.kind, s.length + room);
       if (kindOf(a) !== s.kind) throw new SnapshotUnusable(`${s.name} is ${s.kind}, expected ${kindOf(a)}`);
       const bytes = new Uint8Array(a.buffer, a.byteOffset, s.length * a.BYTES_PER_ELEMENT);
       for (let o = 0; o < bytes.length; o += IO_CHUNK) {
@@ -245,6 +248,7 @@ export function readIndexSnapshot(file: string, growth = 0.125): { index: Listin
       if (!a) throw new SnapshotUnusable(`no ${name}`);
       return a as T;
     };
+    const sectionLength = (name: string) => header.sections.find((x) => x.name === name)!.length;
     const columns = Object.fromEntries(COLUMN_NAMES.map((n) => [n, get(`col.${n}`)])) as unknown as Columns;
     const parts: ListingIndexParts = {
       rows: header.rows,
@@ -259,9 +263,9 @@ export function readIndexSnapshot(file: string, growth = 0.125): { index: Listin
       slotRow: get('slotRow'),
       currencyCode: get('currencyCode'),
       periodCode: get('periodCode'),
-      ids: { bytes: get('ids.bytes'), start: get('ids.start'), length: get('ids.length') },
+      ids: { bytes: get('ids.bytes'), used: sectionLength('ids.bytes'), start: get('ids.start'), length: get('ids.length') },
       idTable: { table: get('idTable.table'), hashes: get('idTable.hashes'), entries: header.idEntries, used: header.idUsed },
-      titles: { bytes: get('titles.bytes'), start: get('titles.start'), length: get('titles.length') },
+      titles: { bytes: get('titles.bytes'), used: sectionLength('titles.bytes'), start: get('titles.start'), length: get('titles.length') },
       text: { words: header.words, offsets: get('text.offsets'), data: get('text.data'), generation: get('text.generation'), live: get('text.live') },
       runs: {
         price: get('runs.price'),

@@ -16,7 +16,7 @@ export class StringColumn {
 
   constructor(parts?: StringColumnParts) {
     this.bytes = parts ? Buffer.from(parts.bytes.buffer, parts.bytes.byteOffset, parts.bytes.byteLength) : Buffer.alloc(1 << 16);
-    this.used = parts ? parts.bytes.byteLength : 0;
+    this.used = parts ? (parts.used ?? parts.bytes.byteLength) : 0;
     this.start = parts?.start ?? new Float64Array(1024);
     this.length = parts?.length ?? new Uint32Array(1024);
   }
@@ -91,14 +91,18 @@ export class StringColumn {
 
   private ensureBytes(n: number): void {
     if (n <= this.bytes.byteLength) return;
-    const grown = Buffer.allocUnsafe(Math.max(n, Math.ceil(this.bytes.byteLength * 1.5)));
+    // An eighth more once large: half a gigabyte of titles grown by half again on one write
+    // would be a stall and 800 MB at once.
+    const grown = Buffer.allocUnsafe(Math.max(n, Math.ceil(this.bytes.byteLength * (this.bytes.byteLength > 64 << 20 ? 1.125 : 1.5))));
     this.bytes.copy(grown, 0, 0, this.used);
     this.bytes = grown;
   }
 }
 
 export interface StringColumnParts {
+  /** The strings' bytes (and room after them, when `used` says how many are taken). */
   bytes: Uint8Array;
+  used?: number;
   start: Float64Array;
   length: Uint32Array;
 }
