@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LISTING_TYPES, type ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
@@ -10,6 +10,9 @@ import { SnapshotWhileImporting } from '../server/import/snapshot-while-importin
 import type { Bbox, Filters, SearchQuery } from '../server/engine/search-engine';
 import { seededRandom } from '../server/core/seeded-random';
 import { tempDir } from './helpers/roost';
+import { postgresBin, PostgresServer } from './helpers/postgres-server';
+import { openDatabase } from '../server/store/postgres/database';
+import { PostgresListingStore } from '../server/store/postgres/postgres-listing-store';
 
 const T0 = 1_700_000_000_000;
 
@@ -237,4 +240,37 @@ describe('an import into an empty store', () => {
     expect(fs.existsSync(path.join(dir, SNAPSHOT_FILE))).toBe(false);
     expect(await importInto(dir, [mixed(10, 13)])).toBeNull();
   });
+});
+
+describe.runIf(postgresBin())('the index snapshot of a node on PostgreSQL', () => {
+  let pg: PostgresServer;
+  let url = '';
+  beforeAll(async () => {
+    pg = await PostgresServer.start();
+    url = await pg.createDatabase('index_snapshot');
+  }, 60_000);
+  afterAll(() => pg?.stop());
+
+  it('is written by the node that built it from the record, read by its next start, and not by another record', async () => {
+    const dir = tempDir('snapshot-pg');
+    const start = async (dbUrl: string) => EmbeddedEngine.open({ dataDir: dir, store: new PostgresListingStore(await openDatabase({ url: dbUrl, poolMax: 2 })), pollIntervalMs: 60_000, snapshotMinListings: 0 });
+    const first = await start(url);
+    await first.upsertMany(mixed(2_000, 21));
+    await first.close();
+    fs.rmSync(path.join(dir, SNAPSHOT_FILE));
+    const built = await start(url);
+    expect(built.indexSource).toBe('store');
+    const ids = mixed(2_000, 21).slice(0, 20).map((r) => r.id);
+    const want = await answers(built, ids);
+    await built.close();
+    const read = await start(url);
+    expect(read.indexSource).toBe('snapshot');
+    expect(await answers(read, ids)).toEqual(want);
+    await read.close();
+    // Another database behind the same DATA_DIR: its own index, not the snapshot.
+    const other = await start(await pg.createDatabase('index_snapshot_other'));
+    expect(other.indexSource).toBe('store');
+    expect(other.index.count).toBe(0);
+    await other.close();
+  }, 60_000);
 });
