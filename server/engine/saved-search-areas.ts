@@ -7,7 +7,7 @@ import type { SearchDefinition } from './search-engine';
  * Saved searches' areas for percolation, in memory on every node whatever the index: the
  * store holds them (so they follow a renter to any host), each node loads them all at
  * start and then applies the changes any node logged since, in version order. A million
- * areas take ~120 MB in typed arrays (SearchAreaGrid); matching a listing reads its grid cell.
+ * areas take ~250 MB (SearchAreaGrid: typed arrays, drawn rings); matching reads one grid cell.
  */
 export class SavedSearchAreas {
   private readonly index = new SearchAreaGrid();

@@ -51,8 +51,9 @@ class SlotList {
  * Lucene encodings (the exact test a search makes), its filters as numbers, its ring when it
  * is a drawn area; and a grid of cells listing the searches whose area touches each. A
  * listing reads its own cell's list and tests each entry with a few integer comparisons.
- * At a million searches this is ~120 bytes each, where the R-tree of definition objects it
- * replaces (SearchAreaIndex) held ~1 KB each on the V8 heap (BENCHMARKS.md, issue 31).
+ * A million searches hold ~250 MB (the drawn areas' rings and the cells' lists included),
+ * where the R-tree of definition objects it replaces (SearchAreaIndex) held 672 MB of V8 heap
+ * and matched 3–4× slower (BENCHMARKS.md, issue 31).
  */
 export class SearchAreaGrid {
   private readonly ids = new StringColumn();
