@@ -206,14 +206,17 @@ describe('the index snapshot', () => {
 });
 
 describe('an import into an empty store', () => {
+  /** As the import's store thread does: asked before the store opens, each batch indexed once the store took it. */
   async function importInto(dir: string, batches: ListingRecord[][]) {
     const indexing = await SnapshotWhileImporting.before(dir, 0);
     const store = new SqliteStore(dir);
-    const sink = indexing?.into({ upsertMany: async (r: ListingRecord[]) => store.upsertMany(r) });
-    let imported = 0;
-    for (const b of batches) imported += (await (sink ?? store).upsertMany(b)).inserted;
+    let inserted = 0;
+    for (const b of batches) {
+      inserted += store.upsertMany(b).inserted;
+      indexing?.add(b);
+    }
     store.close();
-    return sink ? await sink.finish(imported) : null;
+    return indexing ? await indexing.finish(inserted) : null;
   }
 
   it('leaves the index it built as the snapshot, which answers as an index built from the store', async () => {

@@ -9,7 +9,6 @@ import { detectEncoding } from '../import/file-encoding';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
 import { StoreWriteFailed, WorkerStoreSink } from '../import/worker-store-sink';
-import { SnapshotWhileImporting } from '../import/snapshot-while-importing';
 import { openDatabase } from '../store/postgres/database';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
 import { isCurrencyCode, PRICE_PERIODS, type PricePer } from '../core/money';
@@ -76,10 +75,10 @@ async function main(): Promise<void> {
       fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  // An empty embedded store: the index is built on the way and left as the server's snapshot.
-  const indexing = config.DATABASE_URL || config.ELASTICSEARCH_URL || config.OPENSEARCH_URL ? null : await SnapshotWhileImporting.before(config.dataDir);
-  const store = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
-  const sink = store;
+  // An empty embedded store: the store's thread builds the index on the way and leaves it as
+  // the server's snapshot (not for a cluster's index, which follows the log on its own).
+  const snapshot = !config.ELASTICSEARCH_URL && !config.OPENSEARCH_URL;
+  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir, snapshot });
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
     format: format.data as ImportFormat,
     pricing: { currency, pricePer: pricePer as PricePer },
     encoding: encoding.encoding,
-    sink: indexing?.into(store) ?? store,
+    sink,
     ...(boundaries ? { boundaries } : {}),
     onSkip: ({ line, reason }) => {
       process.stdout.write(`skipped line ${line}: ${reason}\n`);
@@ -103,10 +102,7 @@ async function main(): Promise<void> {
   const result = await load();
   progress.stop();
   await sink.close();
-  if (indexing) {
-    const snap = await indexing.finish(result.imported);
-    process.stderr.write(snap.written ? 'index snapshot written for the next start\n' : `no index snapshot written: ${snap.reason}\n`);
-  }
+  if (sink.snapshot) process.stderr.write(sink.snapshot.written ? 'index snapshot written for the next start\n' : `no index snapshot written: ${sink.snapshot.reason}\n`);
   const seconds = (performance.now() - started) / 1000;
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);
   const rows = result.imported + result.updated + result.skipped;
