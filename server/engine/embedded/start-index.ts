@@ -76,8 +76,10 @@ export async function startIndex(store: ListingStore, options: StartIndexOptions
   const index = new ListingIndex();
   const seq = await store.snapshot((r) => index.upsert(r, false));
   index.rebuild();
-  log.info({ listings: index.count, seq, ms: Math.round(performance.now() - started) }, 'index built from the store');
-  if (index.count >= minListings) {
+  // Said where it matters: a small store's index is built in a blink at every start.
+  const small = index.count < minListings;
+  (small ? log.debug : log.info).call(log, { listings: index.count, seq, ms: Math.round(performance.now() - started) }, 'index built from the store');
+  if (!small) {
     await saveSnapshot(store, index, seq, options.dataDir);
   } else {
     fs.rmSync(file, { force: true });
