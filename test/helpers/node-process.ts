@@ -3,6 +3,9 @@ import path from 'node:path';
 import { freePort } from './tcp-proxy';
 import { ROOT, UNLIMITED } from './roost';
 
+/** How long a node may take to be ready: a few seconds alone, far more on a machine whose two cores are busy. */
+const START_MS = 60_000;
+
 /** A Roost node as its own process (server/cli/serve-api.ts), started from the environment. */
 export class NodeProcess {
   private constructor(
@@ -32,7 +35,7 @@ export class NodeProcess {
     const started = Date.now();
     for (;;) {
       if (child.exitCode !== null) throw new Error(`node exited ${child.exitCode}: ${err}`);
-      if (Date.now() - started > 30_000) throw new Error(`node not ready after 30 s: ${err}`);
+      if (Date.now() - started > START_MS) throw new Error(`node not ready after ${START_MS / 1000} s: ${err}`);
       try {
         if ((await fetch(`${url}${until === 'ready' ? '/readyz' : '/healthz'}`)).ok) break;
       } catch {
