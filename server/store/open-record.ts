@@ -9,6 +9,9 @@ import { SqliteConversationStore } from '../conversations/sqlite-conversation-st
 import type { PhotoStore } from '../photos/photo-store';
 import { PostgresPhotoStore } from '../photos/postgres-photo-store';
 import { SqlitePhotoStore } from '../photos/sqlite-photo-store';
+import type { PhotoImportStore } from '../photos/photo-import-store';
+import { PostgresPhotoImportStore } from '../photos/postgres-photo-import-store';
+import { SqlitePhotoImportStore } from '../photos/sqlite-photo-import-store';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
@@ -26,6 +29,8 @@ export interface RecordStores {
   alerts: AlertStore;
   accounts: AccountStore;
   photos: PhotoStore;
+  /** The photo importer's queue and what each external photo URL became. */
+  photoImports: PhotoImportStore;
   conversations: ConversationStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
@@ -46,6 +51,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
         alerts: new PostgresAlertStore(pool),
         accounts: new PostgresAccountStore(pool),
         photos: new PostgresPhotoStore(pool),
+        photoImports: new PostgresPhotoImportStore(pool),
         conversations: new PostgresConversationStore(pool),
         sessionSecret: secret,
         where: 'postgresql',
@@ -61,6 +67,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     alerts,
     accounts: new SqliteAccountStore(config.dataDir),
     photos: new SqlitePhotoStore(config.dataDir),
+    photoImports: new SqlitePhotoImportStore(config.dataDir),
     conversations: new SqliteConversationStore(config.dataDir),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
