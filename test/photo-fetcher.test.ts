@@ -5,6 +5,7 @@
  * hosts, bodies too large or too slow, things that are not photos.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config';
 import { isPublicAddress, parsePhotoHosts, PhotoFetchPolicy } from '../server/photos/photo-fetch-policy';
 import { PhotoFetcher } from '../server/photos/photo-fetcher';
 import { ImageServer, testJpeg } from './helpers/image-server';
@@ -165,5 +166,13 @@ describe('photo fetch policy', () => {
     expect(new PhotoFetchPolicy([]).empty).toBe(true);
     expect(() => parsePhotoHosts('a0.muscache.com, https://x.com')).toThrow(/"https:\/\/x.com" is not a host name/);
     expect(() => parsePhotoHosts('bad host')).toThrow(/"bad host"/);
+  });
+
+  it('the environment: unset fetches nothing; a bad entry stops the start naming the variable', () => {
+    expect(loadConfig({}).PHOTO_IMPORT_HOSTS).toEqual([]);
+    expect(loadConfig({ PHOTO_IMPORT_HOSTS: 'a0.muscache.com,*.example.org' })).toMatchObject({ PHOTO_IMPORT_HOSTS: ['a0.muscache.com', '*.example.org'], PHOTO_IMPORT_RATE: 4, PHOTO_IMPORT_ALLOW_PRIVATE: false });
+    expect(() => loadConfig({ PHOTO_IMPORT_HOSTS: 'https://a0.muscache.com' })).toThrow('environment variable PHOTO_IMPORT_HOSTS: "https://a0.muscache.com" is not a host name, host:port or *.domain');
+    expect(() => loadConfig({ PHOTO_IMPORT_RATE: '0' })).toThrow(/PHOTO_IMPORT_RATE/);
+    expect(() => loadConfig({ PHOTO_IMPORT_ALLOW_PRIVATE: 'yes' })).toThrow(/PHOTO_IMPORT_ALLOW_PRIVATE/);
   });
 });

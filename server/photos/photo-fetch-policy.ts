@@ -59,7 +59,7 @@ function splitEntry(raw: string): { host: string; port: string } {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return { host: `[${v6[1]}]`, port: v6[2] ?? '443' };
   const m = /^([^:]+)(?::(\d+))?$/.exec(entry);
-  if (!m) throw new Error(`PHOTO_IMPORT_HOSTS: "${raw}" is not a host name, host:port or *.domain`);
+  if (!m) throw new Error(`"${raw}" is not a host name, host:port or *.domain`);
   return { host: m[1]!, port: m[2] ?? '443' };
 }
 

@@ -4,6 +4,7 @@ import type { Capability } from '../capability';
 import type { StoreEngine } from '../engine/store-engine';
 import { log } from '../log';
 import type { Metrics } from '../ops/metrics';
+import { StartError } from '../start-error';
 import { PhotoFetchPolicy } from './photo-fetch-policy';
 import { FETCH_FAILURES, PhotoFetcher } from './photo-fetcher';
 import type { PhotoImportStore } from './photo-import-store';
@@ -42,7 +43,7 @@ export function photoImportModule(o: PhotoImportModuleOptions): Capability & { i
     };
   }
   const policy = new PhotoFetchPolicy(o.hosts, o.allowPrivate);
-  const ca = o.caFile ? fs.readFileSync(o.caFile, 'utf8') : undefined;
+  const ca = o.caFile ? readCa(o.caFile) : undefined;
   const fetcher = new PhotoFetcher(policy, { ...(ca ? { ca } : {}), sockets: o.options?.fetchesAtOnce ?? 4 });
   const importer = new PhotoImporter({ engine: o.engine, photos: o.photos, imports: o.imports, policy, fetcher, node: o.node }, o.options, o.hosts);
   registerMetrics(o.metrics, importer, o.imports);
@@ -80,4 +81,14 @@ function registerMetrics(metrics: Metrics, importer: PhotoImporter, imports: Pho
   });
   metrics.gaugeFrom('roost_photo_import_holder', 'Whether this node holds the photo importer\'s lease', () => (importer.holding ? 1 : 0));
   metrics.gaugeFrom('roost_photo_import_queue', 'Listings waiting for their photos to be fetched (the whole store\'s, read by every node)', () => imports.queued());
+}
+
+function readCa(file: string): string {
+  try {
+    const pem = fs.readFileSync(file, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+    return pem;
+  } catch (err) {
+    throw new StartError(`PHOTO_IMPORT_CA: cannot read ${file}: ${(err as Error).message}`);
+  }
 }
