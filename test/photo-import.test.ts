@@ -244,4 +244,27 @@ describe('photo importer: retries, giving up, pace, one node at a time', () => {
     expect(at).toHaveLength(12);
     expect(at[11]! - at[0]!).toBeGreaterThanOrEqual(1_100 - 250);
   }, 30_000);
+
+  it('stopping cuts a fetch in flight and records nothing of it: its listing stays queued for the next holder', async () => {
+    for (const i of importers) await i.stop();
+    let arrived = false;
+    // Answers nothing, ever: without the cut, the fetch would end at its 2 s deadline as a failure.
+    img.route('/stall.jpg', () => {
+      arrived = true;
+    });
+    const stall = img.url('/stall.jpg');
+    await api.engine.write({ op: 'put', record: { ...base, id: 's', title: 's', type: 'entire', bedrooms: 1, photos: [stall], listedAt: Date.now(), updatedAt: Date.now() } });
+    const d = importer('node-d');
+    const passing = d.pass();
+    for (let waited = 0; !arrived; waited += 20) {
+      if (waited > 15_000) throw new Error('the stalled photo was never asked for');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await d.stop();
+    await passing;
+    expect((await imports.sources([stall])).size).toBe(0);
+    expect(await imports.due(Date.now(), 100)).toContain('s');
+    expect((await api.engine.get('s'))!.photos).toEqual([stall]);
+    expect(d.tally.failures.size).toBe(0);
+  }, 20_000);
 });

@@ -55,6 +55,7 @@ class FetchRefused extends Error {
 export class PhotoFetcher {
   private readonly agent: https.Agent;
   private readonly limits: FetchLimits;
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(
     private readonly policy: PhotoFetchPolicy,
@@ -71,6 +72,7 @@ export class PhotoFetcher {
 
   async fetch(raw: string): Promise<FetchOutcome> {
     const controller = new AbortController();
+    this.inFlight.add(controller);
     const deadline = setTimeout(() => controller.abort(new FetchRefused('timeout', `no whole photo within ${this.limits.totalMs} ms`, false)), this.limits.totalMs);
     try {
       let url = new URL(raw);
@@ -104,11 +106,13 @@ export class PhotoFetcher {
       return { ok: false, reason: 'network', permanent: false, message: ((e as Error).message || String(e)).slice(0, 200) };
     } finally {
       clearTimeout(deadline);
+      this.inFlight.delete(controller);
     }
   }
 
-  /** Lets go of kept-alive connections. */
+  /** Cuts every fetch in flight and lets go of kept-alive connections. */
   close(): void {
+    for (const c of this.inFlight) c.abort(new FetchRefused('network', 'the importer stopped', false));
     this.agent.destroy();
   }
 

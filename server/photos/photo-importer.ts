@@ -10,6 +10,9 @@ import type { FetchFailure, PhotoFetcher } from './photo-fetcher';
 import type { PhotoImportStore, PhotoSource } from './photo-import-store';
 import type { PhotoStore } from './photo-store';
 
+/** What a fetch that stop() cut short comes back as. */
+const STOPPED = Symbol('stopped');
+
 /** The store's lease naming the node that imports photos. */
 export const PHOTO_IMPORT_LEASE = 'photo-import';
 
@@ -83,7 +86,7 @@ export class PhotoImporter {
   private readonly o: PhotoImportOptions;
   private readonly pace: HostPace;
   /** Fetches in flight by URL: two listings naming one photo at once share one fetch. */
-  private readonly inFlight = new Map<string, Promise<PhotoSource>>();
+  private readonly inFlight = new Map<string, Promise<PhotoSource | typeof STOPPED>>();
   private encoding: Promise<unknown> = Promise.resolve();
   private readonly hostsKey: string;
   private timer: NodeJS.Timeout | null = null;
@@ -124,13 +127,17 @@ export class PhotoImporter {
     while (this.running) await this.running;
   }
 
+  /**
+   * Stops at once: fetches in flight are cut (their connections closed) and recorded as
+   * nothing, so their listings stay queued for the next holder; then the lease goes back.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.p.fetcher.close();
     await this.running;
     if (this.holding) await this.p.engine.store.releaseLease(PHOTO_IMPORT_LEASE, this.p.node).catch(() => undefined);
     this.holding = false;
-    this.p.fetcher.close();
   }
 
   private async claim(work = true): Promise<void> {
@@ -224,7 +231,12 @@ export class PhotoImporter {
     let retryAt = Infinity;
     for (const url of urls) {
       let s = known.get(url);
-      if (!s || (!s.hash && !s.dead && s.retryAt <= Date.now())) s = await this.fetchShared(url, s);
+      if (!s || (!s.hash && !s.dead && s.retryAt <= Date.now())) {
+        const fetched = await this.fetchShared(url, s);
+        // Stopping: the listing stays queued as it is, for the next holder.
+        if (fetched === STOPPED) return;
+        s = fetched;
+      }
       if (s.hash) replace[url] = ownPhotoUrl(s.hash);
       else if (s.dead) replace[url] = null;
       else retryAt = Math.min(retryAt, s.retryAt);
@@ -237,7 +249,7 @@ export class PhotoImporter {
     else await this.p.imports.done(id);
   }
 
-  private fetchShared(url: string, before: PhotoSource | undefined): Promise<PhotoSource> {
+  private fetchShared(url: string, before: PhotoSource | undefined): Promise<PhotoSource | typeof STOPPED> {
     let pending = this.inFlight.get(url);
     if (!pending) {
       pending = this.fetchOne(url, before).finally(() => this.inFlight.delete(url));
@@ -247,9 +259,12 @@ export class PhotoImporter {
   }
 
   /** Fetches, encodes and stores one URL, and records what it became. */
-  private async fetchOne(url: string, before: PhotoSource | undefined): Promise<PhotoSource> {
+  private async fetchOne(url: string, before: PhotoSource | undefined): Promise<PhotoSource | typeof STOPPED> {
     await this.pace.turn(new URL(url).host);
+    if (this.stopped) return STOPPED;
     const got = await this.p.fetcher.fetch(url);
+    // A fetch cut short by stop() says nothing about the photo: nothing is recorded.
+    if (!got.ok && this.stopped) return STOPPED;
     if (!got.ok) return this.failed(url, before, got.reason, got.message, got.permanent);
     this.tally.bytes += got.bytes.length;
     // The hash of the bytes as fetched, as an upload's is: one picture is one stored photo.
