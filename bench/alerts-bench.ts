@@ -35,6 +35,7 @@ import { epochNow, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { viewport } from './viewports';
 import { seededRandom } from '../server/core/seeded-random';
+import { secretForTests } from '../test/helpers/roost';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,7 +63,7 @@ const WARMUP = Number(args['warm-up']);
 const RENTER_PROCESSES = 2;
 /** The phase tag of new homes' ids (`w-12`): how the renters' processes tell a bench write's frame. */
 const TAG = 'w';
-const TOKEN = 'bench-token';
+const TOKEN = secretForTests();
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
 function hexagon(lat: number, lon: number, r: number): [number, number][] {

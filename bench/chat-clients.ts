@@ -208,11 +208,16 @@ export class ChatPool {
     return (await Promise.all(this.procs.map((p) => p.ask({ cmd: 'count' }, 'count')))).reduce((a, r) => a + r.received, 0);
   }
 
-  async settle(): Promise<void> {
-    for (let last = -1, now = await this.received(); last !== now; ) {
+  /** Waits until `expected` messages have arrived, or nothing more has for 5 s (what is missing then is lost). */
+  async settle(expected: number): Promise<void> {
+    let quietSince = Date.now();
+    for (let last = -1; ; ) {
+      const now = await this.received();
+      if (now >= expected) return;
+      if (now !== last) quietSince = Date.now();
+      else if (Date.now() - quietSince > 5_000) return;
       last = now;
-      await new Promise((r) => setTimeout(r, 1_000));
-      now = await this.received();
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 

@@ -22,6 +22,7 @@ import { nodeDiagnostics } from './node-diagnostics';
 import { epochNow, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { searchQueryString, viewport, viewsFor, type View } from './viewports';
+import { secretForTests } from '../test/helpers/roost';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ const WRITE_RATE = Number(args.writes);
 const SECONDS = Number(args.seconds);
 const LISTINGS = Number(args.listings);
 const WARM_UP = Number(args['warm-up']);
-const TOKEN = 'load-token';
+const TOKEN = secretForTests();
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
 function peakKb(pid: number): number {

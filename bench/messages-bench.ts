@@ -52,6 +52,8 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args['warm-up']);
 const PROCESSES = Number(args.processes);
+/** Messages dealt at once: a 20th of a second's (whole messages, however slow the rate). */
+const BATCH = Math.max(1, Math.round(RATE / 20));
 const SECRET = crypto.randomBytes(32).toString('base64url');
 const line = (s = '') => process.stdout.write(`${s}\n`);
 const LISTING: ListingRecord = { id: 'bench-home', title: 'Bench home', lat: 40.7, lon: -73.95, price: 2000, type: 'entire', district: 'D', neighbourhood: 'N', bedrooms: 1, listedAt: 0, updatedAt: 0 };
@@ -90,12 +92,19 @@ async function seed(accounts: AccountStore, conversations: ConversationStore): P
   return { people, conversations: ids };
 }
 
-/** The bus messages a node has sent for messages (`roost_bus_messages_total` on roost:messages), to one node and to all. */
-async function busSent(url: string): Promise<number> {
+/**
+ * The bus messages a node sent and received for messages (`roost_bus_messages_total` on
+ * roost:messages): a broadcast is one sent and a received on every node; a routed doorbell
+ * one of each, at the holder's node.
+ */
+async function busCounts(url: string): Promise<{ sent: number; received: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  let n = 0;
-  for (const m of text.matchAll(/^roost_bus_messages_total\{channel="roost:messages",kind="sent_(?:one|all)"\} (\d+)/gm)) n += Number(m[1]);
-  return n;
+  const out = { sent: 0, received: 0 };
+  for (const m of text.matchAll(/^roost_bus_messages_total\{channel="roost:messages",kind="(sent_one|sent_all|received)"\} (\d+)/gm)) {
+    if (m[1] === 'received') out.received += Number(m[2]);
+    else out.sent += Number(m[2]);
+  }
+  return out;
 }
 
 interface Run {
@@ -106,46 +115,49 @@ interface Run {
   sent: number;
   cpu: ReturnType<CpuAccount['stop']>;
   nodeCores: number;
-  busPerDelivered: number | null;
+  busPerDelivered: { sent: number; received: number } | null;
   refused: number;
+  acks: number;
 }
 
 /** Sends the run's messages through `pool` at RATE, timed from after the warm-up; counts what reached each recipient. */
-async function drive(label: string, pool: ChatPool, seeded: Seeded, pids: Record<string, number | { tree: number }>, nodeNames: string[], bus: (() => Promise<number>) | null): Promise<Run> {
+async function drive(label: string, pool: ChatPool, seeded: Seeded, pids: Record<string, number | { tree: number }>, nodeNames: string[], bus: (() => Promise<{ sent: number; received: number }>) | null): Promise<Run> {
   const rand = (() => {
     let s = 12345;
     return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
   })();
   const all = pairs(ACCOUNTS);
+  const sentLog: { from: number; to: number; fromNode: number; toNode: number }[] = [];
   const make = (n: number): Outgoing => {
     const k = Math.floor(rand() * all.length);
     const { renter, host } = all[k]!;
     // Either side writes.
     const [from, to] = rand() < 0.5 ? [renter, host] : [host, renter];
+    sentLog[n] = { from, to, fromNode: seeded.people[from]!.node, toNode: seeded.people[to]!.node };
     return { from: seeded.people[from]!.account, to: seeded.people[to]!.account, conversationId: seeded.conversations[k]!, n };
   };
   // Warm-up: numbered apart (tag w), not timed.
   pool.start('w');
   const warmT = performance.now();
-  for (let i = 0; i < RATE * WARMUP; i += RATE / 20) {
+  for (let i = 0; i < RATE * WARMUP; i += BATCH) {
     const wait = warmT + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pool.send(Array.from({ length: RATE / 20 }, (_, j) => make(i + j)));
+    pool.send(Array.from({ length: Math.min(BATCH, RATE * WARMUP - i) }, (_, j) => make(i + j)));
   }
-  await pool.settle();
+  await pool.settle(RATE * WARMUP);
   await pool.stop();
-  const bus0 = bus ? await bus() : 0;
+  const bus0 = bus ? await bus() : null;
   pool.start('m');
   const cpu = CpuAccount.start(pids);
   const total = RATE * SECONDS;
   const t0 = performance.now();
-  // Batches of a 20th of a second: each message in them is stamped as its own process sends it.
-  for (let i = 0; i < total; i += RATE / 20) {
+  // Batches of BATCH: each message in them is stamped as its own process sends it.
+  for (let i = 0; i < total; i += BATCH) {
     const wait = t0 + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pool.send(Array.from({ length: Math.min(RATE / 20, total - i) }, (_, j) => make(i + j)));
+    pool.send(Array.from({ length: Math.min(BATCH, total - i) }, (_, j) => make(i + j)));
   }
-  await pool.settle();
+  await pool.settle(total);
   const account = cpu.stop();
   const got = await pool.stop();
   const seen = new Map<number, number>();
@@ -154,22 +166,25 @@ async function drive(label: string, pool: ChatPool, seeded: Seeded, pids: Record
   let doubled = 0;
   for (let n = 0; n < total; n++) {
     const c = seen.get(n) ?? 0;
+    if (c === 0 && process.env.BENCH_DEBUG) line(`lost #${n}: ${JSON.stringify(sentLog[n])}`);
     if (c === 0) lost++;
     if (c > 1) doubled += c - 1;
   }
   const delivered = total - lost;
-  const busMsgs = bus ? (await bus()) - bus0 : null;
+  const bus1 = bus ? await bus() : null;
   const nodeCores = account.byProcess.filter(([k]) => nodeNames.includes(k)).reduce((a, [, c]) => a + c, 0);
-  return { label, latency: got.latency, lost, doubled, sent: total, cpu: account, nodeCores, busPerDelivered: busMsgs === null ? null : busMsgs / Math.max(1, delivered), refused: got.refused };
+  return { label, latency: got.latency, lost, doubled, sent: total, cpu: account, nodeCores, busPerDelivered: bus0 && bus1 ? { sent: (bus1.sent - bus0.sent) / Math.max(1, delivered), received: (bus1.received - bus0.received) / Math.max(1, delivered) } : null, refused: got.refused, acks: got.acks };
 }
 
 function report(r: Run): void {
   const p = percentiles(r.latency);
   line(`### ${r.label}`);
   line(`send → recipient: p50 ${fmt(p.p50)} ms, p95 ${fmt(p.p95)} ms, p99 ${fmt(p.p99)} ms, max ${fmt(Math.max(...r.latency))} ms (${p.n.toLocaleString('en-US')} delivered of ${r.sent.toLocaleString('en-US')})`);
-  line(`lost ${r.lost}, doubled ${r.doubled}, refused ${r.refused}`);
+  line(`lost ${r.lost}, doubled ${r.doubled}, refused ${r.refused}, acknowledged ${r.acks}`);
   line(`CPU of the nodes: ${r.nodeCores.toFixed(2)} cores = ${((r.nodeCores * 1e6) / (r.sent / r.cpu.seconds)).toFixed(0)} µs of a core per message`);
-  if (r.busPerDelivered !== null) line(`bus messages per delivered message: ${r.busPerDelivered.toFixed(2)}`);
+  if (r.busPerDelivered !== null) {
+    line(`bus messages per delivered message: ${r.busPerDelivered.sent.toFixed(2)} sent, ${r.busPerDelivered.received.toFixed(2)} received (a broadcast to 3 nodes: 1 sent, 3 received)`);
+  }
   line(CpuAccount.describe(r.cpu));
   line();
 }
@@ -212,7 +227,7 @@ async function roostRun(store: 'sqlite' | 'postgres', redis: RedisServer): Promi
       seeded,
       { ...Object.fromEntries(nodes.map((n, k) => [names[k]!, n.child.pid!])), ...(pg ? { postgresql: { tree: pg.pid } } : {}), redis: redis.pid, ...pool.pids('people') },
       names,
-      async () => (await Promise.all(nodes.map((n) => busSent(n.url)))).reduce((a, b) => a + b, 0),
+      async () => (await Promise.all(nodes.map((n) => busCounts(n.url)))).reduce((a, b) => ({ sent: a.sent + b.sent, received: a.received + b.received }), { sent: 0, received: 0 }),
     );
   } finally {
     await pool?.close();

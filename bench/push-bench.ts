@@ -33,6 +33,7 @@ import { CpuAccount } from './cpu-account';
 import { nodeDiagnostics } from './node-diagnostics';
 import { fmt, percentiles } from './stats';
 import { epochNow, WatcherPool, type SystemKind } from './push-watchers';
+import { secretForTests } from '../test/helpers/roost';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -55,7 +56,7 @@ const SECONDS = Number(args.seconds);
 const WARM_UP = Number(args['warm-up']);
 const BURST = Number(args.burst);
 const NODES = 3;
-const TOKEN = 'bench-token';
+const TOKEN = secretForTests();
 /** Writes in flight at once during the burst. */
 const BURST_CONCURRENCY = Number(args.inflight);
 

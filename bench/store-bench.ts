@@ -15,6 +15,7 @@ import { NodeProcess } from '../test/helpers/node-process';
 import { PostgresServer } from '../test/helpers/postgres-server';
 import { writeDemoFile } from './demo-file';
 import { fmt, percentiles } from './stats';
+import { secretForTests } from '../test/helpers/roost';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -27,7 +28,7 @@ const { values: args } = parseArgs({
 const N = Number(args.listings);
 const SECONDS = Number(args.seconds);
 const CLIENTS = Number(args.clients);
-const TOKEN = 'bench-token';
+const TOKEN = secretForTests();
 const line = (s = '') => process.stdout.write(`${s}\n`);
 
 function importInto(file: string, env: Record<string, string>): number {

@@ -7,6 +7,7 @@ import type { SearchEngine } from './engine/search-engine';
 import type { StoreEngine } from './engine/store-engine';
 import type { ListingStore } from './store/listing-store';
 import { openRecord } from './store/open-record';
+import { openingDatabase } from './store/damaged-database';
 import { handleApi } from './http/api-routes';
 import { authorize, handleWrite, type WriteContext } from './http/write-routes';
 import type { Bus } from './bus/bus';
@@ -41,7 +42,12 @@ import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
 import { requestHandler, type Route } from './http/request-handler';
 import { Metrics } from './ops/metrics';
-import { clientIp, RateLimits } from './ops/rate-limit';
+import { RateLimits } from './ops/rate-limit';
+import { FairTurns } from './ops/fair-turns';
+import { defaultMaxConnections, HTTP_TIMEOUTS, limitConnections, LISTEN_BACKLOG } from './ops/connection-limits';
+import { clientIp, requestOrigin } from './ops/forwarded';
+import { metricsAccess } from './ops/metrics-access';
+import { refuseWeakSecrets } from './ops/secrets';
 import { firstConnect, redisCommands } from './redis-client';
 import { setRuntime } from './runtime';
 import { MarketOverviews } from './search/market-overview';
@@ -105,14 +111,16 @@ const DRAIN_MS = 8_000;
  * `server/index.ts` adds Next.js.
  */
 export async function startRoost(config: Config, options: StartOptions = {}): Promise<RoostServer> {
+  refuseWeakSecrets(config);
   const node = crypto.randomUUID();
   const record = await openRecord(config);
-  const engine = await openStartEngine(config, record.listings, node);
+  // Reading every listing is where damage inside roost.db shows.
+  const engine = await openingDatabase(config.dataDir, 'roost.db', () => openStartEngine(config, record.listings, node));
   const tally = new BusTally();
   const bus = new MeteredBus(await openBus(config, node), tally);
   const feed = new ChangeFeed(engine, bus, node);
   await feed.start();
-  const cookies = new SessionCookies(record.sessionSecret);
+  const cookies = new SessionCookies(record.sessionSecret, config.TRUST_PROXY);
   const alertStore = record.alerts;
   // One command connection for what this node keeps in Redis: holders and rate limits.
   const redis = config.REDIS_URL ? redisCommands(config.REDIS_URL) : null;
@@ -246,6 +254,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     maxPerIp: config.WS_MAX_PER_IP,
     framesPerS: config.WS_FRAMES_PER_S,
     clientIp: (req) => clientIp(req, config.TRUST_PROXY),
+    requestOrigin: (req) => requestOrigin(req, config.TRUST_PROXY),
     onLimited: (limit) => metrics.rejected.inc({ limit }),
   });
   metrics.countFrom('roost_live_messages_pushed_total', () => hub.pushed);
@@ -300,6 +309,11 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     metrics,
     limits,
     trustProxy: config.TRUST_PROXY,
+    metricsAccess: metricsAccess(config.METRICS_TOKEN),
+    // The embedded engine searches on this thread: one at a time, in fair turns; a search
+    // cluster's mostly wait on the network, so several run at once.
+    // An address may have as many waiting as its burst allows it to send.
+    searchTurns: new FairTurns(engine.name === 'embedded' ? 1 : 32, Math.ceil(config.RATE_SEARCH_PER_S * 2)),
     tileUrl: config.TILE_URL,
     dev: config.dev,
     issueSession: (req, res) => void cookies.ensure(req, res, ANONYMOUS_TTL_MS / 1000),
@@ -323,11 +337,17 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     ],
     ...(options.pages ? { pages: options.pages } : {}),
   });
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer(HTTP_TIMEOUTS, (req, res) => void handle(req, res));
+  limitConnections(server, {
+    maxConnections: config.HTTP_MAX_CONNECTIONS ?? defaultMaxConnections(),
+    // Behind a proxy every connection comes from it; the proxy caps per client (deploy/nginx.conf).
+    maxPerIp: config.TRUST_PROXY > 0 ? null : config.HTTP_MAX_PER_IP,
+    onRefused: (limit) => metrics.rejected.inc({ limit }),
+  });
   hub.attach(server, options.pages !== undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.PORT, config.HOST, resolve);
+    server.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

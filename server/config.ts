@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { rocketMqNamespace } from './bus/rocketmq-topic';
 import { parsePhotoHosts } from './photos/photo-fetch-policy';
+import { StartError } from './start-error';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 export const DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
@@ -40,8 +41,11 @@ const envSchema = z.object({
     .optional(),
   /** Connections a node's pool may hold on DATABASE_URL at once. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
-  ADMIN_TOKEN: z.string().min(1).optional(),
-  SESSION_SECRET: z.string().min(16).optional(),
+  /** Bearer token of the write API; at least 32 characters, never one printed in the project (ops/secrets.ts). */
+  ADMIN_TOKEN: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  /** Bearer token of /metrics; unset, /metrics answers only on the loopback interface. */
+  METRICS_TOKEN: z.string().optional(),
   TILE_URL: z.string().default(DEFAULT_TILE_URL),
   /** Credit shown on the map for TILE_URL's tiles (HTML allowed: it is the operator's text). */
   TILE_ATTRIBUTION: z.string().default(DEFAULT_TILE_ATTRIBUTION),
@@ -57,8 +61,19 @@ const envSchema = z.object({
   WS_MAX_PER_IP: z.coerce.number().int().positive().default(100),
   /** watch and resume frames a socket may send a second; twice that in a burst. */
   WS_FRAMES_PER_S: z.coerce.number().positive().default(10),
-  /** Behind a reverse proxy: take client addresses from X-Forwarded-For. */
-  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  /**
+   * Proxies in front of this node that append to X-Forwarded-For (nginx, a load balancer):
+   * the client is that many hops from the right (ops/forwarded.ts). `true` is 1, `false` 0.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|true|false)$/, 'must be the number of proxies in front (0, 1, 2…), or true/false')
+    .default('0')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  /** Open HTTP connections (sockets included) one client address may hold; not applied behind a proxy (TRUST_PROXY), whose own limit does it. */
+  HTTP_MAX_PER_IP: z.coerce.number().int().positive().default(256),
+  /** Open connections the node accepts at all; default: what the open-files limit leaves room for (ops/connection-limits.ts). */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().optional(),
   /** Interface to listen on. */
   HOST: z.string().default('0.0.0.0'),
   /**
@@ -118,16 +133,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(clean);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`environment variable ${issue.path.join('.')}: ${issue.message}`);
+    throw new StartError(`environment variable ${issue.path.join('.')}: ${issue.message}`);
   }
   if (parsed.data.ELASTICSEARCH_URL && parsed.data.OPENSEARCH_URL) {
-    throw new Error('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
+    throw new StartError('set ELASTICSEARCH_URL or OPENSEARCH_URL, not both');
   }
   if (parsed.data.SMTP_URL && !parsed.data.PUBLIC_URL) {
     // A link built from the request's Host would let anyone mail a victim a sign-in link to their own site.
     throw new Error('environment variable PUBLIC_URL: required with SMTP_URL (links in mails name the site)');
   }
   const buses = (['REDIS_URL', 'AMQP_URL', 'ROCKETMQ_ENDPOINTS'] as const).filter((k) => parsed.data[k] !== undefined);
-  if (buses.length > 1) throw new Error(`set one bus, not ${buses.length}: ${buses.join(' and ')} are set`);
+  if (buses.length > 1) throw new StartError(`set one bus, not ${buses.length}: ${buses.join(' and ')} are set`);
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR), dev: env.ROOST_DEV === '1' };
 }

@@ -11,9 +11,9 @@ import { AlertScreen as Screen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { BUS_KINDS, brokerMissing, startBroker, type Broker, type BusKind } from './helpers/brokers';
 import { Renter } from './helpers/renter';
-import { tempDir } from './helpers/roost';
+import { tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'fault-token';
+const TOKEN = secretForTests();
 const AREA: [number, number, number, number] = [-74.0, 40.7, -73.9, 40.8];
 const WRITES = 300;
 

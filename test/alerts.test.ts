@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClient } from './helpers/live-client';
 import { Renter } from './helpers/renter';
-import { startApi, tempDir } from './helpers/roost';
+import { startApi, tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'alerts-token';
+const TOKEN = secretForTests();
 const MIDTOWN: [number, number, number, number] = [-74.0, 40.74, -73.97, 40.77];
 const home = { title: 'Alert home', lat: 40.755, lon: -73.985, price: 2800, type: 'entire', district: 'Manhattan', neighbourhood: 'Midtown' };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, tempDir } from './helpers/roost';
+import { secretForTests, startApi, tempDir } from './helpers/roost';
 
 const OK = 'bbox=-74.1,40.6,-73.8,40.9&zoom=12';
 
@@ -81,5 +81,65 @@ describe('bad input gets a 400 naming the field', () => {
       const res = await fetch(`${api.url}/api/search?${qs}`);
       expect(res.status, qs).toBe(200);
     }
+  });
+});
+
+describe('text someone else will read holds no control or bidi-override characters (core/visible-text.ts)', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  const token = secretForTests();
+  const home = { title: 'Plain home', lat: 40.75, lon: -73.98, price: 2000, type: 'entire', district: 'Manhattan', neighbourhood: 'Midtown' };
+  beforeAll(async () => {
+    api = await startApi(tempDir('visible-text'), { ADMIN_TOKEN: token });
+  });
+  afterAll(async () => api?.close());
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const write = (body: unknown) => post('/api/listings', body, { authorization: `Bearer ${token}` });
+
+  const refused: [string, Record<string, string>][] = [
+    ['title', { title: 'Cheap \u202Egnp.exe' }],
+    ['title', { title: 'NUL\u0000inside' }],
+    ['title', { title: 'two\nlines' }],
+    ['title', { title: 'C1 \u0085 next line' }],
+    ['title', { title: 'isolate \u2067x\u2069' }],
+    ['description', { description: 'escape \u001b[31m red' }],
+    ['description', { description: 'lone surrogate \ud800' }],
+    ['district', { district: 'Man\u202Dhattan' }],
+    ['neighbourhood', { neighbourhood: 'Mid\u0007town' }],
+  ];
+  it.each(refused)('a listing with a control character in %s → 400 naming it', async (field, change) => {
+    const res = await write({ ...home, ...change });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; field: string; message: string } };
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(/control or bidi-override characters \(found U\+[0-9A-F]{4}\)/);
+  });
+
+  it('the same refused in a change to a listing and in a saved search\'s name', async () => {
+    const created = await write({ ...home, id: 'visible-1' });
+    expect(created.status).toBe(201);
+    const patch = await fetch(`${api.url}/api/listings/visible-1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ title: 'now \u202E reversed' }),
+    });
+    expect(patch.status).toBe(400);
+    expect(((await patch.json()) as { error: { field: string } }).error.field).toBe('title');
+    const saved = await post('/api/saved-searches', { name: 'My \u202Esearch', bbox: [-74, 40.7, -73.9, 40.8] }, { origin: api.url });
+    expect(saved.status).toBe(400);
+    expect(((await saved.json()) as { error: { field: string } }).error.field).toBe('name');
+  });
+
+  it('ordinary text passes: line breaks and tabs in a description, right-to-left scripts with their marks, emoji sequences', async () => {
+    const res = await write({ ...home, title: 'דירה \u200Fשקטה 👨‍👩‍👧 سكن', description: 'Two rooms.\n\tGarden.\r\nNear the park.' });
+    expect(res.status).toBe(201);
+  });
+
+  it('a drawn area of more than 2,000 corners → 400 naming polygon', async () => {
+    const corners = Array.from({ length: 2_001 }, (_, i) => `${i % 7},${i % 5}`).join(',');
+    const res = await fetch(`${api.url}/api/search?${OK}&polygon=${corners}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field: string; message: string } }).error).toMatchObject({ field: 'polygon', message: expect.stringMatching(/more than 2000 vertices/) });
   });
 });

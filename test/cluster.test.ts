@@ -10,9 +10,9 @@ import { BUS_KINDS, brokerMissing, startBroker, type Broker, type BusKind } from
 import { LiveClient } from './helpers/live-client';
 import { NodeProcess } from './helpers/node-process';
 import { Renter } from './helpers/renter';
-import { tempDir } from './helpers/roost';
+import { tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'cluster-token';
+const TOKEN = secretForTests();
 type Box = [number, number, number, number];
 const AREA_A: Box = [-74.0, 40.74, -73.97, 40.77];
 const AREA_B: Box = [-73.99, 40.64, -73.93, 40.7];

@@ -9,9 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { NodeProcess } from './helpers/node-process';
-import { ROOT, runImport, tempDir } from './helpers/roost';
+import { ROOT, runImport, tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'crash-token';
+const TOKEN = secretForTests();
 
 function checkStore(dataDir: string): { listings: number; orphans: number } {
   const db = new Database(path.join(dataDir, 'roost.db'));

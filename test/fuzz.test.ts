@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Renter } from './helpers/renter';
-import { startApi, tempDir } from './helpers/roost';
+import { startApi, tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'fuzz-token';
+const TOKEN = secretForTests();
 const RUNS = 1_300; // × 8 properties
 
 /** Values that break parsers: numbers of every kind, odd strings, nothing at all. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveClient } from './helpers/live-client';
-import { startApi, tempDir } from './helpers/roost';
+import { startApi, tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'test-admin-token';
+const TOKEN = secretForTests();
 const MIDTOWN: [number, number, number, number] = [-74.0, 40.74, -73.97, 40.77];
 const BROOKLYN: [number, number, number, number] = [-73.99, 40.64, -73.93, 40.7];
 const listing = { title: 'Sunny loft', lat: 40.755, lon: -73.985, price: 3200, type: 'entire', bedrooms: 2, district: 'Manhattan', neighbourhood: 'Midtown' };

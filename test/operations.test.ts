@@ -4,9 +4,9 @@ import { startRoost } from '../server/app-server';
 import { loadConfig } from '../server/config';
 import { LiveClient } from './helpers/live-client';
 import { NodeProcess } from './helpers/node-process';
-import { startApi, tempDir } from './helpers/roost';
+import { startApi, tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'ops-token';
+const TOKEN = secretForTests();
 const SEARCH = '/api/search?bbox=-74.1,40.6,-73.8,40.9&zoom=12';
 const home = { title: 'Ops home', lat: 40.75, lon: -73.98, price: 2000, type: 'entire', district: 'Manhattan', neighbourhood: 'Midtown' };
 
@@ -41,15 +41,16 @@ describe('abuse limits', () => {
     expect(statuses).toContain(429);
   });
 
-  it('caps sockets per address and watch frames per second per socket', async () => {
+  it('caps sockets per address and frames per second per socket; a socket that keeps over its budget is closed', async () => {
     const a = await LiveClient.connect(api.url);
     const b = await LiveClient.connect(api.url);
     await expect(LiveClient.connect(api.url)).rejects.toThrow(/429/);
     for (let i = 0; i < 6; i++) a.send({ type: 'watch', bbox: [0, 0, 1, 1] });
     expect(await a.next((m) => m.type === 'error')).toMatchObject({ code: 'rate_limited' });
-    a.close();
+    // Told once, not once per frame; a socket that keeps going past its budget is closed (policy violation).
+    expect(await a.closed()).toBe(1008);
+    expect(a.messages.filter((m) => m.type === 'error')).toHaveLength(1);
     b.close();
-    await a.closed();
     // A closed socket frees its place.
     const c = await LiveClient.connect(api.url);
     c.close();
@@ -70,31 +71,55 @@ describe('headers, request ids, metrics, early refusals', () => {
     });
     // A stand-in page renderer: the headers are the server's, whatever renders the page.
     roost = await startRoost(config, {
-      pages: async (_req, res) => {
+      pages: async (req, res) => {
+        // Like Next.js, this renderer reads the nonce from the request's CSP header (and, like it, decodes the path).
+        decodeURIComponent(req.url ?? '/');
+        const nonce = /'nonce-([^']+)'/.exec(String(req.headers['content-security-policy']))?.[1];
         res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<!doctype html><p>page</p>');
+        res.end(`<!doctype html><p>page</p><!-- renderer saw nonce ${nonce} -->`);
       },
     });
     url = `http://127.0.0.1:${roost.port}`;
   });
   afterAll(async () => roost?.close());
 
-  it('pages carry a CSP allowing script only from our origin, images from https, no framing, no sniffing', async () => {
+  it('pages carry a CSP: scripts only with a fresh nonce (handed to the renderer), images only from us and the tile host; no framing, no sniffing', async () => {
     const res = await fetch(`${url}/`);
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'self'");
-    // Listers' photos come from any https host: images alone are let in from anywhere secure.
-    expect(csp).toContain('img-src \'self\' data: blob: https: https://tiles.example.org');
-    expect(csp).toMatch(/script-src 'self' 'unsafe-inline'(;|$)/);
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{22,})' 'strict-dynamic'(;|$)/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    // What Next.js reads the nonce from: the request's own CSP header, the same policy.
+    expect(await res.text()).toContain(`renderer saw nonce ${nonce}`);
+    // A listing's photo on another host would learn who looks at it: images from us, data: and the tiles only.
+    expect(csp).toMatch(/img-src 'self' data: https:\/\/tiles\.example\.org(;|$)/);
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/\*(?!\.)/);
+    const again = (await fetch(`${url}/`)).headers.get('content-security-policy')!;
+    expect(again).not.toContain(nonce);
+    // A client's own CSP request header is never what the renderer sees.
+    const forged = await fetch(`${url}/`, { headers: { 'content-security-policy': "script-src 'nonce-chosenbytheclient0000'" } });
+    expect(await forged.text()).not.toContain('chosenbytheclient');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(res.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax$/);
+    // A client's X-Forwarded-Proto is not a proxy's (TRUST_PROXY=0 here): no Secure from it.
     const https = await fetch(`${url}/`, { headers: { 'x-forwarded-proto': 'https' } });
-    expect(https.headers.get('set-cookie')).toMatch(/; Secure$/);
+    expect(https.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax$/);
+    // HSTS only when the request came over TLS; a client's X-Forwarded-Proto is not a proxy's (TRUST_PROXY=0 here).
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+    expect(https.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('a path that does not percent-decode is a 400 naming the path, on pages and the API alike', async () => {
+    for (const path of ['/listings/%', '/listings/%E0%A4%A', '/%zz', '/api/listings/%']) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error, path).toMatchObject({ code: 'bad_request' });
+    }
   });
 
   it('every response has a request id; a sane incoming one is kept', async () => {

@@ -16,12 +16,12 @@ import { AlertScreen } from './helpers/alert-screen';
 import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
-import { runCli, runImport, tempDir } from './helpers/roost';
+import { runCli, runImport, tempDir, secretForTests } from './helpers/roost';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './helpers/tcp-proxy';
 
-const TOKEN = 'pg-cluster-token';
+const TOKEN = secretForTests();
 type Box = [number, number, number, number];
 const AREA: Box = [-74.0, 40.74, -73.97, 40.77];
 const OUTSIDE = { lat: 40.85, lon: -73.85 };

@@ -11,9 +11,9 @@ import { NodeProcess } from './helpers/node-process';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { RedisServer } from './helpers/redis-server';
 import { Renter } from './helpers/renter';
-import { tempDir } from './helpers/roost';
+import { tempDir, secretForTests } from './helpers/roost';
 
-const TOKEN = 'pg-fault-token';
+const TOKEN = secretForTests();
 const AREA: [number, number, number, number] = [-74.0, 40.7, -73.9, 40.8];
 const WRITES = 150;
 

@@ -86,7 +86,25 @@ describe('frame budget', () => {
       last = now;
       const want = tokens >= 1;
       if (want) tokens -= 1;
-      expect(budget.take(now), `at ${t} ms`).toBe(want);
+      expect(budget.take(now) === 'ok', `at ${t} ms`).toBe(want);
     }
+  });
+
+  it('a socket that keeps over its budget runs out of strikes and is to be closed; one now and then is not', () => {
+    const rate = 10;
+    const start = Date.now();
+    // Twice the rate for ten seconds: a burst's worth of strikes within a few seconds.
+    const flood = new FrameBudget(rate, start);
+    let closedAt: number | null = null;
+    for (let ms = 0; ms < 10_000 && closedAt === null; ms += 1000 / (rate * 2)) {
+      if (flood.take(start + ms) === 'close') closedAt = ms;
+    }
+    expect(closedAt).not.toBeNull();
+    expect(closedAt!).toBeLessThan(6_000);
+    // A burst past the budget once a second for a minute: told, never closed.
+    const bursty = new FrameBudget(rate, start);
+    const verdicts = new Set<string>();
+    for (let s = 0; s < 60; s++) for (let i = 0; i < rate + 3; i++) verdicts.add(bursty.take(start + s * 1000 + i));
+    expect(verdicts).toEqual(new Set(['ok', 'over']));
   });
 });

@@ -30,7 +30,8 @@ export interface AccountsOptions {
   limits: Limiter<'signin' | 'signin_email'>;
   bus: Bus;
   publicUrl: string | undefined;
-  trustProxy: boolean;
+  /** Proxies in front whose forwarding headers are believed (TRUST_PROXY). */
+  trustProxy: number;
   clientIp(req: IncomingMessage): string;
 }
 
@@ -84,8 +85,8 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const { pathname } = url;
     const method = req.method ?? 'GET';
-    if (!pathname.startsWith('/api/auth/') && !pathname.startsWith('/api/me') ) return false;
-    if (pathname.startsWith('/api/me') && !['/api/me', '/api/me/sessions'].includes(pathname) && !pathname.startsWith('/api/me/sessions/')) return false;
+    // Its paths: /api/auth/…, /api/me and /api/me/sessions[/…] (/api/me/listings is hosting's).
+    if (!pathname.startsWith('/api/auth/') && pathname !== '/api/me' && !/^\/api\/me\/sessions(\/|$)/.test(pathname)) return false;
     if (method !== 'GET' && method !== 'HEAD') o.visitors.checkOrigin(req);
 
     if (pathname === '/api/me') {

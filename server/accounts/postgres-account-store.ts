@@ -1,32 +1,10 @@
 import type pg from 'pg';
 import { inTransaction, query } from '../store/postgres/database';
+import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
 import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+
+const passkeyOf = (r: PasskeyRow & { transports: string[] }): Passkey => passkeyFrom(r, r.transports);
 import { OWNED_MOVES_POSTGRES } from './owned-records';
-
-type AccountRow = { id: string; email: string | null; name: string; created_at: number };
-type SessionDbRow = { id_hash: string; handle: string; owner: string; account_id: string | null; created_at: number; seen_at: number; expires_at: number; device: string };
-type PasskeyRow = { id: string; account_id: string; public_key: Buffer; counter: number; transports: string[]; created_at: number; last_used_at: number | null };
-
-const accountOf = (r: AccountRow): Account => ({ id: r.id, email: r.email, name: r.name, createdAt: r.created_at });
-const sessionOf = (r: SessionDbRow): SessionRow => ({
-  key: r.id_hash,
-  handle: r.handle,
-  owner: r.owner,
-  accountId: r.account_id,
-  createdAt: r.created_at,
-  seenAt: r.seen_at,
-  expiresAt: r.expires_at,
-  device: r.device,
-});
-const passkeyOf = (r: PasskeyRow): Passkey => ({
-  id: r.id,
-  accountId: r.account_id,
-  publicKey: new Uint8Array(r.public_key),
-  counter: Number(r.counter),
-  transports: r.transports,
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-});
 
 const SESSION_INSERT =
   'INSERT INTO sessions (id_hash, handle, owner, account_id, created_at, seen_at, expires_at, device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING';
@@ -135,12 +113,12 @@ export class PostgresAccountStore implements AccountStore {
   }
 
   async passkey(id: string): Promise<Passkey | null> {
-    const r = (await this.q<PasskeyRow>('SELECT * FROM passkeys WHERE id = $1', [id])).rows[0];
+    const r = (await this.q<PasskeyRow & { transports: string[] }>('SELECT * FROM passkeys WHERE id = $1', [id])).rows[0];
     return r ? passkeyOf(r) : null;
   }
 
   async passkeysOf(accountId: string): Promise<Passkey[]> {
-    return (await this.q<PasskeyRow>('SELECT * FROM passkeys WHERE account_id = $1 ORDER BY created_at', [accountId])).rows.map(passkeyOf);
+    return (await this.q<PasskeyRow & { transports: string[] }>('SELECT * FROM passkeys WHERE account_id = $1 ORDER BY created_at', [accountId])).rows.map(passkeyOf);
   }
 
   async usePasskey(id: string, counter: number, at: number): Promise<void> {

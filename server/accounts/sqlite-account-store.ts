@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { openSharedDatabase } from '../core/shared-database';
+import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
 import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+
+const passkeyOf = (r: PasskeyRow & { transports: string }): Passkey => passkeyFrom(r, JSON.parse(r.transports) as string[]);
 import { OWNED_MOVES_SQLITE } from './owned-records';
 
 /** In alerts.db: a sign-in moves saved searches, favourites and alerts in the same transaction. */
@@ -54,31 +57,6 @@ CREATE TABLE IF NOT EXISTS host_links (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS host_links_account ON host_links (account_id, created_at);
 `;
-
-type AccountRow = { id: string; email: string | null; name: string; created_at: number };
-type SessionDbRow = { id_hash: string; handle: string; owner: string; account_id: string | null; created_at: number; seen_at: number; expires_at: number; device: string };
-type PasskeyRow = { id: string; account_id: string; public_key: Buffer; counter: number; transports: string; created_at: number; last_used_at: number | null };
-
-const accountOf = (r: AccountRow): Account => ({ id: r.id, email: r.email, name: r.name, createdAt: r.created_at });
-const sessionOf = (r: SessionDbRow): SessionRow => ({
-  key: r.id_hash,
-  handle: r.handle,
-  owner: r.owner,
-  accountId: r.account_id,
-  createdAt: r.created_at,
-  seenAt: r.seen_at,
-  expiresAt: r.expires_at,
-  device: r.device,
-});
-const passkeyOf = (r: PasskeyRow): Passkey => ({
-  id: r.id,
-  accountId: r.account_id,
-  publicKey: new Uint8Array(r.public_key),
-  counter: r.counter,
-  transports: JSON.parse(r.transports) as string[],
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-});
 
 /** Accounts and sessions in the SQLite file every node on a DATA_DIR shares; each call one short transaction. */
 export class SqliteAccountStore implements AccountStore {
@@ -220,12 +198,12 @@ export class SqliteAccountStore implements AccountStore {
   }
 
   async passkey(id: string): Promise<Passkey | null> {
-    const r = this.s.passkey.get(id) as PasskeyRow | undefined;
+    const r = this.s.passkey.get(id) as (PasskeyRow & { transports: string }) | undefined;
     return r ? passkeyOf(r) : null;
   }
 
   async passkeysOf(accountId: string): Promise<Passkey[]> {
-    return (this.s.passkeysOf.all(accountId) as PasskeyRow[]).map(passkeyOf);
+    return (this.s.passkeysOf.all(accountId) as (PasskeyRow & { transports: string })[]).map(passkeyOf);
   }
 
   async usePasskey(id: string, counter: number, at: number): Promise<void> {

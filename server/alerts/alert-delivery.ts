@@ -1,6 +1,7 @@
 import type { Bus } from '../bus/bus';
 import { listingOf, type ListingRecord } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
+import { OneAtATime } from '../core/one-at-a-time';
 import { PreparedFrame } from '../realtime/prepared-frame';
 import { FAVOURITE_SOURCE, type Alert, type AlertStore } from './alert-store';
 import type { HeldSockets } from '../realtime/held-sockets';
@@ -40,9 +41,8 @@ export function alertFrame(a: Alert): string {
 export class AlertDelivery {
   /** Alerts read up to here; -1 until the first read says where the inbox ends. */
   private last = -1;
-  /** The pump in progress: one at a time, so each alert is read once per node. */
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  /** Reads one at a time, so each alert is read once per node. */
+  private readonly reads = new OneAtATime(() => this.read());
   /** The last alert id each socket was sent. */
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
@@ -90,19 +90,7 @@ export class AlertDelivery {
 
   /** Reads alerts committed since the last read and pushes each to its owner's sockets here. */
   pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = this.read()
-      .catch(() => undefined) // the inbox unreadable (database down): the next poll tries again
-      .finally(() => {
-        this.pumping = null;
-        if (this.pumpAgain) {
-          this.pumpAgain = false;
-          this.pump();
-        }
-      });
+    this.reads.ask();
   }
 
   private async read(): Promise<void> {

@@ -3,7 +3,10 @@
  *
  * Several Roost nodes on one machine: a redis-server of its own (unless REDIS_URL is
  * set), then N nodes on consecutive ports from PORT (default 3000) sharing DATA_DIR, as
- * `npm start` runs them. deploy/nginx.conf puts them behind one port. Ctrl-C stops all.
+ * `npm start` runs them. deploy/nginx.conf puts them behind one port, so the nodes listen
+ * on loopback only and believe that one proxy's X-Forwarded-For (HOST=127.0.0.1 and
+ * TRUST_PROXY=1 unless set): reached around nginx, a client could name its own address.
+ * Ctrl-C stops all.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
     const port = basePort + i;
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'server', 'index.js')], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl },
+      env: { HOST: '127.0.0.1', TRUST_PROXY: '1', ...process.env, PORT: String(port), REDIS_URL: redisUrl },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(child);

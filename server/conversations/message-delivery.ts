@@ -2,6 +2,7 @@ import type { Bus } from '../bus/bus';
 import type { MessageJson } from '../contract/conversations';
 import type { HeldSockets } from '../realtime/held-sockets';
 import type { LiveConnection } from '../realtime/live-hub';
+import { OneAtATime } from '../core/one-at-a-time';
 import { PreparedFrame } from '../realtime/prepared-frame';
 import type { ConversationStore, Message } from './conversation-store';
 
@@ -27,8 +28,8 @@ export const messageFrame = (m: Message): string => JSON.stringify({ type: 'mess
 export class MessageDelivery {
   /** Messages read up to here; -1 until the first read says where the table ends. */
   private last = -1;
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  /** Reads one at a time, so each message is read once per node. */
+  private readonly reads = new OneAtATime(() => this.read());
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
   /** Messages handed to sockets (for /metrics and benchmarks). */
@@ -68,20 +69,9 @@ export class MessageDelivery {
     this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
   }
 
+  /** Reads what was committed since the last read (the table unreadable: the next poll tries again). */
   pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = this.read()
-      .catch(() => undefined) // the table unreadable (database down): the next poll tries again
-      .finally(() => {
-        this.pumping = null;
-        if (this.pumpAgain) {
-          this.pumpAgain = false;
-          this.pump();
-        }
-      });
+    this.reads.ask();
   }
 
   private async read(): Promise<void> {

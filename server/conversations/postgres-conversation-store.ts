@@ -1,25 +1,13 @@
 import type pg from 'pg';
 import type { ListingRecord } from '../core/listing';
 import { query } from '../store/postgres/database';
+import { conversationOf, MESSAGE_COLUMNS, messageOf, type ConversationRow, type MessageRow } from './conversation-rows';
 import type { Conversation, ConversationStore, Cursors, Message, NewMessage } from './conversation-store';
 
 /** Held while a message id is taken, to commit: ids then increase in commit order. */
 const MESSAGE_LOCK = 0x4d534753;
 
-type ConversationRow = { id: string; listing_id: string; renter_id: string; host_id: string; created_at: number; listing: ListingRecord; last_message_id: number };
-type MessageRow = { id: number; conversation_id: string; sender: string; recipient: string; text: string; client_id: string; sent_at: number };
-
-const conversationOf = (r: ConversationRow): Conversation => ({
-  id: r.id,
-  listingId: r.listing_id,
-  renterId: r.renter_id,
-  hostId: r.host_id,
-  createdAt: r.created_at,
-  listing: r.listing,
-  lastMessageId: r.last_message_id,
-});
-const messageOf = (r: MessageRow): Message => ({ id: r.id, conversationId: r.conversation_id, sender: r.sender, recipient: r.recipient, text: r.text, clientId: r.client_id, sentAt: r.sent_at });
-const MESSAGE_COLUMNS = 'id, conversation_id, sender, recipient, text, client_id, sent_at';
+const conversationFrom = (r: ConversationRow & { listing: ListingRecord }): Conversation => conversationOf(r, r.listing);
 
 /** Conversations in PostgreSQL, so renter and host on different hosts share them. Shares the record's pool. */
 export class PostgresConversationStore implements ConversationStore {
@@ -38,21 +26,21 @@ export class PostgresConversationStore implements ConversationStore {
       c.createdAt,
       JSON.stringify(c.listing),
     ]);
-    const row = (await this.q<ConversationRow>('SELECT * FROM conversations WHERE listing_id = $1 AND renter_id = $2', [c.listingId, c.renterId])).rows[0]!;
-    return { conversation: conversationOf(row), created: ins.rowCount === 1 };
+    const row = (await this.q<ConversationRow & { listing: ListingRecord }>('SELECT * FROM conversations WHERE listing_id = $1 AND renter_id = $2', [c.listingId, c.renterId])).rows[0]!;
+    return { conversation: conversationFrom(row), created: ins.rowCount === 1 };
   }
 
   async conversation(id: string): Promise<Conversation | null> {
-    const r = (await this.q<ConversationRow>('SELECT * FROM conversations WHERE id = $1', [id])).rows[0];
-    return r ? conversationOf(r) : null;
+    const r = (await this.q<ConversationRow & { listing: ListingRecord }>('SELECT * FROM conversations WHERE id = $1', [id])).rows[0];
+    return r ? conversationFrom(r) : null;
   }
 
   async conversationsOf(account: string, limit: number): Promise<Conversation[]> {
-    const r = await this.q<ConversationRow>(
+    const r = await this.q<ConversationRow & { listing: ListingRecord }>(
       'SELECT * FROM conversations WHERE renter_id = $1 OR host_id = $1 ORDER BY last_message_id DESC, created_at DESC LIMIT $2',
       [account, limit],
     );
-    return r.rows.map(conversationOf);
+    return r.rows.map(conversationFrom);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openSharedDatabase, whenFree } from '../core/shared-database';
 import type { ListingRecord } from '../core/listing';
+import { conversationOf, MESSAGE_COLUMNS, messageOf, type ConversationRow, type MessageRow } from './conversation-rows';
 import type { Conversation, ConversationStore, Cursors, Message, NewMessage } from './conversation-store';
 
 export const MESSAGES_FILE = 'messages.db';
@@ -53,20 +54,7 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 `;
 
-type ConversationRow = { id: string; listing_id: string; renter_id: string; host_id: string; created_at: number; listing: string; last_message_id: number };
-type MessageRow = { id: number; conversation_id: string; sender: string; recipient: string; text: string; client_id: string; sent_at: number };
-
-const conversationOf = (r: ConversationRow): Conversation => ({
-  id: r.id,
-  listingId: r.listing_id,
-  renterId: r.renter_id,
-  hostId: r.host_id,
-  createdAt: r.created_at,
-  listing: JSON.parse(r.listing) as ListingRecord,
-  lastMessageId: r.last_message_id,
-});
-const messageOf = (r: MessageRow): Message => ({ id: r.id, conversationId: r.conversation_id, sender: r.sender, recipient: r.recipient, text: r.text, clientId: r.client_id, sentAt: r.sent_at });
-const MESSAGE_COLUMNS = 'id, conversation_id, sender, recipient, text, client_id, sent_at';
+const conversationFrom = (r: ConversationRow & { listing: string }): Conversation => conversationOf(r, JSON.parse(r.listing) as ListingRecord);
 
 /** Conversations in their own SQLite file every node on a DATA_DIR shares; each call one short transaction. */
 export class SqliteConversationStore implements ConversationStore {
@@ -128,16 +116,16 @@ export class SqliteConversationStore implements ConversationStore {
 
   async start(c: Conversation): Promise<{ conversation: Conversation; created: boolean }> {
     const created = (await whenFree(() => this.s.insertConversation.run(c.id, c.listingId, c.renterId, c.hostId, c.createdAt, JSON.stringify(c.listing)))).changes === 1;
-    return { conversation: conversationOf(this.s.byListingRenter.get(c.listingId, c.renterId) as ConversationRow), created };
+    return { conversation: conversationFrom(this.s.byListingRenter.get(c.listingId, c.renterId) as ConversationRow & { listing: string }), created };
   }
 
   async conversation(id: string): Promise<Conversation | null> {
-    const r = this.s.conversation.get(id) as ConversationRow | undefined;
-    return r ? conversationOf(r) : null;
+    const r = this.s.conversation.get(id) as (ConversationRow & { listing: string }) | undefined;
+    return r ? conversationFrom(r) : null;
   }
 
   async conversationsOf(account: string, limit: number): Promise<Conversation[]> {
-    return (this.s.conversationsOf.all({ a: account, limit }) as ConversationRow[]).map(conversationOf);
+    return (this.s.conversationsOf.all({ a: account, limit }) as (ConversationRow & { listing: string })[]).map(conversationFrom);
   }
 
   async sendMany(ms: NewMessage[]): Promise<{ message: Message; created: boolean }[]> {

@@ -3,6 +3,7 @@ import { ownPhotoHash } from '../contract/photos';
 
 import { LISTING_TYPES, type ListingType } from './listing-types';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, PRICE_PERIODS, currencySchema, type PricePer } from './money';
+import { visibleText } from './visible-text';
 
 export { LISTING_TYPES, type ListingType, PRICE_PERIODS, type PricePer };
 
@@ -77,20 +78,20 @@ export const listingIdSchema = z
  */
 export const listingInputSchema = z.object({
   id: z.union([listingIdSchema, z.number().int().nonnegative().transform(String)]),
-  title: z.string().max(MAX_TITLE_LENGTH),
+  title: visibleText().max(MAX_TITLE_LENGTH),
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   price: z.number().int().min(0).max(MAX_PRICE),
   currency: currencySchema.optional(),
   pricePer: z.enum(PRICE_PERIODS).optional(),
   type: z.enum(LISTING_TYPES),
-  district: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
-  neighbourhood: z.string().max(MAX_AREA_NAME_LENGTH).optional(),
+  district: visibleText().max(MAX_AREA_NAME_LENGTH).optional(),
+  neighbourhood: visibleText().max(MAX_AREA_NAME_LENGTH).optional(),
   bedrooms: z.number().int().min(0).max(MAX_BEDROOMS).optional(),
   bathrooms: z.number().min(0).max(MAX_BATHROOMS).multipleOf(0.5).optional(),
   guests: z.number().int().min(1).max(MAX_GUESTS).optional(),
   amenities: z.array(z.string().trim().min(1).max(MAX_AMENITY_LENGTH)).max(MAX_AMENITIES).optional(),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH).optional(),
+  description: visibleText({ multiline: true }).max(MAX_DESCRIPTION_LENGTH).optional(),
   photos: z.array(photoUrlSchema).max(MAX_PHOTOS).optional(),
   listedAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -20,6 +20,8 @@ export function normalizeRing(points: readonly (readonly [number, number])[]): R
   }
   if (out.length > 1 && out[0]![0] === out[out.length - 1]![0] && out[0]![1] === out[out.length - 1]![1]) out.pop();
   if (out.length < 3) return 'needs at least three distinct vertices';
+  // The count above let a closing repeat through; an open ring of one corner more is not.
+  if (out.length > MAX_RING_VERTICES) return `has more than ${MAX_RING_VERTICES} vertices`;
   out.push([out[0]![0], out[0]![1]]);
   return out;
 }
@@ -73,19 +75,20 @@ export function ringParam(ring: Ring): string {
   return ring.slice(0, -1).flatMap(([lon, lat]) => [lon.toFixed(6).replace(/\.?0+$/, ''), lat.toFixed(6).replace(/\.?0+$/, '')]).join(',');
 }
 
-/** Whether the segment a–b meets the closed box [w, e] × [s, n] (Liang–Barsky clipping). */
-function segmentMeetsBox(ax: number, ay: number, bx: number, by: number, w: number, s: number, e: number, n: number): boolean {
-  let t0 = 0;
-  let t1 = 1;
+/**
+ * Whether the segment a–b meets the closed box [w, e] × [s, n] (Liang–Barsky clipping).
+ * Unrolled, with nothing allocated: it runs for every edge near every cell a drawn-area
+ * search visits.
+ */
+export function segmentMeetsBox(ax: number, ay: number, bx: number, by: number, w: number, s: number, e: number, n: number): boolean {
   const dx = bx - ax;
   const dy = by - ay;
-  const edges: [number, number][] = [
-    [-dx, ax - w],
-    [dx, e - ax],
-    [-dy, ay - s],
-    [dy, n - ay],
-  ];
-  for (const [p, q] of edges) {
+  let t0 = 0;
+  let t1 = 1;
+  // Each clip: p·t ≤ q for the part of the segment inside one side of the box.
+  for (let side = 0; side < 4; side++) {
+    const p = side === 0 ? -dx : side === 1 ? dx : side === 2 ? -dy : dy;
+    const q = side === 0 ? ax - w : side === 1 ? e - ax : side === 2 ? ay - s : n - ay;
     if (p === 0) {
       if (q < 0) return false;
     } else {

@@ -5,16 +5,14 @@ import { ApiError } from './api-error';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * A JSON request body, refused early when too large: by its Content-Length before a byte
- * is read, else as soon as the bytes read pass the limit. Either way the rest is never
+ * A request body's bytes, refused early when too large: by its Content-Length before a
+ * byte is read, else as soon as the bytes read pass the limit. Either way the rest is never
  * read: sendError answers a request whose body is unread with `Connection: close`.
  */
-export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new ApiError('unsupported_media_type', 'send the body as application/json');
+export async function readBytes(req: IncomingMessage, limit: number, tooLarge = `body is larger than ${limit} bytes`): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload_too_large', `body is larger than ${limit} bytes`);
-  const body = await new Promise<Buffer>((resolve, reject) => {
+  if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload_too_large', tooLarge);
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -23,7 +21,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
         // Stop reading but keep the socket: the 413 still has to be written to it.
         req.pause();
         req.off('data', onData);
-        reject(new ApiError('payload_too_large', `body is larger than ${limit} bytes`));
+        reject(new ApiError('payload_too_large', tooLarge));
         return;
       }
       chunks.push(chunk);
@@ -36,6 +34,13 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
       if (!req.complete) reject(new ApiError('bad_request', 'body ended early', 'body'));
     });
   });
+}
+
+/** A JSON request body (application/json), at most `limit` bytes. */
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new ApiError('unsupported_media_type', 'send the body as application/json');
+  const body = await readBytes(req, limit);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {

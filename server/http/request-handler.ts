@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../ops/metrics';
-import { routeOf } from '../ops/metrics';
-import { clientIp, type RateLimits } from '../ops/rate-limit';
-import { pageSecurityHeaders, setHeaders } from '../ops/security-headers';
+import { methodOf, routeOf } from '../ops/metrics';
+import { cameOverTls, clientIp, undeclaredProxyNotice } from '../ops/forwarded';
+import type { FairTurns } from '../ops/fair-turns';
+import type { RateLimits } from '../ops/rate-limit';
+import { applyPageHeaders, HSTS, pageSecurityHeaders } from '../ops/security-headers';
 import { ApiError, sendError, sendJson } from './api-error';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -13,7 +15,10 @@ export interface RequestHandlerOptions {
   log: Logger;
   metrics: Metrics;
   limits: RateLimits<'search' | 'write'>;
-  trustProxy: boolean;
+  /** Proxies in front whose forwarding headers are believed (TRUST_PROXY; ops/forwarded.ts). */
+  trustProxy: number;
+  /** Throws the refusal when a request may not read /metrics (ops/metrics-access.ts). */
+  metricsAccess(req: IncomingMessage): void;
   tileUrl: string;
   dev: boolean;
   /** A page visit without a session cookie gets one (no store write: sessions/visitors.ts). */
@@ -22,6 +27,8 @@ export interface RequestHandlerOptions {
   ready(): Promise<{ ok: boolean; body: object }>;
   /** API routes in order; the first that takes the request answers it. */
   routes: Route[];
+  /** Turns for requests on the search budget, dealt fairly by client address (ops/fair-turns.ts). */
+  searchTurns?: FairTurns;
   pages?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
@@ -38,6 +45,33 @@ function budgetOf(method: string, pathname: string): 'search' | 'write' | null {
 }
 
 /**
+ * The request's target as a URL. `//host/x` is a path here, not another host; a target
+ * that is no URL at all (`//[`) is the client's mistake, not a 500.
+ */
+function requestUrl(target: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    throw new ApiError('bad_request', 'the request target is not a valid URL', 'path');
+  }
+}
+
+/** Whether one of the routes took the request. */
+async function routeApi(routes: Route[], req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  for (const route of routes) if (await route(req, res, url)) return true;
+  return false;
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Every HTTP request: an id (echoed as X-Request-Id and on every log line), the rate
  * limits, the probes and /metrics, the API, then the pages with their security headers;
  * one JSON log line and one histogram sample when it ends. Nothing a client sends can
@@ -45,6 +79,7 @@ function budgetOf(method: string, pathname: string): 'search' | 'write' | null {
  */
 export function requestHandler(o: RequestHandlerOptions) {
   const pageHeaders = pageSecurityHeaders(o.tileUrl, o.dev);
+  const noticeProxy = undeclaredProxyNotice(o.trustProxy, (message) => o.log.warn(message));
   let inFlight = 0;
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
@@ -53,6 +88,9 @@ export function requestHandler(o: RequestHandlerOptions) {
     const reqLog = o.log.child({ reqId: id });
     res.setHeader('x-request-id', id);
     res.setHeader('x-content-type-options', 'nosniff');
+    // Over TLS (here or at a trusted proxy), browsers are told to keep to it.
+    if (cameOverTls(req, o.trustProxy)) res.setHeader('strict-transport-security', HSTS);
+    noticeProxy(req);
     const method = req.method ?? 'GET';
     let pathname = '/';
     inFlight++;
@@ -60,35 +98,48 @@ export function requestHandler(o: RequestHandlerOptions) {
       inFlight--;
       const route = routeOf(pathname);
       const seconds = (performance.now() - started) / 1000;
-      o.metrics.httpDuration.observe({ route, method, status: String(res.statusCode) }, seconds);
+      o.metrics.httpDuration.observe({ route, method: methodOf(method), status: String(res.statusCode) }, seconds);
       if (route !== '/_next') reqLog.info({ method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req.url ?? '/');
       pathname = url.pathname;
+      // A page path that does not decode (`/listings/%`) is the client's mistake, not the
+      // renderer's 500; API routes name the part that does not decode themselves (`id`).
+      if (!pathname.startsWith('/api/') && !decodes(pathname)) throw new ApiError('bad_request', 'the path is not valid percent-encoding', 'path');
       if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (pathname === '/readyz') {
         const r = await o.ready();
         return sendJson(res, r.ok ? 200 : 503, r.body);
       }
       if (pathname === '/metrics') {
+        o.metricsAccess(req);
         res.writeHead(200, { 'content-type': o.metrics.registry.contentType });
         res.end(await o.metrics.registry.metrics());
         return;
       }
       const budget = budgetOf(method, pathname);
+      const ip = clientIp(req, o.trustProxy);
       if (budget) {
-        const took = await o.limits.take(budget, clientIp(req, o.trustProxy));
+        const took = await o.limits.take(budget, ip);
         if (!took.ok) {
           o.metrics.rejected.inc({ limit: budget });
           res.setHeader('retry-after', String(took.retryAfterS));
           throw new ApiError('rate_limited', `too many ${budget === 'search' ? 'searches' : 'writes'}; try again in ${took.retryAfterS} s`);
         }
       }
-      for (const route of o.routes) if (await route(req, res, url)) return;
+      if (budget === 'search' && o.searchTurns) {
+        const turn = await o.searchTurns.run(ip, () => routeApi(o.routes, req, res, url));
+        if (!turn.ran) {
+          res.setHeader('retry-after', '1');
+          if (turn.reason === 'address') throw new ApiError('rate_limited', 'too many searches waiting from this address; wait for their answers');
+          throw new ApiError('unavailable', 'this node is busy; try again shortly');
+        }
+        if (turn.value) return;
+      } else if (await routeApi(o.routes, req, res, url)) return;
       if (pathname.startsWith('/api/')) throw new ApiError('not_found', `no API route ${pathname}`);
       if (!o.pages) throw new ApiError('not_found', 'not found');
-      setHeaders(res, pageHeaders);
+      applyPageHeaders(req, res, pageHeaders());
       // A renter's first visit to a page issues their session.
       if (!pathname.startsWith('/_next/')) o.issueSession(req, res);
       await o.pages(req, res);

@@ -5,6 +5,7 @@ import { ALERT_REASONS, type Alert, type AlertStore, type SavedSearch } from '..
 import { alertSource } from '../alerts/alert-delivery';
 import { listingOf } from '../core/listing';
 import { normalizeRing } from '../core/polygon';
+import { visibleText } from '../core/visible-text';
 import type { SearchEngine } from '../engine/search-engine';
 import { bboxSchema, filtersSchema } from '../contract/filters';
 import type { Took } from '../ops/rate-limit';
@@ -42,7 +43,7 @@ const notifySchema = z.array(z.enum(ALERT_REASONS)).min(1).max(3).transform((r) 
 
 const createSchema = z
   .object({
-    name: z.string().trim().min(1).max(MAX_NAME),
+    name: visibleText().trim().min(1).max(MAX_NAME),
     bbox: bboxSchema.optional(),
     polygon: polygonSchema.optional(),
     filters: filtersSchema.default({}),
@@ -56,7 +57,7 @@ const createSchema = z
   });
 
 const patchSchema = z
-  .object({ name: z.string().trim().min(1).max(MAX_NAME), paused: z.boolean(), notify: notifySchema })
+  .object({ name: visibleText().trim().min(1).max(MAX_NAME), paused: z.boolean(), notify: notifySchema })
   .partial()
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'give name, paused or notify');

@@ -1,20 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import { requestOrigin } from '../ops/forwarded';
 import { ApiError } from './api-error';
 
 /**
  * The site's own origin for a request: PUBLIC_URL when the operator set it, else the
- * request's own scheme and host (behind a trusted proxy, the ones it forwards). Links in
- * mails never come from here without PUBLIC_URL (config.ts requires it with SMTP_URL):
- * a Host header is the client's to choose.
+ * request's own scheme and host (behind trusted proxies, the ones they forward: see
+ * ops/forwarded.ts). Links in mails never come from here without PUBLIC_URL (config.ts
+ * requires it with SMTP_URL): a Host header is the client's to choose.
  */
-export function siteOrigin(req: IncomingMessage, publicUrl: string | undefined, trustProxy: boolean): string | null {
-  if (publicUrl) return publicUrl;
-  const forwardedHost = trustProxy ? (req.headers['x-forwarded-host'] as string | undefined) : undefined;
-  const host = (forwardedHost ?? req.headers.host)?.split(',')[0]?.trim();
-  if (!host) return null;
-  const forwardedProto = trustProxy ? (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() : undefined;
-  const proto = forwardedProto ?? ('encrypted' in req.socket ? 'https' : 'http');
-  return `${proto}://${host}`;
+export function siteOrigin(req: IncomingMessage, publicUrl: string | undefined, trustedHops: number): string | null {
+  return publicUrl ?? requestOrigin(req, trustedHops);
 }
 
 /**
@@ -23,9 +18,9 @@ export function siteOrigin(req: IncomingMessage, publicUrl: string | undefined, 
  * Origin on such requests; a missing one is refused too (SameSite=Lax alone lets a
  * top-level form POST through from another site in some browsers).
  */
-export function requireOwnOrigin(req: IncomingMessage, publicUrl: string | undefined, trustProxy: boolean): void {
+export function requireOwnOrigin(req: IncomingMessage, publicUrl: string | undefined, trustedHops: number): void {
   const origin = req.headers.origin;
-  const own = siteOrigin(req, publicUrl, trustProxy);
+  const own = siteOrigin(req, publicUrl, trustedHops);
   if (!origin || origin !== own) {
     throw new ApiError('forbidden', origin ? `Origin ${origin.slice(0, 100)} is not this site's` : 'Origin is required for a write with the session cookie', 'origin');
   }

@@ -6,6 +6,7 @@ import { MAX_PHOTOS } from '../core/listing';
 import type { StoreEngine } from '../engine/store-engine';
 import { ApiError, sendJson } from '../http/api-error';
 import { pathId } from '../http/query-schemas';
+import { readBytes } from '../http/read-body';
 import type { WriteContext, Writer } from '../http/write-routes';
 import { encodePhoto } from './photo-encoder';
 import { PhotoCache } from './photo-cache';
@@ -26,32 +27,6 @@ const MAX_WAITING = 8;
 const CACHE_BYTES = 64 * 1024 * 1024;
 const UPLOAD_PATH = /^\/api\/listings\/([^/]+)\/photos$/;
 const SERVE_PATH = /^\/photos\/([0-9a-f]{64})$/;
-
-/** The body, up to `limit` bytes: 413 as soon as it is larger (by its length, or as it arrives). */
-async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload_too_large', `a photo is at most ${limit / 1024 / 1024} MiB`);
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        req.off('data', onData);
-        reject(new ApiError('payload_too_large', `a photo is at most ${limit / 1024 / 1024} MiB`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new ApiError('bad_request', 'body ended early', 'body'));
-    });
-  });
-}
 
 /** A few at a time; a bounded queue behind them. */
 class Gate {
@@ -96,7 +71,7 @@ export function photosModule(o: PhotosOptions): Capability & { encoded: () => nu
     const listing = await o.engine.store.get(id);
     if (!listing) throw new ApiError('not_found', `no listing with id ${id}`, 'id');
     if ((listing.photos?.length ?? 0) >= MAX_PHOTOS) throw new ApiError('conflict', `a listing has at most ${MAX_PHOTOS} photos; remove one first`);
-    const body = await readBytes(req, MAX_PHOTO_BYTES);
+    const body = await readBytes(req, MAX_PHOTO_BYTES, `a photo is at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB`);
     const hash = crypto.createHash('sha256').update(body).digest('hex');
     if (!(await o.photos.has(hash))) {
       const out = await gate.run(() => encodePhoto(body));

@@ -49,12 +49,21 @@ export interface LiveHubOptions {
   onClose?: (conn: LiveConnection) => void;
   /** Sockets one client address may hold; more are refused with 429. */
   maxPerIp?: number;
-  /** watch and resume frames a socket may send a second (twice that in a burst). */
+  /**
+   * Frames of any kind a socket may send a second (twice that in a burst); a socket that
+   * keeps sending faster is closed with 1008 (frame-budget.ts).
+   */
   framesPerS?: number;
   /** The client's address for the per-address cap. */
   clientIp?: (req: IncomingMessage) => string;
-  /** A limit refused something (for /metrics). */
-  onLimited?: (limit: 'ws_per_ip' | 'ws_frames') => void;
+  /**
+   * The origin the browser used for the upgrade request, to check its Origin against;
+   * behind a trusted proxy that is the proxy's forwarded host and scheme (ops/forwarded.ts).
+   * @default the Host header and the socket's own scheme
+   */
+  requestOrigin?: (req: IncomingMessage) => string | null;
+  /** A limit refused something (for /metrics); `ws_frames_closed`: a socket closed for it. */
+  onLimited?: (limit: 'ws_per_ip' | 'ws_frames' | 'ws_frames_closed') => void;
 }
 
 /**
@@ -77,9 +86,11 @@ export interface SocketIdentity {
 /** One renter's socket on this node. */
 export class LiveConnection {
   alive = true;
+  /** Closed for sending too many frames: whatever else it sends is dropped unread. */
+  closing = false;
   /** The turn of the heartbeat at which this connection is pinged. */
   beatTurn = 0;
-  /** The watch/resume budget. */
+  /** The frame budget: every frame spends from it before it is read. */
   readonly frames: FrameBudget;
   ip = '';
   /** The session row's key, so a sign-out anywhere closes this socket (accounts/session-sockets.ts). */
@@ -120,12 +131,11 @@ export class LiveConnection {
   }
 }
 
-/** The request's own origin, as the browser would write it (behind a proxy too). */
-function ownOrigin(req: IncomingMessage): string | null {
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+/** The request's own origin from its socket alone: no forwarding header is believed. */
+function socketOrigin(req: IncomingMessage): string | null {
+  const host = req.headers.host;
   if (!host) return null;
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() ?? 'http';
-  return `${proto}://${String(host).split(',')[0]!.trim()}`;
+  return `${'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http'}://${host}`;
 }
 
 /**
@@ -169,7 +179,7 @@ export class LiveHub {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const origin = req.headers.origin;
     // No Origin: not a browser (a script, a test), which cross-site tricks cannot drive.
-    if (origin && origin !== ownOrigin(req) && !(this.options.allowedOrigins ?? []).includes(origin)) {
+    if (origin && origin !== (this.options.requestOrigin ?? socketOrigin)(req) && !(this.options.allowedOrigins ?? []).includes(origin)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -208,6 +218,8 @@ export class LiveHub {
     this.options.onOpen?.(conn);
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
+      // Counted before it is read: junk and frames that do not parse spend the budget too.
+      if (!this.allowFrame(conn)) return;
       if (isBinary) return void conn.send(errorFrame('bad_request', 'frames are JSON text'));
       const parsed = parseFrame(data.toString());
       if (!parsed.ok) return void conn.send(errorFrame(parsed.code, parsed.message));
@@ -225,16 +237,30 @@ export class LiveHub {
     ws.on('error', () => ws.terminate());
   }
 
-  /** A watch or resume costs a token; a socket that sends them too fast is told so. */
+  /**
+   * Every frame costs a token. A socket past its budget has the frame dropped unread and is
+   * told once per run of them (an answer per junk frame would be a flood of our own); one
+   * that keeps on is closed with 1008 and cut off.
+   */
   private allowFrame(conn: LiveConnection): boolean {
-    if (conn.frames.take()) return true;
+    if (conn.closing) return false;
+    const verdict = conn.frames.take();
+    if (verdict === 'ok') return true;
+    if (verdict === 'close') {
+      conn.closing = true;
+      this.options.onLimited?.('ws_frames_closed');
+      // The close frame goes out now; the socket is cut on the next turn, so the frames it
+      // has already sent are not read (the close handshake would read them all first).
+      conn.socket.close(1008, 'too many frames');
+      setImmediate(() => conn.socket.terminate());
+      return false;
+    }
     this.options.onLimited?.('ws_frames');
-    conn.send(errorFrame('rate_limited', `${this.options.framesPerS} watch or resume frames a second at most; this one was dropped`));
+    if (conn.frames.firstStrike) conn.send(errorFrame('rate_limited', `${this.options.framesPerS} frames a second at most; frames past that are dropped, and a socket that keeps sending them is closed`));
     return false;
   }
 
   private handle(conn: LiveConnection, frame: ClientFrame): void {
-    if (!this.allowFrame(conn)) return;
     if (frame.type === 'watch') {
       this.watches.set(conn, frame.bbox, frame.filters);
       return;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cameOverTls } from '../ops/forwarded';
 
 export const SESSION_COOKIE = 'roost_session';
 
@@ -43,10 +44,6 @@ function cookieValue(req: IncomingMessage, name: string): string | null {
 const LEGACY_ID_LENGTH = 24;
 const ID_BYTES = 32;
 
-/** Whether the request came over TLS, to us or to the proxy in front. */
-export function overTls(req: IncomingMessage): boolean {
-  return (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() === 'https' || 'encrypted' in req.socket;
-}
 
 /**
  * The session cookie: `id.signature`, HMAC-SHA256 with the session secret. The id names a
@@ -55,7 +52,11 @@ export function overTls(req: IncomingMessage): boolean {
  * write. Nothing here reads the store: Visitors (visitors.ts) does.
  */
 export class SessionCookies {
-  constructor(private readonly secret: string) {}
+  constructor(
+    private readonly secret: string,
+    /** Proxies in front whose X-Forwarded-Proto is believed (TRUST_PROXY): the cookie is Secure when the browser used TLS. */
+    private readonly trustedHops = 0,
+  ) {}
 
   private sign(id: string): string {
     return crypto.createHmac('sha256', this.secret).update(id).digest('base64url');
@@ -98,12 +99,12 @@ export class SessionCookies {
 
   /** Sets the cookie on the response beside any others it carries. Secure behind HTTPS. */
   issue(req: IncomingMessage, res: ServerResponse, id: string, maxAgeS: number): void {
-    const cookie = `${SESSION_COOKIE}=${this.value(id)}; Path=/; Max-Age=${Math.round(maxAgeS)}; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`;
+    const cookie = `${SESSION_COOKIE}=${this.value(id)}; Path=/; Max-Age=${Math.round(maxAgeS)}; HttpOnly; SameSite=Lax${cameOverTls(req, this.trustedHops) ? '; Secure' : ''}`;
     appendCookie(res, cookie);
   }
 
   clear(req: IncomingMessage, res: ServerResponse): void {
-    appendCookie(res, `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${overTls(req) ? '; Secure' : ''}`);
+    appendCookie(res, `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${cameOverTls(req, this.trustedHops) ? '; Secure' : ''}`);
   }
 
   /**

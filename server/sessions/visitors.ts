@@ -35,7 +35,8 @@ export interface VisitorOptions {
   cookies: SessionCookies;
   store: AccountStore;
   publicUrl: string | undefined;
-  trustProxy: boolean;
+  /** Proxies in front whose forwarding headers are believed (TRUST_PROXY). */
+  trustProxy: number;
   /** Spends one of the client's new-session budget (RATE_SESSIONS_PER_HOUR); false when spent. */
   newSession(req: IncomingMessage): Promise<{ ok: true } | { ok: false; retryAfterS: number }>;
 }

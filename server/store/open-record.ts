@@ -16,6 +16,7 @@ import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
 import { StartError } from '../start-error';
+import { openingDatabase } from './damaged-database';
 import type { ListingStore } from './listing-store';
 import { openDatabase } from './postgres/database';
 import { PostgresAlertStore, sharedSessionSecret } from './postgres/postgres-alert-store';
@@ -61,14 +62,14 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     }
   }
   // The alert store first: it makes the tables a sign-in moves records between.
-  const alerts = new SqliteAlertStore(config.dataDir);
+  const alerts = await openingDatabase(config.dataDir, 'alerts.db', () => new SqliteAlertStore(config.dataDir));
   return {
-    listings: new SqliteListingStore(config.dataDir),
+    listings: await openingDatabase(config.dataDir, 'roost.db', () => new SqliteListingStore(config.dataDir)),
     alerts,
-    accounts: new SqliteAccountStore(config.dataDir),
-    photos: new SqlitePhotoStore(config.dataDir),
-    photoImports: new SqlitePhotoImportStore(config.dataDir),
-    conversations: new SqliteConversationStore(config.dataDir),
+    accounts: await openingDatabase(config.dataDir, 'alerts.db', () => new SqliteAccountStore(config.dataDir)),
+    photos: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoStore(config.dataDir)),
+    photoImports: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoImportStore(config.dataDir)),
+    conversations: await openingDatabase(config.dataDir, 'messages.db', () => new SqliteConversationStore(config.dataDir)),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };

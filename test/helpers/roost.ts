@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,14 @@ export function tempDir(prefix: string): string {
 }
 
 /**
+ * A secret (ADMIN_TOKEN, METRICS_TOKEN…) for one test run: random, so no value a server
+ * would take is printed in the project (ops/secrets.ts refuses those, and short ones).
+ */
+export function secretForTests(): string {
+  return crypto.randomBytes(24).toString('hex');
+}
+
+/**
  * Every request of a test comes from 127.0.0.1: the per-address limits would throttle
  * them. Tests of the limits set their own.
  */
@@ -26,6 +35,7 @@ export const UNLIMITED = {
   RATE_SIGNIN_PER_HOUR: '1000000',
   RATE_MESSAGES_PER_MIN: '1000000',
   RATE_SAVED_SEARCHES_PER_DAY: '1000000',
+  HTTP_MAX_PER_IP: '1000000',
 };
 
 /** The real API server (no pages) on a free port over a data folder; no demo city. */

@@ -1,7 +1,7 @@
 import { decodeLat, decodeLon } from '../../core/geotile';
 import type { ListingType } from '../../core/listing';
-import { pointInRing } from '../../core/polygon';
-import type { Filters, Ring } from '../search-engine';
+import type { Filters } from '../search-engine';
+import type { RingIndex } from './ring-index';
 import type { EncodedBox } from './encoded-box';
 
 /** Unknown bedroom count: below any `bedsMin`, so the filter's arithmetic excludes it. */
@@ -111,11 +111,11 @@ export function filterListInBox(c: FilterColumns, rows: Int32Array, from: number
 }
 
 /** Keeps the rows whose quantized position lies in the ring (as Lucene tests it), in place. */
-export function keepInRing(rows: Int32Array, n: number, latE: Int32Array, lonE: Int32Array, ring: Ring): number {
+export function keepInRing(rows: Int32Array, n: number, latE: Int32Array, lonE: Int32Array, ring: RingIndex): number {
   let m = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    if (pointInRing(decodeLon(lonE[r]!), decodeLat(latE[r]!), ring)) rows[m++] = r;
+    if (ring.contains(decodeLon(lonE[r]!), decodeLat(latE[r]!))) rows[m++] = r;
   }
   return m;
 }

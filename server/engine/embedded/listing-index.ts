@@ -11,6 +11,7 @@ import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
 import { TextIndex } from './text-index';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
+import { preparedRing, type RingIndex } from './ring-index';
 
 /** Whether a sink takes the totals of price runs (area sinks do; row and tile sinks not). */
 function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'addRun'> {
@@ -168,8 +169,9 @@ export class ListingIndex implements IndexView {
    * Feeds every live row inside `bbox` that passes `filters` to the sink. With
    * `useCells`, unfiltered queries take whole cells' totals where the sink accepts them.
    */
-  scan(bbox: Bbox, filters: Filters, sink: RowSink, useCells: boolean, ring: Ring | null = null): void {
+  scan(bbox: Bbox, filters: Filters, sink: RowSink, useCells: boolean, area: Ring | null = null): void {
     const pred = compileFilters(filters);
+    const ring = area ? preparedRing(area) : null;
     const cells = useCells && !pred.any;
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) this.visit(root, box, pred, sink, cells, ring);
@@ -199,8 +201,9 @@ export class ListingIndex implements IndexView {
    * so a cell's share of the set is found by binary search and cells outside the box or
    * the ring cost nothing, however many rows the set holds elsewhere.
    */
-  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null): void {
+  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, area: Ring | null = null): void {
     const pred = compileFilters(filters);
+    const ring = area ? preparedRing(area) : null;
     const tail = lowerBound(rows, 0, rows.length, this.baseCount);
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) {
@@ -239,7 +242,7 @@ export class ListingIndex implements IndexView {
     this.runs = PriceRuns.build(this.pyramid.runCells, n, sorted);
   }
 
-  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null): void {
+  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: RingIndex | null): void {
     if (lo === hi) return;
     const place = placeOf(cell, box, ring);
     if (place === null) return;
@@ -255,7 +258,7 @@ export class ListingIndex implements IndexView {
     }
   }
 
-  private filterSet(rows: Int32Array, from: number, to: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: Ring | null): void {
+  private filterSet(rows: Int32Array, from: number, to: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: RingIndex | null): void {
     const cols: FilterColumns = this.rows.cols;
     for (let start = from; start < to; start += MATCH_BATCH) {
       const end = Math.min(to, start + MATCH_BATCH);
@@ -295,7 +298,7 @@ export class ListingIndex implements IndexView {
    * inside the ring is then treated as if there were none (its totals usable), one wholly
    * outside is skipped, and only the rows of crossing leaves are tested point by point.
    */
-  private visit(cell: Cell, box: EncodedBox, pred: Predicate, sink: RowSink, useCells: boolean, ring: Ring | null): void {
+  private visit(cell: Cell, box: EncodedBox, pred: Predicate, sink: RowSink, useCells: boolean, ring: RingIndex | null): void {
     if (cell.count === 0) return;
     const place = placeOf(cell, box, ring);
     if (place === null) return;
@@ -329,7 +332,7 @@ export class ListingIndex implements IndexView {
    * Filters a row range into a buffer and hands the buffer to the sink: two tight loops,
    * each monomorphic, measured faster than one loop calling the sink per row.
    */
-  private scanRows(from: number, to: number, box: EncodedBox, pred: Predicate, sink: RowSink, testBox: boolean, ring: Ring | null = null): void {
+  private scanRows(from: number, to: number, box: EncodedBox, pred: Predicate, sink: RowSink, testBox: boolean, ring: RingIndex | null = null): void {
     const cols: FilterColumns = this.rows.cols;
     for (let start = from; start < to; start += MATCH_BATCH) {
       const end = Math.min(to, start + MATCH_BATCH);

@@ -1,6 +1,6 @@
 import { decodeLat, decodeLon, ENCODED_MAX, ENCODED_MIN, encodeEastEdge, encodeLat, encodeWestEdge, tileLat, tileLon, tileOf } from '../../core/geotile';
-import { BOX_INSIDE, BOX_OUTSIDE, boxInRing } from '../../core/polygon';
-import type { Ring } from '../search-engine';
+import { BOX_INSIDE, BOX_OUTSIDE } from '../../core/polygon';
+import type { RingIndex } from './ring-index';
 import type { EncodedBox } from './encoded-box';
 import type { Run } from './price-runs';
 import type { AreaSums, Sums } from './row-sink';
@@ -139,11 +139,11 @@ export class TilePyramid {
  * ring (nothing to read); else whether it is wholly inside the box, and the ring its rows
  * must still be tested against (null when the cell lies wholly inside it, or there is none).
  */
-export function placeOf(cell: Cell, box: EncodedBox, ring: Ring | null): { inside: boolean; ring: Ring | null } | null {
+export function placeOf(cell: Cell, box: EncodedBox, ring: RingIndex | null): { inside: boolean; ring: RingIndex | null } | null {
   if (cell.lonMaxE < box.lonMin || cell.lonMinE > box.lonMax || cell.latMaxE < box.latMin || cell.latMinE > box.latMax) return null;
   let within = ring;
   if (ring) {
-    const where = boxInRing(ring, decodeLon(cell.lonMinE), decodeLat(cell.latMinE), decodeLon(cell.lonMaxE), decodeLat(cell.latMaxE));
+    const where = ring.boxPlace(decodeLon(cell.lonMinE), decodeLat(cell.latMinE), decodeLon(cell.lonMaxE), decodeLat(cell.latMaxE));
     if (where === BOX_OUTSIDE) return null;
     if (where === BOX_INSIDE) within = null;
   }
