@@ -207,6 +207,22 @@ describe('photo importer: retries, giving up, pace, one node at a time', () => {
     expect(await imports.queued()).toBe(0);
   });
 
+  it('a photo brought home by one worker is not fetched again by another whose listing looked before', async () => {
+    // x names a slow photo, then a quick one; y names the quick one. Two workers take x and
+    // y together: y's worker brings the quick one home while x's still waits for the slow.
+    img.image('/slow.jpg', await testJpeg(30), { delayMs: 600 });
+    img.image('/quick.jpg', await testJpeg(31));
+    const now = Date.now();
+    await api.engine.write({ op: 'put', record: { ...base, id: 'x-race', title: 'x', type: 'entire', bedrooms: 1, photos: [img.url('/slow.jpg'), img.url('/quick.jpg')], listedAt: now, updatedAt: now } });
+    await api.engine.write({ op: 'put', record: { ...base, id: 'y-race', title: 'y', type: 'entire', bedrooms: 1, photos: [img.url('/quick.jpg')], listedAt: now, updatedAt: now } });
+    // node-a again: the lease the test before took is this node's.
+    const one = importer('node-a');
+    await one.pass();
+    expect((await api.engine.get('x-race'))!.photos).toEqual([ownPhotoUrl(sha(await testJpeg(30))), ownPhotoUrl(sha(await testJpeg(31)))]);
+    expect((await api.engine.get('y-race'))!.photos).toEqual([ownPhotoUrl(sha(await testJpeg(31)))]);
+    expect([img.count('/slow.jpg'), img.count('/quick.jpg')]).toEqual([1, 1]);
+  });
+
   it('two nodes: one holds the lease and does the work, each photo fetched once, at most a few at once and at the host\'s pace', async () => {
     const before = img.arrivals.length;
     for (let i = 0; i < 12; i++) {

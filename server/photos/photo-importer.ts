@@ -232,7 +232,7 @@ export class PhotoImporter {
     for (const url of urls) {
       let s = known.get(url);
       if (!s || (!s.hash && !s.dead && s.retryAt <= Date.now())) {
-        const fetched = await this.fetchShared(url, s);
+        const fetched = await this.fetchShared(url);
         // Stopping: the listing stays queued as it is, for the next holder.
         if (fetched === STOPPED) return;
         s = fetched;
@@ -249,10 +249,20 @@ export class PhotoImporter {
     else await this.p.imports.done(id);
   }
 
-  private fetchShared(url: string, before: PhotoSource | undefined): Promise<PhotoSource | typeof STOPPED> {
+  /**
+   * The URL's outcome: shared with a fetch of it in flight, or read again from the record
+   * (another worker may have brought it home since this listing looked), or fetched now.
+   * Registered before its first await, and the outcome recorded before it is let go, so
+   * no moment exists in which a second fetch of the URL could start.
+   */
+  private fetchShared(url: string): Promise<PhotoSource | typeof STOPPED> {
     let pending = this.inFlight.get(url);
     if (!pending) {
-      pending = this.fetchOne(url, before).finally(() => this.inFlight.delete(url));
+      pending = (async () => {
+        const now = (await this.p.imports.sources([url])).get(url);
+        if (now && (now.hash || now.dead || now.retryAt > Date.now())) return now;
+        return this.fetchOne(url, now);
+      })().finally(() => this.inFlight.delete(url));
       this.inFlight.set(url, pending);
     }
     return pending;
