@@ -10,6 +10,7 @@ import type { ChangeEvent } from '../server/changes/change-event';
 import type { ListingRecord, ListingType } from '../server/core/listing';
 import { seededRandom } from '../server/core/seeded-random';
 import { SearchAreaIndex } from '../server/engine/embedded/search-area-index';
+import { SearchAreaGrid } from '../server/engine/embedded/search-area-grid';
 import type { Bbox, Filters, Ring } from '../server/engine/search-engine';
 import { WatchIndex } from '../server/realtime/watch-index';
 
@@ -133,13 +134,24 @@ describe('WatchIndex', () => {
   });
 });
 
-describe('SearchAreaIndex', () => {
+/** A search around a few streets (one grid cell or four) rather than a region. */
+function smallBbox(): Bbox {
+  const [lon, lat] = somewhere();
+  const w = Math.max(-180, lon - between(0, 0.05));
+  const s = lat - between(0, 0.03);
+  return [w, s, Math.min(180, lon + between(0, 0.05)), lat + between(0, 0.03)];
+}
+
+describe.each([
+  ['SearchAreaIndex (R-tree)', () => new SearchAreaIndex()],
+  ['SearchAreaGrid (typed arrays)', () => new SearchAreaGrid()],
+])('%s', (_name, make) => {
   it('matches each listing to exactly the searches whose area and filters hold it', () => {
-    const index = new SearchAreaIndex();
+    const index = make();
     const searches = new Map<string, { bbox: Bbox; ring: Ring | null; filters: Filters }>();
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       const id = `s${i}`;
-      const bbox = randomBbox();
+      const bbox = i % 2 === 0 ? randomBbox() : smallBbox();
       const filters = randomFilters();
       // Every third search draws a triangle inside a box that does not wrap.
       const [w, s, e, n] = bbox;
@@ -147,9 +159,15 @@ describe('SearchAreaIndex', () => {
       searches.set(id, { bbox, ring, filters });
       index.put({ id, area: ring ? { polygon: ring } : { bbox }, filters });
     }
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 60; i++) {
       searches.delete(`s${i}`);
       index.remove(`s${i}`);
+    }
+    // Saved again with other filters: the new definition replaces the old.
+    for (let i = 60; i < 90; i++) {
+      const s = searches.get(`s${i}`)!;
+      s.filters = randomFilters();
+      index.put({ id: `s${i}`, area: s.ring ? { polygon: s.ring } : { bbox: s.bbox }, filters: s.filters });
     }
     expect(index.size).toBe(searches.size);
 

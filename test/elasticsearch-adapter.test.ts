@@ -62,6 +62,8 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     fake.replies.set('HEAD /roost-meta', { body: {} });
     // Fields added since listings-v1 are put on the existing indices at start (additive).
     fake.replies.set('PUT /listings/_mapping', { body: { acknowledged: true } });
+    // The index's mapping version (index-admin.ts): an index made by this release.
+    fake.replies.set('GET /listings/_mapping', { body: { 'listings-v1': { mappings: { _meta: { mapping: 2 } } } } });
   });
 
   it('a district view: the exact request body, and the recorded answer as the API shows it', async () => {

@@ -138,3 +138,78 @@ describe('ListingIndex with a drawn area', () => {
     }
   });
 });
+
+describe('ListingIndex keyword sets across writes', () => {
+  it('keeps a word set through writes: new homes with the word join it, changed and removed ones leave it', () => {
+    const index = new ListingIndex();
+    const truth = new Map(RECORDS.slice(0, 5_000).map((r) => [r.id, r]));
+    for (const r of truth.values()) index.upsert(r, false);
+    index.rebuild();
+    const search = (word: string) => {
+      const sink = new RowCollector();
+      index.scanRowSet(index.rowsWithWords([word]), CITY, { priceMax: 4000 }, sink);
+      return ids(index, sink.rows);
+    };
+    const want = (word: string) => [...truth.values()].filter((r) => !nearEdge(r, CITY) && passes(r, CITY, { priceMax: 4000 }, word)).map((r) => r.id).sort();
+    const sure = (got: string[]) => got.filter((id) => !nearEdge(truth.get(id)!, CITY));
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+    const before = index.rowsWithWords(['sunny']);
+    const t = RECORDS[0]!.listedAt;
+    const sunnyOnes = [...truth.values()].filter((r) => r.title.startsWith('Sunny')).slice(0, 40);
+    for (let i = 0; i < 300; i++) {
+      const base = RECORDS[5_000 + i]!;
+      // New homes, half of them sunny; old sunny homes renamed; some removed.
+      const fresh = { ...base, id: `new-${i}`, title: i % 2 ? `Sunny loft ${i}` : `Dark loft ${i}`, listedAt: t, updatedAt: t };
+      index.upsert(fresh, false);
+      truth.set(fresh.id, fresh);
+    }
+    for (const r of sunnyOnes.slice(0, 20)) {
+      const renamed = { ...r, title: 'Shady room' };
+      index.upsert(renamed, false);
+      truth.set(r.id, renamed);
+    }
+    for (const r of sunnyOnes.slice(20)) {
+      index.remove(r.id);
+      truth.delete(r.id);
+    }
+    // The set was kept (not gathered again) and still answers exactly.
+    expect(index.rowsWithWords(['sunny']).subarray(0, before.length)).toEqual(before);
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+    expect(sure(search('loft'))).toEqual(want('loft'));
+    index.rebuild();
+    expect(sure(search('sunny'))).toEqual(want('sunny'));
+  });
+});
+
+describe('ListingIndex word runs (area views with a keyword)', () => {
+  it('add up to what reading the word\'s rows one by one gives, before and after writes', () => {
+    const index = new ListingIndex(100);
+    index.load(RECORDS);
+    const sums = (sink: AreaSink) => sink.buckets().map((b) => [b.key, b.count, b.lat, b.lon, b.priceAvg]);
+    const compare = () => {
+      for (const words of [['sunny'], ['loft'], ['quiet', 'room']]) {
+        for (const bbox of [...BOXES, [-180, -85, 180, 85] as Bbox]) {
+          for (const f of FILTERS) {
+            for (const kind of ['districts', 'neighbourhoods'] as const) {
+              const byRuns = new AreaSink(index, kind);
+              index.scanWords(words, bbox, f, byRuns);
+              const byRows = new AreaSink(index, kind);
+              // The same rows without runs: a copy of the set, so the index cannot know it.
+              index.scanRowSet(index.rowsWithWords(words).slice(), bbox, f, byRows);
+              expect(sums(byRuns), `${words} ${bbox} ${JSON.stringify(f)}`).toEqual(sums(byRows));
+            }
+          }
+        }
+      }
+    };
+    compare();
+    // Writes: dead rows make their cells read rows; new rows land in the tail.
+    const t = RECORDS[0]!.listedAt;
+    for (let i = 0; i < 400; i++) {
+      const r = RECORDS[(i * 37) % RECORDS.length]!;
+      index.upsert({ ...r, price: r.price + 100, title: i % 2 ? `Sunny loft ${i}` : r.title, listedAt: t, updatedAt: t }, false);
+    }
+    for (let i = 0; i < 100; i++) index.remove(RECORDS[(i * 53 + 1) % RECORDS.length]!.id);
+    compare();
+  });
+});

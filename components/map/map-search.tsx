@@ -44,7 +44,7 @@ const LeafletMap = dynamic(() => import('./leaflet-map'), {
 
 /** Whole-area views ask over the world, at one zoom per level, so every zoom of a level shares one answer. */
 const WORLD_BBOX = '-180,-85,180,85';
-const AREA_ZOOM = { district: 10, neighbourhood: 12 } as const;
+const AREA_ZOOM = { region: 8, district: 10, neighbourhood: 12 } as const;
 const LIST_PAGE = 20;
 /** How long a new or re-priced pin stays marked, and a removed one fades. */
 const MARK_MS = 2_500;
@@ -256,11 +256,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
    * costs no request. Clusters and pins follow the view.
    */
   const level = move ? levelForZoom(move.zoom) : null;
-  const wholeAreas = level === 'district' || level === 'neighbourhood';
+  const wholeAreas = level === 'region' || level === 'district' || level === 'neighbourhood';
   const searchPath =
     bbox && move
       ? wholeAreas
-        ? `/api/search?bbox=${WORLD_BBOX}&zoom=${AREA_ZOOM[level as 'district' | 'neighbourhood']}${filters ? `&${filters}` : ''}`
+        ? `/api/search?bbox=${WORLD_BBOX}&zoom=${AREA_ZOOM[level as keyof typeof AREA_ZOOM]}${filters ? `&${filters}` : ''}`
         : `/api/search?bbox=${bbox.join(',')}&zoom=${move.zoom}${filters ? `&${filters}` : ''}`
       : null;
   const { priceMin: _min, priceMax: _max, ...unpriced } = view;

@@ -88,7 +88,10 @@ async function main(): Promise<void> {
       fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
+  // An empty embedded store: the store's thread builds the index on the way and leaves it as
+  // the server's snapshot (not for a cluster's index, which follows the log on its own).
+  const snapshot = !config.ELASTICSEARCH_URL && !config.OPENSEARCH_URL;
+  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir, snapshot });
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
   }
   progress.stop();
   await sink.close();
+  if (sink.snapshot) process.stderr.write(sink.snapshot.written ? 'index snapshot written for the next start\n' : `no index snapshot written: ${sink.snapshot.reason}\n`);
   const seconds = (performance.now() - started) / 1000;
   for (const note of result.notes) process.stderr.write(`import: ${note}\n`);
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);

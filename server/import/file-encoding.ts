@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** What a file's bytes are: UTF-8 (perhaps with a few bad bytes), or a legacy single-byte text. */
 export interface EncodingReport {
@@ -73,7 +73,8 @@ export async function detectEncoding(file: string): Promise<EncodingReport> {
     at -= carry.length;
     if (isUtf8(body)) {
       // Non-ASCII bytes in a valid chunk are valid characters: one is enough to know.
-      if (counts.valid === 0 && body.some((b) => b >= 0x80)) counts.valid++;
+      // Natively: a byte loop in JS here was 2.5 s of a 10M-row import's main thread.
+      if (counts.valid === 0 && !isAscii(body)) counts.valid++;
       continue;
     }
     scan(body, start, counts);

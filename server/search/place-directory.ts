@@ -9,6 +9,13 @@ const WORLD: Bbox = [-180, -85, 180, 85];
 const TTL_MS = 30_000;
 export const MAX_PLACES = 10;
 const MAX_PER_KIND = 5;
+/**
+ * Listing suggestions kept per query text, as long as the area names: the words renters
+ * type most are the commonest, and at 10,000,000 listings a word in a tenth of the homes
+ * took 60–200 ms to rank its newest five (BENCHMARKS.md, issue 31), where the box must
+ * answer as the renter types. A thousand texts at most: one a keystroke, bounded.
+ */
+const LISTINGS_KEPT = 1_000;
 
 export type PlaceKind = 'district' | 'neighbourhood' | 'listing';
 
@@ -124,7 +131,19 @@ export class PlaceDirectory {
     return [...places.slice(0, MAX_PLACES - Math.min(listings.length, MAX_PER_KIND - 2)), ...listings].slice(0, MAX_PLACES);
   }
 
-  private async listings(q: string): Promise<Place[]> {
+  private readonly suggested = new Map<string, { at: number; places: Promise<Place[]> }>();
+
+  private listings(q: string): Promise<Place[]> {
+    const key = q.trim().toLowerCase();
+    const hit = this.suggested.get(key);
+    if (hit && Date.now() - hit.at <= TTL_MS) return hit.places;
+    if (this.suggested.size >= LISTINGS_KEPT) this.suggested.clear();
+    const places = this.findListings(q);
+    this.suggested.set(key, { at: Date.now(), places });
+    return places;
+  }
+
+  private async findListings(q: string): Promise<Place[]> {
     try {
       const page = await this.engine.list({ bbox: WORLD, filters: { q }, sort: 'newest', limit: MAX_PER_KIND });
       return page.listings.map((l) => ({

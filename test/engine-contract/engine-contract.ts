@@ -13,7 +13,7 @@ import type { Bbox, Filters, ListSort, Ring, SearchDefinition, SearchEngine, Sea
 import { BoundaryIndex } from '../../server/import/boundaries';
 import { importFile } from '../../server/import/importer';
 import { NYC_CSV } from '../helpers/roost';
-import { expectedBuckets, inBbox, inRing, LISTING_2595, matches, neighbourhoodRings, ROWS, select, type Row } from './nyc-oracle';
+import { expectedBuckets, inBbox, inRing, LISTING_2595, matches, neighbourhoodRings, nycRegions, ROWS, select, type Row } from './nyc-oracle';
 import { seededRandom as rng } from '../../server/core/seeded-random';
 
 export interface EngineLeg {
@@ -48,6 +48,8 @@ export const FIXED_VIEWS: [string, SearchQuery][] = [
   ['clusters, keyword "loft"', { bbox: WILLIAMSBURG, zoom: 14, filters: { q: 'loft' } }],
   ['street level, keywords "east village"', { bbox: MANHATTAN_SOUTH, zoom: 17, filters: { q: 'east village' } }],
   ['boroughs, a keyword no title has', { bbox: CITY, zoom: 11, filters: { q: 'zzyzxquux' } }],
+  ['regions, the city at zoom 8', { bbox: CITY, zoom: 8, filters: {} }],
+  ['regions, the world at zoom 3, rooms up to $100', { bbox: [-180, -85, 180, 85], zoom: 3, filters: { types: ['private', 'shared'], priceMax: 100 } }],
 ];
 
 export function randomViews(n: number, seed: number): SearchQuery[] {
@@ -91,7 +93,8 @@ function expectOracle(q: SearchQuery, got: SearchResult): void {
     expect(Math.abs(b.lat - g.lat)).toBeLessThan(1e-6);
     expect(Math.abs(b.lon - g.lon)).toBeLessThan(1e-6);
     expect(Math.abs(b.priceAvg - g.price)).toBeLessThanOrEqual(0.5);
-    if (got.level !== 'cluster') expect(b.label).toBe(b.key.split('|').at(-1));
+    if (got.level === 'region') expect(b.label).toBe(nycRegions().get(b.key)!.label);
+    else if (got.level !== 'cluster') expect(b.label).toBe(b.key.split('|').at(-1));
   }
 }
 

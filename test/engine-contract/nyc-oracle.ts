@@ -3,6 +3,7 @@
  * answers computed from them by plain loops written from the contract: the oracle every
  * engine leg is held to.
  */
+import { linkRegions, type RegionMap } from '../../server/core/regions';
 import fs from 'node:fs';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { parse } from 'csv-parse/sync';
@@ -109,7 +110,19 @@ export interface Group {
   price: number;
 }
 
+let regions: RegionMap | null = null;
+
+/** New York's regions, linked from every row's district centroid (core/regions.ts's rule). */
+export function nycRegions(): RegionMap {
+  if (!regions) {
+    const d = groupBy(ROWS, (r) => r.district);
+    regions = linkRegions([...d].map(([key, g]) => ({ key, count: g.count, lat: g.lat / g.count, lon: g.lon / g.count })));
+  }
+  return regions;
+}
+
 export function keyOf(level: Level, zoom: number): (r: Row) => string {
+  if (level === 'region') return (r) => nycRegions().get(r.district)!.key;
   if (level === 'district') return (r) => r.district;
   if (level === 'neighbourhood') return (r) => `${r.district}|${r.neighbourhood}`;
   return (r) => tileKey(r.lat, r.lon, clusterPrecision(zoom));

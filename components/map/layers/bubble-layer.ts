@@ -8,7 +8,7 @@ import type { MapLabels } from './map-types';
 import type { MarkerPass } from './marker-pass';
 
 /** The first zoom of the level below each level: where clicking a bubble takes you. */
-const NEXT_ZOOM: Record<Level, number> = { district: 12, neighbourhood: 14, cluster: 16, listing: 18 };
+const NEXT_ZOOM: Record<Level, number> = { region: 9, district: 12, neighbourhood: 14, cluster: 16, listing: 18 };
 
 /** Bubble size grows with the log of its count, so one big district does not hide the rest. */
 function bubbleSize(count: number, level: Level): number {

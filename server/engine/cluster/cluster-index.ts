@@ -1,4 +1,5 @@
-import { levelForZoom } from '../../core/levels';
+import { levelForZoom, REGION_MAX_ZOOM } from '../../core/levels';
+import { linkRegions, type RegionMap } from '../../core/regions';
 import type { ListingRecord } from '../../core/listing';
 import { EngineConflict, EngineFailure, EngineUnavailable } from '../engine-errors';
 import type { ChangeEvent } from '../../changes/change-event';
@@ -7,6 +8,9 @@ import { isUnavailableStatus, type BulkDrop, type BulkOperation, type ClusterCli
 import { createNextListingsIndex, ensureIndices, switchListingsAlias } from './index-admin';
 import { LISTINGS_ALIAS, LISTINGS_REFRESH_INTERVAL, listBody, priceHistogramBody, listingDoc, META_INDEX, searchBody, type ListingDoc } from './query-bodies';
 import { listingsOf, priceBandsOf, searchResultOf, totalOf, type SearchResponseBody } from './responses';
+
+/** How long the regions are kept before they are linked again (as the embedded engine does). */
+const REGIONS_KEPT_MS = 60_000;
 
 /** How long a list's point in time stays open between two pages. */
 const PIT_KEEP_ALIVE = '2m';
@@ -56,8 +60,29 @@ export class ClusterIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    const level = levelForZoom(query.zoom);
     const body = await this.searchRequest(`/${LISTINGS_ALIAS}/_search`, searchBody(query));
-    return searchResultOf(levelForZoom(query.zoom), body);
+    return searchResultOf(level, body, level === 'region' ? await this.regions() : undefined);
+  }
+
+  private linked: { map: Promise<RegionMap>; at: number } | null = null;
+
+  /**
+   * The regions, linked from every district's unfiltered totals (one world-wide `terms`
+   * aggregation), kept for a minute as the embedded engine keeps its own: both link the
+   * same districts' centroids into the same regions.
+   */
+  private regions(): Promise<RegionMap> {
+    if (!this.linked || Date.now() - this.linked.at > REGIONS_KEPT_MS) {
+      const map = this.searchRequest(`/${LISTINGS_ALIAS}/_search`, searchBody({ bbox: [-180, -90, 180, 90], zoom: REGION_MAX_ZOOM + 1, filters: {} })).then((body) =>
+        linkRegions(searchResultOf('district', body).buckets.map((b) => ({ key: b.key, count: b.count, lat: b.lat, lon: b.lon }))),
+      );
+      this.linked = { map, at: Date.now() };
+      map.catch(() => {
+        if (this.linked?.map === map) this.linked = null;
+      });
+    }
+    return this.linked.map;
   }
 
   async priceHistogram(query: PriceHistogramQuery): Promise<number[]> {

@@ -268,7 +268,8 @@ function bucketAgg(level: Exclude<Level, 'listing'>, zoom: number) {
     // (measured on the real node); the embedded engine counts it in that tile too.
     return { geotile_grid: { field: 'location', precision: clusterPrecision(zoom), size: 65_536 }, aggs: SUMMARY_AGGS };
   }
-  const field = level === 'district' ? 'district' : 'area';
+  // Regions are districts folded together after the answer (core/regions.ts).
+  const field = level === 'district' || level === 'region' ? 'district' : 'area';
   return { terms: { field, size: MAX_AREA_BUCKETS, shard_size: MAX_AREA_BUCKETS }, aggs: SUMMARY_AGGS };
 }
 

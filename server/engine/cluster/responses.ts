@@ -3,6 +3,7 @@
  * unit-tested on recorded responses and run on a real node by the contract suite.
  */
 import type { Level } from '../../core/levels';
+import { foldRegions, type RegionMap } from '../../core/regions';
 import { listingOf, type Listing } from '../../core/listing';
 import type { Bucket, SearchResult } from '../search-engine';
 import { recordOf, type ListingDoc } from './query-bodies';
@@ -44,8 +45,19 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-export function searchResultOf(level: Level, body: SearchResponseBody): SearchResult {
+export function searchResultOf(level: Level, body: SearchResponseBody, regions?: RegionMap): SearchResult {
   if (level === 'listing') return { level, total: totalOf(body), buckets: [], listings: listingsOf(body) };
+  if (level === 'region') {
+    // District totals folded into regions: sums from each centroid and average, unrounded.
+    const sums = (body.aggregations?.buckets?.buckets ?? []).map((b) => ({
+      key: b.key,
+      count: b.doc_count,
+      sumLat: (b.centroid.location?.lat ?? 0) * b.doc_count,
+      sumLon: (b.centroid.location?.lon ?? 0) * b.doc_count,
+      sumPrice: (b.price.value ?? 0) * b.doc_count,
+    }));
+    return { level, total: totalOf(body), buckets: foldRegions(sums, regions ?? new Map()), listings: [] };
+  }
   const buckets: Bucket[] = (body.aggregations?.buckets?.buckets ?? []).map((b) => ({
     key: b.key,
     label: level === 'district' ? b.key : level === 'neighbourhood' ? b.key.slice(b.key.indexOf('|') + 1) : '',

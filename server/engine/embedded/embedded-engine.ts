@@ -3,6 +3,7 @@ import { listingOf, type Listing, type ListingRecord } from '../../core/listing'
 import { topK } from '../../core/top-k';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import { ringBbox } from '../../core/polygon';
+import { foldRegions, linkRegions, type RegionMap } from '../../core/regions';
 import { log } from '../../log';
 import { queryWords } from '../../core/text-match';
 import type {
@@ -22,7 +23,8 @@ import type {
   SearchResult,
   WriteCounts,
 } from '../search-engine';
-import { ListingIndex } from './listing-index';
+import type { ListingIndex } from './listing-index';
+import { startIndex, type StartedIndex } from './start-index';
 import type { RowSink } from './row-sink';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
@@ -41,7 +43,16 @@ export interface EmbeddedEngineOptions {
    * @default 100
    */
   pollIntervalMs?: number;
+  /**
+   * Stores of at least this many listings keep a snapshot of the index in dataDir.
+   * @default SNAPSHOT_MIN_LISTINGS
+   */
+  snapshotMinListings?: number;
 }
+
+/** How long the regions are kept before they are linked again from the districts' totals. */
+const REGIONS_KEPT_MS = 60_000;
+const WORLD: Bbox = [-180, -90, 180, 90];
 
 /**
  * The list's order: price ascending or newest first, the id breaking ties so the order is
@@ -75,6 +86,8 @@ export class EmbeddedEngine extends StoreEngine {
     store: ListingStore,
     readonly index: ListingIndex,
     seq: number,
+    /** Where the index came from at open: its snapshot in DATA_DIR, or the store. */
+    readonly indexSource: StartedIndex['source'],
   ) {
     super(store, seq, (c) => {
       if (c.op === 'upsert' && c.after) index.upsert(c.after);
@@ -84,10 +97,11 @@ export class EmbeddedEngine extends StoreEngine {
 
   static async open(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
     const store = options.store ?? new SqliteListingStore(options.dataDir);
-    const index = new ListingIndex();
-    const seq = await store.snapshot((r) => index.upsert(r, false));
-    index.rebuild();
-    const engine = new EmbeddedEngine(store, index, seq);
+    const { index, seq, source } = await startIndex(store, {
+      dataDir: options.dataDir,
+      ...(options.snapshotMinListings !== undefined ? { minListings: options.snapshotMinListings } : {}),
+    });
+    const engine = new EmbeddedEngine(store, index, seq, source);
     await engine.searches.load();
     engine.follower.start(options.pollIntervalMs ?? 100);
     return engine;
@@ -117,6 +131,12 @@ export class EmbeddedEngine extends StoreEngine {
       const newest = this.newest(rows, MAX_LISTINGS);
       return { level, total: rows.length, buckets: [], listings: newest.map((r) => this.index.listing(r)) };
     }
+    if (level === 'region') {
+      const sink = new AreaSink(this.index, 'districts');
+      this.scan(bbox, filters, polygon, sink, true);
+      const buckets = foldRegions(sink.sums(), this.regionMap());
+      return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
+    }
     const sink =
       level === 'cluster'
         ? new TileSink(this.index, clusterPrecision(zoom), bbox)
@@ -124,6 +144,25 @@ export class EmbeddedEngine extends StoreEngine {
     this.scan(bbox, filters, polygon, sink, true);
     const buckets = sink.buckets();
     return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
+  }
+
+  private regions: { map: RegionMap; at: number; districts: number } | null = null;
+
+  /**
+   * The regions, linked from every district's unfiltered totals (the pyramid's roots: a
+   * millisecond). Kept for REGIONS_KEPT_MS, or until a district appears: a region's
+   * members change only when a district's centre moves by kilometres.
+   */
+  regionMap(): RegionMap {
+    const districts = this.index.districts.names.length;
+    const now = Date.now();
+    if (!this.regions || this.regions.districts !== districts || now - this.regions.at > REGIONS_KEPT_MS) {
+      const sink = new AreaSink(this.index, 'districts');
+      this.scan(WORLD, {}, undefined, sink, true);
+      const map = linkRegions(sink.buckets().map((b) => ({ key: b.key, count: b.count, lat: b.lat, lon: b.lon })));
+      this.regions = { map, at: now, districts };
+    }
+    return this.regions.map;
   }
 
   /** A page in list order, kept as the rows stream by: a city-wide list never gathers its million rows. */
@@ -188,7 +227,7 @@ export class EmbeddedEngine extends StoreEngine {
     const wanted = filters.q ? queryWords(filters.q) : [];
     const area = polygon ? within(bbox, polygon) : bbox;
     if (wanted.length > 0) {
-      this.index.scanRowSet(this.index.rowsWithWords(wanted), area, filters, sink, polygon ?? null);
+      this.index.scanWords(wanted, area, filters, sink, polygon ?? null);
     } else {
       this.index.scan(area, filters, sink, useCells, polygon ?? null);
     }

@@ -36,7 +36,14 @@ export type Columns = { [K in ColumnName]: InstanceType<ColumnTypes[K]> };
 export type RowValues = Record<ColumnName, number>;
 type Column = Columns[ColumnName];
 
-const NAMES = Object.keys(COLUMN_TYPES) as ColumnName[];
+/** Every column's name, in the table's order (a snapshot writes them in it). */
+export const COLUMN_NAMES = Object.keys(COLUMN_TYPES) as ColumnName[];
+const NAMES = COLUMN_NAMES;
+
+/** A new column of `name`'s element type. */
+export function newColumn<K extends ColumnName>(name: K, capacity: number): Columns[K] {
+  return new COLUMN_TYPES[name](capacity) as Columns[K];
+}
 
 /*
  * Writes a row into every column, made from the table once. A loop over the names does the
@@ -107,7 +114,9 @@ export class ListingColumns {
 
   /** Appends a row and returns its number. */
   append(values: RowValues): number {
-    if (this.rows === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+    // An eighth more, not double: doubling ten million rows' columns to make room for one
+    // more row would ask for another 700 MB at once.
+    if (this.rows === this.capacity) this.grow(Math.max(1024, this.capacity + (this.capacity >> 3)));
     const row = this.rows++;
     writeRow(this.cols, row, values);
     return row;
@@ -120,6 +129,15 @@ export class ListingColumns {
     this.cols = out as Columns;
     this.capacity = capacity;
     this.rows = perm.length;
+  }
+
+  /** Takes columns read from a snapshot: rows 0..rows of each hold data, the rest is room. */
+  adopt(cols: Columns, rows: number): void {
+    const capacity = cols.alive.length;
+    for (const name of NAMES) if (cols[name].length !== capacity) throw new Error(`column ${name} holds ${cols[name].length} rows, not ${capacity}`);
+    this.cols = cols;
+    this.capacity = capacity;
+    this.rows = rows;
   }
 
   private grow(capacity: number): void {

@@ -1,15 +1,21 @@
 import { decodeLat, decodeLon, encodeLat, encodeLon, mercatorX, mercatorY } from '../../core/geotile';
-import { currencyOf, LISTING_TYPES, pricePerOf, type Listing, type ListingRecord, type PricePer } from '../../core/listing';
+import { currencyOf, LISTING_TYPES, PRICE_PERIODS, pricePerOf, type Listing, type ListingRecord } from '../../core/listing';
 import type { Bbox, Filters, Ring } from '../search-engine';
 import { Dictionary } from './dictionary';
 import { encodedBoxes, type EncodedBox } from './encoded-box';
 import { compileFilters, filterAll, filterInBox, filterListInBox, keepInRing, NO_BEDROOMS, TYPE_CODE, type FilterColumns, type Predicate } from './filter-kernels';
-import { ListingColumns } from './listing-columns';
+import { COLUMN_NAMES, ListingColumns, type ColumnName, type Columns } from './listing-columns';
+import type { IdTableParts } from './id-table';
+import type { StringColumnParts } from './string-column';
+import type { TextIndexParts } from './text-index';
 import { lowerBound } from './lower-bound';
-import { PriceRuns } from './price-runs';
+import { PriceRuns, type PriceRunsParts, type Run } from './price-runs';
 import { radixOrder } from './radix-order';
 import type { IndexView, RowSink, SinkColumns } from './row-sink';
+import { IdTable } from './id-table';
+import { StringColumn } from './string-column';
 import { TextIndex } from './text-index';
+import { textMatches } from '../../core/text-match';
 import { leafCode, RUN_ZOOM, TilePyramid, placeOf, type Cell } from './tile-pyramid';
 import { preparedRing, type RingIndex } from './ring-index';
 
@@ -22,8 +28,15 @@ function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'ad
 const MIN_TAIL_BEFORE_REBUILD = 20_000;
 /** Rows filtered per batch before the sink aggregates them. */
 const MATCH_BATCH = 16_384;
+/**
+ * Word sets this large get price runs of their own for area views: below it, reading the
+ * rows costs less than making the runs (a radix sort of the set) would.
+ */
+const WORD_RUNS_MIN = 50_000;
 /** Keyword row sets kept between searches: a few renters' keywords at a time. */
 const WORD_ROWS_KEPT = 8;
+/** ISO times kept formatted: a few thousand pins' worth. */
+const ISO_TIMES_KEPT = 100_000;
 
 /**
  * Listings in typed columns (ListingColumns) sorted in Z-order, with a pyramid of tiles
@@ -39,7 +52,7 @@ export class ListingIndex implements IndexView {
   /** The plain name of each neighbourhood id (its key without the district). */
   readonly neighbourhoodName: string[] = [];
   /** Words of each slot's title and description, for the keyword filter. */
-  readonly text = new TextIndex();
+  private textIndex = new TextIndex();
 
   private readonly rows = new ListingColumns();
   /** Rows below this are sorted and under the pyramid; the rest is the tail. */
@@ -50,25 +63,109 @@ export class ListingIndex implements IndexView {
   /*
    * Each listing keeps one slot for life; its row moves on every re-sort. Strings live by
    * slot and never move; slot → row is a typed array rewritten on a re-sort, which
-   * measured far cheaper than re-keying a million-entry map of ids.
+   * measured far cheaper than re-keying a million-entry map of ids. Everything per slot
+   * is a typed array (ids and titles as UTF-8 in StringColumns, the id lookup an IdTable)
+   * so ten million listings stay off the V8 heap and a snapshot is written and read whole.
    */
-  private readonly slotOf = new Map<string, number>();
-  private readonly ids: string[] = [];
-  private readonly titles: string[] = [];
-  /** By slot, interned: a city has one or two currencies, so each is one shared string. */
-  private readonly currencies: string[] = [];
-  private readonly periods: PricePer[] = [];
-  private readonly isoTimes: ([string, string] | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  private ids = new StringColumn();
+  private slotOf = new IdTable(this.ids);
+  private titles = new StringColumn();
+  /** By slot: codes of `currencyNames` (a city has one or two currencies) and of PRICE_PERIODS. */
+  private currencyCode = new Uint8Array(1024);
+  private currencyNames = new Dictionary();
+  private periodCode = new Uint8Array(1024);
+  /** Slots handed out so far (live or free). */
+  private slots = 0;
+  /** ISO times of slots shown lately: formatting two dates per pin was a street view's largest cost. */
+  private readonly isoTimes = new Map<number, [string, string]>();
+  private freeSlots: number[] = [];
   private slotRow = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
-  /** Bumped by every change of rows (a write moves a listing to a new row, a rebuild moves all). */
-  private version = 0;
-  private readonly wordRows = new Map<string, { version: number; rows: Int32Array }>();
+  /** Bumped when rows move (a re-sort); a write only appends a row and kills another. */
+  private layout = 0;
+  /**
+   * Word sets' rows, kept across writes: a write's new row joins each set its text holds
+   * (a dead row stays in a set; the scan skips it). At 10M listings a common word's rows
+   * cost 100–300 ms to gather, and dropping every set at each write made every keyword
+   * search under 50 writes/s pay it.
+   */
+  private readonly wordRows = new Map<string, WordRows>();
   private rowMarks = new Uint8Array(0);
+
+  /** @param wordRunsMin word sets from this many rows get price runs of their own (WORD_RUNS_MIN; tests make it small) */
+  constructor(private readonly wordRunsMin = WORD_RUNS_MIN) {}
 
   get count(): number {
     return this.liveCount;
+  }
+
+  /** Words of each slot's title and description, for the keyword filter. */
+  get text(): TextIndex {
+    return this.textIndex;
+  }
+
+  /**
+   * The whole index as arrays and a few small lists (index-snapshot.ts writes them): the
+   * rows sorted, nothing in the tail. The pyramid and the runs are not included: they
+   * are made again from the sorted rows at load, in less time than reading them would take.
+   */
+  parts(): ListingIndexParts {
+    if (this.baseCount !== this.rows.size || this.liveCount !== this.baseCount) this.rebuild();
+    const n = this.rows.size;
+    const cols = {} as Record<ColumnName, Columns[ColumnName]>;
+    for (const name of COLUMN_NAMES) cols[name] = this.rows.cols[name].subarray(0, n);
+    return {
+      rows: n,
+      columns: cols as Columns,
+      districts: this.districts.names,
+      neighbourhoods: this.neighbourhoods.names,
+      neighbourhoodDistrict: this.neighbourhoodDistrict,
+      neighbourhoodName: this.neighbourhoodName,
+      currencies: this.currencyNames.names,
+      slots: this.slots,
+      freeSlots: this.freeSlots,
+      slotRow: this.slotRow.subarray(0, this.slots),
+      currencyCode: this.currencyCode.subarray(0, this.slots),
+      periodCode: this.periodCode.subarray(0, this.slots),
+      ids: this.ids.parts(this.slots),
+      idTable: this.slotOf.parts(),
+      titles: this.titles.parts(this.slots),
+      text: this.textIndex.parts(),
+      runs: this.runs.parts(this.pyramid.runCells),
+    };
+  }
+
+  /**
+   * The index `parts` describe. Columns arrive with room to grow (their capacity); the
+   * per-slot arrays are taken as they are and grow on the next new slot.
+   */
+  static fromParts(p: ListingIndexParts): ListingIndex {
+    const index = new ListingIndex();
+    for (const name of p.districts) index.districts.id(name);
+    for (const name of p.neighbourhoods) index.neighbourhoods.id(name);
+    index.neighbourhoodDistrict.push(...p.neighbourhoodDistrict);
+    index.neighbourhoodName.push(...p.neighbourhoodName);
+    index.currencyNames = new Dictionary();
+    for (const name of p.currencies) index.currencyNames.id(name);
+    index.rows.adopt(p.columns, p.rows);
+    index.slots = p.slots;
+    index.freeSlots = [...p.freeSlots];
+    index.slotRow = p.slotRow;
+    index.currencyCode = p.currencyCode;
+    index.periodCode = p.periodCode;
+    index.ids = new StringColumn(p.ids);
+    index.slotOf = new IdTable(index.ids, p.idTable);
+    index.titles = new StringColumn(p.titles);
+    index.textIndex = TextIndex.fromParts(p.text);
+    const c = index.rows.cols;
+    const codes = new Float64Array(p.rows);
+    for (let r = 0; r < p.rows; r++) {
+      if (c.alive[r] !== 1) throw new Error('an index snapshot holds only live rows');
+      codes[r] = leafCode(c.mx[r]!, c.my[r]!);
+      if (r > 0 && codes[r]! < codes[r - 1]!) throw new Error('an index snapshot holds rows out of order');
+    }
+    index.aggregate(codes, p.runs);
+    return index;
   }
 
   /** Loads many records at once, then sorts: the start-up path. */
@@ -78,27 +175,23 @@ export class ListingIndex implements IndexView {
   }
 
   upsert(r: ListingRecord, maybeRebuild = true): void {
-    this.version++;
     let slot = this.slotOf.get(r.id);
     if (slot !== undefined) {
       this.kill(this.slotRow[slot]!);
     } else {
-      slot = this.freeSlots.pop() ?? this.ids.length;
-      this.slotOf.set(r.id, slot);
-      this.ids[slot] = r.id;
+      slot = this.freeSlots.pop() ?? this.slots++;
+      this.ensureSlots(slot);
+      this.ids.set(slot, r.id);
+      this.slotOf.add(r.id, slot);
     }
-    this.titles[slot] = r.title;
-    this.currencies[slot] = currencyOf(r);
-    this.periods[slot] = pricePerOf(r);
+    this.titles.set(slot, r.title);
+    this.currencyCode[slot] = this.currencyNames.id(currencyOf(r));
+    this.periodCode[slot] = PRICE_PERIODS.indexOf(pricePerOf(r));
     this.text.put(slot, r.title, r.description);
-    this.isoTimes[slot] = undefined;
+    this.isoTimes.delete(slot);
     const row = this.append(r, slot);
-    if (slot >= this.slotRow.length) {
-      const grown = new Int32Array(Math.max(1024, this.slotRow.length * 2));
-      grown.set(this.slotRow);
-      this.slotRow = grown;
-    }
     this.slotRow[slot] = row;
+    for (const set of this.wordRows.values()) if (set.layout === this.layout && textMatches(r, set.words)) set.added.push(row);
     this.liveCount++;
     if (maybeRebuild) this.maybeRebuild();
   }
@@ -106,12 +199,12 @@ export class ListingIndex implements IndexView {
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    this.version++;
     this.kill(this.slotRow[slot]!);
     this.slotOf.delete(id);
     this.text.remove(slot);
-    this.titles[slot] = '';
-    this.isoTimes[slot] = undefined;
+    this.titles.set(slot, '');
+    this.ids.set(slot, '');
+    this.isoTimes.delete(slot);
     this.freeSlots.push(slot);
     return true;
   }
@@ -123,7 +216,7 @@ export class ListingIndex implements IndexView {
 
   /** The id of the listing in a row. */
   idAt(row: number): string {
-    return this.ids[this.rows.cols.rowSlot[row]!]!;
+    return this.ids.get(this.rows.cols.rowSlot[row]!);
   }
 
   /**
@@ -134,22 +227,24 @@ export class ListingIndex implements IndexView {
   listing(row: number): Listing {
     const c = this.rows.cols;
     const slot = c.rowSlot[row]!;
-    let times = this.isoTimes[slot];
+    let times = this.isoTimes.get(slot);
     if (times === undefined) {
       const listed = new Date(c.listedAt[row]!).toISOString();
       const updated = c.updatedAt[row] === c.listedAt[row] ? listed : new Date(c.updatedAt[row]!).toISOString();
       times = [listed, updated];
-      this.isoTimes[slot] = times;
+      // Bounded: renters look at a few thousand homes a minute, not at all ten million.
+      if (this.isoTimes.size >= ISO_TIMES_KEPT) this.isoTimes.clear();
+      this.isoTimes.set(slot, times);
     }
     const b = c.beds[row]!;
     const out: Listing = {
-      id: this.ids[slot]!,
-      title: this.titles[slot]!,
+      id: this.ids.get(slot),
+      title: this.titles.get(slot),
       lat: c.lat[row]!,
       lon: c.lon[row]!,
       price: c.price[row]!,
-      currency: this.currencies[slot]!,
-      pricePer: this.periods[slot]!,
+      currency: this.currencyNames.names[this.currencyCode[slot]!]!,
+      pricePer: PRICE_PERIODS[this.periodCode[slot]!]!,
       type: LISTING_TYPES[c.type[row]!]!,
       district: this.districts.names[c.district[row]!]!,
       neighbourhood: this.neighbourhoodName[c.neighbourhood[row]!]!,
@@ -187,10 +282,20 @@ export class ListingIndex implements IndexView {
   rowsWithWords(words: readonly string[]): Int32Array {
     const key = words.join(' ');
     const hit = this.wordRows.get(key);
-    if (hit && hit.version === this.version) return hit.rows;
+    if (hit && hit.layout === this.layout) {
+      if (hit.added.length > 0) {
+        // Rows appended since are past every row the set holds: ascending still.
+        const merged = new Int32Array(hit.rows.length + hit.added.length);
+        merged.set(hit.rows);
+        merged.set(hit.added, hit.rows.length);
+        hit.rows = merged;
+        hit.added = [];
+      }
+      return hit.rows;
+    }
     const rows = this.inStorageOrder(this.text.match(words));
     this.wordRows.delete(key);
-    this.wordRows.set(key, { version: this.version, rows });
+    this.wordRows.set(key, { layout: this.layout, words: [...words], rows, added: [] });
     if (this.wordRows.size > WORD_ROWS_KEPT) this.wordRows.delete(this.wordRows.keys().next().value!);
     return rows;
   }
@@ -201,22 +306,41 @@ export class ListingIndex implements IndexView {
    * so a cell's share of the set is found by binary search and cells outside the box or
    * the ring cost nothing, however many rows the set holds elsewhere.
    */
-  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, area: Ring | null = null): void {
+  scanRowSet(rows: Int32Array, bbox: Bbox, filters: Filters, sink: RowSink, area: Ring | null = null, runs: WordRuns | null = null): void {
     const pred = compileFilters(filters);
     const ring = area ? preparedRing(area) : null;
     const tail = lowerBound(rows, 0, rows.length, this.baseCount);
     for (const box of encodedBoxes(bbox)) {
       for (const root of this.pyramid.roots) {
         const lo = lowerBound(rows, 0, tail, root.start);
-        this.visitSet(root, rows, lo, lowerBound(rows, lo, tail, root.end), box, pred, sink, ring);
+        this.visitSet(root, rows, lo, lowerBound(rows, lo, tail, root.end), box, pred, sink, ring, runs);
       }
       this.filterSet(rows, tail, rows.length, box, pred, sink, ring);
     }
   }
 
+  /**
+   * The listings whose text holds every word into the sink, as scanRowSet does with their
+   * rows; a sink that takes runs (area totals) gets a large word set's runs where a cell lies
+   * wholly in the view, so a country view with a common word adds runs, not a million rows.
+   */
+  scanWords(words: readonly string[], bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null): void {
+    const rows = this.rowsWithWords(words);
+    let runs: WordRuns | null = null;
+    if (takesRuns(sink) && rows.length >= this.wordRunsMin) {
+      const set = this.wordRows.get(words.join(' '))!;
+      if (set.runs === undefined) {
+        const base = rows.subarray(0, lowerBound(rows, 0, rows.length, this.baseCount));
+        const built = PriceRuns.buildFor(this.pyramid.runCells, base, this.rows.cols);
+        set.runs = { runs: built.runs, byCell: new Map(this.pyramid.runCells.map((c, i) => [c, built.perCell[i]!])) };
+      }
+      runs = set.runs;
+    }
+    this.scanRowSet(rows, bbox, filters, sink, ring, runs);
+  }
+
   /** Re-sorts every live row into Z-order and rebuilds the pyramid and the runs. */
   rebuild(): void {
-    this.version++;
     const c = this.rows.cols;
     let n = 0;
     const live = new Int32Array(this.liveCount);
@@ -236,25 +360,49 @@ export class ListingIndex implements IndexView {
     this.rows.permute(perm, Math.max(1024, Math.ceil(n * 1.25)));
     const sorted = this.rows.cols;
     for (let i = 0; i < n; i++) this.slotRow[sorted.rowSlot[i]!] = i;
-    this.baseCount = n;
-    this.liveCount = n;
-    this.pyramid = TilePyramid.build(sortedCodes, sorted);
-    this.runs = PriceRuns.build(this.pyramid.runCells, n, sorted);
+    this.aggregate(sortedCodes);
   }
 
-  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: RingIndex | null): void {
+  /** The pyramid and the runs over the sorted rows, whose leaf codes are `codes` (the runs as a snapshot holds them, if given). */
+  private aggregate(codes: Float64Array, runs?: PriceRunsParts): void {
+    const n = codes.length;
+    this.layout++;
+    this.baseCount = n;
+    this.liveCount = n;
+    this.pyramid = TilePyramid.build(codes, this.rows.cols);
+    this.runs = runs ? PriceRuns.fromParts(this.pyramid.runCells, runs) : PriceRuns.build(this.pyramid.runCells, n, this.rows.cols);
+  }
+
+  private visitSet(cell: Cell, rows: Int32Array, lo: number, hi: number, box: EncodedBox, pred: Predicate, sink: RowSink, ring: RingIndex | null, runs: WordRuns | null): void {
     if (lo === hi) return;
     const place = placeOf(cell, box, ring);
     if (place === null) return;
     ring = place.ring;
-    if ((place.inside && !ring) || cell.children === null) {
+    const whole = place.inside && !ring;
+    if (whole && runs && takesRuns(sink)) {
+      // A cell whose rows all still live adds the word's runs; one with a dead row reads rows.
+      const own = runs.byCell.get(cell);
+      if (own && !cell.dirty) {
+        runs.runs.addRuns(own, pred, sink);
+        return;
+      }
+      if (!own && cell.z < RUN_ZOOM && cell.children) {
+        for (const child of cell.children) {
+          const a = lowerBound(rows, lo, hi, child.start);
+          const b = lowerBound(rows, a, hi, child.end);
+          this.visitSet(child, rows, a, b, box, pred, sink, ring, runs);
+        }
+        return;
+      }
+    }
+    if (whole || cell.children === null) {
       this.filterSet(rows, lo, hi, box, pred, sink, ring);
       return;
     }
     for (const child of cell.children) {
       const a = lowerBound(rows, lo, hi, child.start);
       const b = lowerBound(rows, a, hi, child.end);
-      this.visitSet(child, rows, a, b, box, pred, sink, ring);
+      this.visitSet(child, rows, a, b, box, pred, sink, ring, runs);
     }
   }
 
@@ -368,6 +516,19 @@ export class ListingIndex implements IndexView {
     });
   }
 
+  private ensureSlots(slot: number): void {
+    if (slot < this.slotRow.length) return;
+    const n = Math.max(1024, this.slotRow.length * 2);
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.slotRow = grow(this.slotRow, (k) => new Int32Array(k));
+    this.currencyCode = grow(this.currencyCode, (k) => new Uint8Array(k));
+    this.periodCode = grow(this.periodCode, (k) => new Uint8Array(k));
+  }
+
   private kill(row: number): void {
     const c = this.rows.cols;
     if (c.alive[row] === 0) return;
@@ -380,4 +541,42 @@ export class ListingIndex implements IndexView {
     const tail = this.rows.size - this.baseCount;
     if (tail > Math.max(MIN_TAIL_BEFORE_REBUILD, this.baseCount / 8)) this.rebuild();
   }
+}
+
+/** A word set's rows in storage order, and the rows written since that hold its words. */
+interface WordRows {
+  layout: number;
+  words: string[];
+  rows: Int32Array;
+  added: number[];
+  /** Its base rows' price runs per RUN_ZOOM cell, made on the first area view that wants them. */
+  runs?: WordRuns;
+}
+
+/** A word set's price runs (PriceRuns.buildFor), by cell. */
+interface WordRuns {
+  runs: PriceRuns;
+  byCell: Map<Cell, Run[]>;
+}
+
+/** A ListingIndex as arrays and small lists (ListingIndex.parts), what a snapshot holds. */
+export interface ListingIndexParts {
+  rows: number;
+  /** Sorted live rows; each array may be longer than `rows` (room to grow). */
+  columns: Columns;
+  districts: readonly string[];
+  neighbourhoods: readonly string[];
+  neighbourhoodDistrict: readonly number[];
+  neighbourhoodName: readonly string[];
+  currencies: readonly string[];
+  slots: number;
+  freeSlots: readonly number[];
+  slotRow: Int32Array<ArrayBuffer>;
+  currencyCode: Uint8Array<ArrayBuffer>;
+  periodCode: Uint8Array<ArrayBuffer>;
+  ids: StringColumnParts;
+  idTable: IdTableParts;
+  titles: StringColumnParts;
+  text: TextIndexParts;
+  runs: PriceRunsParts;
 }

@@ -1,4 +1,5 @@
 import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/geotile';
+import type { DistrictSums } from '../../core/regions';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
 import type { CellTotals, IndexView, RowSink, RunTotals, Sums } from './row-sink';
@@ -74,6 +75,18 @@ export class AreaSink implements RowSink {
       this.sPrice[s.area]! += s.sPrice;
     }
     return true;
+  }
+
+  /** Each area's sums in degrees (what regions fold), areas with no match left out. */
+  sums(): DistrictSums[] {
+    const names = this.index[this.kind].names;
+    const out: DistrictSums[] = [];
+    for (let a = 0; a < names.length; a++) {
+      const count = this.count[a]!;
+      if (count === 0) continue;
+      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), sumPrice: this.sPrice[a]! });
+    }
+    return out;
   }
 
   buckets(): Bucket[] {
