@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
 import { E2E_ADMIN_TOKEN } from './fixtures';
 import { offline } from './helpers';
 
@@ -19,9 +20,14 @@ test('a listing page to act on: photos, description, facts, price history, simil
     district: 'Brooklyn',
     neighbourhood: 'Prospect Heights',
     description: 'Fourth floor.\n<b>Balcony</b> over the park.',
-    photos: ['https://photos.example/a.jpg', 'https://photos.example/b.jpg'],
+    // An import's photo on another site, not fetched (PHOTO_IMPORT_HOSTS unset): never shown.
+    photos: ['https://photos.example/a.jpg'],
   };
   expect((await request.post('/api/listings', { headers: AUTH, data: home })).status()).toBe(201);
+  for (const r of [90, 200]) {
+    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r, g: 160, b: 120 } } }).jpeg().toBuffer();
+    expect((await request.post(`/api/listings/${id}/photos`, { headers: { ...AUTH, 'content-type': 'image/jpeg' }, data: photo })).status()).toBe(201);
+  }
   expect((await request.patch(`/api/listings/${id}`, { headers: AUTH, data: { price: 3150 } })).status()).toBe(200);
   await page.goto(`/listings/${id}`);
   await expect(page.getByTestId('listing-price')).toHaveText('$3,150 / month');
@@ -29,6 +35,8 @@ test('a listing page to act on: photos, description, facts, price history, simil
   await expect(photos).toHaveCount(2);
   await expect(photos.nth(1)).toHaveAttribute('loading', 'lazy');
   await expect(photos.nth(0)).toHaveAttribute('width', '640');
+  await expect(photos.nth(0)).toHaveAttribute('src', /^\/photos\/[0-9a-f]{64}\?w=800$/);
+  await expect(page.locator('img[src*="photos.example"], img[srcset*="photos.example"]')).toHaveCount(0);
   // Listing text is text: the tag shows, nothing is made bold.
   await expect(page.getByTestId('listing-description')).toContainText('<b>Balcony</b> over the park.');
   await expect(page.getByTestId('listing-description').locator('b')).toHaveCount(0);

@@ -36,6 +36,7 @@ import { favouritesModule } from './favourites/favourites-module';
 import { hostingModule } from './hosting/hosting-module';
 import { mailFrom, openMailer } from './mail/mailer';
 import { photosModule } from './photos/photos-module';
+import { photoImportModule } from './photos/photo-import-module';
 import { conversationsModule } from './conversations/conversations-module';
 import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
@@ -219,6 +220,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     favouritesModule({ alerts: alertStore, engine, visitors }),
     hosting,
     photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent() }),
+    photoImportModule({ engine, photos: record.photos, imports: record.photoImports, metrics, node, hosts: config.PHOTO_IMPORT_HOSTS, allowPrivate: config.PHOTO_IMPORT_ALLOW_PRIVATE, ...(config.PHOTO_IMPORT_CA ? { caFile: config.PHOTO_IMPORT_CA } : {}), options: { perHostPerSecond: config.PHOTO_IMPORT_RATE } }),
   ];
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).
@@ -380,6 +382,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         await bus.close();
         redis?.disconnect();
         await record.photos.close();
+        await record.photoImports.close();
         await record.conversations.close();
         await record.accounts.close();
         await alertStore.close();

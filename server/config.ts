@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { rocketMqNamespace } from './bus/rocketmq-topic';
+import { parsePhotoHosts } from './photos/photo-fetch-policy';
 import { StartError } from './start-error';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
@@ -101,6 +102,28 @@ const envSchema = z.object({
   RATE_MESSAGES_PER_MIN: z.coerce.number().int().positive().default(60),
   /** New sessions one client address may start in an hour (a session is started by the first thing it stores). */
   RATE_SESSIONS_PER_HOUR: z.coerce.number().int().positive().default(60),
+  /**
+   * Hosts the photo importer fetches listings' external photos from (comma-separated:
+   * `a0.muscache.com`, `host:8443`, `*.example.com`); https only. Unset: nothing is
+   * fetched, and the pages show only photos stored here.
+   */
+  PHOTO_IMPORT_HOSTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parsePhotoHosts(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Photo fetches a second to any one host. */
+  PHOTO_IMPORT_RATE: z.coerce.number().positive().max(1000).default(4),
+  /** `1`: hosts that resolve to loopback, private or link-local addresses may be fetched from (tests, an image host on the operator's own network). */
+  PHOTO_IMPORT_ALLOW_PRIVATE: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
+  /** A PEM file of a CA the photo importer trusts besides the usual ones. */
+  PHOTO_IMPORT_CA: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; dev: boolean };

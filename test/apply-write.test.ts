@@ -76,4 +76,23 @@ describe('applyWrite', () => {
     expect(applyWrite(null, { op: 'remove', id: 'a' }, NOW)).toEqual({ kind: 'missing' });
     expect(applyWrite(stored, { op: 'remove', id: 'a' }, NOW)).toEqual({ kind: 'removed', before: stored });
   });
+
+  it('replacePhotos swaps the URLs it names in place, drops those mapped to null, never doubles a photo, and leaves the rest', () => {
+    const own = (c: string) => `/photos/${c.repeat(64)}`;
+    const withPhotos = { ...stored, photos: ['https://cdn.example/1.jpg', own('a'), 'https://cdn.example/2.jpg', 'https://other.example/3.jpg', 'https://cdn.example/dead.jpg', 'https://cdn.example/1b.jpg'] };
+    const r = applyWrite(
+      withPhotos,
+      {
+        op: 'patch',
+        id: 'a',
+        patch: {},
+        // 1b.jpg is the same picture as 1.jpg (one content hash); 2.jpg is the one uploaded already.
+        replacePhotos: { 'https://cdn.example/1.jpg': own('b'), 'https://cdn.example/2.jpg': own('a'), 'https://cdn.example/dead.jpg': null, 'https://cdn.example/1b.jpg': own('b'), 'https://gone.example/x.jpg': own('c') },
+      },
+      NOW,
+    );
+    expect(r).toEqual({ kind: 'written', before: withPhotos, after: { ...withPhotos, photos: [own('b'), own('a'), 'https://other.example/3.jpg'], updatedAt: NOW } });
+    // Nothing it names is there (a write took them away meanwhile): nothing changes.
+    expect(applyWrite(stored, { op: 'patch', id: 'a', patch: {}, replacePhotos: { 'https://cdn.example/1.jpg': own('b') } }, NOW)).toEqual({ kind: 'unchanged', listing: stored });
+  });
 });

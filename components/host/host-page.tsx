@@ -7,7 +7,7 @@ import { request } from '@/components/account/api-request';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import { useListingFacts } from '@/components/map/listing-summary';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import type { Listing, PricePer } from '@/server/core/listing';
 import { ListingEditor } from './listing-editor';
 
@@ -80,7 +80,7 @@ export function HostPage(props: HostPageProps) {
                 {listings.map((l) => (
                   <li key={l.id} className="saved-card" data-testid="host-listing">
                     <a className="saved-photo" href={`/listings/${encodeURIComponent(l.id)}`} tabIndex={-1} aria-hidden="true">
-                      {l.photos?.[0] ? <img {...photoSources(l.photos[0])} sizes="160px" alt="" width={160} height={120} loading="lazy" /> : <span className="saved-photo-empty">⌂</span>}
+                      {shownPhotos(l.photos)[0] ? <img {...photoSources(shownPhotos(l.photos)[0]!)} sizes="160px" alt="" width={160} height={120} loading="lazy" /> : <span className="saved-photo-empty">⌂</span>}
                     </a>
                     <div className="saved-body">
                       <a className="saved-title" href={`/listings/${encodeURIComponent(l.id)}`}>

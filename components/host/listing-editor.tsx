@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import { useId, useState } from 'react';
 import { request, RequestError } from '@/components/account/api-request';
 import { useI18n } from '@/components/i18n/i18n';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import { LISTING_TYPES, MAX_DESCRIPTION_LENGTH, MAX_PHOTOS, type Listing, type ListingType, type PricePer } from '@/server/core/listing';
 import { uploadPhotos } from './photo-uploader';
 
@@ -176,9 +176,9 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
       </div>
       <fieldset className="form-field">
         <legend>{t('photos')}</legend>
-        {d.photos.length > 0 && (
+        {shownPhotos(d.photos).length > 0 && (
           <ul className="photo-strip">
-            {d.photos.map((url, i) => (
+            {shownPhotos(d.photos).map((url, i) => (
               <li key={url}>
                 <img {...photoSources(url)} sizes="120px" alt="" width={120} height={90} loading="lazy" referrerPolicy="no-referrer" />
                 <button type="button" className="photo-remove" aria-label={t('removePhoto', { n: i + 1 })} onClick={() => set('photos', d.photos.filter((p) => p !== url))}>

@@ -1,17 +1,17 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import type { Listing } from '@/server/core/listing';
 
 /**
  * The listing's photos in a row that scrolls sideways (snap per photo), lazy and sized so
- * nothing jumps while they load; a calm placeholder when the lister gave none. URLs are
- * http(s) only (the schema refuses others); an image cannot run script.
+ * nothing jumps while they load; a calm placeholder when there is none to show. Only
+ * photos stored here are shown (shownPhotos): an imported URL waits for the importer.
  */
 export function PhotoGallery({ listing }: { listing: Listing }) {
   const { t } = useI18n();
-  const photos = listing.photos ?? [];
+  const photos = shownPhotos(listing.photos);
   if (photos.length === 0) {
     return (
       <div className="gallery-empty" data-testid="no-photos">

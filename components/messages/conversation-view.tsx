@@ -5,7 +5,7 @@ import { useAccount } from '@/components/account/account-context';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import { MAX_MESSAGE_LENGTH } from '@/server/contract/conversations';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import { messagesApi } from './messages-api';
 import { useConversation, type ShownMessage } from './use-conversation';
 
@@ -91,7 +91,7 @@ export function ConversationView({ id }: { id: string }) {
           </a>
           {conv && (
             <a className="conversation-home" href={`/listings/${encodeURIComponent(conv.listing.id)}`}>
-              {conv.listing.photos?.[0] ? <img {...photoSources(conv.listing.photos[0])} sizes="56px" alt="" width={56} height={42} /> : <span className="mini-home">⌂</span>}
+              {shownPhotos(conv.listing.photos)[0] ? <img {...photoSources(shownPhotos(conv.listing.photos)[0]!)} sizes="56px" alt="" width={56} height={42} /> : <span className="mini-home">⌂</span>}
               <span>
                 <strong data-testid="conversation-with">{conv.with.name}</strong>
                 <span className="muted">

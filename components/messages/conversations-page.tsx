@@ -5,7 +5,7 @@ import { useAccount, SESSION_CHANGED } from '@/components/account/account-contex
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import type { ConversationJson } from '@/server/contract/conversations';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import { messagesApi } from './messages-api';
 import { useLiveMessages } from './use-live-messages';
 
@@ -42,7 +42,7 @@ export function ConversationsPage() {
             {list.map((c) => (
               <li key={c.id} className={c.unread > 0 ? 'unread' : undefined} data-testid="conversation-row">
                 <a href={`/messages/${encodeURIComponent(c.id)}`}>
-                  {c.listing.photos?.[0] ? <img {...photoSources(c.listing.photos[0])} sizes="64px" alt="" width={64} height={48} /> : <span className="mini-home">⌂</span>}
+                  {shownPhotos(c.listing.photos)[0] ? <img {...photoSources(shownPhotos(c.listing.photos)[0]!)} sizes="64px" alt="" width={64} height={48} /> : <span className="mini-home">⌂</span>}
                   <span className="conversation-text">
                     <span className="conversation-top">
                       <strong>{c.with.name}</strong>

@@ -8,7 +8,7 @@ import { alertsApi, type SavedSearchJson } from '@/components/alerts/alerts-api'
 import { useI18n } from '@/components/i18n/i18n';
 import { useListingFacts } from '@/components/map/listing-summary';
 import type { FavouriteJson } from '@/server/contract/favourites';
-import { photoSources } from '@/server/contract/photos';
+import { photoSources, shownPhotos } from '@/server/contract/photos';
 import { savedSearchHref } from './saved-search-link';
 
 /** A favourite as a card: its photo, what it is, the price when saved and now, or that it is gone. */
@@ -17,7 +17,7 @@ function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void
   const facts = useListingFacts();
   const l = f.listing;
   const change = l.price - f.priceWhenSaved;
-  const photo = l.photos?.[0];
+  const photo = shownPhotos(l.photos)[0];
   return (
     <li className={f.removed ? 'saved-card gone' : 'saved-card'} data-testid="favourite-card">
       <a className="saved-photo" href={`/listings/${encodeURIComponent(l.id)}`} tabIndex={-1} aria-hidden="true">

@@ -16,8 +16,26 @@ export function applyWrite(before: ListingRecord | null, w: ListingWrite, now: n
   if (w.op === 'remove') return before ? { kind: 'removed', before } : { kind: 'missing' };
   if (w.op === 'patch' && !before) return { kind: 'missing' };
   const merged: ListingRecord = w.op === 'put' ? w.record : { ...before!, ...w.patch };
+  if (w.op === 'patch' && w.replacePhotos && merged.photos) merged.photos = replacePhotos(merged.photos, w.replacePhotos);
   if (w.op === 'patch' && w.appendPhotos) merged.photos = [...(merged.photos ?? []), ...w.appendPhotos].slice(0, MAX_PHOTOS);
   const listedAt = w.op === 'patch' && w.patch.listedAt !== undefined ? w.patch.listedAt : (before?.listedAt ?? merged.listedAt);
   if (before && sameContent(before, merged) && listedAt === before.listedAt) return { kind: 'unchanged', listing: before };
   return { kind: 'written', before, after: before ? { ...merged, listedAt, updatedAt: now } : { ...merged, updatedAt: merged.listedAt } };
+}
+
+/**
+ * The photos with each URL the map names replaced (null: dropped), in their order, each
+ * once: two imported URLs of one picture, or of a picture uploaded already, are one
+ * stored photo.
+ */
+function replacePhotos(photos: string[], map: Record<string, string | null>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const url of photos) {
+    const to = Object.hasOwn(map, url) ? map[url]! : url;
+    if (to === null || seen.has(to)) continue;
+    out.push(to);
+    seen.add(to);
+  }
+  return out;
 }

@@ -18,8 +18,13 @@ export type ListingPatch = Partial<Omit<ListingRecord, 'id' | 'listedAt' | 'upda
 /** One write through the API: a whole listing, some of its fields, or its removal. */
 export type ListingWrite =
   | { op: 'put'; record: ListingRecord }
-  /** `appendPhotos`: added after the stored photos inside the write's transaction, so two uploads at once both land. */
-  | { op: 'patch'; id: string; patch: ListingPatch; appendPhotos?: string[] }
+  /**
+   * `appendPhotos`: added after the stored photos inside the write's transaction, so two
+   * uploads at once both land. `replacePhotos`: each stored photo URL that is a key becomes
+   * its value (null: dropped), also inside the transaction, so a photo fetched from an
+   * imported URL replaces that URL without undoing a write that came in meanwhile.
+   */
+  | { op: 'patch'; id: string; patch: ListingPatch; appendPhotos?: string[]; replacePhotos?: Record<string, string | null> }
   | { op: 'remove'; id: string };
 
 export interface WriteOutcome {

@@ -25,6 +25,16 @@ export function ownPhotoHash(url: string): string | null {
   return OWN_PHOTO.exec(url)?.[1] ?? null;
 }
 
+/**
+ * The photos a page shows: our own only. A URL on another site (an import's, waiting for
+ * the photo importer, or on a host it does not fetch from) never goes into an <img>: the
+ * renter's browser would ask that site for it, telling it who looks at which home (and
+ * the page's CSP, img-src 'self', would refuse it anyway, leaving a broken image).
+ */
+export function shownPhotos(photos: readonly string[] | undefined): string[] {
+  return (photos ?? []).filter((u) => ownPhotoHash(u) !== null);
+}
+
 /** `src` and `srcset` for an <img> of a listing's photo: our own at every width, or the URL as given. */
 export function photoSources(url: string): { src: string; srcSet?: string } {
   if (ownPhotoHash(url) === null) return { src: url };

@@ -8,6 +8,7 @@ import type { PhotoVariant } from './photo-store';
  */
 const MAX_INPUT_PIXELS = 50_000_000;
 const WEBP_QUALITY = 80;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export type EncodeOutcome = { ok: true; variants: PhotoVariant[] } | { ok: false; status: 'not_an_image' | 'too_many_pixels'; message: string };
 
@@ -18,13 +19,15 @@ export type EncodeOutcome = { ok: true; variants: PhotoVariant[] } | { ok: false
  * host's camera. The file is decoded once; each width is resized from that.
  */
 export async function encodePhoto(input: Buffer): Promise<EncodeOutcome> {
+  const sniffed = sniffPhotoFormat(input);
+  if (!sniffed) return { ok: false, status: 'not_an_image', message: 'the body is not a JPEG, PNG or WebP image' };
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     return { ok: false, status: 'not_an_image', message: 'the body is not a JPEG, PNG or WebP image' };
   }
-  if (!meta.format || !['jpeg', 'png', 'webp'].includes(meta.format)) return { ok: false, status: 'not_an_image', message: `images must be JPEG, PNG or WebP, not ${meta.format ?? 'unknown'}` };
+  if (meta.format !== sniffed) return { ok: false, status: 'not_an_image', message: `the file begins as ${sniffed} but reads as ${meta.format ?? 'nothing known'}` };
   if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_INPUT_PIXELS) return { ok: false, status: 'too_many_pixels', message: `the image is larger than ${MAX_INPUT_PIXELS / 1e6} megapixels` };
   try {
     // One decode, auto-oriented and bounded to the largest width, kept raw for the resizes.
@@ -46,4 +49,17 @@ export async function encodePhoto(input: Buffer): Promise<EncodeOutcome> {
   } catch (err) {
     return { ok: false, status: 'not_an_image', message: `the image could not be read: ${(err as Error).message.slice(0, 120)}` };
   }
+}
+
+/**
+ * The format a file's first bytes say it is, whatever its sender said: JPEG, PNG or WebP,
+ * else null. Checked before libvips sees the bytes, so only these three decoders ever run
+ * on what a stranger sent (libvips also reads SVG, PDF, TIFF, HEIF… each more code to
+ * trust, and an SVG can name other files).
+ */
+export function sniffPhotoFormat(b: Buffer): 'jpeg' | 'png' | 'webp' | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(PNG_MAGIC)) return 'png';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return null;
 }

@@ -9,6 +9,9 @@ import { SqliteConversationStore } from '../conversations/sqlite-conversation-st
 import type { PhotoStore } from '../photos/photo-store';
 import { PostgresPhotoStore } from '../photos/postgres-photo-store';
 import { SqlitePhotoStore } from '../photos/sqlite-photo-store';
+import type { PhotoImportStore } from '../photos/photo-import-store';
+import { PostgresPhotoImportStore } from '../photos/postgres-photo-import-store';
+import { SqlitePhotoImportStore } from '../photos/sqlite-photo-import-store';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
@@ -27,6 +30,8 @@ export interface RecordStores {
   alerts: AlertStore;
   accounts: AccountStore;
   photos: PhotoStore;
+  /** The photo importer's queue and what each external photo URL became. */
+  photoImports: PhotoImportStore;
   conversations: ConversationStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
@@ -47,6 +52,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
         alerts: new PostgresAlertStore(pool),
         accounts: new PostgresAccountStore(pool),
         photos: new PostgresPhotoStore(pool),
+        photoImports: new PostgresPhotoImportStore(pool),
         conversations: new PostgresConversationStore(pool),
         sessionSecret: secret,
         where: 'postgresql',
@@ -62,6 +68,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     alerts,
     accounts: await openingDatabase(config.dataDir, 'alerts.db', () => new SqliteAccountStore(config.dataDir)),
     photos: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoStore(config.dataDir)),
+    photoImports: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoImportStore(config.dataDir)),
     conversations: await openingDatabase(config.dataDir, 'messages.db', () => new SqliteConversationStore(config.dataDir)),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
