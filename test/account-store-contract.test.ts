@@ -191,7 +191,9 @@ for (const leg of legs) {
 
     it('passkeys and their challenges: a challenge is taken once, by its kind, before it expires', async () => {
       const key = new Uint8Array([1, 2, 3, 250]);
-      await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null });
+      expect(await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null })).toBe(true);
+      // A credential id is kept once: another claim on it (any account) is refused, not an error.
+      expect(await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-b', publicKey: new Uint8Array([9]), counter: 0, transports: [], createdAt: T0, lastUsedAt: null })).toBe(false);
       expect(await s.accounts.passkey('cred-1')).toEqual({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null });
       await s.accounts.usePasskey('cred-1', 7, T0 + 5);
       expect(await s.accounts.passkeysOf('acc-a')).toMatchObject([{ id: 'cred-1', counter: 7, lastUsedAt: T0 + 5 }]);

@@ -80,7 +80,8 @@ export interface AccountStore {
   /** Spends a token once: its email if it was unspent and unexpired, else null. */
   spendEmailToken(hash: string, now: number): Promise<string | null>;
 
-  putPasskey(p: Passkey): Promise<void>;
+  /** Keeps a new passkey; false when its credential id is registered already (to this account or another). */
+  putPasskey(p: Passkey): Promise<boolean>;
   passkey(id: string): Promise<Passkey | null>;
   passkeysOf(accountId: string): Promise<Passkey[]>;
   usePasskey(id: string, counter: number, at: number): Promise<void>;

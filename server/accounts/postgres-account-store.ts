@@ -100,8 +100,8 @@ export class PostgresAccountStore implements AccountStore {
     return r.rows[0]?.email ?? null;
   }
 
-  async putPasskey(p: Passkey): Promise<void> {
-    await this.q('INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+  async putPasskey(p: Passkey): Promise<boolean> {
+    const r = await this.q('INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING', [
       p.id,
       p.accountId,
       Buffer.from(p.publicKey),
@@ -110,6 +110,7 @@ export class PostgresAccountStore implements AccountStore {
       p.createdAt,
       p.lastUsedAt,
     ]);
+    return r.rowCount === 1;
   }
 
   async passkey(id: string): Promise<Passkey | null> {

@@ -86,7 +86,7 @@ export class SqliteAccountStore implements AccountStore {
       putToken: p('INSERT INTO email_tokens (hash, email, expires_at) VALUES (?, ?, ?)'),
       spendToken: p('UPDATE email_tokens SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ? RETURNING email').pluck(),
       putPasskey: p(
-        'INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       passkey: p('SELECT * FROM passkeys WHERE id = ?'),
       passkeysOf: p('SELECT * FROM passkeys WHERE account_id = ? ORDER BY created_at'),
@@ -193,8 +193,8 @@ export class SqliteAccountStore implements AccountStore {
     return (this.s.spendToken.get(now, hash, now) as string | undefined) ?? null;
   }
 
-  async putPasskey(p: Passkey): Promise<void> {
-    this.s.putPasskey.run(p.id, p.accountId, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.createdAt, p.lastUsedAt);
+  async putPasskey(p: Passkey): Promise<boolean> {
+    return this.s.putPasskey.run(p.id, p.accountId, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.createdAt, p.lastUsedAt).changes === 1;
   }
 
   async passkey(id: string): Promise<Passkey | null> {
