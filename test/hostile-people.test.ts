@@ -9,6 +9,7 @@ import { MailServer, tokenIn } from './helpers/mail-server';
 import { startApi, tempDir } from './helpers/roost';
 import { SoftPasskey } from './helpers/soft-passkey';
 import { freePort } from './helpers/tcp-proxy';
+import { until } from './helpers/until';
 import type { RoostServer } from '../server/app-server';
 
 describe('hostile people', () => {
@@ -59,5 +60,66 @@ describe('hostile people', () => {
     const login = (await new BrowserSession(api.url).json('/api/auth/passkey/login/options', { method: 'POST', body: {} })).body;
     const again = new BrowserSession(api.url);
     expect((await again.json('/api/auth/passkey/login/verify', { method: 'POST', body: { response: first.assert(login, api.url) } })).body.account.name).toBe('Owner');
+  });
+
+  describe('in a conversation', () => {
+    let host: BrowserSession;
+    let renter: BrowserSession;
+    let first: string;
+    let second: string;
+    const flat = { title: 'Probe flat', lat: 52.37, lon: 4.89, price: 1900, currency: 'EUR', pricePer: 'month', type: 'entire' };
+
+    beforeAll(async () => {
+      host = await signedIn('probe-host@example.com');
+      renter = await signedIn('probe-renter@example.com');
+      const start = async () => {
+        const listingId = (await host.json('/api/listings', { method: 'POST', body: flat })).body.id;
+        return (await renter.json('/api/conversations', { method: 'POST', body: { listingId } })).body.conversation.id as string;
+      };
+      [first, second] = [await start(), await start()];
+    });
+
+    it('a reader cannot mark as read what has not been written yet: the sender never sees "read" on a message nobody read', async () => {
+      const hello = (await renter.json(`/api/conversations/${first}/messages`, { method: 'POST', body: { clientId: 'r-1', text: 'Is it free in May?' } })).body.message;
+      const socket = await renter.socket();
+      socket.send({ type: 'resume', after: 0 });
+      // The host claims to have read everything there will ever be, by HTTP and over the socket.
+      expect((await host.api(`/api/conversations/${first}/read`, { method: 'POST', body: { upTo: Number.MAX_SAFE_INTEGER } })).status).toBe(204);
+      const receipt = await socket.next((f) => f.type === 'read' && f.conversationId === first, 5_000);
+      expect(receipt.upTo).toBe(hello.id);
+      const hostSocket = await host.socket();
+      hostSocket.send({ type: 'delivered', conversationId: first, upTo: Number.MAX_SAFE_INTEGER });
+      hostSocket.send({ type: 'read', conversationId: first, upTo: Number.MAX_SAFE_INTEGER });
+      // Both frames answered (their receipts reach the renter) before anything more is written.
+      await socket.next((f) => f.type === 'delivered' && f.conversationId === first, 5_000);
+      await until('both read receipts', () => socket.messages.filter((f) => f.type === 'read').length === 2);
+      expect(socket.messages.filter((f) => f.type === 'read' || f.type === 'delivered').map((f) => f.upTo)).toEqual([hello.id, hello.id, hello.id]);
+      const later = (await renter.json(`/api/conversations/${first}/messages`, { method: 'POST', body: { clientId: 'r-2', text: 'And June?' } })).body.message;
+      const page = (await renter.json(`/api/conversations/${first}/messages`)).body;
+      expect(page.readUpTo.them).toBe(hello.id);
+      expect(later.id).toBeGreaterThan(hello.id);
+      // The host's own unread count still counts the new message.
+      const listed = (await host.json('/api/conversations')).body.conversations.find((c: { id: string }) => c.id === first);
+      expect(listed.unread).toBe(1);
+      socket.close();
+      hostSocket.close();
+    });
+
+    it('a clientId used in another conversation is a 409 naming clientId, never that message as if this one were sent', async () => {
+      const sent = await renter.json(`/api/conversations/${first}/messages`, { method: 'POST', body: { clientId: 'same-id', text: 'About the first flat' } });
+      expect(sent.status).toBe(201);
+      const r = await renter.json(`/api/conversations/${second}/messages`, { method: 'POST', body: { clientId: 'same-id', text: 'About the second flat' } });
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'conflict', field: 'clientId' });
+      const socket = await renter.socket();
+      socket.send({ type: 'send', conversationId: second, clientId: 'same-id', text: 'About the second flat' });
+      const refused = await socket.next((f) => f.clientId === 'same-id', 5_000);
+      expect([refused.type, refused.code]).toEqual(['error', 'conflict']);
+      socket.close();
+      expect((await renter.json(`/api/conversations/${second}/messages`)).body.messages).toEqual([]);
+      // A true retry still answers 200 with the one message.
+      const retry = await renter.json(`/api/conversations/${first}/messages`, { method: 'POST', body: { clientId: 'same-id', text: 'About the first flat' } });
+      expect([retry.status, retry.body.message.id]).toEqual([200, sent.body.message.id]);
+    });
   });
 });

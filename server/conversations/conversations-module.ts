@@ -167,14 +167,26 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     if (blocked.bBlockedA) throw new ApiError('forbidden', 'this person does not take messages from you', 'conversationId');
     if (blocked.aBlockedB) throw new ApiError('forbidden', 'you blocked this person; unblock them to write', 'conversationId');
     const out = await writer.add({ conversationId: c.id, sender: account, recipient: c.other, text, clientId, sentAt: Date.now() });
+    // A clientId names one message: again in its conversation it is a retry (CONTRACT.md:
+    // the same message back); in another, the sender would be told "sent" of a message
+    // that never went there.
+    if (!out.created && out.message.conversationId !== c.id) {
+      throw new ApiError('conflict', 'clientId: already used for a message in another conversation; give each message its own', 'clientId');
+    }
     // A repeat rings too: a retry after a crash may be the first ring this message gets.
     void router.ring([account, c.other]);
     return out;
   }
 
+  /**
+   * How far a cursor may move: to the conversation's newest message, not past it. A cursor
+   * set ahead would show the other person "read" on messages they write later.
+   */
+  const upToNow = (c: Conversation, upTo: number) => Math.min(upTo, c.lastMessageId);
+
   async function read(account: string, conversationId: string, upTo: number): Promise<void> {
     const c = await participantOf(conversationId, account);
-    const now = await o.store.markRead(c.id, account, upTo);
+    const now = await o.store.markRead(c.id, account, upToNow(c, upTo));
     await sendReceipt({ kind: 'read', conversationId: c.id, by: account, upTo: now, to: [c.other, account] });
   }
 
@@ -294,7 +306,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
         if (!conn.signedIn || !conn.session) return answerError(conn, new ApiError('unauthorized', 'sign in first'));
         const account = conn.session;
         participantOf(f.conversationId, account)
-          .then((c) => markDelivered(c.id, account, f.upTo, c.other))
+          .then((c) => markDelivered(c.id, account, upToNow(c, f.upTo), c.other))
           .catch((err: unknown) => answerError(conn, err));
       },
     },
