@@ -62,6 +62,31 @@ describe('hostile people', () => {
     expect((await again.json('/api/auth/passkey/login/verify', { method: 'POST', body: { response: first.assert(login, api.url) } })).body.account.name).toBe('Owner');
   });
 
+  it("a host cannot name the district or neighbourhood the map's bubbles are labelled with: the boundaries place the home, where it is now", async () => {
+    const square = (w: number, s: number, district: string, neighbourhood: string) => ({
+      type: 'Feature',
+      properties: { district, neighbourhood },
+      geometry: { type: 'Polygon', coordinates: [[[w, s], [w + 1, s], [w + 1, s + 1], [w, s + 1], [w, s]]] },
+    });
+    await api.engine.store.setMeta('boundaries', JSON.stringify({ type: 'FeatureCollection', features: [square(10, 10, 'West Side', 'Old Town'), square(11, 10, 'East Side', 'Riverbank')] }));
+    const host = await signedIn('labels@example.com');
+    const home = { title: 'Labelled flat', lat: 10.5, lon: 10.5, price: 900, type: 'entire' };
+    // On the map at district zoom this text would label a bubble for every visitor.
+    for (const field of ['district', 'neighbourhood'] as const) {
+      const r = await host.json('/api/listings', { method: 'POST', body: { ...home, [field]: 'CHEAP HOMES AT evil.example' } });
+      expect([r.status, r.body.error?.field]).toEqual([400, field]);
+    }
+    const created = await host.json('/api/listings', { method: 'POST', body: home });
+    expect(created.body).toMatchObject({ district: 'West Side', neighbourhood: 'Old Town' });
+    const id = created.body.id as string;
+    const renamed = await host.json(`/api/listings/${id}`, { method: 'PATCH', body: { district: 'Call +1 555 0100' } });
+    expect([renamed.status, renamed.body.error?.field]).toEqual([400, 'district']);
+    // Moved across the line: its areas follow it.
+    expect((await host.json(`/api/listings/${id}`, { method: 'PATCH', body: { lon: 11.5 } })).body).toMatchObject({ district: 'East Side', neighbourhood: 'Riverbank', lat: 10.5, lon: 11.5 });
+    const bubbles = (await host.json('/api/search?bbox=9,9,13,12&zoom=8')).body.buckets.map((b: { label: string }) => b.label);
+    expect(bubbles).toEqual(['East Side']);
+  });
+
   describe('in a conversation', () => {
     let host: BrowserSession;
     let renter: BrowserSession;
