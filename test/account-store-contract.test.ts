@@ -5,7 +5,7 @@
  * PostgreSQL server of our own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountStore, SessionRow } from '../server/accounts/account-store';
+import { MAX_DEVICES, type AccountStore, type SessionRow } from '../server/accounts/account-store';
 import { PostgresAccountStore } from '../server/accounts/postgres-account-store';
 import { SqliteAccountStore } from '../server/accounts/sqlite-account-store';
 import type { AlertStore } from '../server/alerts/alert-store';
@@ -156,6 +156,18 @@ for (const leg of legs) {
       expect(alerts.map((a) => [a.id, a.searchId])).toEqual([[ids![1], FAVOURITE_SOURCE], [ids![2], 's-anon']]);
       expect(await s.alerts.alertsOf(anon, 0, 100)).toEqual([]);
       await s.alerts.release('node');
+    });
+
+    it('a sign-in past MAX_DEVICES signs out the least recently used devices of that account, no one else', async () => {
+      for (let i = 0; i < MAX_DEVICES; i++) await s.accounts.putSession(row(`dev-${i}`, { owner: 'acc-many', accountId: 'acc-many', seenAt: T0 + i }));
+      await s.accounts.putSession(row('other-account', { owner: 'acc-other', accountId: 'acc-other', seenAt: T0 - 1 }));
+      await s.accounts.signIn(row('dev-new', { owner: 'acc-many', accountId: 'acc-many', seenAt: T0 + 1000 }), { key: null, owner: null });
+      const kept = (await s.accounts.sessionsOf('acc-many')).map((x) => x.key);
+      expect(kept).toHaveLength(MAX_DEVICES);
+      expect(kept[0]).toBe('dev-new');
+      expect(kept).not.toContain('dev-0');
+      expect(kept).toContain('dev-1');
+      expect(await s.accounts.session('other-account')).not.toBeNull();
     });
 
     it("an anonymous session past its time is listed (signed-in ones are swept), and its owner's records are forgotten in one go", async () => {

@@ -62,6 +62,24 @@ describe('hostile people', () => {
     expect((await again.json('/api/auth/passkey/login/verify', { method: 'POST', body: { response: first.assert(login, api.url) } })).body.account.name).toBe('Owner');
   });
 
+  it('an account keeps at most 50 signed-in devices: signing in again and again (a scripted passkey) evicts the least recently used, not the store', async () => {
+    const key = new SoftPasskey();
+    const first = new BrowserSession(api.url);
+    const options = (await first.json('/api/auth/passkey/register/options', { method: 'POST', body: { name: 'Many devices' } })).body;
+    expect((await first.json('/api/auth/passkey/register/verify', { method: 'POST', body: { response: key.register(options, api.url) } })).status).toBe(201);
+    let last = first;
+    for (let i = 0; i < 60; i++) {
+      last = new BrowserSession(api.url);
+      const login = (await last.json('/api/auth/passkey/login/options', { method: 'POST', body: {} })).body;
+      expect((await last.json('/api/auth/passkey/login/verify', { method: 'POST', body: { response: key.assert(login, api.url) } })).status).toBe(200);
+    }
+    const sessions = (await last.json('/api/me/sessions')).body.sessions as { current: boolean }[];
+    expect(sessions).toHaveLength(50);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    // The oldest device was signed out to make room.
+    expect((await first.json('/api/me')).body.account).toBeNull();
+  });
+
   it("a host cannot name the district or neighbourhood the map's bubbles are labelled with: the boundaries place the home, where it is now", async () => {
     const square = (w: number, s: number, district: string, neighbourhood: string) => ({
       type: 'Feature',

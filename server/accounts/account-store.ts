@@ -49,6 +49,13 @@ export interface Passkey {
 
 export type ChallengeKind = 'register' | 'login';
 
+/**
+ * Signed-in devices one account keeps: a sign-in past this signs out the least recently
+ * used. Each sign-in is a row, and a scripted passkey can sign in as fast as the write
+ * limit allows; without a bound one account's rows (and its devices list) grow without end.
+ */
+export const MAX_DEVICES = 50;
+
 export interface AccountStore {
   account(id: string): Promise<Account | null>;
   accounts(ids: string[]): Promise<Map<string, Account>>;
@@ -71,7 +78,8 @@ export interface AccountStore {
   liveSessions(keys: string[], now: number): Promise<Set<string>>;
   /**
    * A browser signs in: its new session row is written, the records of the owner it had
-   * (an anonymous session's) move to the account, and its previous row goes — one transaction.
+   * (an anonymous session's) move to the account, its previous row goes, and the account's
+   * least recently used devices past MAX_DEVICES are signed out — one transaction.
    */
   signIn(row: SessionRow, previous: { key: string | null; owner: string | null }): Promise<void>;
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction, query } from '../store/postgres/database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
-import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
 
 const passkeyOf = (r: PasskeyRow & { transports: string[] }): Passkey => passkeyFrom(r, r.transports);
 import { OWNED_MOVES_POSTGRES } from './owned-records';
@@ -88,6 +88,9 @@ export class PostgresAccountStore implements AccountStore {
         for (const m of OWNED_MOVES_POSTGRES) await c.query(m.text, m.names.map((n) => bind[n]));
       }
       if (previous.key && previous.key !== row.key) await c.query('DELETE FROM sessions WHERE id_hash = $1', [previous.key]);
+      if (row.accountId) {
+        await c.query('DELETE FROM sessions WHERE account_id = $1 AND id_hash NOT IN (SELECT id_hash FROM sessions WHERE account_id = $1 ORDER BY seen_at DESC, created_at DESC LIMIT $2)', [row.accountId, MAX_DEVICES]);
+      }
     });
   }
 

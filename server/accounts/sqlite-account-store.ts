@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openSharedDatabase } from '../core/shared-database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
-import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
 
 const passkeyOf = (r: PasskeyRow & { transports: string }): Passkey => passkeyFrom(r, JSON.parse(r.transports) as string[]);
 import { OWNED_MOVES_SQLITE } from './owned-records';
@@ -82,6 +82,10 @@ export class SqliteAccountStore implements AccountStore {
       sessionsOf: p('SELECT * FROM sessions WHERE account_id = ? ORDER BY seen_at DESC'),
       byHandle: p('SELECT id_hash FROM sessions WHERE account_id = ? AND handle = ?').pluck(),
       others: p('SELECT id_hash FROM sessions WHERE account_id = ? AND id_hash <> ?').pluck(),
+      // Not among the account's newest MAX_DEVICES by last use (the one signing in is the newest).
+      evict: p(
+        'DELETE FROM sessions WHERE account_id = @a AND id_hash NOT IN (SELECT id_hash FROM sessions WHERE account_id = @a ORDER BY seen_at DESC, created_at DESC LIMIT @keep)',
+      ),
       live: p('SELECT id_hash FROM sessions WHERE id_hash IN (SELECT value FROM json_each(?)) AND expires_at > ?').pluck(),
       putToken: p('INSERT INTO email_tokens (hash, email, expires_at) VALUES (?, ?, ?)'),
       spendToken: p('UPDATE email_tokens SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ? RETURNING email').pluck(),
@@ -181,6 +185,7 @@ export class SqliteAccountStore implements AccountStore {
         this.s.insertSession.run(row);
         if (previous.owner && previous.owner !== row.owner) for (const m of moves) m.run({ to: row.owner, from: previous.owner });
         if (previous.key && previous.key !== row.key) this.s.deleteSession.run(previous.key);
+        if (row.accountId) this.s.evict.run({ a: row.accountId, keep: MAX_DEVICES });
       })
       .immediate();
   }
