@@ -193,9 +193,13 @@ for (const leg of legs) {
     });
 
     it('a sign-in link spends once, and not after its time', async () => {
-      await s.accounts.putEmailToken('t-ok', 'ann@example.com', T0 + 1000);
-      await s.accounts.putEmailToken('t-old', 'ann@example.com', T0 + 1000);
+      await s.accounts.putEmailToken('t-ok', 'ann@example.com', T0 + 1000, 'browser-key');
+      await s.accounts.putEmailToken('t-old', 'ann@example.com', T0 + 1000, null);
+      expect(await s.accounts.emailToken('t-ok', T0)).toEqual({ email: 'ann@example.com', requestedBy: 'browser-key' });
+      expect(await s.accounts.emailToken('t-old', T0)).toEqual({ email: 'ann@example.com', requestedBy: null });
+      expect(await s.accounts.emailToken('t-old', T0 + 1000)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-ok', T0)).toBe('ann@example.com');
+      expect(await s.accounts.emailToken('t-ok', T0)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-ok', T0)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-old', T0 + 1000)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-unknown', T0)).toBeNull();

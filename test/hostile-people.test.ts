@@ -62,6 +62,41 @@ describe('hostile people', () => {
     expect((await again.json('/api/auth/passkey/login/verify', { method: 'POST', body: { response: first.assert(login, api.url) } })).body.account.name).toBe('Owner');
   });
 
+  it("a sign-in link opened in another browser asks for the address it was mailed to: an attacker's own link cannot sign a victim in to the attacker's account and take what the victim kept", async () => {
+    const lister = await signedIn('lister@example.com');
+    const listingId = (await lister.json('/api/listings', { method: 'POST', body: { title: 'Kept home', lat: 48.85, lon: 2.35, price: 1500, type: 'entire' } })).body.id as string;
+
+    // The attacker asks for a link to their own address, in their own browser, and sends it on.
+    const attacker = new BrowserSession(api.url);
+    expect((await attacker.api('/api/auth/email', { method: 'POST', body: { email: 'attacker@example.com' } })).status).toBe(202);
+    const token = tokenIn(await mail.nth('attacker@example.com'));
+
+    // The victim kept a home anonymously, opens the link and presses its button.
+    const victim = new BrowserSession(api.url);
+    expect((await victim.api(`/api/favourites/${listingId}`, { method: 'PUT' })).status).toBe(204);
+    const pressed = await victim.json('/api/auth/email/verify', { method: 'POST', body: { token } });
+    expect([pressed.status, pressed.body.error?.field]).toEqual([400, 'email']);
+    const guessed = await victim.json('/api/auth/email/verify', { method: 'POST', body: { token, email: 'victim@example.com' } });
+    expect([guessed.status, guessed.body.error?.field]).toEqual([400, 'email']);
+    expect((await victim.json('/api/me')).body.account).toBeNull();
+    expect((await victim.json('/api/favourites')).body.favourites).toHaveLength(1);
+
+    // The link still works where it was asked for, and the attacker's account has nothing of the victim's.
+    expect((await attacker.json('/api/auth/email/verify', { method: 'POST', body: { token } })).body.account.email).toBe('attacker@example.com');
+    expect((await attacker.json('/api/favourites')).body.favourites).toEqual([]);
+
+    // A renter who asked on the laptop and opened the mail on the phone types their address: signed in, with what the phone kept.
+    const laptop = new BrowserSession(api.url);
+    expect((await laptop.api('/api/auth/email', { method: 'POST', body: { email: 'two-devices@example.com' } })).status).toBe(202);
+    const theirs = tokenIn(await mail.nth('two-devices@example.com'));
+    const phone = new BrowserSession(api.url);
+    expect((await phone.api(`/api/favourites/${listingId}`, { method: 'PUT' })).status).toBe(204);
+    const typed = await phone.json('/api/auth/email/verify', { method: 'POST', body: { token: theirs, email: ' Two-Devices@example.com' } });
+    expect(typed.status).toBe(200);
+    expect(typed.body.account.email).toBe('two-devices@example.com');
+    expect((await phone.json('/api/favourites')).body.favourites.map((f: { listing: { id: string } }) => f.listing.id)).toEqual([listingId]);
+  });
+
   it('an account keeps at most 50 signed-in devices: signing in again and again (a scripted passkey) evicts the least recently used, not the store', async () => {
     const key = new SoftPasskey();
     const first = new BrowserSession(api.url);

@@ -83,8 +83,13 @@ export interface AccountStore {
    */
   signIn(row: SessionRow, previous: { key: string | null; owner: string | null }): Promise<void>;
 
-  /** A sign-in link's token, stored hashed. */
-  putEmailToken(hash: string, email: string, expiresAt: number): Promise<void>;
+  /**
+   * A sign-in link's token, stored hashed, with the session key of the browser that asked
+   * for it (null: unknown, as for links issued before this was kept).
+   */
+  putEmailToken(hash: string, email: string, expiresAt: number, requestedBy: string | null): Promise<void>;
+  /** An unspent, unexpired token, unspent still: its email and the browser that asked for it; else null. */
+  emailToken(hash: string, now: number): Promise<{ email: string; requestedBy: string | null } | null>;
   /** Spends a token once: its email if it was unspent and unexpired, else null. */
   spendEmailToken(hash: string, now: number): Promise<string | null>;
 

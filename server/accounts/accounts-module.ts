@@ -146,16 +146,24 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
         const at = origin(req);
         await spend('signin', o.clientIp(req), res, 'sign-in mails from this address');
         await spend('signin_email', crypto.createHash('sha256').update(email).digest('base64url'), res, 'sign-in mails to this email address');
-        await o.emailSignIn.request(email, at, requestLocale(req));
+        await o.emailSignIn.request(email, at, requestLocale(req), o.visitors.browserKey(req, res));
         // The same answer whether or not the address has an account.
         sendJson(res, 202, { status: 'sent' });
         return true;
       }
       case '/api/auth/email/verify': {
-        const { token } = validated(emailVerifySchema, await readJson(req));
-        const account = await o.emailSignIn.verify(token);
-        if (!account) throw new ApiError('bad_request', 'token: this sign-in link was used already, has expired or is not one of ours; ask for a new one', 'token');
-        await signedIn(req, res, account);
+        const { token, email } = validated(emailVerifySchema, await readJson(req));
+        const out = await o.emailSignIn.verify(token, { browser: (await o.visitors.current(req))?.key ?? null, typed: email });
+        if ('account' in out) {
+          await signedIn(req, res, out.account);
+          return true;
+        }
+        if (out.refused === 'token') throw new ApiError('bad_request', 'token: this sign-in link was used already, has expired or is not one of ours; ask for a new one', 'token');
+        throw new ApiError(
+          'bad_request',
+          out.typed ? 'email: that is not the address this sign-in link was mailed to' : 'email: this sign-in link was asked for in another browser; give the address it was mailed to',
+          'email',
+        );
         return true;
       }
       case '/api/auth/passkey/register/options': {

@@ -94,8 +94,13 @@ export class PostgresAccountStore implements AccountStore {
     });
   }
 
-  async putEmailToken(hash: string, email: string, expiresAt: number): Promise<void> {
-    await this.q('INSERT INTO email_tokens (hash, email, expires_at) VALUES ($1, $2, $3)', [hash, email, expiresAt]);
+  async putEmailToken(hash: string, email: string, expiresAt: number, requestedBy: string | null): Promise<void> {
+    await this.q('INSERT INTO email_tokens (hash, email, expires_at, requested_by) VALUES ($1, $2, $3, $4)', [hash, email, expiresAt, requestedBy]);
+  }
+
+  async emailToken(hash: string, now: number): Promise<{ email: string; requestedBy: string | null } | null> {
+    const r = (await this.q<{ email: string; requested_by: string | null }>('SELECT email, requested_by FROM email_tokens WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2', [hash, now])).rows[0];
+    return r ? { email: r.email, requestedBy: r.requested_by } : null;
   }
 
   async spendEmailToken(hash: string, now: number): Promise<string | null> {

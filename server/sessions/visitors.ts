@@ -120,6 +120,14 @@ export class Visitors {
   }
 
   /**
+   * This browser's session key, with a cookie issued when it has none (or a tampered one;
+   * no store write): names the browser that asks for a sign-in link.
+   */
+  browserKey(req: IncomingMessage, res: ServerResponse): string {
+    return this.o.cookies.keyOf(this.o.cookies.ensure(req, res, ANONYMOUS_TTL_MS / 1000));
+  }
+
+  /**
    * The visitor about to keep something: an anonymous session gets its row now (so it can
    * expire, be pruned, and move at sign-in), within the client's new-session budget.
    */
