@@ -133,6 +133,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)),
       messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
       saved_searches: { points: config.RATE_SAVED_SEARCHES_PER_DAY, durationS: 86_400 },
+      photos: { points: config.RATE_PHOTOS_PER_DAY, durationS: 86_400 },
     },
     redis,
   );
@@ -218,7 +219,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     conversations,
     favouritesModule({ alerts: alertStore, engine, visitors }),
     hosting,
-    photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent() }),
+    photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent(), limits: peopleLimits }),
   ];
   hub = new LiveHub({
     // A tampered cookie is refused; no cookie is an anonymous viewer (no alerts).

@@ -3,6 +3,7 @@
  * through a real server, a real SMTP server of the test's own and a software passkey: each
  * case is a hole a probe of the server found, and what it answers now.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from './helpers/browser-session';
 import { MailServer, tokenIn } from './helpers/mail-server';
@@ -28,7 +29,7 @@ describe('hostile people', () => {
   beforeAll(async () => {
     mail = await MailServer.start();
     const port = await freePort();
-    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}` });
+    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_PHOTOS_PER_DAY: '3' });
   }, 30_000);
   afterAll(async () => {
     await api?.close();
@@ -138,6 +139,36 @@ describe('hostile people', () => {
     expect((await host.json(`/api/listings/${id}`, { method: 'PATCH', body: { lon: 11.5 } })).body).toMatchObject({ district: 'East Side', neighbourhood: 'Riverbank', lat: 10.5, lon: 11.5 });
     const bubbles = (await host.json('/api/search?bbox=9,9,13,12&zoom=8')).body.buckets.map((b: { label: string }) => b.label);
     expect(bubbles).toEqual(['East Side']);
+  });
+
+  it('photos cost one account a bounded amount: one encoding at a time, RATE_PHOTOS_PER_DAY new ones a day (a repeat is free); others are not held up', async () => {
+    const photo = (seed: number, side = 1200) =>
+      sharp({ create: { width: side, height: side, channels: 3, background: { r: seed % 256, g: (seed * 7) % 256, b: 90 } } })
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+    const flooder = await signedIn('photo-flood@example.com');
+    const neighbour = await signedIn('photo-neighbour@example.com');
+    const listing = async (b: BrowserSession) => (await b.json('/api/listings', { method: 'POST', body: { title: 'Photo flat', lat: 1.5, lon: 1.5, price: 10, type: 'entire' } })).body.id as string;
+    const [mine, theirs] = [await listing(flooder), await listing(neighbour)];
+    const upload = (b: BrowserSession, id: string, bytes: Buffer) => b.json(`/api/listings/${id}/photos`, { method: 'POST', raw: bytes, headers: { 'content-type': 'image/png' } });
+
+    // Two large photos at once from one account: the second waits for nobody's encoder, it is told to send it after.
+    const [big1, big2] = [await photo(1, 7000), await photo(2, 7000)];
+    const both = await Promise.all([upload(flooder, mine, big1), upload(flooder, mine, big2)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 429]);
+    const refused = both.find((r) => r.status === 429)!;
+    expect(refused.body.error.code).toBe('rate_limited');
+
+    // The day's budget (3 here): the one above, two more, then 429 with Retry-After; a photo kept already costs nothing.
+    const first = both.find((r) => r.status === 201)!.body.url as string;
+    for (const seed of [3, 4]) expect((await upload(flooder, mine, await photo(seed))).status).toBe(201);
+    const over = await flooder.api(`/api/listings/${mine}/photos`, { method: 'POST', raw: await photo(5), headers: { 'content-type': 'image/png' } });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3600);
+    const again = await upload(flooder, mine, both[0]!.status === 201 ? big1 : big2);
+    expect([again.status, again.body.url]).toEqual([201, first]);
+    // Another host's budget is their own.
+    expect((await upload(neighbour, theirs, await photo(6))).status).toBe(201);
   });
 
   describe('in a conversation', () => {
