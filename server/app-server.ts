@@ -134,6 +134,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
       saved_searches: { points: config.RATE_SAVED_SEARCHES_PER_DAY, durationS: 86_400 },
       photos: { points: config.RATE_PHOTOS_PER_DAY, durationS: 86_400 },
+      host_listings: { points: config.RATE_HOST_LISTINGS_PER_DAY, durationS: 86_400 },
     },
     redis,
   );
@@ -185,9 +186,10 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     boundaries: boundaryCache(engine),
     pushed: () => hub.sent(),
   };
-  const hosting = hostingModule({ accounts: record.accounts, engine, visitors });
+  const hosting = hostingModule({ accounts: record.accounts, engine, visitors, limits: peopleLimits });
   writes.sessionWriter = hosting.sessionWriter;
   writes.linkHost = hosting.linkHost;
+  writes.spendNewListing = hosting.spendNewListing;
   const accounts = accountsModule({
     store: record.accounts,
     alerts: alertStore,

@@ -29,7 +29,7 @@ describe('hostile people', () => {
   beforeAll(async () => {
     mail = await MailServer.start();
     const port = await freePort();
-    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_PHOTOS_PER_DAY: '3' });
+    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_PHOTOS_PER_DAY: '3', RATE_HOST_LISTINGS_PER_DAY: '3' });
   }, 30_000);
   afterAll(async () => {
     await api?.close();
@@ -139,6 +139,22 @@ describe('hostile people', () => {
     expect((await host.json(`/api/listings/${id}`, { method: 'PATCH', body: { lon: 11.5 } })).body).toMatchObject({ district: 'East Side', neighbourhood: 'Riverbank', lat: 10.5, lon: 11.5 });
     const bubbles = (await host.json('/api/search?bbox=9,9,13,12&zoom=8')).body.buckets.map((b: { label: string }) => b.label);
     expect(bubbles).toEqual(['East Side']);
+  });
+
+  it('one host account lists RATE_HOST_LISTINGS_PER_DAY new homes a day, then 429 with Retry-After: the public map is not theirs to flood', async () => {
+    const spammer = await signedIn('map-spam@example.com');
+    const home = (i: number) => ({ title: `Spam ${i}`, lat: 2.5, lon: 2.5, price: 1, type: 'entire' });
+    // A refused body costs nothing.
+    expect((await spammer.json('/api/listings', { method: 'POST', body: { ...home(0), price: -1 } })).status).toBe(400);
+    for (let i = 1; i <= 3; i++) expect((await spammer.json('/api/listings', { method: 'POST', body: home(i) })).status).toBe(201);
+    const over = await spammer.api('/api/listings', { method: 'POST', body: home(4) });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3600);
+    expect((await spammer.json('/api/me/listings')).body.listings).toHaveLength(3);
+    // Editing them is not listing more; another host has a budget of their own.
+    const [first] = (await spammer.json('/api/me/listings')).body.listings as { id: string }[];
+    expect((await spammer.json(`/api/listings/${first!.id}`, { method: 'PATCH', body: { price: 2 } })).status).toBe(200);
+    expect((await (await signedIn('not-spam@example.com')).json('/api/listings', { method: 'POST', body: home(5) })).status).toBe(201);
   });
 
   it('photos cost one account a bounded amount: one encoding at a time, RATE_PHOTOS_PER_DAY new ones a day (a repeat is free); others are not held up', async () => {

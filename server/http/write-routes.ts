@@ -24,6 +24,8 @@ export interface WriteContext {
   sessionWriter?(req: IncomingMessage, id: string | null): Promise<Writer | null>;
   /** A host's new listing is theirs: linked before it is written, so it is never hostless. */
   linkHost?(listingId: string, accountId: string): Promise<void>;
+  /** Spends one of a host's new listings (RATE_HOST_LISTINGS_PER_DAY), or throws the 429. */
+  spendNewListing?(accountId: string, res: ServerResponse): Promise<void>;
   /** The store's boundaries, to place a listing written without its areas. */
   boundaries(): Promise<BoundaryIndex | null>;
   /**
@@ -86,6 +88,7 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
   // A host cannot name an id: naming another's would replace their home.
   if (writer.kind === 'host' && body.id !== undefined) throw new ApiError('bad_request', 'id: a host\'s new listing gets its id from the server', 'id');
   refuseHostAreas(writer, body);
+  if (writer.kind === 'host') await ctx.spendNewListing?.(writer.accountId, res);
   const now = Date.now();
   const listedAt = body.listedAt ? Date.parse(body.listedAt) : now;
   const record: ListingRecord = {
