@@ -132,6 +132,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       signin: hourly(config.RATE_SIGNIN_PER_HOUR),
       signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)),
       messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
+      conversations: { points: config.RATE_CONVERSATIONS_PER_DAY, durationS: 86_400 },
       saved_searches: { points: config.RATE_SAVED_SEARCHES_PER_DAY, durationS: 86_400 },
       photos: { points: config.RATE_PHOTOS_PER_DAY, durationS: 86_400 },
       host_listings: { points: config.RATE_HOST_LISTINGS_PER_DAY, durationS: 86_400 },

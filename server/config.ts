@@ -101,6 +101,8 @@ const envSchema = z.object({
   RATE_HOST_LISTINGS_PER_DAY: z.coerce.number().int().positive().default(50),
   /** New photos one host account may have encoded in a day (each costs a core for a second or more, and its bytes are kept). */
   RATE_PHOTOS_PER_DAY: z.coerce.number().int().positive().default(200),
+  /** New conversations one renter may start in a day (each lands in a host's inbox). */
+  RATE_CONVERSATIONS_PER_DAY: z.coerce.number().int().positive().default(30),
   /** Messages one account may send a minute (a burst of that many, then that rate). */
   RATE_MESSAGES_PER_MIN: z.coerce.number().int().positive().default(60),
   /** New sessions one client address may start in an hour (a session is started by the first thing it stores). */

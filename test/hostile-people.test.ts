@@ -29,7 +29,7 @@ describe('hostile people', () => {
   beforeAll(async () => {
     mail = await MailServer.start();
     const port = await freePort();
-    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_PHOTOS_PER_DAY: '3', RATE_HOST_LISTINGS_PER_DAY: '3' });
+    api = await startApi(tempDir('hostile-people'), { PORT: String(port), SMTP_URL: mail.url, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_PHOTOS_PER_DAY: '3', RATE_HOST_LISTINGS_PER_DAY: '3', RATE_CONVERSATIONS_PER_DAY: '3' });
   }, 30_000);
   afterAll(async () => {
     await api?.close();
@@ -202,6 +202,27 @@ describe('hostile people', () => {
         return (await renter.json('/api/conversations', { method: 'POST', body: { listingId } })).body.conversation.id as string;
       };
       [first, second] = [await start(), await start()];
+    });
+
+    it('one renter starts RATE_CONVERSATIONS_PER_DAY new conversations a day (opening one they have is free): no account spams every host\'s inbox', async () => {
+      const spammer = await signedIn('inbox-spam@example.com');
+      await spammer.api('/api/me', { method: 'PATCH', body: { name: 'Visit cheap-homes.example' } });
+      const [oneHost, otherHost] = [await signedIn('inbox-host-1@example.com'), await signedIn('inbox-host-2@example.com')];
+      const homes: string[] = [];
+      for (const [i, h] of [oneHost, oneHost, otherHost, otherHost].entries()) homes.push((await h.json('/api/listings', { method: 'POST', body: { ...flat, title: `Inbox ${i}` } })).body.id);
+      const started: string[] = [];
+      for (const listingId of homes.slice(0, 3)) {
+        const r = await spammer.json('/api/conversations', { method: 'POST', body: { listingId } });
+        expect(r.status).toBe(201);
+        started.push(r.body.conversation.id);
+      }
+      const over = await spammer.api('/api/conversations', { method: 'POST', body: { listingId: homes[3] } });
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(3600);
+      expect((await otherHost.json('/api/conversations')).body.conversations).toHaveLength(1);
+      // Contacting a host already talked to answers the conversation, as ever.
+      const again = await spammer.json('/api/conversations', { method: 'POST', body: { listingId: homes[0] } });
+      expect([again.status, again.body.conversation.id]).toEqual([200, started[0]]);
     });
 
     it('a reader cannot mark as read what has not been written yet: the sender never sees "read" on a message nobody read', async () => {

@@ -46,8 +46,8 @@ export interface ConversationsOptions {
   held: HeldSockets;
   registry: HolderRegistry;
   node: string;
-  /** messages: sends per account. */
-  limits: Limiter<'messages'>;
+  /** messages: sends per account; conversations: new conversations a renter starts (RATE_CONVERSATIONS_PER_DAY). */
+  limits: Limiter<'messages' | 'conversations'>;
   /** Told how long each message written to a recipient's socket waited since it was sent (for /metrics). */
   onDelivered?(waitedMs: number): void;
 }
@@ -148,13 +148,23 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     });
   }
 
-  /** Starts (or finds) this renter's conversation with a listing's host. */
-  async function start(account: string, listingId: string): Promise<{ conversation: Conversation; created: boolean }> {
+  /**
+   * Starts (or finds) this renter's conversation with a listing's host. A new one spends
+   * the renter's day's budget: each lands in a host's inbox, headed by the renter's name.
+   */
+  async function start(account: string, listingId: string, res: ServerResponse): Promise<{ conversation: Conversation; created: boolean }> {
     const record = await o.engine.store.get(listingId);
     if (!record) throw new ApiError('not_found', `no listing with id ${listingId}`, 'listingId');
     const host = (await o.accounts.hostsOf([listingId])).get(listingId);
     if (!host) throw new ApiError('unprocessable', 'this listing has no host on Roost to talk to', 'listingId');
     if (host === account) throw new ApiError('conflict', 'this is your own listing', 'listingId');
+    const existing = await o.store.conversationAbout(listingId, account);
+    if (existing) return { conversation: existing, created: false };
+    const took = await o.limits.take('conversations', account);
+    if (!took.ok) {
+      res.setHeader('retry-after', String(took.retryAfterS));
+      throw new ApiError('rate_limited', `too many new conversations today; try again in ${Math.ceil(took.retryAfterS / 3600)} h`);
+    }
     return o.store.start({ id: `c-${crypto.randomBytes(9).toString('base64url')}`, listingId, renterId: account, hostId: host, createdAt: Date.now(), listing: record, lastMessageId: 0 });
   }
 
@@ -208,7 +218,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
       }
       if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
       const { listingId } = validated(startConversationSchema, await readJson(req));
-      const { conversation, created } = await start(account, listingId);
+      const { conversation, created } = await start(account, listingId, res);
       sendJson(res, created ? 201 : 200, { conversation: (await conversationJson(account, [conversation]))[0] });
       return true;
     }
