@@ -3,6 +3,7 @@
  * through a real server, a real SMTP server of the test's own and a software passkey: each
  * case is a hole a probe of the server found, and what it answers now.
  */
+import crypto from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserSession } from './helpers/browser-session';
@@ -12,6 +13,12 @@ import { SoftPasskey } from './helpers/soft-passkey';
 import { freePort } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
 import type { RoostServer } from '../server/app-server';
+
+/** The row key of a browser's session: the SHA-256 of its cookie's id. */
+const keyOf = (b: BrowserSession) => {
+  const value = /roost_session=([^;]+)/.exec(b.cookie)![1]!;
+  return crypto.createHash('sha256').update(value.slice(0, value.lastIndexOf('.'))).digest('hex');
+};
 
 describe('hostile people', () => {
   let mail: MailServer;
@@ -96,6 +103,30 @@ describe('hostile people', () => {
     expect(typed.status).toBe(200);
     expect(typed.body.account.email).toBe('two-devices@example.com');
     expect((await phone.json('/api/favourites')).body.favourites.map((f: { listing: { id: string } }) => f.listing.id)).toEqual([listingId]);
+  });
+
+  it('a browser in use stays signed in: the cookie lives as long as its session row, which slides with use (the cookie had a fixed 90 days from sign-in)', async () => {
+    const b = await signedIn('daily-user@example.com');
+    const key = keyOf(b);
+    const day = 24 * 3600 * 1000;
+    // Signed in 60 days ago, last used 2 days ago: the next request moves the row's expiry to 90 days from now.
+    await api.accounts.touchSession(key, Date.now() - 2 * day, Date.now() + 88 * day);
+    const res = await b.api('/api/me');
+    expect(((await res.json()) as { account: { email: string } }).account.email).toBe('daily-user@example.com');
+    const maxAge = Number(/Max-Age=(\d+)/.exec(res.headers.get('set-cookie') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(89 * 24 * 3600);
+    expect((await api.accounts.session(key))!.expiresAt).toBeGreaterThan(Date.now() + 89 * day);
+  });
+
+  it("a signed-in session past its time that keeps something again starts an anonymous row of its own (so it is forgotten in time), not the account's old one", async () => {
+    const b = await signedIn('lapsed@example.com');
+    const key = keyOf(b);
+    await api.accounts.touchSession(key, Date.now() - 100 * 24 * 3600 * 1000, Date.now() - 1);
+    expect((await b.json('/api/me')).body.account).toBeNull();
+    expect((await b.api('/api/saved-searches', { method: 'POST', body: { name: 'After', bbox: [0, 0, 1, 1] } })).status).toBe(201);
+    const row = await api.accounts.session(key);
+    expect(row).toMatchObject({ accountId: null });
+    expect(row!.expiresAt).toBeGreaterThan(Date.now());
   });
 
   it('an account keeps at most 50 signed-in devices: signing in again and again (a scripted passkey) evicts the least recently used, not the store', async () => {

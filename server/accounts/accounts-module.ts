@@ -91,6 +91,7 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
 
     if (pathname === '/api/me') {
       if (method === 'GET') {
+        await o.visitors.refreshCookie(req, res);
         const account = await me(await o.visitors.current(req));
         sendJson(res, 200, { account: account ? await accountJson(o.store, account) : null });
         return true;

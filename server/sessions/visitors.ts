@@ -81,6 +81,11 @@ export class Visitors {
       }
       return { id, key, owner: row.owner, accountId: row.accountId, row };
     }
+    // A sign-in past its time is over: its row goes now, so that what this browser keeps next
+    // starts an anonymous row of its own (ensureStored) that ends in time, instead of
+    // meeting the account's old row and being kept under no row at all once it is swept.
+    // An anonymous row past its time stays for forgetAbandoned, which forgets its records.
+    if (row?.accountId) await this.o.store.deleteSession(key);
     // No row (an anonymous visitor who kept nothing yet), or one past its time: whoever
     // holds this cookie is anonymous, and owns only what this id's own anonymous key owns.
     return { id, key, owner: this.o.cookies.anonymousOwner(id), accountId: null, row: null };
@@ -90,6 +95,16 @@ export class Visitors {
   async current(req: IncomingMessage): Promise<Visitor | null> {
     const v = await this.read(req);
     return v === 'tampered' ? null : v;
+  }
+
+  /**
+   * Sends the cookie again, to last as long as the session row does: the row's expiry slides
+   * with use (resolve), and a cookie set once at sign-in would end a browser used every day
+   * 90 days after it signed in. The page asks /api/me on every load, which calls this.
+   */
+  async refreshCookie(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const v = await this.current(req);
+    if (v?.row) this.o.cookies.issue(req, res, v.id, (v.row.expiresAt - Date.now()) / 1000);
   }
 
   /** A signed-in visitor, or 401. */
