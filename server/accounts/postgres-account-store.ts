@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { inTransaction, query } from '../store/postgres/database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
 import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
+import { OWNED_MOVES_POSTGRES } from './owned-records';
 
 const passkeyOf = (r: PasskeyRow & { transports: string[] }): Passkey => passkeyFrom(r, r.transports);
-import { OWNED_MOVES_POSTGRES } from './owned-records';
 
 const SESSION_INSERT =
   'INSERT INTO sessions (id_hash, handle, owner, account_id, created_at, seen_at, expires_at, device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING';

@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
 import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
+import { OWNED_MOVES_SQLITE } from './owned-records';
 
 const passkeyOf = (r: PasskeyRow & { transports: string }): Passkey => passkeyFrom(r, JSON.parse(r.transports) as string[]);
-import { OWNED_MOVES_SQLITE } from './owned-records';
 
 /** In alerts.db: a sign-in moves saved searches, favourites and alerts in the same transaction. */
 export const PEOPLE_FILE = 'alerts.db';

@@ -28,10 +28,10 @@ import { DoorbellRouter } from '../realtime/doorbell-router';
 import type { Visitors } from '../sessions/visitors';
 import { GroupCommit } from '../core/group-commit';
 import type { Conversation, ConversationStore, Message, NewMessage } from './conversation-store';
-
-type DeliveredMark = { conversationId: string; account: string; upTo: number };
 import { MESSAGES_CHANNEL, MessageDelivery, messageJson } from './message-delivery';
 import { ReplyTimes } from './reply-times';
+
+type DeliveredMark = { conversationId: string; account: string; upTo: number };
 
 /** Read and delivered receipts: to the nodes holding the participants, best effort (the page re-reads them on load). */
 export const RECEIPTS_CHANNEL = 'roost:receipts';
