@@ -4,7 +4,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { Bus } from '../bus/bus';
 import type { Capability } from '../capability';
 import { emailSignInSchema, emailVerifySchema, mePatchSchema, passkeyRegisterOptionsSchema, passkeyResponseSchema, type AccountJson, type SessionJson } from '../contract/accounts';
-import { ApiError, sendJson, validated } from '../http/api-error';
+import { ApiError, sendJson, validated, withinBudget } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { requestLocale } from '../http/request-locale';
 import { siteOrigin } from '../http/site-origin';
@@ -66,13 +66,7 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
     return own;
   };
 
-  const spend = async (budget: 'signin' | 'signin_email', key: string, res: ServerResponse, what: string) => {
-    const took = await o.limits.take(budget, key);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many ${what}; try again in ${Math.ceil(took.retryAfterS / 60)} min`);
-    }
-  };
+  const spend = async (budget: 'signin' | 'signin_email', key: string, res: ServerResponse, what: string) => withinBudget(await o.limits.take(budget, key), res, what);
 
   /** Signs the browser in and answers with the account. */
   const signedIn = async (req: IncomingMessage, res: ServerResponse, account: Account, status = 200) => {

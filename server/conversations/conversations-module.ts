@@ -17,7 +17,7 @@ import {
 } from '../contract/conversations';
 import { listingOf } from '../core/listing';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson, validated } from '../http/api-error';
+import { ApiError, sendJson, validated, withinBudget } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { log } from '../log';
 import type { Limiter } from '../ops/rate-limit';
@@ -160,11 +160,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     if (host === account) throw new ApiError('conflict', 'this is your own listing', 'listingId');
     const existing = await o.store.conversationAbout(listingId, account);
     if (existing) return { conversation: existing, created: false };
-    const took = await o.limits.take('conversations', account);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many new conversations today; try again in ${Math.ceil(took.retryAfterS / 3600)} h`);
-    }
+    withinBudget(await o.limits.take('conversations', account), res, 'new conversations today');
     return o.store.start({ id: `c-${crypto.randomBytes(9).toString('base64url')}`, listingId, renterId: account, hostId: host, createdAt: Date.now(), listing: record, lastMessageId: 0 });
   }
 

@@ -3,7 +3,7 @@ import type { AccountStore } from '../accounts/account-store';
 import type { Capability } from '../capability';
 import type { HostJson } from '../contract/host-listings';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson } from '../http/api-error';
+import { ApiError, sendJson, withinBudget } from '../http/api-error';
 import type { Writer } from '../http/write-routes';
 import type { Limiter } from '../ops/rate-limit';
 import type { Visitors } from '../sessions/visitors';
@@ -67,10 +67,7 @@ export function hostingModule(o: HostingOptions): Hosting {
     sessionWriter,
     linkHost: (listingId, accountId) => o.accounts.linkHost(listingId, accountId),
     async spendNewListing(accountId, res) {
-      const took = await o.limits.take('host_listings', accountId);
-      if (took.ok) return;
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many new listings today; try again in ${Math.ceil(took.retryAfterS / 3600)} h`);
+      withinBudget(await o.limits.take('host_listings', accountId), res, 'new listings today');
     },
     hostOf,
     routes: [

@@ -4,7 +4,7 @@ import type { Capability } from '../capability';
 import { DEFAULT_PHOTO_WIDTH, MAX_PHOTO_BYTES, PHOTO_TYPES, PHOTO_WIDTHS, ownPhotoUrl } from '../contract/photos';
 import { MAX_PHOTOS } from '../core/listing';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson } from '../http/api-error';
+import { ApiError, sendJson, withinBudget } from '../http/api-error';
 import { pathId } from '../http/query-schemas';
 import { readBytes } from '../http/read-body';
 import type { WriteContext, Writer } from '../http/write-routes';
@@ -78,11 +78,7 @@ export function photosModule(o: PhotosOptions): Capability & { encoded: () => nu
     }
     encodingFor.add(account);
     try {
-      const took = await o.limits.take('photos', account);
-      if (!took.ok) {
-        res.setHeader('retry-after', String(took.retryAfterS));
-        throw new ApiError('rate_limited', `too many new photos today; try again in ${Math.ceil(took.retryAfterS / 3600)} h`);
-      }
+      withinBudget(await o.limits.take('photos', account), res, 'new photos today');
       return await gate.run(() => encodePhoto(body));
     } finally {
       encodingFor.delete(account);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccountStore, SessionRow } from '../accounts/account-store';
-import { ApiError } from '../http/api-error';
+import { ApiError, withinBudget } from '../http/api-error';
 import { requireOwnOrigin } from '../http/site-origin';
 import type { SessionCookies } from './session-cookie';
 
@@ -149,11 +149,7 @@ export class Visitors {
   async ensureStored(req: IncomingMessage, res: ServerResponse): Promise<Visitor> {
     const v = await this.ensure(req, res);
     if (v.row) return v;
-    const took = await this.o.newSession(req);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many new sessions from this address; try again in ${took.retryAfterS} s`);
-    }
+    withinBudget(await this.o.newSession(req), res, 'new sessions from this address');
     const now = Date.now();
     const row: SessionRow = {
       key: v.key,
