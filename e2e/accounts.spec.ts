@@ -114,6 +114,27 @@ test('a spent link signs no one in; the dialog closes by Escape and by Back, key
   await again.goto(link);
   await again.getByTestId('confirm-sign-in').click();
   await expect(again.getByTestId('email-link-page').getByRole('alert')).toContainText('used already');
+
+  // A fresh link opened in another browser (someone else's, sent on, or the renter's own on
+  // their phone): it asks for the address it was mailed to, and only that one signs in.
+  const before = mailCount(email);
+  await page.getByTestId('account-button').click();
+  await page.getByTestId('sign-out').click();
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('sign-in-email').fill(email);
+  await page.getByTestId('send-link').click();
+  const fresh1 = (await mailedLink(email, before)).link;
+  await page.keyboard.press('Escape');
+  await again.goto(fresh1);
+  await again.getByTestId('confirm-sign-in').click();
+  await expect(again.getByTestId('link-email')).toBeFocused();
+  await again.getByTestId('link-email').fill('someone-else@example.com');
+  await again.keyboard.press('Enter');
+  await expect(again.getByTestId('email-link-page').getByRole('alert')).toContainText('not the address');
+  expect(((await (await again.request.get('/api/me')).json()) as { account: unknown }).account).toBeNull();
+  await again.getByTestId('link-email').fill(email);
+  await again.getByTestId('confirm-sign-in').click();
+  await expect(again.getByTestId('signed-in-as')).toBeVisible();
   await other.close();
 
   // Keyboard: the header's button opens the dialog with the address field focused; Escape closes it.

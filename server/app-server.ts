@@ -133,7 +133,10 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       signin: hourly(config.RATE_SIGNIN_PER_HOUR),
       signin_email: hourly(Math.ceil(config.RATE_SIGNIN_PER_HOUR / 3)),
       messages: { points: config.RATE_MESSAGES_PER_MIN, durationS: 60 },
+      conversations: { points: config.RATE_CONVERSATIONS_PER_DAY, durationS: 86_400 },
       saved_searches: { points: config.RATE_SAVED_SEARCHES_PER_DAY, durationS: 86_400 },
+      photos: { points: config.RATE_PHOTOS_PER_DAY, durationS: 86_400 },
+      host_listings: { points: config.RATE_HOST_LISTINGS_PER_DAY, durationS: 86_400 },
     },
     redis,
   );
@@ -185,9 +188,10 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     boundaries: boundaryCache(engine),
     pushed: () => hub.sent(),
   };
-  const hosting = hostingModule({ accounts: record.accounts, engine, visitors });
+  const hosting = hostingModule({ accounts: record.accounts, engine, visitors, limits: peopleLimits });
   writes.sessionWriter = hosting.sessionWriter;
   writes.linkHost = hosting.linkHost;
+  writes.spendNewListing = hosting.spendNewListing;
   const accounts = accountsModule({
     store: record.accounts,
     alerts: alertStore,
@@ -219,7 +223,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     conversations,
     favouritesModule({ alerts: alertStore, engine, visitors }),
     hosting,
-    photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent() }),
+    photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent(), limits: peopleLimits }),
     photoImportModule({ engine, photos: record.photos, imports: record.photoImports, metrics, node, hosts: config.PHOTO_IMPORT_HOSTS, allowPrivate: config.PHOTO_IMPORT_ALLOW_PRIVATE, ...(config.PHOTO_IMPORT_CA ? { caFile: config.PHOTO_IMPORT_CA } : {}), options: { perHostPerSecond: config.PHOTO_IMPORT_RATE } }),
   ];
   hub = new LiveHub({

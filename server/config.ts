@@ -98,6 +98,12 @@ const envSchema = z.object({
   RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
   /** Saved searches one client address may create in a day (each is matched against every change for as long as it lives). */
   RATE_SAVED_SEARCHES_PER_DAY: z.coerce.number().int().positive().default(100),
+  /** New listings one host account may make in a day (each is on every visitor's map and matched against every saved search). */
+  RATE_HOST_LISTINGS_PER_DAY: z.coerce.number().int().positive().default(50),
+  /** New photos one host account may have encoded in a day (each costs a core for a second or more, and its bytes are kept). */
+  RATE_PHOTOS_PER_DAY: z.coerce.number().int().positive().default(200),
+  /** New conversations one renter may start in a day (each lands in a host's inbox). */
+  RATE_CONVERSATIONS_PER_DAY: z.coerce.number().int().positive().default(30),
   /** Messages one account may send a minute (a burst of that many, then that rate). */
   RATE_MESSAGES_PER_MIN: z.coerce.number().int().positive().default(60),
   /** New sessions one client address may start in an hour (a session is started by the first thing it stores). */

@@ -5,7 +5,7 @@
  * PostgreSQL server of our own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountStore, SessionRow } from '../server/accounts/account-store';
+import { MAX_DEVICES, type AccountStore, type SessionRow } from '../server/accounts/account-store';
 import { PostgresAccountStore } from '../server/accounts/postgres-account-store';
 import { SqliteAccountStore } from '../server/accounts/sqlite-account-store';
 import type { AlertStore } from '../server/alerts/alert-store';
@@ -158,6 +158,18 @@ for (const leg of legs) {
       await s.alerts.release('node');
     });
 
+    it('a sign-in past MAX_DEVICES signs out the least recently used devices of that account, no one else', async () => {
+      for (let i = 0; i < MAX_DEVICES; i++) await s.accounts.putSession(row(`dev-${i}`, { owner: 'acc-many', accountId: 'acc-many', seenAt: T0 + i }));
+      await s.accounts.putSession(row('other-account', { owner: 'acc-other', accountId: 'acc-other', seenAt: T0 - 1 }));
+      await s.accounts.signIn(row('dev-new', { owner: 'acc-many', accountId: 'acc-many', seenAt: T0 + 1000 }), { key: null, owner: null });
+      const kept = (await s.accounts.sessionsOf('acc-many')).map((x) => x.key);
+      expect(kept).toHaveLength(MAX_DEVICES);
+      expect(kept[0]).toBe('dev-new');
+      expect(kept).not.toContain('dev-0');
+      expect(kept).toContain('dev-1');
+      expect(await s.accounts.session('other-account')).not.toBeNull();
+    });
+
     it("an anonymous session past its time is listed (signed-in ones are swept), and its owner's records are forgotten in one go", async () => {
       const now = Date.UTC(2027, 0, 1);
       await s.accounts.putSession(row('anon-old', { owner: 'anon-owner-old', expiresAt: now - 1 }));
@@ -181,9 +193,13 @@ for (const leg of legs) {
     });
 
     it('a sign-in link spends once, and not after its time', async () => {
-      await s.accounts.putEmailToken('t-ok', 'ann@example.com', T0 + 1000);
-      await s.accounts.putEmailToken('t-old', 'ann@example.com', T0 + 1000);
+      await s.accounts.putEmailToken('t-ok', 'ann@example.com', T0 + 1000, 'browser-key');
+      await s.accounts.putEmailToken('t-old', 'ann@example.com', T0 + 1000, null);
+      expect(await s.accounts.emailToken('t-ok', T0)).toEqual({ email: 'ann@example.com', requestedBy: 'browser-key' });
+      expect(await s.accounts.emailToken('t-old', T0)).toEqual({ email: 'ann@example.com', requestedBy: null });
+      expect(await s.accounts.emailToken('t-old', T0 + 1000)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-ok', T0)).toBe('ann@example.com');
+      expect(await s.accounts.emailToken('t-ok', T0)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-ok', T0)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-old', T0 + 1000)).toBeNull();
       expect(await s.accounts.spendEmailToken('t-unknown', T0)).toBeNull();
@@ -191,7 +207,9 @@ for (const leg of legs) {
 
     it('passkeys and their challenges: a challenge is taken once, by its kind, before it expires', async () => {
       const key = new Uint8Array([1, 2, 3, 250]);
-      await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null });
+      expect(await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null })).toBe(true);
+      // A credential id is kept once: another claim on it (any account) is refused, not an error.
+      expect(await s.accounts.putPasskey({ id: 'cred-1', accountId: 'acc-b', publicKey: new Uint8Array([9]), counter: 0, transports: [], createdAt: T0, lastUsedAt: null })).toBe(false);
       expect(await s.accounts.passkey('cred-1')).toEqual({ id: 'cred-1', accountId: 'acc-a', publicKey: key, counter: 0, transports: ['internal'], createdAt: T0, lastUsedAt: null });
       await s.accounts.usePasskey('cred-1', 7, T0 + 5);
       expect(await s.accounts.passkeysOf('acc-a')).toMatchObject([{ id: 'cred-1', counter: 7, lastUsedAt: T0 + 5 }]);

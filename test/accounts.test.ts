@@ -133,7 +133,7 @@ describe('accounts: sign-in by mailed link, sessions as rows, every device', () 
   it('an expired or unknown token is refused, naming token; a bad address names email', async () => {
     const b = new BrowserSession(api.url);
     const expired = 'expired-token-for-test';
-    await api.accounts.putEmailToken(crypto.createHash('sha256').update(expired).digest('hex'), 'ann@example.com', Date.now() - 1);
+    await api.accounts.putEmailToken(crypto.createHash('sha256').update(expired).digest('hex'), 'ann@example.com', Date.now() - 1, null);
     for (const token of [expired, 'never-issued', '']) {
       const r = await b.json('/api/auth/email/verify', { method: 'POST', body: { token } });
       expect(r.status).toBe(400);

@@ -63,6 +63,8 @@ for (const leg of legs) {
       expect(a.created).toBe(true);
       const again = await s.start(conv('c-other-id'));
       expect([again.created, again.conversation.id]).toEqual([false, 'c-a']);
+      expect((await s.conversationAbout(a.conversation.listingId, a.conversation.renterId))?.id).toBe('c-a');
+      expect(await s.conversationAbout(a.conversation.listingId, 'someone-else')).toBeNull();
       await s.start(conv('c-b', 'renter', 'l2'));
       const m1 = await s.send({ conversationId: 'c-a', sender: 'renter', recipient: 'host', text: 'Is it free in May?', clientId: 'r-1', sentAt: T0 + 1000 });
       expect(m1.created).toBe(true);

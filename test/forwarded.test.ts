@@ -34,7 +34,7 @@ describe('the rule', () => {
     expect(clientIp(viaNginx, 1)).toBe('198.51.100.23');
     // Several headers are one list; a port or brackets are not part of the address; IPv4-mapped IPv6 is IPv4.
     expect(clientIp({ headers: { 'x-forwarded-for': ['1.2.3.4', '198.51.100.23:5123'] }, socket: { remoteAddress: '::ffff:127.0.0.1' } } as unknown as IncomingMessage, 1)).toBe('198.51.100.23');
-    expect(clientIp(req('::ffff:127.0.0.1', { 'x-forwarded-for': '[2001:db8::1]:443' }), 1)).toBe('2001:db8::1');
+    expect(clientIp(req('::ffff:127.0.0.1', { 'x-forwarded-for': '[2001:db8::1]:443' }), 1)).toBe('2001:db8:0:0::/64');
     expect(clientIp(req('::ffff:127.0.0.1'), 0)).toBe('127.0.0.1');
     // Junk where the address should be: the socket's, not the junk as a bucket name.
     expect(clientIp(req('127.0.0.1', { 'x-forwarded-for': 'a-new-bucket-per-request' }), 1)).toBe('127.0.0.1');
@@ -108,6 +108,16 @@ describe('through a real server', () => {
     expect(statuses).toContain(429);
     // Another client behind the same proxy has its own budget.
     expect(await searches(proxied.url, 1, () => ({ 'x-forwarded-for': '203.0.113.51' }))).toEqual([200]);
+  });
+
+  it('an IPv6 client is counted by its /64: the 2^64 addresses one subscriber holds are one budget, not 2^64', async () => {
+    // One home's /64, a new address for each request (as privacy extensions hand out).
+    const statuses = await searches(proxied.url, 8, (i) => ({ 'x-forwarded-for': `2001:db8:1:2:${i + 1}::${i + 7}` }));
+    expect(statuses).toContain(429);
+    // The neighbouring /64 is someone else, and an IPv4-mapped address is its IPv4 one.
+    expect(await searches(proxied.url, 1, () => ({ 'x-forwarded-for': '2001:db8:1:3::1' }))).toEqual([200]);
+    expect(clientIp(req('::1', { 'x-forwarded-for': '[2001:DB8:1:2::5]:443' }), 1)).toBe(clientIp(req('::1', { 'x-forwarded-for': '2001:db8:1:2:ffff::1' }), 1));
+    expect(clientIp(req('::ffff:192.0.2.7'), 0)).toBe('192.0.2.7');
   });
 
   it('the socket origin check does not believe X-Forwarded-Host without TRUST_PROXY', async () => {

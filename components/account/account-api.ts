@@ -10,7 +10,8 @@ type Account = { account: AccountJson };
 export const accountApi = {
   me: () => request<MeJson>('/api/me').then((b) => b.account),
   requestLink: (email: string) => request<unknown>('/api/auth/email', { method: 'POST', body: { email } }).then(() => undefined),
-  verify: (token: string) => request<Account>('/api/auth/email/verify', { method: 'POST', body: { token } }).then((b) => b.account),
+  /** Spends a sign-in link; `email` only where the server asks for it (a browser other than the one that asked for the link). */
+  verify: (token: string, email?: string) => request<Account>('/api/auth/email/verify', { method: 'POST', body: email === undefined ? { token } : { token, email } }).then((b) => b.account),
   /** Signs in with a passkey this browser holds for the site (the browser asks which). */
   async passkeySignIn(): Promise<AccountJson> {
     const options = await request<Parameters<typeof startAuthentication>[0]['optionsJSON']>('/api/auth/passkey/login/options', { method: 'POST', body: {} });

@@ -6,8 +6,7 @@ import { useAccount } from '@/components/account/account-context';
 import { request } from '@/components/account/api-request';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
-import { useListingFacts } from '@/components/map/listing-summary';
-import { photoSources, shownPhotos } from '@/server/contract/photos';
+import { HomeCardHead } from '@/components/listing/home-card-head';
 import type { Listing, PricePer } from '@/server/core/listing';
 import { ListingEditor } from './listing-editor';
 
@@ -22,7 +21,6 @@ export interface HostPageProps {
 /** /host: a signed-in account's own homes — list one, edit it, add photos, take it down. */
 export function HostPage(props: HostPageProps) {
   const { t, listingPrice } = useI18n();
-  const facts = useListingFacts();
   const { account, askSignIn, refresh } = useAccount();
   const [listings, setListings] = useState<Listing[] | null>(null);
   const [editing, setEditing] = useState<Listing | 'new' | null>(null);
@@ -79,18 +77,11 @@ export function HostPage(props: HostPageProps) {
               <ul className="saved-list">
                 {listings.map((l) => (
                   <li key={l.id} className="saved-card" data-testid="host-listing">
-                    <a className="saved-photo" href={`/listings/${encodeURIComponent(l.id)}`} tabIndex={-1} aria-hidden="true">
-                      {shownPhotos(l.photos)[0] ? <img {...photoSources(shownPhotos(l.photos)[0]!)} sizes="160px" alt="" width={160} height={120} loading="lazy" /> : <span className="saved-photo-empty">⌂</span>}
-                    </a>
-                    <div className="saved-body">
-                      <a className="saved-title" href={`/listings/${encodeURIComponent(l.id)}`}>
-                        {l.title}
-                      </a>
-                      <p className="muted">{[facts(l), l.neighbourhood || l.district].filter(Boolean).join(' · ')}</p>
+                    <HomeCardHead listing={l}>
                       <p>
                         <strong>{listingPrice(l)}</strong> <span className="tag live-tag">{t('listingLive')}</span>
                       </p>
-                    </div>
+                    </HomeCardHead>
                     <div className="row-actions">
                       <button type="button" className="link-button" onClick={() => setEditing(l)} data-testid="edit-listing">
                         {t('editListing')}

@@ -35,6 +35,8 @@ export const PEOPLE_EN = {
   signingIn: 'Signing in…',
   signedInAs: 'Signed in as {name}.',
   linkInvalid: 'This link was used already or has expired. Ask for a new one.',
+  linkOtherBrowser: 'This link was asked for in another browser. To sign in here, type the email address it was sent to.',
+  linkWrongAddress: 'That is not the address this link was sent to.',
   askNewLink: 'Get a new link',
   goToMap: 'Go to the map',
   // /saved
@@ -175,6 +177,8 @@ export const PEOPLE_ZH: Record<PeopleMessageKey, string> = {
   signingIn: '正在登录…',
   signedInAs: '已登录：{name}。',
   linkInvalid: '此链接已被使用或已过期，请重新获取。',
+  linkOtherBrowser: '此链接是在另一个浏览器中申请的。要在这里登录，请输入接收此链接的邮箱地址。',
+  linkWrongAddress: '这不是接收此链接的邮箱地址。',
   askNewLink: '获取新链接',
   goToMap: '去地图',
   savedTitle: '收藏',

@@ -6,28 +6,18 @@ import { accountApi } from '@/components/account/account-api';
 import { SiteHeader } from '@/components/account/site-header';
 import { alertsApi, type SavedSearchJson } from '@/components/alerts/alerts-api';
 import { useI18n } from '@/components/i18n/i18n';
-import { useListingFacts } from '@/components/map/listing-summary';
+import { HomeCardHead } from '@/components/listing/home-card-head';
 import type { FavouriteJson } from '@/server/contract/favourites';
-import { photoSources, shownPhotos } from '@/server/contract/photos';
 import { savedSearchHref } from './saved-search-link';
 
 /** A favourite as a card: its photo, what it is, the price when saved and now, or that it is gone. */
 function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void }) {
   const { t, listingPrice, price } = useI18n();
-  const facts = useListingFacts();
   const l = f.listing;
   const change = l.price - f.priceWhenSaved;
-  const photo = shownPhotos(l.photos)[0];
   return (
     <li className={f.removed ? 'saved-card gone' : 'saved-card'} data-testid="favourite-card">
-      <a className="saved-photo" href={`/listings/${encodeURIComponent(l.id)}`} tabIndex={-1} aria-hidden="true">
-        {photo ? <img {...photoSources(photo)} sizes="160px" alt="" loading="lazy" width={160} height={120} referrerPolicy="no-referrer" /> : <span className="saved-photo-empty">⌂</span>}
-      </a>
-      <div className="saved-body">
-        <a className="saved-title" href={`/listings/${encodeURIComponent(l.id)}`}>
-          {l.title}
-        </a>
-        <p className="muted">{[facts(l), l.neighbourhood || l.district].filter(Boolean).join(' · ')}</p>
+      <HomeCardHead listing={l}>
         <p className="saved-prices" data-testid="favourite-prices">
           {f.removed ? (
             <span className="tag gone-tag">{t('homeGone')}</span>
@@ -44,7 +34,7 @@ function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void
           )}
           <span className="muted"> · {t('priceWhenSaved', { price: price(f.priceWhenSaved, l.currency) })}</span>
         </p>
-      </div>
+      </HomeCardHead>
       <button type="button" className="link-button danger" onClick={onRemove} aria-label={`${t('remove')}: ${l.title}`}>
         {t('remove')}
       </button>

@@ -49,6 +49,13 @@ export interface Passkey {
 
 export type ChallengeKind = 'register' | 'login';
 
+/**
+ * Signed-in devices one account keeps: a sign-in past this signs out the least recently
+ * used. Each sign-in is a row, and a scripted passkey can sign in as fast as the write
+ * limit allows; without a bound one account's rows (and its devices list) grow without end.
+ */
+export const MAX_DEVICES = 50;
+
 export interface AccountStore {
   account(id: string): Promise<Account | null>;
   accounts(ids: string[]): Promise<Map<string, Account>>;
@@ -71,16 +78,23 @@ export interface AccountStore {
   liveSessions(keys: string[], now: number): Promise<Set<string>>;
   /**
    * A browser signs in: its new session row is written, the records of the owner it had
-   * (an anonymous session's) move to the account, and its previous row goes — one transaction.
+   * (an anonymous session's) move to the account, its previous row goes, and the account's
+   * least recently used devices past MAX_DEVICES are signed out — one transaction.
    */
   signIn(row: SessionRow, previous: { key: string | null; owner: string | null }): Promise<void>;
 
-  /** A sign-in link's token, stored hashed. */
-  putEmailToken(hash: string, email: string, expiresAt: number): Promise<void>;
+  /**
+   * A sign-in link's token, stored hashed, with the session key of the browser that asked
+   * for it (null: unknown, as for links issued before this was kept).
+   */
+  putEmailToken(hash: string, email: string, expiresAt: number, requestedBy: string | null): Promise<void>;
+  /** An unspent, unexpired token, unspent still: its email and the browser that asked for it; else null. */
+  emailToken(hash: string, now: number): Promise<{ email: string; requestedBy: string | null } | null>;
   /** Spends a token once: its email if it was unspent and unexpired, else null. */
   spendEmailToken(hash: string, now: number): Promise<string | null>;
 
-  putPasskey(p: Passkey): Promise<void>;
+  /** Keeps a new passkey; false when its credential id is registered already (to this account or another). */
+  putPasskey(p: Passkey): Promise<boolean>;
   passkey(id: string): Promise<Passkey | null>;
   passkeysOf(accountId: string): Promise<Passkey[]>;
   usePasskey(id: string, counter: number, at: number): Promise<void>;

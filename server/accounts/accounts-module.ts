@@ -4,7 +4,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { Bus } from '../bus/bus';
 import type { Capability } from '../capability';
 import { emailSignInSchema, emailVerifySchema, mePatchSchema, passkeyRegisterOptionsSchema, passkeyResponseSchema, type AccountJson, type SessionJson } from '../contract/accounts';
-import { ApiError, sendJson, validated } from '../http/api-error';
+import { ApiError, sendJson, validated, withinBudget } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { requestLocale } from '../http/request-locale';
 import { siteOrigin } from '../http/site-origin';
@@ -66,13 +66,7 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
     return own;
   };
 
-  const spend = async (budget: 'signin' | 'signin_email', key: string, res: ServerResponse, what: string) => {
-    const took = await o.limits.take(budget, key);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many ${what}; try again in ${Math.ceil(took.retryAfterS / 60)} min`);
-    }
-  };
+  const spend = async (budget: 'signin' | 'signin_email', key: string, res: ServerResponse, what: string) => withinBudget(await o.limits.take(budget, key), res, what);
 
   /** Signs the browser in and answers with the account. */
   const signedIn = async (req: IncomingMessage, res: ServerResponse, account: Account, status = 200) => {
@@ -91,6 +85,7 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
 
     if (pathname === '/api/me') {
       if (method === 'GET') {
+        await o.visitors.refreshCookie(req, res);
         const account = await me(await o.visitors.current(req));
         sendJson(res, 200, { account: account ? await accountJson(o.store, account) : null });
         return true;
@@ -146,16 +141,24 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
         const at = origin(req);
         await spend('signin', o.clientIp(req), res, 'sign-in mails from this address');
         await spend('signin_email', crypto.createHash('sha256').update(email).digest('base64url'), res, 'sign-in mails to this email address');
-        await o.emailSignIn.request(email, at, requestLocale(req));
+        await o.emailSignIn.request(email, at, requestLocale(req), o.visitors.browserKey(req, res));
         // The same answer whether or not the address has an account.
         sendJson(res, 202, { status: 'sent' });
         return true;
       }
       case '/api/auth/email/verify': {
-        const { token } = validated(emailVerifySchema, await readJson(req));
-        const account = await o.emailSignIn.verify(token);
-        if (!account) throw new ApiError('bad_request', 'token: this sign-in link was used already, has expired or is not one of ours; ask for a new one', 'token');
-        await signedIn(req, res, account);
+        const { token, email } = validated(emailVerifySchema, await readJson(req));
+        const out = await o.emailSignIn.verify(token, { browser: (await o.visitors.current(req))?.key ?? null, typed: email });
+        if ('account' in out) {
+          await signedIn(req, res, out.account);
+          return true;
+        }
+        if (out.refused === 'token') throw new ApiError('bad_request', 'token: this sign-in link was used already, has expired or is not one of ours; ask for a new one', 'token');
+        throw new ApiError(
+          'bad_request',
+          out.typed ? 'email: that is not the address this sign-in link was mailed to' : 'email: this sign-in link was asked for in another browser; give the address it was mailed to',
+          'email',
+        );
         return true;
       }
       case '/api/auth/passkey/register/options': {

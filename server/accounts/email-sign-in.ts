@@ -12,6 +12,8 @@ const SEND_DELAYS_MS = [0, 2_000, 10_000];
 
 const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+export type SignInOutcome = { account: Account } | { refused: 'token' } | { refused: 'email'; typed: boolean };
+
 export function newAccountId(): string {
   return `acc-${crypto.randomBytes(12).toString('base64url')}`;
 }
@@ -33,11 +35,14 @@ export class EmailSignIn {
     private readonly onSent: (ms: number) => void = () => undefined,
   ) {}
 
-  /** Issues a link to `email` and mails it in the background (the answer does not wait on SMTP). */
-  async request(email: string, origin: string, locale: Locale): Promise<void> {
+  /**
+   * Issues a link to `email` for the browser whose session key is `browser`, and mails it
+   * in the background (the answer does not wait on SMTP).
+   */
+  async request(email: string, origin: string, locale: Locale, browser: string): Promise<void> {
     const started = performance.now();
     const token = crypto.randomBytes(32).toString('base64url');
-    await this.store.putEmailToken(hashOf(token), email, Date.now() + EMAIL_TOKEN_TTL_MS);
+    await this.store.putEmailToken(hashOf(token), email, Date.now() + EMAIL_TOKEN_TTL_MS, browser);
     const mail = signInMail(email, `${origin}/auth/email?token=${token}`, locale);
     const sending = this.deliver(mail, started);
     this.pending.add(sending);
@@ -59,10 +64,26 @@ export class EmailSignIn {
     log.error('sign-in mail given up after three tries; the renter can ask for another');
   }
 
-  /** Spends a token: the account it signs in to (made now for a new address), or null if spent, expired or unknown. */
-  async verify(token: string): Promise<Account | null> {
-    const email = await this.store.spendEmailToken(hashOf(token), Date.now());
-    if (email === null) return null;
+  /**
+   * Spends a token: the account it signs in to (made now for a new address). Refused
+   * (`token`) when spent, expired or unknown. In a browser other than the one that asked
+   * for it, refused (`email`, the token left unspent) unless `typed` is the address it was
+   * mailed to: the link an attacker asks for, sent to a victim, would otherwise sign the
+   * victim in to the attacker's account, taking along what the victim kept and everything
+   * they do next (login CSRF; OAuth's `state` closes the same hole).
+   */
+  async verify(token: string, at: { browser: string | null; typed: string | undefined }): Promise<SignInOutcome> {
+    const hash = hashOf(token);
+    const issued = await this.store.emailToken(hash, Date.now());
+    if (!issued) return { refused: 'token' };
+    const askedHere = issued.requestedBy !== null && issued.requestedBy === at.browser;
+    if (!askedHere && at.typed !== issued.email) return { refused: 'email', typed: at.typed !== undefined };
+    const email = await this.store.spendEmailToken(hash, Date.now());
+    if (email === null) return { refused: 'token' };
+    return { account: await this.accountFor(email) };
+  }
+
+  private async accountFor(email: string): Promise<Account> {
     const existing = await this.store.accountByEmail(email);
     if (existing) return existing;
     return this.store.createAccount({ id: newAccountId(), email, name: email.split('@')[0]!.slice(0, 80), createdAt: Date.now() });

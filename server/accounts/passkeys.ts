@@ -86,14 +86,18 @@ export class Passkeys {
       return { ok: false, reason: 'the passkey could not be verified' };
     }
     if (!verified.verified || !verified.registrationInfo) return { ok: false, reason: 'the passkey could not be verified' };
+    const c = verified.registrationInfo.credential;
+    // The credential id is the authenticator's to choose: one already kept here (this
+    // account's, or another's) is refused before a sign-up makes an account for it.
+    const taken = { ok: false as const, reason: 'this passkey is registered here already; sign in with it instead' };
+    if (await this.store.passkey(c.id)) return taken;
     let owner = account;
     if (!owner) {
       const [, id, name] = /^new:([^:]+):(.*)$/s.exec(issued.accountId)!;
       owner = await this.store.createAccount({ id: id!, email: null, name: name || 'Roost renter', createdAt: Date.now() });
     }
-    const c = verified.registrationInfo.credential;
-    await this.store.putPasskey({ id: c.id, accountId: owner.id, publicKey: c.publicKey, counter: c.counter, transports: c.transports ?? [], createdAt: Date.now(), lastUsedAt: null });
-    return { ok: true, value: owner };
+    const kept = await this.store.putPasskey({ id: c.id, accountId: owner.id, publicKey: c.publicKey, counter: c.counter, transports: c.transports ?? [], createdAt: Date.now(), lastUsedAt: null });
+    return kept ? { ok: true, value: owner } : taken;
   }
 
   /** Options to sign in with any passkey of this site the browser holds (discoverable). */

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { inTransaction, query } from '../store/postgres/database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
-import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
+import { OWNED_MOVES_POSTGRES } from './owned-records';
 
 const passkeyOf = (r: PasskeyRow & { transports: string[] }): Passkey => passkeyFrom(r, r.transports);
-import { OWNED_MOVES_POSTGRES } from './owned-records';
 
 const SESSION_INSERT =
   'INSERT INTO sessions (id_hash, handle, owner, account_id, created_at, seen_at, expires_at, device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING';
@@ -88,11 +88,19 @@ export class PostgresAccountStore implements AccountStore {
         for (const m of OWNED_MOVES_POSTGRES) await c.query(m.text, m.names.map((n) => bind[n]));
       }
       if (previous.key && previous.key !== row.key) await c.query('DELETE FROM sessions WHERE id_hash = $1', [previous.key]);
+      if (row.accountId) {
+        await c.query('DELETE FROM sessions WHERE account_id = $1 AND id_hash NOT IN (SELECT id_hash FROM sessions WHERE account_id = $1 ORDER BY seen_at DESC, created_at DESC LIMIT $2)', [row.accountId, MAX_DEVICES]);
+      }
     });
   }
 
-  async putEmailToken(hash: string, email: string, expiresAt: number): Promise<void> {
-    await this.q('INSERT INTO email_tokens (hash, email, expires_at) VALUES ($1, $2, $3)', [hash, email, expiresAt]);
+  async putEmailToken(hash: string, email: string, expiresAt: number, requestedBy: string | null): Promise<void> {
+    await this.q('INSERT INTO email_tokens (hash, email, expires_at, requested_by) VALUES ($1, $2, $3, $4)', [hash, email, expiresAt, requestedBy]);
+  }
+
+  async emailToken(hash: string, now: number): Promise<{ email: string; requestedBy: string | null } | null> {
+    const r = (await this.q<{ email: string; requested_by: string | null }>('SELECT email, requested_by FROM email_tokens WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2', [hash, now])).rows[0];
+    return r ? { email: r.email, requestedBy: r.requested_by } : null;
   }
 
   async spendEmailToken(hash: string, now: number): Promise<string | null> {
@@ -100,8 +108,8 @@ export class PostgresAccountStore implements AccountStore {
     return r.rows[0]?.email ?? null;
   }
 
-  async putPasskey(p: Passkey): Promise<void> {
-    await this.q('INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+  async putPasskey(p: Passkey): Promise<boolean> {
+    const r = await this.q('INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING', [
       p.id,
       p.accountId,
       Buffer.from(p.publicKey),
@@ -110,6 +118,7 @@ export class PostgresAccountStore implements AccountStore {
       p.createdAt,
       p.lastUsedAt,
     ]);
+    return r.rowCount === 1;
   }
 
   async passkey(id: string): Promise<Passkey | null> {

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import { openSharedDatabase } from '../core/shared-database';
+import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 import { accountOf, passkeyOf as passkeyFrom, sessionOf, type AccountRow, type PasskeyRow, type SessionDbRow } from './account-rows';
-import type { Account, AccountStore, ChallengeKind, Passkey, SessionRow } from './account-store';
+import { MAX_DEVICES, type Account, type AccountStore, type ChallengeKind, type Passkey, type SessionRow } from './account-store';
+import { OWNED_MOVES_SQLITE } from './owned-records';
 
 const passkeyOf = (r: PasskeyRow & { transports: string }): Passkey => passkeyFrom(r, JSON.parse(r.transports) as string[]);
-import { OWNED_MOVES_SQLITE } from './owned-records';
 
 /** In alerts.db: a sign-in moves saved searches, favourites and alerts in the same transaction. */
 export const PEOPLE_FILE = 'alerts.db';
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS email_tokens (
   hash TEXT PRIMARY KEY,
   email TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
-  spent_at INTEGER
+  spent_at INTEGER,
+  requested_by TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passkeys (
   id TEXT PRIMARY KEY,
@@ -66,6 +67,8 @@ export class SqliteAccountStore implements AccountStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, PEOPLE_FILE);
     this.db.exec(SCHEMA);
+    // Files made before links were bound to the browser that asked: their links are unbound.
+    addMissingColumns(this.db, 'email_tokens', [['requested_by', 'TEXT']]);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       account: p('SELECT * FROM accounts WHERE id = ?'),
@@ -82,11 +85,16 @@ export class SqliteAccountStore implements AccountStore {
       sessionsOf: p('SELECT * FROM sessions WHERE account_id = ? ORDER BY seen_at DESC'),
       byHandle: p('SELECT id_hash FROM sessions WHERE account_id = ? AND handle = ?').pluck(),
       others: p('SELECT id_hash FROM sessions WHERE account_id = ? AND id_hash <> ?').pluck(),
+      // Not among the account's newest MAX_DEVICES by last use (the one signing in is the newest).
+      evict: p(
+        'DELETE FROM sessions WHERE account_id = @a AND id_hash NOT IN (SELECT id_hash FROM sessions WHERE account_id = @a ORDER BY seen_at DESC, created_at DESC LIMIT @keep)',
+      ),
       live: p('SELECT id_hash FROM sessions WHERE id_hash IN (SELECT value FROM json_each(?)) AND expires_at > ?').pluck(),
-      putToken: p('INSERT INTO email_tokens (hash, email, expires_at) VALUES (?, ?, ?)'),
+      putToken: p('INSERT INTO email_tokens (hash, email, expires_at, requested_by) VALUES (?, ?, ?, ?)'),
+      token: p('SELECT email, requested_by FROM email_tokens WHERE hash = ? AND spent_at IS NULL AND expires_at > ?'),
       spendToken: p('UPDATE email_tokens SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ? RETURNING email').pluck(),
       putPasskey: p(
-        'INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO passkeys (id, account_id, public_key, counter, transports, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       passkey: p('SELECT * FROM passkeys WHERE id = ?'),
       passkeysOf: p('SELECT * FROM passkeys WHERE account_id = ? ORDER BY created_at'),
@@ -181,20 +189,26 @@ export class SqliteAccountStore implements AccountStore {
         this.s.insertSession.run(row);
         if (previous.owner && previous.owner !== row.owner) for (const m of moves) m.run({ to: row.owner, from: previous.owner });
         if (previous.key && previous.key !== row.key) this.s.deleteSession.run(previous.key);
+        if (row.accountId) this.s.evict.run({ a: row.accountId, keep: MAX_DEVICES });
       })
       .immediate();
   }
 
-  async putEmailToken(hash: string, email: string, expiresAt: number): Promise<void> {
-    this.s.putToken.run(hash, email, expiresAt);
+  async putEmailToken(hash: string, email: string, expiresAt: number, requestedBy: string | null): Promise<void> {
+    this.s.putToken.run(hash, email, expiresAt, requestedBy);
+  }
+
+  async emailToken(hash: string, now: number): Promise<{ email: string; requestedBy: string | null } | null> {
+    const r = this.s.token.get(hash, now) as { email: string; requested_by: string | null } | undefined;
+    return r ? { email: r.email, requestedBy: r.requested_by } : null;
   }
 
   async spendEmailToken(hash: string, now: number): Promise<string | null> {
     return (this.s.spendToken.get(now, hash, now) as string | undefined) ?? null;
   }
 
-  async putPasskey(p: Passkey): Promise<void> {
-    this.s.putPasskey.run(p.id, p.accountId, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.createdAt, p.lastUsedAt);
+  async putPasskey(p: Passkey): Promise<boolean> {
+    return this.s.putPasskey.run(p.id, p.accountId, Buffer.from(p.publicKey), p.counter, JSON.stringify(p.transports), p.createdAt, p.lastUsedAt).changes === 1;
   }
 
   async passkey(id: string): Promise<Passkey | null> {

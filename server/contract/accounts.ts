@@ -28,7 +28,8 @@ export const accountNameSchema = z
   .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s), 'must not contain control characters');
 
 export const emailSignInSchema = z.object({ email: emailSchema }).strict();
-export const emailVerifySchema = z.object({ token: z.string().min(1).max(200) }).strict();
+/** `email`: needed only in a browser other than the one that asked for the link (the address it was mailed to). */
+export const emailVerifySchema = z.object({ token: z.string().min(1).max(200), email: emailSchema.optional() }).strict();
 export const mePatchSchema = z
   .object({ name: accountNameSchema })
   .partial()

@@ -45,6 +45,8 @@ export interface Cursors {
 export interface ConversationStore {
   /** Starts the conversation, or returns the one this renter has about this listing. */
   start(c: Conversation): Promise<{ conversation: Conversation; created: boolean }>;
+  /** The conversation this renter has about this listing, if any. */
+  conversationAbout(listingId: string, renterId: string): Promise<Conversation | null>;
   conversation(id: string): Promise<Conversation | null>;
   /** The account's conversations, as renter or host, newest activity first. */
   conversationsOf(account: string, limit: number): Promise<Conversation[]>;

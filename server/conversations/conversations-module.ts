@@ -17,7 +17,7 @@ import {
 } from '../contract/conversations';
 import { listingOf } from '../core/listing';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson, validated } from '../http/api-error';
+import { ApiError, sendJson, validated, withinBudget } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { log } from '../log';
 import type { Limiter } from '../ops/rate-limit';
@@ -28,10 +28,10 @@ import { DoorbellRouter } from '../realtime/doorbell-router';
 import type { Visitors } from '../sessions/visitors';
 import { GroupCommit } from '../core/group-commit';
 import type { Conversation, ConversationStore, Message, NewMessage } from './conversation-store';
-
-type DeliveredMark = { conversationId: string; account: string; upTo: number };
 import { MESSAGES_CHANNEL, MessageDelivery, messageJson } from './message-delivery';
 import { ReplyTimes } from './reply-times';
+
+type DeliveredMark = { conversationId: string; account: string; upTo: number };
 
 /** Read and delivered receipts: to the nodes holding the participants, best effort (the page re-reads them on load). */
 export const RECEIPTS_CHANNEL = 'roost:receipts';
@@ -46,8 +46,8 @@ export interface ConversationsOptions {
   held: HeldSockets;
   registry: HolderRegistry;
   node: string;
-  /** messages: sends per account. */
-  limits: Limiter<'messages'>;
+  /** messages: sends per account; conversations: new conversations a renter starts (RATE_CONVERSATIONS_PER_DAY). */
+  limits: Limiter<'messages' | 'conversations'>;
   /** Told how long each message written to a recipient's socket waited since it was sent (for /metrics). */
   onDelivered?(waitedMs: number): void;
 }
@@ -148,13 +148,19 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     });
   }
 
-  /** Starts (or finds) this renter's conversation with a listing's host. */
-  async function start(account: string, listingId: string): Promise<{ conversation: Conversation; created: boolean }> {
+  /**
+   * Starts (or finds) this renter's conversation with a listing's host. A new one spends
+   * the renter's day's budget: each lands in a host's inbox, headed by the renter's name.
+   */
+  async function start(account: string, listingId: string, res: ServerResponse): Promise<{ conversation: Conversation; created: boolean }> {
     const record = await o.engine.store.get(listingId);
     if (!record) throw new ApiError('not_found', `no listing with id ${listingId}`, 'listingId');
     const host = (await o.accounts.hostsOf([listingId])).get(listingId);
     if (!host) throw new ApiError('unprocessable', 'this listing has no host on Roost to talk to', 'listingId');
     if (host === account) throw new ApiError('conflict', 'this is your own listing', 'listingId');
+    const existing = await o.store.conversationAbout(listingId, account);
+    if (existing) return { conversation: existing, created: false };
+    withinBudget(await o.limits.take('conversations', account), res, 'new conversations today');
     return o.store.start({ id: `c-${crypto.randomBytes(9).toString('base64url')}`, listingId, renterId: account, hostId: host, createdAt: Date.now(), listing: record, lastMessageId: 0 });
   }
 
@@ -167,14 +173,26 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     if (blocked.bBlockedA) throw new ApiError('forbidden', 'this person does not take messages from you', 'conversationId');
     if (blocked.aBlockedB) throw new ApiError('forbidden', 'you blocked this person; unblock them to write', 'conversationId');
     const out = await writer.add({ conversationId: c.id, sender: account, recipient: c.other, text, clientId, sentAt: Date.now() });
+    // A clientId names one message: again in its conversation it is a retry (CONTRACT.md:
+    // the same message back); in another, the sender would be told "sent" of a message
+    // that never went there.
+    if (!out.created && out.message.conversationId !== c.id) {
+      throw new ApiError('conflict', 'clientId: already used for a message in another conversation; give each message its own', 'clientId');
+    }
     // A repeat rings too: a retry after a crash may be the first ring this message gets.
     void router.ring([account, c.other]);
     return out;
   }
 
+  /**
+   * How far a cursor may move: to the conversation's newest message, not past it. A cursor
+   * set ahead would show the other person "read" on messages they write later.
+   */
+  const upToNow = (c: Conversation, upTo: number) => Math.min(upTo, c.lastMessageId);
+
   async function read(account: string, conversationId: string, upTo: number): Promise<void> {
     const c = await participantOf(conversationId, account);
-    const now = await o.store.markRead(c.id, account, upTo);
+    const now = await o.store.markRead(c.id, account, upToNow(c, upTo));
     await sendReceipt({ kind: 'read', conversationId: c.id, by: account, upTo: now, to: [c.other, account] });
   }
 
@@ -196,7 +214,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
       }
       if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
       const { listingId } = validated(startConversationSchema, await readJson(req));
-      const { conversation, created } = await start(account, listingId);
+      const { conversation, created } = await start(account, listingId, res);
       sendJson(res, created ? 201 : 200, { conversation: (await conversationJson(account, [conversation]))[0] });
       return true;
     }
@@ -294,7 +312,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
         if (!conn.signedIn || !conn.session) return answerError(conn, new ApiError('unauthorized', 'sign in first'));
         const account = conn.session;
         participantOf(f.conversationId, account)
-          .then((c) => markDelivered(c.id, account, f.upTo, c.other))
+          .then((c) => markDelivered(c.id, account, upToNow(c, f.upTo), c.other))
           .catch((err: unknown) => answerError(conn, err));
       },
     },

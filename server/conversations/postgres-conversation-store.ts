@@ -26,8 +26,12 @@ export class PostgresConversationStore implements ConversationStore {
       c.createdAt,
       JSON.stringify(c.listing),
     ]);
-    const row = (await this.q<ConversationRow & { listing: ListingRecord }>('SELECT * FROM conversations WHERE listing_id = $1 AND renter_id = $2', [c.listingId, c.renterId])).rows[0]!;
-    return { conversation: conversationFrom(row), created: ins.rowCount === 1 };
+    return { conversation: (await this.conversationAbout(c.listingId, c.renterId))!, created: ins.rowCount === 1 };
+  }
+
+  async conversationAbout(listingId: string, renterId: string): Promise<Conversation | null> {
+    const row = (await this.q<ConversationRow & { listing: ListingRecord }>('SELECT * FROM conversations WHERE listing_id = $1 AND renter_id = $2', [listingId, renterId])).rows[0];
+    return row ? conversationFrom(row) : null;
   }
 
   async conversation(id: string): Promise<Conversation | null> {

@@ -119,6 +119,11 @@ export class SqliteConversationStore implements ConversationStore {
     return { conversation: conversationFrom(this.s.byListingRenter.get(c.listingId, c.renterId) as ConversationRow & { listing: string }), created };
   }
 
+  async conversationAbout(listingId: string, renterId: string): Promise<Conversation | null> {
+    const r = this.s.byListingRenter.get(listingId, renterId) as (ConversationRow & { listing: string }) | undefined;
+    return r ? conversationFrom(r) : null;
+  }
+
   async conversation(id: string): Promise<Conversation | null> {
     const r = this.s.conversation.get(id) as (ConversationRow & { listing: string }) | undefined;
     return r ? conversationFrom(r) : null;

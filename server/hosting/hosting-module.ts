@@ -3,20 +3,29 @@ import type { AccountStore } from '../accounts/account-store';
 import type { Capability } from '../capability';
 import type { HostJson } from '../contract/host-listings';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson } from '../http/api-error';
+import { ApiError, sendJson, withinBudget } from '../http/api-error';
 import type { Writer } from '../http/write-routes';
+import type { Limiter } from '../ops/rate-limit';
 import type { Visitors } from '../sessions/visitors';
 
 export interface HostingOptions {
   accounts: AccountStore;
   engine: StoreEngine;
   visitors: Visitors;
+  /** host_listings: new listings one account may make (RATE_HOST_LISTINGS_PER_DAY). */
+  limits: Limiter<'host_listings'>;
 }
 
 export interface Hosting extends Capability {
   /** For the write API: a signed-in host writing from our pages, on their own listing only. */
   sessionWriter(req: IncomingMessage, id: string | null): Promise<Writer | null>;
   linkHost(listingId: string, accountId: string): Promise<void>;
+  /**
+   * A host's new listing within their day's budget, else 429: each is on every visitor's
+   * map, in the index and matched against every saved search, and the write limit alone let
+   * one account make about 1.7 million a day.
+   */
+  spendNewListing(accountId: string, res: ServerResponse): Promise<void>;
   /** The listing's host as the contract names it, or null for a listing nobody hosts (imported, the demo). */
   hostOf(listingId: string): Promise<HostJson | null>;
 }
@@ -57,6 +66,9 @@ export function hostingModule(o: HostingOptions): Hosting {
     name: 'hosting',
     sessionWriter,
     linkHost: (listingId, accountId) => o.accounts.linkHost(listingId, accountId),
+    async spendNewListing(accountId, res) {
+      withinBudget(await o.limits.take('host_listings', accountId), res, 'new listings today');
+    },
     hostOf,
     routes: [
       async (req, res, url) => {

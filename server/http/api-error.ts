@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { EngineUnavailable } from '../engine/engine-errors';
+import type { Took } from '../ops/rate-limit';
 import { isStorageFull } from '../ops/storage-space';
 
 export type ErrorCode =
@@ -87,6 +88,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 function bodyUnread(req: IncomingMessage): boolean {
   const announced = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   return announced && !req.complete;
+}
+
+/** How long to wait, in words a person reads: seconds, minutes or hours. */
+function waitText(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.ceil(s / 60)} min`;
+  return `${Math.ceil(s / 3600)} h`;
+}
+
+/**
+ * A budget spent (ops/rate-limit.ts): nothing to do. Refused: 429 with Retry-After, saying
+ * of what there were too many and how long to wait.
+ */
+export function withinBudget(took: Took, res: ServerResponse, tooMany: string): void {
+  if (took.ok) return;
+  res.setHeader('retry-after', String(took.retryAfterS));
+  throw new ApiError('rate_limited', `too many ${tooMany}; try again in ${waitText(took.retryAfterS)}`);
 }
 
 /** Client errors go back as they are; anything else is logged and reported plainly. */

@@ -10,7 +10,7 @@ import type { SearchEngine } from '../engine/search-engine';
 import { bboxSchema, filtersSchema } from '../contract/filters';
 import type { Took } from '../ops/rate-limit';
 import type { Visitors } from '../sessions/visitors';
-import { ApiError, sendJson, validated } from './api-error';
+import { ApiError, sendJson, validated, withinBudget } from './api-error';
 import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
 
@@ -125,11 +125,7 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
     const body = validated(createSchema, await readJson(req));
     // Per address as well as per renter: new anonymous sessions are cheap, and each search costs every change a match.
-    const took = await ctx.newSearch(req);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many saved searches from this address today; try again in ${Math.ceil(took.retryAfterS / 3600)} h`);
-    }
+    withinBudget(await ctx.newSearch(req), res, 'saved searches from this address today');
     if ((await ctx.alerts.countOf(sid)) >= ctx.maxPerSession) {
       throw new ApiError('conflict', `a renter keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
     }

@@ -24,6 +24,8 @@ export interface WriteContext {
   sessionWriter?(req: IncomingMessage, id: string | null): Promise<Writer | null>;
   /** A host's new listing is theirs: linked before it is written, so it is never hostless. */
   linkHost?(listingId: string, accountId: string): Promise<void>;
+  /** Spends one of a host's new listings (RATE_HOST_LISTINGS_PER_DAY), or throws the 429. */
+  spendNewListing?(accountId: string, res: ServerResponse): Promise<void>;
   /** The store's boundaries, to place a listing written without its areas. */
   boundaries(): Promise<BoundaryIndex | null>;
   /**
@@ -69,10 +71,24 @@ async function placed(ctx: WriteContext, lat: number, lon: number, district?: st
   return { district: district ?? area?.district ?? '', neighbourhood: neighbourhood ?? area?.neighbourhood ?? '' };
 }
 
+/**
+ * A host does not name the areas: they label the map's bubbles for every visitor, so a
+ * host's words there would be an advert on everyone's map. The boundaries place a host's
+ * home (`placed`), and place it again when it moves.
+ */
+function refuseHostAreas(writer: Writer, body: { district?: string | undefined; neighbourhood?: string | undefined }): void {
+  if (writer.kind !== 'host') return;
+  for (const field of ['district', 'neighbourhood'] as const) {
+    if (body[field] !== undefined) throw new ApiError('bad_request', `${field}: a host's home is placed in its ${field} by the map's boundaries`, field);
+  }
+}
+
 async function create(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, writer: Writer): Promise<void> {
   const body = validated(createListingSchema, await readJson(req));
   // A host cannot name an id: naming another's would replace their home.
   if (writer.kind === 'host' && body.id !== undefined) throw new ApiError('bad_request', 'id: a host\'s new listing gets its id from the server', 'id');
+  refuseHostAreas(writer, body);
+  if (writer.kind === 'host') await ctx.spendNewListing?.(writer.accountId, res);
   const now = Date.now();
   const listedAt = body.listedAt ? Date.parse(body.listedAt) : now;
   const record: ListingRecord = {
@@ -101,11 +117,16 @@ async function create(ctx: WriteContext, req: IncomingMessage, res: ServerRespon
   sendJson(res, out.existed ? 200 : 201, listingOf(out.listing!));
 }
 
-async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+async function patch(ctx: WriteContext, req: IncomingMessage, res: ServerResponse, id: string, writer: Writer): Promise<void> {
   const body = validated(patchListingSchema, await readJson(req));
+  refuseHostAreas(writer, body);
   const p: ListingPatch = {};
   for (const k of ['title', 'lat', 'lon', 'price', 'currency', 'pricePer', 'type', 'district', 'neighbourhood', 'description', 'photos', 'amenities'] as const) {
     if (body[k] !== undefined) (p as Record<string, unknown>)[k] = body[k];
+  }
+  if (writer.kind === 'host' && (body.lat !== undefined || body.lon !== undefined)) {
+    const now = await ctx.engine.get(id);
+    if (now) Object.assign(p, await placed(ctx, body.lat ?? now.lat, body.lon ?? now.lon));
   }
   if (body.bedrooms !== undefined) p.bedrooms = body.bedrooms;
   if (body.bathrooms !== undefined) p.bathrooms = body.bathrooms ?? undefined;
@@ -140,8 +161,8 @@ export async function handleWrite(ctx: WriteContext, req: IncomingMessage, res: 
   const raw = idUnder(pathname, '/api/listings/');
   if (raw !== null && (method === 'PATCH' || method === 'DELETE')) {
     const id = pathId(raw);
-    await authorize(ctx, req, id);
-    if (method === 'PATCH') await patch(ctx, req, res, id);
+    const writer = await authorize(ctx, req, id);
+    if (method === 'PATCH') await patch(ctx, req, res, id, writer);
     else await remove(ctx, res, id);
     return true;
   }

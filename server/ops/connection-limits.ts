@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { budgetKey } from './forwarded';
 
 /**
  * How long a request may take to arrive (CONTRACT.md "HTTP API"): its headers within 10 s,
@@ -67,7 +68,7 @@ export function limitConnections(server: http.Server, o: ConnectionLimitOptions)
     const cap = o.maxPerIp;
     const open = new Map<string, number>();
     server.on('connection', (socket) => {
-      const ip = socket.remoteAddress ?? '';
+      const ip = budgetKey(socket.remoteAddress ?? '');
       const n = (open.get(ip) ?? 0) + 1;
       if (n > cap) {
         // Closed before a byte is read: a flood from one address costs an accept and a close.

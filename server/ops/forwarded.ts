@@ -23,23 +23,54 @@ function plainAddress(address: string): string {
   return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
 
+/** The eight groups of an IPv6 address, `::` filled in and a dotted IPv4 tail as two groups. */
+function ipv6Groups(address: string): number[] {
+  let a = address.toLowerCase().split('%')[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (dotted) {
+    const [b1, b2, b3, b4] = dotted.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, dotted.index)}${((b1 << 8) | b2).toString(16)}:${((b3 << 8) | b4).toString(16)}`;
+  }
+  const [left, right] = a.split('::') as [string, string | undefined];
+  const head = left ? left.split(':') : [];
+  const tail = right ? right.split(':') : [];
+  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
+  return groups.map((g) => parseInt(g, 16));
+}
+
 /**
- * The client's address. Each proxy appends the address it was connected from to
- * X-Forwarded-For, so with `trustedHops` proxies in front the client is that many entries
- * from the right; entries further left were written by the client and prove nothing (nginx's
+ * The client as the per-address limits count it: an IPv4 address, or an IPv6 address's /64.
+ * One subscriber is given a /64 or more (RFC 6177) and picks addresses in it at will
+ * (privacy extensions make a new one a day); counted by full address, one home would get
+ * 2^64 budgets.
+ */
+export function budgetKey(address: string): string {
+  const plain = plainAddress(address);
+  if (!net.isIPv6(plain)) return plain;
+  return `${ipv6Groups(plain)
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+/**
+ * The client, as per-address budgets and caps count it (budgetKey: an IPv6 address by its
+ * /64). Each proxy appends the address it was connected from to X-Forwarded-For, so with
+ * `trustedHops` proxies in front the client is that many entries from the right; entries
+ * further left were written by the client and prove nothing (nginx's
  * `$proxy_add_x_forwarded_for` keeps whatever the client sent). A request that passed fewer
  * proxies than that (fewer entries) gets the leftmost one. Express's `trust proxy = N` does
  * the same.
  */
 export function clientIp(req: IncomingMessage, trustedHops: number): string {
-  const socketAddress = plainAddress(req.socket.remoteAddress ?? 'unknown');
+  const socketAddress = budgetKey(req.socket.remoteAddress ?? 'unknown');
   if (trustedHops <= 0) return socketAddress;
   const hops = headerList(req, 'x-forwarded-for');
   if (hops.length === 0) return socketAddress;
   const hop = hops[Math.max(0, hops.length - trustedHops)]!;
   // A port or brackets some proxies add ([::1]:5000, 1.2.3.4:5000) are not part of the address.
   const bare = hop.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
-  return net.isIP(bare) ? plainAddress(bare) : socketAddress;
+  return net.isIP(bare) ? budgetKey(bare) : socketAddress;
 }
 
 /** Whether the client reached us over TLS: this socket's own, or the trusted proxy's X-Forwarded-Proto. */

@@ -4,10 +4,11 @@ import type { Capability } from '../capability';
 import { DEFAULT_PHOTO_WIDTH, MAX_PHOTO_BYTES, PHOTO_TYPES, PHOTO_WIDTHS, ownPhotoUrl } from '../contract/photos';
 import { MAX_PHOTOS } from '../core/listing';
 import type { StoreEngine } from '../engine/store-engine';
-import { ApiError, sendJson } from '../http/api-error';
+import { ApiError, sendJson, withinBudget } from '../http/api-error';
 import { pathId } from '../http/query-schemas';
 import { readBytes } from '../http/read-body';
 import type { WriteContext, Writer } from '../http/write-routes';
+import type { Limiter } from '../ops/rate-limit';
 import { encodePhoto } from './photo-encoder';
 import { PhotoCache } from './photo-cache';
 import type { PhotoStore, PhotoVariant } from './photo-store';
@@ -18,6 +19,8 @@ export interface PhotosOptions {
   /** Who may add a photo to a listing: its host or the operator (the write API's rule). */
   authorize(req: IncomingMessage, listingId: string): Promise<Writer>;
   pushed: WriteContext['pushed'];
+  /** photos: new photos a host account may have encoded (RATE_PHOTOS_PER_DAY); the operator's token is not counted. */
+  limits: Limiter<'photos'>;
 }
 
 /** Encodes at once: each takes a core for a few hundred milliseconds; the rest wait their turn. */
@@ -61,11 +64,30 @@ class Gate {
 export function photosModule(o: PhotosOptions): Capability & { encoded: () => number } {
   const gate = new Gate(ENCODING_AT_ONCE, MAX_WAITING);
   const cache = new PhotoCache<PhotoVariant>(CACHE_BYTES);
+  /** Host accounts with a photo at the encoders now: one each, so no one host fills the queue everyone shares. */
+  const encodingFor = new Set<string>();
   let encoded = 0;
+
+  /** Encodes for a writer within its share: a host one photo at a time, RATE_PHOTOS_PER_DAY a day. */
+  const encodeFor = async (writer: Writer, res: ServerResponse, body: Buffer) => {
+    if (writer.kind === 'admin') return gate.run(() => encodePhoto(body));
+    const account = writer.accountId;
+    if (encodingFor.has(account)) {
+      res.setHeader('retry-after', '1');
+      throw new ApiError('rate_limited', 'one photo at a time: send the next when this one is done');
+    }
+    encodingFor.add(account);
+    try {
+      withinBudget(await o.limits.take('photos', account), res, 'new photos today');
+      return await gate.run(() => encodePhoto(body));
+    } finally {
+      encodingFor.delete(account);
+    }
+  };
 
   const upload = async (req: IncomingMessage, res: ServerResponse, rawId: string) => {
     const id = pathId(rawId);
-    await o.authorize(req, id);
+    const writer = await o.authorize(req, id);
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(PHOTO_TYPES as readonly string[]).includes(type)) throw new ApiError('unsupported_media_type', `send the photo as ${PHOTO_TYPES.join(', ')}`);
     const listing = await o.engine.store.get(id);
@@ -74,7 +96,7 @@ export function photosModule(o: PhotosOptions): Capability & { encoded: () => nu
     const body = await readBytes(req, MAX_PHOTO_BYTES, `a photo is at most ${MAX_PHOTO_BYTES / 1024 / 1024} MiB`);
     const hash = crypto.createHash('sha256').update(body).digest('hex');
     if (!(await o.photos.has(hash))) {
-      const out = await gate.run(() => encodePhoto(body));
+      const out = await encodeFor(writer, res, body);
       if (!out.ok) {
         if (out.status === 'too_many_pixels') throw new ApiError('payload_too_large', out.message);
         throw new ApiError('unsupported_media_type', out.message);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccountStore, SessionRow } from '../accounts/account-store';
-import { ApiError } from '../http/api-error';
+import { ApiError, withinBudget } from '../http/api-error';
 import { requireOwnOrigin } from '../http/site-origin';
 import type { SessionCookies } from './session-cookie';
 
@@ -81,6 +81,11 @@ export class Visitors {
       }
       return { id, key, owner: row.owner, accountId: row.accountId, row };
     }
+    // A sign-in past its time is over: its row goes now, so that what this browser keeps next
+    // starts an anonymous row of its own (ensureStored) that ends in time, instead of
+    // meeting the account's old row and being kept under no row at all once it is swept.
+    // An anonymous row past its time stays for forgetAbandoned, which forgets its records.
+    if (row?.accountId) await this.o.store.deleteSession(key);
     // No row (an anonymous visitor who kept nothing yet), or one past its time: whoever
     // holds this cookie is anonymous, and owns only what this id's own anonymous key owns.
     return { id, key, owner: this.o.cookies.anonymousOwner(id), accountId: null, row: null };
@@ -90,6 +95,16 @@ export class Visitors {
   async current(req: IncomingMessage): Promise<Visitor | null> {
     const v = await this.read(req);
     return v === 'tampered' ? null : v;
+  }
+
+  /**
+   * Sends the cookie again, to last as long as the session row does: the row's expiry slides
+   * with use (resolve), and a cookie set once at sign-in would end a browser used every day
+   * 90 days after it signed in. The page asks /api/me on every load, which calls this.
+   */
+  async refreshCookie(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const v = await this.current(req);
+    if (v?.row) this.o.cookies.issue(req, res, v.id, (v.row.expiresAt - Date.now()) / 1000);
   }
 
   /** A signed-in visitor, or 401. */
@@ -120,17 +135,21 @@ export class Visitors {
   }
 
   /**
+   * This browser's session key, with a cookie issued when it has none (or a tampered one;
+   * no store write): names the browser that asks for a sign-in link.
+   */
+  browserKey(req: IncomingMessage, res: ServerResponse): string {
+    return this.o.cookies.keyOf(this.o.cookies.ensure(req, res, ANONYMOUS_TTL_MS / 1000));
+  }
+
+  /**
    * The visitor about to keep something: an anonymous session gets its row now (so it can
    * expire, be pruned, and move at sign-in), within the client's new-session budget.
    */
   async ensureStored(req: IncomingMessage, res: ServerResponse): Promise<Visitor> {
     const v = await this.ensure(req, res);
     if (v.row) return v;
-    const took = await this.o.newSession(req);
-    if (!took.ok) {
-      res.setHeader('retry-after', String(took.retryAfterS));
-      throw new ApiError('rate_limited', `too many new sessions from this address; try again in ${took.retryAfterS} s`);
-    }
+    withinBudget(await this.o.newSession(req), res, 'new sessions from this address');
     const now = Date.now();
     const row: SessionRow = {
       key: v.key,
