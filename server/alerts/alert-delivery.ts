@@ -3,6 +3,7 @@ import { listingOf, type ListingRecord } from '../core/listing';
 import type { LiveConnection } from '../realtime/live-hub';
 import { OneAtATime } from '../core/one-at-a-time';
 import { PreparedFrame } from '../realtime/prepared-frame';
+import { Replays } from '../realtime/replay';
 import { FAVOURITE_SOURCE, type Alert, type AlertStore } from './alert-store';
 import type { HeldSockets } from '../realtime/held-sockets';
 
@@ -46,6 +47,7 @@ export class AlertDelivery {
   /** The last alert id each socket was sent. */
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
+  private readonly replays = new Replays();
   /** Alerts handed to sockets (for /metrics). */
   delivered = 0;
   /** Socket writes those took (for /metrics): fewer than alerts when a renter had several in a page. */
@@ -77,15 +79,10 @@ export class AlertDelivery {
   /** Replays the session's alerts after `after` from the inbox, then goes on live. */
   async resume(conn: LiveConnection, after: number): Promise<void> {
     if (!conn.session) return;
-    let from = after;
-    for (;;) {
-      const page = await this.store.alertsOf(conn.session, from, PAGE);
-      this.sendAll(conn, page);
-      if (page.length < PAGE) break;
-      from = page[page.length - 1]!.id;
-    }
+    const owner = conn.session;
+    const ran = await this.replays.run(conn, after, (from, n) => this.store.alertsOf(owner, from, n), (page) => this.sendAll(conn, page), PAGE);
     // Everything up to the pump's place is in the inbox, so the replay covered it.
-    this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
+    if (ran) this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
   }
 
   /** Reads alerts committed since the last read and pushes each to its owner's sockets here. */

@@ -4,6 +4,7 @@ import type { HeldSockets } from '../realtime/held-sockets';
 import type { LiveConnection } from '../realtime/live-hub';
 import { OneAtATime } from '../core/one-at-a-time';
 import { PreparedFrame } from '../realtime/prepared-frame';
+import { Replays } from '../realtime/replay';
 import type { ConversationStore, Message } from './conversation-store';
 
 export const MESSAGES_CHANNEL = 'roost:messages';
@@ -32,6 +33,7 @@ export class MessageDelivery {
   private readonly reads = new OneAtATime(() => this.read());
   private readonly cursor = new WeakMap<LiveConnection, number>();
   private readonly timer: NodeJS.Timeout;
+  private readonly replays = new Replays();
   /** Messages handed to sockets (for /metrics and benchmarks). */
   delivered = 0;
 
@@ -59,14 +61,9 @@ export class MessageDelivery {
   /** Replays the account's messages after `after`, then goes on live. */
   async resume(conn: LiveConnection, after: number): Promise<void> {
     if (!conn.session || !conn.signedIn) return;
-    let from = after;
-    for (;;) {
-      const page = await this.store.messagesOf(conn.session, from, PAGE);
-      this.sendAll(conn, page);
-      if (page.length < PAGE) break;
-      from = page[page.length - 1]!.id;
-    }
-    this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
+    const owner = conn.session;
+    const ran = await this.replays.run(conn, after, (from, n) => this.store.messagesOf(owner, from, n), (page) => this.sendAll(conn, page), PAGE);
+    if (ran) this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
   }
 
   /** Reads what was committed since the last read (the table unreadable: the next poll tries again). */
