@@ -69,7 +69,7 @@ describe('accounts: sign-in by mailed link, sessions as rows, every device', () 
     const token = tokenIn(m);
     const verified = await laptop.json('/api/auth/email/verify', { method: 'POST', body: { token } });
     expect(verified.status).toBe(200);
-    expect(verified.body.account).toMatchObject({ email: 'ann@example.com', name: 'ann', host: false });
+    expect(verified.body.account).toMatchObject({ email: 'ann@example.com', name: 'Ann', host: false });
     expect(laptop.cookie).not.toBe(anonymousCookie);
     // The old id signs no one in.
     const stale = new BrowserSession(api.url);
@@ -171,7 +171,17 @@ describe('accounts: sign-in by mailed link, sessions as rows, every device', () 
       expect(bare.status, `${method} ${path} without Origin`).toBe(403);
     }
     // Nothing happened: still signed in, same name.
-    expect((await own.json('/api/me')).body.account).toMatchObject({ name: 'origin-test' });
+    expect((await own.json('/api/me')).body.account).toMatchObject({ name: 'Origin' });
+  });
+
+  it('a new account is named by the first word of its address, never the address itself', async () => {
+    for (const [email, name] of [['zoe.martin+rent@example.com', 'Zoe'], ['李雷@example.cn', '李雷'], ['12345@example.com', 'Roost member']] as const) {
+      const b = new BrowserSession(api.url);
+      await signIn(b, email);
+      const account = (await b.json('/api/me')).body.account;
+      expect(account.name).toBe(name);
+      expect(account.name).not.toContain('@');
+    }
   });
 
   it('a name is plain text: renamed, and control characters refused naming name', async () => {

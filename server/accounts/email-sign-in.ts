@@ -14,6 +14,18 @@ const hashOf = (token: string) => crypto.createHash('sha256').update(token).dige
 
 export type SignInOutcome = { account: Account } | { refused: 'token' } | { refused: 'email'; typed: boolean };
 
+/**
+ * A new account's name until its renter picks one (/account): the first word of the address's
+ * local part, capitalised — "ann.lee@…" is "Ann". The name is shown to hosts and to whoever
+ * the renter writes to, so it is not the address (nor its local part) itself.
+ */
+export function nameFromEmail(email: string): string {
+  const word = /\p{L}+/u.exec(email.split('@')[0] ?? '')?.[0];
+  if (!word) return 'Roost member';
+  const first = [...word].slice(0, 20).join('');
+  return first.charAt(0).toUpperCase() + first.slice(1).toLowerCase();
+}
+
 export function newAccountId(): string {
   return `acc-${crypto.randomBytes(12).toString('base64url')}`;
 }
@@ -86,7 +98,7 @@ export class EmailSignIn {
   private async accountFor(email: string): Promise<Account> {
     const existing = await this.store.accountByEmail(email);
     if (existing) return existing;
-    return this.store.createAccount({ id: newAccountId(), email, name: email.split('@')[0]!.slice(0, 80), createdAt: Date.now() });
+    return this.store.createAccount({ id: newAccountId(), email, name: nameFromEmail(email), createdAt: Date.now() });
   }
 
   /** Mails still being sent (a stopping node lets them finish). */
