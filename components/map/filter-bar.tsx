@@ -59,10 +59,12 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
     view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-      <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
+      <div className="more-only histogram-field">
+        <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
+      </div>
       <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
       <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
-      <fieldset className="field types">
+      <fieldset className="field types more-only">
         <legend>{t('type')}</legend>
         {TYPES.map((type) => (
           <button
@@ -77,7 +79,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           </button>
         ))}
       </fieldset>
-      <label className="field">
+      <label className="field more-only">
         <span>{t('beds')}</span>
         <select value={view.bedsMin ?? ''} onChange={(e) => onChange({ bedsMin: optional(e.target.value) })} data-testid="beds-min">
           <option value="">{t('bedsAny')}</option>
@@ -88,6 +90,11 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           ))}
         </select>
       </label>
+      {/*
+        SLOT (issue 30, h-filters): the new filters — <ExtraFilterFields value={view} onChange={onChange} />
+        from ./extra-filter-fields — mount here, inside a <div className="more-only">, so they
+        show in "More filters" on a desktop and in the sheet on a phone.
+      */}
       <label className="field">
         <span>{t('sort')}</span>
         <select value={view.sort} onChange={(e) => onChange({ sort: e.target.value as SortOrder })} data-testid="sort">
@@ -100,7 +107,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           {t('clearFilters')}
         </button>
       )}
-      <label className="field language">
+      <label className="field language more-narrow">
         <span>{t('language')}</span>
         <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">
           {LOCALES.map((l) => (
