@@ -66,11 +66,21 @@ test('a filter changes the counts and the URL; back undoes it', async ({ page })
   const filtered = await mapTotal(page);
   // Bubbles stand for whole neighbourhoods: every home in view, and more at the edges.
   expect(await bubbleSum(page)).toBeGreaterThanOrEqual(filtered.total);
+  // The sheet or "More filters" closes (Escape, never undoing what was set in it); each
+  // visit to it is one step back.
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.filter-sheet.open')).toHaveCount(0);
+  expect(searchParam(page, 'priceMax')).toBe(step);
+  await openFilters(page);
   // Chips select: pressing one narrows to it.
   await page.getByTestId('type-shared').click();
   await expect(page.getByTestId('type-shared')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => searchParam(page, 'type')).toBe('shared');
   await expect.poll(async () => (await mapTotal(page)).total).toBeLessThan(filtered.total);
+  // Back closes the sheet and keeps the filter; the next Back undoes it.
+  await page.goBack();
+  await expect(page.locator('.filter-sheet.open')).toHaveCount(0);
+  expect(searchParam(page, 'type')).toBe('shared');
   await page.goBack();
   await expect.poll(() => searchParam(page, 'type')).toBe(null);
   await expect.poll(async () => (await mapTotal(page)).total).toBe(filtered.total);

@@ -95,7 +95,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
         from ./extra-filter-fields — mount here, inside a <div className="more-only">, so they
         show in "More filters" on a desktop and in the sheet on a phone.
       */}
-      <label className="field">
+      <label className="field more-small">
         <span>{t('sort')}</span>
         <select value={view.sort} onChange={(e) => onChange({ sort: e.target.value as SortOrder })} data-testid="sort">
           <option value="newest">{t('sort_newest')}</option>

@@ -267,9 +267,10 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
   useEffect(() => {
     const onPop = (e: PopStateEvent) => {
       // Back closed a sheet, dialog or popover: the view and its filters stay as they are.
+      // What changed while it was open becomes one step of its own: the next Back undoes it.
       if (isLayerPop(e)) {
         const q = viewQuery(viewRef.current);
-        if (q !== window.location.search.slice(1)) window.history.replaceState(window.history.state, '', `?${q}`);
+        if (q !== window.location.search.slice(1)) window.history.pushState(null, '', `?${q}`);
         return;
       }
       setView(parseView(new URLSearchParams(window.location.search)));
@@ -333,7 +334,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
   }, [result]);
 
   /** Homes of no known area: no bubble of their own (it would sit at a meaningless average point); the chip says where they are. */
-  const unplaced = result && wholeAreas ? result.buckets.filter((b) => !b.label).reduce((n, b) => n + b.count, 0) : 0;
+  const unplaced = result && (result.level === 'district' || result.level === 'neighbourhood') ? result.buckets.filter((b) => !b.label).reduce((n, b) => n + b.count, 0) : 0;
   const cardFor = useMemo(() => {
     const l = selected ?? group?.[0];
     return l ? { lat: l.lat, lon: l.lon } : null;

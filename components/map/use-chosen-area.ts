@@ -20,6 +20,7 @@ export function useChosenArea(api: ApiClient, chosen: Place | null, boundaries: 
   useEffect(() => {
     setArea(null);
     if (!chosen || chosen.kind === 'listing') return;
+    const place = chosen;
     const kind = chosen.kind;
     if (boundaries) {
       const features = areaFeatures(boundaries, kind, chosen.label, chosen.detail);
@@ -34,7 +35,7 @@ export function useChosenArea(api: ApiClient, chosen: Place | null, boundaries: 
     api
       .get<SearchResponse>(`/api/search?bbox=${box.map((n) => n.toFixed(6)).join(',')}&zoom=17`, ctrl.signal)
       .then((res) => {
-        const mine = res.listings.filter((l) => (kind === 'district' ? l.district === chosen.label : l.neighbourhood === chosen.label && (!chosen.detail || l.district === chosen.detail)));
+        const mine = res.listings.filter((l) => (kind === 'district' ? l.district === place.label : l.neighbourhood === place.label && (!place.detail || l.district === place.detail)));
         const ring = convexHull(mine.map((l) => [l.lon, l.lat]));
         if (ring.length > 0) setArea({ kind: 'hull', ring });
       })

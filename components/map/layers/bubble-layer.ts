@@ -107,7 +107,7 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
   const { map, group, labels } = pass;
   // Areas near the view only (a whole country's neighbourhoods would be thousands of markers).
   const near = map.getBounds().pad(0.3);
-  const named = level === 'cluster' ? buckets : buckets.filter((b) => b.label);
+  const named = level === 'district' || level === 'neighbourhood' ? buckets.filter((b) => b.label) : buckets;
   const single = (b: Bucket) => level === 'cluster' && b.count === 1;
   const placed = declutter(
     named.filter((b) => near.contains([b.lat, b.lon])),

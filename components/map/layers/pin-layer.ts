@@ -17,6 +17,7 @@ const MAX_TAGS = 400;
 function pinIcon(l: Listing, labels: MapLabels, mark: LiveMark | undefined): L.DivIcon {
   const text = labels.pinPrice(l);
   const root = element('div', mark ? `pin pin-${mark}` : 'pin', text);
+  root.dataset.id = l.id;
   const width = Math.round(16 + text.length * 7.5);
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
 }
