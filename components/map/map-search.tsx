@@ -334,7 +334,12 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
   }, [result]);
 
   /** Homes of no known area: no bubble of their own (it would sit at a meaningless average point); the chip says where they are. */
-  const unplaced = result && (result.level === 'district' || result.level === 'neighbourhood') ? result.buckets.filter((b) => !b.label).reduce((n, b) => n + b.count, 0) : 0;
+  const unplaced =
+    result && move && (result.level === 'district' || result.level === 'neighbourhood')
+      ? result.buckets
+          .filter((b) => !b.label && b.lon >= move.bbox[0] && b.lon <= move.bbox[2] && b.lat >= move.bbox[1] && b.lat <= move.bbox[3])
+          .reduce((n, b) => n + b.count, 0)
+      : 0;
   const cardFor = useMemo(() => {
     const l = selected ?? group?.[0];
     return l ? { lat: l.lat, lon: l.lon } : null;
@@ -497,12 +502,12 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
               <span className="chip-status" data-testid="map-total" data-total={inView} data-level={result.level}>
                 {t('homes', { count: number(inView) })}
                 {market && <span className="chip-per"> · {t('pricesPer', { per: per(market.pricePer) })}</span>}
-                {/* Street level draws at most MAX_LISTINGS homes: say so, rather than let the pins disagree with the list. */}
                 {unplaced > 0 && (
                   <span className="chip-more" data-testid="map-unplaced">
                     {t('unplaced', { count: number(unplaced) })}
                   </span>
                 )}
+                {/* Street level draws at most MAX_LISTINGS homes: say so, rather than let the pins disagree with the list. */}
                 {result.level === 'listing' && result.listings.length < inView && (
                   <span className="chip-more" data-testid="map-shows-some" data-shown={result.listings.length}>
                     {t('mapShowsSome', { shown: number(result.listings.length), total: number(inView) })}

@@ -16,15 +16,23 @@ function bubbleSize(count: number, level: Level): number {
   return Math.round(base + Math.min(40, Math.log10(Math.max(1, count)) * 9));
 }
 
-/** The box a bubble's label takes on screen, as .bubble in globals.css draws it (padding 6/10, border 2). */
-export function bubbleBox(b: Bucket, level: Level, labels: MapLabels): { w: number; h: number } {
+/**
+ * The box a bubble's label takes on screen, as .bubble in globals.css draws it: padding
+ * 6/10 and border 2 on a desk; on a phone 3/7, and a neighbourhood's text smaller.
+ */
+export function bubbleBox(b: Bucket, level: Level, labels: MapLabels, phone = false): { w: number; h: number } {
   const size = bubbleSize(b.count, level);
-  const name = level === 'cluster' ? 0 : Math.min(140, textWidth(labels.areaName(b.label), '700 12px'));
-  const count = textWidth(labels.count(b.count), '700 13px');
-  const price = textWidth(labels.price(b.priceAvg), '11px');
-  const pad = level === 'cluster' ? 8 : 20;
-  const lines = level === 'cluster' ? 28 : 42;
-  return { w: Math.max(size, Math.max(name, count, price) + pad + 4), h: Math.max(size, lines + (level === 'cluster' ? 8 : 12) + 4) };
+  const small = phone && level === 'neighbourhood';
+  const name = level === 'cluster' ? 0 : Math.min(small ? 84 : 140, textWidth(labels.areaName(b.label), small ? '700 10px' : '700 12px'));
+  const count = textWidth(labels.count(b.count), small ? '700 11px' : '700 13px');
+  const price = textWidth(labels.price(b.priceAvg), small ? '10px' : '11px');
+  const padX = level === 'cluster' ? 8 : phone ? 14 : 20;
+  const lines = level === 'cluster' ? 28 : small ? 36 : 42;
+  const padY = level === 'cluster' ? 8 : phone ? 6 : 12;
+  const border = small ? 2 : 4;
+  // A phone's neighbourhood bubble has no minimum size (globals.css).
+  const min = small ? 0 : size;
+  return { w: Math.max(min, Math.max(name, count, price) + padX + border), h: Math.max(min, lines + padY + border) };
 }
 
 function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
@@ -109,12 +117,13 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
   const near = map.getBounds().pad(0.3);
   const named = level === 'district' || level === 'neighbourhood' ? buckets.filter((b) => b.label) : buckets;
   const single = (b: Bucket) => level === 'cluster' && b.count === 1;
+  const phone = window.matchMedia('(max-width: 720px)').matches;
   const placed = declutter(
     named.filter((b) => near.contains([b.lat, b.lon])),
     (b) => {
       const p = map.latLngToContainerPoint([b.lat, b.lon]);
       if (single(b)) return { x: p.x, y: p.y - 16, w: tagWidth(labels.price(b.priceAvg)), h: 22 };
-      return { x: p.x, y: p.y, ...bubbleBox(b, level, labels) };
+      return { x: p.x, y: p.y, ...bubbleBox(b, level, labels, phone) };
     },
     { obstacles: overlays(map) },
   );

@@ -75,7 +75,9 @@ export function drawPins(pass: MarkerPass, listings: Listing[], marks: ReadonlyM
     const signature = `${members.map((m) => `${m.id}:${m.price}`).join(',')}|${text}`;
     if (pass.keep(key, signature) === 'kept') continue;
     const width = Math.round(16 + text.length * 7.5);
-    const icon = L.divIcon({ html: element('div', 'pin pin-group', text), className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
+    const root = element('div', 'pin pin-group', text);
+    root.dataset.ids = members.map((m) => m.id).join(' ');
+    const icon = L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
     const marker = L.marker([lead.lat, lead.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: 200 });
     marker.on('click', () => on().onSelectGroup(members));
     marker.addTo(group);
