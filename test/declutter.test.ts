@@ -18,7 +18,7 @@ describe('declutter (issue 30: bubbles stay at their areas)', () => {
   it('labels by rank at their own points; a smaller one that would overlap is a dot at its point, not moved', () => {
     const items: Item[] = [
       { key: 'a', count: 10, x: 0, y: 0 },
-      { key: 'b', count: 50, x: 30, y: 10 },
+      { key: 'b', count: 50, x: 45, y: 10 },
       { key: 'c', count: 5, x: 300, y: 0 },
     ];
     const placed = declutter(items, boxOf);
