@@ -4,7 +4,7 @@ import type { FeatureCollection } from 'geojson';
 import { useEffect, useState } from 'react';
 import type { Place } from '@/server/search/place-directory';
 import { convexHull } from './hull';
-import { areaFeatures, type ChosenArea } from './layers/chosen-area-layer';
+import { areaFeatures, type ChosenArea } from './chosen-area';
 import type { ApiClient, SearchResponse } from './search-client';
 
 /** How far around an area's point its homes are looked for when no box is known, in degrees. */

@@ -1,9 +1,7 @@
-import type { Feature, FeatureCollection } from 'geojson';
+import type { FeatureCollection } from 'geojson';
 import L from 'leaflet';
 import { useEffect, type RefObject } from 'react';
-
-/** The area picked in the place box: its boundary features, or the hull of its homes. */
-export type ChosenArea = { kind: 'features'; features: Feature[] } | { kind: 'hull'; ring: [number, number][] };
+import type { ChosenArea } from '../chosen-area';
 
 const STYLE: L.PathOptions = { color: '#e8590c', weight: 2.5, opacity: 0.9, fillColor: '#e8590c', fillOpacity: 0.05, dashArray: '6 4', interactive: false };
 
@@ -22,15 +20,4 @@ export function useChosenAreaLayer(mapRef: RefObject<L.Map | null>, area: Chosen
       layer.remove();
     };
   }, [mapRef, area]);
-}
-
-/** An area's features in a boundaries file: a district's all, a neighbourhood's own. */
-export function areaFeatures(fc: FeatureCollection, kind: 'district' | 'neighbourhood', label: string, district?: string): Feature[] {
-  const props = (f: Feature) => (f.properties ?? {}) as Record<string, unknown>;
-  return fc.features.filter((f) => {
-    const p = props(f);
-    const d = p.neighbourhood_group ?? p.district;
-    if (kind === 'district') return d === label;
-    return p.neighbourhood === label && (!district || d === undefined || d === district);
-  });
 }

@@ -3,7 +3,7 @@ import type L from 'leaflet';
 import type { Level } from '@/server/core/levels';
 import type { Listing } from '@/server/core/listing';
 import type { Bucket, SearchResponse } from '../search-client';
-import type { ChosenArea } from './chosen-area-layer';
+import type { ChosenArea } from '../chosen-area';
 
 export interface MapMove {
   lat: number;
