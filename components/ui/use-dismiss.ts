@@ -28,8 +28,8 @@ let nextId = 1;
 let ownPops = 0;
 /** A closed layer's entry about to be taken back; a layer opening at once reuses it instead. */
 let pending: { id: number; timer: ReturnType<typeof setTimeout> } | null = null;
-/** Popstate events a layer took: the view must not follow them (see isLayerPop). */
-const consumed = new WeakSet<Event>();
+/** Popstate events looked at, and whether a layer took each: the view must not follow those (isLayerPop). */
+const handled = new WeakMap<Event, boolean>();
 let installed = false;
 
 function currentLayerId(): number | undefined {
@@ -46,25 +46,25 @@ function install(): void {
     e.stopPropagation();
     stack[stack.length - 1]!.close();
   });
-  // Capture: at the window, capturing listeners run before the page's own popstate
-  // listeners, which then know the event was a layer's (isLayerPop).
-  window.addEventListener(
-    'popstate',
-    (e) => {
-      if (ownPops > 0) {
-        ownPops--;
-        consumed.add(e);
-        return;
-      }
-      const top = stack[stack.length - 1];
-      if (!top || currentLayerId() === top.id) return;
-      consumed.add(e);
-      stack.pop();
-      top.popped = true;
-      top.close();
-    },
-    { capture: true },
-  );
+  window.addEventListener('popstate', (e) => void isLayerPop(e));
+}
+
+/**
+ * Handles a popstate once, whichever listener asks first (Chromium runs a window's
+ * popstate listeners in the order they were added, capturing or not): a Back that closes
+ * the topmost layer, or a closed layer's entry going, is the layers'.
+ */
+function takePop(): boolean {
+  if (ownPops > 0) {
+    ownPops--;
+    return true;
+  }
+  const top = stack[stack.length - 1];
+  if (!top || currentLayerId() === top.id) return false;
+  stack.pop();
+  top.popped = true;
+  top.close();
+  return true;
 }
 
 /** Whether a layer is open: changes made meanwhile (a filter in the sheet) replace the history entry rather than add one. */
@@ -74,7 +74,12 @@ export function layerOpen(): boolean {
 
 /** Whether this popstate closed a layer (or was a closed layer's entry going): not a change of view. */
 export function isLayerPop(e: Event): boolean {
-  return consumed.has(e);
+  let taken = handled.get(e);
+  if (taken === undefined) {
+    taken = takePop();
+    handled.set(e, taken);
+  }
+  return taken;
 }
 
 /** How many layers are open (for tests and the page's own checks). */
