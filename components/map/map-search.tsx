@@ -270,7 +270,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
       // What changed while it was open becomes one step of its own: the next Back undoes it.
       if (isLayerPop(e)) {
         const q = viewQuery(viewRef.current);
-        if (q !== window.location.search.slice(1)) window.history.pushState(null, '', `?${q}`);
+        // Compared as views: the URL may hold the same view written otherwise (a shared link's "40.73").
+        if (q !== viewQuery(parseView(new URLSearchParams(window.location.search)))) window.history.pushState(null, '', `?${q}`);
         return;
       }
       setView(parseView(new URLSearchParams(window.location.search)));
