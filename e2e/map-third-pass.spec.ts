@@ -295,7 +295,12 @@ async function untaggedWithRoom(page: Page, listings: { id: string; lat: number;
     };
     const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
     const centre = project(Number(u.searchParams.get('lat')), Number(u.searchParams.get('lon')));
-    const taken = [...document.querySelectorAll('.pin, .map-status > *, .map-tools, .leaflet-control-zoom, .list-panel')].map((e) => e.getBoundingClientRect());
+    // What lies over the map keeps 4 px clear around it (bubble-layer.ts overlays); tags 1 px.
+    const grow = (r: DOMRect, by: number) => ({ left: r.left - by, right: r.right + by, top: r.top - by, bottom: r.bottom + by });
+    const taken = [
+      ...[...document.querySelectorAll('.pin')].map((e) => grow(e.getBoundingClientRect(), 0)),
+      ...[...document.querySelectorAll('.map-status > *, .map-tools, .leaflet-control-zoom, .list-panel')].map((e) => grow(e.getBoundingClientRect(), 4)),
+    ];
     const tagged = new Set([...document.querySelectorAll('.pin[data-id]')].map((e) => e.getAttribute('data-id')));
     for (const g of document.querySelectorAll('.pin-group[data-ids]')) for (const id of g.getAttribute('data-ids')!.split(' ')) tagged.add(id);
     const out: string[] = [];
