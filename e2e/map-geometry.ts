@@ -28,7 +28,7 @@ export async function bubbleDistances(page: Page): Promise<{ key: string; d: num
   const areaZoom = zoom <= 11 ? 10 : 12;
   const body = (await (await page.request.get(`/api/search?bbox=-180,-85,180,85&zoom=${areaZoom}`)).json()) as { buckets: AreaBucket[] };
   const byKey = new Map(body.buckets.map((b) => [b.key, b]));
-  const drawn = await page.locator('.bubble[data-key], .bubble-dot[data-key]').evaluateAll((els) => {
+  const drawn = await page.locator('.bubble[data-key], .bubble-compact[data-key], .bubble-dot[data-key]').evaluateAll((els) => {
     const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
     return els.map((e) => {
       const r = e.getBoundingClientRect();

@@ -22,7 +22,7 @@ for (const locale of ['en-US', 'zh-CN']) {
         await expect(page.locator('.bubble').first()).toBeVisible();
         const far = (await bubbleDistances(page)).filter((b) => b.d > 3);
         expect(far).toEqual([]);
-        expect(await covered(page, '.map-status .chip-status', '.bubble, .bubble-dot')).toEqual([]);
+        expect(await covered(page, '.map-status .chip-status', '.bubble, .bubble-compact, .bubble-dot')).toEqual([]);
         // Prices on every area bubble, phones too.
         const bubbles = await page.locator('.bubble:not(.bubble-cluster)').count();
         await expect(page.locator('.bubble:not(.bubble-cluster) .bubble-price')).toHaveCount(bubbles);

@@ -94,3 +94,23 @@ describe('convexHull (an area outlined by its homes)', () => {
     expect(convexHull([[0, 0], [1, 1], [2, 2]])).toEqual([]);
   });
 });
+
+describe('declutter: one line where the full label has no room', () => {
+  it('tries the compact label at the same point before a dot', () => {
+    const items: Item[] = [
+      { key: 'big', count: 50, x: 0, y: 0 },
+      { key: 'near', count: 10, x: 0, y: 35 },
+    ];
+    const compact = (i: Item): LabelBox => ({ x: i.x, y: i.y, w: 50, h: 20 });
+    const placed = declutter(items, boxOf, { compact });
+    expect(placed.map((p) => [p.item.key, p.form])).toEqual([
+      ['big', 'label'],
+      ['near', 'compact'],
+    ]);
+    // Without room for the line either: a dot, still at its point.
+    expect(declutter([...items, { key: 'c', count: 5, x: 0, y: 46 }], boxOf, { compact }).map((p) => [p.item.key, p.form])).toEqual([
+      ['big', 'label'],
+      ['near', 'compact'],
+    ]);
+  });
+});

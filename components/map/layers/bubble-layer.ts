@@ -48,6 +48,24 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
 }
 
+/** An area whose full label has no room: one line, its name and average price, on its point; the count for readers and sums. */
+function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
+  const root = element('div', `bubble-compact compact-${level}`);
+  root.dataset.key = b.key;
+  if (level !== 'cluster') root.append(element('span', 'compact-name', labels.areaName(b.label)));
+  root.append(element('span', 'compact-price', labels.price(b.priceAvg)));
+  const count = element('span', 'bubble-count', labels.count(b.count));
+  count.hidden = true;
+  root.append(count);
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [24, 24] });
+}
+
+/** The box of a one-line label (globals.css .bubble-compact: 11 px bold name, 11 px price, padding 3/8, border 1). */
+function compactBox(b: Bucket, level: Level, labels: MapLabels): { w: number; h: number } {
+  const name = level === 'cluster' ? 0 : Math.min(110, textWidth(labels.areaName(b.label), '700 11px')) + 5;
+  return { w: name + textWidth(labels.price(b.priceAvg), '11px') + 18, h: 22 };
+}
+
 /** An area with no room for its label: a dot at its point, named for readers, its count kept for sums. */
 function dotIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble-dot dot-${level}`);
@@ -125,19 +143,25 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
       if (single(b)) return { x: p.x, y: p.y - 16, w: tagWidth(labels.price(b.priceAvg)), h: 22 };
       return { x: p.x, y: p.y, ...bubbleBox(b, level, labels, phone) };
     },
-    { obstacles: overlays(map) },
+    {
+      obstacles: overlays(map),
+      compact: (b) => {
+        const p = map.latLngToContainerPoint([b.lat, b.lon]);
+        return single(b) ? null : { x: p.x, y: p.y, ...compactBox(b, level, labels) };
+      },
+    },
   );
   for (const { item: b, form } of placed) {
     const key = `${level}:${b.key}`;
     const signature = `${form}|${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}|${labels.areaName(b.label)}`;
     const replaced = pass.keep(key, signature);
     if (replaced === 'kept') continue;
-    const one = single(b) && form === 'label';
-    const icon = form === 'dot' ? dotIcon(b, level, labels) : one ? singleIcon(b, labels) : bubbleIcon(b, level, labels);
+    const one = single(b) && form !== 'dot';
+    const icon = form === 'dot' ? dotIcon(b, level, labels) : one ? singleIcon(b, labels) : form === 'compact' ? compactIcon(b, level, labels) : bubbleIcon(b, level, labels);
     // The same area with a new count: a live change; it pulses once.
     if (replaced === 'changed' && form === 'label' && !one) (icon.options.html as HTMLElement).classList.add('bubble-changed');
     // Always at the area's own point: a label that does not fit there is a dot, not moved.
-    const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: form === 'dot' ? -100 : 0 });
+    const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: form === 'dot' ? -100 : form === 'compact' ? -50 : 0 });
     marker.on('click', () => {
       if (one) {
         map.setView([b.lat, b.lon], NEXT_ZOOM.cluster);
