@@ -18,7 +18,7 @@ export type { LeafletMapProps, LiveMark, MapLabels, MapMove } from './layers/map
 /** Room for what lies over the map: the status chip above, and on a phone the list sheet below. */
 function fitPadding(): L.FitBoundsOptions {
   const phone = window.matchMedia('(max-width: 720px)').matches;
-  return { paddingTopLeft: [10, 48], paddingBottomRight: [10, phone ? 70 : 10] };
+  return { paddingTopLeft: [10, 48], paddingBottomRight: [10, phone ? 130 : 10] };
 }
 
 function boundsOf([w, s, e, n]: [number, number, number, number]): L.LatLngBounds {
