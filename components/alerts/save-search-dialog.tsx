@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import type { Filters } from '@/server/engine/search-engine';
 import { ALERT_REASONS, alertsApi, type AlertReason, type SavedSearchJson } from './alerts-api';
+import { filtersJson } from '@/server/contract/filters';
 
 export interface SaveSearchDialogProps {
   /** The view the map shows now. */
@@ -39,7 +40,7 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
     if (!area) return;
     setSaving(true);
     alertsApi
-      .create({ name: name.trim() || defaultName, ...area, filters: { priceMin: filters.priceMin, priceMax: filters.priceMax, type: filters.types, bedsMin: filters.bedsMin, q: filters.q }, notify })
+      .create({ name: name.trim() || defaultName, ...area, filters: filtersJson(filters), notify })
       .then(onSaved)
       .catch((e: Error) => setError(e.message))
       .finally(() => setSaving(false));

@@ -1,3 +1,4 @@
+import { FILTERS_EN, FILTERS_ZH } from './filter-messages';
 import { PEOPLE_EN, PEOPLE_ZH } from './people-messages';
 
 /**
@@ -16,6 +17,7 @@ export const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', zh: 'zh-CN' };
 
 const en = {
   ...PEOPLE_EN,
+  ...FILTERS_EN,
   appName: 'Roost',
   tagline: 'Homes to rent on the map',
   homes: '{count} homes',
@@ -141,6 +143,7 @@ export type MessageKey = keyof typeof en;
 
 const zh: Record<MessageKey, string> = {
   ...PEOPLE_ZH,
+  ...FILTERS_ZH,
   appName: 'Roost 栖',
   tagline: '地图找房',
   homes: '{count} 套房源',

@@ -3,7 +3,10 @@ import { currencyOf, LISTING_TYPES, PRICE_PERIODS, pricePerOf, type Listing, typ
 import type { Bbox, Filters, Ring } from '../search-engine';
 import { Dictionary } from './dictionary';
 import { encodedBoxes, type EncodedBox } from './encoded-box';
-import { compileFilters, filterAll, filterInBox, filterListInBox, keepInRing, NO_BEDROOMS, TYPE_CODE, type FilterColumns, type Predicate } from './filter-kernels';
+import { compileFilters, filterAll, filterInBox, filterListInBox, keepExtras, keepInRing, NO_BEDROOMS, NO_COUNT, TYPE_CODE, type FilterColumns, type Predicate } from './filter-kernels';
+import { amenityMask } from '../../core/amenities';
+import { MAX_BATHROOMS } from '../../core/listing';
+import { priceCutBp } from '../../core/price-cut';
 import { COLUMN_NAMES, ListingColumns, type ColumnName, type Columns } from './listing-columns';
 import type { IdTableParts } from './id-table';
 import type { StringColumnParts } from './string-column';
@@ -327,7 +330,8 @@ export class ListingIndex implements IndexView {
   scanWords(words: readonly string[], bbox: Bbox, filters: Filters, sink: RowSink, ring: Ring | null = null): void {
     const rows = this.rowsWithWords(words);
     let runs: WordRuns | null = null;
-    if (takesRuns(sink) && rows.length >= this.wordRunsMin) {
+    const extra = filters.bathsMin !== undefined || filters.guestsMin !== undefined || (filters.amenities?.length ?? 0) > 0;
+    if (takesRuns(sink) && !extra && rows.length >= this.wordRunsMin) {
       const set = this.wordRows.get(words.join(' '))!;
       if (set.runs === undefined) {
         const base = rows.subarray(0, lowerBound(rows, 0, rows.length, this.baseCount));
@@ -379,7 +383,7 @@ export class ListingIndex implements IndexView {
     if (place === null) return;
     ring = place.ring;
     const whole = place.inside && !ring;
-    if (whole && runs && takesRuns(sink)) {
+    if (whole && runs && !pred.extra && takesRuns(sink)) {
       // A cell whose rows all still live adds the word's runs; one with a dead row reads rows.
       const own = runs.byCell.get(cell);
       if (own && !cell.dirty) {
@@ -411,6 +415,7 @@ export class ListingIndex implements IndexView {
     for (let start = from; start < to; start += MATCH_BATCH) {
       const end = Math.min(to, start + MATCH_BATCH);
       let n = filterListInBox(cols, rows, start, end, box, pred, this.matches);
+      if (pred.extra) n = keepExtras(this.matches, n, cols, pred);
       if (ring) n = keepInRing(this.matches, n, cols.latE, cols.lonE, ring);
       if (n > 0) sink.addRows(this.matches, n);
     }
@@ -459,8 +464,9 @@ export class ListingIndex implements IndexView {
       }
     } else if (inside) {
       if (useCells && sink.addCell(cell)) return;
-      const runsBelow = takesRuns(sink) && pred.any && cell.z < RUN_ZOOM;
-      if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any) {
+      // Runs know price, type and bedrooms: a view asking for more reads rows.
+      const runsBelow = takesRuns(sink) && pred.any && !pred.extra && cell.z < RUN_ZOOM;
+      if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any && !pred.extra) {
         this.runs.addRuns(cell.runs, pred, sink);
         return;
       }
@@ -485,6 +491,7 @@ export class ListingIndex implements IndexView {
     for (let start = from; start < to; start += MATCH_BATCH) {
       const end = Math.min(to, start + MATCH_BATCH);
       let n = testBox ? filterInBox(cols, start, end, box, pred, this.matches) : filterAll(cols, start, end, pred, this.matches);
+      if (pred.extra) n = keepExtras(this.matches, n, cols, pred);
       if (ring) n = keepInRing(this.matches, n, cols.latE, cols.lonE, ring);
       if (n > 0) sink.addRows(this.matches, n);
     }
@@ -507,6 +514,11 @@ export class ListingIndex implements IndexView {
       price: r.price,
       type: TYPE_CODE[r.type],
       beds: r.bedrooms === null ? NO_BEDROOMS : Math.min(r.bedrooms, 127),
+      baths: r.bathrooms === undefined ? NO_COUNT : Math.min(Math.round(r.bathrooms * 2), 2 * MAX_BATHROOMS, 127),
+      guests: r.guests === undefined ? NO_COUNT : Math.min(r.guests, 127),
+      amenities: amenityMask(r.amenities),
+      cutBp: r.previousPrice !== undefined && r.previousPrice > r.price ? priceCutBp(r.price, r.previousPrice, 0, 0) : 0,
+      cutAt: r.previousPrice !== undefined && r.priceChangedAt !== undefined ? Math.floor(r.priceChangedAt / 60_000) : NO_COUNT,
       district,
       neighbourhood,
       listedAt: r.listedAt,
