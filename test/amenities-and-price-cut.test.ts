@@ -1,0 +1,91 @@
+/**
+ * The amenity vocabulary read from listers' words, and the price cut the list's
+ * `price_cut` order sorts by (issue 30): pure functions, so their rules are pinned here.
+ */
+import { describe, expect, it } from 'vitest';
+import { amenityKeysOf, amenityMask, keysOfMask, maskOfKeys } from '../server/core/amenities';
+import { NO_CUT, priceCutBp, priceCutSince } from '../server/core/price-cut';
+import { applyWrite, updatedFrom } from '../server/changes/apply-write';
+import type { ListingRecord } from '../server/core/listing';
+
+describe('amenities: Inside Airbnb’s words to the filter’s keys', () => {
+  const cases: [string, string[]][] = [
+    ['Wifi', ['wifi']],
+    ['Fast wifi – 524 Mbps', ['wifi']],
+    ['Wireless Internet', ['wifi']],
+    ['Internet', ['wifi']],
+    ['Kitchen', ['kitchen']],
+    ['Kitchenette', []],
+    ['Free washer – In unit', ['washer']],
+    ['Washer', ['washer']],
+    ['Dishwasher', []],
+    ['Dryer', ['dryer']],
+    ['Free dryer – In building', ['dryer']],
+    ['Hair dryer', []],
+    ['Air conditioning', ['air_conditioning']],
+    ['Central air conditioning', ['air_conditioning']],
+    ['AC - split type ductless system', ['air_conditioning']],
+    ['Heating', ['heating']],
+    ['Central heating', ['heating']],
+    ['Free parking on premises', ['parking']],
+    ['Paid street parking off premises', ['parking']],
+    ['Pets allowed', ['pets_allowed']],
+    ['Pets live on this property', []],
+    ['Elevator', ['elevator']],
+    ['Pool', ['pool']],
+    ['Shared outdoor pool - available all year, open specific hours', ['pool']],
+    ['Pool table', []],
+    ['暖气', ['heating']],
+    ['translation missing: en.hosting_amenity_49', []],
+  ];
+  it.each(cases)('%s → %j', (text, keys) => {
+    expect(amenityKeysOf([text])).toEqual(keys);
+  });
+
+  it('a listing’s mask is every key its words name; masks and keys convert both ways', () => {
+    const m = amenityMask(['Wifi', 'Hair dryer', 'Dryer', 'Free washer – In unit']);
+    expect(keysOfMask(m)).toEqual(['wifi', 'washer', 'dryer']);
+    expect(maskOfKeys(['dryer', 'wifi', 'washer'])).toBe(m);
+    expect(amenityMask(undefined)).toBe(0);
+    expect(amenityMask([])).toBe(0);
+  });
+});
+
+describe('price cut: the last change’s drop, within 30 days', () => {
+  const day = 86_400_000;
+  const now = Date.UTC(2026, 11, 7, 12, 30);
+
+  it('counts from the start of today (UTC) less 30 days', () => {
+    expect(priceCutSince(now)).toBe(Date.UTC(2026, 11, 7) - 30 * day);
+  });
+
+  it('is the drop in basis points, rounded down; none for a rise, no change, or an older cut', () => {
+    const since = priceCutSince(now);
+    expect(priceCutBp(900, 1000, now, since)).toBe(1000);
+    expect(priceCutBp(2, 3, now, since)).toBe(3333);
+    expect(priceCutBp(1100, 1000, now, since)).toBe(NO_CUT);
+    expect(priceCutBp(1000, 1000, now, since)).toBe(NO_CUT);
+    expect(priceCutBp(900, undefined, undefined, since)).toBe(NO_CUT);
+    expect(priceCutBp(900, 1000, since, since)).toBe(1000);
+    expect(priceCutBp(900, 1000, since - 1, since)).toBe(NO_CUT);
+  });
+
+  const base: ListingRecord = {
+    id: 'cut-1', title: 'Cut', lat: 40.7, lon: -73.9, price: 1000, type: 'entire', district: 'Brooklyn', neighbourhood: 'Bushwick',
+    bedrooms: null, listedAt: 1, updatedAt: 1,
+  };
+
+  it('a write that changes the price keeps the one before and when; one that does not carries them over', () => {
+    const cut = applyWrite(base, { op: 'patch', id: 'cut-1', patch: { price: 800 } }, 100);
+    expect(cut).toMatchObject({ kind: 'written', after: { price: 800, previousPrice: 1000, priceChangedAt: 100 } });
+    const after = (cut as { after: ListingRecord }).after;
+    const retitled = applyWrite(after, { op: 'patch', id: 'cut-1', patch: { title: 'Cut again' } }, 200);
+    expect(retitled).toMatchObject({ kind: 'written', after: { price: 800, previousPrice: 1000, priceChangedAt: 100, updatedAt: 200 } });
+    // A whole record put (an import's row) does not bring its own: the stored ones stay.
+    const put = applyWrite(after, { op: 'put', record: { ...base, price: 800, title: 'Put', previousPrice: 5, priceChangedAt: 5 } }, 300);
+    expect(put).toMatchObject({ kind: 'written', after: { previousPrice: 1000, priceChangedAt: 100 } });
+    expect(updatedFrom(after, { ...base, price: 850 }, 400)).toMatchObject({ price: 850, previousPrice: 800, priceChangedAt: 400, listedAt: 1 });
+    // Never set before, and the price unchanged: still none.
+    expect(updatedFrom(base, { ...base, title: 'x' }, 500)).not.toHaveProperty('previousPrice');
+  });
+});
