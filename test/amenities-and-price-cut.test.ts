@@ -89,3 +89,42 @@ describe('price cut: the last change’s drop, within 30 days', () => {
     expect(updatedFrom(base, { ...base, title: 'x' }, 500)).not.toHaveProperty('previousPrice');
   });
 });
+
+describe('the cluster’s request bodies for the new filters and orders', () => {
+  it('asks each minimum as a range (a document without the field is outside it) and each amenity as a term', async () => {
+    const { filterClauses, listSort, listingDoc } = await import('../server/engine/cluster/query-bodies');
+    expect(filterClauses({ bathsMin: 1.5, guestsMin: 3, amenities: ['wifi', 'pool'] })).toEqual([
+      { range: { bathrooms: { gte: 1.5 } } },
+      { range: { guests: { gte: 3 } } },
+      { term: { amenityKeys: 'wifi' } },
+      { term: { amenityKeys: 'pool' } },
+    ]);
+    expect(listSort('price_desc')).toEqual([{ price: 'desc' }, { id: 'asc' }]);
+    const now = Date.UTC(2026, 11, 7, 9);
+    expect(listSort('price_cut', now)).toMatchObject([{ _script: { type: 'number', order: 'desc', script: { params: { since: priceCutSince(now) } } } }, { id: 'asc' }]);
+    const doc = listingDoc({
+      id: 'd', title: 't', lat: 1, lon: 2, price: 9, type: 'entire', district: 'x', neighbourhood: 'y', bedrooms: null,
+      amenities: ['Hair dryer', 'Fast wifi – 100 Mbps', 'Dryer'], previousPrice: 10, priceChangedAt: 5, listedAt: 1, updatedAt: 5,
+    });
+    expect(doc).toMatchObject({ amenityKeys: ['wifi', 'dryer'], previousPrice: 10, priceChangedAt: 5 });
+  });
+});
+
+describe('one listing against the filters (the live watch and saved searches use this)', () => {
+  it('a listing without a count or amenities fails a filter on them; with them, minimums are inclusive and amenities all required', async () => {
+    const { matchesFilters } = await import('../server/core/area-match');
+    const home: ListingRecord = {
+      id: 'm', title: 'Home', lat: 1, lon: 2, price: 100, type: 'entire', district: 'x', neighbourhood: 'y', bedrooms: 2,
+      bathrooms: 1.5, guests: 4, amenities: ['Wifi', 'Free washer – In unit', 'Hair dryer'], listedAt: 1, updatedAt: 1,
+    };
+    const bare: ListingRecord = { ...home, bathrooms: undefined, guests: undefined, amenities: undefined };
+    expect(matchesFilters(home, { bathsMin: 1.5, guestsMin: 4, amenities: ['wifi', 'washer'] })).toBe(true);
+    expect(matchesFilters(home, { bathsMin: 2 })).toBe(false);
+    expect(matchesFilters(home, { guestsMin: 5 })).toBe(false);
+    expect(matchesFilters(home, { amenities: ['wifi', 'dryer'] })).toBe(false);
+    expect(matchesFilters(bare, { bathsMin: 0 })).toBe(false);
+    expect(matchesFilters(bare, { guestsMin: 0 })).toBe(false);
+    expect(matchesFilters(bare, { amenities: ['wifi'] })).toBe(false);
+    expect(matchesFilters(bare, {})).toBe(true);
+  });
+});
