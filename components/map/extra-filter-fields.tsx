@@ -66,15 +66,13 @@ export function ExtraFilterFields({ value, onChange }: { value: ExtraFilters; on
         onChange={(guestsMin) => onChange({ guestsMin })}
         testId="guests-min"
       />
-      <fieldset className="field amenities">
+      <fieldset className="field types amenities">
         <legend>{t('amenities')}</legend>
-        <div className="amenity-chips">
-          {AMENITY_KEYS.map((key) => (
-            <button key={key} type="button" className="chip" aria-pressed={chosen.includes(key)} onClick={() => toggle(key)} data-testid={`amenity-${key}`}>
-              {t(`amenity_${key}`)}
-            </button>
-          ))}
-        </div>
+        {AMENITY_KEYS.map((key) => (
+          <button key={key} type="button" className="chip" aria-pressed={chosen.includes(key)} onClick={() => toggle(key)} data-testid={`amenity-${key}`}>
+            {t(`amenity_${key}`)}
+          </button>
+        ))}
       </fieldset>
     </div>
   );
