@@ -24,9 +24,9 @@ const COLUMN_TYPES = {
   guests: Int8Array,
   /** core/amenities' mask of the listing's amenities. */
   amenities: Uint16Array,
-  /** The last price change's cut in basis points (core/price-cut), 0 for a rise. */
+  /** The last price change's cut in basis points (core/price-cut). */
   cutBp: Uint16Array,
-  /** When that change was, in minutes since the epoch; NO_COUNT when the price never changed. */
+  /** When that change was, in minutes since the epoch; NO_COUNT when the price never changed or last rose. */
   cutAt: Int32Array,
   /** Dictionary ids. */
   district: Uint16Array,

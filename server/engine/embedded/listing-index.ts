@@ -517,8 +517,9 @@ export class ListingIndex implements IndexView {
       baths: r.bathrooms === undefined ? NO_COUNT : Math.min(Math.round(r.bathrooms * 2), 2 * MAX_BATHROOMS, 127),
       guests: r.guests === undefined ? NO_COUNT : Math.min(r.guests, 127),
       amenities: amenityMask(r.amenities),
-      cutBp: r.previousPrice !== undefined && r.previousPrice > r.price ? priceCutBp(r.price, r.previousPrice, 0, 0) : 0,
-      cutAt: r.previousPrice !== undefined && r.priceChangedAt !== undefined ? Math.floor(r.priceChangedAt / 60_000) : NO_COUNT,
+      // A rise is no cut at all (NO_COUNT: never counts), as core/price-cut has it.
+      cutBp: Math.max(0, priceCutBp(r.price, r.previousPrice, 0, 0)),
+      cutAt: r.previousPrice !== undefined && r.priceChangedAt !== undefined && r.previousPrice > r.price ? Math.floor(r.priceChangedAt / 60_000) : NO_COUNT,
       district,
       neighbourhood,
       listedAt: r.listedAt,
