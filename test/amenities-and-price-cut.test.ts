@@ -128,3 +128,31 @@ describe('one listing against the filters (the live watch and saved searches use
     expect(matchesFilters(bare, {})).toBe(true);
   });
 });
+
+describe('a SQLite store made before the previous price was kept', () => {
+  it('takes each listing’s last price change from its log when the columns are added', async () => {
+    const { SqliteStore } = await import('../server/engine/embedded/sqlite-store');
+    const { tempDir } = await import('./helpers/roost');
+    const Database = (await import('better-sqlite3')).default;
+    const dir = tempDir('previous-price');
+    const home: ListingRecord = {
+      id: 'old-1', title: 'Old', lat: 40.7, lon: -73.9, price: 1000, type: 'entire', district: 'Brooklyn', neighbourhood: 'Bushwick',
+      bedrooms: null, listedAt: 1, updatedAt: 1,
+    };
+    const store = new SqliteStore(dir);
+    store.upsertMany([home, { ...home, id: 'old-2' }]);
+    store.write({ op: 'patch', id: 'old-1', patch: { price: 800 } });
+    store.write({ op: 'patch', id: 'old-1', patch: { title: 'Old, retitled' } });
+    store.write({ op: 'patch', id: 'old-2', patch: { title: 'Never repriced' } });
+    const changedAt = store.get('old-1')!.priceChangedAt!;
+    store.db.close();
+    // As an older release left it: no such columns.
+    const raw = new Database(`${dir}/roost.db`);
+    raw.exec('ALTER TABLE listings DROP COLUMN previous_price; ALTER TABLE listings DROP COLUMN price_changed_at;');
+    raw.close();
+    const again = new SqliteStore(dir);
+    expect(again.get('old-1')).toMatchObject({ price: 800, previousPrice: 1000, priceChangedAt: changedAt });
+    expect(again.get('old-2')).not.toHaveProperty('previousPrice');
+    again.db.close();
+  });
+});

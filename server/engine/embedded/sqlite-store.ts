@@ -91,6 +91,22 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
 ];
 
 /**
+ * A file made before the previous price was kept gets it from its change log, once, when
+ * the columns are added: each listing's last change that moved its price (core/price-cut).
+ */
+const BACKFILL_PREVIOUS_PRICE = `
+UPDATE listings SET previous_price = last.prev, price_changed_at = last.at
+FROM (
+  SELECT listing_id, prev, at FROM (
+    SELECT listing_id, json_extract(before, '$.price') AS prev, at,
+           ROW_NUMBER() OVER (PARTITION BY listing_id ORDER BY seq DESC) AS rn
+    FROM changes
+    WHERE op = 'upsert' AND before IS NOT NULL AND json_extract(before, '$.price') <> json_extract(after, '$.price')
+  ) WHERE rn = 1
+) AS last
+WHERE listings.id = last.listing_id`;
+
+/**
  * The embedded engine's durable store: listings, their change log and small metadata in
  * one SQLite file (WAL, so one writer — a server or an importer — never blocks readers).
  */
@@ -104,7 +120,9 @@ export class SqliteStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, STORE_FILE);
     this.db.exec(SCHEMA);
+    const hadPreviousPrice = (this.db.prepare('PRAGMA table_info(listings)').all() as { name: string }[]).some((c) => c.name === 'previous_price');
     addMissingColumns(this.db, 'listings', ADDED_COLUMNS);
+    if (!hadPreviousPrice) this.db.exec(BACKFILL_PREVIOUS_PRICE);
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
       upsert: this.db.prepare(
