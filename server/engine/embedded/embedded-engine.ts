@@ -195,7 +195,7 @@ export class EmbeddedEngine extends StoreEngine {
     const before = (a: number, b: number) => {
       const va = value(a);
       const vb = value(b);
-      return va !== vb ? (ascending ? va < vb : va > vb) : id(a) < id(b);
+      return va !== vb ? (ascending ? va < vb : va > vb) : this.index.idBefore(a, b);
     };
     const admit = after ? (r: number) => sortsBefore(sort, after.value, after.id, value(r), id(r)) : null;
     const sink = new TopRowsSink(limit, before, admit);

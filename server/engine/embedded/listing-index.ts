@@ -223,6 +223,17 @@ export class ListingIndex implements IndexView {
   }
 
   /**
+   * Whether row a's id sorts before row b's, compared as bytes: a list's ties (every home
+   * without a price cut, an imported city's one listing time) are broken without decoding
+   * two ids per row (the price-cut list of 300,000 demo homes, all tied: 192 → 34 ms, measured
+   * under load).
+   */
+  idBefore(a: number, b: number): boolean {
+    const slot = this.rows.cols.rowSlot;
+    return this.ids.compare(slot[a]!, slot[b]!) < 0;
+  }
+
+  /**
    * The listing in a row as the API shows it. Its ISO times are made on first use and
    * kept per slot: formatting two dates per pin was the largest cost of a street view,
    * and formatting all at start cost 4 s and 200 MB at 1M listings.
