@@ -28,6 +28,7 @@ import { SessionCookies } from './sessions/session-cookie';
 import { ANONYMOUS_TTL_MS, Visitors } from './sessions/visitors';
 import type { AccountStore } from './accounts/account-store';
 import type { ConversationStore } from './conversations/conversation-store';
+import type { PushStore } from './push/push-store';
 import { accountsModule } from './accounts/accounts-module';
 import { EmailSignIn } from './accounts/email-sign-in';
 import { Passkeys } from './accounts/passkeys';
@@ -66,6 +67,8 @@ export interface RoostServer {
   alerts: AlertStore;
   accounts: AccountStore;
   conversations: ConversationStore;
+  /** Web Push's record: subscriptions by owner (tests read it). */
+  push: PushStore;
   port: number;
   close(): Promise<void>;
 }
@@ -379,6 +382,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     alerts: alertStore,
     accounts: record.accounts,
     conversations: record.conversations,
+    push: record.push,
     /**
      * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
      * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
