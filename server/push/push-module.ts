@@ -60,6 +60,8 @@ export function pushModule(o: PushOptions): Capability & { sender: PushSender; n
       return ready().sendToOwner(owner, payload);
     },
   };
+  /** Subscription times never repeat on a node, so "the oldest" is one when several arrive in one millisecond. */
+  let lastAt = 0;
   const notifier = o.messages ? new MessageNotifier({ ...o.messages, push: o.store, sender: facade }) : null;
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -79,7 +81,8 @@ export function pushModule(o: PushOptions): Capability & { sender: PushSender; n
         throw new ApiError('unprocessable', `endpoint: ${new URL(sub.endpoint).host} is not a push service this site sends to (PUSH_HOSTS)`, 'endpoint');
       }
       const v = await o.visitors.ensureStored(req, res);
-      await o.store.subscribe(v.owner, sub, requestLocale(req), Date.now());
+      lastAt = Math.max(Date.now(), lastAt + 1);
+      await o.store.subscribe(v.owner, sub, requestLocale(req), lastAt);
       sendJson(res, 201, { endpoint: sub.endpoint });
       return true;
     }
