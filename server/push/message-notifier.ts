@@ -47,6 +47,8 @@ export class MessageNotifier {
   private cursor = -1;
   private readonly reads = new OneAtATime(() => this.read());
   private timer: NodeJS.Timeout | null = null;
+  /** Claims this node took, by conversation and recipient: within the period it does not ask again. */
+  private readonly claimed = new Map<string, number>();
   private readonly now: () => number;
   /** Notifications sent (for tests and /metrics). */
   sent = 0;
@@ -76,15 +78,17 @@ export class MessageNotifier {
       const page = await this.o.conversations.messagesAfter(this.cursor, PAGE, () => true);
       let upTo = this.cursor;
       let young = false;
+      const due: Message[] = [];
       for (const m of page.messages) {
         if (m.sentAt > horizon) {
           young = true;
           break;
         }
-        await this.consider(m);
+        due.push(m);
         upTo = m.id;
       }
       if (!young && page.read < PAGE) upTo = Math.max(upTo, page.last);
+      await this.consider(due);
       if (upTo > this.cursor) {
         this.cursor = upTo;
         await this.o.push.setCursor(CURSOR, upTo);
@@ -93,19 +97,43 @@ export class MessageNotifier {
     }
   }
 
-  /** A store that does not answer throws (the page is read again at the next poll); a push that fails is given up. */
-  private async consider(m: Message): Promise<void> {
-    if (m.sender === m.recipient || this.now() - m.sentAt > TOO_OLD_MS) return;
-    const read = (await this.o.conversations.cursors(m.conversationId)).get(m.recipient)?.read ?? 0;
-    if (read >= m.id) return;
-    const holders = await this.o.registry.holders([m.recipient]);
-    if ((holders.get(m.recipient)?.length ?? 0) > 0) return;
-    const subs = await this.o.push.subscriptionsOf(m.recipient);
-    if (subs.length === 0) return;
-    if (!(await this.o.push.claimNotice(`${m.conversationId}:${m.recipient}`, this.now(), this.o.periodMs ?? NOTIFY_PERIOD_MS))) return;
+  /**
+   * A page's messages that have waited long enough: the newest per conversation and
+   * recipient (one notice each at most), their recipients' holders asked at once. A store
+   * that does not answer throws (the page is read again at the next poll); a push that
+   * fails is given up.
+   */
+  private async consider(messages: Message[]): Promise<void> {
+    const now = this.now();
+    const period = this.o.periodMs ?? NOTIFY_PERIOD_MS;
+    const newest = new Map<string, Message>();
+    for (const m of messages) {
+      if (m.sender === m.recipient || now - m.sentAt > TOO_OLD_MS) continue;
+      const key = `${m.conversationId}:${m.recipient}`;
+      // Claimed here within the period: no need to ask the record again.
+      if (now - (this.claimed.get(key) ?? -Infinity) < period) continue;
+      newest.set(key, m);
+    }
+    if (newest.size === 0) return;
+    const holders = await this.o.registry.holders([...new Set([...newest.values()].map((m) => m.recipient))]);
+    const sends: Promise<void>[] = [];
+    for (const [key, m] of newest) {
+      if ((holders.get(m.recipient)?.length ?? 0) > 0) continue;
+      const read = (await this.o.conversations.cursors(m.conversationId)).get(m.recipient)?.read ?? 0;
+      if (read >= m.id) continue;
+      const subs = await this.o.push.subscriptionsOf(m.recipient);
+      if (subs.length === 0) continue;
+      if (!(await this.o.push.claimNotice(key, now, period))) continue;
+      this.claimed.set(key, now);
+      sends.push(this.send(m, subs[subs.length - 1]!.locale));
+    }
+    if (this.claimed.size > 50_000) for (const [k, at] of this.claimed) if (now - at >= period) this.claimed.delete(k);
+    await Promise.all(sends);
+  }
+
+  private async send(m: Message, locale: string): Promise<void> {
     try {
       const name = (await this.o.accounts.accounts([m.sender])).get(m.sender)?.name ?? '';
-      const locale = subs[subs.length - 1]!.locale;
       const { delivered } = await this.o.sender.sendToOwner(m.recipient, messageNotice(locale, name, m.conversationId, m.text));
       if (delivered > 0) this.sent++;
     } catch (err) {
