@@ -16,6 +16,8 @@ import { SqlitePushStore } from '../server/push/sqlite-push-store';
 import { BrowserSession } from './helpers/browser-session';
 import { MailServer, tokenIn } from './helpers/mail-server';
 import { PushService } from './helpers/push-service';
+import { postgresBin, PostgresServer } from './helpers/postgres-server';
+import { RedisServer } from './helpers/redis-server';
 import { tempDir, UNLIMITED } from './helpers/roost';
 import { freePort } from './helpers/tcp-proxy';
 import { until } from './helpers/until';
@@ -252,4 +254,73 @@ describe('push routes and away participants on a real server', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(phone.received).toHaveLength(1);
   }, 30_000);
+});
+
+describe.skipIf(!postgresBin())('push on two nodes sharing PostgreSQL and Redis', () => {
+  let service: PushService;
+  let mail: MailServer;
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  const nodes: (RoostServer & { url: string })[] = [];
+
+  beforeAll(async () => {
+    [service, mail, pg, redis] = await Promise.all([PushService.start(), MailServer.start(), PostgresServer.start(), RedisServer.start()]);
+    const databaseUrl = await pg.createDatabase('push_cluster');
+    const ports = [await freePort(), await freePort()];
+    for (const port of ports) {
+      nodes.push(
+        await startWithPush(tempDir('push-node'), service, {
+          PORT: String(port),
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: redis.url,
+          ADMIN_TOKEN: TOKEN,
+          SMTP_URL: mail.url,
+          PUBLIC_URL: `http://127.0.0.1:${ports[0]}`,
+          MESSAGE_NOTIFY_AFTER_S: '1',
+        }),
+      );
+    }
+  }, 60_000);
+  afterAll(async () => {
+    for (const n of nodes) await n.close();
+    await Promise.all([service?.stop(), mail?.stop(), redis?.kill()]);
+    await pg?.stop();
+  });
+
+  it('every node signs with the one VAPID key the record keeps', async () => {
+    const keys = await Promise.all(nodes.map(async (n) => (await new BrowserSession(n.url).json('/api/push/key')).body.publicKey as string));
+    expect(new Set(keys).size).toBe(1);
+    service.expectKey = keys[0]!;
+  });
+
+  it('a message to a host who is away is pushed once, though both nodes read it; not while the host has a page open on the other node', async () => {
+    const [a, b] = nodes as [RoostServer & { url: string }, RoostServer & { url: string }];
+    const host = await signedIn(a.url, mail, 'hana@example.com');
+    const renterOnA = await signedIn(a.url, mail, 'ann@example.com');
+    // The renter writes from the other node (the cookie is good on every node).
+    const renter = new BrowserSession(b.url, a.url);
+    renter.cookie = renterOnA.cookie;
+    const phone = service.subscribe();
+    expect((await host.api('/api/push/subscriptions', { method: 'POST', body: phone.json })).status).toBe(201);
+    const listingId = (await host.json('/api/listings', { method: 'POST', body: flat })).body.id as string;
+    const conversationId = (await renter.json('/api/conversations', { method: 'POST', body: { listingId } })).body.conversation.id as string;
+    for (let i = 0; i < 3; i++) expect((await renter.json(`/api/conversations/${conversationId}/messages`, { method: 'POST', body: { clientId: `p-${i}`, text: `Line ${i}` } })).status).toBe(201);
+    await until('the push to the away host', () => phone.received.length > 0, 10_000);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(phone.received).toHaveLength(1);
+    expect(phone.received[0]!.payload).toMatchObject({ title: 'New message from Ann', url: `/messages/${conversationId}` });
+
+    // The host holds a socket on node A; Bob writes through node B: delivered, not pushed.
+    const socket = await host.socket();
+    const bobOnA = await signedIn(a.url, mail, 'bob@example.com');
+    const bob = new BrowserSession(b.url, a.url);
+    bob.cookie = bobOnA.cookie;
+    const second = (await bob.json('/api/conversations', { method: 'POST', body: { listingId } })).body.conversation.id as string;
+    expect((await bob.json(`/api/conversations/${second}/messages`, { method: 'POST', body: { clientId: 'b-1', text: 'Hi' } })).status).toBe(201);
+    await socket.next((f) => f.type === 'message');
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(phone.received).toHaveLength(1);
+    socket.close();
+    expect(service.refused).toEqual([]);
+  }, 60_000);
 });
