@@ -232,6 +232,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     subject: vapidSubject(config.PUBLIC_URL, config.MAIL_FROM),
     messages: { conversations: record.conversations, accounts: record.accounts, registry, afterMs: config.MESSAGE_NOTIFY_AFTER_S * 1000 },
     ...(options.pushCa ? { ca: options.pushCa } : {}),
+    metrics,
   });
   /** What the server can do besides search and live push: each capability one line. */
   const capabilities: Capability[] = [

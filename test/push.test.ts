@@ -232,6 +232,9 @@ describe('push routes and away participants on a real server', () => {
     expect(phone.received).toHaveLength(1);
     socket.close();
     expect(service.refused).toEqual([]);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/^roost_message_notices_total 1$/m);
+    expect(metrics).toMatch(/^roost_push_taken_total 1$/m);
   }, 30_000);
 
   it('a message still waiting when the node stops is pushed after it starts again (the cursor is in the record), once', async () => {

@@ -8,6 +8,7 @@ import type { ConversationStore } from '../conversations/conversation-store';
 import { ApiError, sendJson, validated } from '../http/api-error';
 import { readJson } from '../http/read-body';
 import { requestLocale } from '../http/request-locale';
+import type { Metrics } from '../ops/metrics';
 import type { Visitors } from '../sessions/visitors';
 import { MessageNotifier } from './message-notifier';
 import type { PushHosts } from './push-hosts';
@@ -33,6 +34,8 @@ export interface PushOptions {
   };
   /** A test's own push service's CA (never from the environment): see WebPushSender. */
   ca?: string;
+  /** /metrics: push requests by outcome, notices sent. */
+  metrics?: Pick<Metrics, 'countFrom'>;
 }
 
 /** Keys generated here once, kept by the record: the first node to start decides them for all. */
@@ -63,6 +66,12 @@ export function pushModule(o: PushOptions): Capability & { sender: PushSender; n
   /** Subscription times never repeat on a node, so "the oldest" is one when several arrive in one millisecond. */
   let lastAt = 0;
   const notifier = o.messages ? new MessageNotifier({ ...o.messages, push: o.store, sender: facade }) : null;
+
+  for (const outcome of ['taken', 'gone', 'refused', 'retry'] as const) {
+    const help = { taken: 'Push requests a push service took', gone: 'Push requests answered 404/410 (the subscription is forgotten)', refused: 'Push requests refused (4xx, a redirect, a host outside PUSH_HOSTS)', retry: 'Push requests that failed for now (unreachable, 5xx, 429)' }[outcome];
+    o.metrics?.countFrom(`roost_push_${outcome}_total`, () => sender?.counts[outcome] ?? 0, help);
+  }
+  o.metrics?.countFrom('roost_message_notices_total', () => notifier?.sent ?? 0, 'Push notifications of a message sent to a participant who was away');
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const method = req.method ?? 'GET';
