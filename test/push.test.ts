@@ -113,6 +113,18 @@ describe('push sender', () => {
     expect(await store.subscriptionsOf('owner-6')).toEqual([]);
   });
 
+  it("PUSH_HOSTS: the browsers' push services by default, https only; a bad entry stops the start naming it", () => {
+    const hosts = loadConfig({}).PUSH_HOSTS;
+    for (const ok of ['https://fcm.googleapis.com/fcm/send/abc', 'https://updates.push.services.mozilla.com/wpush/v2/abc', 'https://wns2-by3p.notify.windows.com/w/?token=abc', 'https://web.push.apple.com/abc', 'https://api.push.apple.com/3/device/abc']) {
+      expect([ok, hosts.allows(ok)]).toEqual([ok, true]);
+    }
+    for (const no of ['http://fcm.googleapis.com/fcm/send/abc', 'https://fcm.googleapis.com:8443/x', 'https://notify.windows.com.evil.example/x', 'https://user:pw@fcm.googleapis.com/x', 'https://169.254.169.254/latest', 'not a url']) {
+      expect([no, hosts.allows(no)]).toEqual([no, false]);
+    }
+    expect(() => loadConfig({ PUSH_HOSTS: 'fcm.googleapis.com,not a host!' })).toThrow(/PUSH_HOSTS.*not a host!/);
+    expect(loadConfig({ PUSH_HOSTS: 'push.example:8443' }).PUSH_HOSTS.allows('https://push.example:8443/p')).toBe(true);
+  });
+
   it('a subject from PUBLIC_URL when it is a public https origin, else mailto:', () => {
     expect(vapidSubject('https://roost.example', undefined)).toBe('https://roost.example');
     expect(vapidSubject('http://127.0.0.1:3000', undefined)).toBe('mailto:roost@127.0.0.1');
