@@ -44,6 +44,11 @@ const b64u = (b: Buffer) => b.toString('base64url');
  * endpoint's origin, `exp` within 24 h, `sub` a mailto: or https: contact), and the body
  * decrypted (RFC 8291 aes128gcm, implemented here from the RFC, not by web-push's own
  * code). A push that fails either is answered 400/403 and kept in `refused`.
+ *
+ * A server in the test's process trusts it with `startRoost(config, { pushCa: service.ca })`
+ * and `PUSH_HOSTS: service.hostEntry`; a server started as its own process (a bench's
+ * nodes) with `NODE_EXTRA_CA_CERTS=service.caFile` in its environment. `received[i].at` is
+ * when each push arrived (change → push request latency).
  */
 export class PushService {
   readonly subscriptions = new Map<string, { sub: TestSubscription; ecdh: crypto.ECDH; auth: Buffer; behaviour: EndpointBehaviour }>();
