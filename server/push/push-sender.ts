@@ -14,9 +14,14 @@ export interface PushSender {
 export const PUSH_TIMEOUT_MS = 10_000;
 /** How long a push service keeps a notification for a browser that is offline: a day (a home's news is stale after that). */
 export const PUSH_TTL_S = 24 * 3600;
-/** An endpoint that took a payload is not sent it again for this long (the caller's retry after another endpoint failed). */
-const TAKEN_MEMORY_MS = 15 * 60_000;
-const TAKEN_MAX = 20_000;
+/**
+ * An endpoint that took a payload is not sent it again for this long: the caller retries a
+ * send while another of the owner's endpoints fails (an outbox backing off for hours), and
+ * the renter's other devices must not buzz at each retry. Bounded: past TAKEN_MAX the oldest
+ * are forgotten first.
+ */
+const TAKEN_MEMORY_MS = 6 * 3600_000;
+const TAKEN_MAX = 50_000;
 /** What an encrypted aes128gcm record may carry (4096 less the header and padding web-push adds). */
 const MAX_PAYLOAD_BYTES = 3_800;
 
