@@ -242,7 +242,7 @@ test.describe('a gone home', () => {
     await expect(similar.first()).toBeVisible();
     expect(await similar.count()).toBeGreaterThan(0);
     expect(await similar.count()).toBeLessThanOrEqual(6);
-    for (const href of await similar.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) expect(href).not.toBe(`/listings/${id}`);
+    for (const href of await similar.evaluateAll((links) => links.map((a) => a.getAttribute('href')))) expect(href).not.toBe(`/listings/${id}`);
     await expect(page.getByTestId('gone-map-here')).toHaveAttribute('href', /lat=40\.70210&lon=-73\.88530/);
     await shot(page, info, 'gone-page-en');
     await useChinese(page);

@@ -24,9 +24,10 @@ export function AlertToasts({ toasts, searches, onDismiss }: { toasts: Toast[]; 
             <span className={`alert-reason reason-${a.reason}`}>{t(`reason_${a.reason}`)}</span>
             {grouped ? (
               <>
-                <Link href={search ? savedSearchHref(search) : place.kind === 'favourites' ? '/saved' : `/listings/${encodeURIComponent(a.listing.id)}`} className="toast-title" data-testid="toast-group-title">
+                {/* A whole load: the map takes its view from the URL when it opens. */}
+                <a href={search ? savedSearchHref(search) : place.kind === 'favourites' ? '/saved' : `/listings/${encodeURIComponent(a.listing.id)}`} className="toast-title" data-testid="toast-group-title">
                   {t(`toastGroup_${a.reason}`, { n: number(homes.length), place: where })}
-                </Link>
+                </a>
                 <span className="alert-meta toast-latest">{t('toastLatest', { title: a.listing.title })}</span>
               </>
             ) : (

@@ -48,6 +48,15 @@ async function similarTo(l: Listing): Promise<Listing[]> {
   return found.sort((a, b) => far(a) - far(b)).slice(0, SIMILAR);
 }
 
+/** The listing id of `/listings/:id` (a not-found page gets no params). */
+function idFrom(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname.split('/')[2] ?? '');
+  } catch {
+    return '';
+  }
+}
+
 /**
  * A home's page once the home is gone (the API answers 404): it says so plainly and, when
  * the renter knew the home (a favourite, an alert), what it was and similar homes where it
@@ -56,8 +65,7 @@ async function similarTo(l: Listing): Promise<Listing[]> {
 export function GoneHome() {
   const { t, listingPrice } = useI18n();
   const facts = useListingFacts();
-  const pathname = usePathname();
-  const id = decodeURIComponent(pathname.split('/')[2] ?? '');
+  const id = idFrom(usePathname() ?? '');
   const [home, setHome] = useState<Listing | null | undefined>(undefined);
   const [similar, setSimilar] = useState<Listing[] | null>(null);
   useEffect(() => {
