@@ -168,7 +168,7 @@ test.describe('choosing channels', () => {
 });
 
 test.describe('no floods', () => {
-  test('a burst of new homes in one search is one toast that counts them; a price drop's toast reads whole', async ({ page }, info) => {
+  test('a burst of new homes in one search is one toast that counts them; the toast of a price drop reads whole', async ({ page }, info) => {
     await offline(page);
     const search = await saveSearch(page, 'Glendale burst');
     await openMap(page);
