@@ -258,7 +258,9 @@ test.describe('notifications on this device', () => {
   test('the service worker shows a pushed alert as a notification, and a click takes the tab to the home', async ({ page, context, browserName }) => {
     test.skip(browserName !== 'chromium', 'ServiceWorker.deliverPushMessage is a Chromium DevTools command');
     await context.grantPermissions(['notifications'], { origin: E2E_ORIGIN });
-    await openMap(page);
+    await offline(page);
+    const res = await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=15`);
+    expect(res?.headers()['content-security-policy']).toContain("worker-src 'self'");
     // The worker from our origin under the page's CSP (worker-src 'self'), as the opt-in registers it.
     const workerSeen = context.waitForEvent('serviceworker');
     await page.evaluate(async () => {
