@@ -5,11 +5,11 @@ import { useI18n } from '@/components/i18n/i18n';
 import type { ChannelChoice, EmailNote } from '@/server/contract/alert-channels';
 import { ChannelPicker } from './channel-picker';
 
-/** "Page · email, daily · this device": where a search's or favourite's alerts go, in a line. */
+/** "On Roost · Email (daily digest) · This device": where a search's or favourite's alerts go, in a line. */
 export function useChannelSummary() {
   const { t } = useI18n();
   return (c: ChannelChoice) =>
-    c.channels.map((ch) => (ch === 'email' ? `${t('channelShort_email')} (${t(`frequency_${c.frequency}`)})` : t(`channelShort_${ch}`))).join(' · ');
+    c.channels.map((ch) => (ch === 'email' ? t('channelShort_email', { frequency: t(`frequency_${c.frequency}`) }) : t(`channelShort_${ch}`))).join(' · ');
 }
 
 /**
