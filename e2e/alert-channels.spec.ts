@@ -305,8 +305,12 @@ test.describe('notifications on this device', () => {
     // The same home's next change replaces it (one tag); a payload's link off the site becomes the site's root.
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify({ ...payload, title: 'Again', url: 'https://elsewhere.example/phish' }) });
     await expect.poll(shown).toEqual([{ title: 'Again', body: payload.body, tag: payload.tag, icon: '', url: `${E2E_ORIGIN}/` }]);
+    // A push that is not a payload still shows something (the browser demands it), going to the site.
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: 'not json' });
+    await expect.poll(async () => (await shown()).find((n) => n.tag === '')).toEqual({ title: 'Roost', body: '', tag: '', icon: '', url: `${E2E_ORIGIN}/` });
+    await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close()));
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify(payload) });
-    await expect.poll(async () => (await shown())[0]?.url).toBe(`${E2E_ORIGIN}${home}`);
+    await expect.poll(shown).toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, icon: '', url: `${E2E_ORIGIN}${home}` }]);
     // No browser API clicks a notification (web-platform-tests issue 51125): the worker gets
     // the same notificationclick event a click dispatches, and takes this tab to the home.
     await worker.evaluate(async () => {
