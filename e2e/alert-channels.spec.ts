@@ -106,6 +106,14 @@ test.describe('choosing channels', () => {
     await picker.getByTestId('channel-page').uncheck();
     await expect(picker.getByTestId('channel-email')).toBeDisabled();
     await shot(page, info, 'save-dialog-email-en');
+    // On /saved, signed in: email is there to choose for a search.
+    await saveSearch(page, 'Glendale, signed in');
+    await page.goto('/saved');
+    const row = page.getByTestId('search-channels');
+    await row.locator('summary').click();
+    await expect(row.getByTestId('channel-email')).toBeEnabled();
+    await expect(row.getByTestId('channel-email-sign-in')).toHaveCount(0);
+    await shot(page, info, 'saved-channels-signed-in-en');
   });
 
   test('signed in: email at once or daily, chosen when saving, shown again on /saved and changed there', async ({ page }, info) => {
