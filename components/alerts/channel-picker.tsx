@@ -68,6 +68,7 @@ export function ChannelPicker({ value, onChange, emailNote, disabled, pushToggle
         {t('channel_push')}
       </label>
       {push.state !== 'on' && pushToggle && <PushToggle push={push} onOn={() => toggle('push', true)} />}
+      {push.state === 'off' && !pushToggle && !has('push') && <span className="channel-aside muted">{t('pushOptInAbove')}</span>}
     </fieldset>
   );
 }
