@@ -16,7 +16,7 @@ const BBOX = [AT.lon - 0.01, AT.lat - 0.01, AT.lon + 0.01, AT.lat + 0.01];
 /** Screenshots for people: into SHOTS_DIR when given (the lead's note), else the test's own output. */
 async function shot(page: Page, info: TestInfo, name: string) {
   const dir = process.env.SHOTS_DIR;
-  const file = dir ? path.join(dir, `${name}-${info.project.name}.png`) : info.outputPath(`${name}-${info.project.name}.png`);
+  const file = dir ? path.join(dir, `29-${name}-${info.project.name}.png`) : info.outputPath(`${name}-${info.project.name}.png`);
   await page.screenshot({ path: file });
 }
 
