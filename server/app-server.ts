@@ -28,6 +28,7 @@ import { SessionCookies } from './sessions/session-cookie';
 import { ANONYMOUS_TTL_MS, Visitors } from './sessions/visitors';
 import type { AccountStore } from './accounts/account-store';
 import type { ConversationStore } from './conversations/conversation-store';
+import type { PushStore } from './push/push-store';
 import { accountsModule } from './accounts/accounts-module';
 import { EmailSignIn } from './accounts/email-sign-in';
 import { Passkeys } from './accounts/passkeys';
@@ -38,6 +39,8 @@ import { mailFrom, openMailer } from './mail/mailer';
 import { photosModule } from './photos/photos-module';
 import { photoImportModule } from './photos/photo-import-module';
 import { conversationsModule } from './conversations/conversations-module';
+import { pushModule } from './push/push-module';
+import { vapidSubject } from './push/push-sender';
 import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
 import { requestHandler, type Route } from './http/request-handler';
@@ -64,6 +67,8 @@ export interface RoostServer {
   alerts: AlertStore;
   accounts: AccountStore;
   conversations: ConversationStore;
+  /** Web Push's record: subscriptions by owner (tests read it). */
+  push: PushStore;
   port: number;
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export interface RoostServer {
 export interface StartOptions {
   /** Renders everything that is not the API or a probe; without it those paths are 404s. */
   pages?: Handler;
+  /** A PEM CA the push sender trusts instead of the usual ones: a test's own push service (never from the environment). */
+  pushCa?: string;
 }
 
 /**
@@ -217,10 +224,21 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     limits: peopleLimits,
     onDelivered: (ms) => metrics.messageLag.observe(ms / 1000),
   });
+  // Web Push: its sender is what alerts with the push channel are sent through.
+  const push = pushModule({
+    store: record.push,
+    visitors,
+    hosts: config.PUSH_HOSTS,
+    subject: vapidSubject(config.PUBLIC_URL, config.MAIL_FROM),
+    messages: { conversations: record.conversations, accounts: record.accounts, registry, afterMs: config.MESSAGE_NOTIFY_AFTER_S * 1000 },
+    ...(options.pushCa ? { ca: options.pushCa } : {}),
+    metrics,
+  });
   /** What the server can do besides search and live push: each capability one line. */
   const capabilities: Capability[] = [
     accounts,
     conversations,
+    push,
     favouritesModule({ alerts: alertStore, engine, visitors }),
     hosting,
     photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent(), limits: peopleLimits }),
@@ -365,6 +383,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     alerts: alertStore,
     accounts: record.accounts,
     conversations: record.conversations,
+    push: record.push,
     /**
      * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
      * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
@@ -388,6 +407,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         await record.photos.close();
         await record.photoImports.close();
         await record.conversations.close();
+        await record.push.close();
         await record.accounts.close();
         await alertStore.close();
         await engine.close();

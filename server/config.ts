@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { rocketMqNamespace } from './bus/rocketmq-topic';
 import { parsePhotoHosts } from './photos/photo-fetch-policy';
+import { DEFAULT_PUSH_HOSTS, PushHosts } from './push/push-hosts';
 import { StartError } from './start-error';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
@@ -130,6 +131,23 @@ const envSchema = z.object({
   PHOTO_IMPORT_ALLOW_PRIVATE: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   /** A PEM file of a CA the photo importer trusts besides the usual ones. */
   PHOTO_IMPORT_CA: z.string().min(1).optional(),
+  /**
+   * Push services a browser's subscription may name (comma-separated `host`, `host:port`,
+   * `*.domain`; https only): push requests go nowhere else. Default: the browsers' own.
+   */
+  PUSH_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_HOSTS)
+    .transform((v, ctx) => {
+      try {
+        return PushHosts.parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Seconds a message waits unread, its recipient with no page open, before they are pushed a notification. */
+  MESSAGE_NOTIFY_AFTER_S: z.coerce.number().min(0).max(86_400).default(120),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; dev: boolean };

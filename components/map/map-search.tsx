@@ -473,7 +473,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
               onClose={() => setGroup(null)}
             />
           )}
-          <AlertToasts toasts={alerts.toasts} onDismiss={alerts.dismiss} />
+          <AlertToasts toasts={alerts.toasts} searches={alerts.searches} onDismiss={alerts.dismiss} />
         </div>
         <ListPanel
           total={listCurrent ? list.total : null}

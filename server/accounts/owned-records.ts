@@ -12,6 +12,7 @@ const OWNED_MOVES = [
    SELECT :to, listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = :from
    ON CONFLICT DO NOTHING`,
   'DELETE FROM favourites WHERE owner = :from',
+  'UPDATE push_subscriptions SET owner = :to WHERE owner = :from',
 ] as const;
 
 /**

@@ -3,6 +3,7 @@ import type { Filters, SearchArea } from '../engine/search-engine';
 import type { ListingRecord } from '../core/listing';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, NewAlert, SavedSearch, SearchOwner } from './alert-store';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
+import { PUSH_SCHEMA_SQLITE } from '../push/push-schema';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
 
 // AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
@@ -139,6 +140,7 @@ export class SqliteAlertStore implements AlertStore {
       rebuildAlertsTable(this.db);
     }
     this.db.exec(SCHEMA);
+    this.db.exec(PUSH_SCHEMA_SQLITE);
     // Searches saved before `since` existed hear of every change after now, as they did.
     addMissingColumns(this.db, 'saved_searches', [['since', 'INTEGER NOT NULL DEFAULT 0']]);
     this.s = {
@@ -186,6 +188,7 @@ export class SqliteAlertStore implements AlertStore {
         this.db.prepare('DELETE FROM saved_searches WHERE session = ?').run(owner);
         this.db.prepare('DELETE FROM favourites WHERE owner = ?').run(owner);
         this.db.prepare('DELETE FROM alerts WHERE session = ?').run(owner);
+        this.db.prepare('DELETE FROM push_subscriptions WHERE owner = ?').run(owner);
         return ids;
       })
       .immediate();

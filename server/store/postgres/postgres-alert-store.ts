@@ -38,7 +38,8 @@ export class PostgresAlertStore implements AlertStore {
     const r = await this.query<{ id: string }>(
       `WITH s AS (DELETE FROM saved_searches WHERE session = $1 RETURNING id),
        f AS (DELETE FROM favourites WHERE owner = $1),
-       a AS (DELETE FROM alerts WHERE session = $1)
+       a AS (DELETE FROM alerts WHERE session = $1),
+       p AS (DELETE FROM push_subscriptions WHERE owner = $1)
        SELECT id FROM s`,
       [owner],
     );
