@@ -1,6 +1,6 @@
 import type { Listing } from '@/server/core/listing';
-import type { ListingType } from '@/server/core/listing-types';
 import type { AlertChannel, EmailFrequency, EmailNote } from '@/server/contract/alert-channels';
+import type { FiltersJson } from '@/server/contract/filters';
 
 export type AlertReason = 'new' | 'price_drop' | 'removed';
 export const ALERT_REASONS: AlertReason[] = ['new', 'price_drop', 'removed'];
@@ -10,7 +10,7 @@ export interface SavedSearchJson {
   name: string;
   bbox?: [number, number, number, number];
   polygon?: [number, number][];
-  filters: { priceMin?: number; priceMax?: number; type?: ListingType[]; bedsMin?: number; q?: string };
+  filters: FiltersJson;
   notify: AlertReason[];
   paused: boolean;
   createdAt: string;

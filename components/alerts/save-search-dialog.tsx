@@ -7,6 +7,7 @@ import { DEFAULT_CHANNELS, type ChannelChoice } from '@/server/contract/alert-ch
 import { ALERT_REASONS, alertsApi, type AlertReason, type SavedSearchJson } from './alerts-api';
 import { ChannelPicker } from './channel-picker';
 import { channelFields } from './channels-api';
+import { filtersJson } from '@/server/contract/filters';
 
 export interface SaveSearchDialogProps {
   /** The view the map shows now. */
@@ -45,7 +46,7 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
     if (!area) return;
     setSaving(true);
     alertsApi
-      .create({ name: name.trim() || defaultName, ...area, filters: { priceMin: filters.priceMin, priceMax: filters.priceMax, type: filters.types, bedsMin: filters.bedsMin, q: filters.q }, notify, ...channelFields(choice) })
+      .create({ name: name.trim() || defaultName, ...area, filters: filtersJson(filters), notify, ...channelFields(choice) })
       .then((s) => (s.emailNote ? setNoted(s) : onSaved(s)))
       .catch((e: Error) => setError(e.message))
       .finally(() => setSaving(false));

@@ -3,6 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n';
 import { LOCALES, type Locale } from '@/components/i18n/messages';
 import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-types';
+import { ExtraFilterFields, extraFilterCount } from './extra-filter-fields';
 import { PriceHistogram, type PriceHistogramResponse } from './price-histogram';
 import type { SortOrder, ViewState } from './view-state';
 
@@ -56,7 +57,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
   };
   const active = (type: ListingType) => view.types?.includes(type) ?? false;
   const filtered =
-    view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || !!view.q || !!view.polygon;
+    view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || extraFilterCount(view) > 0 || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
       <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
@@ -88,11 +89,15 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           ))}
         </select>
       </label>
+      {/* Until the header's "More filters" dialog takes it (h-map): inline, scrolled to like the rest. */}
+      <ExtraFilterFields value={view} onChange={onChange} />
       <label className="field">
         <span>{t('sort')}</span>
         <select value={view.sort} onChange={(e) => onChange({ sort: e.target.value as SortOrder })} data-testid="sort">
           <option value="newest">{t('sort_newest')}</option>
           <option value="price">{t('sort_price')}</option>
+          <option value="price_desc">{t('sort_price_desc')}</option>
+          <option value="price_cut">{t('sort_price_cut')}</option>
         </select>
       </label>
       {filtered && (

@@ -2,11 +2,12 @@
 
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { extraFilterCount } from './extra-filter-fields';
 import type { ViewState } from './view-state';
 
 /** How many filters a view has set, for the button's badge. */
 function activeCount(v: ViewState): number {
-  return [v.priceMin !== undefined || v.priceMax !== undefined, v.types !== undefined, v.bedsMin !== undefined, !!v.q, !!v.polygon].filter(Boolean).length;
+  return [v.priceMin !== undefined || v.priceMax !== undefined, v.types !== undefined, v.bedsMin !== undefined, extraFilterCount(v) > 0, !!v.q, !!v.polygon].filter(Boolean).length;
 }
 
 /**

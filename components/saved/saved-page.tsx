@@ -53,6 +53,9 @@ function SearchRow({ s, onDelete, onChange }: { s: SavedSearchJson; onDelete: ()
     f.priceMin !== undefined || f.priceMax !== undefined ? `${f.priceMin !== undefined ? price(f.priceMin) : ''}–${f.priceMax !== undefined ? price(f.priceMax) : ''}` : null,
     f.type?.map((x) => t(`type_${x}`)).join(', '),
     f.bedsMin !== undefined ? `${t('beds')} ${t('bedsAtLeast', { n: f.bedsMin })}` : null,
+    f.bathsMin !== undefined ? `${t('baths')} ${t('bathsAtLeast', { n: f.bathsMin })}` : null,
+    f.guestsMin !== undefined ? `${t('guests')} ${t('guestsAtLeast', { n: f.guestsMin })}` : null,
+    f.amenities?.map((a) => t(`amenity_${a}`)).join(', '),
     f.q ? `“${f.q}”` : null,
     s.polygon ? t('areaDrawn') : null,
   ].filter(Boolean);

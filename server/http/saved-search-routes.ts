@@ -7,7 +7,7 @@ import { listingOf } from '../core/listing';
 import { normalizeRing } from '../core/polygon';
 import { visibleText } from '../core/visible-text';
 import type { SearchEngine } from '../engine/search-engine';
-import { bboxSchema, filtersSchema } from '../contract/filters';
+import { bboxSchema, filtersJson, filtersSchema } from '../contract/filters';
 import type { Took } from '../ops/rate-limit';
 import type { Visitors } from '../sessions/visitors';
 import { ApiError, sendJson, validated, withinBudget } from './api-error';
@@ -65,12 +65,11 @@ const patchSchema = z
 const afterParam = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
 
 function searchJson(s: SavedSearch) {
-  const { priceMin, priceMax, types, bedsMin, q } = s.filters;
   return {
     id: s.id,
     name: s.name,
     ...('bbox' in s.area ? { bbox: s.area.bbox } : { polygon: s.area.polygon }),
-    filters: { priceMin, priceMax, type: types, bedsMin, q },
+    filters: filtersJson(s.filters),
     notify: s.notify,
     paused: s.paused,
     createdAt: new Date(s.createdAt).toISOString(),
