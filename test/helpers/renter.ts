@@ -4,6 +4,11 @@ import { LiveClient } from './live-client';
 export class Renter {
   private constructor(readonly cookie: string) {}
 
+  /** A renter whose cookie the test already has (one signed in, say). */
+  static of(cookie: string): Renter {
+    return new Renter(cookie);
+  }
+
   static async visit(base: string): Promise<Renter> {
     const res = await fetch(`${base}/api/saved-searches`);
     const set = res.headers.get('set-cookie') ?? '';
