@@ -94,10 +94,14 @@ export class OutboxSender {
   /** One pass now (tests, and the tick). */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.running ??= this.pass()
+    if (this.running) return this.running;
+    const pass = this.pass()
       .catch((err: unknown) => log.error({ err }, 'alert outbox: a pass failed; retrying'))
-      .finally(() => (this.running = null));
-    return this.running;
+      .finally(() => {
+        this.running = null;
+      });
+    this.running = pass;
+    return pass;
   }
 
   private async pass(): Promise<void> {

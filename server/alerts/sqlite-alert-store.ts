@@ -480,8 +480,8 @@ export class SqliteAlertStore implements AlertStore {
     const gone = this.s.orphans.all(JSON.stringify(ids)) as number[];
     if (gone.length > 0) this.s.finish.run(now, 'skipped', JSON.stringify(gone));
     const rows = this.s.outboxRows.all(JSON.stringify(ids)) as [...OutboxDbRow, ...AlertRow][];
-    const alerts = await withListings(rows.map((r) => storedOf(r.slice(9) as AlertRow)), this.listings);
-    return rows.map((r, i) => outboxOf(r.slice(0, 9) as OutboxDbRow, alerts[i]!));
+    const alerts = await withListings(rows.map((r) => storedOf(r.slice(9) as unknown as AlertRow)), this.listings);
+    return rows.map((r, i) => outboxOf(r.slice(0, 9) as unknown as OutboxDbRow, alerts[i]!));
   }
 
   async setMailKey(ids: number[], mailKey: string): Promise<void> {
