@@ -192,15 +192,37 @@ export class OutboxSender {
         : sections[0]!.unsubscribeToken;
       const mail = alertMail({ to: account.email, locale, base: this.o.base, sections, digest: g.digest, unsubscribeToken: token, messageId: messageIdOf(g.key, this.o.base) });
       await this.o.mailer.send(mail);
-      // Accepted: from here until finish() commits is the window a crash could send it twice (same Message-ID).
-      const at = this.now();
-      await this.o.store.finish(ids, 'sent', at);
-      this.mailed++;
-      for (const r of g.rows) this.o.onMailed?.(at - r.at);
     } catch (err) {
       const attempts = Math.max(...g.rows.map((r) => r.attempts));
       log.warn({ err: (err as Error).message, mail: g.key, attempts }, 'alert mail not accepted; retrying later');
       await this.o.store.postpone(ids, this.now() + backoffMs(attempts), g.digest, true).catch(() => undefined);
+      return;
+    }
+    // Accepted: from here until the rows are marked is the one window in which a crash
+    // sends this mail again (with the same Message-ID).
+    const at = this.now();
+    await this.markSent(ids);
+    this.mailed++;
+    for (const r of g.rows) this.o.onMailed?.(at - r.at);
+  }
+
+  /**
+   * Marks rows sent, trying again while the database is away (restarting, say) for as long
+   * as this attempt holds them: given up, they would be taken and sent a second time.
+   */
+  private async markSent(ids: number[]): Promise<void> {
+    const until = Date.now() + this.o.attemptMs - 1_000;
+    for (let wait = 100; ; wait = Math.min(2_000, wait * 2)) {
+      try {
+        await this.o.store.finish(ids, 'sent', this.now());
+        return;
+      } catch (err) {
+        if (Date.now() + wait > until) {
+          log.error({ err, rows: ids.length }, 'alert outbox: sent, but could not mark it; it may be sent again');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, wait));
+      }
     }
   }
 
@@ -241,14 +263,15 @@ export class OutboxSender {
       const search = r.source === FAVOURITE_SOURCE ? null : await this.o.store.searchOf(r.owner, r.source);
       const locale: Locale = (await this.o.store.mailLocale(r.owner)) ?? 'en';
       await this.o.push.sendToOwner(r.owner, pushPayload(r, search?.name ?? null, this.o.base, locale));
-      const at = this.now();
-      await this.o.store.finish([r.id], 'sent', at);
-      this.pushed++;
-      this.o.onPushed?.(at - r.at);
     } catch (err) {
       log.warn({ err: (err as Error).message, row: r.id, attempts: r.attempts }, 'alert push not taken; retrying later');
       await this.o.store.postpone([r.id], this.now() + backoffMs(r.attempts), false, false).catch(() => undefined);
+      return;
     }
+    const at = this.now();
+    await this.markSent([r.id]);
+    this.pushed++;
+    this.o.onPushed?.(at - r.at);
   }
 
   /** Stops taking rows; the pass in hand finishes (a mail being sent is accepted or not) and the lease goes back. */

@@ -84,6 +84,7 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
 CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox (due_at) WHERE done_at IS NULL;
 CREATE INDEX IF NOT EXISTS alert_outbox_mail ON alert_outbox (mail_key) WHERE done_at IS NULL;
 CREATE INDEX IF NOT EXISTS alert_outbox_sent ON alert_outbox (owner, done_at) WHERE outcome = 'sent';
+CREATE INDEX IF NOT EXISTS alert_outbox_owner ON alert_outbox (owner, source) WHERE done_at IS NULL;
 -- The language each owner reads alert mail in, kept when they chose email.
 CREATE TABLE IF NOT EXISTS mail_locales (
   owner TEXT PRIMARY KEY,
@@ -236,9 +237,12 @@ export class SqliteAlertStore implements AlertStore {
       favouritesOn: this.db.prepare('SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
       insertOutbox: this.db.prepare('INSERT OR IGNORE INTO alert_outbox (alert_id, channel, owner, source, digest, due_at) VALUES (?, ?, ?, ?, ?, ?)'),
       due: this.db
-        .prepare('SELECT id, mail_key FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?')
         .raw(),
       sameMail: this.db.prepare('SELECT id FROM alert_outbox WHERE done_at IS NULL AND mail_key = ? AND lease_until < ?').pluck(),
+      sameSearch: this.db
+        .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
+        .pluck(),
       leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
       outboxRows: this.db
         .prepare(
@@ -466,10 +470,16 @@ export class SqliteAlertStore implements AlertStore {
     const ids = this.db
       .transaction(() => {
         const taken = new Set<number>();
-        for (const [id, mailKey] of this.s.due.all(now, now, limit) as [number, string | null][]) {
+        const searches = new Set<string>();
+        for (const [id, mailKey, channel, digest, owner, source] of this.s.due.all(now, now, limit) as [number, string | null, string, number, string, string][]) {
           taken.add(id);
           // A mail formed before (its sender died): all of it, as it was.
           if (mailKey !== null) for (const other of this.s.sameMail.all(mailKey, now) as number[]) taken.add(other);
+          // An instant mail takes its search's homes still gathering too: one mail, not one a home.
+          else if (channel === 'email' && digest === 0 && !searches.has(`${owner}\u0000${source}`)) {
+            searches.add(`${owner}\u0000${source}`);
+            for (const other of this.s.sameSearch.all(owner, source, now) as number[]) taken.add(other);
+          }
         }
         for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);
         return [...taken];

@@ -275,10 +275,13 @@ export class PostgresAlertStore implements AlertStore {
   async takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]> {
     const r = await this.query<OutboxDbRow>(
       `WITH first AS (
-         SELECT id, mail_key FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+         SELECT id, mail_key, owner, source, channel, digest FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), picked AS (
          SELECT id FROM first
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.mail_key = f.mail_key WHERE o.done_at IS NULL AND o.lease_until < $1
+         UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner AND o.source = f.source
+           WHERE f.channel = 'email' AND NOT f.digest AND f.mail_key IS NULL
+             AND o.channel = 'email' AND NOT o.digest AND o.mail_key IS NULL AND o.done_at IS NULL AND o.lease_until < $1
        ), leased AS (
          UPDATE alert_outbox o SET lease_until = $1 + $2, attempts = o.attempts + 1 FROM picked p WHERE o.id = p.id
          RETURNING o.id AS o_id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key
