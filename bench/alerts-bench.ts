@@ -43,7 +43,7 @@ import { fmt, percentiles } from './stats';
 import { viewport } from './viewports';
 import { seededRandom } from '../server/core/seeded-random';
 import { secretForTests } from '../test/helpers/roost';
-import { MailServer, tokenIn } from '../test/helpers/mail-server';
+import { listUnsubscribe, MailServer, tokenIn } from '../test/helpers/mail-server';
 
 const { values: args } = parseArgs({
   options: {
@@ -309,7 +309,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       const messageIds = new Set<string>();
       let alertMails = 0;
       for (const m of mail.mails) {
-        if (!m.headers.has('list-unsubscribe')) continue;
+        if (listUnsubscribe(m).url === '') continue;
         alertMails++;
         messageIds.add(String(m.headers.get('message-id')));
         for (const x of m.text.matchAll(/^(New|Price drop|No longer listed): .*\n.*\nSee the home: https:\/\/roost\.bench\/listings\/([\w-]+)$/gm)) {

@@ -22,6 +22,7 @@ import type { PushPayload } from '../server/contract/alert-channels';
 import { postgresBin, PostgresServer } from './helpers/postgres-server';
 import { MailServer } from './helpers/mail-server';
 import { tempDir } from './helpers/roost';
+import { listUnsubscribe } from './helpers/mail-server';
 
 const BASE = 'https://roost.test';
 const SECRET = 'outbox-test-secret-0123456789abcdef0123456789';
@@ -176,10 +177,10 @@ for (const leg of legs) {
       expect(ann.text).toContain('$2,100/month → $1,800/month');
       expect(ann.text).toContain(`${BASE}/listings/h${a}`);
       expect(ann.text).toMatch(/Open the search on the map: https:\/\/roost\.test\/\?lat=/);
-      const unsubscribe = String(ann.headers.get('list-unsubscribe'));
-      expect(unsubscribe).toMatch(/^<https:\/\/roost\.test\/api\/unsubscribe\?token=[\w.-]+>$/);
-      expect(ann.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
-      const token = decodeURIComponent(/token=([^>]+)>/.exec(unsubscribe)![1]!);
+      const unsubscribe = listUnsubscribe(ann);
+      expect(unsubscribe.url).toMatch(/^https:\/\/roost\.test\/api\/unsubscribe\?token=[\w.-]+$/);
+      expect(unsubscribe.post).toBe('List-Unsubscribe=One-Click');
+      const token = decodeURIComponent(/token=(.+)$/.exec(unsubscribe.url)![1]!);
       expect(readUnsubscribeToken(SECRET, token)).toEqual({ owner: 'acc-ann', source: 's-ann', listingId: null });
       expect(readUnsubscribeToken('another-secret-0123456789abcdef0123456789', token)).toBeNull();
       expect(ann.text).toContain(`${BASE}/unsubscribe?token=`);
@@ -267,7 +268,7 @@ for (const leg of legs) {
       for (const id of [d1, d2, i1]) expect(digest.text).toContain(`h${id}`);
       expect(digest.text).toContain('== your favourites ==');
       expect(digest.text).toContain('$1,000/month → $900/month');
-      const token = decodeURIComponent(/token=([^>]+)>/.exec(String(digest.headers.get('list-unsubscribe')))![1]!);
+      const token = decodeURIComponent(/token=(.+)$/.exec(listUnsubscribe(digest).url)![1]!);
       expect(readUnsubscribeToken(SECRET, token)).toEqual({ owner: 'acc-ann', source: '*', listingId: null });
       expect(String(digest.headers.get('message-id'))).toMatch(/^<roost-alert\.d\d+@roost\.test>$/);
     });
