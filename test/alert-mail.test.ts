@@ -79,7 +79,7 @@ describe('alert mail, end to end on one node', () => {
     const ok = await anon.json('/api/saved-searches', { method: 'POST', body: { name: 'London', bbox: LONDON, channels: ['page', 'push'] } });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ channels: ['page', 'push'], frequency: 'instant' });
-    expect((await anon.json('/api/saved-searches', { method: 'POST', body: { name: 'x', bbox: LONDON, channels: ['fax'] } })).body.error.field).toBe('channels');
+    expect((await anon.json('/api/saved-searches', { method: 'POST', body: { name: 'x', bbox: LONDON, channels: ['fax'] } })).body.error.field).toBe('channels.0');
     expect((await anon.json('/api/saved-searches', { method: 'POST', body: { name: 'x', bbox: LONDON, channels: [] } })).status).toBe(400);
   });
 
