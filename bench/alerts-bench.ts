@@ -64,6 +64,8 @@ for (const c of CHANNELS) {
   }
 }
 const EMAIL = CHANNELS.includes('email');
+/** The site's address in mails when the bench mails (PUBLIC_URL is required with SMTP_URL). */
+const PUBLIC_URL = 'https://roost.bench';
 const STORES = args.store.split(',').map((s) => s.trim());
 for (const s of STORES) {
   if (s !== 'sqlite' && s !== 'postgres') {
@@ -115,14 +117,18 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
   let sockets: WatcherPool | null = null;
   const mail = EMAIL ? await MailServer.start() : null;
   // Every alert mailed at once, not held for the digest: the bench times instant mail.
-  const mailEnv: Record<string, string> = mail ? { SMTP_URL: mail.url, PUBLIC_URL: 'https://roost.bench', ALERT_MAILS_PER_HOUR: '1000000' } : {};
+  const mailEnv: Record<string, string> = mail ? { SMTP_URL: mail.url, PUBLIC_URL, ALERT_MAILS_PER_HOUR: '1000000' } : {};
   try {
     for (let i = 0; i < 3; i++) {
       const where: Record<string, string> = databaseUrl ? { DATA_DIR: path.join(dataDir, `node-${i}`), DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir };
       nodes.push(await NodeProcess.start({ ...where, REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN, MAX_SAVED_SEARCHES: '1000', ...mailEnv }));
     }
     const renters: Renter[] = [];
-    for (let i = 0; i < RENTERS; i++) renters.push(await Renter.visit(nodes[i % 3]!.url));
+    for (let i = 0; i < RENTERS; i++) {
+      const r = await Renter.visit(nodes[i % 3]!.url);
+      // With PUBLIC_URL set, writes are accepted from its Origin only, as from a browser on the site.
+      renters.push(mail ? Renter.of(r.cookie, PUBLIC_URL) : r);
+    }
     const emailOf = (i: number) => `renter-${i}@bench.example`;
     if (mail) {
       let t0 = performance.now();
@@ -137,7 +143,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
             const verified = await r.api(base, '/api/auth/email/verify', { method: 'POST', body: { token } });
             const m = /roost_session=([^;]+)/.exec(verified.headers.get('set-cookie') ?? '');
             if (verified.status !== 200 || !m) throw new Error(`sign-in: ${verified.status} ${await verified.text()}`);
-            renters[k] = Renter.of(`roost_session=${m[1]}`);
+            renters[k] = Renter.of(`roost_session=${m[1]}`, PUBLIC_URL);
           }),
         );
       }

@@ -80,7 +80,7 @@ describe.skipIf(!postgresBin())('alert mail on three nodes over PostgreSQL and R
   }
 
   it('every accepted home is mailed exactly once', async () => {
-    const b = new BrowserSession(nodes[0]!.url);
+    const b = new BrowserSession(nodes[0]!.url, 'https://roost.test');
     expect((await b.api('/api/auth/email', { method: 'POST', body: { email: EMAIL } })).status).toBe(202);
     const token = tokenIn(await mail.nth(EMAIL, 1, 30_000));
     expect((await b.json('/api/auth/email/verify', { method: 'POST', body: { token } })).status).toBe(200);
