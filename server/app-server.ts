@@ -177,6 +177,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
   // How far this node is behind the log (per node: each scrapes its own).
   metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not followed yet', async () => Math.max(0, (await engine.log.lastSeq()) - engine.appliedSeq));
   metrics.gaugeFrom('roost_search_index_lag', 'Changes in the log the search index has not applied yet', () => engine.indexLag());
+  metrics.gaugeFrom('roost_alert_outbox_waiting', 'Alert mails and pushes written and not yet sent (the outbox; waiting digests included)', () => alertStore.outboxWaiting());
   const pool = engine.log.poolUse?.bind(engine.log);
   if (pool) {
     metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
