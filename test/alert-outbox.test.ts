@@ -98,7 +98,7 @@ for (const leg of legs) {
       mail = await MailServer.start();
       await accounts.createAccount({ id: 'acc-ann', email: 'ann@example.com', name: 'Ann', createdAt: T0 });
       await accounts.createAccount({ id: 'acc-bo', email: 'bo@example.com', name: 'Bo', createdAt: T0 });
-      await store.createSearch('acc-ann', search('s-ann', { name: 'Village <b>& co</b>' }));
+      await store.createSearch('acc-ann', search('s-ann', { name: 'Village <b>& co</b>', channels: ['page', 'email', 'push'] }));
       await store.createSearch('acc-bo', search('s-bo'));
       await store.setMailLocale('acc-bo', 'zh');
     }, 60_000);
@@ -244,7 +244,12 @@ for (const leg of legs) {
       const digestAt = nextDigestAt(Date.now(), 7);
       const d1 = ++seq;
       const d2 = ++seq;
+      await store.putFavourite('acc-ann', { listingId: `h${d2}`, savedAt: T0, priceWhenSaved: 1000, listing: home(`h${d2}`, { price: 1000 }), since: 0, channels: ['page', 'email'], frequency: 'daily' });
+      // Another favourite's row whose email was turned off before the digest: not sent.
+      const off = ++seq;
+      await store.putFavourite('acc-ann', { listingId: `h${off}`, savedAt: T0, priceWhenSaved: 1000, listing: home(`h${off}`), since: 0, channels: ['page'], frequency: 'daily' });
       await commit([
+        { seq: off, session: 'acc-ann', searchId: FAVOURITE_SOURCE, reason: 'removed', listing: home(`h${off}`), outbox: [{ channel: 'email', source: FAVOURITE_SOURCE, digest: true, dueAt: digestAt }] },
         { seq: d1, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${d1}`), outbox: [{ channel: 'email', source: 's-ann', digest: true, dueAt: digestAt }] },
         { seq: d2, session: 'acc-ann', searchId: FAVOURITE_SOURCE, reason: 'price_drop', listing: home(`h${d2}`, { price: 900 }), previousPrice: 1000, outbox: [{ channel: 'email', source: FAVOURITE_SOURCE, digest: true, dueAt: digestAt }] },
       ]);
@@ -257,7 +262,7 @@ for (const leg of legs) {
       const before = mail.to('ann@example.com').length;
       await s.kick();
       expect(mail.to('ann@example.com').length).toBe(before);
-      expect(await store.outboxWaiting()).toBe(3);
+      expect(await store.outboxWaiting()).toBe(4);
       now = digestAt + 1;
       await s.kick();
       await s.stop();
@@ -266,6 +271,8 @@ for (const leg of legs) {
       expect(mail.to('ann@example.com').length).toBe(before + 1);
       expect(digest.subject).toBe('Your Roost digest: 3 updates');
       for (const id of [d1, d2, i1]) expect(digest.text).toContain(`h${id}`);
+      expect(digest.text).not.toContain(`h${off}`);
+      expect(await store.outboxWaiting()).toBe(0);
       expect(digest.text).toContain('== your favourites ==');
       expect(digest.text).toContain('$1,000/month → $900/month');
       const token = decodeURIComponent(/token=(.+)$/.exec(listUnsubscribe(digest).url)![1]!);
@@ -291,7 +298,7 @@ for (const leg of legs) {
       expect(push.sent[0]!.payload.tag).toMatch(/^alert-\d+$/);
       // The mail row still waits; Ann unsubscribes from the search: email off, the row let go.
       expect(await store.unsubscribe('acc-ann', 's-ann', null)).toBe(true);
-      expect((await store.searchOf('acc-ann', 's-ann'))!.channels).toEqual(['page']);
+      expect((await store.searchOf('acc-ann', 's-ann'))!.channels).toEqual(['page', 'push']);
       expect(await store.outboxWaiting()).toBe(0);
       expect(await store.unsubscribe('acc-bo', 's-ann', null)).toBe(false);
       await s.stop();

@@ -226,10 +226,21 @@ export class OutboxSender {
     }
   }
 
-  /** The mail's homes by search (favourites together), each with its name and links; rows of a search deleted since go unsent. */
+  /**
+   * The mail's homes by search (favourites together), each with its name and links. Rows
+   * whose search or favourite is gone, or no longer chooses email (changed or unsubscribed
+   * since the row was written: a digest waits hours), go unsent.
+   */
   private async sections(g: MailGroup): Promise<MailSection[]> {
     const bySource = new Map<string, OutboxRow[]>();
+    const kept = g.rows.some((r) => r.source === FAVOURITE_SOURCE) ? await this.o.store.favouritesOf(g.owner) : [];
+    const mailed = new Set(kept.filter((f) => f.channels.includes('email')).map((f) => f.listingId));
+    const dropped: number[] = [];
     for (const r of g.rows) {
+      if (r.source === FAVOURITE_SOURCE && !mailed.has(r.listing.id)) {
+        dropped.push(r.id);
+        continue;
+      }
       const k = r.source === FAVOURITE_SOURCE ? FAVOURITE_SOURCE : r.source;
       const list = bySource.get(k) ?? [];
       list.push(r);
@@ -245,12 +256,13 @@ export class OutboxSender {
         continue;
       }
       const search = await this.o.store.searchOf(g.owner, source);
-      if (!search) {
-        await this.o.store.finish(rows.map((r) => r.id), 'skipped', this.now());
+      if (!search || !search.channels.includes('email')) {
+        dropped.push(...rows.map((r) => r.id));
         continue;
       }
       out.push({ name: search.name, mapUrl: mapUrl(this.o.base, search), homes, unsubscribeToken: unsubscribeToken(this.o.secret, { owner: g.owner, source, listingId: null }) });
     }
+    if (dropped.length > 0) await this.o.store.finish(dropped, 'skipped', this.now());
     return out;
   }
 
@@ -261,6 +273,14 @@ export class OutboxSender {
     }
     try {
       const search = r.source === FAVOURITE_SOURCE ? null : await this.o.store.searchOf(r.owner, r.source);
+      const chosen =
+        r.source === FAVOURITE_SOURCE
+          ? (await this.o.store.favouritesOf(r.owner)).some((f) => f.listingId === r.listing.id && f.channels.includes('push'))
+          : search !== null && search.channels.includes('push');
+      if (!chosen) {
+        await this.o.store.finish([r.id], 'skipped', this.now()); // gone, or push turned off since
+        return;
+      }
       const locale: Locale = (await this.o.store.mailLocale(r.owner)) ?? 'en';
       await this.o.push.sendToOwner(r.owner, pushPayload(r, search?.name ?? null, this.o.base, locale));
     } catch (err) {
