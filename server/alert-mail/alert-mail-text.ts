@@ -40,6 +40,7 @@ const WORDS = {
     why: 'You get this mail because you chose email alerts on Roost.',
     stop: 'Stop these emails',
     stopAll: 'Stop all alert emails',
+    colon: ': ',
   },
   zh: {
     favourites: '您收藏的房源',
@@ -59,6 +60,7 @@ const WORDS = {
     why: '您收到这封邮件，是因为您在 Roost 开启了邮件提醒。',
     stop: '不再接收这些邮件',
     stopAll: '不再接收任何提醒邮件',
+    colon: '：',
   },
 } as const;
 
@@ -91,7 +93,7 @@ function homeText(h: MailHome, base: string, locale: Locale): string {
   const l = h.listing;
   const place = [l.neighbourhood, l.district].filter(Boolean).map((s) => oneLine(String(s))).join(', ');
   const beds = l.bedrooms !== null ? ` · ${w.beds(l.bedrooms)}` : '';
-  return `${w[h.reason]}: ${oneLine(l.title)}\n${priceLine(h, locale)}${beds}${place ? ` · ${place}` : ''}\n${w.open}: ${homeUrl(base, l)}\n`;
+  return `${w[h.reason]}${w.colon}${oneLine(l.title)}\n${priceLine(h, locale)}${beds}${place ? ` · ${place}` : ''}\n${w.open}${w.colon}${homeUrl(base, l)}\n`;
 }
 
 function homeHtml(h: MailHome, base: string, locale: Locale): string {
@@ -148,14 +150,14 @@ export function alertMail(m: AlertMailInput): Mail {
   for (const s of m.sections) {
     if (m.digest) text.push(`== ${nameOf(s)} ==`, '');
     for (const h of s.homes) text.push(homeText(h, m.base, m.locale));
-    if (s.mapUrl) text.push(`${w.map}: ${s.mapUrl}`, '');
-    if (m.digest) text.push(`${w.stop}: ${page(s.unsubscribeToken)}`, '');
+    if (s.mapUrl) text.push(`${w.map}${w.colon}${s.mapUrl}`, '');
+    if (m.digest) text.push(`${w.stop}${w.colon}${page(s.unsubscribeToken)}`, '');
     html.push(
       `${m.digest ? `<h2 style="font-size:17px;margin:24px 0 4px">${escapeHtml(s.name ?? w.favourites)}</h2>` : ''}<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${s.homes.map((h) => homeHtml(h, m.base, m.locale)).join('\n')}</table>
 ${s.mapUrl ? `<p><a href="${escapeHtml(s.mapUrl)}" style="color:#e8590c">${escapeHtml(w.map)}</a></p>` : ''}${m.digest ? `<p style="font-size:12px"><a href="${escapeHtml(page(s.unsubscribeToken))}" style="color:#868e96">${escapeHtml(w.stop)}</a></p>` : ''}`,
     );
   }
-  text.push('--', w.why, `${m.digest ? w.stopAll : w.stop}: ${page(m.unsubscribeToken)}`, '');
+  text.push('--', w.why, `${m.digest ? w.stopAll : w.stop}${w.colon}${page(m.unsubscribeToken)}`, '');
   const intro = m.digest ? w.digestIntro : w.intro(m.sections[0]!.name ?? w.favourites);
   const body = `<!doctype html><html lang="${m.locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:system-ui,sans-serif;color:#222;max-width:520px;margin:24px auto;padding:0 16px">
 <p style="color:#555">${escapeHtml(intro)}</p>
