@@ -280,6 +280,44 @@ for (const leg of legs) {
       expect(String(digest.headers.get('message-id'))).toMatch(/^<roost-alert\.d\d+@roost\.test>$/);
     });
 
+    it('a slow pass stops starting sends at half its attempt lease and lets the rest go: another sender sends them, nothing twice', async () => {
+      const owners = ['acc-ann', 'acc-bo'];
+      const made: string[] = [];
+      for (let k = 0; k < 12; k++) {
+        const n = ++seq;
+        const owner = owners[k % 2]!;
+        // Each its own search: twelve mails, eight sent at a time.
+        await store.createSearch(owner, search(`s-slow-${n}`));
+        await commit([{ seq: n, session: owner, searchId: `s-slow-${n}`, reason: 'new', listing: home(`slow-${n}`), outbox: [mailNow(`s-slow-${n}`)] }]);
+        made.push(`slow-${n}`);
+      }
+      const before = mail.mails.length;
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const slow: Mailer = {
+        mode: 'smtp',
+        async send(x: Mail) {
+          await new Promise((r) => setTimeout(r, 600));
+          await mailer.send(x);
+        },
+        close() {},
+      };
+      const a = sender(slow, { attemptMs: 1_000, node: 'slow-a' });
+      await a.kick();
+      await a.stop();
+      const first = mail.mails.length - before;
+      // The first eight started at once; by their end half the 1 s lease had gone: the rest let go.
+      expect(first).toBe(8);
+      expect(await store.outboxWaiting()).toBe(4);
+      const b = sender(mailer, { node: 'slow-b' });
+      await b.kick();
+      await b.stop();
+      mailer.close();
+      const got = mail.mails.slice(before);
+      expect(got.flatMap((m) => [...m.text.matchAll(/listings\/(slow-\d+)/g)].map((x) => x[1])).sort()).toEqual([...made].sort());
+      expect(new Set(got.map((m) => String(m.headers.get('message-id')))).size).toBe(12);
+      expect(got).toHaveLength(12);
+    });
+
     it('push rows go through PushSender, retried while the push service is down; unsubscribe lets waiting mail go', async () => {
       const push = new CountingPushDouble();
       push.down = true;

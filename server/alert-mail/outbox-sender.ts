@@ -14,7 +14,7 @@ export const SENDER_LEASE_MS = 5_000;
 /** How often the holder looks for due rows (instant mail waits a second to gather anyway). */
 const TICK_MS = 250;
 /** Rows taken at a time. */
-const PAGE = 500;
+const PAGE = 200;
 /** Mails handed to the mail server at once (its pool has eight connections). */
 const PARALLEL = 8;
 /** The longest wait between tries while SMTP or the push service is down. */
@@ -104,32 +104,72 @@ export class OutboxSender {
     return pass;
   }
 
+  private renewing: Promise<boolean> | null = null;
+
+  /**
+   * Takes or renews the sender lease, once a third of it at most: the holder renews while it
+   * works (a pass of slow mails outlasts the lease), the others ask no more often. False
+   * when another node holds it: then this one starts no send.
+   */
+  private renew(): Promise<boolean> {
+    if (Date.now() - this.claimedAt <= SENDER_LEASE_MS / 3) return Promise.resolve(this.holding);
+    this.renewing ??= (async () => {
+      try {
+        this.claimedAt = Date.now();
+        this.holding = await this.o.store.claimSender(this.o.node, SENDER_LEASE_MS);
+      } catch (err) {
+        this.holding = false; // unknown: the lease may be lost; send nothing until it is known again
+        this.claimedAt = -Infinity;
+        throw err;
+      } finally {
+        this.renewing = null;
+      }
+      return this.holding;
+    })();
+    return this.renewing;
+  }
+
   private async pass(): Promise<void> {
-    // A claim per half lease: the holder renews, the others ask no more often.
-    if (Date.now() - this.claimedAt > SENDER_LEASE_MS / 2) {
-      this.claimedAt = Date.now();
-      this.holding = await this.o.store.claimSender(this.o.node, SENDER_LEASE_MS);
-    }
-    if (!this.holding) return;
+    if (!(await this.renew())) return;
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped || !(await this.renew())) return;
+      const takenAt = Date.now();
       const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE);
       if (rows.length === 0) return;
-      await this.sendAll(rows);
+      await this.sendAll(rows, takenAt);
       if (rows.length < PAGE) return;
     }
   }
 
-  private async sendAll(rows: OutboxRow[]): Promise<void> {
+  /**
+   * Sends what was taken, eight at a time. A send starts only while this node holds the
+   * sender lease and while the rows' attempt lease has half its time left: another node
+   * takes rows only once that lease has run out, so a mail this node is still handing to
+   * SMTP is not taken and sent again elsewhere. What is left is let go at once, unsent.
+   */
+  private async sendAll(rows: OutboxRow[], takenAt: number): Promise<void> {
     const pushes = rows.filter((r) => r.channel === 'push');
     const mails = await this.groups(rows.filter((r) => r.channel === 'email'));
-    const jobs: (() => Promise<void>)[] = [...pushes.map((r) => () => this.sendPush(r)), ...mails.map((g) => () => this.sendMail(g))];
+    const jobs: { ids: number[]; digest: boolean; run: () => Promise<void> }[] = [
+      ...pushes.map((r) => ({ ids: [r.id], digest: false, run: () => this.sendPush(r) })),
+      ...mails.map((g) => ({ ids: g.rows.map((r) => r.id), digest: g.digest, run: () => this.sendMail(g) })),
+    ];
     let next = 0;
+    let halted = false;
     await Promise.all(
       Array.from({ length: Math.min(PARALLEL, jobs.length) }, async () => {
-        while (next < jobs.length) await jobs[next++]!();
+        while (next < jobs.length && !halted) {
+          if (this.stopped || Date.now() - takenAt > this.o.attemptMs / 2 || !(await this.renew().catch(() => false))) {
+            halted = true;
+            break;
+          }
+          await jobs[next++]!.run();
+        }
       }),
     );
+    if (!halted) return;
+    // Not started: free for the next pass (the mails keep their rows and Message-IDs).
+    for (const j of jobs.slice(next)) await this.o.store.postpone(j.ids, this.now(), j.digest, true).catch(() => undefined);
   }
 
   /**
