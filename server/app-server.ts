@@ -34,6 +34,8 @@ import { EmailSignIn } from './accounts/email-sign-in';
 import { Passkeys } from './accounts/passkeys';
 import type { Capability } from './capability';
 import { favouritesModule } from './favourites/favourites-module';
+import { alertMailModule } from './alert-mail/alert-mail-module';
+import { nextDigestAt } from './alerts/outbox-intents';
 import { hostingModule } from './hosting/hosting-module';
 import { mailFrom, openMailer } from './mail/mailer';
 import { photosModule } from './photos/photos-module';
@@ -175,12 +177,14 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     node,
     (_ids, sessions) => void router.ring(sessions),
     (ms) => metrics.alertLag.observe({ stage: 'matched' }, ms / 1000),
+    { gatherMs: 1_000, digestAt: (now) => nextDigestAt(now, config.DIGEST_HOUR_UTC) },
   );
   await matcher.start();
 
   // How far this node is behind the log (per node: each scrapes its own).
   metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not followed yet', async () => Math.max(0, (await engine.log.lastSeq()) - engine.appliedSeq));
   metrics.gaugeFrom('roost_search_index_lag', 'Changes in the log the search index has not applied yet', () => engine.indexLag());
+  metrics.gaugeFrom('roost_alert_outbox_waiting', 'Alert mails and pushes written and not yet sent (the outbox; waiting digests included)', () => alertStore.outboxWaiting());
   const pool = engine.log.poolUse?.bind(engine.log);
   if (pool) {
     metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
@@ -240,6 +244,20 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     conversations,
     push,
     favouritesModule({ alerts: alertStore, engine, visitors }),
+    alertMailModule({
+      alerts: alertStore,
+      accounts: record.accounts,
+      mailer,
+      push: push.sender,
+      node,
+      base: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      secret: record.sessionSecret,
+      mailsPerHour: config.ALERT_MAILS_PER_HOUR,
+      digestAt: (now) => nextDigestAt(now, config.DIGEST_HOUR_UTC),
+      attemptMs: config.ALERT_SEND_LEASE_S * 1000,
+      onMailed: (ms) => metrics.alertLag.observe({ stage: 'mailed' }, ms / 1000),
+      onPushed: (ms) => metrics.alertLag.observe({ stage: 'pushed' }, ms / 1000),
+    }),
     hosting,
     photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent(), limits: peopleLimits }),
     photoImportModule({ engine, photos: record.photos, imports: record.photoImports, metrics, node, hosts: config.PHOTO_IMPORT_HOSTS, allowPrivate: config.PHOTO_IMPORT_ALLOW_PRIVATE, ...(config.PHOTO_IMPORT_CA ? { caFile: config.PHOTO_IMPORT_CA } : {}), options: { perHostPerSecond: config.PHOTO_IMPORT_RATE } }),

@@ -95,6 +95,12 @@ const envSchema = z.object({
     .optional(),
   /** The From of every mail; default `Roost <roost@` + PUBLIC_URL's host + `>`. */
   MAIL_FROM: z.string().min(3).optional(),
+  /** The hour (UTC, 0–23) daily alert digests go out: searches asking for them, too wide for instant mail, or past ALERT_MAILS_PER_HOUR. */
+  DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(7),
+  /** Instant alert mails one account gets an hour; past it, its alerts wait for the daily digest. */
+  ALERT_MAILS_PER_HOUR: z.coerce.number().int().min(1).default(12),
+  /** Seconds one try to send an alert mail or push holds its outbox rows; a node that dies holding them leaves them to another after this. */
+  ALERT_SEND_LEASE_S: z.coerce.number().int().min(5).max(3600).default(60),
   /** Sign-in mails one client address may ask for in an hour (a third of that per email address). */
   RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
   /** Saved searches one client address may create in a day (each is matched against every change for as long as it lives). */
