@@ -16,10 +16,22 @@ export function useChannelSummary() {
  * A saved search's or favourite's channels on /saved: the choice in a line, opened to
  * change it. A change is saved at once and shown as saved only when the server took it.
  */
-export function ChannelSettings({ value, emailNote, save, testId }: { value: ChannelChoice; emailNote?: EmailNote | undefined; save(next: ChannelChoice): Promise<unknown>; testId: string }) {
+export function ChannelSettings({
+  value,
+  emailNote,
+  save,
+  testId,
+}: {
+  value: ChannelChoice;
+  emailNote?: EmailNote | undefined;
+  /** Resolves with what the server kept, which may differ from what was asked (a search too wide for instant mail). */
+  save(next: ChannelChoice): Promise<(Partial<ChannelChoice> & { emailNote?: EmailNote }) | void>;
+  testId: string;
+}) {
   const { t } = useI18n();
   const summary = useChannelSummary();
   const [shown, setShown] = useState(value);
+  const [note, setNote] = useState(emailNote);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const change = (next: ChannelChoice) => {
@@ -28,6 +40,12 @@ export function ChannelSettings({ value, emailNote, save, testId }: { value: Cha
     setBusy(true);
     setError(null);
     save(next)
+      .then((kept) => {
+        if (kept && kept.channels && kept.frequency) {
+          setShown({ channels: kept.channels, frequency: kept.frequency });
+          setNote(kept.emailNote);
+        }
+      })
       .catch((e: Error) => {
         setShown(before);
         setError(t('channelsNotSaved', { reason: e.message }));
@@ -42,7 +60,7 @@ export function ChannelSettings({ value, emailNote, save, testId }: { value: Cha
         </summary>
         <ChannelPicker value={shown} onChange={change} disabled={busy} pushToggle={false} />
       </details>
-      {emailNote === 'too_wide' && shown.channels.includes('email') && (
+      {note === 'too_wide' && shown.channels.includes('email') && (
         <p className="channel-note" data-testid="email-note">
           {t('emailTooWide')}
         </p>

@@ -67,7 +67,12 @@ function SearchRow({ s, onDelete, onChange }: { s: SavedSearchJson; onDelete: ()
         </a>
         {s.paused && <span className="tag">{t('paused')}</span>}
         {bits.length > 0 && <p className="muted">{bits.join(' · ')}</p>}
-        <ChannelSettings value={choiceOf(s)} emailNote={s.emailNote} save={(c) => alertsApi.update(s.id, c).then(onChange)} testId="search-channels" />
+        <ChannelSettings value={choiceOf(s)} emailNote={s.emailNote} save={(c) =>
+            alertsApi.update(s.id, c).then((next) => {
+              onChange(next);
+              return next;
+            })
+          } testId="search-channels" />
       </div>
       <div className="row-actions">
         <a href={savedSearchHref(s)}>{t('openOnMap')}</a>
