@@ -8,6 +8,7 @@ import { LOCALE_COOKIE, LOCALES, pickLocale, type Locale } from '@/components/i1
 import { getRuntime } from '@/server/runtime';
 import './globals.css';
 import './people.css';
+import './alerts.css';
 
 export const metadata: Metadata = {
   title: 'Roost — homes to rent on a map',

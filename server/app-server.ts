@@ -28,16 +28,21 @@ import { SessionCookies } from './sessions/session-cookie';
 import { ANONYMOUS_TTL_MS, Visitors } from './sessions/visitors';
 import type { AccountStore } from './accounts/account-store';
 import type { ConversationStore } from './conversations/conversation-store';
+import type { PushStore } from './push/push-store';
 import { accountsModule } from './accounts/accounts-module';
 import { EmailSignIn } from './accounts/email-sign-in';
 import { Passkeys } from './accounts/passkeys';
 import type { Capability } from './capability';
 import { favouritesModule } from './favourites/favourites-module';
+import { alertMailModule } from './alert-mail/alert-mail-module';
+import { nextDigestAt } from './alerts/outbox-intents';
 import { hostingModule } from './hosting/hosting-module';
 import { mailFrom, openMailer } from './mail/mailer';
 import { photosModule } from './photos/photos-module';
 import { photoImportModule } from './photos/photo-import-module';
 import { conversationsModule } from './conversations/conversations-module';
+import { pushModule } from './push/push-module';
+import { vapidSubject } from './push/push-sender';
 import type { LiveConnection } from './realtime/live-hub';
 import { log } from './log';
 import { requestHandler, type Route } from './http/request-handler';
@@ -64,6 +69,8 @@ export interface RoostServer {
   alerts: AlertStore;
   accounts: AccountStore;
   conversations: ConversationStore;
+  /** Web Push's record: subscriptions by owner (tests read it). */
+  push: PushStore;
   port: number;
   close(): Promise<void>;
 }
@@ -71,6 +78,8 @@ export interface RoostServer {
 export interface StartOptions {
   /** Renders everything that is not the API or a probe; without it those paths are 404s. */
   pages?: Handler;
+  /** A PEM CA the push sender trusts instead of the usual ones: a test's own push service (never from the environment). */
+  pushCa?: string;
 }
 
 /**
@@ -168,12 +177,14 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     node,
     (_ids, sessions) => void router.ring(sessions),
     (ms) => metrics.alertLag.observe({ stage: 'matched' }, ms / 1000),
+    { gatherMs: 1_000, digestAt: (now) => nextDigestAt(now, config.DIGEST_HOUR_UTC) },
   );
   await matcher.start();
 
   // How far this node is behind the log (per node: each scrapes its own).
   metrics.gaugeFrom('roost_change_log_lag', 'Changes in the log this node has not followed yet', async () => Math.max(0, (await engine.log.lastSeq()) - engine.appliedSeq));
   metrics.gaugeFrom('roost_search_index_lag', 'Changes in the log the search index has not applied yet', () => engine.indexLag());
+  metrics.gaugeFrom('roost_alert_outbox_waiting', 'Alert mails and pushes written and not yet sent (the outbox; waiting digests included)', () => alertStore.outboxWaiting());
   const pool = engine.log.poolUse?.bind(engine.log);
   if (pool) {
     metrics.gaugeFrom('roost_db_pool_connections', 'Connections the database pool holds', () => pool().total);
@@ -217,11 +228,36 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     limits: peopleLimits,
     onDelivered: (ms) => metrics.messageLag.observe(ms / 1000),
   });
+  // Web Push: its sender is what alerts with the push channel are sent through.
+  const push = pushModule({
+    store: record.push,
+    visitors,
+    hosts: config.PUSH_HOSTS,
+    subject: vapidSubject(config.PUBLIC_URL, config.MAIL_FROM),
+    messages: { conversations: record.conversations, accounts: record.accounts, registry, afterMs: config.MESSAGE_NOTIFY_AFTER_S * 1000 },
+    ...(options.pushCa ? { ca: options.pushCa } : {}),
+    metrics,
+  });
   /** What the server can do besides search and live push: each capability one line. */
   const capabilities: Capability[] = [
     accounts,
     conversations,
+    push,
     favouritesModule({ alerts: alertStore, engine, visitors }),
+    alertMailModule({
+      alerts: alertStore,
+      accounts: record.accounts,
+      mailer,
+      push: push.sender,
+      node,
+      base: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      secret: record.sessionSecret,
+      mailsPerHour: config.ALERT_MAILS_PER_HOUR,
+      digestAt: (now) => nextDigestAt(now, config.DIGEST_HOUR_UTC),
+      attemptMs: config.ALERT_SEND_LEASE_S * 1000,
+      onMailed: (ms) => metrics.alertLag.observe({ stage: 'mailed' }, ms / 1000),
+      onPushed: (ms) => metrics.alertLag.observe({ stage: 'pushed' }, ms / 1000),
+    }),
     hosting,
     photosModule({ photos: record.photos, engine, authorize: (req, id) => authorize(writes, req, id), pushed: () => hub.sent(), limits: peopleLimits }),
     photoImportModule({ engine, photos: record.photos, imports: record.photoImports, metrics, node, hosts: config.PHOTO_IMPORT_HOSTS, allowPrivate: config.PHOTO_IMPORT_ALLOW_PRIVATE, ...(config.PHOTO_IMPORT_CA ? { caFile: config.PHOTO_IMPORT_CA } : {}), options: { perHostPerSecond: config.PHOTO_IMPORT_RATE } }),
@@ -365,6 +401,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
     alerts: alertStore,
     accounts: record.accounts,
     conversations: record.conversations,
+    push: record.push,
     /**
      * Stops taking connections, lets requests in flight finish (up to DRAIN_MS), closes
      * sockets with 1001 so clients reconnect to another node, hands the matcher's lease
@@ -388,6 +425,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
         await record.photos.close();
         await record.photoImports.close();
         await record.conversations.close();
+        await record.push.close();
         await record.accounts.close();
         await alertStore.close();
         await engine.close();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { rocketMqNamespace } from './bus/rocketmq-topic';
 import { parsePhotoHosts } from './photos/photo-fetch-policy';
+import { DEFAULT_PUSH_HOSTS, PushHosts } from './push/push-hosts';
 import { StartError } from './start-error';
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
@@ -94,6 +95,12 @@ const envSchema = z.object({
     .optional(),
   /** The From of every mail; default `Roost <roost@` + PUBLIC_URL's host + `>`. */
   MAIL_FROM: z.string().min(3).optional(),
+  /** The hour (UTC, 0–23) daily alert digests go out: searches asking for them, too wide for instant mail, or past ALERT_MAILS_PER_HOUR. */
+  DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(7),
+  /** Instant alert mails one account gets an hour; past it, its alerts wait for the daily digest. */
+  ALERT_MAILS_PER_HOUR: z.coerce.number().int().min(1).default(12),
+  /** Seconds one try to send an alert mail or push holds its outbox rows; a node that dies holding them leaves them to another after this. */
+  ALERT_SEND_LEASE_S: z.coerce.number().int().min(5).max(3600).default(60),
   /** Sign-in mails one client address may ask for in an hour (a third of that per email address). */
   RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
   /** Saved searches one client address may create in a day (each is matched against every change for as long as it lives). */
@@ -130,6 +137,23 @@ const envSchema = z.object({
   PHOTO_IMPORT_ALLOW_PRIVATE: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   /** A PEM file of a CA the photo importer trusts besides the usual ones. */
   PHOTO_IMPORT_CA: z.string().min(1).optional(),
+  /**
+   * Push services a browser's subscription may name (comma-separated `host`, `host:port`,
+   * `*.domain`; https only): push requests go nowhere else. Default: the browsers' own.
+   */
+  PUSH_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_HOSTS)
+    .transform((v, ctx) => {
+      try {
+        return PushHosts.parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Seconds a message waits unread, its recipient with no page open, before they are pushed a notification. */
+  MESSAGE_NOTIFY_AFTER_S: z.coerce.number().min(0).max(86_400).default(120),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; dev: boolean };

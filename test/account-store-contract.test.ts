@@ -129,10 +129,10 @@ for (const leg of legs) {
     it("signing in moves the anonymous renter's searches, favourites and alerts to the account, keeps one alert per change, and drops the old row", async () => {
       const anon = 'anon-merge';
       await s.accounts.putSession(row('anon-key', { owner: anon }));
-      await s.alerts.createSearch(anon, { id: 's-anon', name: 'Mine', area: { bbox: [-74, 40, -73, 41] }, filters: {}, notify: ['new'], paused: false, createdAt: T0, since: 0 });
-      await s.alerts.putFavourite(anon, { listingId: 'home-1', savedAt: T0, priceWhenSaved: 2000, listing: LISTING, since: 0 });
-      await s.alerts.putFavourite('acc-a', { listingId: 'home-1', savedAt: T0 - 5, priceWhenSaved: 2100, listing: LISTING, since: 0 });
-      await s.alerts.putFavourite(anon, { listingId: 'home-2', savedAt: T0, priceWhenSaved: 900, listing: { ...LISTING, id: 'home-2', price: 900 }, since: 0 });
+      await s.alerts.createSearch(anon, { id: 's-anon', name: 'Mine', area: { bbox: [-74, 40, -73, 41] }, filters: {}, notify: ['new'], paused: false, createdAt: T0, since: 0, channels: ['page'], frequency: 'instant' });
+      await s.alerts.putFavourite(anon, { listingId: 'home-1', savedAt: T0, priceWhenSaved: 2000, listing: LISTING, since: 0, channels: ['page'], frequency: 'instant' });
+      await s.alerts.putFavourite('acc-a', { listingId: 'home-1', savedAt: T0 - 5, priceWhenSaved: 2100, listing: LISTING, since: 0, channels: ['page'], frequency: 'instant' });
+      await s.alerts.putFavourite(anon, { listingId: 'home-2', savedAt: T0, priceWhenSaved: 900, listing: { ...LISTING, id: 'home-2', price: 900 }, since: 0, channels: ['page'], frequency: 'instant' });
       // Change 70 alerted both the anonymous renter and the account: the account keeps its own.
       const m = await s.alerts.matcherCursor();
       await s.alerts.initCursor(m);
@@ -182,8 +182,8 @@ for (const leg of legs) {
       // The signed-in row went; the anonymous one waits for its records to be forgotten.
       expect(await s.accounts.session('signed-old')).toBeNull();
       expect(await s.accounts.session('anon-old')).not.toBeNull();
-      await s.alerts.createSearch('anon-owner-old', { id: 's-old', name: 'Old', area: { bbox: [-74, 40, -73, 41] }, filters: {}, notify: ['new'], paused: false, createdAt: T0, since: 0 });
-      await s.alerts.putFavourite('anon-owner-old', { listingId: 'home-1', savedAt: T0, priceWhenSaved: 2000, listing: LISTING, since: 0 });
+      await s.alerts.createSearch('anon-owner-old', { id: 's-old', name: 'Old', area: { bbox: [-74, 40, -73, 41] }, filters: {}, notify: ['new'], paused: false, createdAt: T0, since: 0, channels: ['page'], frequency: 'instant' });
+      await s.alerts.putFavourite('anon-owner-old', { listingId: 'home-1', savedAt: T0, priceWhenSaved: 2000, listing: LISTING, since: 0, channels: ['page'], frequency: 'instant' });
       expect(await s.alerts.forgetOwner('anon-owner-old')).toEqual(['s-old']);
       expect(await s.alerts.searchesOf('anon-owner-old')).toEqual([]);
       expect(await s.alerts.favouritesOf('anon-owner-old')).toEqual([]);
@@ -234,13 +234,13 @@ for (const leg of legs) {
     });
 
     it('favourites: kept once per owner, counted, found by listing for the matcher, removed', async () => {
-      expect(await s.alerts.putFavourite('fan', { listingId: 'f-1', savedAt: T0, priceWhenSaved: 10, listing: { ...LISTING, id: 'f-1' }, since: 3 })).toBe(true);
-      expect(await s.alerts.putFavourite('fan', { listingId: 'f-1', savedAt: T0 + 1, priceWhenSaved: 11, listing: { ...LISTING, id: 'f-1' }, since: 4 })).toBe(false);
-      await s.alerts.putFavourite('fan2', { listingId: 'f-1', savedAt: T0, priceWhenSaved: 10, listing: { ...LISTING, id: 'f-1' }, since: 9 });
+      expect(await s.alerts.putFavourite('fan', { listingId: 'f-1', savedAt: T0, priceWhenSaved: 10, listing: { ...LISTING, id: 'f-1' }, since: 3, channels: ['page'], frequency: 'instant' })).toBe(true);
+      expect(await s.alerts.putFavourite('fan', { listingId: 'f-1', savedAt: T0 + 1, priceWhenSaved: 11, listing: { ...LISTING, id: 'f-1' }, since: 4, channels: ['page'], frequency: 'instant' })).toBe(false);
+      await s.alerts.putFavourite('fan2', { listingId: 'f-1', savedAt: T0, priceWhenSaved: 10, listing: { ...LISTING, id: 'f-1' }, since: 9, channels: ['page'], frequency: 'instant' });
       expect(await s.alerts.favouriteCount('fan')).toBe(1);
       expect((await s.alerts.favouritesOn(['f-1', 'f-none'])).sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
-        { owner: 'fan', listingId: 'f-1', since: 3 },
-        { owner: 'fan2', listingId: 'f-1', since: 9 },
+        { owner: 'fan', listingId: 'f-1', since: 3, channels: ['page'], frequency: 'instant' },
+        { owner: 'fan2', listingId: 'f-1', since: 9, channels: ['page'], frequency: 'instant' },
       ]);
       expect(await s.alerts.removeFavourite('fan', 'f-1')).toBe(true);
       expect(await s.alerts.removeFavourite('fan', 'f-1')).toBe(false);

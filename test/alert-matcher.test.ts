@@ -60,7 +60,7 @@ describe('AlertMatcher', () => {
   });
 
   async function save(id: string, session: string): Promise<void> {
-    const s: SavedSearch = { id, name: id, area: { bbox: MIDTOWN }, filters: { priceMax: 3000 }, notify: ['new', 'price_drop', 'removed'], paused: false, createdAt: Date.now(), since: await engine.log.lastSeq() };
+    const s: SavedSearch = { id, name: id, area: { bbox: MIDTOWN }, filters: { priceMax: 3000 }, notify: ['new', 'price_drop', 'removed'], paused: false, createdAt: Date.now(), since: await engine.log.lastSeq(), channels: ['page'], frequency: 'instant' };
     await engine.putSearch({ id, area: s.area, filters: s.filters });
     await store.createSearch(session, s);
   }

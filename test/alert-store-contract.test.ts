@@ -17,7 +17,7 @@ const LISTING: ListingRecord = {
 };
 
 function search(id: string, extra: Partial<SavedSearch> = {}): SavedSearch {
-  return { id, name: `Search ${id}`, area: { bbox: [-74, 40.6, -73.9, 40.8] }, filters: { priceMax: 3000 }, notify: ['new', 'price_drop'], paused: false, createdAt: Date.UTC(2026, 0, 2), since: 7, ...extra };
+  return { id, name: `Search ${id}`, area: { bbox: [-74, 40.6, -73.9, 40.8] }, filters: { priceMax: 3000 }, notify: ['new', 'price_drop'], paused: false, createdAt: Date.UTC(2026, 0, 2), since: 7, channels: ['page'], frequency: 'instant', ...extra };
 }
 
 function alert(seq: number, session: string, searchId: string): NewAlert {
@@ -75,8 +75,8 @@ for (const leg of legs) {
       expect((await store.searchOf('alice', 's1'))?.name).toBe('Renamed');
       const owners = await store.owners(['s1', 's3', 'nope']);
       expect([...owners.entries()].sort()).toEqual([
-        ['s1', { session: 'alice', notify: ['new', 'price_drop'], paused: true, since: 7 }],
-        ['s3', { session: 'bob', notify: ['new', 'price_drop'], paused: false, since: 7 }],
+        ['s1', { session: 'alice', notify: ['new', 'price_drop'], paused: true, since: 7, channels: ['page'], frequency: 'instant' }],
+        ['s3', { session: 'bob', notify: ['new', 'price_drop'], paused: false, since: 7, channels: ['page'], frequency: 'instant' }],
       ]);
       expect(await store.deleteSearch('bob', 's2')).toBe(false);
       expect(await store.deleteSearch('alice', 's2')).toBe(true);

@@ -47,6 +47,16 @@ describe('bad input gets a 400 naming the field', () => {
     ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&cursor=bm90IGpzb24', 'cursor'],
     ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&cursor=WzEsMl0', 'cursor'],
     ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&bedsMin=x', 'bedsMin'],
+    ['/api/search', `${OK}&bathsMin=1.25`, 'bathsMin'],
+    ['/api/search', `${OK}&bathsMin=51`, 'bathsMin'],
+    ['/api/search', `${OK}&bathsMin=-1`, 'bathsMin'],
+    ['/api/search', `${OK}&guestsMin=2.5`, 'guestsMin'],
+    ['/api/search', `${OK}&guestsMin=101`, 'guestsMin'],
+    ['/api/search', `${OK}&amenities=sauna`, 'amenities'],
+    ['/api/search', `${OK}&amenities=wifi,`, 'amenities'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&amenities=Wifi', 'amenities'],
+    ['/api/listings', 'bbox=-74.1,40.6,-73.8,40.9&sort=price_up', 'sort'],
+    ['/api/price-histogram', 'bbox=-74.1,40.6,-73.8,40.9&guestsMin=many', 'guestsMin'],
   ];
 
   it.each(cases)('%s?%s → 400 naming %s', async (route, qs, field) => {
@@ -77,9 +87,13 @@ describe('bad input gets a 400 naming the field', () => {
   });
 
   it('accepts the valid forms, an antimeridian box included', async () => {
-    for (const qs of [OK, `${OK}&type=entire,private&priceMin=0&priceMax=500&bedsMin=0`, 'bbox=170,-10,-170,10&zoom=3', 'bbox=-180,-90,180,90&zoom=0']) {
+    for (const qs of [OK, `${OK}&type=entire,private&priceMin=0&priceMax=500&bedsMin=0`, `${OK}&bathsMin=1.5&guestsMin=2&amenities=wifi,kitchen`, 'bbox=170,-10,-170,10&zoom=3', 'bbox=-180,-90,180,90&zoom=0']) {
       const res = await fetch(`${api.url}/api/search?${qs}`);
       expect(res.status, qs).toBe(200);
+    }
+    for (const sort of ['price', 'price_desc', 'newest', 'price_cut']) {
+      const res = await fetch(`${api.url}/api/listings?bbox=-74.1,40.6,-73.8,40.9&sort=${sort}&bathsMin=1&amenities=pool`);
+      expect(res.status, sort).toBe(200);
     }
   });
 });

@@ -29,14 +29,15 @@ describe('applyWrite', () => {
 
   it('a PUT over a listing keeps when it was listed and takes the commit time as updated', () => {
     const r = applyWrite(stored, { op: 'put', record: { ...stored, price: 2400, listedAt: NOW - 5 } }, NOW);
-    expect(r).toEqual({ kind: 'written', before: stored, after: { ...stored, price: 2400, listedAt: LISTED, updatedAt: NOW } });
+    // The price before and when it changed are kept for the list's price-cut order.
+    expect(r).toEqual({ kind: 'written', before: stored, after: { ...stored, price: 2400, listedAt: LISTED, updatedAt: NOW, previousPrice: 2500, priceChangedAt: NOW } });
   });
 
   it('a PATCH changes only its fields, and may set when it was listed', () => {
     expect(applyWrite(stored, { op: 'patch', id: 'a', patch: { price: 2300, bedrooms: null } }, NOW)).toEqual({
       kind: 'written',
       before: stored,
-      after: { ...stored, price: 2300, bedrooms: null, updatedAt: NOW },
+      after: { ...stored, price: 2300, bedrooms: null, updatedAt: NOW, previousPrice: 2500, priceChangedAt: NOW },
     });
     expect(applyWrite(stored, { op: 'patch', id: 'a', patch: { listedAt: LISTED - 1 } }, NOW)).toEqual({
       kind: 'written',

@@ -3,9 +3,9 @@
  * keeps a value exactly when /api/search would take it (and then the same value).
  */
 import { describe, expect, it } from 'vitest';
-import { filtersSchema } from '../server/contract/filters';
-import { filtersOf, searchParamsSchema, singleParams } from '../server/http/query-schemas';
-import { parseView } from '../components/map/view-state';
+import { filtersJson, filtersSchema } from '../server/contract/filters';
+import { filtersOf, listParamsSchema, searchParamsSchema, singleParams } from '../server/http/query-schemas';
+import { parseView, viewQuery } from '../components/map/view-state';
 
 const BBOX = 'bbox=-74.1,40.6,-73.8,40.9&zoom=12';
 
@@ -26,6 +26,24 @@ const CASES = [
   'priceMax=',
   'bedsMin=50',
   'bedsMin=51',
+  'bathsMin=1.5',
+  'bathsMin=2.0',
+  'bathsMin=0',
+  'bathsMin=1.25',
+  'bathsMin=50.5',
+  'bathsMin=-1',
+  'bathsMin=1e1',
+  'bathsMin=.5',
+  'guestsMin=4',
+  'guestsMin=100',
+  'guestsMin=101',
+  'guestsMin=4.5',
+  'amenities=wifi',
+  'amenities=pool,wifi,wifi',
+  'amenities=sauna',
+  'amenities=wifi,',
+  'amenities=',
+  'amenities=WIFI',
   'type=entire',
   'type=private,shared',
   'type=entire,entire',
@@ -76,5 +94,32 @@ describe('filters: one contract for the page and the API', () => {
     expect(filtersSchema.safeParse({ priceMax: 2 ** 31 }).success).toBe(false);
     expect(filtersSchema.safeParse({ type: ['castle'] }).success).toBe(false);
     expect(filtersSchema.safeParse({ colour: 'red' }).success).toBe(false);
+  });
+
+  it('JSON filters take bathrooms in half steps, guests, and amenities in the vocabulary’s order', () => {
+    expect(filtersSchema.parse({ bathsMin: 1.5, guestsMin: 2, amenities: ['pool', 'wifi', 'pool'] })).toEqual({ bathsMin: 1.5, guestsMin: 2, amenities: ['wifi', 'pool'] });
+    expect(filtersSchema.parse({ amenities: 'kitchen,wifi' })).toEqual({ amenities: ['wifi', 'kitchen'] });
+    expect(filtersSchema.parse({ amenities: [] })).toEqual({});
+    expect(filtersSchema.safeParse({ bathsMin: 1.25 }).success).toBe(false);
+    expect(filtersSchema.safeParse({ guestsMin: 2.5 }).success).toBe(false);
+    expect(filtersSchema.safeParse({ amenities: ['sauna'] }).success).toBe(false);
+    expect(filtersSchema.safeParse({ amenities: 'Wifi' }).success).toBe(false);
+  });
+
+  it('the page keeps each list order the API takes, and falls back to newest for any other', () => {
+    for (const sort of ['price', 'price_desc', 'newest', 'price_cut'] as const) {
+      expect(parseView(new URLSearchParams(`sort=${sort}`)).sort).toBe(sort);
+      expect(listParamsSchema.parse({ bbox: '-74,40,-73,41', sort }).sort).toBe(sort);
+    }
+    expect(parseView(new URLSearchParams('sort=cheapest')).sort).toBe('newest');
+    expect(listParamsSchema.safeParse({ bbox: '-74,40,-73,41', sort: 'cheapest' }).success).toBe(false);
+  });
+
+  it('a view’s filters survive the URL and the JSON form unchanged', () => {
+    const view = parseView(new URLSearchParams('lat=40.7&lon=-74&zoom=12&bathsMin=1.5&guestsMin=3&amenities=washer,wifi&bedsMin=1&sort=price_cut'));
+    expect(view).toMatchObject({ bathsMin: 1.5, guestsMin: 3, amenities: ['wifi', 'washer'], bedsMin: 1, sort: 'price_cut' });
+    expect(parseView(new URLSearchParams(viewQuery(view)))).toEqual(view);
+    const { lat: _a, lon: _b, zoom: _c, sort: _d, ...filters } = view;
+    expect(filtersSchema.parse(filtersJson(filters))).toEqual(filters);
   });
 });

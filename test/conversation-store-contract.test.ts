@@ -147,8 +147,11 @@ for (const leg of legs) {
       await s.block('renter', 'host');
       expect(await s.blockedBetween('renter', 'host')).toEqual({ aBlockedB: true, bBlockedA: false });
       expect(await s.blockedBetween('host', 'renter')).toEqual({ aBlockedB: false, bBlockedA: true });
+      expect(await s.blockersIn('c-a')).toEqual(['renter']);
+      expect(await s.blockersIn('c-none')).toEqual([]);
       await s.unblock('renter', 'host');
       expect(await s.blockedBetween('renter', 'host')).toEqual({ aBlockedB: false, bBlockedA: false });
+      expect(await s.blockersIn('c-a')).toEqual([]);
       await s.report('c-a', 'renter', 'asked for a deposit by wire', T0);
       const times = await s.replyTimes('host', 10);
       // c-a: asked at +1 s, answered at +61 s; the others' questions wait (or were the host's own first).

@@ -103,7 +103,7 @@ describe.skipIf(openSearchSkip !== null)('OpenSearch on a real node', () => {
     delete old.mappings._meta;
     old.mappings.properties.title = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
     old.mappings.properties.description = { type: 'text' };
-    for (const field of ['bathrooms', 'guests', 'amenities']) delete old.mappings.properties[field];
+    for (const field of ['bathrooms', 'guests', 'amenities', 'amenityKeys', 'previousPrice', 'priceChangedAt']) delete old.mappings.properties[field];
     await client.request({ method: 'PUT', path: '/listings-v1', body: old });
     await client.request({ method: 'POST', path: '/_aliases', body: { actions: [{ add: { index: 'listings-v1', alias: 'listings', is_write_index: true } }] } });
     const engine = await ClusterIndexedEngine.open({ store: new SqliteListingStore(tempDir('os-old-mapping')), index: new ClusterIndex(client) });

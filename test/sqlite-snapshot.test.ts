@@ -16,9 +16,11 @@ describe('snapshot on a worker thread', () => {
     const dataDir = tempDir('snapshot');
     const store = new SqliteStore(dataDir);
     const city = [...demoCity(23_456, 5)];
+    // The demo's homes have bathrooms, guests and amenities: one without any.
+    const { bathrooms: _b, guests: _g, amenities: _a, ...plain } = city[1]!;
     const odd: ListingRecord[] = [
       { ...city[0]!, id: 'odd-1', title: '静安寺旁 loft ❤️', bedrooms: null, description: 'Near <b>the</b> park', photos: ['https://example.com/a.jpg'], bathrooms: 1.5, guests: 3, amenities: ['Wifi', '暖气'], currency: 'CNY', pricePer: 'night', district: 'Jing’an', neighbourhood: 'Nanjing Xi Lu' },
-      { ...city[1]!, id: 'odd-2', title: 'x', bedrooms: 0, price: 0 },
+      { ...plain, id: 'odd-2', title: 'x', bedrooms: 0, price: 0 },
     ];
     store.upsertMany([...city, ...odd]);
     store.write({ op: 'patch', id: city[2]!.id, patch: { price: city[2]!.price + 1 } });
@@ -39,6 +41,8 @@ describe('snapshot on a worker thread', () => {
     for (const [id, r] of got) expect(r, id).toEqual(store.get(id));
     expect(got.get('odd-1')).toMatchObject({ title: '静安寺旁 loft ❤️', bedrooms: null, currency: 'CNY', photos: ['https://example.com/a.jpg'], bathrooms: 1.5, guests: 3, amenities: ['Wifi', '暖气'] });
     expect(got.get('odd-2')).not.toHaveProperty('bathrooms');
+    // A price changed through the API: the price before and when, through the worker's packing too.
+    expect(got.get(city[2]!.id)).toMatchObject({ previousPrice: city[2]!.price, priceChangedAt: expect.any(Number) });
   });
 
   it('a DATA_DIR without a store is refused, not read as empty', async () => {

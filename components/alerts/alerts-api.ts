@@ -1,5 +1,6 @@
 import type { Listing } from '@/server/core/listing';
-import type { ListingType } from '@/server/core/listing-types';
+import type { AlertChannel, EmailFrequency, EmailNote } from '@/server/contract/alert-channels';
+import type { FiltersJson } from '@/server/contract/filters';
 
 export type AlertReason = 'new' | 'price_drop' | 'removed';
 export const ALERT_REASONS: AlertReason[] = ['new', 'price_drop', 'removed'];
@@ -9,10 +10,15 @@ export interface SavedSearchJson {
   name: string;
   bbox?: [number, number, number, number];
   polygon?: [number, number][];
-  filters: { priceMin?: number; priceMax?: number; type?: ListingType[]; bedsMin?: number; q?: string };
+  filters: FiltersJson;
   notify: AlertReason[];
   paused: boolean;
   createdAt: string;
+  /** Where its alerts go (CONTRACT.md "Alert channels"); absent from a server without channels: the page only. */
+  channels?: AlertChannel[];
+  frequency?: EmailFrequency;
+  /** Why the email is not what was asked (a search too wide for instant mail). */
+  emailNote?: EmailNote;
 }
 
 export interface AlertJson {
@@ -41,9 +47,9 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** The saved-search and alert API, same origin, the session cookie riding along. */
 export const alertsApi = {
   searches: () => fetch('/api/saved-searches').then((r) => json<{ savedSearches: SavedSearchJson[] }>(r)).then((b) => b.savedSearches),
-  create: (body: Omit<SavedSearchJson, 'id' | 'paused' | 'createdAt'>) =>
+  create: (body: Omit<SavedSearchJson, 'id' | 'paused' | 'createdAt' | 'emailNote'>) =>
     fetch('/api/saved-searches', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }).then((r) => json<SavedSearchJson>(r)),
-  update: (id: string, patch: Partial<Pick<SavedSearchJson, 'name' | 'paused' | 'notify'>>) =>
+  update: (id: string, patch: Partial<Pick<SavedSearchJson, 'name' | 'paused' | 'notify' | 'channels' | 'frequency'>>) =>
     fetch(`/api/saved-searches/${encodeURIComponent(id)}`, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(patch) }).then((r) => json<SavedSearchJson>(r)),
   remove: async (id: string) => {
     const res = await fetch(`/api/saved-searches/${encodeURIComponent(id)}`, { method: 'DELETE' });

@@ -1,10 +1,11 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import { useDismiss } from '@/components/ui/use-dismiss';
 import type { AlertJson, SavedSearchJson } from './alerts-api';
+import { bellEntries } from './bell-entries';
 
 export interface AlertsBellProps {
   alerts: AlertJson[];
@@ -13,7 +14,10 @@ export interface AlertsBellProps {
   onOpen(): void;
 }
 
-/** The bell: how many alerts are unread, and the list of them, each linking to its home. */
+/**
+ * The bell: how many changes are unread, and the list of them, each linking to its home;
+ * one line per home and change, naming every search and the favourite that told of it.
+ */
 export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps) {
   const { t, price, listingPrice } = useI18n();
   const [open, setOpen] = useState(false);
@@ -21,6 +25,7 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
   useDismiss(open, () => setOpen(false), 'header-popover');
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
   const name = (id: string) => searches.find((s) => s.id === id)?.name ?? '';
+  const entries = useMemo(() => bellEntries(alerts), [alerts]);
   return (
     <div className="popover-anchor">
       <button
@@ -51,12 +56,12 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
               {t('alertsNotifyMe')}
             </button>
           )}
-          {alerts.length === 0 ? (
+          {entries.length === 0 ? (
             <p className="popover-empty">{t('alertsEmpty')}</p>
           ) : (
             <ol className="popover-list" data-testid="alerts-list">
-              {alerts.slice(0, 50).map((a) => (
-                <li key={a.id}>
+              {entries.slice(0, 50).map(({ alert: a, key, searchIds, favourite }) => (
+                <li key={key}>
                   <Link href={`/listings/${encodeURIComponent(a.listing.id)}`} className="alert-row">
                     <span className={`alert-reason reason-${a.reason}`}>{t(`reason_${a.reason}`)}</span>
                     <span className="alert-title">{a.listing.title}</span>
@@ -64,7 +69,10 @@ export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps
                       {a.previousPrice !== undefined && <s className="price-was">{price(a.previousPrice, a.listing.currency)}</s>}
                       {a.previousPrice !== undefined && ' → '}
                       {listingPrice(a.listing)}
-                      {a.favourite ? ` · ${t("savedHomes")}` : a.searchId && name(a.searchId) ? ` · ${name(a.searchId)}` : ''}
+                      {[favourite ? t('savedHomes') : '', ...searchIds.map(name)]
+                        .filter(Boolean)
+                        .map((n) => ` · ${n}`)
+                        .join('')}
                     </span>
                   </Link>
                 </li>

@@ -4,7 +4,11 @@ import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import { useDismiss } from '@/components/ui/use-dismiss';
 import type { Filters } from '@/server/engine/search-engine';
+import { DEFAULT_CHANNELS, type ChannelChoice } from '@/server/contract/alert-channels';
 import { ALERT_REASONS, alertsApi, type AlertReason, type SavedSearchJson } from './alerts-api';
+import { ChannelPicker } from './channel-picker';
+import { channelFields } from './channels-api';
+import { filtersJson } from '@/server/contract/filters';
 
 export interface SaveSearchDialogProps {
   /** The view the map shows now. */
@@ -18,15 +22,18 @@ export interface SaveSearchDialogProps {
   onClose(): void;
 }
 
-/** "Save this search": a name, the view or a drawn area, and which changes to hear of. */
+/** "Save this search": a name, the view or a drawn area, which changes to hear of and where. */
 export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, onSaved, onClose }: SaveSearchDialogProps) {
   const { t } = useI18n();
   // Follows the suggested name (it improves as the list loads) until the renter types one.
   const [typed, setName] = useState<string | null>(null);
   const name = typed ?? defaultName;
   const [notify, setNotify] = useState<AlertReason[]>([...ALERT_REASONS]);
+  const [choice, setChoice] = useState<ChannelChoice>(DEFAULT_CHANNELS);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** Saved, but the server changed the email asked for: said before the dialog closes. */
+  const [noted, setNoted] = useState<SavedSearchJson | null>(null);
   const area = polygon ? { polygon } : bbox ? { bbox } : null;
   // Escape and Back close the dialog wherever the focus is (Back no longer leaves the page);
   // the header's popovers close when it opens.
@@ -35,11 +42,26 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
     if (!area) return;
     setSaving(true);
     alertsApi
-      .create({ name: name.trim() || defaultName, ...area, filters: { priceMin: filters.priceMin, priceMax: filters.priceMax, type: filters.types, bedsMin: filters.bedsMin, q: filters.q }, notify })
-      .then(onSaved)
+      .create({ name: name.trim() || defaultName, ...area, filters: filtersJson(filters), notify, ...channelFields(choice) })
+      .then((s) => (s.emailNote ? setNoted(s) : onSaved(s)))
       .catch((e: Error) => setError(e.message))
       .finally(() => setSaving(false));
   };
+  if (noted) {
+    return (
+      <div className="popover save-dialog" role="dialog" aria-label={t('saveSearch')} data-testid="save-dialog">
+        <h2 className="popover-title">{t('saved', { name: noted.name })}</h2>
+        <p className="channel-note" data-testid="email-note">
+          {t('emailTooWide')}
+        </p>
+        <div className="form-actions">
+          <button type="button" className="primary" onClick={() => onSaved(noted)} data-testid="save-done">
+            {t('ok')}
+          </button>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="popover save-dialog" role="dialog" aria-label={t('saveSearch')} data-testid="save-dialog">
       <h2 className="popover-title">{t('saveSearch')}</h2>
@@ -67,6 +89,7 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
           </label>
         ))}
       </fieldset>
+      <ChannelPicker value={choice} onChange={setChoice} />
       {error && <p className="form-error" role="alert">{error}</p>}
       <div className="form-actions">
         <button type="button" className="link-button" onClick={onClose}>

@@ -2,6 +2,7 @@ import type { Listing } from '@/server/core/listing';
 import { inBbox, matchesFilters } from '@/server/core/area-match';
 import { pointInRing } from '@/server/core/polygon';
 import type { SavedSearchJson } from './alerts-api';
+import { filtersOf } from '@/server/contract/filters';
 
 /**
  * Whether a home lies in a saved search's area and passes its filters, by the server's own
@@ -14,12 +15,6 @@ export function matchesSavedSearch(s: SavedSearchJson, l: Listing): boolean {
   const f = s.filters;
   return matchesFilters(
     { ...l, bedrooms: l.bedrooms ?? null, listedAt: 0, updatedAt: 0 },
-    {
-      ...(f.priceMin !== undefined ? { priceMin: f.priceMin } : {}),
-      ...(f.priceMax !== undefined ? { priceMax: f.priceMax } : {}),
-      ...(f.type ? { types: f.type } : {}),
-      ...(f.bedsMin !== undefined ? { bedsMin: f.bedsMin } : {}),
-      ...(f.q ? { q: f.q } : {}),
-    },
+    filtersOf(f),
   );
 }

@@ -1,21 +1,17 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { alertsApi, type AlertJson, type SavedSearchJson } from './alerts-api';
+import { bellEntries, unreadCount } from './bell-entries';
 import { matchesSavedSearch } from './search-match';
+import { placeAlert, placeOf, TOAST_LIMITS, type Toast, type ToastState } from './toast-policy';
+
+export type { Toast } from './toast-policy';
 
 /** Where the renter's reading stopped, per browser: alerts after it count as unread. */
 const READ_KEY = 'roost-alerts-read';
 /** The last alert this browser has shown or listed: nothing at or below it pops up again. */
 const SHOWN_KEY = 'roost-alerts-shown';
-const TOAST_MS = 6_000;
-
-/** One card per home and kind of change, however many of the renter's searches it matched. */
-export interface Toast {
-  /** The first alert of the group: its id keys the card. */
-  alert: AlertJson;
-  searchNames: string[];
-}
 
 function remember(key: string, n: number): void {
   try {
@@ -46,11 +42,27 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
   const [toasts, setToastState] = useState<Toast[]>([]);
   // The cards as of the last change, not the last render: two alerts for one home often
   // arrive in one frame, and the second must find the first's card.
-  const toastsRef = useRef<Toast[]>([]);
+  const toastsRef = useRef<ToastState>({ cards: [], raised: [] });
   const setToasts = useCallback((change: (t: Toast[]) => Toast[]) => {
-    toastsRef.current = change(toastsRef.current);
-    setToastState(toastsRef.current);
+    toastsRef.current = { ...toastsRef.current, cards: change(toastsRef.current.cards) };
+    setToastState(toastsRef.current.cards);
   }, []);
+  /** Each card's timer, started again whenever the card changes. */
+  const timers = useRef(new Map<number, ReturnType<typeof setTimeout>>());
+  const expireLater = useCallback(
+    (id: number) => {
+      clearTimeout(timers.current.get(id));
+      timers.current.set(
+        id,
+        setTimeout(() => {
+          timers.current.delete(id);
+          setToasts((t) => t.filter((x) => x.id !== id));
+        }, TOAST_LIMITS.lifeMs),
+      );
+    },
+    [setToasts],
+  );
+  useEffect(() => () => timers.current.forEach(clearTimeout), []);
   const seen = useRef(new Set<number>());
   const lastId = useRef(0);
   const loadedUpTo = useRef<number | null>(null);
@@ -110,22 +122,19 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
       // One alert per home and change: it names one search, the card every search of the renter's the home is in.
       const own = searchesRef.current.find((s) => s.id === a.searchId)?.name;
       const names = [...new Set([own, ...searchesRef.current.filter((s) => s.id !== a.searchId && !s.paused && matchesSavedSearch(s, a.listing)).map((s) => s.name)].filter((n): n is string => !!n))];
-      const searchName = names[0] ?? '';
-      // Decided on the ref, not inside the updater: React may run an updater later.
-      const same = toastsRef.current.find((x) => x.alert.listing.id === a.listing.id && x.alert.reason === a.reason);
-      if (same) {
-        const merged = [...new Set([...same.searchNames, ...names])];
-        setToasts((t) => t.map((x) => (x.alert.id === same.alert.id ? { ...x, searchNames: merged } : x)));
-        return;
-      }
-      setToasts((t) => [...t.slice(-2), { alert: a, searchNames: names }]);
-      setTimeout(() => setToasts((t) => t.filter((x) => x.alert.id !== a.id)), TOAST_MS);
-      if (typeof document !== 'undefined' && document.hidden) {
-        notify(searchName, `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
+      // Decided on the ref, not inside an updater: React may run an updater later.
+      const out = placeAlert(toastsRef.current, a, names, placeOf(a, own), Date.now());
+      toastsRef.current = out.state;
+      setToastState(out.state.cards);
+      if (out.card !== null) expireLater(out.card);
+      if (out.raised && typeof document !== 'undefined' && document.hidden) {
+        notify(names[0] ?? '', `${a.listing.title}`, `/listings/${encodeURIComponent(a.listing.id)}`);
       }
     },
-    [notify, setToasts],
+    [notify, expireLater],
   );
+
+  const entries = useMemo(() => bellEntries(alerts), [alerts]);
 
   const markRead = useCallback(() => {
     const top = alerts[0]?.id ?? 0;
@@ -142,10 +151,12 @@ export function useAlerts(notify: (title: string, body: string, url: string) => 
     setSearches,
     reload,
     alerts,
-    unread: alerts.filter((a) => a.id > readUpTo).length,
+    /** The bell's lines: one per home and change. */
+    entries,
+    unread: unreadCount(entries, readUpTo),
     markRead,
     toasts,
-    dismiss: (id: number) => setToasts((t) => t.filter((x) => x.alert.id !== id)),
+    dismiss: (id: number) => setToasts((t) => t.filter((x) => x.id !== id)),
     receive,
     /** The resume point for the socket: the last alert this page has. */
     lastAlertId: () => lastId.current,

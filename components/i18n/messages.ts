@@ -1,3 +1,5 @@
+import { ALERT_CHANNELS_EN, ALERT_CHANNELS_ZH } from './alert-channel-messages';
+import { FILTERS_EN, FILTERS_ZH } from './filter-messages';
 import { PEOPLE_EN, PEOPLE_ZH } from './people-messages';
 
 /**
@@ -16,6 +18,8 @@ export const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', zh: 'zh-CN' };
 
 const en = {
   ...PEOPLE_EN,
+  ...ALERT_CHANNELS_EN,
+  ...FILTERS_EN,
   appName: 'Roost',
   tagline: 'Homes to rent on the map',
   homes: '{count} homes',
@@ -147,6 +151,8 @@ export type MessageKey = keyof typeof en;
 
 const zh: Record<MessageKey, string> = {
   ...PEOPLE_ZH,
+  ...ALERT_CHANNELS_ZH,
+  ...FILTERS_ZH,
   appName: 'Roost 栖',
   tagline: '地图找房',
   homes: '{count} 套房源',

@@ -3,7 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n';
 import type { ViewState } from './view-state';
 
-type FilterName = 'price' | 'type' | 'beds' | 'q' | 'area';
+type FilterName = 'price' | 'type' | 'beds' | 'baths' | 'guests' | 'amenities' | 'q' | 'area';
 
 /** The filters a view has set, each with the change that removes it. */
 function activeFilters(v: ViewState): { name: FilterName; clear: Partial<ViewState> }[] {
@@ -11,12 +11,15 @@ function activeFilters(v: ViewState): { name: FilterName; clear: Partial<ViewSta
   if (v.priceMin !== undefined || v.priceMax !== undefined) out.push({ name: 'price', clear: { priceMin: undefined, priceMax: undefined } });
   if (v.types) out.push({ name: 'type', clear: { types: undefined } });
   if (v.bedsMin !== undefined) out.push({ name: 'beds', clear: { bedsMin: undefined } });
+  if (v.bathsMin !== undefined) out.push({ name: 'baths', clear: { bathsMin: undefined } });
+  if (v.guestsMin !== undefined) out.push({ name: 'guests', clear: { guestsMin: undefined } });
+  if (v.amenities) out.push({ name: 'amenities', clear: { amenities: undefined } });
   if (v.q) out.push({ name: 'q', clear: { q: undefined } });
   if (v.polygon) out.push({ name: 'area', clear: { polygon: undefined } });
   return out;
 }
 
-const LABEL = { price: 'filterPrice', type: 'filterType', beds: 'filterBeds', q: 'filterKeywords', area: 'filterArea' } as const;
+const LABEL = { price: 'filterPrice', type: 'filterType', beds: 'filterBeds', baths: 'filterBaths', guests: 'filterGuests', amenities: 'filterAmenities', q: 'filterKeywords', area: 'filterArea' } as const;
 
 /**
  * "No homes here" that says why: the filters that are set, a button to drop each, and a

@@ -3,6 +3,7 @@
 import { useI18n } from '@/components/i18n/i18n';
 import { LOCALES, type Locale } from '@/components/i18n/messages';
 import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-types';
+import { ExtraFilterFields, extraFilterCount } from './extra-filter-fields';
 import { PriceHistogram, type PriceHistogramResponse } from './price-histogram';
 import type { SortOrder, ViewState } from './view-state';
 
@@ -56,7 +57,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
   };
   const active = (type: ListingType) => view.types?.includes(type) ?? false;
   const filtered =
-    view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || !!view.q || !!view.polygon;
+    view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || extraFilterCount(view) > 0 || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
       <div className="more-only histogram-field">
@@ -90,16 +91,17 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           ))}
         </select>
       </label>
-      {/*
-        SLOT (issue 30, h-filters): the new filters — <ExtraFilterFields value={view} onChange={onChange} />
-        from ./extra-filter-fields — mount here, inside a <div className="more-only">, so they
-        show in "More filters" on a desktop and in the sheet on a phone.
-      */}
+      {/* The new filters (h-filters): in "More filters" on a desktop, in the sheet on a phone. */}
+      <div className="more-only extra-filters">
+        <ExtraFilterFields value={view} onChange={onChange} />
+      </div>
       <label className="field more-small">
         <span>{t('sort')}</span>
         <select value={view.sort} onChange={(e) => onChange({ sort: e.target.value as SortOrder })} data-testid="sort">
           <option value="newest">{t('sort_newest')}</option>
           <option value="price">{t('sort_price')}</option>
+          <option value="price_desc">{t('sort_price_desc')}</option>
+          <option value="price_cut">{t('sort_price_cut')}</option>
         </select>
       </label>
       {filtered && (

@@ -3,14 +3,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import { useDismiss } from '@/components/ui/use-dismiss';
-import { filterParams } from '@/server/core/filter-params';
+import { extraFilterCount } from './extra-filter-fields';
 import type { ViewState } from './view-state';
 
 /** How many filters a view has set, for the button's badge. */
 function activeCount(v: ViewState): number {
-  // Whatever filters the URL carries (new ones too), the price range counted once.
-  const keys = new Set([...filterParams(v).keys()].map((k) => (k === 'priceMin' || k === 'priceMax' ? 'price' : k)));
-  return keys.size + (v.polygon ? 1 : 0);
+  return [v.priceMin !== undefined || v.priceMax !== undefined, v.types !== undefined, v.bedsMin !== undefined, extraFilterCount(v) > 0, !!v.q, !!v.polygon].filter(Boolean).length;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ConversationFrame } from '@/server/contract/conversations';
 import type { Listing } from '@/server/core/listing';
 import type { Filters } from '@/server/engine/search-engine';
+import { filtersJson } from '@/server/contract/filters';
 
 export type LiveState = 'connecting' | 'open' | 'reconnecting';
 
@@ -84,9 +85,7 @@ export class LiveSocket {
 
   /** The viewport to hear about; replaces the previous one, and is re-sent after a reconnect. */
   watch(bbox: [number, number, number, number], filters: Filters): void {
-    const { priceMin, priceMax, types, bedsMin, q } = filters;
-    // Undefined fields drop out of the JSON.
-    this.watchFrame = JSON.stringify({ type: 'watch', bbox, filters: { priceMin, priceMax, type: types, bedsMin, q } });
+    this.watchFrame = JSON.stringify({ type: 'watch', bbox, filters: filtersJson(filters) });
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.watchFrame);
   }
 

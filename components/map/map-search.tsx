@@ -19,7 +19,7 @@ import type { AlertJson } from '@/components/alerts/alerts-api';
 import { EmptyNotice } from './empty-notice';
 import { FilterBar } from './filter-bar';
 import { FilterSheet } from './filter-sheet';
-import { MAP_ZOOM } from '@/server/contract/filters';
+import { filtersOf, MAP_ZOOM } from '@/server/contract/filters';
 import { AddressGroupCard } from './address-group-card';
 import { usePriceHistogram } from './price-histogram';
 import { useBoundaries } from './use-boundaries';
@@ -404,7 +404,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
             onShow={(s) => {
               // A saved search re-opened: its filters and drawn area on the map, framed.
               const f = s.filters;
-              commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort, priceMin: f.priceMin, priceMax: f.priceMax, types: f.type, bedsMin: f.bedsMin, q: f.q, polygon: s.polygon });
+              commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort, ...filtersOf(f), polygon: s.polygon });
               const box = s.bbox ?? (s.polygon ? ringBbox(s.polygon) : null);
               if (box) setFit((old) => ({ bbox: box, seq: (old?.seq ?? 0) + 1 }));
             }}
@@ -548,7 +548,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
               onClose={() => setGroup(null)}
             />
           )}
-          <AlertToasts toasts={alerts.toasts} onDismiss={alerts.dismiss} />
+          <AlertToasts toasts={alerts.toasts} searches={alerts.searches} onDismiss={alerts.dismiss} />
         </div>
         <ListPanel
           total={listCurrent ? list.total : null}

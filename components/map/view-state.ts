@@ -1,11 +1,14 @@
 import type { z } from 'zod';
-import { API_ZOOM, decimalParam, filterQueryShape, filtersOf, intParam, MAP_ZOOM, polygonParam } from '@/server/contract/filters';
+import { API_ZOOM, decimalParam, filterQueryShape, filtersOf, intParam, LIST_SORTS, MAP_ZOOM, polygonParam } from '@/server/contract/filters';
 import { filterParams } from '@/server/core/filter-params';
 import { LISTING_TYPES } from '@/server/core/listing-types';
-import type { Filters, Ring } from '@/server/engine/search-engine';
+import type { Filters, ListSort, Ring } from '@/server/engine/search-engine';
 import { ringParam } from '@/server/core/polygon';
 
-export type SortOrder = 'price' | 'newest';
+export type SortOrder = ListSort;
+
+/** The list's orders, as `/api/listings` takes them; an unknown one in a URL is the default. */
+export const SORT_ORDERS: readonly SortOrder[] = LIST_SORTS;
 
 /** Everything the URL holds (CONTRACT.md "Pages"): the view, the filters and the list's order. */
 export interface ViewState extends Filters {
@@ -43,13 +46,16 @@ export function parseView(params: URLSearchParams): ViewState {
     lat: field(decimalParam(-85, 85), params.get('lat')) ?? DEFAULT_VIEW.lat,
     lon: field(decimalParam(-180, 180), params.get('lon')) ?? DEFAULT_VIEW.lon,
     zoom: zoom === undefined ? DEFAULT_VIEW.zoom : Math.min(MAP_ZOOM.max, Math.max(MAP_ZOOM.min, zoom)),
-    sort: params.get('sort') === 'price' ? 'price' : 'newest',
+    sort: SORT_ORDERS.find((o) => o === params.get('sort')) ?? 'newest',
   };
   const f = filtersOf({
     priceMin: field(filterQueryShape.priceMin, params.get('priceMin')),
     priceMax: field(filterQueryShape.priceMax, params.get('priceMax')),
     type: field(filterQueryShape.type, params.get('type')),
     bedsMin: field(filterQueryShape.bedsMin, params.get('bedsMin')),
+    bathsMin: field(filterQueryShape.bathsMin, params.get('bathsMin')),
+    guestsMin: field(filterQueryShape.guestsMin, params.get('guestsMin')),
+    amenities: field(filterQueryShape.amenities, params.get('amenities')),
     q: field(filterQueryShape.q, params.get('q')),
   });
   // Every type chosen is no type filter: the chips show none pressed.

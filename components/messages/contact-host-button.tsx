@@ -19,7 +19,10 @@ export function ContactHostButton({ listingId, host }: { listingId: string; host
   const [busy, setBusy] = useState(false);
   if (account && account.id === host.id) return <p className="muted">{t('ownListing')}</p>;
   const open = () => {
-    if (!account) return askSignIn(t('signInToContact'));
+    // Not known yet who this is (the page asks /api/me as it loads): the button waits disabled,
+    // so a signed-in renter who taps at once is not asked to sign in.
+    if (account === undefined) return;
+    if (account === null) return askSignIn(t('signInToContact'));
     setBusy(true);
     messagesApi
       .start(listingId)
@@ -28,7 +31,7 @@ export function ContactHostButton({ listingId, host }: { listingId: string; host
   };
   return (
     <div className="contact-host">
-      <button type="button" className="primary" onClick={open} disabled={busy} data-testid="contact-host">
+      <button type="button" className="primary" onClick={open} disabled={busy || account === undefined} data-testid="contact-host">
         {t('contactHost')}
       </button>
       {host.usuallyRepliesInMs !== undefined && <span className="muted">{t('usuallyReplies', { time: t(replyWithinKey(host.usuallyRepliesInMs)) })}</span>}

@@ -5,13 +5,16 @@ import { useAccount, SESSION_CHANGED } from '@/components/account/account-contex
 import { accountApi } from '@/components/account/account-api';
 import { SiteHeader } from '@/components/account/site-header';
 import { alertsApi, type SavedSearchJson } from '@/components/alerts/alerts-api';
+import { ChannelSettings } from '@/components/alerts/channel-settings';
+import { channelsApi, choiceOf, type FavouriteWithChannels } from '@/components/alerts/channels-api';
+import { PushToggle } from '@/components/alerts/push-toggle';
+import { usePush } from '@/components/alerts/use-push';
 import { useI18n } from '@/components/i18n/i18n';
 import { HomeCardHead } from '@/components/listing/home-card-head';
-import type { FavouriteJson } from '@/server/contract/favourites';
 import { savedSearchHref } from './saved-search-link';
 
 /** A favourite as a card: its photo, what it is, the price when saved and now, or that it is gone. */
-function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void }) {
+function FavouriteCard({ f, onRemove }: { f: FavouriteWithChannels; onRemove: () => void }) {
   const { t, listingPrice, price } = useI18n();
   const l = f.listing;
   const change = l.price - f.priceWhenSaved;
@@ -34,6 +37,7 @@ function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void
           )}
           <span className="muted"> · {t('priceWhenSaved', { price: price(f.priceWhenSaved, l.currency) })}</span>
         </p>
+        {!f.removed && <ChannelSettings value={choiceOf(f)} save={(c) => channelsApi.favourite(l.id, c)} testId="favourite-channels" />}
       </HomeCardHead>
       <button type="button" className="link-button danger" onClick={onRemove} aria-label={`${t('remove')}: ${l.title}`}>
         {t('remove')}
@@ -42,13 +46,16 @@ function FavouriteCard({ f, onRemove }: { f: FavouriteJson; onRemove: () => void
   );
 }
 
-function SearchRow({ s, onDelete }: { s: SavedSearchJson; onDelete: () => void }) {
+function SearchRow({ s, onDelete, onChange }: { s: SavedSearchJson; onDelete: () => void; onChange: (next: SavedSearchJson) => void }) {
   const { t, price } = useI18n();
   const f = s.filters;
   const bits = [
     f.priceMin !== undefined || f.priceMax !== undefined ? `${f.priceMin !== undefined ? price(f.priceMin) : ''}–${f.priceMax !== undefined ? price(f.priceMax) : ''}` : null,
     f.type?.map((x) => t(`type_${x}`)).join(', '),
     f.bedsMin !== undefined ? `${t('beds')} ${t('bedsAtLeast', { n: f.bedsMin })}` : null,
+    f.bathsMin !== undefined ? `${t('baths')} ${t('bathsAtLeast', { n: f.bathsMin })}` : null,
+    f.guestsMin !== undefined ? `${t('guests')} ${t('guestsAtLeast', { n: f.guestsMin })}` : null,
+    f.amenities?.map((a) => t(`amenity_${a}`)).join(', '),
     f.q ? `“${f.q}”` : null,
     s.polygon ? t('areaDrawn') : null,
   ].filter(Boolean);
@@ -60,6 +67,12 @@ function SearchRow({ s, onDelete }: { s: SavedSearchJson; onDelete: () => void }
         </a>
         {s.paused && <span className="tag">{t('paused')}</span>}
         {bits.length > 0 && <p className="muted">{bits.join(' · ')}</p>}
+        <ChannelSettings value={choiceOf(s)} emailNote={s.emailNote} save={(c) =>
+            alertsApi.update(s.id, c).then((next) => {
+              onChange(next);
+              return next;
+            })
+          } testId="search-channels" />
       </div>
       <div className="row-actions">
         <a href={savedSearchHref(s)}>{t('openOnMap')}</a>
@@ -75,7 +88,8 @@ function SearchRow({ s, onDelete }: { s: SavedSearchJson; onDelete: () => void }
 export function SavedPage() {
   const { t } = useI18n();
   const { account, askSignIn } = useAccount();
-  const [favourites, setFavourites] = useState<FavouriteJson[] | null>(null);
+  const [favourites, setFavourites] = useState<FavouriteWithChannels[] | null>(null);
+  const push = usePush();
   const [searches, setSearches] = useState<SavedSearchJson[] | null>(null);
   useEffect(() => {
     const load = () => {
@@ -99,6 +113,9 @@ export function SavedPage() {
             </button>
           </p>
         )}
+        <div className="device-push" data-testid="device-push">
+          <strong>{t('pushThisDevice')}</strong> <PushToggle push={push} />
+        </div>
         <section aria-labelledby="saved-homes">
           <h2 id="saved-homes">{t('savedHomes')}</h2>
           {favourites === null ? (
@@ -126,7 +143,12 @@ export function SavedPage() {
           ) : (
             <ul className="saved-list">
               {searches.map((s) => (
-                <SearchRow key={s.id} s={s} onDelete={() => void alertsApi.remove(s.id).then(() => setSearches((cur) => (cur ?? []).filter((x) => x.id !== s.id)))} />
+                <SearchRow
+                  key={s.id}
+                  s={s}
+                  onChange={(next) => setSearches((cur) => (cur ?? []).map((x) => (x.id === next.id ? next : x)))}
+                  onDelete={() => void alertsApi.remove(s.id).then(() => setSearches((cur) => (cur ?? []).filter((x) => x.id !== s.id)))}
+                />
               ))}
             </ul>
           )}

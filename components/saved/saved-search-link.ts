@@ -1,6 +1,7 @@
 import { viewQuery, type ViewState } from '@/components/map/view-state';
 import type { SavedSearchJson } from '@/components/alerts/alerts-api';
 import { ringBbox } from '@/server/core/polygon';
+import { filtersOf } from '@/server/contract/filters';
 
 /** The map zoom that shows a box of this many degrees across on a page about 1,000 px wide. */
 function zoomFor(lonSpan: number, latSpan: number): number {
@@ -17,11 +18,7 @@ export function savedSearchHref(s: SavedSearchJson): string {
     lon: (w + e) / 2,
     zoom: zoomFor(e - w, n - south),
     sort: 'newest',
-    ...(f.priceMin !== undefined ? { priceMin: f.priceMin } : {}),
-    ...(f.priceMax !== undefined ? { priceMax: f.priceMax } : {}),
-    ...(f.type ? { types: f.type } : {}),
-    ...(f.bedsMin !== undefined ? { bedsMin: f.bedsMin } : {}),
-    ...(f.q ? { q: f.q } : {}),
+    ...filtersOf(f),
     ...(s.polygon ? { polygon: s.polygon } : {}),
   };
   return `/?${viewQuery(view)}`;

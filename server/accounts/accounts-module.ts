@@ -71,6 +71,8 @@ export function accountsModule(o: AccountsOptions): Capability & { sockets: Sess
   /** Signs the browser in and answers with the account. */
   const signedIn = async (req: IncomingMessage, res: ServerResponse, account: Account, status = 200) => {
     await o.visitors.signIn(req, res, account.id);
+    // The language its alert mails are written in: the page's choice, else the browser's (issue 29).
+    await o.alerts.setMailLocale(account.id, requestLocale(req));
     sendJson(res, status, { account: await accountJson(o.store, account) });
   };
 

@@ -5,13 +5,17 @@
  * An alert both owners had for one change is kept once: the account's.
  */
 const OWNED_MOVES = [
+  // The mail and push rows of an alert about to go as a repeat go with it (alert-outbox.ts).
+  'DELETE FROM alert_outbox WHERE owner = :from AND alert_id IN (SELECT id FROM alerts WHERE session = :from AND seq IN (SELECT seq FROM alerts WHERE session = :to))',
   'DELETE FROM alerts WHERE session = :from AND seq IN (SELECT seq FROM alerts WHERE session = :to)',
+  'UPDATE alert_outbox SET owner = :to WHERE owner = :from',
   'UPDATE alerts SET session = :to WHERE session = :from',
   'UPDATE saved_searches SET session = :to WHERE session = :from',
-  `INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since)
-   SELECT :to, listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = :from
+  `INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since, channels, frequency)
+   SELECT :to, listing_id, saved_at, price_when_saved, listing, since, channels, frequency FROM favourites WHERE owner = :from
    ON CONFLICT DO NOTHING`,
   'DELETE FROM favourites WHERE owner = :from',
+  'UPDATE push_subscriptions SET owner = :to WHERE owner = :from',
 ] as const;
 
 /**

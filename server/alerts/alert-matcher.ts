@@ -2,6 +2,8 @@ import type { ChangeEvent } from '../changes/change-event';
 import { log as logger } from '../log';
 import type { SearchEngine } from '../engine/search-engine';
 import { FAVOURITE_SOURCE, type AlertReason, type AlertStore, type NewAlert } from './alert-store';
+import type { AlertChannel, EmailFrequency } from '../contract/alert-channels';
+import { DEFAULT_TIMING, outboxIntents, type OutboxTiming } from './outbox-intents';
 
 /** Changes matched per batch: one transaction each. */
 const BATCH = 200;
@@ -42,6 +44,8 @@ export function favouriteAlertReason(e: ChangeEvent): AlertReason | null {
 interface Candidate {
   source: string;
   reason: AlertReason;
+  channels?: AlertChannel[];
+  frequency?: EmailFrequency;
 }
 
 const REASON_RANK: Record<AlertReason, number> = { price_drop: 0, new: 1, removed: 2 };
@@ -52,7 +56,7 @@ const REASON_RANK: Record<AlertReason, number> = { price_drop: 0, new: 1, remove
  * most telling reason (a drop says more than "new", which says more than "gone"), ties to
  * the first search id. The same inputs pick the same alert, so a redone batch agrees.
  */
-export function pickAlert(list: Candidate[]): Candidate {
+export function pickAlert<C extends Candidate>(list: C[]): C {
   return list.reduce((best, c) => {
     if ((c.source === FAVOURITE_SOURCE) !== (best.source === FAVOURITE_SOURCE)) return c.source === FAVOURITE_SOURCE ? c : best;
     const byReason = REASON_RANK[c.reason] - REASON_RANK[best.reason];
@@ -85,6 +89,8 @@ export class AlertMatcher {
     private readonly onAlerts: (ids: number[], sessions: string[]) => void,
     /** Told how long each change of a committed batch waited, from its commit to its alerts' (for /metrics). */
     private readonly onMatched: (waitedMs: number) => void = () => undefined,
+    /** When the mail and push rows written with the alerts may go. */
+    private readonly timing: OutboxTiming = DEFAULT_TIMING,
   ) {}
 
   async start(): Promise<void> {
@@ -198,13 +204,14 @@ export class AlertMatcher {
       sets.push({ before, after });
     }
     const owners = await this.store.owners([...new Set(sets.flatMap(({ before, after }) => [...before, ...after]))]);
-    const keptBy = new Map<string, { owner: string; since: number }[]>();
+    const keptBy = new Map<string, { owner: string; since: number; channels: AlertChannel[]; frequency: EmailFrequency }[]>();
     for (const f of kept) {
       const list = keptBy.get(f.listingId);
       if (list) list.push(f);
       else keptBy.set(f.listingId, [f]);
     }
     const out: NewAlert[] = [];
+    const now = Date.now();
     events.forEach((e, i) => {
       const { before, after } = sets[i]!;
       const candidates = new Map<string, Candidate[]>();
@@ -217,14 +224,22 @@ export class AlertMatcher {
         const owner = owners.get(searchId);
         if (!owner || owner.paused || e.seq <= owner.since) continue;
         const reason = alertReason(before.has(searchId), after.has(searchId), e);
-        if (reason && owner.notify.includes(reason)) add(owner.session, { source: searchId, reason });
+        if (reason && owner.notify.includes(reason)) add(owner.session, { source: searchId, reason, channels: owner.channels, frequency: owner.frequency });
       }
       const favouriteReason = favouriteAlertReason(e);
       if (favouriteReason) {
-        for (const f of keptBy.get(e.listingId) ?? []) if (e.seq > f.since) add(f.owner, { source: FAVOURITE_SOURCE, reason: favouriteReason });
+        for (const f of keptBy.get(e.listingId) ?? []) {
+          if (e.seq > f.since) add(f.owner, { source: FAVOURITE_SOURCE, reason: favouriteReason, channels: f.channels, frequency: f.frequency });
+        }
       }
       for (const [owner, list] of candidates) {
         const { source, reason } = pickAlert(list);
+        const outbox = outboxIntents(
+          list.map((c) => ({ source: c.source, reason: c.reason, channels: c.channels ?? ['page'], frequency: c.frequency ?? 'instant' })),
+          pickAlert,
+          now,
+          this.timing,
+        );
         out.push({
           seq: e.seq,
           session: owner,
@@ -232,6 +247,7 @@ export class AlertMatcher {
           reason,
           listing: (reason === 'removed' ? e.before : e.after)!,
           ...(reason === 'price_drop' ? { previousPrice: e.before!.price } : {}),
+          ...(outbox.length > 0 ? { outbox } : {}),
         });
       }
     });

@@ -1,6 +1,8 @@
 import type { ListingRecord } from '../core/listing';
 import type { Filters, SearchArea } from '../engine/search-engine';
 import type { HolderRegistry } from './holder-registry';
+import type { AlertChannel, EmailFrequency, EmailNote } from '../contract/alert-channels';
+import type { AlertOutbox } from './alert-outbox';
 
 export const ALERT_REASONS = ['new', 'price_drop', 'removed'] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
@@ -20,6 +22,11 @@ export interface SavedSearch {
    * committed, and must not tell that search of it.
    */
   since: number;
+  /** Where its alerts go (CONTRACT.md "Alert channels"). */
+  channels: AlertChannel[];
+  frequency: EmailFrequency;
+  /** Set when the server changed what was asked (a search too wide for instant mail). */
+  emailNote?: EmailNote;
 }
 
 /**
@@ -37,6 +44,8 @@ export interface Favourite {
   listing: ListingRecord;
   /** The change log's last sequence when it was saved: it hears only of later changes. */
   since: number;
+  channels: AlertChannel[];
+  frequency: EmailFrequency;
 }
 
 export interface Alert {
@@ -63,6 +72,19 @@ export interface NewAlert {
   reason: AlertReason;
   listing: ListingRecord;
   previousPrice?: number;
+  /** The mail and push sends this alert asks for, written with it (alert-outbox.ts). */
+  outbox?: OutboxIntent[];
+}
+
+/** One (alert, channel) send the matcher asks for: for the source that chose the channel. */
+export interface OutboxIntent {
+  channel: 'email' | 'push';
+  /** The saved search id, or FAVOURITE_SOURCE, whose choice this is (its name heads the mail; unsubscribe turns it off). */
+  source: string;
+  /** Waits for the owner's daily digest rather than going now. */
+  digest: boolean;
+  /** When it may go (epoch ms): now plus a moment to gather, or the next digest hour. */
+  dueAt: number;
 }
 
 export interface SearchOwner {
@@ -71,6 +93,17 @@ export interface SearchOwner {
   paused: boolean;
   /** Changes up to this sequence came before the search (SavedSearch.since). */
   since: number;
+  channels: AlertChannel[];
+  frequency: EmailFrequency;
+}
+
+/** Who keeps a listing, since when, and where its alerts go (for the matcher). */
+export interface KeptBy {
+  owner: string;
+  listingId: string;
+  since: number;
+  channels: AlertChannel[];
+  frequency: EmailFrequency;
 }
 
 /** A page of every session's alerts for one node to deliver: those it holds, and how far it read. */
@@ -87,7 +120,7 @@ export interface DeliveryPage {
  * commit order (a node delivers by following them); the matcher's commit is fenced on the
  * cursor it read, so a paused holder that wakes after a takeover cannot commit twice.
  */
-export interface AlertStore extends HolderRegistry {
+export interface AlertStore extends HolderRegistry, AlertOutbox {
   /** Keeps a home; false when the owner already had it (nothing changes). */
   putFavourite(owner: string, f: Favourite): Promise<boolean>;
   removeFavourite(owner: string, listingId: string): Promise<boolean>;
@@ -97,7 +130,9 @@ export interface AlertStore extends HolderRegistry {
   /** Forgets everything an owner kept — saved searches, favourites, alerts — in one transaction; the saved searches' ids (their areas go too). */
   forgetOwner(owner: string): Promise<string[]>;
   /** Who keeps each of these listings, and since when (for the matcher). */
-  favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]>;
+  favouritesOn(listingIds: string[]): Promise<KeptBy[]>;
+  /** Changes a favourite's channels; false when the owner does not keep it. */
+  setFavouriteChannels(owner: string, listingId: string, channels: AlertChannel[], frequency: EmailFrequency): Promise<boolean>;
   createSearch(session: string, s: SavedSearch): Promise<void>;
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
   updateSearch(session: string, s: SavedSearch): Promise<boolean>;
@@ -117,7 +152,7 @@ export interface AlertStore extends HolderRegistry {
   /** Takes or renews the matcher's lease; true when this node holds it. `startCursor` is asked for only if there is no cursor yet. */
   claim(node: string, leaseMs: number, startCursor: () => Promise<number>): Promise<boolean>;
   matcherCursor(): Promise<number>;
-  /** A batch's alerts and the cursor moved past it, in one transaction, only if this node still holds the lease at `from`. */
+  /** A batch's alerts, their outbox rows and the cursor moved past it, in one transaction, only if this node still holds the lease at `from`. */
   commitBatch(node: string, from: number, to: number, leaseMs: number, alerts: NewAlert[]): Promise<number[] | null>;
   release(node: string): Promise<void>;
   close(): Promise<void>;

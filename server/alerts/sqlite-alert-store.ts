@@ -1,8 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Filters, SearchArea } from '../engine/search-engine';
 import type { ListingRecord } from '../core/listing';
-import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, NewAlert, SavedSearch, SearchOwner } from './alert-store';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from './alert-store';
+import type { AlertChannel, EmailFrequency, EmailNote } from '../contract/alert-channels';
+import type { Locale } from '../../components/i18n/messages';
+import type { OutboxOutcome, OutboxRow } from './alert-outbox';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
+import { PUSH_SCHEMA_SQLITE } from '../push/push-schema';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
 
 // AUTOINCREMENT: an id is never reused, so "after ID" means the same thing forever.
@@ -62,6 +66,37 @@ CREATE TABLE IF NOT EXISTS favourites (
   PRIMARY KEY (owner, listing_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS favourites_listing ON favourites (listing_id);
+-- One row per (alert, channel) to mail or push, written with the alert (alert-outbox.ts).
+CREATE TABLE IF NOT EXISTS alert_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  source TEXT NOT NULL,
+  digest INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  mail_key TEXT,
+  done_at INTEGER,
+  outcome TEXT,
+  UNIQUE (alert_id, channel)
+);
+CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox (due_at) WHERE done_at IS NULL;
+CREATE INDEX IF NOT EXISTS alert_outbox_mail ON alert_outbox (mail_key) WHERE done_at IS NULL;
+CREATE INDEX IF NOT EXISTS alert_outbox_sent ON alert_outbox (owner, done_at) WHERE outcome = 'sent';
+CREATE INDEX IF NOT EXISTS alert_outbox_owner ON alert_outbox (owner, source) WHERE done_at IS NULL;
+-- The language each owner reads alert mail in, kept when they chose email.
+CREATE TABLE IF NOT EXISTS mail_locales (
+  owner TEXT PRIMARY KEY,
+  locale TEXT NOT NULL
+) WITHOUT ROWID;
+-- One row: which node sends the outbox, until when.
+CREATE TABLE IF NOT EXISTS alert_sender (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  holder TEXT,
+  expires INTEGER NOT NULL
+);
 -- One row: how far the cluster has matched the change log, and which node holds the work.
 CREATE TABLE IF NOT EXISTS matcher (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -71,8 +106,18 @@ CREATE TABLE IF NOT EXISTS matcher (
 );
 `;
 
-type SearchRow = [string, string, string, string, string, number, number, number];
+type SearchRow = [string, string, string, string, string, number, number, number, string, string, string | null];
+const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at, since, channels, frequency, email_note';
+type OutboxDbRow = [id: number, alertId: number, channel: string, owner: string, source: string, digest: number, dueAt: number, attempts: number, mailKey: string | null];
+const OUTBOX_COLUMNS = 'o.id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key';
 type AlertRow = [id: number, searchId: string, reason: string, listing: string | null, session: string, at: number, previousPrice: number | null, seq: number];
+
+function outboxOf([id, alertId, channel, owner, source, digest, dueAt, attempts, mailKey]: OutboxDbRow, a: Alert): OutboxRow {
+  return {
+    id, alertId, channel: channel as OutboxRow['channel'], owner, source, digest: digest === 1, dueAt, attempts, mailKey,
+    reason: a.reason, listing: a.listing, at: a.at, ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
+  };
+}
 
 function storedOf([id, searchId, reason, listing, session, at, previousPrice, seq]: AlertRow): StoredAlert {
   return { id, searchId, reason: reason as AlertReason, listing, session, at, previousPrice, seq };
@@ -108,7 +153,7 @@ function rebuildAlertsTable(db: Database.Database): void {
   }).immediate();
 }
 
-function searchOf([id, name, area, filters, notify, paused, createdAt, since]: SearchRow): SavedSearch {
+function searchOf([id, name, area, filters, notify, paused, createdAt, since, channels, frequency, emailNote]: SearchRow): SavedSearch {
   return {
     id,
     name,
@@ -118,6 +163,9 @@ function searchOf([id, name, area, filters, notify, paused, createdAt, since]: S
     paused: paused === 1,
     createdAt,
     since,
+    channels: JSON.parse(channels) as AlertChannel[],
+    frequency: frequency as EmailFrequency,
+    ...(emailNote ? { emailNote: emailNote as EmailNote } : {}),
   };
 }
 
@@ -139,20 +187,30 @@ export class SqliteAlertStore implements AlertStore {
       rebuildAlertsTable(this.db);
     }
     this.db.exec(SCHEMA);
+    this.db.exec(PUSH_SCHEMA_SQLITE);
     // Searches saved before `since` existed hear of every change after now, as they did.
-    addMissingColumns(this.db, 'saved_searches', [['since', 'INTEGER NOT NULL DEFAULT 0']]);
+    addMissingColumns(this.db, 'saved_searches', [
+      ['since', 'INTEGER NOT NULL DEFAULT 0'],
+      ['channels', `TEXT NOT NULL DEFAULT '["page"]'`],
+      ['frequency', "TEXT NOT NULL DEFAULT 'instant'"],
+      ['email_note', 'TEXT'],
+    ]);
+    addMissingColumns(this.db, 'favourites', [
+      ['channels', `TEXT NOT NULL DEFAULT '["page"]'`],
+      ['frequency', "TEXT NOT NULL DEFAULT 'instant'"],
+    ]);
     this.s = {
       insertSearch: this.db.prepare(
-        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO saved_searches (id, session, name, area, filters, notify, paused, created_at, since, channels, frequency, email_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ? WHERE id = ? AND session = ?'),
+      updateSearch: this.db.prepare('UPDATE saved_searches SET name = ?, notify = ?, paused = ?, channels = ?, frequency = ?, email_note = ? WHERE id = ? AND session = ?'),
       deleteSearch: this.db.prepare('DELETE FROM saved_searches WHERE id = ? AND session = ?'),
       searchesOf: this.db
-        .prepare('SELECT id, name, area, filters, notify, paused, created_at, since FROM saved_searches WHERE session = ? ORDER BY created_at, id')
+        .prepare(`SELECT ${SEARCH_COLUMNS} FROM saved_searches WHERE session = ? ORDER BY created_at, id`)
         .raw(),
-      searchOf: this.db.prepare('SELECT id, name, area, filters, notify, paused, created_at, since FROM saved_searches WHERE id = ? AND session = ?').raw(),
+      searchOf: this.db.prepare(`SELECT ${SEARCH_COLUMNS} FROM saved_searches WHERE id = ? AND session = ?`).raw(),
       countOf: this.db.prepare('SELECT COUNT(*) FROM saved_searches WHERE session = ?').pluck(),
-      owners: this.db.prepare('SELECT id, session, notify, paused, since FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
+      owners: this.db.prepare('SELECT id, session, notify, paused, since, channels, frequency FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))').raw(),
       insertAlert: this.db.prepare('INSERT OR IGNORE INTO alerts (session, search_id, seq, reason, at, previous_price) VALUES (?, ?, ?, ?, ?, ?)'),
       insertListing: this.db.prepare('INSERT OR IGNORE INTO alert_listings (seq, side, listing) VALUES (?, ?, ?)'),
       listing: this.db.prepare('SELECT listing FROM alert_listings WHERE seq = ? AND side = ?').pluck(),
@@ -170,12 +228,47 @@ export class SqliteAlertStore implements AlertStore {
       holders: this.db.prepare('SELECT session, node FROM holders WHERE session IN (SELECT value FROM json_each(?)) AND expires >= ?').raw(),
       lapsed: this.db.prepare('DELETE FROM holders WHERE expires < ?'),
       putFavourite: this.db.prepare(
-        'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since, channels, frequency) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       removeFavourite: this.db.prepare('DELETE FROM favourites WHERE owner = ? AND listing_id = ?'),
-      favouritesOf: this.db.prepare('SELECT listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = ? ORDER BY saved_at DESC, listing_id').raw(),
+      favouritesOf: this.db
+        .prepare('SELECT listing_id, saved_at, price_when_saved, listing, since, channels, frequency FROM favourites WHERE owner = ? ORDER BY saved_at DESC, listing_id')
+        .raw(),
+      setFavouriteChannels: this.db.prepare('UPDATE favourites SET channels = ?, frequency = ? WHERE owner = ? AND listing_id = ?'),
       favouriteCount: this.db.prepare('SELECT COUNT(*) FROM favourites WHERE owner = ?').pluck(),
-      favouritesOn: this.db.prepare('SELECT owner, listing_id, since FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
+      favouritesOn: this.db.prepare('SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
+      insertOutbox: this.db.prepare('INSERT OR IGNORE INTO alert_outbox (alert_id, channel, owner, source, digest, due_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      due: this.db
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?')
+        .raw(),
+      sameMail: this.db.prepare('SELECT id FROM alert_outbox WHERE done_at IS NULL AND mail_key = ? AND lease_until < ?').pluck(),
+      sameSearch: this.db
+        .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
+        .pluck(),
+      leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
+      outboxRows: this.db
+        .prepare(
+          `SELECT ${OUTBOX_COLUMNS}, a.id, a.search_id, a.reason, a.listing, a.session, a.at, a.previous_price, a.seq
+           FROM alert_outbox o JOIN alerts a ON a.id = o.alert_id WHERE o.id IN (SELECT value FROM json_each(?)) ORDER BY o.id`,
+        )
+        .raw(),
+      orphans: this.db.prepare('SELECT id FROM alert_outbox WHERE id IN (SELECT value FROM json_each(?)) AND alert_id NOT IN (SELECT id FROM alerts)').pluck(),
+      setMailKey: this.db.prepare('UPDATE alert_outbox SET mail_key = ? WHERE id IN (SELECT value FROM json_each(?))'),
+      finish: this.db.prepare('UPDATE alert_outbox SET done_at = ?, outcome = ?, lease_until = 0 WHERE id IN (SELECT value FROM json_each(?)) AND done_at IS NULL'),
+      postpone: this.db.prepare(
+        'UPDATE alert_outbox SET due_at = ?, digest = ?, lease_until = 0, mail_key = CASE WHEN ? THEN mail_key ELSE NULL END WHERE id IN (SELECT value FROM json_each(?)) AND done_at IS NULL',
+      ),
+      mailsSent: this.db.prepare("SELECT COUNT(DISTINCT mail_key) FROM alert_outbox WHERE owner = ? AND outcome = 'sent' AND channel = 'email' AND digest = 0 AND done_at >= ?").pluck(),
+      waiting: this.db.prepare('SELECT COUNT(*) FROM alert_outbox WHERE done_at IS NULL').pluck(),
+      setLocale: this.db.prepare('INSERT INTO mail_locales (owner, locale) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET locale = excluded.locale'),
+      locale: this.db.prepare('SELECT locale FROM mail_locales WHERE owner = ?').pluck(),
+      initSender: this.db.prepare('INSERT OR IGNORE INTO alert_sender (id, holder, expires) VALUES (1, NULL, 0)'),
+      claimSender: this.db.prepare('UPDATE alert_sender SET holder = ?, expires = ? WHERE id = 1 AND (holder = ? OR holder IS NULL OR expires < ?)'),
+      senderLease: this.db.prepare('SELECT holder, expires FROM alert_sender WHERE id = 1').raw(),
+      releaseSender: this.db.prepare('UPDATE alert_sender SET holder = NULL, expires = 0 WHERE id = 1 AND holder = ?'),
+      searchChannels: this.db.prepare('SELECT channels FROM saved_searches WHERE id = ? AND session = ?').pluck(),
+      favouriteChannels: this.db.prepare('SELECT channels FROM favourites WHERE owner = ? AND listing_id = ?').pluck(),
+      setSearchChannels: this.db.prepare('UPDATE saved_searches SET channels = ? WHERE id = ? AND session = ?'),
     };
   }
 
@@ -186,13 +279,20 @@ export class SqliteAlertStore implements AlertStore {
         this.db.prepare('DELETE FROM saved_searches WHERE session = ?').run(owner);
         this.db.prepare('DELETE FROM favourites WHERE owner = ?').run(owner);
         this.db.prepare('DELETE FROM alerts WHERE session = ?').run(owner);
+        this.db.prepare('DELETE FROM push_subscriptions WHERE owner = ?').run(owner);
+        this.db.prepare('DELETE FROM alert_outbox WHERE owner = ?').run(owner);
+        this.db.prepare('DELETE FROM mail_locales WHERE owner = ?').run(owner);
         return ids;
       })
       .immediate();
   }
 
   async putFavourite(owner: string, f: Favourite): Promise<boolean> {
-    return this.s.putFavourite.run(owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since).changes === 1;
+    return this.s.putFavourite.run(owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since, JSON.stringify(f.channels), f.frequency).changes === 1;
+  }
+
+  async setFavouriteChannels(owner: string, listingId: string, channels: AlertChannel[], frequency: EmailFrequency): Promise<boolean> {
+    return this.s.setFavouriteChannels.run(JSON.stringify(channels), frequency, owner, listingId).changes === 1;
   }
 
   async removeFavourite(owner: string, listingId: string): Promise<boolean> {
@@ -200,12 +300,14 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async favouritesOf(owner: string): Promise<Favourite[]> {
-    return (this.s.favouritesOf.all(owner) as [string, number, number, string, number][]).map(([listingId, savedAt, priceWhenSaved, listing, since]) => ({
+    return (this.s.favouritesOf.all(owner) as [string, number, number, string, number, string, string][]).map(([listingId, savedAt, priceWhenSaved, listing, since, channels, frequency]) => ({
       listingId,
       savedAt,
       priceWhenSaved,
       listing: JSON.parse(listing) as ListingRecord,
       since,
+      channels: JSON.parse(channels) as AlertChannel[],
+      frequency: frequency as EmailFrequency,
     }));
   }
 
@@ -213,18 +315,27 @@ export class SqliteAlertStore implements AlertStore {
     return this.s.favouriteCount.get(owner) as number;
   }
 
-  async favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]> {
+  async favouritesOn(listingIds: string[]): Promise<KeptBy[]> {
     if (listingIds.length === 0) return [];
-    return (this.s.favouritesOn.all(JSON.stringify(listingIds)) as [string, string, number][]).map(([owner, listingId, since]) => ({ owner, listingId, since }));
+    return (this.s.favouritesOn.all(JSON.stringify(listingIds)) as [string, string, number, string, string][]).map(([owner, listingId, since, channels, frequency]) => ({
+      owner,
+      listingId,
+      since,
+      channels: JSON.parse(channels) as AlertChannel[],
+      frequency: frequency as EmailFrequency,
+    }));
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
-    this.s.insertSearch.run(s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt, s.since);
+    this.s.insertSearch.run(
+      s.id, session, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused ? 1 : 0, s.createdAt, s.since,
+      JSON.stringify(s.channels), s.frequency, s.emailNote ?? null,
+    );
   }
 
   /** Changes what a renter may change; false when the search is not theirs (or gone). */
   async updateSearch(session: string, s: SavedSearch): Promise<boolean> {
-    return this.s.updateSearch.run(s.name, JSON.stringify(s.notify), s.paused ? 1 : 0, s.id, session).changes === 1;
+    return this.s.updateSearch.run(s.name, JSON.stringify(s.notify), s.paused ? 1 : 0, JSON.stringify(s.channels), s.frequency, s.emailNote ?? null, s.id, session).changes === 1;
   }
 
   async deleteSearch(session: string, id: string): Promise<boolean> {
@@ -248,8 +359,8 @@ export class SqliteAlertStore implements AlertStore {
   async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
     const out = new Map<string, SearchOwner>();
     if (ids.length === 0) return out;
-    for (const [id, session, notify, paused, since] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number, number][]) {
-      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1, since });
+    for (const [id, session, notify, paused, since, channels, frequency] of this.s.owners.all(JSON.stringify(ids)) as [string, string, string, number, number, string, string][]) {
+      out.set(id, { session, notify: JSON.parse(notify) as AlertReason[], paused: paused === 1, since, channels: JSON.parse(channels) as AlertChannel[], frequency: frequency as EmailFrequency });
     }
     return out;
   }
@@ -335,9 +446,120 @@ export class SqliteAlertStore implements AlertStore {
     const at = Date.now();
     for (const a of alerts) {
       const r = this.s.insertAlert.run(a.session, a.searchId, a.seq, a.reason, at, a.previousPrice ?? null);
-      if (r.changes === 1) ids.push(Number(r.lastInsertRowid));
+      if (r.changes !== 1) continue; // written before (a redone batch): so were its outbox rows
+      const id = Number(r.lastInsertRowid);
+      ids.push(id);
+      for (const o of a.outbox ?? []) this.s.insertOutbox.run(id, o.channel, a.session, o.source, o.digest ? 1 : 0, o.dueAt);
     }
     return ids;
+  }
+
+  async claimSender(node: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    const row = this.s.senderLease.get() as [string | null, number] | undefined;
+    if (row) {
+      const [holder, expires] = row;
+      if (holder !== null && holder !== node && expires >= now) return false;
+      if (holder === node && expires - now > leaseMs / 2) return true;
+    } else this.s.initSender.run();
+    return this.s.claimSender.run(node, now + leaseMs, node, now).changes === 1;
+  }
+
+  async releaseSender(node: string): Promise<void> {
+    this.s.releaseSender.run(node);
+  }
+
+  async takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]> {
+    const ids = this.db
+      .transaction(() => {
+        const taken = new Set<number>();
+        const searches = new Set<string>();
+        for (const [id, mailKey, channel, digest, owner, source] of this.s.due.all(now, now, limit) as [number, string | null, string, number, string, string][]) {
+          taken.add(id);
+          // A mail formed before (its sender died): all of it, as it was.
+          if (mailKey !== null) for (const other of this.s.sameMail.all(mailKey, now) as number[]) taken.add(other);
+          // An instant mail takes its search's homes still gathering too: one mail, not one a home.
+          else if (channel === 'email' && digest === 0 && !searches.has(`${owner}\u0000${source}`)) {
+            searches.add(`${owner}\u0000${source}`);
+            for (const other of this.s.sameSearch.all(owner, source, now) as number[]) taken.add(other);
+          }
+        }
+        for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);
+        return [...taken];
+      })
+      .immediate();
+    if (ids.length === 0) return [];
+    // An alert forgotten with its owner after the row was read: nothing to send.
+    const gone = this.s.orphans.all(JSON.stringify(ids)) as number[];
+    if (gone.length > 0) this.s.finish.run(now, 'skipped', JSON.stringify(gone));
+    const rows = this.s.outboxRows.all(JSON.stringify(ids)) as [...OutboxDbRow, ...AlertRow][];
+    const alerts = await withListings(rows.map((r) => storedOf(r.slice(9) as unknown as AlertRow)), this.listings);
+    return rows.map((r, i) => outboxOf(r.slice(0, 9) as unknown as OutboxDbRow, alerts[i]!));
+  }
+
+  async setMailKey(ids: number[], mailKey: string): Promise<void> {
+    this.s.setMailKey.run(mailKey, JSON.stringify(ids));
+  }
+
+  async finish(ids: number[], outcome: OutboxOutcome, at: number): Promise<void> {
+    if (ids.length > 0) this.s.finish.run(at, outcome, JSON.stringify(ids));
+  }
+
+  async postpone(ids: number[], dueAt: number, digest: boolean, keepMail: boolean): Promise<void> {
+    if (ids.length > 0) this.s.postpone.run(dueAt, digest ? 1 : 0, keepMail ? 1 : 0, JSON.stringify(ids));
+  }
+
+  async mailsSentSince(owner: string, since: number): Promise<number> {
+    return this.s.mailsSent.get(owner, since) as number;
+  }
+
+  async outboxWaiting(): Promise<number> {
+    return this.s.waiting.get() as number;
+  }
+
+  async setMailLocale(owner: string, locale: Locale): Promise<void> {
+    this.s.setLocale.run(owner, locale);
+  }
+
+  async mailLocale(owner: string): Promise<Locale | null> {
+    return (this.s.locale.get(owner) as Locale | undefined) ?? null;
+  }
+
+  async unsubscribe(owner: string, source: string, listingId: string | null): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const text = (listingId === null ? this.s.searchChannels.get(source, owner) : this.s.favouriteChannels.get(owner, listingId)) as string | undefined;
+        if (text === undefined) return false;
+        const channels = (JSON.parse(text) as AlertChannel[]).filter((c) => c !== 'email');
+        const next = JSON.stringify(channels.length > 0 ? channels : ['page']);
+        if (listingId === null) this.s.setSearchChannels.run(next, source, owner);
+        else this.db.prepare('UPDATE favourites SET channels = ? WHERE owner = ? AND listing_id = ?').run(next, owner, listingId);
+        this.dropWaitingMail(owner, source, listingId);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** The source's email rows no attempt holds: not sent now that its email is off. */
+  private dropWaitingMail(owner: string, source: string, listingId: string | null): void {
+    const now = Date.now();
+    const rows = this.db
+      .prepare(
+        `SELECT o.id, a.listing, a.seq, a.reason FROM alert_outbox o JOIN alerts a ON a.id = o.alert_id
+         WHERE o.owner = ? AND o.source = ? AND o.channel = 'email' AND o.done_at IS NULL AND o.lease_until < ?`,
+      )
+      .raw()
+      .all(owner, source, now) as [number, string | null, number, string][];
+    const ids =
+      listingId === null
+        ? rows.map((r) => r[0])
+        : rows
+            .filter(([, inline, seq, reason]) => {
+              const text = inline ?? (this.s.listing.get(seq, reason === 'removed' ? 0 : 1) as string | undefined);
+              return text !== undefined && (JSON.parse(text) as ListingRecord).id === listingId;
+            })
+            .map((r) => r[0]);
+    if (ids.length > 0) this.s.finish.run(now, 'skipped', JSON.stringify(ids));
   }
 
   async release(node: string): Promise<void> {

@@ -20,7 +20,26 @@ export function applyWrite(before: ListingRecord | null, w: ListingWrite, now: n
   if (w.op === 'patch' && w.appendPhotos) merged.photos = [...(merged.photos ?? []), ...w.appendPhotos].slice(0, MAX_PHOTOS);
   const listedAt = w.op === 'patch' && w.patch.listedAt !== undefined ? w.patch.listedAt : (before?.listedAt ?? merged.listedAt);
   if (before && sameContent(before, merged) && listedAt === before.listedAt) return { kind: 'unchanged', listing: before };
-  return { kind: 'written', before, after: before ? { ...merged, listedAt, updatedAt: now } : { ...merged, updatedAt: merged.listedAt } };
+  return { kind: 'written', before, after: before ? updatedFrom(before, merged, now, listedAt) : { ...merged, updatedAt: merged.listedAt } };
+}
+
+/**
+ * A stored listing replaced by a new state (an import's row, an API write), the one rule
+ * for every store: `listedAt` kept (unless given), `updatedAt` now, and the price before
+ * the last change of it kept with that change's time (core/price-cut reads them), carried
+ * over while the price stays.
+ */
+export function updatedFrom(before: ListingRecord, next: ListingRecord, now: number, listedAt = before.listedAt): ListingRecord {
+  const { previousPrice: _p, priceChangedAt: _t, ...rest } = next;
+  const out: ListingRecord = { ...rest, listedAt, updatedAt: now };
+  if (before.price !== next.price) {
+    out.previousPrice = before.price;
+    out.priceChangedAt = now;
+  } else if (before.previousPrice !== undefined && before.priceChangedAt !== undefined) {
+    out.previousPrice = before.previousPrice;
+    out.priceChangedAt = before.priceChangedAt;
+  }
+  return out;
 }
 
 /**

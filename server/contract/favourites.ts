@@ -1,5 +1,6 @@
 /** The favourites part of the wire contract (CONTRACT.md "Favourites"), shared by server and page. */
 import type { Listing } from '../core/listing';
+import type { AlertChannel, EmailFrequency } from './alert-channels';
 
 export interface FavouriteJson {
   /** The home as it is now, or as it last was when it has been taken down. */
@@ -7,6 +8,9 @@ export interface FavouriteJson {
   savedAt: string;
   priceWhenSaved: number;
   removed?: true;
+  /** Where its alerts go (CONTRACT.md "Alert channels"). */
+  channels: AlertChannel[];
+  frequency: EmailFrequency;
 }
 
 export interface FavouritesJson {

@@ -76,6 +76,11 @@ export interface ConversationStore {
   unblock(account: string, other: string): Promise<void>;
   /** Whether either of the two has blocked the other. */
   blockedBetween(a: string, b: string): Promise<{ aBlockedB: boolean; bBlockedA: boolean }>;
+  /**
+   * Which of a conversation's two participants has blocked the other (none, one or both),
+   * asked by conversation so a send can ask it beside who the participants are.
+   */
+  blockersIn(conversationId: string): Promise<string[]>;
   /** A conversation reported for the operator to read. */
   report(conversationId: string, reporter: string, reason: string, at: number): Promise<void>;
   /** Per recent conversation of the host: ms from the renter's first message to the host's first reply after it (null: none yet), and when asked. */

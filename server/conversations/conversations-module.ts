@@ -75,7 +75,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     // The recipient's device has it: the sender sees "delivered".
     void markDelivered(m.conversationId, m.recipient, m.id, m.sender);
   });
-  const router = new DoorbellRouter(o.registry, o.bus, MESSAGES_CHANNEL, o.node, () => delivery.pump());
+  const router = new DoorbellRouter(o.registry, o.bus, MESSAGES_CHANNEL, o.node, (payload) => delivery.rung(payload));
   const replyTimes = new ReplyTimes(o.store);
 
   // Receipts for sockets here; a receipt for a participant held elsewhere goes to those nodes.
@@ -124,6 +124,20 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
     return { ...c, other: c.renterId === account ? c.hostId : c.renterId };
   }
 
+  /**
+   * Who a conversation is between never changes, so a send asks the store once per
+   * conversation, not once per message (the newest id, which does change, is not used here).
+   */
+  const known = new Map<string, Conversation>();
+  async function participantsOf(conversationId: string, account: string): Promise<Conversation & { other: string }> {
+    const c = known.get(conversationId);
+    if (c && (c.renterId === account || c.hostId === account)) return { ...c, other: c.renterId === account ? c.hostId : c.renterId };
+    const fresh = await participantOf(conversationId, account);
+    if (known.size >= 20_000) known.clear();
+    known.set(fresh.id, fresh);
+    return fresh;
+  }
+
   async function conversationJson(account: string, cs: Conversation[]): Promise<ConversationJson[]> {
     const ids = cs.map((c) => c.id);
     const others = cs.map((c) => (c.renterId === account ? c.hostId : c.renterId));
@@ -166,12 +180,13 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
 
   /** Sends once per clientId: committed before it answers, then rung to the holders of both. */
   async function send(account: string, conversationId: string, clientId: string, text: string): Promise<{ message: Message; created: boolean }> {
-    const c = await participantOf(conversationId, account);
-    const took = await o.limits.take('messages', account);
+    // Asked together, each a round trip (store, Redis) that a send would otherwise wait for in turn.
+    const [c, took, blockers] = await Promise.all([participantsOf(conversationId, account), o.limits.take('messages', account), o.store.blockersIn(conversationId)]);
     if (!took.ok) throw new ApiError('rate_limited', `too many messages; try again in ${took.retryAfterS} s`);
-    const blocked = await o.store.blockedBetween(account, c.other);
-    if (blocked.bBlockedA) throw new ApiError('forbidden', 'this person does not take messages from you', 'conversationId');
-    if (blocked.aBlockedB) throw new ApiError('forbidden', 'you blocked this person; unblock them to write', 'conversationId');
+    if (blockers.includes(c.other)) throw new ApiError('forbidden', 'this person does not take messages from you', 'conversationId');
+    if (blockers.includes(account)) throw new ApiError('forbidden', 'you blocked this person; unblock them to write', 'conversationId');
+    // Where the two are held is asked while the message commits: the ring goes out the moment it has.
+    const holders = router.holdersOf([account, c.other]);
     const out = await writer.add({ conversationId: c.id, sender: account, recipient: c.other, text, clientId, sentAt: Date.now() });
     // A clientId names one message: again in its conversation it is a retry (CONTRACT.md:
     // the same message back); in another, the sender would be told "sent" of a message
@@ -180,7 +195,7 @@ export function conversationsModule(o: ConversationsOptions): Capability & { del
       throw new ApiError('conflict', 'clientId: already used for a message in another conversation; give each message its own', 'clientId');
     }
     // A repeat rings too: a retry after a crash may be the first ring this message gets.
-    void router.ring([account, c.other]);
+    void router.ring([account, c.other], JSON.stringify([out.message]), holders);
     return out;
   }
 

@@ -32,6 +32,13 @@ export class MessageDelivery {
   /** Reads one at a time, so each message is read once per node. */
   private readonly reads = new OneAtATime(() => this.read());
   private readonly cursor = new WeakMap<LiveConnection, number>();
+  /**
+   * Ids above a socket's cursor that it was sent straight from a ring: the table's read,
+   * when it passes them, skips them once (and forgets them). The cursor itself moves only
+   * with the table's read, so a message committed on another node with a lower id, rung a
+   * moment later, is never taken as already sent.
+   */
+  private readonly early = new WeakMap<LiveConnection, Set<number>>();
   private readonly timer: NodeJS.Timeout;
   private readonly replays = new Replays();
   /** Messages handed to sockets (for /metrics and benchmarks). */
@@ -44,7 +51,7 @@ export class MessageDelivery {
     /** Told of each message written to a recipient's socket here: that device has it (for "delivered"). */
     private readonly onDelivered: (m: Message, waitedMs: number) => void = () => undefined,
   ) {
-    void bus.subscribe(MESSAGES_CHANNEL, () => this.pump());
+    void bus.subscribe(MESSAGES_CHANNEL, (payload) => this.rung(payload));
     this.timer = setInterval(() => this.pump(), POLL_MS);
     this.timer.unref();
   }
@@ -66,6 +73,60 @@ export class MessageDelivery {
     if (ran) this.cursor.set(conn, Math.max(this.cursor.get(conn) ?? 0, this.last));
   }
 
+  /**
+   * A ring: '1' asks for a read of the table; otherwise it carries the messages just
+   * committed (JSON), which go to the sockets here at once — a read of the store saved on
+   * every message, the most of what stood between a send and its recipient. The table stays
+   * the truth: the poll's read delivers anything a ring missed.
+   */
+  rung(payload: string): void {
+    if (payload === '1' || this.last < 0) return this.pump();
+    let messages: Message[];
+    try {
+      messages = (JSON.parse(payload) as Message[]).filter((m) => typeof m?.id === 'number' && typeof m.sender === 'string' && typeof m.recipient === 'string');
+    } catch {
+      return this.pump();
+    }
+    const due = new Map<LiveConnection, Message[]>();
+    for (const m of messages) this.collect(m, due, false);
+    for (const [conn, list] of due) this.sendEarly(conn, list);
+  }
+
+  /** A message for every socket here of its participants that has not had it. */
+  private collect(m: Message, due: Map<LiveConnection, Message[]>, fromTable: boolean): void {
+    for (const owner of m.sender === m.recipient ? [m.sender] : [m.sender, m.recipient]) {
+      for (const conn of this.held.of(owner)) {
+        if (!conn.signedIn || m.id <= (this.cursor.get(conn) ?? 0)) continue;
+        const early = this.early.get(conn);
+        if (early?.has(m.id)) {
+          // The table's read passes it in id order: the cursor may move past it now.
+          if (fromTable) {
+            early.delete(m.id);
+            this.cursor.set(conn, m.id);
+          }
+          continue;
+        }
+        const list = due.get(conn);
+        if (list) list.push(m);
+        else due.set(conn, [m]);
+      }
+    }
+  }
+
+  private sendEarly(conn: LiveConnection, messages: Message[]): void {
+    if (!conn.sendAll(messages.map((m) => new PreparedFrame(messageFrame(m))))) return;
+    let early = this.early.get(conn);
+    if (!early) this.early.set(conn, (early = new Set()));
+    for (const m of messages) early.add(m.id);
+    this.counted(conn, messages);
+  }
+
+  private counted(conn: LiveConnection, messages: Message[]): void {
+    this.delivered += messages.length;
+    const now = Date.now();
+    for (const m of messages) if (m.recipient === conn.session) this.onDelivered(m, now - m.sentAt);
+  }
+
   /** Reads what was committed since the last read (the table unreadable: the next poll tries again). */
   pump(): void {
     this.reads.ask();
@@ -76,16 +137,7 @@ export class MessageDelivery {
     for (;;) {
       const page = await this.store.messagesAfter(this.last, PAGE, (m) => this.held.has(m.sender) || this.held.has(m.recipient));
       const due = new Map<LiveConnection, Message[]>();
-      for (const m of page.messages) {
-        for (const owner of m.sender === m.recipient ? [m.sender] : [m.sender, m.recipient]) {
-          for (const conn of this.held.of(owner)) {
-            if (!conn.signedIn || m.id <= (this.cursor.get(conn) ?? 0)) continue;
-            const list = due.get(conn);
-            if (list) list.push(m);
-            else due.set(conn, [m]);
-          }
-        }
-      }
+      for (const m of page.messages) this.collect(m, due, true);
       for (const [conn, messages] of due) this.sendAll(conn, messages);
       this.last = page.last;
       if (page.read < PAGE) return;
@@ -94,11 +146,7 @@ export class MessageDelivery {
 
   private sendAll(conn: LiveConnection, messages: Message[]): void {
     if (messages.length === 0) return;
-    if (conn.sendAll(messages.map((m) => new PreparedFrame(messageFrame(m))))) {
-      this.delivered += messages.length;
-      const now = Date.now();
-      for (const m of messages) if (m.recipient === conn.session) this.onDelivered(m, now - m.sentAt);
-    }
+    if (conn.sendAll(messages.map((m) => new PreparedFrame(messageFrame(m))))) this.counted(conn, messages);
     this.cursor.set(conn, Math.max(messages[messages.length - 1]!.id, this.cursor.get(conn) ?? 0));
   }
 

@@ -190,6 +190,16 @@ export class PostgresConversationStore implements ConversationStore {
     return { aBlockedB: who.includes(a), bBlockedA: who.includes(b) };
   }
 
+  async blockersIn(conversationId: string): Promise<string[]> {
+    const r = await this.q<{ account_id: string }>(
+      `SELECT b.account_id FROM conversations c JOIN blocks b
+       ON (b.account_id = c.renter_id AND b.blocked_id = c.host_id) OR (b.account_id = c.host_id AND b.blocked_id = c.renter_id)
+       WHERE c.id = $1`,
+      [conversationId],
+    );
+    return r.rows.map((x) => x.account_id);
+  }
+
   async report(conversationId: string, reporter: string, reason: string, at: number): Promise<void> {
     await this.q('INSERT INTO reports (conversation_id, reporter, reason, at) VALUES ($1, $2, $3, $4)', [conversationId, reporter, reason, at]);
   }

@@ -104,6 +104,11 @@ export class SqliteConversationStore implements ConversationStore {
       block: p('INSERT INTO blocks (account_id, blocked_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       unblock: p('DELETE FROM blocks WHERE account_id = ? AND blocked_id = ?'),
       blocked: p('SELECT account_id FROM blocks WHERE (account_id = @a AND blocked_id = @b) OR (account_id = @b AND blocked_id = @a)').pluck(),
+      blockersIn: p(
+        `SELECT b.account_id FROM conversations c JOIN blocks b
+         ON (b.account_id = c.renter_id AND b.blocked_id = c.host_id) OR (b.account_id = c.host_id AND b.blocked_id = c.renter_id)
+         WHERE c.id = ?`,
+      ).pluck(),
       report: p('INSERT INTO reports (conversation_id, reporter, reason, at) VALUES (?, ?, ?, ?)'),
       replyTimes: p(
         `SELECT asked.at AS asked_at, (SELECT MIN(h.sent_at) FROM messages h WHERE h.conversation_id = c.id AND h.sender = c.host_id AND h.id > asked.id) AS replied_at
@@ -202,6 +207,10 @@ export class SqliteConversationStore implements ConversationStore {
   async blockedBetween(a: string, b: string): Promise<{ aBlockedB: boolean; bBlockedA: boolean }> {
     const who = this.s.blocked.all({ a, b }) as string[];
     return { aBlockedB: who.includes(a), bBlockedA: who.includes(b) };
+  }
+
+  async blockersIn(conversationId: string): Promise<string[]> {
+    return this.s.blockersIn.all(conversationId) as string[];
   }
 
   async report(conversationId: string, reporter: string, reason: string, at: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Bbox, Filters } from '../engine/search-engine';
+import { amenityMask, maskOfKeys } from './amenities';
 import { encodeEastEdge, encodeLat, encodeLon, encodeWestEdge } from './geotile';
 import type { ListingRecord } from './listing';
 import { queryWords, textMatches } from './text-match';
@@ -25,6 +26,18 @@ export function matchesFilters(r: ListingRecord, f: Filters): boolean {
   if (f.priceMax !== undefined && r.price > f.priceMax) return false;
   if (f.types && !f.types.includes(r.type)) return false;
   if (f.bedsMin !== undefined && (r.bedrooms === null || r.bedrooms < f.bedsMin)) return false;
+  if (!matchesExtras(r, f)) return false;
   if (f.q !== undefined && !textMatches(r, queryWords(f.q))) return false;
+  return true;
+}
+
+/** Bathrooms, guests and amenities (core/amenities): a listing without the field fails a filter on it. */
+export function matchesExtras(r: ListingRecord, f: Filters): boolean {
+  if (f.bathsMin !== undefined && (r.bathrooms === undefined || r.bathrooms < f.bathsMin)) return false;
+  if (f.guestsMin !== undefined && (r.guests === undefined || r.guests < f.guestsMin)) return false;
+  if (f.amenities && f.amenities.length > 0) {
+    const want = maskOfKeys(f.amenities);
+    if ((amenityMask(r.amenities) & want) !== want) return false;
+  }
   return true;
 }

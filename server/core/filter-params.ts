@@ -10,6 +10,9 @@ export function filterParams(f: Filters): URLSearchParams {
   if (f.priceMax !== undefined) q.set('priceMax', String(f.priceMax));
   if (f.types) q.set('type', f.types.join(','));
   if (f.bedsMin !== undefined) q.set('bedsMin', String(f.bedsMin));
+  if (f.bathsMin !== undefined) q.set('bathsMin', String(f.bathsMin));
+  if (f.guestsMin !== undefined) q.set('guestsMin', String(f.guestsMin));
+  if (f.amenities && f.amenities.length > 0) q.set('amenities', f.amenities.join(','));
   if (f.q) q.set('q', f.q);
   return q;
 }

@@ -108,6 +108,9 @@ export interface ListingRecord extends Omit<Listing, 'bedrooms' | 'listedAt' | '
   bedrooms: number | null;
   listedAt: number;
   updatedAt: number;
+  /** The price before the last change of it, and when that change was (core/price-cut); absent until the price first changes. */
+  previousPrice?: number;
+  priceChangedAt?: number;
 }
 
 export const currencyOf = (r: Pick<ListingRecord, 'currency'>): string => r.currency ?? DEFAULT_CURRENCY;

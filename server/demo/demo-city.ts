@@ -29,6 +29,33 @@ const HOMES: Record<ListingType, string[]> = {
   shared: ['shared room', 'bed in a shared room', 'co-living bed'],
 };
 
+/**
+ * Amenities as Inside Airbnb's detailed files word them, each with how often a home has
+ * it (an entire home's kitchen, a room's share of one): the filters have homes to find.
+ */
+const AMENITY_SHARES: [text: string, entire: number, room: number][] = [
+  ['Wifi', 0.96, 0.94],
+  ['Kitchen', 0.95, 0.7],
+  ['Heating', 0.92, 0.9],
+  ['Air conditioning', 0.72, 0.6],
+  ['Free washer – In building', 0.4, 0.3],
+  ['Free dryer – In building', 0.36, 0.26],
+  ['Hair dryer', 0.6, 0.45],
+  ['Elevator', 0.32, 0.22],
+  ['Free street parking', 0.3, 0.25],
+  ['Pets allowed', 0.16, 0.06],
+  ['Pool', 0.03, 0.02],
+];
+
+/** Bathrooms, guests and amenities of a demo home, from a random stream of their own (the other fields stay as they were). */
+function homeDetails(rand: () => number, type: ListingType, bedrooms: number): Pick<ListingRecord, 'bathrooms' | 'guests' | 'amenities'> {
+  const entire = type === 'entire';
+  const bathrooms = entire ? Math.max(1, Math.min(3, Math.round((bedrooms * 0.6 + 0.7 + rand() * 0.8) * 2) / 2)) : 1;
+  const guests = entire ? Math.max(2, bedrooms * 2 + (rand() < 0.3 ? 1 : 0)) : type === 'private' ? (rand() < 0.35 ? 2 : 1) : 1;
+  const amenities = AMENITY_SHARES.filter(([, e, r]) => rand() < (entire ? e : r)).map(([text]) => text);
+  return { bathrooms, guests, ...(amenities.length > 0 ? { amenities } : {}) };
+}
+
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
@@ -48,6 +75,7 @@ function pickWeighted<T>(rand: () => number, items: readonly T[], weights: reado
  */
 export function* demoCity(count: number = DEMO_SIZE, seed: number = DEMO_SEED): Generator<ListingRecord> {
   const rand = seededRandom(seed);
+  const details = seededRandom(seed ^ 0x5eed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const places = NEW_YORK.flatMap((d) => d.neighbourhoods.map((nb) => ({ d, nb })));
   const weights = places.map((p) => p.nb.weight);
@@ -78,6 +106,7 @@ export function* demoCity(count: number = DEMO_SIZE, seed: number = DEMO_SEED): 
       district: d.name,
       neighbourhood: nb.name,
       bedrooms,
+      ...homeDetails(details, type, bedrooms),
       listedAt,
       updatedAt: listedAt,
     };

@@ -1,5 +1,6 @@
 import type { Level } from '../core/levels';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-event';
+import type { AmenityKey } from '../core/amenities';
 import type { Listing, ListingRecord, ListingType } from '../core/listing';
 import type { ListingStore } from '../store/listing-store';
 
@@ -20,6 +21,12 @@ export interface Filters {
   types?: ListingType[];
   /** Listings with at least this many bedrooms; listings without a count do not match. */
   bedsMin?: number;
+  /** At least this many bathrooms (half steps: 1.5); listings without a count do not match. */
+  bathsMin?: number;
+  /** Sleeps at least this many guests; listings without a count do not match. */
+  guestsMin?: number;
+  /** Every one of these (core/amenities' vocabulary); listings without amenities match none. */
+  amenities?: AmenityKey[];
   /** Words the title and description together must hold (core/text-match). */
   q?: string;
 }
@@ -61,7 +68,13 @@ export interface SearchResult {
   listings: Listing[];
 }
 
-export type ListSort = 'price' | 'newest';
+/**
+ * The list's orders: price low to high or high to low, newest first, or the biggest price
+ * cut first (core/price-cut: the drop of a listing's last price change, in basis points,
+ * when that change lowered the price within the last 30 days; homes without one follow,
+ * by id). The id breaks every tie.
+ */
+export type ListSort = 'price' | 'price_desc' | 'newest' | 'price_cut';
 
 export interface ListQuery {
   bbox: Bbox;

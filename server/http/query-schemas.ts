@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from './api-error';
 import { listingIdSchema } from '../core/listing';
-import { API_ZOOM, bboxParam, filterQueryShape, intParam, polygonParam } from '../contract/filters';
+import { API_ZOOM, bboxParam, filterQueryShape, intParam, LIST_SORTS, polygonParam } from '../contract/filters';
 import type { ListCursor } from '../engine/search-engine';
 
 export { filtersOf } from '../contract/filters';
@@ -57,7 +57,7 @@ export function encodeCursor(c: ListCursor): string {
 export const listParamsSchema = z.object({
   bbox: bboxParam,
   polygon: polygonParam.optional(),
-  sort: z.enum(['price', 'newest']).default('newest'),
+  sort: z.enum(LIST_SORTS).default('newest'),
   limit: intParam(1, MAX_PAGE).default(DEFAULT_PAGE),
   cursor: cursorParam.optional(),
   ...filterQueryShape,

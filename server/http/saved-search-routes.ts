@@ -7,12 +7,14 @@ import { listingOf } from '../core/listing';
 import { normalizeRing } from '../core/polygon';
 import { visibleText } from '../core/visible-text';
 import type { SearchEngine } from '../engine/search-engine';
-import { bboxSchema, filtersSchema } from '../contract/filters';
+import { bboxSchema, filtersJson, filtersSchema } from '../contract/filters';
 import type { Took } from '../ops/rate-limit';
 import type { Visitors } from '../sessions/visitors';
 import { ApiError, sendJson, validated, withinBudget } from './api-error';
 import { idUnder, pathId } from './query-schemas';
 import { readJson } from './read-body';
+import { channelsSchema, checkEmailAllowed, emailPlan, frequencySchema, keepMailLocale } from '../alert-mail/channel-choice';
+import { DEFAULT_CHANNELS } from '../contract/alert-channels';
 
 export interface SavedSearchContext {
   engine: SearchEngine;
@@ -48,6 +50,8 @@ const createSchema = z
     polygon: polygonSchema.optional(),
     filters: filtersSchema.default({}),
     notify: notifySchema.default([...ALERT_REASONS]),
+    channels: channelsSchema.default([...DEFAULT_CHANNELS.channels]),
+    frequency: frequencySchema.default(DEFAULT_CHANNELS.frequency),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -57,23 +61,25 @@ const createSchema = z
   });
 
 const patchSchema = z
-  .object({ name: visibleText().trim().min(1).max(MAX_NAME), paused: z.boolean(), notify: notifySchema })
+  .object({ name: visibleText().trim().min(1).max(MAX_NAME), paused: z.boolean(), notify: notifySchema, channels: channelsSchema, frequency: frequencySchema })
   .partial()
   .strict()
-  .refine((p) => Object.keys(p).length > 0, 'give name, paused or notify');
+  .refine((p) => Object.keys(p).length > 0, 'give name, paused, notify, channels or frequency');
 
 const afterParam = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
 
 function searchJson(s: SavedSearch) {
-  const { priceMin, priceMax, types, bedsMin, q } = s.filters;
   return {
     id: s.id,
     name: s.name,
     ...('bbox' in s.area ? { bbox: s.area.bbox } : { polygon: s.area.polygon }),
-    filters: { priceMin, priceMax, type: types, bedsMin, q },
+    filters: filtersJson(s.filters),
     notify: s.notify,
     paused: s.paused,
     createdAt: new Date(s.createdAt).toISOString(),
+    channels: s.channels,
+    frequency: s.frequency,
+    ...(s.emailNote ? { emailNote: s.emailNote } : {}),
   };
 }
 
@@ -94,10 +100,14 @@ export function alertJson(a: Alert) {
  * here). A write comes only from our own pages, and starts the session's row.
  */
 async function owner(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse): Promise<string> {
+  return (await visitor(ctx, req, res)).owner;
+}
+
+async function visitor(ctx: SavedSearchContext, req: IncomingMessage, res: ServerResponse): Promise<{ owner: string; accountId: string | null }> {
   const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') return (await ctx.visitors.ensure(req, res)).owner;
+  if (method === 'GET' || method === 'HEAD') return ctx.visitors.ensure(req, res);
   ctx.visitors.checkOrigin(req);
-  return (await ctx.visitors.ensureStored(req, res)).owner;
+  return ctx.visitors.ensureStored(req, res);
 }
 
 /**
@@ -117,28 +127,34 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     return true;
   }
   if (pathname === '/api/saved-searches') {
-    const sid = await owner(ctx, req, res);
+    const who = await visitor(ctx, req, res);
+    const sid = who.owner;
     if (method === 'GET') {
       sendJson(res, 200, { savedSearches: (await ctx.alerts.searchesOf(sid)).map(searchJson) });
       return true;
     }
     if (method !== 'POST') throw new ApiError('method_not_allowed', `${method} is not allowed here`);
     const body = validated(createSchema, await readJson(req));
+    checkEmailAllowed(body.channels, who.accountId);
     // Per address as well as per renter: new anonymous sessions are cheap, and each search costs every change a match.
     withinBudget(await ctx.newSearch(req), res, 'saved searches from this address today');
     if ((await ctx.alerts.countOf(sid)) >= ctx.maxPerSession) {
       throw new ApiError('conflict', `a renter keeps at most ${ctx.maxPerSession} saved searches; delete one first`);
     }
+    const area = body.bbox ? { bbox: body.bbox } : { polygon: body.polygon! };
     const search: SavedSearch = {
       id: `s-${crypto.randomBytes(9).toString('base64url')}`,
       name: body.name,
-      area: body.bbox ? { bbox: body.bbox } : { polygon: body.polygon! },
+      area,
       filters: body.filters,
       notify: body.notify,
       paused: false,
       createdAt: Date.now(),
       since: await ctx.engine.log.lastSeq(),
+      channels: body.channels,
+      ...(await emailPlan(ctx.engine, area, body.filters, body.channels, body.frequency)),
     };
+    await keepMailLocale(ctx.alerts, sid, search.channels, req);
     // The matcher's copy first: a search it holds without an owner row matches nobody.
     await ctx.engine.putSearch({ id: search.id, area: search.area, filters: search.filters });
     await ctx.alerts.createSearch(sid, search);
@@ -147,7 +163,8 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
   }
   const raw = idUnder(pathname, '/api/saved-searches/');
   if (raw !== null) {
-    const sid = await owner(ctx, req, res);
+    const who = await visitor(ctx, req, res);
+    const sid = who.owner;
     const id = pathId(raw);
     const current = await ctx.alerts.searchOf(sid, id);
     if (!current) throw new ApiError('not_found', 'no saved search with that id', 'id');
@@ -160,7 +177,15 @@ export async function handleSavedSearches(ctx: SavedSearchContext, req: Incoming
     }
     if (method === 'PATCH') {
       const p = validated(patchSchema, await readJson(req));
-      const next = { ...current, ...p };
+      if (p.channels) checkEmailAllowed(p.channels, who.accountId);
+      // Channels or frequency asked again: the plan is made again (the note with it); otherwise kept.
+      const { emailNote: _was, ...rest } = current;
+      const asked = { ...rest, ...p };
+      const next: SavedSearch =
+        p.channels === undefined && p.frequency === undefined
+          ? { ...current, ...p }
+          : { ...asked, ...(await emailPlan(ctx.engine, asked.area, asked.filters, asked.channels, asked.frequency)) };
+      await keepMailLocale(ctx.alerts, sid, next.channels, req);
       await ctx.alerts.updateSearch(sid, next);
       sendJson(res, 200, searchJson(next));
       return true;

@@ -9,6 +9,8 @@ export interface Mail {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** The Message-ID (with its angle brackets); nodemailer makes one when unset. */
+  messageId?: string;
 }
 
 export interface Mailer {
@@ -57,7 +59,11 @@ export function openMailer(smtpUrl: string | undefined, from: string): Mailer {
   return {
     mode: 'smtp',
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, ...(mail.headers ? { headers: mail.headers } : {}) });
+      await transport.sendMail({
+        from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
+        ...(mail.headers ? { headers: mail.headers } : {}),
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      });
     },
     close() {
       transport.close();

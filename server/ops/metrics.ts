@@ -35,9 +35,9 @@ export class Metrics {
 
   readonly alertLag = new client.Histogram({
     name: 'roost_alert_lag_seconds',
-    help: 'Where an alert spends its time: matched = a change committed to its alerts committed (on the matching node), delivered = an alert committed to its frame written to a socket here',
+    help: 'Where an alert spends its time: matched = a change committed to its alerts committed (on the matching node), delivered = an alert committed to its frame written to a socket here, mailed = an alert committed to its mail accepted by the mail server, pushed = to its push taken by the push service',
     labelNames: ['stage'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
 

@@ -24,7 +24,9 @@ export const HSTS = 'max-age=31536000';
  * icons) and the tile host: a listing's photo on another host would tell that host who
  * looks at it, so photos are served from our origin. Styles stay 'unsafe-inline': Leaflet
  * positions every tile and marker with a style attribute, which a nonce cannot cover, and a
- * style cannot run script.
+ * style cannot run script. Workers come only from files of our origin (the alerts' service
+ * worker is /sw.js): without worker-src, workers fall back to script-src, whose
+ * 'strict-dynamic' lets any script we trust start one from a blob: URL (Chromium ran one).
  */
 export function pageSecurityHeaders(tileUrl: string, dev: boolean): () => { nonce: string; headers: Record<string, string> } {
   const tiles = tileSources(tileUrl);
@@ -36,6 +38,7 @@ export function pageSecurityHeaders(tileUrl: string, dev: boolean): () => { nonc
       "style-src 'self' 'unsafe-inline'",
       `img-src 'self' data: ${tiles}`.trim(),
       "connect-src 'self'",
+      "worker-src 'self'",
       "font-src 'self'",
       "object-src 'none'",
       "base-uri 'self'",

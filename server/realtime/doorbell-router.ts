@@ -16,23 +16,34 @@ export class DoorbellRouter {
     /** The delivery's channel: alerts', messages'. */
     private readonly channel: string,
     private readonly node: string,
-    /** This node's delivery, read now. */
-    private readonly deliverHere: () => void,
+    /** This node's delivery, told now (with the ring's payload). */
+    private readonly deliverHere: (payload: string) => void,
   ) {}
 
-  async ring(sessions: string[]): Promise<void> {
+  /** Where these owners' sockets are held, asked ahead of a ring (a failure is the ring's to handle). */
+  holdersOf(sessions: string[]): Promise<Map<string, string[]>> {
+    const asked = this.registry.holders(sessions);
+    asked.catch(() => undefined);
+    return asked;
+  }
+
+  /**
+   * `payload`: what the holders' deliveries are told; '1' means "read the store". A
+   * delivery may carry what it is about (messages) so a holder need not read it back.
+   */
+  async ring(sessions: string[], payload = '1', holders = this.holdersOf(sessions)): Promise<void> {
     let nodes: Set<string>;
     try {
-      nodes = new Set([...(await this.registry.holders(sessions)).values()].flat());
+      nodes = new Set([...(await holders).values()].flat());
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'holder registry unreadable; ringing every node');
-      this.deliverHere();
-      await this.bus.publish(this.channel, '1');
+      this.deliverHere(payload);
+      await this.bus.publish(this.channel, payload);
       return;
     }
     for (const node of nodes) {
-      if (node === this.node) this.deliverHere();
-      else void this.bus.publishTo(node, this.channel, '1');
+      if (node === this.node) this.deliverHere(payload);
+      else void this.bus.publishTo(node, this.channel, payload);
     }
   }
 }

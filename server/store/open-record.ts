@@ -13,6 +13,9 @@ import type { PhotoImportStore } from '../photos/photo-import-store';
 import { PostgresPhotoImportStore } from '../photos/postgres-photo-import-store';
 import { SqlitePhotoImportStore } from '../photos/sqlite-photo-import-store';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store';
+import type { PushStore } from '../push/push-store';
+import { PostgresPushStore } from '../push/postgres-push-store';
+import { SqlitePushStore } from '../push/sqlite-push-store';
 import type { Config } from '../config';
 import { sessionSecret } from '../sessions/session-cookie';
 import { StartError } from '../start-error';
@@ -33,6 +36,8 @@ export interface RecordStores {
   /** The photo importer's queue and what each external photo URL became. */
   photoImports: PhotoImportStore;
   conversations: ConversationStore;
+  /** Web Push: subscriptions, the VAPID keys, the message notifier's claims. */
+  push: PushStore;
   sessionSecret: string;
   where: 'postgresql' | 'data-dir';
 }
@@ -54,6 +59,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
         photos: new PostgresPhotoStore(pool),
         photoImports: new PostgresPhotoImportStore(pool),
         conversations: new PostgresConversationStore(pool),
+        push: new PostgresPushStore(pool),
         sessionSecret: secret,
         where: 'postgresql',
       };
@@ -70,6 +76,7 @@ export async function openRecord(config: Config): Promise<RecordStores> {
     photos: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoStore(config.dataDir)),
     photoImports: await openingDatabase(config.dataDir, 'photos.db', () => new SqlitePhotoImportStore(config.dataDir)),
     conversations: await openingDatabase(config.dataDir, 'messages.db', () => new SqliteConversationStore(config.dataDir)),
+    push: await openingDatabase(config.dataDir, 'alerts.db', () => new SqlitePushStore(config.dataDir)),
     sessionSecret: sessionSecret(config.SESSION_SECRET, config.dataDir),
     where: 'data-dir',
   };

@@ -15,6 +15,7 @@ import { importFile } from '../../server/import/importer';
 import { NYC_CSV } from '../helpers/roost';
 import { expectedBuckets, inBbox, inRing, LISTING_2595, matches, neighbourhoodRings, nycRegions, ROWS, select, type Row } from './nyc-oracle';
 import { seededRandom as rng } from '../../server/core/seeded-random';
+import { checkExtraFilters } from './extra-filters';
 
 export interface EngineLeg {
   name: string;
@@ -35,6 +36,9 @@ export const FIXED_VIEWS: [string, SearchQuery][] = [
   ['boroughs, entire homes up to $200', { bbox: CITY, zoom: 11, filters: { types: ['entire'], priceMax: 200 } }],
   ['boroughs, rooms from $80', { bbox: [-74.05, 40.6, -73.85, 40.8], zoom: 9, filters: { priceMin: 80, types: ['private', 'shared'] } }],
   ['boroughs, bedsMin excludes unknown bedrooms', { bbox: CITY, zoom: 10, filters: { bedsMin: 0 } }],
+  ['neighbourhoods, bathsMin excludes unknown bathrooms', { bbox: CITY, zoom: 12, filters: { bathsMin: 0, priceMax: 200 } }],
+  ['clusters, guestsMin excludes unknown guests', { bbox: WILLIAMSBURG, zoom: 14, filters: { guestsMin: 1 } }],
+  ['regions, amenities exclude listings without amenities', { bbox: CITY, zoom: 8, filters: { amenities: ['wifi'] } }],
   ['neighbourhoods, lower Manhattan', { bbox: MANHATTAN_SOUTH, zoom: 12, filters: {} }],
   ['neighbourhoods, $100–$300', { bbox: [-74.0, 40.65, -73.9, 40.75], zoom: 13, filters: { priceMin: 100, priceMax: 300 } }],
   ['clusters, Williamsburg', { bbox: WILLIAMSBURG, zoom: 14, filters: {} }],
@@ -388,6 +392,10 @@ export function engineContract(leg: EngineLeg): void {
       await engine.refresh();
       expect(await ids('安')).toEqual([]);
     });
+
+    it('bathrooms, guests and amenities filter every level, the list and saved searches; the list sorts by price both ways and by price cut', async () => {
+      await checkExtraFilters(engine, leg.reference ? leg.reference() : null);
+    }, 120_000);
 
     it('keeps boundaries for the map', async () => {
       const text = JSON.stringify({ type: 'FeatureCollection', features: [] });

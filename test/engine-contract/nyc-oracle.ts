@@ -95,7 +95,11 @@ export function matches(r: Row, f: Filters): boolean {
     (f.priceMax === undefined || r.price <= f.priceMax) &&
     (f.types === undefined || f.types.includes(r.type)) &&
     (f.q === undefined || hasWords(r.title, f.q)) &&
-    f.bedsMin === undefined // the New York file has no bedrooms: any bedsMin excludes all
+    // The New York file has no bedrooms, bathrooms, guests or amenities: a filter on any excludes all.
+    f.bedsMin === undefined &&
+    f.bathsMin === undefined &&
+    f.guestsMin === undefined &&
+    (f.amenities === undefined || f.amenities.length === 0)
   );
 }
 

@@ -99,3 +99,12 @@ export function tokenIn(mail: ReceivedMail): string {
   if (!m) throw new Error(`no sign-in link in: ${mail.text}`);
   return m[1]!;
 }
+
+/**
+ * A mail's List-Unsubscribe URL and List-Unsubscribe-Post value (RFC 8058), as mailparser
+ * reads them (it gathers the List-* headers under `list`); empty strings when absent.
+ */
+export function listUnsubscribe(mail: ReceivedMail): { url: string; post: string } {
+  const list = mail.headers.get('list') as { unsubscribe?: { url?: string }; 'unsubscribe-post'?: { name?: string } } | undefined;
+  return { url: list?.unsubscribe?.url ?? '', post: list?.['unsubscribe-post']?.name ?? '' };
+}

@@ -2,7 +2,16 @@ import { LiveClient } from './live-client';
 
 /** A renter: a session cookie taken from the server, used for the API and the socket. */
 export class Renter {
-  private constructor(readonly cookie: string) {}
+  private constructor(
+    readonly cookie: string,
+    /** The Origin its pages have when the site's PUBLIC_URL is not the node's own address; else each request's base. */
+    readonly origin?: string,
+  ) {}
+
+  /** A renter whose cookie the test already has (one signed in, say), on a site whose pages are at `origin`. */
+  static of(cookie: string, origin?: string): Renter {
+    return new Renter(cookie, origin);
+  }
 
   static async visit(base: string): Promise<Renter> {
     const res = await fetch(`${base}/api/saved-searches`);
@@ -19,7 +28,7 @@ export class Renter {
       method,
       headers: {
         cookie: this.cookie,
-        ...(method !== 'GET' && method !== 'HEAD' ? { origin: base } : {}),
+        ...(method !== 'GET' && method !== 'HEAD' ? { origin: this.origin ?? base } : {}),
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),

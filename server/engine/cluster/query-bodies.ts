@@ -8,6 +8,8 @@ import { clusterPrecision, levelForZoom, MAX_LISTINGS, type Level } from '../../
 import { currencyOf, pricePerOf, type ListingRecord, type PricePer } from '../../core/listing';
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER } from '../../core/money';
 import { withoutPrice } from '../../core/filter-params';
+import { amenityKeysOf } from '../../core/amenities';
+import { NO_CUT, priceCutSince } from '../../core/price-cut';
 import type { Bbox, Filters, ListQuery, PriceHistogramQuery, Ring, SearchArea, SearchQuery } from '../search-engine';
 
 /** The alias every read and write goes through; the index behind it carries a version. */
@@ -35,6 +37,11 @@ export interface ListingDoc {
   bathrooms?: number;
   guests?: number;
   amenities?: string[];
+  /** core/amenities' keys of `amenities`, what the amenities filter asks for. */
+  amenityKeys?: string[];
+  /** The price before its last change and when (core/price-cut), for the price-cut order. */
+  previousPrice?: number;
+  priceChangedAt?: number;
   description?: string;
   photos?: string[];
   listedAt: number;
@@ -59,7 +66,15 @@ export function listingDoc(r: ListingRecord): ListingDoc {
   if (r.bedrooms !== null) doc.bedrooms = r.bedrooms;
   if (r.bathrooms !== undefined) doc.bathrooms = r.bathrooms;
   if (r.guests !== undefined) doc.guests = r.guests;
-  if (r.amenities && r.amenities.length > 0) doc.amenities = r.amenities;
+  if (r.amenities && r.amenities.length > 0) {
+    doc.amenities = r.amenities;
+    const keys = amenityKeysOf(r.amenities);
+    if (keys.length > 0) doc.amenityKeys = keys;
+  }
+  if (r.previousPrice !== undefined && r.priceChangedAt !== undefined) {
+    doc.previousPrice = r.previousPrice;
+    doc.priceChangedAt = r.priceChangedAt;
+  }
   if (r.description) doc.description = r.description;
   if (r.photos && r.photos.length > 0) doc.photos = r.photos;
   return doc;
@@ -81,6 +96,7 @@ export function recordOf(doc: ListingDoc): ListingRecord {
     ...(doc.bathrooms !== undefined ? { bathrooms: doc.bathrooms } : {}),
     ...(doc.guests !== undefined ? { guests: doc.guests } : {}),
     ...(doc.amenities && doc.amenities.length > 0 ? { amenities: doc.amenities } : {}),
+    ...(doc.previousPrice !== undefined && doc.priceChangedAt !== undefined ? { previousPrice: doc.previousPrice, priceChangedAt: doc.priceChangedAt } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.photos && doc.photos.length > 0 ? { photos: doc.photos } : {}),
     listedAt: doc.listedAt,
@@ -130,7 +146,10 @@ const FILTERED_FIELDS = {
 /**
  * Fields added to the listings mapping after `listings-v1` was first created, put on an
  * existing index at start (adding a field is allowed in place; changing one is not).
- * Bathrooms, guests and amenities are indexed for the filters to come.
+ * Bathrooms, guests and amenities' keys are what their filters ask; the previous price and
+ * its time are read by the price-cut order's script only (doc values, no index). A document
+ * written before amenityKeys existed has none: the amenities filter finds it once it is
+ * written again (or the index rebuilt from the store).
  */
 export const LISTINGS_ADDED_FIELDS = {
   currency: { type: 'keyword', index: false },
@@ -139,6 +158,9 @@ export const LISTINGS_ADDED_FIELDS = {
   bathrooms: { type: 'half_float' },
   guests: { type: 'byte' },
   amenities: { type: 'keyword' },
+  amenityKeys: { type: 'keyword' },
+  previousPrice: { type: 'integer', index: false },
+  priceChangedAt: { type: 'long', index: false },
 } as const;
 
 /**
@@ -229,6 +251,10 @@ export function filterClauses(f: Filters): object[] {
   }
   if (f.types) out.push({ terms: { type: f.types } });
   if (f.bedsMin !== undefined) out.push({ range: { bedrooms: { gte: f.bedsMin } } });
+  // A document without the field is outside any range: unknown counts never match.
+  if (f.bathsMin !== undefined) out.push({ range: { bathrooms: { gte: f.bathsMin } } });
+  if (f.guestsMin !== undefined) out.push({ range: { guests: { gte: f.guestsMin } } });
+  for (const key of f.amenities ?? []) out.push({ term: { amenityKeys: key } });
   if (f.q !== undefined) out.push(keywordClause(f.q));
   return out;
 }
@@ -284,11 +310,33 @@ export function priceHistogramBody({ bbox, filters, polygon, edges }: PriceHisto
   };
 }
 
+/**
+ * The price cut in basis points as core/price-cut computes it, with Java longs (integer
+ * division rounds down, as Math.floor there); NO_CUT for none, a rise or one before `since`.
+ */
+const PRICE_CUT_SCRIPT = `
+if (doc['previousPrice'].size() == 0 || doc['priceChangedAt'].size() == 0) return ${NO_CUT};
+long before = doc['previousPrice'].value;
+long now = doc['price'].value;
+long at = doc['priceChangedAt'].value;
+if (at < params.since || before <= now || before <= 0) return ${NO_CUT};
+return (before - now) * 10000L / before;`;
+
 /** The list's orders, the id breaking ties so a (value, id) cursor marks one place exactly. */
 export const LIST_SORT = {
   price: [{ price: 'asc' }, { id: 'asc' }],
+  price_desc: [{ price: 'desc' }, { id: 'asc' }],
   newest: [{ listedAt: 'desc' }, { id: 'asc' }],
 } as const;
+
+/** A list order's sort clause; the price cut's counts cuts since `priceCutSince(now)`. */
+export function listSort(sort: ListQuery['sort'], now = Date.now()): readonly object[] {
+  if (sort !== 'price_cut') return LIST_SORT[sort];
+  return [
+    { _script: { type: 'number', order: 'desc', script: { lang: 'painless', source: PRICE_CUT_SCRIPT, params: { since: priceCutSince(now) } } } },
+    { id: 'asc' },
+  ];
+}
 
 /** One page of the list; one more than the page is asked for, to know whether more follow. */
 export function listBody({ bbox, filters, sort, limit, after, polygon }: ListQuery) {
@@ -296,7 +344,7 @@ export function listBody({ bbox, filters, sort, limit, after, polygon }: ListQue
     query: searchQuery({ bbox }, filters, polygon),
     size: limit + 1,
     track_total_hits: true,
-    sort: LIST_SORT[sort],
+    sort: listSort(sort),
     ...(after ? { search_after: [after.value, after.id] } : {}),
   };
 }

@@ -25,7 +25,8 @@ import type {
 } from '../search-engine';
 import type { ListingIndex } from './listing-index';
 import { startIndex, type StartedIndex } from './start-index';
-import type { RowSink } from './row-sink';
+import type { RowSink, SinkColumns } from './row-sink';
+import { NO_CUT, priceCutSince } from '../../core/price-cut';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
 import { StoreEngine } from '../store-engine';
@@ -55,11 +56,32 @@ const REGIONS_KEPT_MS = 60_000;
 const WORLD: Bbox = [-180, -90, 180, 90];
 
 /**
- * The list's order: price ascending or newest first, the id breaking ties so the order is
- * total and a cursor (value, id) marks a place in it exactly.
+ * The list's order: price ascending, else its value descending (price, date, cut), the id
+ * breaking ties so the order is total and a cursor (value, id) marks a place in it exactly.
  */
 function sortsBefore(sort: ListSort, v1: number, id1: string, v2: number, id2: string): boolean {
   return (sort === 'price' ? v1 < v2 : v1 > v2) || (v1 === v2 && id1 < id2);
+}
+
+/** A row's value in a list order (the cluster index sorts on the same: query-bodies LIST_SORT). */
+function sortValue(c: SinkColumns, sort: ListSort, now: number): (r: number) => number {
+  switch (sort) {
+    case 'price':
+    case 'price_desc': {
+      const { price } = c;
+      return (r) => price[r]!;
+    }
+    case 'newest': {
+      const { listedAt } = c;
+      return (r) => listedAt[r]!;
+    }
+    case 'price_cut': {
+      // Minutes, as the column keeps them; `since` is a whole day, so the test is exact.
+      const since = priceCutSince(now) / 60_000;
+      const { cutBp, cutAt } = c;
+      return (r) => (cutAt[r]! >= since ? cutBp[r]! : NO_CUT);
+    }
+  }
 }
 
 /**
@@ -167,15 +189,15 @@ export class EmbeddedEngine extends StoreEngine {
 
   /** A page in list order, kept as the rows stream by: a city-wide list never gathers its million rows. */
   async list({ bbox, filters, sort, limit, after, polygon }: ListQuery): Promise<ListPage> {
-    const value = sort === 'price' ? this.index.columns().price : this.index.columns().listedAt;
+    const value = sortValue(this.index.columns(), sort, Date.now());
     const id = (r: number) => this.index.idAt(r);
     const ascending = sort === 'price';
     const before = (a: number, b: number) => {
-      const va = value[a]!;
-      const vb = value[b]!;
-      return va !== vb ? (ascending ? va < vb : va > vb) : id(a) < id(b);
+      const va = value(a);
+      const vb = value(b);
+      return va !== vb ? (ascending ? va < vb : va > vb) : this.index.idBefore(a, b);
     };
-    const admit = after ? (r: number) => sortsBefore(sort, after.value, after.id, value[r]!, id(r)) : null;
+    const admit = after ? (r: number) => sortsBefore(sort, after.value, after.id, value(r), id(r)) : null;
     const sink = new TopRowsSink(limit, before, admit);
     this.scan(bbox, filters, polygon, sink, false);
     const page = sink.rows();
@@ -183,7 +205,7 @@ export class EmbeddedEngine extends StoreEngine {
     return {
       total: sink.total,
       listings: page.map((r) => this.index.listing(r)),
-      nextCursor: sink.admitted > limit && last !== undefined ? { value: value[last]!, id: id(last) } : null,
+      nextCursor: sink.admitted > limit && last !== undefined ? { value: value(last), id: id(last) } : null,
     };
   }
 

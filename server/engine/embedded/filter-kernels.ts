@@ -1,3 +1,4 @@
+import { maskOfKeys } from '../../core/amenities';
 import { decodeLat, decodeLon } from '../../core/geotile';
 import type { ListingType } from '../../core/listing';
 import type { Filters } from '../search-engine';
@@ -6,6 +7,8 @@ import type { EncodedBox } from './encoded-box';
 
 /** Unknown bedroom count: below any `bedsMin`, so the filter's arithmetic excludes it. */
 export const NO_BEDROOMS = -1;
+/** Unknown bathrooms or guests (and a price never changed), the same way. */
+export const NO_COUNT = -1;
 
 export const TYPE_CODE: Record<ListingType, number> = { entire: 0, private: 1, shared: 2 };
 
@@ -24,6 +27,16 @@ export interface Predicate {
   priceMax: number;
   typeMask: number;
   bedsMin: number;
+  /**
+   * Whether bathrooms, guests or amenities are asked for: tested by keepExtras on the rows
+   * the kernels pass, so a view without them reads no more columns than before, and
+   * price runs (which do not know them) are not used.
+   */
+  extra: boolean;
+  /** In half steps, as the `baths` column. */
+  bathsMin: number;
+  guestsMin: number;
+  amenityMask: number;
 }
 
 export function compileFilters(f: Filters): Predicate {
@@ -31,12 +44,20 @@ export function compileFilters(f: Filters): Predicate {
   const priceMin = Math.max(0, Math.min(PRICE_CEILING, f.priceMin ?? 0)) | 0;
   const priceMax = Math.max(-1, Math.min(PRICE_CEILING, f.priceMax ?? PRICE_CEILING)) | 0;
   const bedsMin = (f.bedsMin === undefined ? NO_BEDROOMS : Math.max(0, Math.min(127, f.bedsMin))) | 0;
+  const bathsMin = (f.bathsMin === undefined ? NO_COUNT : Math.max(0, Math.min(127, Math.ceil(f.bathsMin * 2)))) | 0;
+  const guestsMin = (f.guestsMin === undefined ? NO_COUNT : Math.max(0, Math.min(127, f.guestsMin))) | 0;
+  const amenityMask = maskOfKeys(f.amenities);
+  const extra = bathsMin !== NO_COUNT || guestsMin !== NO_COUNT || amenityMask !== 0;
   return {
-    any: priceMin > 0 || priceMax < PRICE_CEILING || typeMask !== 0b111 || bedsMin !== NO_BEDROOMS,
+    any: priceMin > 0 || priceMax < PRICE_CEILING || typeMask !== 0b111 || bedsMin !== NO_BEDROOMS || extra,
     priceMin,
     priceMax,
     typeMask,
     bedsMin,
+    extra,
+    bathsMin,
+    guestsMin,
+    amenityMask,
   };
 }
 
@@ -48,6 +69,9 @@ export interface FilterColumns {
   readonly price: Int32Array;
   readonly type: Uint8Array;
   readonly beds: Int8Array;
+  readonly baths: Int8Array;
+  readonly guests: Int8Array;
+  readonly amenities: Uint16Array;
 }
 
 /*
@@ -108,6 +132,25 @@ export function filterListInBox(c: FilterColumns, rows: Int32Array, from: number
     n += alive[r]! & (typeMask >> type[r]!) & ~outside & 1;
   }
   return n;
+}
+
+/**
+ * Keeps the rows (passed by a kernel above) that have the bathrooms, guests and amenities
+ * asked for, in place; branch-free as the kernels. A listing without a count fails any
+ * minimum (NO_COUNT is below every one), without amenities any amenity.
+ */
+export function keepExtras(rows: Int32Array, n: number, c: FilterColumns, pred: Predicate): number {
+  const { baths, guests, amenities } = c;
+  const { bathsMin, guestsMin, amenityMask } = pred;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    // (a & mask) ^ mask is 0 exactly when every bit asked for is set; negated, negative otherwise.
+    const outside = ((baths[r]! - bathsMin) | (guests[r]! - guestsMin) | -((amenities[r]! & amenityMask) ^ amenityMask)) >>> 31;
+    rows[m] = r;
+    m += ~outside & 1;
+  }
+  return m;
 }
 
 /** Keeps the rows whose quantized position lies in the ring (as Lucene tests it), in place. */

@@ -7,10 +7,10 @@ import { ListingIndex, type ListingIndexParts } from './listing-index';
 export const SNAPSHOT_FILE = 'index.snapshot';
 const MAGIC = 'ROOSTIDX';
 /**
- * Bumped whenever what the arrays mean changes (a column added, an encoding changed): a
+ * Bumped whenever what the arrays mean changes (a column added, an encoding changed, core/amenities' patterns): a
  * file of another format is not read, the index is built from the store and written anew.
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 /** Reads and writes in pieces: one call moves at most 2 GB, and smaller ones let the page cache keep up. */
 const IO_CHUNK = 64 << 20;

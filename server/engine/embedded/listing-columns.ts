@@ -18,6 +18,16 @@ const COLUMN_TYPES = {
   type: Uint8Array,
   /** Bedrooms up to 127, NO_BEDROOMS when unknown. */
   beds: Int8Array,
+  /** Bathrooms in half steps (3 = 1.5) up to 127, NO_COUNT when unknown. */
+  baths: Int8Array,
+  /** Guests up to 127, NO_COUNT when unknown. */
+  guests: Int8Array,
+  /** core/amenities' mask of the listing's amenities. */
+  amenities: Uint16Array,
+  /** The last price change's cut in basis points (core/price-cut). */
+  cutBp: Uint16Array,
+  /** When that change was, in minutes since the epoch; NO_COUNT when the price never changed or last rose. */
+  cutAt: Int32Array,
   /** Dictionary ids. */
   district: Uint16Array,
   neighbourhood: Uint16Array,

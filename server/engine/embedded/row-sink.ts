@@ -47,6 +47,9 @@ export interface SinkColumns {
   readonly district: Uint16Array;
   readonly neighbourhood: Uint16Array;
   readonly listedAt: Float64Array;
+  /** The list's price-cut order reads these (core/price-cut). */
+  readonly cutBp: Uint16Array;
+  readonly cutAt: Int32Array;
 }
 
 /** What of the index a sink may read: the columns above and the area names. */

@@ -2,7 +2,8 @@ import { encodeEastEdge, encodeLat, encodeLon, encodeWestEdge, decodeLat, decode
 import type { ListingRecord } from '../../core/listing';
 import { pointInRing, ringBbox } from '../../core/polygon';
 import { queryWords, textMatches } from '../../core/text-match';
-import type { Ring, SearchDefinition } from '../search-engine';
+import type { Filters, Ring, SearchDefinition } from '../search-engine';
+import { matchesExtras } from '../../core/area-match';
 import { NO_BEDROOMS, TYPE_CODE } from './filter-kernels';
 import { IdTable } from './id-table';
 import { StringColumn } from './string-column';
@@ -70,6 +71,8 @@ export class SearchAreaGrid {
   private bedsMin = new Int8Array(1024);
   private readonly rings = new Map<number, Ring>();
   private readonly words = new Map<number, string[]>();
+  /** Bathrooms, guests and amenities, for the few searches that ask for them (no array per slot). */
+  private readonly extras = new Map<number, Filters>();
   private readonly cells = new Map<number, SlotList>();
   private readonly wide = new SlotList();
 
@@ -96,6 +99,9 @@ export class SearchAreaGrid {
     this.bedsMin[slot] = f.bedsMin === undefined ? NO_BEDROOMS : Math.max(0, Math.min(127, f.bedsMin));
     if (ring) this.rings.set(slot, ring);
     if (f.q !== undefined) this.words.set(slot, queryWords(f.q));
+    if (f.bathsMin !== undefined || f.guestsMin !== undefined || (f.amenities?.length ?? 0) > 0) {
+      this.extras.set(slot, { ...(f.bathsMin !== undefined ? { bathsMin: f.bathsMin } : {}), ...(f.guestsMin !== undefined ? { guestsMin: f.guestsMin } : {}), ...(f.amenities ? { amenities: f.amenities } : {}) });
+    }
     this.list(slot);
   }
 
@@ -107,6 +113,7 @@ export class SearchAreaGrid {
     this.each(slot, (list) => list.drop(slot));
     this.rings.delete(slot);
     this.words.delete(slot);
+    this.extras.delete(slot);
     this.freeSlots.push(slot);
   }
 
@@ -145,6 +152,8 @@ export class SearchAreaGrid {
       const ring = this.rings.get(s);
       // Lucene tests the quantized point against the polygon as given; so does this.
       if (ring && !pointInRing(decodeLon(lonE), decodeLat(latE), ring)) continue;
+      const extra = this.extras.get(s);
+      if (extra && !matchesExtras(r, extra)) continue;
       const wanted = this.words.get(s);
       if (wanted && !textMatches(r, wanted)) continue;
       out.push(this.ids.get(s));

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { currencyOf, pricePerOf, sameContent, type ListingRecord, type ListingType, type PricePer } from '../../core/listing';
-import { applyWrite } from '../../changes/apply-write';
+import { applyWrite, updatedFrom } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
 import { addMissingColumns, openSharedDatabase } from '../../core/shared-database';
@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS listings (
   photos TEXT,
   bathrooms REAL,
   guests INTEGER,
-  amenities TEXT
+  amenities TEXT,
+  previous_price INTEGER,
+  price_changed_at INTEGER
 ) WITHOUT ROWID;
 -- The change log is an outbox: each row is written in the same transaction as the listing
 -- it describes, so a reader following seq sees every committed change and nothing else.
@@ -83,7 +85,26 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ['guests', 'INTEGER'],
   // A JSON array, as photos.
   ['amenities', 'TEXT'],
+  // The price before its last change and when (core/price-cut).
+  ['previous_price', 'INTEGER'],
+  ['price_changed_at', 'INTEGER'],
 ];
+
+/**
+ * A file made before the previous price was kept gets it from its change log, once, when
+ * the columns are added: each listing's last change that moved its price (core/price-cut).
+ */
+const BACKFILL_PREVIOUS_PRICE = `
+UPDATE listings SET previous_price = last.prev, price_changed_at = last.at
+FROM (
+  SELECT listing_id, prev, at FROM (
+    SELECT listing_id, json_extract(before, '$.price') AS prev, at,
+           ROW_NUMBER() OVER (PARTITION BY listing_id ORDER BY seq DESC) AS rn
+    FROM changes
+    WHERE op = 'upsert' AND before IS NOT NULL AND json_extract(before, '$.price') <> json_extract(after, '$.price')
+  ) WHERE rn = 1
+) AS last
+WHERE listings.id = last.listing_id`;
 
 /**
  * The embedded engine's durable store: listings, their change log and small metadata in
@@ -99,17 +120,20 @@ export class SqliteStore {
   constructor(dataDir: string) {
     this.db = openSharedDatabase(dataDir, STORE_FILE);
     this.db.exec(SCHEMA);
+    const hadPreviousPrice = (this.db.prepare('PRAGMA table_info(listings)').all() as { name: string }[]).some((c) => c.name === 'previous_price');
     addMissingColumns(this.db, 'listings', ADDED_COLUMNS);
+    if (!hadPreviousPrice) this.db.exec(BACKFILL_PREVIOUS_PRICE);
     this.stmts = {
       get: this.db.prepare(`SELECT ${COLUMNS} FROM listings WHERE id = ?`).raw(),
       upsert: this.db.prepare(
-        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, lat = excluded.lat, lon = excluded.lon,
            price = excluded.price, type = excluded.type, district = excluded.district,
            neighbourhood = excluded.neighbourhood, bedrooms = excluded.bedrooms,
            listed_at = excluded.listed_at, updated_at = excluded.updated_at, currency = excluded.currency,
            price_per = excluded.price_per, description = excluded.description, photos = excluded.photos,
-           bathrooms = excluded.bathrooms, guests = excluded.guests, amenities = excluded.amenities`,
+           bathrooms = excluded.bathrooms, guests = excluded.guests, amenities = excluded.amenities,
+           previous_price = excluded.previous_price, price_changed_at = excluded.price_changed_at`,
       ),
       remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
       logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
@@ -181,9 +205,7 @@ export class SqliteStore {
       if (before) updated++;
       else inserted++;
       if (before && sameContent(before, incoming)) continue;
-      const after: ListingRecord = before
-        ? { ...incoming, listedAt: before.listedAt, updatedAt: now }
-        : incoming;
+      const after: ListingRecord = before ? updatedFrom(before, incoming, now) : incoming;
       this.writeRecord(after);
       this.stmts.logChange.run(after.id, 'upsert', before ? JSON.stringify(before) : null, JSON.stringify(after), now);
       changed++;
@@ -249,6 +271,7 @@ export class SqliteStore {
       r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
       currencyOf(r), pricePerOf(r), r.description || null, r.photos && r.photos.length > 0 ? JSON.stringify(r.photos) : null,
       r.bathrooms ?? null, r.guests ?? null, r.amenities && r.amenities.length > 0 ? JSON.stringify(r.amenities) : null,
+      r.previousPrice ?? null, r.priceChangedAt ?? null,
     );
   }
 

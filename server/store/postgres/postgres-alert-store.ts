@@ -1,14 +1,21 @@
 import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
-import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
+import type { OutboxOutcome, OutboxRow } from '../../alerts/alert-outbox';
+import type { AlertChannel, EmailFrequency, EmailNote } from '../../contract/alert-channels';
+import type { Locale } from '../../../components/i18n/messages';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
 import { NOW_MS, query } from './database';
 
 /** Held while alert ids are taken, to commit: ids then increase in commit order. */
 const ALERT_LOCK = 0x524f4f54;
 
-type SearchRow = { id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number; since: number };
+type SearchRow = {
+  id: string; name: string; area: SearchArea; filters: Filters; notify: AlertReason[]; paused: boolean; created_at: number; since: number;
+  channels: AlertChannel[]; frequency: EmailFrequency; email_note: EmailNote | null;
+};
+type OutboxDbRow = AlertRow & { o_id: number; channel: 'email' | 'push'; owner: string; source: string; digest: boolean; due_at: number; attempts: number; mail_key: string | null };
 type AlertRow = { id: number; search_id: string; reason: AlertReason; listing: ListingRecord | null; session: string; at: number; previous_price: number | null; seq: number };
 
 function storedOf(r: AlertRow): StoredAlert {
@@ -16,10 +23,13 @@ function storedOf(r: AlertRow): StoredAlert {
 }
 
 function searchOf(r: SearchRow): SavedSearch {
-  return { id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at, since: r.since };
+  return {
+    id: r.id, name: r.name, area: r.area, filters: r.filters, notify: r.notify, paused: r.paused, createdAt: r.created_at, since: r.since,
+    channels: r.channels, frequency: r.frequency, ...(r.email_note ? { emailNote: r.email_note } : {}),
+  };
 }
 
-const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at, since';
+const SEARCH_COLUMNS = 'id, name, area, filters, notify, paused, created_at, since, channels, frequency, email_note';
 const ALERT_COLUMNS = 'id, search_id, reason, listing, session, at, previous_price, seq';
 
 /**
@@ -38,7 +48,10 @@ export class PostgresAlertStore implements AlertStore {
     const r = await this.query<{ id: string }>(
       `WITH s AS (DELETE FROM saved_searches WHERE session = $1 RETURNING id),
        f AS (DELETE FROM favourites WHERE owner = $1),
-       a AS (DELETE FROM alerts WHERE session = $1)
+       a AS (DELETE FROM alerts WHERE session = $1),
+       p AS (DELETE FROM push_subscriptions WHERE owner = $1),
+       o AS (DELETE FROM alert_outbox WHERE owner = $1),
+       l AS (DELETE FROM mail_locales WHERE owner = $1)
        SELECT id FROM s`,
       [owner],
     );
@@ -47,9 +60,14 @@ export class PostgresAlertStore implements AlertStore {
 
   async putFavourite(owner: string, f: Favourite): Promise<boolean> {
     const r = await this.query(
-      'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
-      [owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since],
+      'INSERT INTO favourites (owner, listing_id, saved_at, price_when_saved, listing, since, channels, frequency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+      [owner, f.listingId, f.savedAt, f.priceWhenSaved, JSON.stringify(f.listing), f.since, JSON.stringify(f.channels), f.frequency],
     );
+    return r.rowCount === 1;
+  }
+
+  async setFavouriteChannels(owner: string, listingId: string, channels: AlertChannel[], frequency: EmailFrequency): Promise<boolean> {
+    const r = await this.query('UPDATE favourites SET channels = $1, frequency = $2 WHERE owner = $3 AND listing_id = $4', [JSON.stringify(channels), frequency, owner, listingId]);
     return r.rowCount === 1;
   }
 
@@ -58,31 +76,37 @@ export class PostgresAlertStore implements AlertStore {
   }
 
   async favouritesOf(owner: string): Promise<Favourite[]> {
-    const r = await this.query<{ listing_id: string; saved_at: number; price_when_saved: number; listing: ListingRecord; since: number }>(
-      'SELECT listing_id, saved_at, price_when_saved, listing, since FROM favourites WHERE owner = $1 ORDER BY saved_at DESC, listing_id',
+    const r = await this.query<{ listing_id: string; saved_at: number; price_when_saved: number; listing: ListingRecord; since: number; channels: AlertChannel[]; frequency: EmailFrequency }>(
+      'SELECT listing_id, saved_at, price_when_saved, listing, since, channels, frequency FROM favourites WHERE owner = $1 ORDER BY saved_at DESC, listing_id',
       [owner],
     );
-    return r.rows.map((x) => ({ listingId: x.listing_id, savedAt: x.saved_at, priceWhenSaved: x.price_when_saved, listing: x.listing, since: x.since }));
+    return r.rows.map((x) => ({ listingId: x.listing_id, savedAt: x.saved_at, priceWhenSaved: x.price_when_saved, listing: x.listing, since: x.since, channels: x.channels, frequency: x.frequency }));
   }
 
   async favouriteCount(owner: string): Promise<number> {
     return (await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM favourites WHERE owner = $1', [owner])).rows[0]!.n;
   }
 
-  async favouritesOn(listingIds: string[]): Promise<{ owner: string; listingId: string; since: number }[]> {
+  async favouritesOn(listingIds: string[]): Promise<KeptBy[]> {
     if (listingIds.length === 0) return [];
-    const r = await this.query<{ owner: string; listing_id: string; since: number }>('SELECT owner, listing_id, since FROM favourites WHERE listing_id = ANY($1::text[])', [listingIds]);
-    return r.rows.map((x) => ({ owner: x.owner, listingId: x.listing_id, since: x.since }));
+    const r = await this.query<{ owner: string; listing_id: string; since: number; channels: AlertChannel[]; frequency: EmailFrequency }>(
+      'SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id = ANY($1::text[])',
+      [listingIds],
+    );
+    return r.rows.map((x) => ({ owner: x.owner, listingId: x.listing_id, since: x.since, channels: x.channels, frequency: x.frequency }));
   }
 
   async createSearch(session: string, s: SavedSearch): Promise<void> {
-    await this.query(`INSERT INTO saved_searches (${SEARCH_COLUMNS}, session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-      s.id, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused, s.createdAt, s.since, session,
+    await this.query(`INSERT INTO saved_searches (${SEARCH_COLUMNS}, session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+      s.id, s.name, JSON.stringify(s.area), JSON.stringify(s.filters), JSON.stringify(s.notify), s.paused, s.createdAt, s.since,
+      JSON.stringify(s.channels), s.frequency, s.emailNote ?? null, session,
     ]);
   }
 
   async updateSearch(session: string, s: SavedSearch): Promise<boolean> {
-    const r = await this.query('UPDATE saved_searches SET name = $1, notify = $2, paused = $3 WHERE id = $4 AND session = $5', [s.name, JSON.stringify(s.notify), s.paused, s.id, session]);
+    const r = await this.query('UPDATE saved_searches SET name = $1, notify = $2, paused = $3, channels = $6, frequency = $7, email_note = $8 WHERE id = $4 AND session = $5', [
+      s.name, JSON.stringify(s.notify), s.paused, s.id, session, JSON.stringify(s.channels), s.frequency, s.emailNote ?? null,
+    ]);
     return r.rowCount === 1;
   }
 
@@ -106,11 +130,11 @@ export class PostgresAlertStore implements AlertStore {
   async owners(ids: string[]): Promise<Map<string, SearchOwner>> {
     const out = new Map<string, SearchOwner>();
     if (ids.length === 0) return out;
-    const r = await this.query<{ id: string; session: string; notify: AlertReason[]; paused: boolean; since: number }>(
-      'SELECT id, session, notify, paused, since FROM saved_searches WHERE id = ANY($1::text[])',
+    const r = await this.query<{ id: string; session: string; notify: AlertReason[]; paused: boolean; since: number; channels: AlertChannel[]; frequency: EmailFrequency }>(
+      'SELECT id, session, notify, paused, since, channels, frequency FROM saved_searches WHERE id = ANY($1::text[])',
       [ids],
     );
-    for (const row of r.rows) out.set(row.id, { session: row.session, notify: row.notify, paused: row.paused, since: row.since });
+    for (const row of r.rows) out.set(row.id, { session: row.session, notify: row.notify, paused: row.paused, since: row.since, channels: row.channels, frequency: row.frequency });
     return out;
   }
 
@@ -195,7 +219,13 @@ export class PostgresAlertStore implements AlertStore {
          FROM lock, unnest($5::text[], $6::text[], $7::bigint[], $8::text[], $9::int[]) WITH ORDINALITY
            AS t(session, search_id, seq, reason, previous_price, n)
          ORDER BY t.n
-         ON CONFLICT (seq, session) DO NOTHING RETURNING id
+         ON CONFLICT (seq, session) DO NOTHING RETURNING id, seq, session
+       ), queued AS (
+         INSERT INTO alert_outbox (alert_id, channel, owner, source, digest, due_at)
+         SELECT m.id, o.channel, m.session, o.source, o.digest, o.due_at
+         FROM made m JOIN unnest($14::text[], $15::bigint[], $16::text[], $17::text[], $18::boolean[], $19::bigint[])
+           AS o(session, seq, channel, source, digest, due_at) ON o.session = m.session AND o.seq = m.seq
+         ON CONFLICT (alert_id, channel) DO NOTHING
        )
        SELECT EXISTS (SELECT 1 FROM moved) AS fenced, (SELECT array_agg(id ORDER BY id) FROM made) AS ids`,
       [
@@ -212,6 +242,7 @@ export class PostgresAlertStore implements AlertStore {
         listings.map((l) => l.seq),
         listings.map((l) => l.side),
         listings.map((l) => l.json),
+        ...outboxColumns(alerts),
       ],
     );
     const row = r.rows[0]!;
@@ -220,6 +251,115 @@ export class PostgresAlertStore implements AlertStore {
 
   async release(node: string): Promise<void> {
     await this.query('UPDATE matcher SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
+  }
+
+  /** The database's clock decides the sender's lease, as the matcher's: hosts' clocks need not agree. */
+  async claimSender(node: string, leaseMs: number): Promise<boolean> {
+    const r = await this.query(
+      `INSERT INTO alert_sender (id, holder, expires) VALUES (1, $1, ${NOW_MS} + $2)
+       ON CONFLICT (id) DO UPDATE SET holder = $1, expires = excluded.expires
+       WHERE alert_sender.holder = $1 OR alert_sender.holder IS NULL OR alert_sender.expires < ${NOW_MS}`,
+      [node, leaseMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  async releaseSender(node: string): Promise<void> {
+    await this.query('UPDATE alert_sender SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
+  }
+
+  /**
+   * One statement: the due rows no attempt holds (and the rest of any mail formed before),
+   * locked against another sender (SKIP LOCKED), leased and counted, returned with their
+   * alerts.
+   */
+  async takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]> {
+    const r = await this.query<OutboxDbRow>(
+      `WITH first AS (
+         SELECT id, mail_key, owner, source, channel, digest FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), picked AS (
+         SELECT id FROM first
+         UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.mail_key = f.mail_key WHERE o.done_at IS NULL AND o.lease_until < $1
+         UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner AND o.source = f.source
+           WHERE f.channel = 'email' AND NOT f.digest AND f.mail_key IS NULL
+             AND o.channel = 'email' AND NOT o.digest AND o.mail_key IS NULL AND o.done_at IS NULL AND o.lease_until < $1
+       ), leased AS (
+         UPDATE alert_outbox o SET lease_until = $1 + $2, attempts = o.attempts + 1 FROM picked p WHERE o.id = p.id
+         RETURNING o.id AS o_id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key
+       )
+       SELECT l.*, a.id, a.search_id, a.reason, a.listing, a.session, a.at, a.previous_price, a.seq
+       FROM leased l JOIN alerts a ON a.id = l.alert_id ORDER BY l.o_id`,
+      [now, attemptMs, limit],
+    );
+    const alerts = await withListings(r.rows.map(storedOf), this.listings);
+    return r.rows.map((x, i) => {
+      const a = alerts[i]!;
+      return {
+        id: x.o_id, alertId: x.id, channel: x.channel, owner: x.owner, source: x.source, digest: x.digest, dueAt: x.due_at, attempts: x.attempts, mailKey: x.mail_key,
+        reason: a.reason, listing: a.listing, at: a.at, ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
+      };
+    });
+  }
+
+  async setMailKey(ids: number[], mailKey: string): Promise<void> {
+    await this.query('UPDATE alert_outbox SET mail_key = $1 WHERE id = ANY($2::bigint[])', [mailKey, ids]);
+  }
+
+  async finish(ids: number[], outcome: OutboxOutcome, at: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.query('UPDATE alert_outbox SET done_at = $1, outcome = $2, lease_until = 0 WHERE id = ANY($3::bigint[]) AND done_at IS NULL', [at, outcome, ids]);
+  }
+
+  async postpone(ids: number[], dueAt: number, digest: boolean, keepMail: boolean): Promise<void> {
+    if (ids.length === 0) return;
+    await this.query(
+      'UPDATE alert_outbox SET due_at = $1, digest = $2, lease_until = 0, mail_key = CASE WHEN $3 THEN mail_key ELSE NULL END WHERE id = ANY($4::bigint[]) AND done_at IS NULL',
+      [dueAt, digest, keepMail, ids],
+    );
+  }
+
+  async mailsSentSince(owner: string, since: number): Promise<number> {
+    const r = await this.query<{ n: number }>(
+      "SELECT COUNT(DISTINCT mail_key)::int AS n FROM alert_outbox WHERE owner = $1 AND outcome = 'sent' AND channel = 'email' AND NOT digest AND done_at >= $2",
+      [owner, since],
+    );
+    return r.rows[0]!.n;
+  }
+
+  async outboxWaiting(): Promise<number> {
+    return (await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM alert_outbox WHERE done_at IS NULL')).rows[0]!.n;
+  }
+
+  async setMailLocale(owner: string, locale: Locale): Promise<void> {
+    await this.query('INSERT INTO mail_locales (owner, locale) VALUES ($1, $2) ON CONFLICT (owner) DO UPDATE SET locale = excluded.locale', [owner, locale]);
+  }
+
+  async mailLocale(owner: string): Promise<Locale | null> {
+    return ((await this.query<{ locale: Locale }>('SELECT locale FROM mail_locales WHERE owner = $1', [owner])).rows[0]?.locale ?? null);
+  }
+
+  /** Email off for the search or favourite, and its waiting email rows let go, in one statement. */
+  async unsubscribe(owner: string, source: string, listingId: string | null): Promise<boolean> {
+    const off = `CASE WHEN jsonb_array_length(channels - 'email') = 0 THEN '["page"]'::jsonb ELSE channels - 'email' END`;
+    const r =
+      listingId === null
+        ? await this.query<{ n: number }>(
+            `WITH s AS (UPDATE saved_searches SET channels = ${off} WHERE id = $2 AND session = $1 RETURNING 1),
+             o AS (UPDATE alert_outbox SET done_at = ${NOW_MS}, outcome = 'skipped'
+                   WHERE EXISTS (SELECT 1 FROM s) AND owner = $1 AND source = $2 AND channel = 'email' AND done_at IS NULL AND lease_until < ${NOW_MS})
+             SELECT COUNT(*)::int AS n FROM s`,
+            [owner, source],
+          )
+        : await this.query<{ n: number }>(
+            `WITH f AS (UPDATE favourites SET channels = ${off} WHERE owner = $1 AND listing_id = $3 RETURNING 1),
+             o AS (UPDATE alert_outbox x SET done_at = ${NOW_MS}, outcome = 'skipped'
+                   FROM alerts a LEFT JOIN alert_listings l ON l.seq = a.seq AND l.side = CASE WHEN a.reason = 'removed' THEN 0 ELSE 1 END
+                   WHERE EXISTS (SELECT 1 FROM f) AND a.id = x.alert_id AND x.owner = $1 AND x.source = $2 AND x.channel = 'email' AND x.done_at IS NULL
+                     AND x.lease_until < ${NOW_MS} AND COALESCE(a.listing ->> 'id', l.listing ->> 'id') = $3)
+             SELECT COUNT(*)::int AS n FROM f`,
+            [owner, source, listingId],
+          );
+    return r.rows[0]!.n === 1;
   }
 
   /** When this node last cleared lapsed holders: once a time to live, not at every socket opened. */
@@ -258,6 +398,22 @@ export class PostgresAlertStore implements AlertStore {
 
   /** The pool is the listing store's to end. */
   async close(): Promise<void> {}
+}
+
+/** The outbox rows of a batch's alerts as columns for unnest: the alert's (session, seq) names it. */
+function outboxColumns(alerts: NewAlert[]): [string[], number[], string[], string[], boolean[], number[]] {
+  const cols: [string[], number[], string[], string[], boolean[], number[]] = [[], [], [], [], [], []];
+  for (const a of alerts) {
+    for (const o of a.outbox ?? []) {
+      cols[0].push(a.session);
+      cols[1].push(a.seq);
+      cols[2].push(o.channel);
+      cols[3].push(o.source);
+      cols[4].push(o.digest);
+      cols[5].push(o.dueAt);
+    }
+  }
+  return cols;
 }
 
 /** The session secret every host shares: generated once into the database, read by all. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { applyWrite } from '../../changes/apply-write';
+import { applyWrite, updatedFrom } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import { sameContent, type ListingRecord } from '../../core/listing';
 import type { SearchDefinition, WriteCounts } from '../../engine/search-engine';
@@ -112,7 +112,7 @@ export class PostgresListingStore implements ListingStore {
         if (before) updated++;
         else inserted++;
         if (before && sameContent(before, incoming)) continue;
-        const after: ListingRecord = before ? { ...incoming, listedAt: before.listedAt, updatedAt: now } : incoming;
+        const after: ListingRecord = before ? updatedFrom(before, incoming, now) : incoming;
         writes.push({ before, after });
         latest.set(after.id, after);
       }

@@ -1,0 +1,56 @@
+/**
+ * The words of the filters for bathrooms, guests and amenities and of the list's added
+ * orders, in each language; merged into MESSAGES (messages.ts). English first: its keys
+ * are the type.
+ */
+export const FILTERS_EN = {
+  moreFiltersFields: 'Bathrooms, guests and amenities',
+  baths: 'Bathrooms',
+  bathsAny: 'Any',
+  bathsAtLeast: '{n}+',
+  guests: 'Guests',
+  guestsAny: 'Any',
+  guestsAtLeast: '{n}+',
+  amenities: 'Amenities',
+  amenity_wifi: 'Wi-Fi',
+  amenity_kitchen: 'Kitchen',
+  amenity_washer: 'Washer',
+  amenity_dryer: 'Dryer',
+  amenity_air_conditioning: 'Air conditioning',
+  amenity_heating: 'Heating',
+  amenity_parking: 'Parking',
+  amenity_pets_allowed: 'Pets allowed',
+  amenity_elevator: 'Elevator',
+  amenity_pool: 'Pool',
+  filterBaths: 'the bathrooms',
+  filterGuests: 'the guests',
+  filterAmenities: 'the amenities',
+  sort_price_desc: 'Highest price',
+  sort_price_cut: 'Biggest price cut',
+};
+
+export const FILTERS_ZH: Record<keyof typeof FILTERS_EN, string> = {
+  moreFiltersFields: '卫生间、入住人数与设施',
+  baths: '卫生间',
+  bathsAny: '不限',
+  bathsAtLeast: '{n} 间以上',
+  guests: '入住人数',
+  guestsAny: '不限',
+  guestsAtLeast: '{n} 人以上',
+  amenities: '设施',
+  amenity_wifi: '无线网络',
+  amenity_kitchen: '厨房',
+  amenity_washer: '洗衣机',
+  amenity_dryer: '烘干机',
+  amenity_air_conditioning: '空调',
+  amenity_heating: '暖气',
+  amenity_parking: '停车位',
+  amenity_pets_allowed: '可带宠物',
+  amenity_elevator: '电梯',
+  amenity_pool: '泳池',
+  filterBaths: '卫生间数',
+  filterGuests: '入住人数',
+  filterAmenities: '设施',
+  sort_price_desc: '价格最高',
+  sort_price_cut: '降价最多',
+};

@@ -1,0 +1,347 @@
+/**
+ * The alert outbox (issue 29) on SQLite and on a PostgreSQL server of our own: rows written
+ * with their alerts, once per (alert, channel); taken under an attempt lease; one sender
+ * in the cluster; and the sender itself against a real SMTP server of the test's own —
+ * grouping, retry with the same Message-ID, the digest at its hour, the hourly cap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountStore } from '../server/accounts/account-store';
+import { SqliteAccountStore } from '../server/accounts/sqlite-account-store';
+import { PostgresAccountStore } from '../server/accounts/postgres-account-store';
+import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent, type SavedSearch } from '../server/alerts/alert-store';
+import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
+import type { ListingRecord } from '../server/core/listing';
+import { openDatabase } from '../server/store/postgres/database';
+import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
+import { openMailer, type Mail, type Mailer } from '../server/mail/mailer';
+import { OutboxSender } from '../server/alert-mail/outbox-sender';
+import { nextDigestAt } from '../server/alerts/outbox-intents';
+import { readUnsubscribeToken, unsubscribeToken } from '../server/alert-mail/unsubscribe-token';
+import type { PushSender } from '../server/alert-mail/push-port';
+import type { PushPayload } from '../server/contract/alert-channels';
+import { postgresBin, PostgresServer } from './helpers/postgres-server';
+import { MailServer } from './helpers/mail-server';
+import { tempDir } from './helpers/roost';
+import { listUnsubscribe } from './helpers/mail-server';
+
+const BASE = 'https://roost.test';
+const SECRET = 'outbox-test-secret-0123456789abcdef0123456789';
+const T0 = Date.UTC(2026, 11, 7, 12);
+
+const home = (id: string, extra: Partial<ListingRecord> = {}): ListingRecord => ({
+  id, title: `Home ${id}`, lat: 40.7, lon: -73.95, price: 2000, type: 'entire', district: 'Manhattan', neighbourhood: 'Village', bedrooms: 2,
+  listedAt: T0, updatedAt: T0, ...extra,
+});
+
+function search(id: string, extra: Partial<SavedSearch> = {}): SavedSearch {
+  return { id, name: `Search ${id}`, area: { bbox: [-74, 40.6, -73.9, 40.8] }, filters: {}, notify: ['new', 'price_drop', 'removed'], paused: false, createdAt: T0, since: 0, channels: ['page', 'email'], frequency: 'instant', ...extra };
+}
+
+const mailNow = (source: string, dueAt = 0): OutboxIntent => ({ channel: 'email', source, digest: false, dueAt });
+
+/** A push service stand-in for the push channel only (Web Push is h-push's): counts what it was given, fails while `down`. */
+class CountingPushDouble implements PushSender {
+  readonly sent: { owner: string; payload: PushPayload }[] = [];
+  down = false;
+  async sendToOwner(owner: string, payload: PushPayload): Promise<{ delivered: number }> {
+    if (this.down) throw new Error('push service unreachable (test double)');
+    this.sent.push({ owner, payload });
+    return { delivered: 1 };
+  }
+}
+
+interface Leg {
+  name: string;
+  open(): Promise<{ alerts: AlertStore; accounts: AccountStore }>;
+  done(): Promise<void>;
+}
+
+const legs: Leg[] = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dir = tempDir('outbox');
+      return { alerts: new SqliteAlertStore(dir), accounts: new SqliteAccountStore(dir) };
+    },
+    done: async () => undefined,
+  },
+];
+if (postgresBin()) {
+  let server: PostgresServer | null = null;
+  let end: (() => Promise<void>) | null = null;
+  legs.push({
+    name: 'PostgreSQL',
+    open: async () => {
+      server = await PostgresServer.start();
+      const pool = await openDatabase({ url: await server.createDatabase('outbox'), poolMax: 6 });
+      end = () => pool.end();
+      return { alerts: new PostgresAlertStore(pool), accounts: new PostgresAccountStore(pool) };
+    },
+    done: async () => {
+      await end?.();
+      await server?.stop();
+    },
+  });
+} else {
+  console.log('alert outbox, PostgreSQL leg skipped: no server binaries under /usr/lib/postgresql');
+}
+
+for (const leg of legs) {
+  describe(`alert outbox: ${leg.name}`, () => {
+    let store: AlertStore;
+    let accounts: AccountStore;
+    let mail: MailServer;
+    let seq = 1_000;
+
+    beforeAll(async () => {
+      ({ alerts: store, accounts } = await leg.open());
+      mail = await MailServer.start();
+      await accounts.createAccount({ id: 'acc-ann', email: 'ann@example.com', name: 'Ann', createdAt: T0 });
+      await accounts.createAccount({ id: 'acc-bo', email: 'bo@example.com', name: 'Bo', createdAt: T0 });
+      await store.createSearch('acc-ann', search('s-ann', { name: 'Village <b>& co</b>', channels: ['page', 'email', 'push'] }));
+      await store.createSearch('acc-bo', search('s-bo'));
+      await store.setMailLocale('acc-bo', 'zh');
+    }, 60_000);
+    afterAll(async () => {
+      await store?.close();
+      await accounts?.close();
+      await leg.done();
+      await mail?.stop();
+    });
+
+    /** A batch committed by the matcher's lease holder (as AlertMatcher does). */
+    async function commit(alerts: NewAlert[]): Promise<number[]> {
+      for (;;) {
+        expect(await store.claim('matcher', 5_000, async () => 0)).toBe(true);
+        const from = await store.matcherCursor();
+        const ids = await store.commitBatch('matcher', from, from + 1, 5_000, alerts);
+        if (ids) return ids;
+      }
+    }
+
+    const sender = (mailer: Mailer, extra: Partial<ConstructorParameters<typeof OutboxSender>[0]> = {}) =>
+      new OutboxSender({
+        store, accounts, mailer, push: null, node: 'sender-a', base: BASE, secret: SECRET, mailsPerHour: 100,
+        digestAt: (now) => nextDigestAt(now, 7), attemptMs: 60_000, ...extra,
+      });
+
+    it('rows are written with their alerts, once per (alert, channel): a redone batch writes none again', async () => {
+      const s = ++seq;
+      const a: NewAlert = { seq: s, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${s}`), outbox: [mailNow('s-ann', T0), { channel: 'push', source: 's-ann', digest: false, dueAt: T0 }] };
+      expect(await commit([a])).toHaveLength(1);
+      expect(await commit([a])).toHaveLength(0);
+      const rows = await store.takeDue(T0, 60_000, 100);
+      expect(rows.map((r) => [r.channel, r.owner, r.source, r.listing.id, r.attempts])).toEqual([
+        ['email', 'acc-ann', 's-ann', `h${s}`, 1],
+        ['push', 'acc-ann', 's-ann', `h${s}`, 1],
+      ]);
+      // Held by the attempt: nobody takes them again until it runs out.
+      expect(await store.takeDue(T0 + 59_000, 60_000, 100)).toEqual([]);
+      const again = await store.takeDue(T0 + 61_000, 60_000, 100);
+      expect(again.map((r) => r.attempts)).toEqual([2, 2]);
+      await store.finish(again.map((r) => r.id), 'skipped', T0);
+      expect(await store.outboxWaiting()).toBe(0);
+    });
+
+    it('one sender in the cluster: the lease is exclusive until released or run out', async () => {
+      expect(await store.claimSender('node-a', 300)).toBe(true);
+      expect(await store.claimSender('node-b', 300)).toBe(false);
+      expect(await store.claimSender('node-a', 300)).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.claimSender('node-b', 300)).toBe(true);
+      await store.releaseSender('node-b');
+      expect(await store.claimSender('node-a', 300)).toBe(true);
+      await store.releaseSender('node-a');
+    });
+
+    it("a search's homes go in one mail: escaped, both parts, photo, old → new price, one-click unsubscribe, Message-ID from the outbox key", async () => {
+      const a = ++seq;
+      const b = ++seq;
+      const c = ++seq;
+      await commit([
+        { seq: a, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${a}`, { title: 'Loft <script>alert(1)</script>', photos: ['/photos/abc123'] }), outbox: [mailNow('s-ann')] },
+        { seq: b, session: 'acc-ann', searchId: 's-ann', reason: 'price_drop', listing: home(`h${b}`, { price: 1800 }), previousPrice: 2100, outbox: [mailNow('s-ann')] },
+        { seq: c, session: 'acc-bo', searchId: 's-bo', reason: 'new', listing: home(`h${c}`), outbox: [mailNow('s-bo')] },
+      ]);
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const s = sender(mailer);
+      expect(await store.claimSender('sender-a', 5_000)).toBe(true);
+      await s.kick();
+      mailer.close();
+      const ann = await mail.nth('ann@example.com', 1);
+      expect(ann.subject).toBe('2 updates in “Village <b>& co</b>”');
+      expect(ann.html).not.toContain('<script>');
+      expect(ann.html).toContain('Loft &#60;script&#62;');
+      expect(ann.html).toContain('Village &#60;b&#62;&#38; co&#60;/b&#62;');
+      expect(ann.html).toContain(`src="${BASE}/photos/abc123"`);
+      expect(ann.text).toContain('$2,100/month → $1,800/month');
+      expect(ann.text).toContain(`${BASE}/listings/h${a}`);
+      expect(ann.text).toMatch(/Open the search on the map: https:\/\/roost\.test\/\?lat=/);
+      const unsubscribe = listUnsubscribe(ann);
+      expect(unsubscribe.url).toMatch(/^https:\/\/roost\.test\/api\/unsubscribe\?token=[\w.-]+$/);
+      expect(unsubscribe.post).toBe('List-Unsubscribe=One-Click');
+      const token = decodeURIComponent(/token=(.+)$/.exec(unsubscribe.url)![1]!);
+      expect(readUnsubscribeToken(SECRET, token)).toEqual({ owner: 'acc-ann', source: 's-ann', listingId: null });
+      expect(readUnsubscribeToken('another-secret-0123456789abcdef0123456789', token)).toBeNull();
+      expect(ann.text).toContain(`${BASE}/unsubscribe?token=`);
+      expect(String(ann.headers.get('message-id'))).toMatch(/^<roost-alert\.m\d+@roost\.test>$/);
+      // Bo reads Chinese.
+      const bo = await mail.nth('bo@example.com', 1);
+      expect(bo.subject).toContain('新房源');
+      expect(bo.text).toContain('不再接收这些邮件');
+      expect(await store.outboxWaiting()).toBe(0);
+      await s.stop();
+    });
+
+    it('the mail server down: the same mail is retried with backoff and accepted once it is back; a crash after acceptance repeats the same Message-ID', async () => {
+      const n = ++seq;
+      await commit([{ seq: n, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${n}`), outbox: [mailNow('s-ann')] }]);
+      const before = mail.to('ann@example.com').length;
+      await mail.stop();
+      let now = Date.now();
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const s = sender(mailer, { now: () => now });
+      await s.kick(); // refused: postponed by 1 s
+      expect(await store.outboxWaiting()).toBe(1);
+      await mail.restart();
+      await s.kick(); // not due yet
+      expect(mail.to('ann@example.com').length).toBe(before);
+      now += 1_500;
+      await s.kick();
+      const got = await mail.nth('ann@example.com', before + 1);
+      expect(mail.to('ann@example.com').length).toBe(before + 1);
+      expect(got.text).toContain(`h${n}`);
+      await s.stop();
+
+      // A node that dies after the mail server accepted and before the rows were marked:
+      // the next try sends the same rows as the same mail, with the same Message-ID.
+      const m = ++seq;
+      await commit([{ seq: m, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${m}`), outbox: [mailNow('s-ann')] }]);
+      const dies: Mailer = {
+        mode: 'smtp',
+        async send(x: Mail) {
+          await mailer.send(x);
+          throw new Error('killed after acceptance (test)');
+        },
+        close() {},
+      };
+      now = Date.now();
+      const dying = sender(dies, { now: () => now });
+      await dying.kick();
+      await dying.stop();
+      now += 61_000; // past its attempt lease too, as if it had died holding the rows
+      const next = sender(mailer, { now: () => now });
+      await next.kick();
+      await next.stop();
+      mailer.close();
+      const twice = mail.to('ann@example.com').filter((x) => x.text.includes(`h${m}`));
+      expect(twice).toHaveLength(2);
+      expect(twice[0]!.headers.get('message-id')).toBe(twice[1]!.headers.get('message-id'));
+      expect(await store.outboxWaiting()).toBe(0);
+    });
+
+    it('daily rows wait for the digest hour and go as one digest per owner; past ALERT_MAILS_PER_HOUR instant rows wait for it too', async () => {
+      const digestAt = nextDigestAt(Date.now(), 7);
+      const d1 = ++seq;
+      const d2 = ++seq;
+      await store.putFavourite('acc-ann', { listingId: `h${d2}`, savedAt: T0, priceWhenSaved: 1000, listing: home(`h${d2}`, { price: 1000 }), since: 0, channels: ['page', 'email'], frequency: 'daily' });
+      // Another favourite's row whose email was turned off before the digest: not sent.
+      const off = ++seq;
+      await store.putFavourite('acc-ann', { listingId: `h${off}`, savedAt: T0, priceWhenSaved: 1000, listing: home(`h${off}`), since: 0, channels: ['page'], frequency: 'daily' });
+      await commit([
+        { seq: off, session: 'acc-ann', searchId: FAVOURITE_SOURCE, reason: 'removed', listing: home(`h${off}`), outbox: [{ channel: 'email', source: FAVOURITE_SOURCE, digest: true, dueAt: digestAt }] },
+        { seq: d1, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${d1}`), outbox: [{ channel: 'email', source: 's-ann', digest: true, dueAt: digestAt }] },
+        { seq: d2, session: 'acc-ann', searchId: FAVOURITE_SOURCE, reason: 'price_drop', listing: home(`h${d2}`, { price: 900 }), previousPrice: 1000, outbox: [{ channel: 'email', source: FAVOURITE_SOURCE, digest: true, dueAt: digestAt }] },
+      ]);
+      // Over the cap: Ann had instant mails this hour already, so this one joins the digest.
+      const i1 = ++seq;
+      await commit([{ seq: i1, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${i1}`), outbox: [mailNow('s-ann')] }]);
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      let now = Date.now();
+      const s = sender(mailer, { now: () => now, mailsPerHour: 1 });
+      const before = mail.to('ann@example.com').length;
+      await s.kick();
+      expect(mail.to('ann@example.com').length).toBe(before);
+      expect(await store.outboxWaiting()).toBe(4);
+      now = digestAt + 1;
+      await s.kick();
+      await s.stop();
+      mailer.close();
+      const digest = await mail.nth('ann@example.com', before + 1);
+      expect(mail.to('ann@example.com').length).toBe(before + 1);
+      expect(digest.subject).toBe('Your Roost digest: 3 updates');
+      for (const id of [d1, d2, i1]) expect(digest.text).toContain(`h${id}`);
+      expect(digest.text).not.toContain(`h${off}`);
+      expect(await store.outboxWaiting()).toBe(0);
+      expect(digest.text).toContain('== your favourites ==');
+      expect(digest.text).toContain('$1,000/month → $900/month');
+      const token = decodeURIComponent(/token=(.+)$/.exec(listUnsubscribe(digest).url)![1]!);
+      expect(readUnsubscribeToken(SECRET, token)).toEqual({ owner: 'acc-ann', source: '*', listingId: null });
+      expect(String(digest.headers.get('message-id'))).toMatch(/^<roost-alert\.d\d+@roost\.test>$/);
+    });
+
+    it('a slow pass stops starting sends at half its attempt lease and lets the rest go: another sender sends them, nothing twice', async () => {
+      const owners = ['acc-ann', 'acc-bo'];
+      const made: string[] = [];
+      for (let k = 0; k < 12; k++) {
+        const n = ++seq;
+        const owner = owners[k % 2]!;
+        // Each its own search: twelve mails, eight sent at a time.
+        await store.createSearch(owner, search(`s-slow-${n}`));
+        await commit([{ seq: n, session: owner, searchId: `s-slow-${n}`, reason: 'new', listing: home(`slow-${n}`), outbox: [mailNow(`s-slow-${n}`)] }]);
+        made.push(`slow-${n}`);
+      }
+      const before = mail.mails.length;
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const slow: Mailer = {
+        mode: 'smtp',
+        async send(x: Mail) {
+          await new Promise((r) => setTimeout(r, 600));
+          await mailer.send(x);
+        },
+        close() {},
+      };
+      const a = sender(slow, { attemptMs: 1_000, node: 'slow-a' });
+      await a.kick();
+      await a.stop();
+      const first = mail.mails.length - before;
+      // The first eight started at once; by their end half the 1 s lease had gone: the rest let go.
+      expect(first).toBe(8);
+      expect(await store.outboxWaiting()).toBe(4);
+      const b = sender(mailer, { node: 'slow-b' });
+      await b.kick();
+      await b.stop();
+      mailer.close();
+      const got = mail.mails.slice(before);
+      expect(got.flatMap((m) => [...m.text.matchAll(/listings\/(slow-\d+)/g)].map((x) => x[1])).sort()).toEqual([...made].sort());
+      expect(new Set(got.map((m) => String(m.headers.get('message-id')))).size).toBe(12);
+      expect(got).toHaveLength(12);
+    });
+
+    it('push rows go through PushSender, retried while the push service is down; unsubscribe lets waiting mail go', async () => {
+      const push = new CountingPushDouble();
+      push.down = true;
+      const p = ++seq;
+      await commit([{ seq: p, session: 'acc-ann', searchId: 's-ann', reason: 'new', listing: home(`h${p}`), outbox: [{ channel: 'push', source: 's-ann', digest: false, dueAt: 0 }, mailNow('s-ann', Date.now() + 60_000)] }]);
+      let now = Date.now();
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const s = sender(mailer, { now: () => now, push });
+      await s.kick();
+      expect(push.sent).toHaveLength(0);
+      push.down = false;
+      now += 1_500;
+      await s.kick();
+      expect(push.sent).toHaveLength(1);
+      expect(push.sent[0]!.payload).toMatchObject({ url: `${BASE}/listings/h${p}`, title: 'New home · Village <b>& co</b>' });
+      expect(push.sent[0]!.payload.tag).toMatch(/^alert-\d+$/);
+      // The mail row still waits; Ann unsubscribes from the search: email off, the row let go.
+      expect(await store.unsubscribe('acc-ann', 's-ann', null)).toBe(true);
+      expect((await store.searchOf('acc-ann', 's-ann'))!.channels).toEqual(['page', 'push']);
+      expect(await store.outboxWaiting()).toBe(0);
+      expect(await store.unsubscribe('acc-bo', 's-ann', null)).toBe(false);
+      await s.stop();
+      mailer.close();
+      expect(unsubscribeToken(SECRET, { owner: 'a', source: 'b', listingId: null })).not.toBe(unsubscribeToken(SECRET, { owner: 'a', source: 'c', listingId: null }));
+    });
+  });
+}
