@@ -228,6 +228,8 @@ async function controlsNotOnTop(page: Page, region: string): Promise<string[]> {
   return page.locator(`${region} :is(button, select, input, a[href])`).evaluateAll((els) => {
     const out: string[] = [];
     for (const e of els) {
+      // Reachable: a dialog that scrolls brings each control into sight (the header does not scroll).
+      e.scrollIntoView({ block: 'center' });
       const r = e.getBoundingClientRect();
       const style = getComputedStyle(e);
       if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
