@@ -18,11 +18,21 @@ test('filters and the list work from the keyboard alone', async ({ page, isMobil
   await page.keyboard.press('End'); // Any → the highest price step
   await expect.poll(() => searchParam(page, 'priceMax')).toBe(top);
   await expect.poll(async () => (await mapTotal(page)).total).toBeLessThan(before.total);
-  await page.keyboard.press('Tab'); // the first type chip
+  // The rest of the filters are behind "More filters": Tab reaches it, Enter opens it
+  // with the focus inside, and Tab goes on to the first type chip.
+  for (let i = 0; i < 4 && !(await page.getByTestId('filters-button').evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(page.getByTestId('filters-button')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('filter-sheet')).toHaveAttribute('role', 'dialog');
+  for (let i = 0; i < 6 && !(await page.getByTestId('type-entire').evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(page.getByTestId('type-entire')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('type-entire')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => searchParam(page, 'type')).toBe('entire');
+  // Escape closes the dialog, the filter kept.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('filter-sheet')).not.toHaveAttribute('role', 'dialog');
+  expect(searchParam(page, 'type')).toBe('entire');
   // A list row is a link: Enter opens the listing.
   const row = page.getByTestId('list-row').first();
   await row.focus();

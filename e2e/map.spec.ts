@@ -9,7 +9,9 @@ test('first view: district bubbles for whole boroughs, the city in view', async 
   const { level, total } = await mapTotal(page);
   expect(level).toBe('district');
   expect(total).toBeGreaterThan(40_000);
-  await expect(page.locator('.bubble-district')).toHaveCount(5);
+  // Every borough at its point: a full bubble, one line where a bigger one leaves no room, else a dot.
+  await expect(page.locator('.bubble-district, .compact-district, .dot-district')).toHaveCount(5);
+  await expect(page.locator('.bubble-district, .compact-district')).not.toHaveCount(0);
   // Bubbles count whole boroughs: every home in view, and the few just outside it.
   const sum = await bubbleSum(page);
   expect(sum).toBeGreaterThanOrEqual(total);
@@ -66,11 +68,21 @@ test('a filter changes the counts and the URL; back undoes it', async ({ page })
   const filtered = await mapTotal(page);
   // Bubbles stand for whole neighbourhoods: every home in view, and more at the edges.
   expect(await bubbleSum(page)).toBeGreaterThanOrEqual(filtered.total);
+  // The sheet or "More filters" closes (Escape, never undoing what was set in it); each
+  // visit to it is one step back.
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.filter-sheet.open')).toHaveCount(0);
+  expect(searchParam(page, 'priceMax')).toBe(step);
+  await openFilters(page);
   // Chips select: pressing one narrows to it.
   await page.getByTestId('type-shared').click();
   await expect(page.getByTestId('type-shared')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => searchParam(page, 'type')).toBe('shared');
   await expect.poll(async () => (await mapTotal(page)).total).toBeLessThan(filtered.total);
+  // Back closes the sheet and keeps the filter; the next Back undoes it.
+  await page.goBack();
+  await expect(page.locator('.filter-sheet.open')).toHaveCount(0);
+  expect(searchParam(page, 'type')).toBe('shared');
   await page.goBack();
   await expect.poll(() => searchParam(page, 'type')).toBe(null);
   await expect.poll(async () => (await mapTotal(page)).total).toBe(filtered.total);
@@ -100,6 +112,8 @@ test('a shared URL restores the view and the filters', async ({ page, request })
 test('the list pages by cursor and a row leads to its listing', async ({ page }) => {
   await page.goto('/?lat=40.72&lon=-73.98&zoom=13');
   await mapTotal(page);
+  // On a phone the list is a handle under the map until raised.
+  if (await page.locator('.sheet-toggle').isVisible()) await page.locator('.sheet-handle').click();
   const rows = page.getByTestId('list-row');
   await expect(rows).toHaveCount(20);
   await page.getByTestId('list-more').click();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { declutter, overlaps, type LabelBox } from '../components/map/declutter';
+import { declutter, DOT_SIZE, overlaps, type LabelBox } from '../components/map/declutter';
+import { convexHull } from '../components/map/hull';
 import { seededRandom } from '../server/core/seeded-random';
 
 interface Item {
@@ -9,71 +10,107 @@ interface Item {
   y: number;
 }
 
-/** A label 60 px wide, 10 px more for "+N", 40 px high. */
-const boxOf = (lead: Item, members: number): LabelBox => ({ x: lead.x, y: lead.y, w: 60 + (members > 1 ? 10 : 0), h: 40 });
+/** A label 60 px wide, 40 px high, centred on its item's point. */
+const boxOf = (item: Item): LabelBox => ({ x: item.x, y: item.y, w: 60, h: 40 });
+const dotOf = (item: Item): LabelBox => ({ x: item.x, y: item.y, w: DOT_SIZE, h: DOT_SIZE });
 
-describe('declutter', () => {
-  it('keeps apart labels that do not touch; moves the smaller of two that would just aside', () => {
+describe('declutter (issue 30: bubbles stay at their areas)', () => {
+  it('labels by rank at their own points; a smaller one that would overlap is a dot at its point, not moved', () => {
+    const items: Item[] = [
+      { key: 'a', count: 10, x: 0, y: 0 },
+      { key: 'b', count: 50, x: 45, y: 10 },
+      { key: 'c', count: 5, x: 300, y: 0 },
+    ];
+    const placed = declutter(items, boxOf);
+    expect(placed.map((p) => [p.item.key, p.form])).toEqual([
+      ['b', 'label'],
+      ['c', 'label'],
+      ['a', 'dot'],
+    ]);
+  });
+
+  it('a dot with no room either is left out; never two things on one spot', () => {
+    const items: Item[] = [50, 40, 30].map((count, i) => ({ key: String(i), count, x: 0, y: 0 }));
+    const placed = declutter(items, boxOf);
+    expect(placed.map((p) => [p.item.key, p.form])).toEqual([['0', 'label']]);
+  });
+
+  it('nothing under an obstacle (the count chip): a label there is a dot beside it or left out', () => {
+    const chip: LabelBox = { x: 200, y: 20, w: 200, h: 40 };
+    const items: Item[] = [
+      { key: 'under', count: 100, x: 200, y: 30 },
+      { key: 'edge', count: 90, x: 200 + 100 + 20, y: 30 },
+      { key: 'free', count: 1, x: 200, y: 200 },
+    ];
+    const placed = declutter(items, boxOf, { obstacles: [chip] });
+    expect(placed.map((p) => [p.item.key, p.form])).toEqual([
+      ['free', 'label'],
+      ['edge', 'dot'],
+    ]);
+  });
+
+  it('on 500 random labels: every one at its own point, no two labels or dots overlap, the biggest always a label', () => {
+    const rand = seededRandom(3);
+    const items: Item[] = Array.from({ length: 500 }, (_, i) => ({ key: String(i), count: 1 + Math.floor(rand() * 1000), x: rand() * 1280, y: rand() * 800 }));
+    const placed = declutter(items, boxOf);
+    const labels = placed.filter((p) => p.form === 'label').map((p) => boxOf(p.item));
+    const dots = placed.filter((p) => p.form === 'dot').map((p) => dotOf(p.item));
+    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) expect(overlaps(labels[i]!, labels[j]!)).toBe(false);
+    for (const d of dots) for (const l of labels) expect(overlaps(d, l, 1)).toBe(false);
+    for (let i = 0; i < dots.length; i++) for (let j = i + 1; j < dots.length; j++) expect(overlaps(dots[i]!, dots[j]!, 0)).toBe(false);
+    const biggest = items.reduce((a, b) => (b.count > a.count ? b : a));
+    expect(placed.find((p) => p.item === biggest)?.form).toBe('label');
+    // Each item once at most, and many shown: labels where they fit, dots between.
+    expect(new Set(placed.map((p) => p.item.key)).size).toBe(placed.length);
+    expect(labels.length).toBeGreaterThan(100);
+    expect(dots.length).toBeGreaterThan(50);
+  });
+
+  it('without dots, the crowded ones are left out', () => {
     const items: Item[] = [
       { key: 'a', count: 10, x: 0, y: 0 },
       { key: 'b', count: 50, x: 30, y: 10 },
-      { key: 'c', count: 5, x: 300, y: 0 },
     ];
-    const groups = declutter(items, boxOf);
-    expect(groups.map((g) => [g.lead.key, g.members.map((m) => m.key)])).toEqual([['b', ['b']], ['a', ['a']], ['c', ['c']]]);
-    // a (60 × 40 at 0,0) hits b (at 30,10): up or down by 0.55 × 43 px still hits it, so does
-    // right; left by 0.55 × (60 + 3) px clears it by a pixel and a half.
-    const a = groups[1]!;
-    expect(a.dx).toBeCloseTo(-34.65, 9);
-    expect(a.dy).toBe(0);
-    expect(groups[0]!.dx + groups[0]!.dy + groups[2]!.dx + groups[2]!.dy).toBe(0);
+    expect(declutter(items, boxOf, { dots: false }).map((p) => p.item.key)).toEqual(['b']);
+  });
+});
+
+describe('convexHull (an area outlined by its homes)', () => {
+  it('is the closed outer ring of the points, inner points left out', () => {
+    const ring = convexHull([
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [2, 2],
+      [0, 2],
+      [1, 0.5],
+    ]);
+    expect(ring[0]).toEqual(ring[ring.length - 1]);
+    expect(new Set(ring.slice(0, -1).map((p) => p.join(',')))).toEqual(new Set(['0,0', '2,0', '2,2', '0,2']));
   });
 
-  it('merges when no spot nearby is free: five labels on one point', () => {
-    const items: Item[] = [50, 40, 30, 20, 10, 5, 4, 3, 2, 1].map((count, i) => ({ key: String(i), count, x: 0, y: 0 }));
-    const groups = declutter(items, boxOf);
-    expect(groups.length).toBeLessThan(items.length);
-    expect(groups[0]!.lead.key).toBe('0');
-    expect(groups.reduce((n, g) => n + g.members.length, 0)).toBe(items.length);
+  it('is empty for fewer than three distinct points or a line', () => {
+    expect(convexHull([[1, 1], [1, 1], [2, 2]])).toEqual([]);
+    expect(convexHull([[0, 0], [1, 1], [2, 2]])).toEqual([]);
   });
+});
 
-  it('on 500 random labels: no two groups overlap and every count is kept, checked pair by pair', () => {
-    const rand = seededRandom(3);
-    const items: Item[] = Array.from({ length: 500 }, (_, i) => ({ key: String(i), count: 1 + Math.floor(rand() * 1000), x: rand() * 1280, y: rand() * 800 }));
-    const groups = declutter(items, boxOf);
-    const boxes = groups.map((g) => {
-      const b = boxOf(g.lead, g.members.length);
-      return { ...b, x: b.x + g.dx, y: b.y + g.dy };
-    });
-    // No label strays further than its own size from its place.
-    for (const g of groups) expect(Math.abs(g.dx) <= 73 && Math.abs(g.dy) <= 43).toBe(true);
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i]!, boxes[j]!)).toBe(false);
-    expect(groups.reduce((n, g) => n + g.members.reduce((s, m) => s + m.count, 0), 0)).toBe(items.reduce((n, m) => n + m.count, 0));
-    // Each group is led by its largest member.
-    for (const g of groups) expect(Math.max(...g.members.map((m) => m.count))).toBe(g.lead.count);
-  });
-
-  it('a label on screen is never nudged off it; one already cut by the edge may move anywhere', () => {
-    const screen = { width: 390, height: 844 };
-    const rand = seededRandom(5);
-    const items: Item[] = Array.from({ length: 200 }, (_, i) => ({ key: String(i), count: 1 + Math.floor(rand() * 1000), x: 30 + rand() * 330, y: 20 + rand() * 804 }));
-    // Two at the right edge: the smaller cannot go right or off the top.
-    items.push({ key: 'edge-big', count: 5000, x: 355, y: 22 }, { key: 'edge-small', count: 1, x: 350, y: 30 });
-    const groups = declutter(items, boxOf, screen);
-    for (const g of groups) {
-      const b = boxOf(g.lead, g.members.length);
-      const inside = (x: number, y: number) => x - b.w / 2 >= 0 && y - b.h / 2 >= 0 && x + b.w / 2 <= screen.width && y + b.h / 2 <= screen.height;
-      if (inside(b.x, b.y)) expect(inside(b.x + g.dx, b.y + g.dy), g.lead.key).toBe(true);
-    }
-    // Without the screen, the same labels do leave it: the test is of the bound, not luck.
-    const loose = declutter(items, boxOf);
-    expect(
-      loose.some((g) => {
-        const b = boxOf(g.lead, g.members.length);
-        const x = b.x + g.dx;
-        const y = b.y + g.dy;
-        return x + b.w / 2 > screen.width || y - b.h / 2 < 0 || x - b.w / 2 < 0 || y + b.h / 2 > screen.height;
-      }),
-    ).toBe(true);
+describe('declutter: one line where the full label has no room', () => {
+  it('tries the compact label at the same point before a dot', () => {
+    const items: Item[] = [
+      { key: 'big', count: 50, x: 0, y: 0 },
+      { key: 'near', count: 10, x: 0, y: 35 },
+    ];
+    const compact = (i: Item): LabelBox => ({ x: i.x, y: i.y, w: 50, h: 20 });
+    const placed = declutter(items, boxOf, { compact });
+    expect(placed.map((p) => [p.item.key, p.form])).toEqual([
+      ['big', 'label'],
+      ['near', 'compact'],
+    ]);
+    // Without room for the line either: a dot, still at its point.
+    expect(declutter([...items, { key: 'c', count: 5, x: 0, y: 46 }], boxOf, { compact }).map((p) => [p.item.key, p.form])).toEqual([
+      ['big', 'label'],
+      ['near', 'compact'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import { useUnreadMessages } from '@/components/messages/use-unread';
 import { accountApi } from './account-api';
 import { useAccount } from './account-context';
@@ -16,14 +17,13 @@ export function AccountMenu() {
   const [open, setOpen] = useState(false);
   const unread = useUnreadMessages();
   const root = useRef<HTMLDivElement>(null);
+  // Escape and Back close it, one popover of the header at a time.
+  useDismiss(open, () => setOpen(false), 'header-popover');
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
     const onDown = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);
-    window.addEventListener('keydown', onKey);
     window.addEventListener('mousedown', onDown);
     return () => {
-      window.removeEventListener('keydown', onKey);
       window.removeEventListener('mousedown', onDown);
     };
   }, [open]);

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import type { AlertJson, SavedSearchJson } from './alerts-api';
 import { bellEntries } from './bell-entries';
 
@@ -20,6 +21,8 @@ export interface AlertsBellProps {
 export function AlertsBell({ alerts, unread, searches, onOpen }: AlertsBellProps) {
   const { t, price, listingPrice } = useI18n();
   const [open, setOpen] = useState(false);
+  // Escape and Back close it; it and the other header popovers are never open together.
+  useDismiss(open, () => setOpen(false), 'header-popover');
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
   const name = (id: string) => searches.find((s) => s.id === id)?.name ?? '';
   const entries = useMemo(() => bellEntries(alerts), [alerts]);

@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import type { Filters } from '@/server/engine/search-engine';
 import { DEFAULT_CHANNELS, type ChannelChoice } from '@/server/contract/alert-channels';
 import { ALERT_REASONS, alertsApi, type AlertReason, type SavedSearchJson } from './alerts-api';
@@ -34,14 +35,9 @@ export function SaveSearchDialog({ bbox, filters, polygon, defaultName, onDraw, 
   /** Saved, but the server changed the email asked for: said before the dialog closes. */
   const [noted, setNoted] = useState<SavedSearchJson | null>(null);
   const area = polygon ? { polygon } : bbox ? { bbox } : null;
-  // Escape closes the dialog wherever the focus is, as every dialog on the web does.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  // Escape and Back close the dialog wherever the focus is (Back no longer leaves the page);
+  // the header's popovers close when it opens.
+  useDismiss(true, onClose, 'header-popover');
   const save = () => {
     if (!area) return;
     setSaving(true);

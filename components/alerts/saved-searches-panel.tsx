@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import { alertsApi, type SavedSearchJson } from './alerts-api';
 
 export interface SavedSearchesPanelProps {
@@ -15,6 +16,8 @@ export interface SavedSearchesPanelProps {
 export function SavedSearchesPanel({ searches, onChange, onShow }: SavedSearchesPanelProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  // Escape and Back close it; it and the other header popovers are never open together.
+  useDismiss(open, () => setOpen(false), 'header-popover');
   const [error, setError] = useState<string | null>(null);
   const replace = (s: SavedSearchJson) => onChange(searches.map((x) => (x.id === s.id ? s : x)));
   const act = (p: Promise<unknown>) => p.then(() => setError(null)).catch((e: Error) => setError(e.message));

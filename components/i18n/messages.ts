@@ -139,6 +139,12 @@ const en = {
   reason_price_drop: 'Price drop',
   reason_removed: 'Gone',
   saved: 'Saved “{name}”. We will tell you when something changes.',
+  // The renter's map, third pass (issue 30): header, street level, names.
+  moreFilters: 'More filters',
+  mapShowsSome: '{shown} of {total} homes on the map · all in the list',
+  nameTwo: '{a} & {b}',
+  nameMore: '{a}, {b} & {n} more',
+  unplaced: '{count} homes with no area are in the list',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -265,6 +271,11 @@ const zh: Record<MessageKey, string> = {
   reason_price_drop: '降价',
   reason_removed: '下架',
   saved: '已保存“{name}”。有变化时会通知您。',
+  moreFilters: '更多筛选',
+  mapShowsSome: '地图显示 {shown} / {total} 套 · 列表中有全部',
+  nameTwo: '{a}和{b}',
+  nameMore: '{a}、{b}及另外 {n} 个区域',
+  unplaced: '{count} 套房源没有区域，见列表',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import type { Listing } from '@/server/core/listing';
 import { useListingFacts } from './listing-summary';
 
@@ -11,6 +12,8 @@ import { useListingFacts } from './listing-summary';
 export function AddressGroupCard({ listings, onPick, onHover, onClose }: { listings: Listing[]; onPick(l: Listing): void; onHover(id: string | null): void; onClose(): void }) {
   const { t, number, listingPrice } = useI18n();
   const facts = useListingFacts();
+  // Escape and Back close the card before anything under it.
+  useDismiss(true, onClose);
   const sorted = [...listings].sort((a, b) => a.price - b.price || (a.id < b.id ? -1 : 1));
   return (
     <article className="listing-card address-group" aria-label={t('groupTitle', { count: number(listings.length) })} data-testid="address-group">

@@ -1,11 +1,12 @@
 /**
- * Bubbles that never overlap: each label's box in screen pixels, taken largest first. One
- * that would overlap a label already placed first moves a little aside (at most its own
- * size, to the nearest free spot of eight directions), so a city's districts all show at
- * the zoom that frames the city; only where no spot is free does it merge into the label
- * it hits (its homes counted there), so the bubbles on screen still add up to every home
- * they stand for. A label on screen is never nudged off it. Pure, so it is tested without
- * a map; the map measures the boxes.
+ * Bubbles that never overlap and never leave their areas: each label's box in screen
+ * pixels, taken by rank (count, largest first), always at its area's own point. A label
+ * that would overlap one placed before it — or what lies over the map (the count chip) —
+ * is not moved: it shows in one line (name and price) if that fits, else as a small dot
+ * at its point, and only where even the dot
+ * has no room is it left out (its homes are still in the list and one zoom closer). So a
+ * bubble on screen always sits on its area, and the biggest areas always have their
+ * labels. Pure, so it is tested without a map; the map measures the boxes.
  */
 
 export interface LabelBox {
@@ -16,83 +17,69 @@ export interface LabelBox {
   h: number;
 }
 
-export interface Mergeable {
+export interface Ranked {
   count: number;
 }
 
-export interface Group<T> {
-  /** The largest item of the group: its place and name stand for the group. */
-  lead: T;
-  members: T[];
-  /** Where the label was moved to, in pixels from the lead's own place. */
-  dx: number;
-  dy: number;
-}
+export type Form = 'label' | 'compact' | 'dot';
 
-/** Tried in order: nearest first, the sides before the corners. */
-const NUDGES: [number, number][] = [0.55, 1].flatMap((k) =>
-  [[0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]].map(([x, y]) => [x! * k, y! * k] as [number, number]),
-);
+export interface Placed<T> {
+  item: T;
+  form: Form;
+}
 
 /** Pixels kept clear between two labels. */
 export const LABEL_GAP = 3;
+/** A dot's box: 12 px and its border. */
+export const DOT_SIZE = 16;
 
 export function overlaps(a: LabelBox, b: LabelBox, gap = LABEL_GAP): boolean {
   return Math.abs(a.x - b.x) * 2 < a.w + b.w + gap * 2 && Math.abs(a.y - b.y) * 2 < a.h + b.h + gap * 2;
 }
 
+export interface DeclutterOptions<T> {
+  /** Boxes nothing may be drawn under (the count chip, the map's buttons). */
+  obstacles?: readonly LabelBox[];
+  /** Whether an item that gets no label may show as a dot (else it is left out). */
+  dots?: boolean;
+  /** A smaller label (one line) tried, at the same point, when the full one has no room. */
+  compact?: (item: T) => LabelBox | null;
+}
+
 /**
- * Groups items so that no two groups' boxes overlap. `box` gives an item's box at its own
- * place with a given label (a merged group's label is wider: "+2"), `total` its count.
- * Greedy by count, then again until no merge grows a group into another (at most a few
- * rounds: a merge only removes boxes).
+ * Labels by rank at their own points; the rest dots where a dot fits, else left out.
+ * `box` gives an item's label box at its own place. Largest first, ties by the order given.
  */
-/** The screen in pixels: a label inside it is not nudged out of it. */
-export interface ScreenBounds {
-  width: number;
-  height: number;
-}
-
-function within(b: LabelBox, s: ScreenBounds): boolean {
-  return b.x - b.w / 2 >= 0 && b.y - b.h / 2 >= 0 && b.x + b.w / 2 <= s.width && b.y + b.h / 2 <= s.height;
-}
-
-export function declutter<T extends Mergeable>(
-  items: readonly T[],
-  box: (lead: T, members: number, count: number) => LabelBox,
-  screen?: ScreenBounds,
-): Group<T>[] {
-  let groups: Group<T>[] = [...items].sort((a, b) => b.count - a.count).map((lead) => ({ lead, members: [lead], dx: 0, dy: 0 }));
-  for (let round = 0; round < 8; round++) {
-    const placed: { group: Group<T>; box: LabelBox }[] = [];
-    const free = (b: LabelBox) => !placed.some((p) => overlaps(p.box, b));
-    let merged = false;
-    for (const g of groups) {
-      const count = g.members.reduce((n, m) => n + m.count, 0);
-      const b = box(g.lead, g.members.length, count);
-      g.dx = 0;
-      g.dy = 0;
-      if (free(b)) {
-        placed.push({ group: g, box: b });
-        continue;
-      }
-      // A label wholly on screen stays on screen (a nudge past the edge would cut it off);
-      // one already cut by the edge may go anywhere free.
-      const keepIn = screen !== undefined && within(b, screen);
-      const nudge = NUDGES.map(([x, y]) => ({ ...b, x: b.x + x * (b.w + LABEL_GAP), y: b.y + y * (b.h + LABEL_GAP) })).find(
-        (n) => free(n) && (!keepIn || within(n, screen)),
-      );
-      if (nudge) {
-        g.dx = nudge.x - b.x;
-        g.dy = nudge.y - b.y;
-        placed.push({ group: g, box: nudge });
-        continue;
-      }
-      placed.find((p) => overlaps(p.box, b))!.group.members.push(...g.members);
-      merged = true;
+export function declutter<T extends Ranked>(items: readonly T[], box: (item: T) => LabelBox, options: DeclutterOptions<T> = {}): Placed<T>[] {
+  const obstacles = options.obstacles ?? [];
+  const labels: LabelBox[] = [];
+  const dots: LabelBox[] = [];
+  const out: Placed<T>[] = [];
+  const ranked = items.map((item, i) => ({ item, i })).sort((a, b) => b.item.count - a.item.count || a.i - b.i);
+  const pending: { item: T; at: LabelBox }[] = [];
+  for (const { item } of ranked) {
+    const b = box(item);
+    const fits = (x: LabelBox) => !obstacles.some((o) => overlaps(o, x, 0)) && !labels.some((p) => overlaps(p, x));
+    if (fits(b)) {
+      labels.push(b);
+      out.push({ item, form: 'label' });
+      continue;
     }
-    groups = placed.map((p) => p.group);
-    if (!merged) break;
+    const c = options.compact?.(item);
+    if (c && fits(c)) {
+      labels.push(c);
+      out.push({ item, form: 'compact' });
+      continue;
+    }
+    pending.push({ item, at: b });
   }
-  return groups;
+  if (options.dots === false) return out;
+  // Dots after every label: a dot never takes a bigger area's label room.
+  for (const { item, at } of pending) {
+    const d = { x: at.x, y: at.y, w: DOT_SIZE, h: DOT_SIZE };
+    if (obstacles.some((o) => overlaps(o, d, 0)) || labels.some((p) => overlaps(p, d, 1)) || dots.some((p) => overlaps(p, d, 0))) continue;
+    dots.push(d);
+    out.push({ item, form: 'dot' });
+  }
+  return out;
 }

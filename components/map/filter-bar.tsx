@@ -60,10 +60,12 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
     view.priceMin !== undefined || view.priceMax !== undefined || view.types !== undefined || view.bedsMin !== undefined || extraFilterCount(view) > 0 || !!view.q || !!view.polygon;
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-      <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
+      <div className="more-only histogram-field">
+        <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
+      </div>
       <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
       <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
-      <fieldset className="field types">
+      <fieldset className="field types more-only">
         <legend>{t('type')}</legend>
         {TYPES.map((type) => (
           <button
@@ -78,7 +80,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           </button>
         ))}
       </fieldset>
-      <label className="field">
+      <label className="field more-only">
         <span>{t('beds')}</span>
         <select value={view.bedsMin ?? ''} onChange={(e) => onChange({ bedsMin: optional(e.target.value) })} data-testid="beds-min">
           <option value="">{t('bedsAny')}</option>
@@ -89,9 +91,11 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           ))}
         </select>
       </label>
-      {/* Until the header's "More filters" dialog takes it (h-map): inline, scrolled to like the rest. */}
-      <ExtraFilterFields value={view} onChange={onChange} />
-      <label className="field">
+      {/* The new filters (h-filters): in "More filters" on a desktop, in the sheet on a phone. */}
+      <div className="more-only extra-filters">
+        <ExtraFilterFields value={view} onChange={onChange} />
+      </div>
+      <label className="field more-small">
         <span>{t('sort')}</span>
         <select value={view.sort} onChange={(e) => onChange({ sort: e.target.value as SortOrder })} data-testid="sort">
           <option value="newest">{t('sort_newest')}</option>
@@ -105,7 +109,7 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
           {t('clearFilters')}
         </button>
       )}
-      <label className="field language">
+      <label className="field language more-narrow">
         <span>{t('language')}</span>
         <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">
           {LOCALES.map((l) => (

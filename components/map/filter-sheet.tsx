@@ -1,7 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import { extraFilterCount } from './extra-filter-fields';
 import type { ViewState } from './view-state';
 
@@ -11,56 +12,42 @@ function activeCount(v: ViewState): number {
 }
 
 /**
- * On a phone the filters live in a bottom sheet behind one button, every control in
- * thumb's reach; Escape and the back gesture close it (opening pushes a history entry, so
- * "back" pops the sheet, not the page). On a desktop the same markup is the inline bar:
- * CSS alone decides, so the controls are rendered once.
+ * Every filter is rendered once, in the bar. On a desktop the bar shows the main ones in
+ * the header and the button opens "More filters": the same bar as a dialog with all of
+ * them (what does not fit the header is marked .more-only). On a phone the button reads
+ * "Filters" and the bar is a bottom sheet. Escape and Back close it (useDismiss), and a
+ * filter changed inside it stays when it closes.
  */
 export function FilterSheet({ view, total, children }: { view: ViewState; total: number | null; children: ReactNode }) {
   const { t, number } = useI18n();
   const [open, setOpen] = useState(false);
-  const close = useCallback(() => {
-    setOpen(false);
-    // Pop the sheet's own entry only while it is current: a filter changed in the sheet
-    // pushed the view after it, and going back then would undo that filter.
-    if ((window.history.state as { roostSheet?: boolean } | null)?.roostSheet) window.history.back();
-  }, []);
+  useDismiss(open, () => setOpen(false));
+  const sheet = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  // Opened, the first control takes the focus; closed, the button has it back.
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close();
-    };
-    const onPop = () => setOpen(false);
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('popstate', onPop);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('popstate', onPop);
-    };
-  }, [open, close]);
+    sheet.current?.querySelector<HTMLElement>('select, button, input')?.focus();
+    const back = button.current;
+    return () => back?.focus();
+  }, [open]);
   const n = activeCount(view);
   return (
     <>
-      <button
-        type="button"
-        className="filters-button"
-        aria-expanded={open}
-        onClick={() => {
-          window.history.pushState({ roostSheet: true }, '', window.location.href);
-          setOpen(true);
-        }}
-        data-testid="filters-button"
-      >
-        {t('filtersButton')}
-        {n > 0 && <span className="filters-badge">{n}</span>}
-      </button>
-      <div className={open ? 'filter-sheet open' : 'filter-sheet'} role={open ? 'dialog' : undefined} aria-modal={open || undefined} aria-label={t('filters')} data-testid="filter-sheet">
+      <div ref={sheet} className={open ? 'filter-sheet open' : 'filter-sheet'} role={open ? 'dialog' : undefined} aria-modal={open || undefined} aria-label={t('filters')} data-testid="filter-sheet">
+        {open && <h2 className="sheet-title">{t('filters')}</h2>}
         {children}
-        <button type="button" className="sheet-done" onClick={close} data-testid="filters-done">
+        <button type="button" className="sheet-done" onClick={() => setOpen(false)} data-testid="filters-done">
           {total !== null ? t('showHomes', { count: number(total) }) : t('close')}
         </button>
       </div>
-      {open && <div className="sheet-backdrop" onClick={close} aria-hidden="true" />}
+      <button type="button" className="filters-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen(true)}
+        ref={button} data-testid="filters-button">
+        <span className="label-phone">{t('filtersButton')}</span>
+        <span className="label-desk">{t('moreFilters')}</span>
+        {n > 0 && <span className="filters-badge">{n}</span>}
+      </button>
+      {open && <div className="sheet-backdrop" onClick={() => setOpen(false)} aria-hidden="true" />}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { drawBubbles } from './layers/bubble-layer';
 import type { LeafletMapProps, Shown } from './layers/map-types';
 import { MarkerPass } from './layers/marker-pass';
 import { useOutlineLayer } from './layers/outline-layer';
+import { useChosenAreaLayer } from './layers/chosen-area-layer';
 import { drawPins, highlightPins } from './layers/pin-layer';
 
 export type { LeafletMapProps, LiveMark, MapLabels, MapMove } from './layers/map-types';
@@ -17,7 +18,7 @@ export type { LeafletMapProps, LiveMark, MapLabels, MapMove } from './layers/map
 /** Room for what lies over the map: the status chip above, and on a phone the list sheet below. */
 function fitPadding(): L.FitBoundsOptions {
   const phone = window.matchMedia('(max-width: 720px)').matches;
-  return { paddingTopLeft: [10, 48], paddingBottomRight: [10, phone ? 200 : 10] };
+  return { paddingTopLeft: [10, 48], paddingBottomRight: [10, phone ? 130 : 10] };
 }
 
 function boundsOf([w, s, e, n]: [number, number, number, number]): L.LatLngBounds {
@@ -100,6 +101,7 @@ export default function LeafletMap(props: LeafletMapProps) {
   useDrawTool(mapRef, props.drawing === true, onDrawn);
   useAreaLayer(mapRef, props.area ?? null, props.editArea === true, onAreaEdited);
   useOutlineLayer(mapRef, props.boundaries);
+  useChosenAreaLayer(mapRef, props.chosenArea ?? null);
 
   // A place picked in the search box frames its area.
   useEffect(() => {
@@ -140,6 +142,33 @@ export default function LeafletMap(props: LeafletMapProps) {
   }, [props.result, props.labels, props.marks, view]);
 
   useEffect(() => highlightPins(markers.current, props.highlightId), [props.highlightId, props.result]);
+
+  // The card a pin opens never covers its pin: the map moves the pin clear of it.
+  const cardFor = props.cardFor ?? null;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !cardFor) return;
+    const frame = requestAnimationFrame(() => {
+      const card = map.getContainer().parentElement?.querySelector('.listing-card');
+      if (!card) return;
+      const at = map.getContainer().getBoundingClientRect();
+      const c = card.getBoundingClientRect();
+      const box = { left: c.left - at.left - 8, right: c.right - at.left + 8, top: c.top - at.top - 8, bottom: c.bottom - at.top + 8 };
+      const p = map.latLngToContainerPoint([cardFor.lat, cardFor.lon]);
+      // The tag: about 80 px wide, its tip on the point.
+      const pin = { left: p.x - 40, right: p.x + 40, top: p.y - 30, bottom: p.y };
+      if (pin.right < box.left || pin.left > box.right || pin.bottom < box.top || pin.top > box.bottom) return;
+      const size = map.getSize();
+      const up = pin.bottom - box.top;
+      const right = box.right - pin.left;
+      const moves: [number, number][] = [];
+      if (pin.top - up > 56) moves.push([0, up]);
+      if (pin.right + right < size.x) moves.push([-right, 0]);
+      const move = moves.sort((a, b) => Math.hypot(...a) - Math.hypot(...b))[0];
+      if (move) map.panBy(move, { animate: false });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [cardFor]);
 
   return <div ref={container} className="map-canvas" data-testid="map" />;
 }

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useI18n } from '@/components/i18n/i18n';
+import { useDismiss } from '@/components/ui/use-dismiss';
 import type { Listing } from '@/server/core/listing';
 import { useListingFacts } from './listing-summary';
 
@@ -9,6 +10,8 @@ import { useListingFacts } from './listing-summary';
 export function ListingCard({ listing, onClose }: { listing: Listing; onClose(): void }) {
   const { t, listingPrice } = useI18n();
   const facts = useListingFacts();
+  // Escape and Back close the card before anything under it.
+  useDismiss(true, onClose);
   return (
     <article className="listing-card" aria-label={listing.title} data-testid="listing-card">
       <button type="button" className="card-close" onClick={onClose} aria-label={t('close')}>

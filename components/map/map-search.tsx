@@ -9,6 +9,7 @@ import { requestBbox } from '@/server/core/request-bbox';
 import { AccountMenu } from '@/components/account/account-menu';
 import { SESSION_CHANGED } from '@/components/account/account-context';
 import { MESSAGES_CHANGED } from '@/components/messages/use-unread';
+import { isLayerPop, layerOpen, useDismiss } from '@/components/ui/use-dismiss';
 import { AlertToasts } from '@/components/alerts/alert-toasts';
 import { AlertsBell } from '@/components/alerts/alerts-bell';
 import { SaveSearchDialog } from '@/components/alerts/save-search-dialog';
@@ -26,6 +27,8 @@ import { useListPage } from './use-list-page';
 import { useLiveMarks } from './use-live-marks';
 import { useSearchResult } from './use-search-result';
 import { PlaceBox } from './place-box';
+import type { Place } from '@/server/search/place-directory';
+import { useChosenArea } from './use-chosen-area';
 import type { MapLabels, MapMove } from './leaflet-map';
 import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
@@ -53,18 +56,40 @@ const FADE_MS = 700;
 const LIVE_REFETCH_MS = 400;
 
 /**
- * A name for a new saved search: the biggest area in view, else the neighbourhood most of
- * the listed homes are in, else a plain one.
+ * A name for a new saved search, after what it covers: the place picked in the box while
+ * the view still holds it; else the areas in view (or the drawn area), by homes: "A",
+ * "A & B", "A, B & 3 more"; else a plain one. Never the biggest bubble alone when the
+ * search covers more (issue 30: a whole city's search was named "Manhattan").
  */
-function defaultSearchName(result: SearchResponse | null, listed: Listing[], fallback: string): string {
-  const top = result?.buckets.find((b) => b.label);
-  if (top) return top.label;
+function defaultSearchName(
+  result: SearchResponse | null,
+  listed: Listing[],
+  box: [number, number, number, number] | null,
+  ring: [number, number][] | undefined,
+  chosen: Place | null,
+  t: (key: 'nameTwo' | 'nameMore', vars: Record<string, string | number>) => string,
+  fallback: string,
+): string {
+  const inside = (lat: number, lon: number) =>
+    (!box || (lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3])) && (!ring || pointInRing(lon, lat, ring));
+  if (chosen && chosen.kind !== 'listing' && inside(chosen.lat, chosen.lon)) return chosen.label;
   const counts = new Map<string, number>();
-  for (const l of [...(result?.listings ?? []), ...listed]) if (l.neighbourhood) counts.set(l.neighbourhood, (counts.get(l.neighbourhood) ?? 0) + 1);
-  let best = fallback;
-  let most = 0;
-  for (const [name, n] of counts) if (n > most) [best, most] = [name, n];
-  return best;
+  const add = (name: string, n: number) => name && counts.set(name, (counts.get(name) ?? 0) + n);
+  if (result && (result.level === 'district' || result.level === 'neighbourhood')) {
+    for (const b of result.buckets) if (inside(b.lat, b.lon)) add(b.label, b.count);
+  } else {
+    const seen = new Set<string>();
+    for (const l of [...(result?.listings ?? []), ...listed]) {
+      if (seen.has(l.id) || !inside(l.lat, l.lon)) continue;
+      seen.add(l.id);
+      add(l.neighbourhood || l.district, 1);
+    }
+  }
+  const names = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  if (names.length === 0) return fallback;
+  if (names.length === 1) return names[0]!;
+  if (names.length === 2) return t('nameTwo', { a: names[0]!, b: names[1]! });
+  return t('nameMore', { a: names[0]!, b: names[1]!, n: names.length - 2 });
 }
 
 export interface MapSearchProps {
@@ -73,6 +98,8 @@ export interface MapSearchProps {
   attribution: string;
   /** The data at a glance (extent, price range), for a first view that finds it. */
   market: MarketOverview | null;
+  /** Whether the store has a boundaries file: without, /api/boundaries is never asked. */
+  hasBoundaries?: boolean;
 }
 
 
@@ -88,7 +115,7 @@ function storedView(): ViewState | null {
 }
 
 /** The map page: view and filters in the URL, search following the map, the list beside it. */
-export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSearchProps) {
+export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBoundaries = false }: MapSearchProps) {
   const { t, number, price, listingPrice, per } = useI18n();
   const api = useMemo(() => new ApiClient(), []);
   const [view, setView] = useState<ViewState>(() => parseView(new URLSearchParams(initialQuery)));
@@ -105,8 +132,13 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   /** Several homes at one address, opened together from their one tag. */
   const [group, setGroup] = useState<Listing[] | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
-  const boundaries = useBoundaries();
+  const boundaries = useBoundaries(hasBoundaries);
+  /** The area picked in the place box, outlined until another is picked or the filters are cleared. */
+  const [chosen, setChosen] = useState<Place | null>(null);
+  const chosenArea = useChosenArea(api, chosen, boundaries);
   const [sheetOpen, setSheetOpen] = useState(false);
+  // The phone's list sheet, raised over the map: Escape and Back lower it.
+  useDismiss(sheetOpen, () => setSheetOpen(false));
   const viewRef = useRef(view);
   viewRef.current = view;
   const [live, setLive] = useState<LiveState>('connecting');
@@ -202,7 +234,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   const commit = useCallback((next: ViewState, replace = false) => {
     setView(next);
     const q = viewQuery(next);
-    if (q !== window.location.search.slice(1)) window.history[replace ? 'replaceState' : 'pushState'](null, '', `?${q}`);
+    if (q === window.location.search.slice(1)) return;
+    // While a sheet or dialog is open its history entry takes the change: Back then closes
+    // it and keeps the filters (see the popstate handler below).
+    if (replace || layerOpen()) window.history.replaceState(window.history.state, '', `?${q}`);
+    else window.history.pushState(null, '', `?${q}`);
   }, []);
 
   // Whatever brought the view (a move, a shared link, back), this device remembers it.
@@ -229,7 +265,17 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
   }, []);
 
   useEffect(() => {
-    const onPop = () => setView(parseView(new URLSearchParams(window.location.search)));
+    const onPop = (e: PopStateEvent) => {
+      // Back closed a sheet, dialog or popover: the view and its filters stay as they are.
+      // What changed while it was open becomes one step of its own: the next Back undoes it.
+      if (isLayerPop(e)) {
+        const q = viewQuery(viewRef.current);
+        // Compared as views: the URL may hold the same view written otherwise (a shared link's "40.73").
+        if (q !== viewQuery(parseView(new URLSearchParams(window.location.search)))) window.history.pushState(null, '', `?${q}`);
+        return;
+      }
+      setView(parseView(new URLSearchParams(window.location.search)));
+    };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
@@ -288,6 +334,18 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
     }
   }, [result]);
 
+  /** Homes of no known area: no bubble of their own (it would sit at a meaningless average point); the chip says where they are. */
+  const unplaced =
+    result && move && (result.level === 'district' || result.level === 'neighbourhood')
+      ? result.buckets
+          .filter((b) => !b.label && b.lon >= move.bbox[0] && b.lon <= move.bbox[2] && b.lat >= move.bbox[1] && b.lat <= move.bbox[3])
+          .reduce((n, b) => n + b.count, 0)
+      : 0;
+  const cardFor = useMemo(() => {
+    const l = selected ?? group?.[0];
+    return l ? { lat: l.lat, lon: l.lon } : null;
+  }, [selected, group]);
+
   /** Homes in the view: the search's own count for clusters and pins, the list's for whole areas. */
   const inView = !result ? null : wholeAreas ? (listCurrent ? list.total : null) : result.total;
 
@@ -317,6 +375,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
         <PlaceBox
           value={view.q ?? ''}
           onPlace={(p) => {
+            setChosen(p.kind === 'listing' ? null : p);
             if (p.bbox) setFit((f) => ({ bbox: p.bbox!, seq: (f?.seq ?? 0) + 1 }));
             else commit({ ...view, lat: p.lat, lon: p.lon, zoom: p.kind === 'district' ? 11 : p.kind === 'neighbourhood' ? 14 : 17 });
           }}
@@ -328,7 +387,10 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             priceSteps={market?.priceSteps ?? []}
             histogram={histogram}
             onChange={(patch) => commit({ ...view, ...patch })}
-            onClear={() => commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort })}
+            onClear={() => {
+              setChosen(null);
+              commit({ lat: view.lat, lon: view.lon, zoom: view.zoom, sort: view.sort });
+            }}
           />
         </FilterSheet>
         <div className="alerts-bar">
@@ -355,7 +417,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             bbox={bbox}
             filters={view}
             polygon={saving.polygon}
-            defaultName={defaultSearchName(result, list.listings, t('areaView'))}
+            defaultName={defaultSearchName(result, list.listings, move?.bbox ?? null, saving.polygon ?? undefined, chosen, t, t('areaView'))}
             onDraw={() => setDrawing(true)}
             onSaved={(s) => {
               alerts.setSearches([...alerts.searches, s]);
@@ -383,7 +445,9 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
             attribution={attribution}
             result={result}
             boundaries={boundaries}
+            chosenArea={chosenArea}
             highlightId={hovered ?? selected?.id ?? null}
+            cardFor={cardFor}
             marks={marks}
             drawing={drawing}
             onDrawn={(ring) => {
@@ -439,6 +503,17 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
               <span className="chip-status" data-testid="map-total" data-total={inView} data-level={result.level}>
                 {t('homes', { count: number(inView) })}
                 {market && <span className="chip-per"> · {t('pricesPer', { per: per(market.pricePer) })}</span>}
+                {unplaced > 0 && (
+                  <span className="chip-more" data-testid="map-unplaced">
+                    {t('unplaced', { count: number(unplaced) })}
+                  </span>
+                )}
+                {/* Street level draws at most MAX_LISTINGS homes: say so, rather than let the pins disagree with the list. */}
+                {result.level === 'listing' && result.listings.length < inView && (
+                  <span className="chip-more" data-testid="map-shows-some" data-shown={result.listings.length}>
+                    {t('mapShowsSome', { shown: number(result.listings.length), total: number(inView) })}
+                  </span>
+                )}
               </span>
             )}
           </div>
@@ -481,7 +556,8 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market }: MapSea
           hasMore={listCurrent && list.cursor !== null}
           loading={listLoading}
           expanded={sheetOpen}
-          onToggle={() => setSheetOpen((o) => !o)}
+          // Only a phone's list is a sheet; a desk's is always there.
+          onToggle={() => setSheetOpen((o) => !o && window.matchMedia('(max-width: 720px)').matches)}
           onMore={loadMore}
           onHover={setHovered}
         />

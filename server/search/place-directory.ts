@@ -45,9 +45,21 @@ interface Area {
   keys: string[];
 }
 
-/** Lower case, no spaces or punctuation: "Jing'an", "jing an" and "jingan" are one key. */
+/** Letters no decomposition takes apart, as people type them without the accent (Grünerløkka → grunerlokka). */
+const FOLDS: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŀ: 'l' };
+
+/**
+ * Lower case, no accents, spaces or punctuation: "Jing'an", "jing an" and "jingan" are one
+ * key, and so are "Grünerløkka" and "Grunerlokka". Applied to the names and to the query,
+ * so the place box folds the same on every engine (the areas come from the engine's own
+ * buckets; the matching is here).
+ */
 export function placeKey(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[\p{M}\s\p{P}\p{S}]+/gu, '');
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\p{M}\s\p{P}\p{S}]+/gu, '')
+    .replace(/[øæœßđðłþıħŧŀ]/g, (c) => FOLDS[c] ?? c);
 }
 
 /** A name and, when it holds Chinese, its toneless pinyin and initials (静安区 → jinganqu, jaq). */
@@ -67,8 +79,8 @@ function rank(area: Area, key: string, raw: string): number | null {
     const r = k === key ? 0 : k.startsWith(key) ? 1 : k.includes(key) ? 3 : null;
     if (r !== null && (best === null || r < best)) best = r;
   }
-  const lower = raw.toLowerCase().trim();
-  if (best === 3 && area.label.toLowerCase().split(/\s+/).some((w) => w.startsWith(lower))) best = 2;
+  const lower = placeKey(raw);
+  if (best === 3 && area.label.split(/\s+/).some((w) => placeKey(w).startsWith(lower))) best = 2;
   return best;
 }
 
@@ -149,7 +161,7 @@ export class PlaceDirectory {
       return page.listings.map((l) => ({
         kind: 'listing' as const,
         label: l.title,
-        detail: [l.neighbourhood, l.district].filter(Boolean).join(', '),
+        detail: [...new Set([l.neighbourhood, l.district].filter(Boolean))].join(', '),
         lat: l.lat,
         lon: l.lon,
         id: l.id,
@@ -173,10 +185,14 @@ export class PlaceDirectory {
       const box = boxes.get(`d|${b.label}`);
       out.push({ kind: 'district', label: b.label, detail: '', lat: b.lat, lon: b.lon, count: b.count, keys: keysOf(b.label), ...(box ? { bbox: box } : {}) });
     }
+    const districtNames = new Set(out.map((a) => placeKey(a.label)));
     for (const b of neighbourhoods.buckets) {
       if (!b.label) continue;
       // Neighbourhood keys are `district|neighbourhood` on both engines.
       const district = b.key.includes('|') ? b.key.slice(0, b.key.lastIndexOf('|')) : '';
+      // A file with one area column gives each area as its own district too: one suggestion
+      // per area ("徐汇区", not "徐汇区" twice and "徐汇区, 徐汇区").
+      if (placeKey(b.label) === placeKey(district) || (!district && districtNames.has(placeKey(b.label)))) continue;
       const box = boxes.get(`n|${district}|${b.label}`);
       out.push({ kind: 'neighbourhood', label: b.label, detail: district, lat: b.lat, lon: b.lon, count: b.count, keys: keysOf(b.label), ...(box ? { bbox: box } : {}) });
     }

@@ -3,6 +3,7 @@ import type L from 'leaflet';
 import type { Level } from '@/server/core/levels';
 import type { Listing } from '@/server/core/listing';
 import type { Bucket, SearchResponse } from '../search-client';
+import type { ChosenArea } from '../chosen-area';
 
 export interface MapMove {
   lat: number;
@@ -46,7 +47,11 @@ export interface LeafletMapProps {
   attribution: string;
   result: SearchResponse | null;
   boundaries: FeatureCollection | null;
+  /** The area picked in the place box, outlined. */
+  chosenArea?: ChosenArea | null;
   highlightId: string | null;
+  /** Where the open card's home is: the map keeps that pin clear of the card. */
+  cardFor?: { lat: number; lon: number } | null;
   /** Pins changed live, by listing id. */
   marks: ReadonlyMap<string, LiveMark>;
   labels: MapLabels;

@@ -2,17 +2,22 @@ import L from 'leaflet';
 import type { Listing } from '@/server/core/listing';
 import { overlaps, type LabelBox } from '../declutter';
 import { accessible, element } from './marker-dom';
+import { overlays } from './bubble-layer';
 import type { LiveMark, MapLabels, Shown } from './map-types';
 import type { MarkerPass } from './marker-pass';
 
-/** Screen area per price tag: more tags than this overlap into an unreadable heap. */
-const PX2_PER_TAG = 12_000;
+/**
+ * Price tags wherever they fit (as Airbnb and Zillow show a street): a tag is drawn unless
+ * it would cover one already placed. This many at most, for the DOM's sake: a 1440 × 900
+ * screen holds about 350 tags that do not touch.
+ */
+const MAX_TAGS = 400;
 
-/** Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the point. */
 /** Pins are sized from their text (about 7.5 px a character at 12 px bold), tip on the point. */
 function pinIcon(l: Listing, labels: MapLabels, mark: LiveMark | undefined): L.DivIcon {
   const text = labels.pinPrice(l);
   const root = element('div', mark ? `pin pin-${mark}` : 'pin', text);
+  root.dataset.id = l.id;
   const width = Math.round(16 + text.length * 7.5);
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
 }
@@ -55,9 +60,9 @@ export interface PinHandlers {
  */
 export function drawPins(pass: MarkerPass, listings: Listing[], marks: ReadonlyMap<string, LiveMark>, on: () => PinHandlers): void {
   const { map, group, labels } = pass;
-  const size = map.getSize();
-  const tags = Math.max(10, Math.round((size.x * size.y) / PX2_PER_TAG));
-  const placedTags: LabelBox[] = [];
+  const tags = MAX_TAGS;
+  // Nothing goes under the count chip or the map's buttons: those spots start taken.
+  const placedTags: LabelBox[] = overlays(map);
   // Homes at one address (flats in one building) would be tags stacked on one point:
   // one tag stands for them all and opens them together.
   const { singles, groups } = byAddress(listings);
@@ -70,24 +75,30 @@ export function drawPins(pass: MarkerPass, listings: Listing[], marks: ReadonlyM
     const signature = `${members.map((m) => `${m.id}:${m.price}`).join(',')}|${text}`;
     if (pass.keep(key, signature) === 'kept') continue;
     const width = Math.round(16 + text.length * 7.5);
-    const icon = L.divIcon({ html: element('div', 'pin pin-group', text), className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
+    const root = element('div', 'pin pin-group', text);
+    root.dataset.ids = members.map((m) => m.id).join(' ');
+    const icon = L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
     const marker = L.marker([lead.lat, lead.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: 200 });
     marker.on('click', () => on().onSelectGroup(members));
     marker.addTo(group);
     accessible(marker, labels.groupName(members));
     pass.add(key, { marker, signature, ids: members.map((m) => m.id) });
   }
-  // Listings come newest first: the newest get price tags, the rest dots, and a tag
-  // that would cover one already placed becomes a dot too, so tags never overlap.
-  for (const [i, l] of singles.entries()) {
+  // Listings come newest first: each gets its price tag where the tag has room; one that
+  // would cover a tag already placed is a dot, so tags never overlap.
+  let shownTags = 0;
+  for (const l of singles) {
     const key = `l:${l.id}`;
     const mark = marks.get(l.id);
-    let compact = i >= tags && !mark;
+    let compact = shownTags >= tags && !mark;
     if (!compact) {
       const p = map.latLngToContainerPoint([l.lat, l.lon]);
       const tag = { x: p.x, y: p.y - 16, w: 16 + labels.pinPrice(l).length * 7.5, h: 22 };
       if (!mark && placedTags.some((t) => overlaps(t, tag, 1))) compact = true;
-      else placedTags.push(tag);
+      else {
+        placedTags.push(tag);
+        shownTags++;
+      }
     }
     const signature = `${l.price}|${l.lat}|${l.lon}|${l.title}|${labels.pinPrice(l)}|${compact}|${mark ?? ''}`;
     if (pass.keep(key, signature) === 'kept') continue;
