@@ -11,7 +11,6 @@ import { PostgresAccountStore } from '../server/accounts/postgres-account-store'
 import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent, type SavedSearch } from '../server/alerts/alert-store';
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import type { ListingRecord } from '../server/core/listing';
-import { openDatabase } from '../server/store/postgres/database';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
 import { openMailer, type Mail, type Mailer } from '../server/mail/mailer';
 import { OutboxSender } from '../server/alert-mail/outbox-sender';
@@ -19,10 +18,8 @@ import { nextDigestAt } from '../server/alerts/outbox-intents';
 import { readUnsubscribeToken, unsubscribeToken } from '../server/alert-mail/unsubscribe-token';
 import type { PushSender } from '../server/alert-mail/push-port';
 import type { PushPayload } from '../server/contract/alert-channels';
-import { postgresBin, PostgresServer } from './helpers/postgres-server';
-import { MailServer } from './helpers/mail-server';
-import { tempDir } from './helpers/roost';
-import { listUnsubscribe } from './helpers/mail-server';
+import { storeLegs } from './helpers/store-legs';
+import { listUnsubscribe, MailServer } from './helpers/mail-server';
 
 const BASE = 'https://roost.test';
 const SECRET = 'outbox-test-secret-0123456789abcdef0123456789';
@@ -50,41 +47,10 @@ class CountingPushDouble implements PushSender {
   }
 }
 
-interface Leg {
-  name: string;
-  open(): Promise<{ alerts: AlertStore; accounts: AccountStore }>;
-  done(): Promise<void>;
-}
-
-const legs: Leg[] = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const dir = tempDir('outbox');
-      return { alerts: new SqliteAlertStore(dir), accounts: new SqliteAccountStore(dir) };
-    },
-    done: async () => undefined,
-  },
-];
-if (postgresBin()) {
-  let server: PostgresServer | null = null;
-  let end: (() => Promise<void>) | null = null;
-  legs.push({
-    name: 'PostgreSQL',
-    open: async () => {
-      server = await PostgresServer.start();
-      const pool = await openDatabase({ url: await server.createDatabase('outbox'), poolMax: 6 });
-      end = () => pool.end();
-      return { alerts: new PostgresAlertStore(pool), accounts: new PostgresAccountStore(pool) };
-    },
-    done: async () => {
-      await end?.();
-      await server?.stop();
-    },
-  });
-} else {
-  console.log('alert outbox, PostgreSQL leg skipped: no server binaries under /usr/lib/postgresql');
-}
+const legs = storeLegs('alert outbox', {
+  sqlite: (dir) => ({ alerts: new SqliteAlertStore(dir) as AlertStore, accounts: new SqliteAccountStore(dir) as AccountStore }),
+  postgres: (pool) => ({ alerts: new PostgresAlertStore(pool) as AlertStore, accounts: new PostgresAccountStore(pool) as AccountStore }),
+}, 6);
 
 for (const leg of legs) {
   describe(`alert outbox: ${leg.name}`, () => {

@@ -8,49 +8,18 @@ import type { PhotoImportStore, PhotoSource } from '../server/photos/photo-impor
 import { PostgresPhotoImportStore } from '../server/photos/postgres-photo-import-store';
 import { SqlitePhotoImportStore } from '../server/photos/sqlite-photo-import-store';
 import { SqlitePhotoStore } from '../server/photos/sqlite-photo-store';
-import { openDatabase } from '../server/store/postgres/database';
-import { postgresBin, PostgresServer } from './helpers/postgres-server';
-import { tempDir } from './helpers/roost';
+import { storeLegs } from './helpers/store-legs';
 
-interface Leg {
-  name: string;
-  open(): Promise<PhotoImportStore>;
-  done(): Promise<void>;
-}
-
-const legs: Leg[] = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const dir = tempDir('photo-import-contract');
-      // Beside the photos in one file, opened by both.
-      const photos = new SqlitePhotoStore(dir);
-      await photos.put('f'.repeat(64), [{ width: 400, height: 300, bytes: Buffer.from([1]) }]);
-      await photos.close();
-      return new SqlitePhotoImportStore(dir);
-    },
-    done: async () => undefined,
+const legs = storeLegs<PhotoImportStore>('photo import store contract', {
+  sqlite: async (dir) => {
+    // Beside the photos in one file, opened by both.
+    const photos = new SqlitePhotoStore(dir);
+    await photos.put('f'.repeat(64), [{ width: 400, height: 300, bytes: Buffer.from([1]) }]);
+    await photos.close();
+    return new SqlitePhotoImportStore(dir);
   },
-];
-if (postgresBin()) {
-  let server: PostgresServer | null = null;
-  let end: (() => Promise<void>) | null = null;
-  legs.push({
-    name: 'PostgreSQL',
-    open: async () => {
-      server = await PostgresServer.start();
-      const pool = await openDatabase({ url: await server.createDatabase('photo_import_contract'), poolMax: 4 });
-      end = () => pool.end();
-      return new PostgresPhotoImportStore(pool);
-    },
-    done: async () => {
-      await end?.();
-      await server?.stop();
-    },
-  });
-} else {
-  console.log('photo import store contract, PostgreSQL leg skipped: no server binaries under /usr/lib/postgresql');
-}
+  postgres: (pool) => new PostgresPhotoImportStore(pool),
+});
 
 for (const leg of legs) {
   describe(`photo import store contract: ${leg.name}`, () => {

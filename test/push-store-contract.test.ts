@@ -5,7 +5,6 @@
  */
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type pg from 'pg';
 import type Database from 'better-sqlite3';
 import { OWNED_MOVES_POSTGRES, OWNED_MOVES_SQLITE } from '../server/accounts/owned-records';
 import type { AlertStore } from '../server/alerts/alert-store';
@@ -13,70 +12,45 @@ import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import { PostgresPushStore } from '../server/push/postgres-push-store';
 import type { PushStore } from '../server/push/push-store';
 import { SqlitePushStore } from '../server/push/sqlite-push-store';
-import { openDatabase } from '../server/store/postgres/database';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
-import { postgresBin, PostgresServer } from './helpers/postgres-server';
-import { tempDir } from './helpers/roost';
+import { storeLegs } from './helpers/store-legs';
 
-interface Leg {
-  name: string;
-  open(): Promise<{ push: PushStore; alerts: AlertStore; move(from: string, to: string): Promise<void> }>;
-  done(): Promise<void>;
+interface Stores {
+  push: PushStore;
+  alerts: AlertStore;
+  move(from: string, to: string): Promise<void>;
 }
 
-const legs: Leg[] = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const dir = tempDir('push-contract');
-      // The alert store makes the push tables too: a sign-in's moves find them whichever opened first.
-      const alerts = new SqliteAlertStore(dir);
-      const db: Database.Database = alerts.db;
-      return {
-        push: new SqlitePushStore(dir),
-        alerts,
-        move: async (from, to) => {
-          db.transaction(() => {
-            for (const sql of OWNED_MOVES_SQLITE) db.prepare(sql).run({ from, to });
-          })();
-        },
-      };
-    },
-    done: async () => undefined,
+const legs = storeLegs<Stores>('push store contract', {
+  sqlite: (dir) => {
+    // The alert store makes the push tables too: a sign-in's moves find them whichever opened first.
+    const alerts = new SqliteAlertStore(dir);
+    const db: Database.Database = alerts.db;
+    return {
+      push: new SqlitePushStore(dir),
+      alerts,
+      move: async (from, to) => {
+        db.transaction(() => {
+          for (const sql of OWNED_MOVES_SQLITE) db.prepare(sql).run({ from, to });
+        })();
+      },
+    };
   },
-];
-if (postgresBin()) {
-  let server: PostgresServer | null = null;
-  let pool: pg.Pool | null = null;
-  legs.push({
-    name: 'PostgreSQL',
-    open: async () => {
-      server = await PostgresServer.start();
-      pool = await openDatabase({ url: await server.createDatabase('push_contract'), poolMax: 4 });
-      const p = pool;
-      return {
-        push: new PostgresPushStore(p),
-        alerts: new PostgresAlertStore(p),
-        move: async (from, to) => {
-          const c = await p.connect();
-          try {
-            await c.query('BEGIN');
-            for (const m of OWNED_MOVES_POSTGRES) await c.query(m.text, m.names.map((n) => (n === 'from' ? from : to)));
-            await c.query('COMMIT');
-          } finally {
-            c.release();
-          }
-        },
-      };
+  postgres: (p) => ({
+    push: new PostgresPushStore(p),
+    alerts: new PostgresAlertStore(p),
+    move: async (from, to) => {
+      const c = await p.connect();
+      try {
+        await c.query('BEGIN');
+        for (const m of OWNED_MOVES_POSTGRES) await c.query(m.text, m.names.map((n) => (n === 'from' ? from : to)));
+        await c.query('COMMIT');
+      } finally {
+        c.release();
+      }
     },
-    done: async () => {
-      await pool?.end();
-      await server?.stop();
-    },
-  });
-} else {
-  console.log('push store contract, PostgreSQL leg skipped: no server binaries under /usr/lib/postgresql');
-}
+  }),
+});
 
 const sub = (n: string) => ({
   endpoint: `https://fcm.googleapis.com/fcm/send/${n}`,
@@ -86,7 +60,7 @@ const sub = (n: string) => ({
 
 for (const leg of legs) {
   describe(`push store contract: ${leg.name}`, () => {
-    let s: Awaited<ReturnType<Leg['open']>>;
+    let s: Stores;
     beforeAll(async () => {
       s = await leg.open();
     }, 60_000);
