@@ -1,4 +1,5 @@
 import type { HolderRegistry } from '../alerts/holder-registry';
+import { OneAtATime } from '../core/one-at-a-time';
 import { log } from '../log';
 import type { LiveConnection } from './live-hub';
 
@@ -25,24 +26,17 @@ export class HeldSockets {
     private readonly registry: HolderRegistry,
     private readonly node: string,
   ) {
-    this.renewal = setInterval(() => void this.renew(), HOLD_TTL_MS / 3);
+    this.renewal = setInterval(() => this.renewals.ask(), HOLD_TTL_MS / 3);
     this.renewal.unref();
   }
 
-  private renewing = false;
-
-  private async renew(): Promise<void> {
-    if (this.renewing) return;
-    this.renewing = true;
-    try {
-      const owners = [...this.byOwner.keys()];
-      for (let i = 0; i < owners.length; i += RENEW_SLICE) {
-        await this.registry.hold(this.node, owners.slice(i, i + RENEW_SLICE), HOLD_TTL_MS).catch((err: Error) => log.warn({ err: err.message }, 'could not register held sockets; deliveries reach them by the poll'));
-      }
-    } finally {
-      this.renewing = false;
+  /** One renewal at a time: a slow registry never has two sweeps of every owner in flight. */
+  private readonly renewals = new OneAtATime(async () => {
+    const owners = [...this.byOwner.keys()];
+    for (let i = 0; i < owners.length; i += RENEW_SLICE) {
+      await this.registry.hold(this.node, owners.slice(i, i + RENEW_SLICE), HOLD_TTL_MS).catch((err: Error) => log.warn({ err: err.message }, 'could not register held sockets; deliveries reach them by the poll'));
     }
-  }
+  });
 
   /** A failed registration costs routing, not delivery: each delivery's poll still finds what is due. */
   private register(owners: string[]): void {
