@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type https from 'node:https';
+import { startLocalHttps } from './local-https';
 import sharp from 'sharp';
-import { tempDir } from './roost';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -42,19 +38,9 @@ export class ImageServer {
   ) {}
 
   static async start(): Promise<ImageServer> {
-    const dir = tempDir('image-server');
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    const made = spawnSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-      { encoding: 'utf8' },
-    );
-    if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr || made.error?.message}`);
     let self: ImageServer | null = null;
-    const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => self!.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new ImageServer(server, (server.address() as AddressInfo).port, fs.readFileSync(cert, 'utf8'), cert);
+    const h = await startLocalHttps('image-server', (req, res) => self!.handle(req, res));
+    self = new ImageServer(h.server, h.port, h.ca, h.caFile);
     return self;
   }
 
