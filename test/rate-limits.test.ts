@@ -107,4 +107,17 @@ describe('frame budget', () => {
     for (let s = 0; s < 60; s++) for (let i = 0; i < rate + 3; i++) verdicts.add(bursty.take(start + s * 1000 + i));
     expect(verdicts).toEqual(new Set(['ok', 'over']));
   });
+
+  it('a run of refused frames is told once, however many milliseconds apart they arrive', () => {
+    const start = Date.now();
+    const budget = new FrameBudget(1, start);
+    const told: number[] = [];
+    for (let ms = 0; ms < 5; ms++) if (budget.take(start + ms) !== 'ok' && budget.firstStrike) told.push(ms);
+    expect(told).toEqual([2]);
+    // Once the strikes have drained (at half the rate: two seconds each here), a new run is told again.
+    expect(budget.take(start + 60_000) === 'ok').toBe(true);
+    budget.take(start + 60_000);
+    expect(budget.take(start + 60_000)).toBe('over');
+    expect(budget.firstStrike).toBe(true);
+  });
 });

@@ -36,7 +36,9 @@ export class FrameBudget {
       return 'ok';
     }
     const before = Math.max(0, this.strikes - ((now - this.struckAt) / 1000) * (this.ratePerS / 2));
-    this.firstStrike = before < 1;
+    // A run begins only once the strikes have drained to nothing: a strike that is merely a
+    // millisecond old has begun to drain, and must not count as a new run.
+    this.firstStrike = before === 0;
     this.strikes = before + 1;
     this.struckAt = now;
     return this.strikes > this.ratePerS * 2 ? 'close' : 'over';
