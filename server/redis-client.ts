@@ -33,7 +33,10 @@ export function firstConnect(redis: Redis, timeoutMs = 2_000): Promise<void> {
  * own two connections: a subscribed connection can do nothing else.
  */
 export function redisCommands(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: redisRetry });
+  // Auto-pipelining: the commands a node issues in one turn of its event loop (a moment's
+  // rate-limit checks, holder lookups and renewals) go to Redis in one write, not one
+  // system call each — on two shared cores each write was a chance to lose the core.
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: redisRetry, enableAutoPipelining: true });
   // Said by whoever uses it (a failed command); the connection's own errors are its retries.
   redis.on('error', () => undefined);
   return redis;
