@@ -40,8 +40,7 @@ export class RedisBus implements Bus {
       enableOfflineQueue: false,
       lazyConnect: true,
     };
-    // A moment's publishes (doorbells, receipts, changes) leave in one write (redis-client.ts).
-    this.pub = new Redis(url, { ...options, enableAutoPipelining: true });
+    this.pub = new Redis(url, options);
     // The subscriber keeps its commands for the reconnect. It does not resubscribe by
     // itself: cameBack does, and waits for Redis to confirm before the catch-up.
     this.sub = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
