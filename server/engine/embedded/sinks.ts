@@ -2,17 +2,25 @@ import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/g
 import type { DistrictSums } from '../../core/regions';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
-import type { CellTotals, IndexView, RowSink, RunTotals, Sums } from './row-sink';
+import type { CellTotals, IndexView, RowSink, RunTotals } from './row-sink';
+import { bucketPrices, type UnitSum } from '../../contract/search-prices';
 
-function bucket(key: string, label: string, s: Sums): Bucket {
-  return {
-    key,
-    label,
-    count: s.count,
-    lat: decodeLat(s.sLat / s.count),
-    lon: decodeLon(s.sLon / s.count),
-    priceAvg: Math.round(s.sPrice / s.count),
-  };
+/** A bucket from its count, encoded coordinate sums and per-unit price sums. */
+function bucket(key: string, label: string, count: number, sLat: number, sLon: number, prices: UnitSum[]): Bucket {
+  return { key, label, count, lat: decodeLat(sLat / count), lon: decodeLon(sLon / count), ...bucketPrices(prices) };
+}
+
+/**
+ * The per-unit sums at `base` of count and price arrays `unitCount` wide (one slot per
+ * unit code), units without homes left out.
+ */
+function unitSums(index: IndexView, uCount: Float64Array, uPrice: Float64Array, base: number, units: number): UnitSum[] {
+  const out: UnitSum[] = [];
+  for (let u = 0; u < units; u++) {
+    const count = uCount[base + u]!;
+    if (count > 0) out.push({ ...index.unitOf(u), count, sumPrice: uPrice[base + u]! });
+  }
+  return out;
 }
 
 /** Buckets come back largest first, ties by key, like Elasticsearch's `terms` order. */
@@ -20,13 +28,19 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-/** Totals per district or per neighbourhood, in arrays indexed by the area's dictionary id. */
+/**
+ * Totals per district or per neighbourhood, in arrays indexed by the area's dictionary id;
+ * prices per area and unit (`area * units + unit`), so each unit's average is of its own homes.
+ */
 export class AreaSink implements RowSink {
   private readonly count: Float64Array;
   private readonly sLat: Float64Array;
   private readonly sLon: Float64Array;
-  private readonly sPrice: Float64Array;
+  private readonly uCount: Float64Array;
+  private readonly uPrice: Float64Array;
+  private readonly units: number;
   private readonly area: Uint16Array;
+  private readonly unit: Uint16Array;
   private readonly latE: Int32Array;
   private readonly lonE: Int32Array;
   private readonly price: Int32Array;
@@ -36,26 +50,31 @@ export class AreaSink implements RowSink {
     private readonly kind: 'districts' | 'neighbourhoods',
   ) {
     const size = index[kind].names.length;
+    this.units = index.unitCount;
     this.count = new Float64Array(size);
     this.sLat = new Float64Array(size);
     this.sLon = new Float64Array(size);
-    this.sPrice = new Float64Array(size);
+    this.uCount = new Float64Array(size * this.units);
+    this.uPrice = new Float64Array(size * this.units);
     const cols = index.columns();
     this.area = kind === 'districts' ? cols.district : cols.neighbourhood;
+    this.unit = cols.unit;
     this.latE = cols.latE;
     this.lonE = cols.lonE;
     this.price = cols.price;
   }
 
   addRows(rows: Int32Array, n: number): void {
-    const { area, count, sLat, sLon, sPrice, latE, lonE, price } = this;
+    const { area, unit, units, count, sLat, sLon, uCount, uPrice, latE, lonE, price } = this;
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       const a = area[r]!;
       count[a]!++;
       sLat[a]! += latE[r]!;
       sLon[a]! += lonE[r]!;
-      sPrice[a]! += price[r]!;
+      const k = a * units + unit[r]!;
+      uCount[k]!++;
+      uPrice[k]! += price[r]!;
     }
   }
 
@@ -64,7 +83,9 @@ export class AreaSink implements RowSink {
     this.count[a]! += t.count;
     this.sLat[a]! += t.sLat;
     this.sLon[a]! += t.sLon;
-    this.sPrice[a]! += t.sPrice;
+    const k = a * this.units + t.unit;
+    this.uCount[k]! += t.count;
+    this.uPrice[k]! += t.sPrice;
   }
 
   addCell(cell: CellTotals): boolean {
@@ -72,9 +93,15 @@ export class AreaSink implements RowSink {
       this.count[s.area]! += s.count;
       this.sLat[s.area]! += s.sLat;
       this.sLon[s.area]! += s.sLon;
-      this.sPrice[s.area]! += s.sPrice;
+      const k = s.area * this.units + s.unit;
+      this.uCount[k]! += s.count;
+      this.uPrice[k]! += s.sPrice;
     }
     return true;
+  }
+
+  private prices(a: number): UnitSum[] {
+    return unitSums(this.index, this.uCount, this.uPrice, a * this.units, this.units);
   }
 
   /** Each area's sums in degrees (what regions fold), areas with no match left out. */
@@ -84,7 +111,7 @@ export class AreaSink implements RowSink {
     for (let a = 0; a < names.length; a++) {
       const count = this.count[a]!;
       if (count === 0) continue;
-      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), sumPrice: this.sPrice[a]! });
+      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: this.prices(a) });
     }
     return out;
   }
@@ -97,7 +124,7 @@ export class AreaSink implements RowSink {
       if (count === 0) continue;
       const key = names[a]!;
       const label = this.kind === 'districts' ? key : this.index.neighbourhoodName[a]!;
-      out.push(bucket(key, label, { count, sLat: this.sLat[a]!, sLon: this.sLon[a]!, sPrice: this.sPrice[a]! }));
+      out.push(bucket(key, label, count, this.sLat[a]!, this.sLon[a]!, this.prices(a)));
     }
     return out.sort(byCountThenKey);
   }
@@ -109,24 +136,35 @@ export class AreaSink implements RowSink {
  */
 const MAX_DENSE_TILES = 1 << 16;
 
-/** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`. */
+/** A tile's totals when kept in a map: count, coordinate sums, and per-unit counts and price sums. */
+interface TileSums {
+  count: number;
+  sLat: number;
+  sLon: number;
+  uCount: Float64Array;
+  uPrice: Float64Array;
+}
+
+/** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`; prices per unit. */
 export class TileSink implements RowSink {
   private readonly side: number;
   private readonly cols;
+  private readonly units: number;
   private readonly x0: number;
   private readonly y0: number;
   private readonly width: number;
-  /** count, sLat, sLon, sPrice per tile, `(y - y0) * width + (x - x0)`. */
-  private readonly dense: Float64Array[] | null;
-  private readonly sparse = new Map<number, Sums>();
+  /** count, sLat, sLon per tile, `(y - y0) * width + (x - x0)`; then per tile and unit (`tile * units + unit`) count and price sums. */
+  private readonly dense: [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array] | null;
+  private readonly sparse = new Map<number, TileSums>();
 
   constructor(
-    index: IndexView,
+    private readonly index: IndexView,
     private readonly precision: number,
     [west, south, east, north]: Bbox,
   ) {
     this.side = 2 ** precision;
     this.cols = index.columns();
+    this.units = index.unitCount;
     // One tile of margin each side: rows are in the box when their quantized coordinates
     // are (edges inclusive), and a quantum below an edge can be in the next tile.
     const last = this.side - 1;
@@ -137,14 +175,17 @@ export class TileSink implements RowSink {
     this.x0 = x0;
     this.width = x1 - x0 + 1;
     const cells = this.width * (y1 - this.y0 + 1);
-    this.dense = cells <= MAX_DENSE_TILES ? [0, 1, 2, 3].map(() => new Float64Array(cells)) : null;
+    this.dense =
+      cells <= MAX_DENSE_TILES
+        ? [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells), new Float64Array(cells * this.units), new Float64Array(cells * this.units)]
+        : null;
   }
 
   addRows(rows: Int32Array, n: number): void {
-    const { mx, my, latE, lonE, price } = this.cols;
-    const side = this.side;
+    const { mx, my, latE, lonE, price, unit } = this.cols;
+    const { side, units } = this;
     if (this.dense) {
-      const [count, sLat, sLon, sPrice] = this.dense as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [count, sLat, sLon, uCount, uPrice] = this.dense;
       const { x0, y0, width } = this;
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
@@ -153,7 +194,9 @@ export class TileSink implements RowSink {
         count[t]!++;
         sLat[t]! += latE[r]!;
         sLon[t]! += lonE[r]!;
-        sPrice[t]! += price[r]!;
+        const k = t * units + unit[r]!;
+        uCount[k]!++;
+        uPrice[k]! += price[r]!;
       }
       return;
     }
@@ -163,7 +206,8 @@ export class TileSink implements RowSink {
       s.count++;
       s.sLat += latE[r]!;
       s.sLon += lonE[r]!;
-      s.sPrice += price[r]!;
+      s.uCount[unit[r]!]!++;
+      s.uPrice[unit[r]!]! += price[r]!;
     }
   }
 
@@ -172,27 +216,35 @@ export class TileSink implements RowSink {
     const f = 2 ** (cell.z - this.precision);
     const x = Math.floor(cell.x / f);
     const y = Math.floor(cell.y / f);
+    // The cell's own price sum mixes units; its district sums are per unit and add up to it.
     if (this.dense) {
+      const [count, sLat, sLon, uCount, uPrice] = this.dense;
       const t = (y - this.y0) * this.width + x - this.x0;
-      this.dense[0]![t]! += cell.count;
-      this.dense[1]![t]! += cell.sLat;
-      this.dense[2]![t]! += cell.sLon;
-      this.dense[3]![t]! += cell.sPrice;
+      count[t]! += cell.count;
+      sLat[t]! += cell.sLat;
+      sLon[t]! += cell.sLon;
+      for (const d of cell.districts) {
+        uCount[t * this.units + d.unit]! += d.count;
+        uPrice[t * this.units + d.unit]! += d.sPrice;
+      }
       return true;
     }
     const s = this.sparseSums(x, y);
     s.count += cell.count;
     s.sLat += cell.sLat;
     s.sLon += cell.sLon;
-    s.sPrice += cell.sPrice;
+    for (const d of cell.districts) {
+      s.uCount[d.unit]! += d.count;
+      s.uPrice[d.unit]! += d.sPrice;
+    }
     return true;
   }
 
-  private sparseSums(x: number, y: number): Sums {
+  private sparseSums(x: number, y: number): TileSums {
     const k = x * this.side + y;
     let s = this.sparse.get(k);
     if (!s) {
-      s = { count: 0, sLat: 0, sLon: 0, sPrice: 0 };
+      s = { count: 0, sLat: 0, sLon: 0, uCount: new Float64Array(this.units), uPrice: new Float64Array(this.units) };
       this.sparse.set(k, s);
     }
     return s;
@@ -202,22 +254,18 @@ export class TileSink implements RowSink {
     const out: Bucket[] = [];
     const key = (x: number, y: number) => `${this.precision}/${x}/${y}`;
     if (this.dense) {
-      const [count, sLat, sLon, sPrice] = this.dense as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [count, sLat, sLon, uCount, uPrice] = this.dense;
       for (let t = 0; t < count.length; t++) {
         if (count[t] === 0) continue;
         const y = Math.floor(t / this.width);
-        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', {
-          count: count[t]!,
-          sLat: sLat[t]!,
-          sLon: sLon[t]!,
-          sPrice: sPrice[t]!,
-        }));
+        const prices = unitSums(this.index, uCount, uPrice, t * this.units, this.units);
+        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count[t]!, sLat[t]!, sLon[t]!, prices));
       }
     } else {
       for (const [k, s] of this.sparse) {
         if (s.count === 0) continue;
         const x = Math.floor(k / this.side);
-        out.push(bucket(key(x, k - x * this.side), '', s));
+        out.push(bucket(key(x, k - x * this.side), '', s.count, s.sLat, s.sLon, unitSums(this.index, s.uCount, s.uPrice, 0, this.units)));
       }
     }
     return out.sort(byCountThenKey);
