@@ -38,7 +38,7 @@ import { levelForZoom } from '@/server/core/levels';
 import { pointInRing, ringBbox, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
-import { soleUnit, type PriceUnit } from '@/server/contract/search-prices';
+import { soleUnit, viewUnits, type PriceUnit } from '@/server/contract/search-prices';
 import type { PricePer } from '@/server/core/money';
 
 // Leaflet needs `window`: the map is a client-only chunk.
@@ -358,8 +358,16 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
    * view, the market's unit stands in.
    */
   const marketUnit: PriceUnit | null = market ? { currency: market.currency, pricePer: market.pricePer } : null;
-  const viewUnit: PriceUnit | null = result && result.units.length > 0 ? soleUnit(result.units) : marketUnit;
-  const viewPeriods = result && result.units.length > 0 ? [...new Set(result.units.map((u) => u.pricePer))] : marketUnit ? [marketUnit.pricePer] : [];
+  // Whole-area levels are asked for over the world: the view's units are those of the bubbles on screen.
+  const units = useMemo(() => {
+    if (!result) return [];
+    if (result.level !== 'region' && result.level !== 'district' && result.level !== 'neighbourhood') return result.units;
+    if (!move) return result.units;
+    const [w, s, e, n] = move.bbox;
+    return viewUnits(result.buckets.filter((b) => b.lon >= w && b.lon <= e && b.lat >= s && b.lat <= n), []);
+  }, [result, move]);
+  const viewUnit: PriceUnit | null = units.length > 0 ? soleUnit(units) : marketUnit;
+  const viewPeriods = units.length > 0 ? [...new Set(units.map((u) => u.pricePer))] : marketUnit ? [marketUnit.pricePer] : [];
   const mixedPeriods = viewPeriods.length > 1;
   const perShort = (p: PricePer) => t(p === 'night' ? 'perNightShort' : 'perMonthShort');
 
