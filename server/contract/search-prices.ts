@@ -96,21 +96,28 @@ export function mergeUnitSums(into: UnitSum[], from: readonly UnitSum[]): void {
   }
 }
 
-/** The units of a whole answer: from its buckets (each unit's homes), or from its listings. */
+/**
+ * The units of a whole answer: from its buckets (each unit's homes), or from its listings.
+ * A short list searched in place, not a map keyed by strings: a cluster view has a
+ * thousand buckets and one or two units.
+ */
 export function viewUnits(buckets: readonly Bucket[], listings: readonly Listing[]): UnitCount[] {
-  const counts = new Map<string, UnitCount>();
-  const add = (u: PriceUnit, count: number) => {
-    const k = `${u.currency}|${u.pricePer}`;
-    const c = counts.get(k);
-    if (c) c.count += count;
-    else counts.set(k, { currency: u.currency, pricePer: u.pricePer, count });
+  const out: UnitCount[] = [];
+  const add = (currency: string, pricePer: PricePer, count: number) => {
+    for (const c of out) {
+      if (c.currency === currency && c.pricePer === pricePer) {
+        c.count += count;
+        return;
+      }
+    }
+    out.push({ currency, pricePer, count });
   };
   for (const b of buckets) {
-    if (b.units) for (const u of b.units) add(u, u.count);
-    else add(b, b.count);
+    if (b.units) for (const u of b.units) add(u.currency, u.pricePer, u.count);
+    else add(b.currency, b.pricePer, b.count);
   }
-  for (const l of listings) add(l, 1);
-  return [...counts.values()].sort(byShare);
+  for (const l of listings) add(l.currency, l.pricePer, 1);
+  return out.sort(byShare);
 }
 
 /** The unit every home of a view shares, or null when the view is mixed or empty. */

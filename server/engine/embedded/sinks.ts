@@ -3,22 +3,51 @@ import type { DistrictSums } from '../../core/regions';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
 import type { CellTotals, IndexView, RowSink, RunTotals } from './row-sink';
-import { bucketPrices, type UnitSum } from '../../contract/search-prices';
+import { bucketPrices, type PriceUnit, type UnitSum } from '../../contract/search-prices';
 
-/** A bucket from its count, encoded coordinate sums and per-unit price sums. */
-function bucket(key: string, label: string, count: number, sLat: number, sLon: number, prices: UnitSum[]): Bucket {
-  return { key, label, count, lat: decodeLat(sLat / count), lon: decodeLon(sLon / count), ...bucketPrices(prices) };
+/** Each unit code's currency and period, made once per sink (a bucket reads it, never makes it). */
+function unitList(index: IndexView): PriceUnit[] {
+  return Array.from({ length: index.unitCount }, (_, u) => index.unitOf(u));
 }
 
 /**
- * The per-unit sums at `base` of count and price arrays `unitCount` wide (one slot per
- * unit code), units without homes left out.
+ * A bucket from its count, encoded coordinate sums and the per-unit count and price sums
+ * at `base` (one slot per unit code). A bucket of one unit — nearly every one — is made
+ * directly: a cluster view makes a thousand buckets, and going through per-unit lists and
+ * bucketPrices for each cost 1–3 ms a view (measured, bench:ab).
  */
-function unitSums(index: IndexView, uCount: Float64Array, uPrice: Float64Array, base: number, units: number): UnitSum[] {
+function bucket(key: string, label: string, count: number, sLat: number, sLon: number, uCount: Float64Array, uPrice: Float64Array, base: number, units: PriceUnit[]): Bucket {
+  let only = -1;
+  let seen = 0;
+  for (let u = 0; u < units.length; u++) {
+    if (uCount[base + u]! > 0) {
+      only = u;
+      seen++;
+    }
+  }
+  const lat = decodeLat(sLat / count);
+  const lon = decodeLon(sLon / count);
+  if (seen === 1) {
+    const unit = units[only]!;
+    return { key, label, count, lat, lon, priceAvg: Math.round(uPrice[base + only]! / uCount[base + only]!), currency: unit.currency, pricePer: unit.pricePer };
+  }
+  const sums: UnitSum[] = [];
+  for (let u = 0; u < units.length; u++) {
+    const n = uCount[base + u]!;
+    if (n > 0) sums.push({ ...units[u]!, count: n, sumPrice: uPrice[base + u]! });
+  }
+  const p = bucketPrices(sums);
+  const out: Bucket = { key, label, count, lat, lon, priceAvg: p.priceAvg, currency: p.currency, pricePer: p.pricePer };
+  if (p.units) out.units = p.units;
+  return out;
+}
+
+/** The per-unit sums at `base` of count and price arrays, units without homes left out. */
+function unitSums(units: PriceUnit[], uCount: Float64Array, uPrice: Float64Array, base: number): UnitSum[] {
   const out: UnitSum[] = [];
-  for (let u = 0; u < units; u++) {
+  for (let u = 0; u < units.length; u++) {
     const count = uCount[base + u]!;
-    if (count > 0) out.push({ ...index.unitOf(u), count, sumPrice: uPrice[base + u]! });
+    if (count > 0) out.push({ ...units[u]!, count, sumPrice: uPrice[base + u]! });
   }
   return out;
 }
@@ -100,31 +129,30 @@ export class AreaSink implements RowSink {
     return true;
   }
 
-  private prices(a: number): UnitSum[] {
-    return unitSums(this.index, this.uCount, this.uPrice, a * this.units, this.units);
-  }
 
   /** Each area's sums in degrees (what regions fold), areas with no match left out. */
   sums(): DistrictSums[] {
     const names = this.index[this.kind].names;
+    const units = unitList(this.index);
     const out: DistrictSums[] = [];
     for (let a = 0; a < names.length; a++) {
       const count = this.count[a]!;
       if (count === 0) continue;
-      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: this.prices(a) });
+      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: unitSums(units, this.uCount, this.uPrice, a * this.units) });
     }
     return out;
   }
 
   buckets(): Bucket[] {
     const names = this.index[this.kind].names;
+    const units = unitList(this.index);
     const out: Bucket[] = [];
     for (let a = 0; a < names.length; a++) {
       const count = this.count[a]!;
       if (count === 0) continue;
       const key = names[a]!;
       const label = this.kind === 'districts' ? key : this.index.neighbourhoodName[a]!;
-      out.push(bucket(key, label, count, this.sLat[a]!, this.sLon[a]!, this.prices(a)));
+      out.push(bucket(key, label, count, this.sLat[a]!, this.sLon[a]!, this.uCount, this.uPrice, a * this.units, units));
     }
     return out.sort(byCountThenKey);
   }
@@ -252,20 +280,20 @@ export class TileSink implements RowSink {
 
   buckets(): Bucket[] {
     const out: Bucket[] = [];
+    const units = unitList(this.index);
     const key = (x: number, y: number) => `${this.precision}/${x}/${y}`;
     if (this.dense) {
       const [count, sLat, sLon, uCount, uPrice] = this.dense;
       for (let t = 0; t < count.length; t++) {
         if (count[t] === 0) continue;
         const y = Math.floor(t / this.width);
-        const prices = unitSums(this.index, uCount, uPrice, t * this.units, this.units);
-        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count[t]!, sLat[t]!, sLon[t]!, prices));
+        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count[t]!, sLat[t]!, sLon[t]!, uCount, uPrice, t * this.units, units));
       }
     } else {
       for (const [k, s] of this.sparse) {
         if (s.count === 0) continue;
         const x = Math.floor(k / this.side);
-        out.push(bucket(key(x, k - x * this.side), '', s.count, s.sLat, s.sLon, unitSums(this.index, s.uCount, s.uPrice, 0, this.units)));
+        out.push(bucket(key(x, k - x * this.side), '', s.count, s.sLat, s.sLon, s.uCount, s.uPrice, 0, units));
       }
     }
     return out.sort(byCountThenKey);
