@@ -52,6 +52,13 @@ function unitSums(units: PriceUnit[], uCount: Float64Array, uPrice: Float64Array
   return out;
 }
 
+/** The homes of `n` per-unit counts from `base`: an area's or tile's count. */
+function total(uCount: Float64Array, base: number, n: number): number {
+  let sum = 0;
+  for (let u = 0; u < n; u++) sum += uCount[base + u]!;
+  return sum;
+}
+
 /** Buckets come back largest first, ties by key, like Elasticsearch's `terms` order. */
 function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -62,7 +69,6 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
  * prices per area and unit (`area * units + unit`), so each unit's average is of its own homes.
  */
 export class AreaSink implements RowSink {
-  private readonly count: Float64Array;
   private readonly sLat: Float64Array;
   private readonly sLon: Float64Array;
   private readonly uCount: Float64Array;
@@ -80,7 +86,6 @@ export class AreaSink implements RowSink {
   ) {
     const size = index[kind].names.length;
     this.units = index.unitCount;
-    this.count = new Float64Array(size);
     this.sLat = new Float64Array(size);
     this.sLon = new Float64Array(size);
     this.uCount = new Float64Array(size * this.units);
@@ -94,11 +99,11 @@ export class AreaSink implements RowSink {
   }
 
   addRows(rows: Int32Array, n: number): void {
-    const { area, unit, units, count, sLat, sLon, uCount, uPrice, latE, lonE, price } = this;
+    // An area's count is the sum of its units' counts: one write a row fewer.
+    const { area, unit, units, sLat, sLon, uCount, uPrice, latE, lonE, price } = this;
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       const a = area[r]!;
-      count[a]!++;
       sLat[a]! += latE[r]!;
       sLon[a]! += lonE[r]!;
       const k = a * units + unit[r]!;
@@ -109,7 +114,6 @@ export class AreaSink implements RowSink {
 
   addRun(t: RunTotals): void {
     const a = this.kind === 'districts' ? this.index.neighbourhoodDistrict[t.neighbourhood]! : t.neighbourhood;
-    this.count[a]! += t.count;
     this.sLat[a]! += t.sLat;
     this.sLon[a]! += t.sLon;
     const k = a * this.units + t.unit;
@@ -119,7 +123,6 @@ export class AreaSink implements RowSink {
 
   addCell(cell: CellTotals): boolean {
     for (const s of cell[this.kind]) {
-      this.count[s.area]! += s.count;
       this.sLat[s.area]! += s.sLat;
       this.sLon[s.area]! += s.sLon;
       const k = s.area * this.units + s.unit;
@@ -136,7 +139,7 @@ export class AreaSink implements RowSink {
     const units = unitList(this.index);
     const out: DistrictSums[] = [];
     for (let a = 0; a < names.length; a++) {
-      const count = this.count[a]!;
+      const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
       out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: unitSums(units, this.uCount, this.uPrice, a * this.units) });
     }
@@ -148,7 +151,7 @@ export class AreaSink implements RowSink {
     const units = unitList(this.index);
     const out: Bucket[] = [];
     for (let a = 0; a < names.length; a++) {
-      const count = this.count[a]!;
+      const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
       const key = names[a]!;
       const label = this.kind === 'districts' ? key : this.index.neighbourhoodName[a]!;
@@ -181,8 +184,8 @@ export class TileSink implements RowSink {
   private readonly x0: number;
   private readonly y0: number;
   private readonly width: number;
-  /** count, sLat, sLon per tile, `(y - y0) * width + (x - x0)`; then per tile and unit (`tile * units + unit`) count and price sums. */
-  private readonly dense: [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array] | null;
+  /** sLat, sLon per tile, `(y - y0) * width + (x - x0)`; then per tile and unit (`tile * units + unit`) count and price sums (a tile's count is their sum). */
+  private readonly dense: [Float64Array, Float64Array, Float64Array, Float64Array] | null;
   private readonly sparse = new Map<number, TileSums>();
 
   constructor(
@@ -205,7 +208,7 @@ export class TileSink implements RowSink {
     const cells = this.width * (y1 - this.y0 + 1);
     this.dense =
       cells <= MAX_DENSE_TILES
-        ? [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells), new Float64Array(cells * this.units), new Float64Array(cells * this.units)]
+        ? [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells * this.units), new Float64Array(cells * this.units)]
         : null;
   }
 
@@ -213,13 +216,12 @@ export class TileSink implements RowSink {
     const { mx, my, latE, lonE, price, unit } = this.cols;
     const { side, units } = this;
     if (this.dense) {
-      const [count, sLat, sLon, uCount, uPrice] = this.dense;
+      const [sLat, sLon, uCount, uPrice] = this.dense;
       const { x0, y0, width } = this;
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
         // tileOf inlined: mercator values of stored rows are within [0, 1).
         const t = (Math.floor(my[r]! * side) - y0) * width + Math.floor(mx[r]! * side) - x0;
-        count[t]!++;
         sLat[t]! += latE[r]!;
         sLon[t]! += lonE[r]!;
         const k = t * units + unit[r]!;
@@ -246,9 +248,8 @@ export class TileSink implements RowSink {
     const y = Math.floor(cell.y / f);
     // The cell's own price sum mixes units; its district sums are per unit and add up to it.
     if (this.dense) {
-      const [count, sLat, sLon, uCount, uPrice] = this.dense;
+      const [sLat, sLon, uCount, uPrice] = this.dense;
       const t = (y - this.y0) * this.width + x - this.x0;
-      count[t]! += cell.count;
       sLat[t]! += cell.sLat;
       sLon[t]! += cell.sLon;
       for (const d of cell.districts) {
@@ -283,11 +284,12 @@ export class TileSink implements RowSink {
     const units = unitList(this.index);
     const key = (x: number, y: number) => `${this.precision}/${x}/${y}`;
     if (this.dense) {
-      const [count, sLat, sLon, uCount, uPrice] = this.dense;
-      for (let t = 0; t < count.length; t++) {
-        if (count[t] === 0) continue;
+      const [sLat, sLon, uCount, uPrice] = this.dense;
+      for (let t = 0; t < sLat.length; t++) {
+        const count = total(uCount, t * this.units, this.units);
+        if (count === 0) continue;
         const y = Math.floor(t / this.width);
-        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count[t]!, sLat[t]!, sLon[t]!, uCount, uPrice, t * this.units, units));
+        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count, sLat[t]!, sLon[t]!, uCount, uPrice, t * this.units, units));
       }
     } else {
       for (const [k, s] of this.sparse) {
