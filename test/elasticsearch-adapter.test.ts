@@ -77,8 +77,19 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
             doc_count_error_upper_bound: 0,
             sum_other_doc_count: 0,
             buckets: [
-              { key: 'Brooklyn', doc_count: 1, centroid: { location: { lat: 40.69, lon: -73.95 }, count: 1 }, price: { value: 1500 } },
-              { key: 'Manhattan', doc_count: 2, centroid: { location: { lat: 40.75, lon: -73.98 }, count: 2 }, price: { value: 2450.5 } },
+              { key: 'Brooklyn', doc_count: 1, centroid: { location: { lat: 40.69, lon: -73.95 }, count: 1 }, currencies: { buckets: [{ key: 'USD', periods: { buckets: [{ key: 'month', doc_count: 1, price: { value: 1500 } }] } }] } },
+              // Two units, one home each: the tie goes to the first currency (EUR), and both are listed.
+              {
+                key: 'Manhattan',
+                doc_count: 2,
+                centroid: { location: { lat: 40.75, lon: -73.98 }, count: 2 },
+                currencies: {
+                  buckets: [
+                    { key: 'USD', periods: { buckets: [{ key: 'month', doc_count: 1, price: { value: 2401 } }] } },
+                    { key: 'EUR', periods: { buckets: [{ key: 'night', doc_count: 1, price: { value: 95 } }] } },
+                  ],
+                },
+              },
             ],
           },
         },
@@ -113,7 +124,13 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       aggs: {
         buckets: {
           terms: { field: 'district', size: 10_000, shard_size: 10_000 },
-          aggs: { centroid: { geo_centroid: { field: 'location' } }, price: { avg: { field: 'price' } } },
+          aggs: {
+            centroid: { geo_centroid: { field: 'location' } },
+            currencies: {
+              terms: { field: 'currency', size: 256, missing: 'USD' },
+              aggs: { periods: { terms: { field: 'pricePer', size: 2, missing: 'month' }, aggs: { price: { sum: { field: 'price' } } } } },
+            },
+          },
         },
       },
     });
@@ -121,10 +138,27 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       level: 'district',
       total: 3,
       buckets: [
-        { key: 'Manhattan', label: 'Manhattan', count: 2, lat: 40.75, lon: -73.98, priceAvg: 2451 },
-        { key: 'Brooklyn', label: 'Brooklyn', count: 1, lat: 40.69, lon: -73.95, priceAvg: 1500 },
+        {
+          key: 'Manhattan',
+          label: 'Manhattan',
+          count: 2,
+          lat: 40.75,
+          lon: -73.98,
+          priceAvg: 95,
+          currency: 'EUR',
+          pricePer: 'night',
+          units: [
+            { currency: 'EUR', pricePer: 'night', count: 1, priceAvg: 95 },
+            { currency: 'USD', pricePer: 'month', count: 1, priceAvg: 2401 },
+          ],
+        },
+        { key: 'Brooklyn', label: 'Brooklyn', count: 1, lat: 40.69, lon: -73.95, priceAvg: 1500, currency: 'USD', pricePer: 'month' },
       ],
       listings: [],
+      units: [
+        { currency: 'USD', pricePer: 'month', count: 2 },
+        { currency: 'EUR', pricePer: 'night', count: 1 },
+      ],
     });
   });
 
@@ -132,7 +166,7 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     fake.replies.set('POST /listings/_search', {
       body: {
         hits: { total: { value: 1, relation: 'eq' }, hits: [] },
-        aggregations: { buckets: { buckets: [{ key: '16/19298/24633', doc_count: 1, centroid: { location: { lat: 40.7, lon: -73.99 }, count: 1 }, price: { value: 900 } }] } },
+        aggregations: { buckets: { buckets: [{ key: '16/19298/24633', doc_count: 1, centroid: { location: { lat: 40.7, lon: -73.99 }, count: 1 }, currencies: { buckets: [{ key: 'USD', periods: { buckets: [{ key: 'month', doc_count: 1, price: { value: 900 } }] } }] } }] } },
       },
     });
     const cluster = await engine.search({ bbox: [-74, 40.69, -73.98, 40.71], zoom: 14, filters: { bedsMin: 2 } });
@@ -140,11 +174,17 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
     expect(body.aggs).toEqual({
       buckets: {
         geotile_grid: { field: 'location', precision: 16, size: 65_536 },
-        aggs: { centroid: { geo_centroid: { field: 'location' } }, price: { avg: { field: 'price' } } },
+        aggs: {
+          centroid: { geo_centroid: { field: 'location' } },
+          currencies: {
+            terms: { field: 'currency', size: 256, missing: 'USD' },
+            aggs: { periods: { terms: { field: 'pricePer', size: 2, missing: 'month' }, aggs: { price: { sum: { field: 'price' } } } } },
+          },
+        },
       },
     });
     expect(body.query.bool.filter[1]).toEqual({ range: { bedrooms: { gte: 2 } } });
-    expect(cluster.buckets).toEqual([{ key: '16/19298/24633', label: '', count: 1, lat: 40.7, lon: -73.99, priceAvg: 900 }]);
+    expect(cluster.buckets).toEqual([{ key: '16/19298/24633', label: '', count: 1, lat: 40.7, lon: -73.99, priceAvg: 900, currency: 'USD', pricePer: 'month' }]);
 
     fake.replies.set('POST /listings/_search', {
       body: {
@@ -175,6 +215,7 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
         // A document stored before currency and period existed reads as USD a month.
         { id: 'a1', title: '<b>Loft</b>', lat: 40.7, lon: -73.99, price: 2500, currency: 'USD', pricePer: 'month', type: 'entire', district: 'Manhattan', neighbourhood: 'SoHo', listedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
       ],
+      units: [{ currency: 'USD', pricePer: 'month', count: 1 }],
     });
   });
 

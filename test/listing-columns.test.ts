@@ -23,6 +23,7 @@ function row(i: number): RowValues {
     cutAt: i % 4 === 0 ? -1 : 29_000_000 + i,
     district: i % 65_000,
     neighbourhood: (i * 3) % 65_000,
+    unit: i % 7,
     listedAt: 1.7e12 + i,
     updatedAt: 1.7e12 + 2 * i,
     alive: i % 2,

@@ -15,7 +15,7 @@ describe('market overview', () => {
   });
 
   it('the extent leaves out the last half percent of listings at each edge and pads the rest', () => {
-    const b = (lon: number, lat: number, count: number) => ({ key: `${lon}`, label: '', lat, lon, count, priceAvg: 1 });
+    const b = (lon: number, lat: number, count: number) => ({ key: `${lon}`, label: '', lat, lon, count, priceAvg: 1, currency: 'USD', pricePer: 'month' as const });
     // One listing abroad (0.1% of them) does not pull the box across the Atlantic.
     const box = extentOf([b(12.5, 55.6, 500), b(12.6, 55.7, 480), b(-70, 40, 1)])!;
     expect(box[0]).toBeCloseTo(12.495, 6);

@@ -69,6 +69,9 @@ const en = {
   updatedOn: 'Updated {date}',
   perMonth: '/ month',
   perNight: '/ night',
+  /** A bubble's period where the view mixes periods: short, a bubble is narrow. */
+  perMonthShort: '/mo',
+  perNightShort: '/night',
   favourite: 'Save home',
   favourited: 'Saved',
   share: 'Share',
@@ -201,6 +204,8 @@ const zh: Record<MessageKey, string> = {
   updatedOn: '更新于 {date}',
   perMonth: '/ 月',
   perNight: '/ 晚',
+  perMonthShort: '/月',
+  perNightShort: '/晚',
   favourite: '收藏',
   favourited: '已收藏',
   share: '分享',

@@ -6,13 +6,16 @@ import { LISTING_TYPES as TYPES, type ListingType } from '@/server/core/listing-
 import { ExtraFilterFields, extraFilterCount } from './extra-filter-fields';
 import { PriceHistogram, type PriceHistogramResponse } from './price-histogram';
 import type { SortOrder, ViewState } from './view-state';
+import type { PriceUnit } from '@/server/contract/search-prices';
 
 /** Monthly rents in dollars: the steps when the market's range is not known. */
 const PRICE_STEPS = [500, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000];
 const BED_STEPS = [1, 2, 3, 4];
 
-function PriceSelect(props: { label: string; value: number | undefined; steps: number[]; onChange(v: number | undefined): void; testId: string }) {
-  const { t, price } = useI18n();
+function PriceSelect(props: { label: string; value: number | undefined; steps: number[]; unit: PriceUnit | null; onChange(v: number | undefined): void; testId: string }) {
+  const { t, price: money, number } = useI18n();
+  // A view of two currencies has no one unit for a price bound: the choices are bare amounts.
+  const price = (n: number) => (props.unit ? money(n, props.unit.currency) : number(n));
   return (
     <label className="field">
       <span>{props.label}</span>
@@ -37,6 +40,8 @@ export interface FilterBarProps {
   view: ViewState;
   /** Round prices across the market's range (MarketOverview); empty: dollar rents. */
   priceSteps: number[];
+  /** The view's one currency and period (its search answer's units); null when it mixes them. */
+  priceUnit: PriceUnit | null;
   /** How the homes in view spread over prices, drawn beside the price choices. */
   histogram: PriceHistogramResponse | null;
   onChange(patch: Partial<ViewState>): void;
@@ -45,7 +50,7 @@ export interface FilterBarProps {
 }
 
 /** Price range, type, bedrooms and sort: native controls, so keyboards and readers just work. */
-export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: FilterBarProps) {
+export function FilterBar({ view, priceSteps, priceUnit, histogram, onChange, onClear }: FilterBarProps) {
   const { t, locale, setLocale } = useI18n();
   const optional = (v: string) => (v === '' ? undefined : Number(v));
   const steps = priceSteps.length > 0 ? priceSteps : PRICE_STEPS;
@@ -61,10 +66,10 @@ export function FilterBar({ view, priceSteps, histogram, onChange, onClear }: Fi
   return (
     <form className="filter-bar" role="search" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
       <div className="more-only histogram-field">
-        <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} />
+        <PriceHistogram data={histogram} priceMin={view.priceMin} priceMax={view.priceMax} unit={priceUnit} />
       </div>
-      <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
-      <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
+      <PriceSelect label={t('priceFrom')} value={view.priceMin} steps={steps} unit={priceUnit} onChange={(priceMin) => onChange({ priceMin })} testId="price-min" />
+      <PriceSelect label={t('priceTo')} value={view.priceMax} steps={steps} unit={priceUnit} onChange={(priceMax) => onChange({ priceMax })} testId="price-max" />
       <fieldset className="field types more-only">
         <legend>{t('type')}</legend>
         {TYPES.map((type) => (

@@ -38,6 +38,8 @@ import { levelForZoom } from '@/server/core/levels';
 import { pointInRing, ringBbox, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
+import { soleUnit, viewUnits, type PriceUnit } from '@/server/contract/search-prices';
+import type { PricePer } from '@/server/core/money';
 
 // Leaflet needs `window`: the map is a client-only chunk.
 const LeafletMap = dynamic(() => import('./leaflet-map'), {
@@ -349,21 +351,41 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
   /** Homes in the view: the search's own count for clusters and pins, the list's for whole areas. */
   const inView = !result ? null : wholeAreas ? (listCurrent ? list.total : null) : result.total;
 
+  /*
+   * What the view's prices are in (the search answer's units): one unit is said once, in
+   * the heading, the price filter and the histogram; a view of two periods names each
+   * bubble's period and drops it from the heading. Before the first answer, or in an empty
+   * view, the market's unit stands in.
+   */
+  const marketUnit: PriceUnit | null = market ? { currency: market.currency, pricePer: market.pricePer } : null;
+  // Whole-area levels are asked for over the world: the view's units are those of the bubbles on screen.
+  const units = useMemo(() => {
+    if (!result) return [];
+    if (result.level !== 'region' && result.level !== 'district' && result.level !== 'neighbourhood') return result.units;
+    if (!move) return result.units;
+    const [w, s, e, n] = move.bbox;
+    return viewUnits(result.buckets.filter((b) => b.lon >= w && b.lon <= e && b.lat >= s && b.lat <= n), []);
+  }, [result, move]);
+  const viewUnit: PriceUnit | null = units.length > 0 ? soleUnit(units) : marketUnit;
+  const viewPeriods = units.length > 0 ? [...new Set(units.map((u) => u.pricePer))] : marketUnit ? [marketUnit.pricePer] : [];
+  const mixedPeriods = viewPeriods.length > 1;
+  const perShort = (p: PricePer) => t(p === 'night' ? 'perNightShort' : 'perMonthShort');
+
   const labels = useMemo<MapLabels>(
     () => ({
       count: (n) => number(n),
-      price: (n) => price(n),
+      bucketPrice: (b) => (mixedPeriods ? `${price(b.priceAvg, b.currency)}${perShort(b.pricePer)}` : price(b.priceAvg, b.currency)),
       pinPrice: (l) => price(l.price, l.currency),
       areaName: (label) => label || t('areaUnnamed'),
       bubbleName: (b, level) =>
         level === 'cluster'
-          ? t('bubbleCluster', { count: number(b.count), price: price(b.priceAvg) })
-          : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: price(b.priceAvg) }),
+          ? t('bubbleCluster', { count: number(b.count), price: `${price(b.priceAvg, b.currency)} ${per(b.pricePer)}` })
+          : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: `${price(b.priceAvg, b.currency)} ${per(b.pricePer)}` }),
       pinName: (l) => t('pin', { title: l.title, price: listingPrice(l) }),
       groupPin: (ls) => t('groupPin', { count: number(ls.length) }),
       groupName: (ls) => t('groupName', { count: number(ls.length), price: listingPrice(ls.reduce((a, b) => (b.price < a.price ? b : a))) }),
     }),
-    [t, number, price, listingPrice],
+    [t, number, price, per, listingPrice, mixedPeriods],
   );
 
   return (
@@ -385,6 +407,7 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
           <FilterBar
             view={view}
             priceSteps={market?.priceSteps ?? []}
+            priceUnit={viewUnit}
             histogram={histogram}
             onChange={(patch) => commit({ ...view, ...patch })}
             onClear={() => {
@@ -502,7 +525,12 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
             {status === 'idle' && result && inView !== null && inView > 0 && (
               <span className="chip-status" data-testid="map-total" data-total={inView} data-level={result.level}>
                 {t('homes', { count: number(inView) })}
-                {market && <span className="chip-per"> · {t('pricesPer', { per: per(market.pricePer) })}</span>}
+                {viewPeriods.length === 1 && (
+                  <span className="chip-per" data-testid="prices-per" data-per={viewPeriods[0]} data-currency={viewUnit?.currency ?? 'mixed'}>
+                    {' '}
+                    · {t('pricesPer', { per: per(viewPeriods[0]!) })}
+                  </span>
+                )}
                 {unplaced > 0 && (
                   <span className="chip-more" data-testid="map-unplaced">
                     {t('unplaced', { count: number(unplaced) })}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import type { ApiClient } from './search-client';
+import type { PriceUnit } from '@/server/contract/search-prices';
 
 /** `GET /api/price-histogram`'s answer. */
 export interface PriceHistogramResponse {
@@ -43,10 +44,23 @@ export function usePriceHistogram(api: ApiClient, query: string | null): PriceHi
  * Airbnb draws instead of a number): bands inside the chosen range are dark. Read out as
  * one sentence, since a screen reader cannot see bars.
  */
-export function PriceHistogram({ data, priceMin, priceMax }: { data: PriceHistogramResponse | null; priceMin?: number | undefined; priceMax?: number | undefined }) {
-  const { t, number, price } = useI18n();
+export function PriceHistogram({
+  data,
+  priceMin,
+  priceMax,
+  unit,
+}: {
+  data: PriceHistogramResponse | null;
+  priceMin?: number | undefined;
+  priceMax?: number | undefined;
+  /** The view's one currency and period; null when the view mixes them (amounts then bare numbers). */
+  unit?: PriceUnit | null | undefined;
+}) {
+  const { t, number, price: money } = useI18n();
   if (!data || data.counts.length === 0) return null;
-  const { edges, counts, currency } = data;
+  const { edges, counts } = data;
+  const currency = unit === undefined ? data.currency : (unit?.currency ?? null);
+  const price = (n: number, code: string | null) => (code ? money(n, code) : number(n));
   const total = counts.reduce((a, b) => a + b, 0);
   const highest = Math.max(1, ...counts);
   const peak = counts.indexOf(Math.max(...counts));

@@ -1,4 +1,4 @@
-import type { Bucket } from '../engine/search-engine';
+import { bucketPrices, mergeUnitSums, type Bucket, type UnitSum } from '../contract/search-prices';
 import { mercatorX, mercatorY } from './geotile';
 
 /**
@@ -105,13 +105,14 @@ export function linkRegions(districts: readonly DistrictPlace[]): RegionMap {
   return out;
 }
 
-/** One district's matching homes as sums: count, and latitude, longitude and price added up (degrees). */
+/** One district's matching homes as sums: count, latitude and longitude added up (degrees), and prices per unit. */
 export interface DistrictSums {
   key: string;
   count: number;
   sumLat: number;
   sumLon: number;
-  sumPrice: number;
+  /** Prices added up per currency and period: a region of two cities keeps them apart. */
+  prices: UnitSum[];
 }
 
 /**
@@ -120,15 +121,15 @@ export interface DistrictSums {
  * is a region of its own until the next linking.
  */
 export function foldRegions(sums: readonly DistrictSums[], regions: RegionMap): Bucket[] {
-  const byRegion = new Map<string, { label: string; count: number; lat: number; lon: number; price: number }>();
+  const byRegion = new Map<string, { label: string; count: number; lat: number; lon: number; prices: UnitSum[] }>();
   for (const s of sums) {
     if (s.count === 0) continue;
     const r = regions.get(s.key) ?? { key: s.key, label: s.key };
-    const t = byRegion.get(r.key) ?? { label: r.label, count: 0, lat: 0, lon: 0, price: 0 };
+    const t = byRegion.get(r.key) ?? { label: r.label, count: 0, lat: 0, lon: 0, prices: [] };
     t.count += s.count;
     t.lat += s.sumLat;
     t.lon += s.sumLon;
-    t.price += s.sumPrice;
+    mergeUnitSums(t.prices, s.prices);
     byRegion.set(r.key, t);
   }
   const out: Bucket[] = [...byRegion].map(([key, t]) => ({
@@ -137,7 +138,7 @@ export function foldRegions(sums: readonly DistrictSums[], regions: RegionMap): 
     count: t.count,
     lat: t.lat / t.count,
     lon: t.lon / t.count,
-    priceAvg: Math.round(t.price / t.count),
+    ...bucketPrices(t.prices),
   }));
   return out.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -3,6 +3,7 @@ import type { ChangeEvent, ListingWrite, WriteOutcome } from '../changes/change-
 import type { AmenityKey } from '../core/amenities';
 import type { Listing, ListingRecord, ListingType } from '../core/listing';
 import type { ListingStore } from '../store/listing-store';
+import type { SearchResult } from '../contract/search-prices';
 
 /** west, south, east, north in degrees; west > east crosses the antimeridian. */
 export type Bbox = [number, number, number, number];
@@ -52,21 +53,8 @@ export interface SearchQuery {
   polygon?: Ring;
 }
 
-export interface Bucket {
-  key: string;
-  label: string;
-  count: number;
-  lat: number;
-  lon: number;
-  priceAvg: number;
-}
-
-export interface SearchResult {
-  level: Level;
-  total: number;
-  buckets: Bucket[];
-  listings: Listing[];
-}
+/** A bucket and a search answer are the wire contract's (server/contract/search-prices). */
+export type { Bucket, SearchResult } from '../contract/search-prices';
 
 /**
  * The list's orders: price low to high or high to low, newest first, or the biggest price

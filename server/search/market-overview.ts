@@ -1,6 +1,7 @@
 import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, type PricePer } from '../core/money';
 import { cachedFor } from '../core/ttl-cache';
 import type { Bbox, Bucket, SearchEngine } from '../engine/search-engine';
+import type { PriceUnit } from '../contract/search-prices';
 
 const WORLD: Bbox = [-180, -85, 180, 85];
 /** Zoom 12 asks for neighbourhoods: the average price over every area. */
@@ -90,6 +91,20 @@ function mostCommon<T>(values: T[], fallback: T): T {
   return best;
 }
 
+/** The average price of the buckets' homes priced in `unit`, 0 when none are. */
+function unitAverage(buckets: readonly Bucket[], unit: PriceUnit): number {
+  let count = 0;
+  let sum = 0;
+  for (const b of buckets) {
+    for (const u of b.units ?? [b]) {
+      if (u.currency !== unit.currency || u.pricePer !== unit.pricePer) continue;
+      count += u.count;
+      sum += u.priceAvg * u.count;
+    }
+  }
+  return count > 0 ? sum / count : 0;
+}
+
 /**
  * The market at a glance, through the engine's own search and list, so every engine
  * answers it the same way; kept for TTL_MS.
@@ -106,12 +121,19 @@ export class MarketOverviews {
       this.engine.list({ bbox: WORLD, filters: {}, sort: 'newest', limit: SAMPLE }),
     ]);
     const total = areas.total;
-    const average = total > 0 ? areas.buckets.reduce((sum, b) => sum + b.priceAvg * b.count, 0) / total : 0;
+    // The store's largest unit by count (the newest homes may be a city just imported in
+    // another currency), and the average of its homes only: prices of two currencies or
+    // periods do not average.
+    const main = areas.units[0] ?? {
+      currency: mostCommon(sample.listings.map((l) => l.currency), DEFAULT_CURRENCY),
+      pricePer: mostCommon(sample.listings.map((l) => l.pricePer), DEFAULT_PRICE_PER),
+    };
+    const average = unitAverage(areas.buckets, main);
     return {
       total,
       extent: extentOf(cells.buckets),
-      currency: mostCommon(sample.listings.map((l) => l.currency), DEFAULT_CURRENCY),
-      pricePer: mostCommon(sample.listings.map((l) => l.pricePer), DEFAULT_PRICE_PER),
+      currency: main.currency,
+      pricePer: main.pricePer,
       priceSteps: priceStepsAround(average),
       priceBands: priceBandsAround(average),
     };

@@ -16,6 +16,7 @@ import { NYC_CSV } from '../helpers/roost';
 import { expectedBuckets, inBbox, inRing, LISTING_2595, matches, neighbourhoodRings, nycRegions, ROWS, select, type Row } from './nyc-oracle';
 import { seededRandom as rng } from '../../server/core/seeded-random';
 import { checkExtraFilters } from './extra-filters';
+import { checkCurrencies } from './currencies';
 
 export interface EngineLeg {
   name: string;
@@ -83,6 +84,7 @@ function expectOracle(q: SearchQuery, got: SearchResult): void {
   const hits = select(q.bbox, q.filters);
   expect(got.level).toBe(levelForZoom(q.zoom));
   expect(got.total).toBe(hits.length);
+  expect(got.units).toEqual(got.total === 0 ? [] : [{ currency: 'USD', pricePer: 'night', count: got.level === 'listing' ? got.listings.length : got.total }]);
   if (got.level === 'listing') {
     const ids = new Set(hits.map((r) => r.id));
     if (hits.length <= 500) expect(got.listings.map((l) => l.id).sort()).toEqual([...ids].sort());
@@ -97,6 +99,8 @@ function expectOracle(q: SearchQuery, got: SearchResult): void {
     expect(Math.abs(b.lat - g.lat)).toBeLessThan(1e-6);
     expect(Math.abs(b.lon - g.lon)).toBeLessThan(1e-6);
     expect(Math.abs(b.priceAvg - g.price)).toBeLessThanOrEqual(0.5);
+    // New York's homes are all dollars a night (Inside Airbnb's prices): one unit, named.
+    expect([b.currency, b.pricePer, b.units]).toEqual(['USD', 'night', undefined]);
     if (got.level === 'region') expect(b.label).toBe(nycRegions().get(b.key)!.label);
     else if (got.level !== 'cluster') expect(b.label).toBe(b.key.split('|').at(-1));
   }
@@ -114,7 +118,10 @@ export function expectSameAnswer(got: SearchResult, ref: SearchResult, what: str
     expect(untimed(got.listings), what).toEqual(untimed(ref.listings));
     return;
   }
-  expect(got.buckets.map((b) => [b.key, b.count, b.label]), what).toEqual(ref.buckets.map((b) => [b.key, b.count, b.label]));
+  expect(got.buckets.map((b) => [b.key, b.count, b.label, b.currency, b.pricePer, b.units?.map((u) => [u.currency, u.pricePer, u.count])]), what).toEqual(
+    ref.buckets.map((b) => [b.key, b.count, b.label, b.currency, b.pricePer, b.units?.map((u) => [u.currency, u.pricePer, u.count])]),
+  );
+  expect(got.units, what).toEqual(ref.units);
   got.buckets.forEach((b, i) => {
     const r = ref.buckets[i]!;
     expect(Math.abs(b.lat - r.lat), what).toBeLessThan(1e-6);
@@ -395,6 +402,10 @@ export function engineContract(leg: EngineLeg): void {
 
     it('bathrooms, guests and amenities filter every level, the list and saved searches; the list sorts by price both ways and by price cut', async () => {
       await checkExtraFilters(engine, leg.reference ? leg.reference() : null);
+    }, 120_000);
+
+    it('prices in two currencies and periods: each bucket names its unit and averages its homes of it only', async () => {
+      await checkCurrencies(engine);
     }, 120_000);
 
     it('keeps boundaries for the map', async () => {

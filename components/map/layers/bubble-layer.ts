@@ -25,7 +25,7 @@ export function bubbleBox(b: Bucket, level: Level, labels: MapLabels, phone = fa
   const small = phone && level === 'neighbourhood';
   const name = level === 'cluster' ? 0 : Math.min(small ? 84 : 140, textWidth(labels.areaName(b.label), small ? '700 10px' : '700 12px'));
   const count = textWidth(labels.count(b.count), small ? '700 11px' : '700 13px');
-  const price = textWidth(labels.price(b.priceAvg), small ? '10px' : '11px');
+  const price = textWidth(labels.bucketPrice(b), small ? '10px' : '11px');
   const padX = level === 'cluster' ? 8 : phone ? 14 : 20;
   const lines = level === 'cluster' ? 28 : small ? 36 : 42;
   const padY = level === 'cluster' ? 8 : phone ? 6 : 12;
@@ -35,15 +35,23 @@ export function bubbleBox(b: Bucket, level: Level, labels: MapLabels, phone = fa
   return { w: Math.max(min, Math.max(name, count, price) + padX + border), h: Math.max(min, lines + padY + border) };
 }
 
+/** The bucket's currency and period on its element: what the page's tests and styles read. */
+function unitData(root: HTMLElement, b: Bucket): void {
+  root.dataset.currency = b.currency;
+  root.dataset.per = b.pricePer;
+  if (b.units) root.dataset.mixed = '';
+}
+
 function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble bubble-${level}`);
   root.dataset.key = b.key;
+  unitData(root, b);
   const size = bubbleSize(b.count, level);
   root.style.setProperty('--size', `${size}px`);
   if (level !== 'cluster') root.append(element('span', 'bubble-name', labels.areaName(b.label)));
   root.append(element('span', 'bubble-count', labels.count(b.count)));
   // Every bubble carries a price, on a phone too: a count alone says nothing of what an area costs.
-  root.append(element('span', 'bubble-price', labels.price(b.priceAvg)));
+  root.append(element('span', 'bubble-price', labels.bucketPrice(b)));
   // The icon box is the click target; a long name may overflow it sideways, still inside.
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
 }
@@ -52,8 +60,9 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
 function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble-compact compact-${level}`);
   root.dataset.key = b.key;
+  unitData(root, b);
   if (level !== 'cluster') root.append(element('span', 'compact-name', labels.areaName(b.label)));
-  root.append(element('span', 'compact-price', labels.price(b.priceAvg)));
+  root.append(element('span', 'compact-price', labels.bucketPrice(b)));
   const count = element('span', 'bubble-count', labels.count(b.count));
   count.hidden = true;
   root.append(count);
@@ -63,13 +72,14 @@ function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
 /** The box of a one-line label (globals.css .bubble-compact: 11 px bold name, 11 px price, padding 3/8, border 1). */
 function compactBox(b: Bucket, level: Level, labels: MapLabels): { w: number; h: number } {
   const name = level === 'cluster' ? 0 : Math.min(110, textWidth(labels.areaName(b.label), '700 11px')) + 5;
-  return { w: name + textWidth(labels.price(b.priceAvg), '11px') + 18, h: 22 };
+  return { w: name + textWidth(labels.bucketPrice(b), '11px') + 18, h: 22 };
 }
 
 /** An area with no room for its label: a dot at its point, named for readers, its count kept for sums. */
 function dotIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble-dot dot-${level}`);
   root.dataset.key = b.key;
+  unitData(root, b);
   const count = element('span', 'bubble-count', labels.count(b.count));
   count.hidden = true;
   root.append(count);
@@ -78,9 +88,10 @@ function dotIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
 
 /** A home alone in its cell (zoom 14–15): a price tag, as street level shows it, tip on the point. */
 function singleIcon(b: Bucket, labels: MapLabels): L.DivIcon {
-  const text = labels.price(b.priceAvg);
+  const text = labels.bucketPrice(b);
   const root = element('div', 'pin pin-single', text);
   root.dataset.key = b.key;
+  unitData(root, b);
   const width = tagWidth(text);
   return L.divIcon({ html: root, className: 'roost-marker', iconSize: [width, 22], iconAnchor: [width / 2, 27] });
 }
@@ -140,7 +151,7 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
     named.filter((b) => near.contains([b.lat, b.lon])),
     (b) => {
       const p = map.latLngToContainerPoint([b.lat, b.lon]);
-      if (single(b)) return { x: p.x, y: p.y - 16, w: tagWidth(labels.price(b.priceAvg)), h: 22 };
+      if (single(b)) return { x: p.x, y: p.y - 16, w: tagWidth(labels.bucketPrice(b)), h: 22 };
       return { x: p.x, y: p.y, ...bubbleBox(b, level, labels, phone) };
     },
     {
@@ -153,7 +164,7 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
   );
   for (const { item: b, form } of placed) {
     const key = `${level}:${b.key}`;
-    const signature = `${form}|${b.count}|${b.priceAvg}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.price(b.priceAvg)}|${labels.areaName(b.label)}`;
+    const signature = `${form}|${b.count}|${b.priceAvg}|${b.currency}|${b.pricePer}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.bucketPrice(b)}|${labels.areaName(b.label)}`;
     const replaced = pass.keep(key, signature);
     if (replaced === 'kept') continue;
     const one = single(b) && form !== 'dot';

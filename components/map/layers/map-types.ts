@@ -16,8 +16,11 @@ export interface MapMove {
 /** What the map says to people: formatted by the page, in the page's language. */
 export interface MapLabels {
   count(n: number): string;
-  /** A bubble's average, in the market's currency. */
-  price(n: number): string;
+  /**
+   * A bubble's average in the bucket's own currency (a view of two cities has two), with
+   * its period when the view mixes periods (else the heading says it once).
+   */
+  bucketPrice(b: Bucket): string;
   /** A pin's price tag: the listing's own currency, no period (the map says it once). */
   pinPrice(l: Listing): string;
   /** A district or neighbourhood as its bubble shows it; homes of no known area have one too. */

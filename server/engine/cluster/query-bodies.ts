@@ -272,9 +272,20 @@ export function searchQuery(area: SearchArea, filters: Filters, polygon?: Ring) 
   return { bool: { filter: [areaClause(area), ...(polygon ? [polygonClause(polygon)] : []), ...filterClauses(filters)] } };
 }
 
+/** Currencies asked for per bucket: far above the one or two a city has. */
+const MAX_CURRENCIES = 256;
+
+/**
+ * Per bucket: where its homes are, and their prices summed per currency and period (a
+ * terms sub-aggregation on each), never averaged across them. Documents written before
+ * the two fields existed count as the defaults, as recordOf reads them.
+ */
 const SUMMARY_AGGS = {
   centroid: { geo_centroid: { field: 'location' } },
-  price: { avg: { field: 'price' } },
+  currencies: {
+    terms: { field: 'currency', size: MAX_CURRENCIES, missing: DEFAULT_CURRENCY },
+    aggs: { periods: { terms: { field: 'pricePer', size: 2, missing: DEFAULT_PRICE_PER }, aggs: { price: { sum: { field: 'price' } } } } },
+  },
 };
 
 /** The `/api/search` body for a view: one aggregation per level, or the newest listings. */

@@ -6,6 +6,8 @@ import type { Level } from '../../core/levels';
 import { foldRegions, type RegionMap } from '../../core/regions';
 import { listingOf, type Listing } from '../../core/listing';
 import type { Bucket, SearchResult } from '../search-engine';
+import { bucketPrices, viewUnits, type UnitSum } from '../../contract/search-prices';
+import type { PricePer } from '../../core/money';
 import { recordOf, type ListingDoc } from './query-bodies';
 
 export interface Hit<S = ListingDoc> {
@@ -23,7 +25,7 @@ export interface SearchResponseBody<S = ListingDoc> {
         key: string;
         doc_count: number;
         centroid: { location?: { lat: number; lon: number }; count: number };
-        price: { value: number | null };
+        currencies: { buckets: { key: string; periods: { buckets: { key: string; doc_count: number; price: { value: number | null } }[] } }[] };
       }[];
     };
     bands?: { buckets: { doc_count: number }[] };
@@ -45,18 +47,33 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
+type AggBucket = NonNullable<NonNullable<SearchResponseBody['aggregations']>['buckets']>['buckets'][number];
+
+/** A bucket's price sums per currency and period, from its `currencies` › `periods` sub-aggregations. */
+function unitSumsOf(b: AggBucket): UnitSum[] {
+  const out: UnitSum[] = [];
+  for (const c of b.currencies?.buckets ?? []) {
+    for (const p of c.periods.buckets) out.push({ currency: c.key, pricePer: p.key as PricePer, count: p.doc_count, sumPrice: p.price.value ?? 0 });
+  }
+  return out;
+}
+
 export function searchResultOf(level: Level, body: SearchResponseBody, regions?: RegionMap): SearchResult {
-  if (level === 'listing') return { level, total: totalOf(body), buckets: [], listings: listingsOf(body) };
+  if (level === 'listing') {
+    const listings = listingsOf(body);
+    return { level, total: totalOf(body), buckets: [], listings, units: viewUnits([], listings) };
+  }
   if (level === 'region') {
-    // District totals folded into regions: sums from each centroid and average, unrounded.
+    // District totals folded into regions: sums from each centroid, unrounded; prices as summed.
     const sums = (body.aggregations?.buckets?.buckets ?? []).map((b) => ({
       key: b.key,
       count: b.doc_count,
       sumLat: (b.centroid.location?.lat ?? 0) * b.doc_count,
       sumLon: (b.centroid.location?.lon ?? 0) * b.doc_count,
-      sumPrice: (b.price.value ?? 0) * b.doc_count,
+      prices: unitSumsOf(b),
     }));
-    return { level, total: totalOf(body), buckets: foldRegions(sums, regions ?? new Map()), listings: [] };
+    const buckets = foldRegions(sums, regions ?? new Map());
+    return { level, total: totalOf(body), buckets, listings: [], units: viewUnits(buckets, []) };
   }
   const buckets: Bucket[] = (body.aggregations?.buckets?.buckets ?? []).map((b) => ({
     key: b.key,
@@ -64,9 +81,10 @@ export function searchResultOf(level: Level, body: SearchResponseBody, regions?:
     count: b.doc_count,
     lat: b.centroid.location?.lat ?? 0,
     lon: b.centroid.location?.lon ?? 0,
-    priceAvg: Math.round(b.price.value ?? 0),
+    ...bucketPrices(unitSumsOf(b)),
   }));
-  return { level, total: totalOf(body), buckets: buckets.sort(byCountThenKey), listings: [] };
+  buckets.sort(byCountThenKey);
+  return { level, total: totalOf(body), buckets, listings: [], units: viewUnits(buckets, []) };
 }
 
 

@@ -29,6 +29,7 @@ import type { RowSink, SinkColumns } from './row-sink';
 import { NO_CUT, priceCutSince } from '../../core/price-cut';
 import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
+import { viewUnits } from '../../contract/search-prices';
 import { StoreEngine } from '../store-engine';
 import type { ListingStore } from '../../store/listing-store';
 import { SqliteListingStore } from '../../store/sqlite-listing-store';
@@ -151,13 +152,14 @@ export class EmbeddedEngine extends StoreEngine {
     if (level === 'listing') {
       const rows = this.collect(bbox, filters, polygon);
       const newest = this.newest(rows, MAX_LISTINGS);
-      return { level, total: rows.length, buckets: [], listings: newest.map((r) => this.index.listing(r)) };
+      const listings = newest.map((r) => this.index.listing(r));
+      return { level, total: rows.length, buckets: [], listings, units: viewUnits([], listings) };
     }
     if (level === 'region') {
       const sink = new AreaSink(this.index, 'districts');
       this.scan(bbox, filters, polygon, sink, true);
       const buckets = foldRegions(sink.sums(), this.regionMap());
-      return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
+      return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [], units: viewUnits(buckets, []) };
     }
     const sink =
       level === 'cluster'
@@ -165,7 +167,7 @@ export class EmbeddedEngine extends StoreEngine {
         : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods');
     this.scan(bbox, filters, polygon, sink, true);
     const buckets = sink.buckets();
-    return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [] };
+    return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [], units: viewUnits(buckets, []) };
   }
 
   private regions: { map: RegionMap; at: number; districts: number } | null = null;

@@ -7,10 +7,10 @@ import { ListingIndex, type ListingIndexParts } from './listing-index';
 export const SNAPSHOT_FILE = 'index.snapshot';
 const MAGIC = 'ROOSTIDX';
 /**
- * Bumped whenever what the arrays mean changes (a column added, an encoding changed, core/amenities' patterns): a
+ * Bumped whenever what the arrays mean changes (a column added — 4: the price unit —, an encoding changed, core/amenities' patterns): a
  * file of another format is not read, the index is built from the store and written anew.
  */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 /** Reads and writes in pieces: one call moves at most 2 GB, and smaller ones let the page cache keep up. */
 const IO_CHUNK = 64 << 20;
@@ -108,6 +108,7 @@ function arraysOf(p: ListingIndexParts): [string, AnyArray][] {
     ['runs.sumPrice', p.runs.sumPrice],
     ['runs.cell', p.runs.runs.cell],
     ['runs.neighbourhood', p.runs.runs.neighbourhood],
+    ['runs.unit', p.runs.runs.unit],
     ['runs.type', p.runs.runs.type],
     ['runs.beds', p.runs.runs.beds],
     ['runs.start', p.runs.runs.start],
@@ -279,7 +280,7 @@ export function readIndexSnapshot(file: string, growth = 0.125): { index: Listin
         sumLon: get('runs.sumLon'),
         sumPrice: get('runs.sumPrice'),
         cells: header.runCells,
-        runs: { cell: get('runs.cell'), neighbourhood: get('runs.neighbourhood'), type: get('runs.type'), beds: get('runs.beds'), start: get('runs.start'), end: get('runs.end') },
+        runs: { cell: get('runs.cell'), neighbourhood: get('runs.neighbourhood'), unit: get('runs.unit'), type: get('runs.type'), beds: get('runs.beds'), start: get('runs.start'), end: get('runs.end') },
       },
     };
     let index: ListingIndex;

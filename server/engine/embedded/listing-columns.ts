@@ -31,6 +31,8 @@ const COLUMN_TYPES = {
   /** Dictionary ids. */
   district: Uint16Array,
   neighbourhood: Uint16Array,
+  /** The price unit: currency code × PRICE_PERIODS.length + period code (ListingIndex.unitOf). */
+  unit: Uint16Array,
   listedAt: Float64Array,
   updatedAt: Float64Array,
   /** 0 once the row's listing changed (it moved to a new row) or went away. */

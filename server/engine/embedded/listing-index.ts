@@ -1,6 +1,7 @@
 import { decodeLat, decodeLon, encodeLat, encodeLon, mercatorX, mercatorY } from '../../core/geotile';
 import { currencyOf, LISTING_TYPES, PRICE_PERIODS, pricePerOf, type Listing, type ListingRecord } from '../../core/listing';
 import type { Bbox, Filters, Ring } from '../search-engine';
+import type { PriceUnit } from '../../contract/search-prices';
 import { Dictionary } from './dictionary';
 import { encodedBoxes, type EncodedBox } from './encoded-box';
 import { compileFilters, filterAll, filterInBox, filterListInBox, keepExtras, keepInRing, NO_BEDROOMS, NO_COUNT, TYPE_CODE, type FilterColumns, type Predicate } from './filter-kernels';
@@ -102,6 +103,15 @@ export class ListingIndex implements IndexView {
     return this.liveCount;
   }
 
+  /** Unit codes are currency code × the periods + period code: below this many. */
+  get unitCount(): number {
+    return Math.max(1, this.currencyNames.names.length) * PRICE_PERIODS.length;
+  }
+
+  unitOf(code: number): PriceUnit {
+    return { currency: this.currencyNames.names[Math.floor(code / PRICE_PERIODS.length)]!, pricePer: PRICE_PERIODS[code % PRICE_PERIODS.length]! };
+  }
+
   /** Words of each slot's title and description, for the keyword filter. */
   get text(): TextIndex {
     return this.textIndex;
@@ -188,7 +198,9 @@ export class ListingIndex implements IndexView {
       this.slotOf.add(r.id, slot);
     }
     this.titles.set(slot, r.title);
-    this.currencyCode[slot] = this.currencyNames.id(currencyOf(r));
+    const currency = this.currencyNames.id(currencyOf(r));
+    if (currency > 0xff) throw new Error('more than 256 distinct currencies');
+    this.currencyCode[slot] = currency;
     this.periodCode[slot] = PRICE_PERIODS.indexOf(pricePerOf(r));
     this.text.put(slot, r.title, r.description);
     this.isoTimes.delete(slot);
@@ -533,6 +545,7 @@ export class ListingIndex implements IndexView {
       cutAt: r.previousPrice !== undefined && r.priceChangedAt !== undefined && r.previousPrice > r.price ? Math.floor(r.priceChangedAt / 60_000) : NO_COUNT,
       district,
       neighbourhood,
+      unit: this.currencyCode[slot]! * PRICE_PERIODS.length + this.periodCode[slot]!,
       listedAt: r.listedAt,
       updatedAt: r.updatedAt,
       alive: 1,

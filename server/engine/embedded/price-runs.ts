@@ -5,11 +5,14 @@ import type { RunTotals } from './row-sink';
 import type { Cell } from './tile-pyramid';
 
 /**
- * Rows of one neighbourhood, type and bedroom count inside a RUN_ZOOM cell, sorted by price, as a
- * range of the price layout: any price range is a sub-range, summed from prefix sums.
+ * Rows of one neighbourhood, price unit, type and bedroom count inside a RUN_ZOOM cell,
+ * sorted by price, as a range of the price layout: any price range is a sub-range, summed
+ * from prefix sums. The unit keeps two currencies' prices out of one sum (a neighbourhood
+ * has one unit almost always, so runs are no more numerous).
  */
 export interface Run {
   neighbourhood: number;
+  unit: number;
   type: number;
   beds: number;
   start: number;
@@ -24,6 +27,7 @@ export interface RunColumns {
   readonly type: Uint8Array;
   readonly beds: Int8Array;
   readonly neighbourhood: Uint16Array;
+  readonly unit: Uint16Array;
 }
 
 /**
@@ -65,6 +69,7 @@ export class PriceRuns {
     const row = rows ? (i: number) => rows[i]! : (i: number) => i;
     const priceKey = new Float64Array(n);
     const groupKey = new Float64Array(n);
+    const unitKey = new Float64Array(n);
     const cellKey = new Float64Array(n);
     // Rows ascend and cells hold ascending ranges: one pass pairs them.
     let c = 0;
@@ -75,10 +80,13 @@ export class PriceRuns {
       priceKey[i] = cols.price[r]!;
       // Bedrooms -1 (unknown) to 127 as 0 to 128.
       groupKey[i] = (cols.neighbourhood[r]! * 4 + cols.type[r]!) * 129 + cols.beds[r]! + 1;
+      unitKey[i] = cols.unit[r]!;
     }
-    // Least significant key first; each pass is stable.
+    // Least significant key first; each pass is stable. The unit is its own one-pass key
+    // (codes below 4096): the group key already fills its three passes.
     let order = radixOrder(priceKey, 3);
     order = radixOrder(groupKey, 3, order);
+    order = radixOrder(unitKey, 1, order);
     order = radixOrder(cellKey, 2, order);
     const price = new Int32Array(n);
     const sumLat = new Float64Array(n + 1);
@@ -96,10 +104,11 @@ export class PriceRuns {
       const o = order[i]!;
       const cell = cellKey[o]!;
       const group = groupKey[o]!;
+      const unit = unitKey[o]!;
       let end = i + 1;
-      while (end < n && groupKey[order[end]!] === group && cellKey[order[end]!] === cell) end++;
+      while (end < n && groupKey[order[end]!] === group && unitKey[order[end]!] === unit && cellKey[order[end]!] === cell) end++;
       const r = row(o);
-      perCell[cell]!.push({ neighbourhood: cols.neighbourhood[r]!, type: cols.type[r]!, beds: cols.beds[r]!, start: i, end });
+      perCell[cell]!.push({ neighbourhood: cols.neighbourhood[r]!, unit, type: cols.type[r]!, beds: cols.beds[r]!, start: i, end });
       i = end;
     }
     return { runs: new PriceRuns(price, sumLat, sumLon, sumPrice), perCell };
@@ -109,12 +118,13 @@ export class PriceRuns {
   parts(cells: Cell[]): PriceRunsParts {
     let count = 0;
     for (const c of cells) count += c.runs?.length ?? 0;
-    const runs = { cell: new Int32Array(count), neighbourhood: new Int32Array(count), type: new Uint8Array(count), beds: new Int8Array(count), start: new Int32Array(count), end: new Int32Array(count) };
+    const runs = { cell: new Int32Array(count), neighbourhood: new Int32Array(count), unit: new Uint16Array(count), type: new Uint8Array(count), beds: new Int8Array(count), start: new Int32Array(count), end: new Int32Array(count) };
     let k = 0;
     cells.forEach((c, ordinal) => {
       for (const r of c.runs ?? []) {
         runs.cell[k] = ordinal;
         runs.neighbourhood[k] = r.neighbourhood;
+        runs.unit[k] = r.unit;
         runs.type[k] = r.type;
         runs.beds[k] = r.beds;
         runs.start[k] = r.start;
@@ -134,7 +144,7 @@ export class PriceRuns {
     for (const c of cells) c.runs = [];
     const { runs } = p;
     for (let k = 0; k < runs.cell.length; k++) {
-      cells[runs.cell[k]!]!.runs!.push({ neighbourhood: runs.neighbourhood[k]!, type: runs.type[k]!, beds: runs.beds[k]!, start: runs.start[k]!, end: runs.end[k]! });
+      cells[runs.cell[k]!]!.runs!.push({ neighbourhood: runs.neighbourhood[k]!, unit: runs.unit[k]!, type: runs.type[k]!, beds: runs.beds[k]!, start: runs.start[k]!, end: runs.end[k]! });
     }
     return new PriceRuns(p.price, p.sumLat, p.sumLon, p.sumPrice);
   }
@@ -149,6 +159,7 @@ export class PriceRuns {
       if (a === b) continue;
       sink.addRun({
         neighbourhood: run.neighbourhood,
+        unit: run.unit,
         count: b - a,
         sLat: sumLat[b]! - sumLat[a]!,
         sLon: sumLon[b]! - sumLon[a]!,
@@ -166,5 +177,5 @@ export interface PriceRunsParts {
   sumPrice: Float64Array;
   /** How many run cells the pyramid had. */
   cells: number;
-  runs: { cell: Int32Array; neighbourhood: Int32Array; type: Uint8Array; beds: Int8Array; start: Int32Array; end: Int32Array };
+  runs: { cell: Int32Array; neighbourhood: Int32Array; unit: Uint16Array; type: Uint8Array; beds: Int8Array; start: Int32Array; end: Int32Array };
 }

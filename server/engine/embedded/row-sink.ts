@@ -1,3 +1,5 @@
+import type { PriceUnit } from '../../contract/search-prices';
+
 /** What the listing index hands an aggregation (a sink), and what a sink may read of it. */
 
 /** Totals over a set of rows: count and sums of encoded coordinates and of prices. */
@@ -8,9 +10,13 @@ export interface Sums {
   sPrice: number;
 }
 
-/** The totals of one district's or neighbourhood's rows (by dictionary id). */
+/**
+ * The totals of one district's or neighbourhood's rows of one price unit (by dictionary
+ * id and unit code): prices of two currencies or periods are never summed together.
+ */
 export interface AreaSums extends Sums {
   area: number;
+  unit: number;
 }
 
 /** A tile of the pyramid as a sink sees it: where it is and its live totals. */
@@ -18,6 +24,7 @@ export interface CellTotals extends Readonly<Sums> {
   readonly z: number;
   readonly x: number;
   readonly y: number;
+  /** Per district and unit; a cell's own `sPrice` mixes units, so only its count and coordinates are used. */
   readonly districts: readonly Readonly<AreaSums>[];
   readonly neighbourhoods: readonly Readonly<AreaSums>[];
 }
@@ -25,6 +32,7 @@ export interface CellTotals extends Readonly<Sums> {
 /** The totals of one price-sorted run's matching rows. */
 export interface RunTotals extends Sums {
   neighbourhood: number;
+  unit: number;
 }
 
 /** Receives matching rows, or whole cells whose totals it can use as they are. */
@@ -46,6 +54,8 @@ export interface SinkColumns {
   readonly price: Int32Array;
   readonly district: Uint16Array;
   readonly neighbourhood: Uint16Array;
+  /** The price unit code of each row (IndexView.unitOf). */
+  readonly unit: Uint16Array;
   readonly listedAt: Float64Array;
   /** The list's price-cut order reads these (core/price-cut). */
   readonly cutBp: Uint16Array;
@@ -61,5 +71,9 @@ export interface IndexView {
   readonly neighbourhoodDistrict: readonly number[];
   /** The plain name of each neighbourhood id. */
   readonly neighbourhoodName: readonly string[];
+  /** Unit codes run below this (a sink's per-unit arrays are this wide). */
+  readonly unitCount: number;
+  /** The currency and period of a unit code. */
+  unitOf(code: number): PriceUnit;
   columns(): SinkColumns;
 }

@@ -2,17 +2,61 @@ import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/g
 import type { DistrictSums } from '../../core/regions';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
-import type { CellTotals, IndexView, RowSink, RunTotals, Sums } from './row-sink';
+import type { CellTotals, IndexView, RowSink, RunTotals } from './row-sink';
+import { bucketPrices, type PriceUnit, type UnitSum } from '../../contract/search-prices';
 
-function bucket(key: string, label: string, s: Sums): Bucket {
-  return {
-    key,
-    label,
-    count: s.count,
-    lat: decodeLat(s.sLat / s.count),
-    lon: decodeLon(s.sLon / s.count),
-    priceAvg: Math.round(s.sPrice / s.count),
-  };
+/** Each unit code's currency and period, made once per sink (a bucket reads it, never makes it). */
+function unitList(index: IndexView): PriceUnit[] {
+  return Array.from({ length: index.unitCount }, (_, u) => index.unitOf(u));
+}
+
+/**
+ * A bucket from its count, encoded coordinate sums and the per-unit count and price sums
+ * at `base` (one slot per unit code). A bucket of one unit — nearly every one — is made
+ * directly: a cluster view makes a thousand buckets, and going through per-unit lists and
+ * bucketPrices for each cost 1–3 ms a view (measured, bench:ab).
+ */
+function bucket(key: string, label: string, count: number, sLat: number, sLon: number, uCount: Float64Array, uPrice: Float64Array, base: number, units: PriceUnit[]): Bucket {
+  let only = -1;
+  let seen = 0;
+  for (let u = 0; u < units.length; u++) {
+    if (uCount[base + u]! > 0) {
+      only = u;
+      seen++;
+    }
+  }
+  const lat = decodeLat(sLat / count);
+  const lon = decodeLon(sLon / count);
+  if (seen === 1) {
+    const unit = units[only]!;
+    return { key, label, count, lat, lon, priceAvg: Math.round(uPrice[base + only]! / uCount[base + only]!), currency: unit.currency, pricePer: unit.pricePer };
+  }
+  const sums: UnitSum[] = [];
+  for (let u = 0; u < units.length; u++) {
+    const n = uCount[base + u]!;
+    if (n > 0) sums.push({ ...units[u]!, count: n, sumPrice: uPrice[base + u]! });
+  }
+  const p = bucketPrices(sums);
+  const out: Bucket = { key, label, count, lat, lon, priceAvg: p.priceAvg, currency: p.currency, pricePer: p.pricePer };
+  if (p.units) out.units = p.units;
+  return out;
+}
+
+/** The per-unit sums at `base` of count and price arrays, units without homes left out. */
+function unitSums(units: PriceUnit[], uCount: Float64Array, uPrice: Float64Array, base: number): UnitSum[] {
+  const out: UnitSum[] = [];
+  for (let u = 0; u < units.length; u++) {
+    const count = uCount[base + u]!;
+    if (count > 0) out.push({ ...units[u]!, count, sumPrice: uPrice[base + u]! });
+  }
+  return out;
+}
+
+/** The homes of `n` per-unit counts from `base`: an area's or tile's count. */
+function total(uCount: Float64Array, base: number, n: number): number {
+  let sum = 0;
+  for (let u = 0; u < n; u++) sum += uCount[base + u]!;
+  return sum;
 }
 
 /** Buckets come back largest first, ties by key, like Elasticsearch's `terms` order. */
@@ -20,13 +64,18 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-/** Totals per district or per neighbourhood, in arrays indexed by the area's dictionary id. */
+/**
+ * Totals per district or per neighbourhood, in arrays indexed by the area's dictionary id;
+ * prices per area and unit (`area * units + unit`), so each unit's average is of its own homes.
+ */
 export class AreaSink implements RowSink {
-  private readonly count: Float64Array;
   private readonly sLat: Float64Array;
   private readonly sLon: Float64Array;
-  private readonly sPrice: Float64Array;
+  private readonly uCount: Float64Array;
+  private readonly uPrice: Float64Array;
+  private readonly units: number;
   private readonly area: Uint16Array;
+  private readonly unit: Uint16Array;
   private readonly latE: Int32Array;
   private readonly lonE: Int32Array;
   private readonly price: Int32Array;
@@ -36,68 +85,77 @@ export class AreaSink implements RowSink {
     private readonly kind: 'districts' | 'neighbourhoods',
   ) {
     const size = index[kind].names.length;
-    this.count = new Float64Array(size);
+    this.units = index.unitCount;
     this.sLat = new Float64Array(size);
     this.sLon = new Float64Array(size);
-    this.sPrice = new Float64Array(size);
+    this.uCount = new Float64Array(size * this.units);
+    this.uPrice = new Float64Array(size * this.units);
     const cols = index.columns();
     this.area = kind === 'districts' ? cols.district : cols.neighbourhood;
+    this.unit = cols.unit;
     this.latE = cols.latE;
     this.lonE = cols.lonE;
     this.price = cols.price;
   }
 
   addRows(rows: Int32Array, n: number): void {
-    const { area, count, sLat, sLon, sPrice, latE, lonE, price } = this;
+    // An area's count is the sum of its units' counts: one write a row fewer.
+    const { area, unit, units, sLat, sLon, uCount, uPrice, latE, lonE, price } = this;
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       const a = area[r]!;
-      count[a]!++;
       sLat[a]! += latE[r]!;
       sLon[a]! += lonE[r]!;
-      sPrice[a]! += price[r]!;
+      const k = a * units + unit[r]!;
+      uCount[k]!++;
+      uPrice[k]! += price[r]!;
     }
   }
 
   addRun(t: RunTotals): void {
     const a = this.kind === 'districts' ? this.index.neighbourhoodDistrict[t.neighbourhood]! : t.neighbourhood;
-    this.count[a]! += t.count;
     this.sLat[a]! += t.sLat;
     this.sLon[a]! += t.sLon;
-    this.sPrice[a]! += t.sPrice;
+    const k = a * this.units + t.unit;
+    this.uCount[k]! += t.count;
+    this.uPrice[k]! += t.sPrice;
   }
 
   addCell(cell: CellTotals): boolean {
     for (const s of cell[this.kind]) {
-      this.count[s.area]! += s.count;
       this.sLat[s.area]! += s.sLat;
       this.sLon[s.area]! += s.sLon;
-      this.sPrice[s.area]! += s.sPrice;
+      const k = s.area * this.units + s.unit;
+      this.uCount[k]! += s.count;
+      this.uPrice[k]! += s.sPrice;
     }
     return true;
   }
 
+
   /** Each area's sums in degrees (what regions fold), areas with no match left out. */
   sums(): DistrictSums[] {
     const names = this.index[this.kind].names;
+    const units = unitList(this.index);
     const out: DistrictSums[] = [];
     for (let a = 0; a < names.length; a++) {
-      const count = this.count[a]!;
+      const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
-      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), sumPrice: this.sPrice[a]! });
+      out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: unitSums(units, this.uCount, this.uPrice, a * this.units) });
     }
     return out;
   }
 
   buckets(): Bucket[] {
     const names = this.index[this.kind].names;
+    const units = unitList(this.index);
     const out: Bucket[] = [];
     for (let a = 0; a < names.length; a++) {
-      const count = this.count[a]!;
+      const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
       const key = names[a]!;
       const label = this.kind === 'districts' ? key : this.index.neighbourhoodName[a]!;
-      out.push(bucket(key, label, { count, sLat: this.sLat[a]!, sLon: this.sLon[a]!, sPrice: this.sPrice[a]! }));
+      out.push(bucket(key, label, count, this.sLat[a]!, this.sLon[a]!, this.uCount, this.uPrice, a * this.units, units));
     }
     return out.sort(byCountThenKey);
   }
@@ -109,24 +167,35 @@ export class AreaSink implements RowSink {
  */
 const MAX_DENSE_TILES = 1 << 16;
 
-/** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`. */
+/** A tile's totals when kept in a map: count, coordinate sums, and per-unit counts and price sums. */
+interface TileSums {
+  count: number;
+  sLat: number;
+  sLon: number;
+  uCount: Float64Array;
+  uPrice: Float64Array;
+}
+
+/** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`; prices per unit. */
 export class TileSink implements RowSink {
   private readonly side: number;
   private readonly cols;
+  private readonly units: number;
   private readonly x0: number;
   private readonly y0: number;
   private readonly width: number;
-  /** count, sLat, sLon, sPrice per tile, `(y - y0) * width + (x - x0)`. */
-  private readonly dense: Float64Array[] | null;
-  private readonly sparse = new Map<number, Sums>();
+  /** sLat, sLon per tile, `(y - y0) * width + (x - x0)`; then per tile and unit (`tile * units + unit`) count and price sums (a tile's count is their sum). */
+  private readonly dense: [Float64Array, Float64Array, Float64Array, Float64Array] | null;
+  private readonly sparse = new Map<number, TileSums>();
 
   constructor(
-    index: IndexView,
+    private readonly index: IndexView,
     private readonly precision: number,
     [west, south, east, north]: Bbox,
   ) {
     this.side = 2 ** precision;
     this.cols = index.columns();
+    this.units = index.unitCount;
     // One tile of margin each side: rows are in the box when their quantized coordinates
     // are (edges inclusive), and a quantum below an edge can be in the next tile.
     const last = this.side - 1;
@@ -137,23 +206,27 @@ export class TileSink implements RowSink {
     this.x0 = x0;
     this.width = x1 - x0 + 1;
     const cells = this.width * (y1 - this.y0 + 1);
-    this.dense = cells <= MAX_DENSE_TILES ? [0, 1, 2, 3].map(() => new Float64Array(cells)) : null;
+    this.dense =
+      cells <= MAX_DENSE_TILES
+        ? [new Float64Array(cells), new Float64Array(cells), new Float64Array(cells * this.units), new Float64Array(cells * this.units)]
+        : null;
   }
 
   addRows(rows: Int32Array, n: number): void {
-    const { mx, my, latE, lonE, price } = this.cols;
-    const side = this.side;
+    const { mx, my, latE, lonE, price, unit } = this.cols;
+    const { side, units } = this;
     if (this.dense) {
-      const [count, sLat, sLon, sPrice] = this.dense as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [sLat, sLon, uCount, uPrice] = this.dense;
       const { x0, y0, width } = this;
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
         // tileOf inlined: mercator values of stored rows are within [0, 1).
         const t = (Math.floor(my[r]! * side) - y0) * width + Math.floor(mx[r]! * side) - x0;
-        count[t]!++;
         sLat[t]! += latE[r]!;
         sLon[t]! += lonE[r]!;
-        sPrice[t]! += price[r]!;
+        const k = t * units + unit[r]!;
+        uCount[k]!++;
+        uPrice[k]! += price[r]!;
       }
       return;
     }
@@ -163,7 +236,8 @@ export class TileSink implements RowSink {
       s.count++;
       s.sLat += latE[r]!;
       s.sLon += lonE[r]!;
-      s.sPrice += price[r]!;
+      s.uCount[unit[r]!]!++;
+      s.uPrice[unit[r]!]! += price[r]!;
     }
   }
 
@@ -172,27 +246,34 @@ export class TileSink implements RowSink {
     const f = 2 ** (cell.z - this.precision);
     const x = Math.floor(cell.x / f);
     const y = Math.floor(cell.y / f);
+    // The cell's own price sum mixes units; its district sums are per unit and add up to it.
     if (this.dense) {
+      const [sLat, sLon, uCount, uPrice] = this.dense;
       const t = (y - this.y0) * this.width + x - this.x0;
-      this.dense[0]![t]! += cell.count;
-      this.dense[1]![t]! += cell.sLat;
-      this.dense[2]![t]! += cell.sLon;
-      this.dense[3]![t]! += cell.sPrice;
+      sLat[t]! += cell.sLat;
+      sLon[t]! += cell.sLon;
+      for (const d of cell.districts) {
+        uCount[t * this.units + d.unit]! += d.count;
+        uPrice[t * this.units + d.unit]! += d.sPrice;
+      }
       return true;
     }
     const s = this.sparseSums(x, y);
     s.count += cell.count;
     s.sLat += cell.sLat;
     s.sLon += cell.sLon;
-    s.sPrice += cell.sPrice;
+    for (const d of cell.districts) {
+      s.uCount[d.unit]! += d.count;
+      s.uPrice[d.unit]! += d.sPrice;
+    }
     return true;
   }
 
-  private sparseSums(x: number, y: number): Sums {
+  private sparseSums(x: number, y: number): TileSums {
     const k = x * this.side + y;
     let s = this.sparse.get(k);
     if (!s) {
-      s = { count: 0, sLat: 0, sLon: 0, sPrice: 0 };
+      s = { count: 0, sLat: 0, sLon: 0, uCount: new Float64Array(this.units), uPrice: new Float64Array(this.units) };
       this.sparse.set(k, s);
     }
     return s;
@@ -200,24 +281,21 @@ export class TileSink implements RowSink {
 
   buckets(): Bucket[] {
     const out: Bucket[] = [];
+    const units = unitList(this.index);
     const key = (x: number, y: number) => `${this.precision}/${x}/${y}`;
     if (this.dense) {
-      const [count, sLat, sLon, sPrice] = this.dense as [Float64Array, Float64Array, Float64Array, Float64Array];
-      for (let t = 0; t < count.length; t++) {
-        if (count[t] === 0) continue;
+      const [sLat, sLon, uCount, uPrice] = this.dense;
+      for (let t = 0; t < sLat.length; t++) {
+        const count = total(uCount, t * this.units, this.units);
+        if (count === 0) continue;
         const y = Math.floor(t / this.width);
-        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', {
-          count: count[t]!,
-          sLat: sLat[t]!,
-          sLon: sLon[t]!,
-          sPrice: sPrice[t]!,
-        }));
+        out.push(bucket(key(this.x0 + t - y * this.width, this.y0 + y), '', count, sLat[t]!, sLon[t]!, uCount, uPrice, t * this.units, units));
       }
     } else {
       for (const [k, s] of this.sparse) {
         if (s.count === 0) continue;
         const x = Math.floor(k / this.side);
-        out.push(bucket(key(x, k - x * this.side), '', s));
+        out.push(bucket(key(x, k - x * this.side), '', s.count, s.sLat, s.sLon, s.uCount, s.uPrice, 0, units));
       }
     }
     return out.sort(byCountThenKey);

@@ -57,6 +57,7 @@ export interface PyramidColumns {
   readonly price: Int32Array;
   readonly district: Uint16Array;
   readonly neighbourhood: Uint16Array;
+  readonly unit: Uint16Array;
 }
 
 /** The sort key of a row: the Z-order code of its tile at GRID_ZOOM (34 bits). */
@@ -66,7 +67,8 @@ export function leafCode(mx: number, my: number): number {
 
 /**
  * Tiles from GRID_ZOOM up every PYRAMID_STEP zooms, each with the totals of its rows and
- * of each district and neighbourhood among them. Built over rows sorted by `leafCode`;
+ * of each district and neighbourhood among them, per price unit (a cell of one city has
+ * one entry per area, as before; only where units mix does an area get two). Built over rows sorted by `leafCode`;
  * kept up to date as base rows die; rebuilt with the next sort.
  */
 export class TilePyramid {
@@ -99,9 +101,10 @@ export class TilePyramid {
         const la = cols.latE[r]!;
         const lo = cols.lonE[r]!;
         const p = cols.price[r]!;
+        const u = cols.unit[r]!;
         add(cell, la, lo, p);
-        add(areaSums(districts, cols.district[r]!), la, lo, p);
-        add(areaSums(neighbourhoods, cols.neighbourhood[r]!), la, lo, p);
+        add(areaSums(districts, cols.district[r]!, u), la, lo, p);
+        add(areaSums(neighbourhoods, cols.neighbourhood[r]!, u), la, lo, p);
         leafOfRow[r] = leaves.length;
       }
       cell.districts = [...districts.values()];
@@ -125,11 +128,12 @@ export class TilePyramid {
     const p = cols.price[row]!;
     const d = cols.district[row]!;
     const n = cols.neighbourhood[row]!;
+    const u = cols.unit[row]!;
     for (let cell: Cell | null = this.leaves[this.leafOfRow[row]!]!; cell; cell = cell.parent) {
       cell.dirty = true;
       subtract(cell, latE, lonE, p);
-      subtract(cell.districts.find((a) => a.area === d)!, latE, lonE, p);
-      subtract(cell.neighbourhoods.find((a) => a.area === n)!, latE, lonE, p);
+      subtract(cell.districts.find((a) => a.area === d && a.unit === u)!, latE, lonE, p);
+      subtract(cell.neighbourhoods.find((a) => a.area === n && a.unit === u)!, latE, lonE, p);
     }
   }
 }
@@ -199,8 +203,8 @@ function parentsOf(children: Cell[], z: number): Cell[] {
       kids.push(c);
       parent.end = c.end;
       merge(parent, c);
-      for (const a of c.districts) merge(areaSums(districts, a.area), a);
-      for (const a of c.neighbourhoods) merge(areaSums(neighbourhoods, a.area), a);
+      for (const a of c.districts) merge(areaSums(districts, a.area, a.unit), a);
+      for (const a of c.neighbourhoods) merge(areaSums(neighbourhoods, a.area, a.unit), a);
       i++;
     }
     parent.children = kids;
@@ -211,11 +215,15 @@ function parentsOf(children: Cell[], z: number): Cell[] {
   return parents;
 }
 
-function areaSums(map: Map<number, AreaSums>, area: number): AreaSums {
-  let s = map.get(area);
+/** Unit codes stay below this (listing-index: 256 currencies × 2 periods), so area × it + unit is a unique key. */
+const UNIT_KEYS = 1 << 10;
+
+function areaSums(map: Map<number, AreaSums>, area: number, unit: number): AreaSums {
+  const key = area * UNIT_KEYS + unit;
+  let s = map.get(key);
   if (!s) {
-    s = { area, count: 0, sLat: 0, sLon: 0, sPrice: 0 };
-    map.set(area, s);
+    s = { area, unit, count: 0, sLat: 0, sLon: 0, sPrice: 0 };
+    map.set(key, s);
   }
   return s;
 }
