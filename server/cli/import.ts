@@ -9,6 +9,7 @@ import { detectEncoding, lineRanges, MAX_LINES_TOLD } from '../import/file-encod
 import { AIRBNB_COLUMNS, MissingColumns, NDJSON_FIELDS, parseColumnMap } from '../import/import-columns';
 import { createProgress } from '../import/progress';
 import { SkipSummary } from '../import/skip-summary';
+import { SnapshotWhileImporting } from '../import/snapshot-while-importing';
 import { StoreWriteFailed, WorkerStoreSink } from '../import/worker-store-sink';
 import { openDatabase } from '../store/postgres/database';
 import { DEFAULT_PRICING, formatSchema, type ImportFormat } from '../import/row-formats';
@@ -88,10 +89,12 @@ async function main(): Promise<void> {
       fail(`DATABASE_URL: cannot open the database: ${(err as Error).message}`);
     }
   }
-  // An empty embedded store: the store's thread builds the index on the way and leaves it as
-  // the server's snapshot (not for a cluster's index, which follows the log on its own).
-  const snapshot = !config.ELASTICSEARCH_URL && !config.OPENSEARCH_URL;
-  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir, snapshot });
+  // An empty embedded store: this thread builds the index on the way and leaves it as the
+  // server's snapshot (not for a cluster's index, which follows the log on its own). Asked
+  // before the store's thread opens the store: its emptiness as the import found it.
+  const indexer =
+    !config.DATABASE_URL && !config.ELASTICSEARCH_URL && !config.OPENSEARCH_URL ? await SnapshotWhileImporting.before(config.dataDir) : null;
+  const sink = new WorkerStoreSink(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.dataDir });
   // Kept so the map can draw the outlines and later writes can be placed in an area.
   if (boundariesText) await sink.setMeta('boundaries', boundariesText);
   const encoding = await detectEncoding(file);
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     pricing: { currency, pricePer: pricePer as PricePer },
     encoding: encoding.encoding,
     columns,
-    sink,
+    sink: indexer ? indexer.around(sink) : sink,
     ...(boundaries ? { boundaries } : {}),
     onSkip: ({ line, reason }) => {
       process.stdout.write(`skipped line ${line}: ${reason}\n`);
@@ -132,7 +135,10 @@ async function main(): Promise<void> {
   }
   progress.stop();
   await sink.close();
-  if (sink.snapshot) process.stderr.write(sink.snapshot.written ? 'index snapshot written for the next start\n' : `no index snapshot written: ${sink.snapshot.reason}\n`);
+  if (indexer) {
+    const snapshot = await indexer.finish(result.imported).catch((err: unknown) => ({ written: false, reason: (err as Error).message }));
+    process.stderr.write(snapshot.written ? 'index snapshot written for the next start\n' : `no index snapshot written: ${snapshot.reason}\n`);
+  }
   const seconds = (performance.now() - started) / 1000;
   for (const note of result.notes) process.stderr.write(`import: ${note}\n`);
   for (const line of skips.lines()) process.stderr.write(`${line}\n`);

@@ -19,6 +19,7 @@ import { DEFAULT_CURRENCY } from '../core/money';
 import { FileDates } from './file-dates';
 import { MissingColumns, NDJSON_REQUIRED, type AirbnbColumnIndex, type ColumnMap } from './import-columns';
 import { ListingIds } from './listing-ids';
+import { quickListingCheck, type ListingInputData } from './quick-listing-check';
 import { quote, SkipRow } from './skip-row';
 
 /** A row turned into a listing's fields, before areas are filled and times set. */
@@ -258,17 +259,9 @@ export class NdjsonRows {
       }
       json = renamed;
     }
-    const parsed = listingInputSchema.safeParse(json);
-    if (!parsed.success) {
-      if (this.failed++ < KEYS_KEPT_ROWS && this.parsed === 0 && json !== null && typeof json === 'object') {
-        // The file's own keys, as written (before --map renamed any).
-        for (const k of Object.keys(JSON.parse(line) as object)) this.keys.add(k);
-      }
-      const issue = parsed.error.issues[0]!;
-      throw new SkipRow(`${issue.path.join('.') || 'row'}: ${issue.message}`);
-    }
+    // Plainly good rows skip the schema; anything else gets its verdict and message.
+    const v = quickListingCheck(json) ?? this.bySchema(json, line);
     this.parsed++;
-    const v = parsed.data;
     // JSON.parse has already rounded a numeric id past 2^53: it is counted, and said.
     if (typeof (json as { id?: unknown }).id === 'number' && (json as { id: number }).id > Number.MAX_SAFE_INTEGER) this.bigNumericIds++;
     const out: ParsedRow = {
@@ -291,6 +284,18 @@ export class NdjsonRows {
     if (v.description) out.description = v.description;
     if (v.photos && v.photos.length > 0) out.photos = v.photos;
     return out;
+  }
+
+  /** The listing schema's verdict: its data, or a SkipRow with its first issue. */
+  private bySchema(json: unknown, line: string): ListingInputData {
+    const parsed = listingInputSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    if (this.failed++ < KEYS_KEPT_ROWS && this.parsed === 0 && json !== null && typeof json === 'object') {
+      // The file's own keys, as written (before --map renamed any).
+      for (const k of Object.keys(JSON.parse(line) as object)) this.keys.add(k);
+    }
+    const issue = parsed.error.issues[0]!;
+    throw new SkipRow(`${issue.path.join('.') || 'row'}: ${issue.message}`);
   }
 
   /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ListingRecord } from '../core/listing';
+import type { ListingSink } from './importer';
 import { STORE_FILE } from '../engine/embedded/sqlite-store';
 import { ListingIndex } from '../engine/embedded/listing-index';
 import { saveSnapshot, SNAPSHOT_MIN_LISTINGS } from '../engine/embedded/start-index';
@@ -13,9 +14,10 @@ import { SqliteListingStore } from '../store/sqlite-listing-store';
  * memory than the rest of the start together). The index holds what the rows say; it is
  * written only when the store provably holds the same: it was empty before, every row was
  * new (no id twice, so no update with a time of the store's choosing), and nobody else
- * wrote meanwhile (the log grew by exactly the rows imported). It runs on the store's
- * thread (store-worker.ts), which has each batch already and waits on SQLite anyway: on the
- * parsing thread it took a quarter more CPU there and the import's rate fell by a third.
+ * wrote meanwhile (the log grew by exactly the rows imported). It runs on the parsing
+ * thread while the store's thread writes the same batch: once parsing skipped the listing
+ * schema (quick-listing-check.ts), the store's thread with SQLite and the index was the
+ * busier of the two by half (BENCHMARKS.md, 10M import); this way the two are about even.
  */
 export class SnapshotWhileImporting {
   private readonly index = new ListingIndex();
@@ -41,6 +43,17 @@ export class SnapshotWhileImporting {
     } finally {
       await store.close();
     }
+  }
+
+  /** `sink` with each batch indexed here once it is handed to it, while the store writes it. */
+  around(sink: ListingSink): ListingSink {
+    return {
+      upsertMany: (records) => {
+        const writing = sink.upsertMany(records);
+        this.add(records);
+        return writing;
+      },
+    };
   }
 
   /** Indexes a batch the store has taken. */

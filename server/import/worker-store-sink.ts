@@ -3,7 +3,7 @@ import { siblingModule, startWorker } from '../worker-thread';
 import type { ListingRecord } from '../core/listing';
 import type { WriteCounts } from '../engine/search-engine';
 import type { ListingSink } from './importer';
-import type { SnapshotOutcome, StoreReply, StoreRequest, StoreWorkerData } from './store-worker';
+import type { StoreReply, StoreRequest, StoreWorkerData } from './store-worker';
 
 /** The store refused a batch (its message says why: a lost database, a full disk). */
 export class StoreWriteFailed extends Error {}
@@ -20,16 +20,10 @@ export class WorkerStoreSink implements ListingSink {
   private next = 1;
   private readonly waiting = new Map<number, { resolve(c: WriteCounts): void; reject(e: Error): void }>();
   private failed: Error | null = null;
-  /** What the thread said of the index snapshot when it closed (an import into an empty SQLite store). */
-  snapshot: SnapshotOutcome['snapshot'] | null = null;
 
   constructor(store: StoreWorkerData) {
     this.worker = startWorker(siblingModule('store-worker', import.meta.url), store);
-    this.worker.on('message', (reply: StoreReply | SnapshotOutcome) => {
-      if ('snapshot' in reply) {
-        this.snapshot = reply.snapshot;
-        return;
-      }
+    this.worker.on('message', (reply: StoreReply) => {
       const w = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if ('error' in reply) w?.reject(new StoreWriteFailed(reply.error));

@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import { currencyOf, pricePerOf, sameContent, type ListingRecord, type ListingType, type PricePer } from '../../core/listing';
+import { sameContent, type ListingRecord, type ListingType, type PricePer } from '../../core/listing';
 import { applyWrite, updatedFrom } from '../../changes/apply-write';
 import type { ChangeEvent, ListingWrite, WriteOutcome } from '../../changes/change-event';
 import type { SearchDefinition, WriteCounts } from '../search-engine';
 import { addMissingColumns, openSharedDatabase } from '../../core/shared-database';
+import { listingValues, NewListingsInsert, ROWS_A_STATEMENT } from './new-listings-insert';
 import { COLUMNS, fromRow, type Row } from './sqlite-listing-row';
 
 export type { ChangeEvent };
@@ -113,6 +114,7 @@ WHERE listings.id = last.listing_id`;
 export class SqliteStore {
   readonly db: Database.Database;
   private readonly stmts;
+  private readonly newListings: NewListingsInsert;
   private readonly upsertTx: Database.Transaction<(records: ListingRecord[]) => WriteCounts & { changed: number }>;
   private readonly removeTx: Database.Transaction<(ids: string[]) => number>;
   private readonly writeTx: Database.Transaction<(w: ListingWrite) => WriteOutcome>;
@@ -135,6 +137,8 @@ export class SqliteStore {
            bathrooms = excluded.bathrooms, guests = excluded.guests, amenities = excluded.amenities,
            previous_price = excluded.previous_price, price_changed_at = excluded.price_changed_at`,
       ),
+      // A new listing in one step: the row goes in unless its id is there (no change then).
+      insertNew: this.db.prepare(`INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`),
       remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
       logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
       changesAfter: this.db
@@ -166,6 +170,7 @@ export class SqliteStore {
       ),
       releaseLease: this.db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?'),
     };
+    this.newListings = new NewListingsInsert(this.db);
     this.upsertTx = this.db.transaction((records: ListingRecord[]) => this.upsertRecords(records));
     this.removeTx = this.db.transaction((ids: string[]) => this.removeRecords(ids));
     this.writeTx = this.db.transaction((w: ListingWrite) => this.writeOne(w));
@@ -199,15 +204,32 @@ export class SqliteStore {
     let updated = 0;
     let changed = 0;
     const now = Date.now();
-    for (const incoming of records) {
-      const beforeRow = this.stmts.get.get(incoming.id) as Row | undefined;
-      const before = beforeRow ? fromRow(beforeRow) : null;
-      if (before) updated++;
-      else inserted++;
-      if (before && sameContent(before, incoming)) continue;
-      const after: ListingRecord = before ? updatedFrom(before, incoming, now) : incoming;
+    // Whole statements' worth of rows first, as new listings; what was stored already
+    // (and the tail) then goes row by row below.
+    const whole = records.length - (records.length % ROWS_A_STATEMENT);
+    const rest: ListingRecord[] = [];
+    for (let i = 0; i < whole; i += ROWS_A_STATEMENT) {
+      const left = this.newListings.insert(records.slice(i, i + ROWS_A_STATEMENT), now);
+      inserted += ROWS_A_STATEMENT - left.length;
+      changed += ROWS_A_STATEMENT - left.length;
+      for (const r of left) rest.push(r);
+    }
+    for (let i = whole; i < records.length; i++) rest.push(records[i]!);
+    for (const incoming of rest) {
+      // Insert first, read only when the id is there: an import of new listings (the
+      // common case, and every row of a first import) no longer reads before each write.
+      if (this.writeRecord(incoming, this.stmts.insertNew) === 1) {
+        inserted++;
+        this.stmts.logChange.run(incoming.id, 'upsert', null, JSON.stringify(incoming), now);
+        changed++;
+        continue;
+      }
+      const before = fromRow(this.stmts.get.get(incoming.id) as Row);
+      updated++;
+      if (sameContent(before, incoming)) continue;
+      const after = updatedFrom(before, incoming, now);
       this.writeRecord(after);
-      this.stmts.logChange.run(after.id, 'upsert', before ? JSON.stringify(before) : null, JSON.stringify(after), now);
+      this.stmts.logChange.run(after.id, 'upsert', JSON.stringify(before), JSON.stringify(after), now);
       changed++;
     }
     return { inserted, updated, changed };
@@ -266,13 +288,11 @@ export class SqliteStore {
     return removed;
   }
 
-  private writeRecord(r: ListingRecord): void {
-    this.stmts.upsert.run(
-      r.id, r.title, r.lat, r.lon, r.price, r.type, r.district, r.neighbourhood, r.bedrooms, r.listedAt, r.updatedAt,
-      currencyOf(r), pricePerOf(r), r.description || null, r.photos && r.photos.length > 0 ? JSON.stringify(r.photos) : null,
-      r.bathrooms ?? null, r.guests ?? null, r.amenities && r.amenities.length > 0 ? JSON.stringify(r.amenities) : null,
-      r.previousPrice ?? null, r.priceChangedAt ?? null,
-    );
+  /** Writes a listing's row by `statement` (an upsert unless told); how many rows it wrote. */
+  private writeRecord(r: ListingRecord, statement: Database.Statement = this.stmts.upsert): number {
+    const values: unknown[] = [];
+    listingValues(r, values);
+    return statement.run(values).changes;
   }
 
   /** Each price the listing has had, from when, oldest first; repeats of one price dropped. */
