@@ -45,6 +45,9 @@ class CountingPushDouble implements PushSender {
     this.sent.push({ owner, payload });
     return { delivered: 1 };
   }
+  async subscriptionsOf(): Promise<Map<string, never[]>> {
+    return new Map();
+  }
 }
 
 const legs = storeLegs('alert outbox', {

@@ -7,7 +7,10 @@ import type { PushHosts } from './push-hosts';
 import type { PushStore, StoredSubscription, VapidKeys } from './push-store';
 
 export interface PushSender {
-  sendToOwner(owner: string, payload: PushPayload): Promise<{ delivered: number }>;
+  /** `subscriptions`: the owner's, read already (a page of alerts reads them for all its owners at once). */
+  sendToOwner(owner: string, payload: PushPayload, subscriptions?: StoredSubscription[]): Promise<{ delivered: number }>;
+  /** Several owners' subscriptions in one read (an owner with none is absent). */
+  subscriptionsOf(owners: string[]): Promise<Map<string, StoredSubscription[]>>;
 }
 
 /** How long a push request may take, connect to answer: a service slower than this is down for now. */
@@ -92,14 +95,18 @@ export class WebPushSender implements PushSender {
     return this.o.keys.publicKey;
   }
 
-  async sendToOwner(owner: string, payload: PushPayload): Promise<{ delivered: number }> {
-    const subs = await this.o.store.subscriptionsOf(owner);
+  async sendToOwner(owner: string, payload: PushPayload, subscriptions?: StoredSubscription[]): Promise<{ delivered: number }> {
+    const subs = subscriptions ?? (await this.o.store.subscriptionsOf(owner));
     const text = fitPayload(payload);
     const outcomes = await Promise.all(subs.map((s) => this.sendOne(s, text, payload.tag)));
     const delivered = outcomes.filter((x) => x === 'taken').length;
     const retry = outcomes.filter((x) => x === 'retry').length;
     if (retry > 0) throw new PushUnavailable(`push: ${retry} of ${subs.length} push services could not take it now (${delivered} did); try again`);
     return { delivered };
+  }
+
+  subscriptionsOf(owners: string[]): Promise<Map<string, StoredSubscription[]>> {
+    return this.o.store.subscriptionsOfMany(owners);
   }
 
   private async sendOne(s: StoredSubscription, text: string, tag: string): Promise<Outcome> {
