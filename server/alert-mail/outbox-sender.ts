@@ -132,6 +132,8 @@ export class OutboxSender {
   /** One pass over every partition this node holds or may take now (tests, and the tick). */
   async kick(): Promise<void> {
     if (this.stopped) return;
+    // Asked one after another, so a node takes one free slice a turn, not all of them at once.
+    for (const l of this.leases) if (!l.running) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
     await Promise.all(this.leases.map((l) => this.kickOne(l)));
   }
 
