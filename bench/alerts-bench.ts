@@ -434,6 +434,12 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       `alert doorbells on the bus: ${counted.sentOne} routed to one node + ${counted.sentAll} to all, ${counted.received} received, for ${counted.delivered} alerts delivered ` +
         `(${(counted.received / Math.max(1, counted.delivered)).toFixed(4)} bus messages per alert delivered; a broadcast of each batch would be received by all 3 nodes)`,
     );
+  } catch (err) {
+    // A node that died says why on its stderr (its log goes nowhere in a bench).
+    for (const [k, n] of nodes.entries()) {
+      if (n.child.exitCode !== null || n.child.signalCode !== null) line(`node ${k + 1} exited (${n.child.exitCode ?? n.child.signalCode}): ${n.stderr().slice(-3000)}`);
+    }
+    throw err;
   } finally {
     await sockets?.close();
     for (const n of nodes) await n.kill('SIGTERM');

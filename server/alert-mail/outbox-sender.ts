@@ -249,7 +249,8 @@ export class OutboxSender {
       const job = this.pushJob(r, ctx, subscriptions.get(r.owner) ?? [], skipped);
       if (job) pushJobs.push(job);
     }
-    const skipping = skipped.length > 0 ? this.o.store.finish(skipped, 'skipped', now) : null;
+    // Not awaited until the page's end: a failure must be caught here, or it would end the process.
+    const skipping = skipped.length > 0 ? this.o.store.finish(skipped, 'skipped', now).catch((err: unknown) => log.warn({ err, rows: skipped.length }, 'alert outbox: could not let rows go; they are taken again')) : null;
 
     const failed: Job[] = [];
     const marking: Promise<void>[] = [];
