@@ -331,7 +331,8 @@ export class OutboxSender {
       },
       sent: (at) => {
         this.mailed++;
-        for (const r of g.rows) if (sentIds.includes(r.id)) this.o.onMailed?.(at - r.at);
+        const inMail = new Set(sentIds);
+        for (const r of g.rows) if (inMail.has(r.id)) this.o.onMailed?.(at - r.at);
       },
     };
   }
