@@ -2,7 +2,7 @@ import type { Account, AccountStore } from '../accounts/account-store';
 import { FAVOURITE_SOURCE, type AlertStore, type SavedSearch } from '../alerts/alert-store';
 import type { OutboxRow, PageContext, SenderPartition } from '../alerts/alert-outbox';
 import type { PushPayload } from '../contract/alert-channels';
-import type { Mail, Mailer } from '../mail/mailer';
+import { MAIL_CONNECTIONS, type Mail, type Mailer } from '../mail/mailer';
 import type { StoredSubscription } from '../push/push-store';
 import { log } from '../log';
 import type { Locale } from '../../components/i18n/messages';
@@ -17,8 +17,8 @@ export const SENDER_LEASE_MS = 5_000;
 const TICK_MS = 250;
 /** Rows taken at a time: a page is read, rendered and marked in a few round trips, whatever its size. */
 const PAGE = 500;
-/** Mails handed to the mail server at once (its pool has eight connections). */
-const PARALLEL_MAILS = 8;
+/** Mails handed to the mail server at once: one a pooled connection. */
+const PARALLEL_MAILS = MAIL_CONNECTIONS;
 /** Push requests at once (the push agent keeps sixteen sockets a host). */
 const PARALLEL_PUSHES = 16;
 /** The longest wait between tries while SMTP or the push service is down. */
