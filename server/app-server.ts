@@ -255,6 +255,7 @@ export async function startRoost(config: Config, options: StartOptions = {}): Pr
       mailsPerHour: config.ALERT_MAILS_PER_HOUR,
       digestAt: (now) => nextDigestAt(now, config.DIGEST_HOUR_UTC),
       attemptMs: config.ALERT_SEND_LEASE_S * 1000,
+      partitions: config.ALERT_SENDERS,
       onMailed: (ms) => metrics.alertLag.observe({ stage: 'mailed' }, ms / 1000),
       onPushed: (ms) => metrics.alertLag.observe({ stage: 'pushed' }, ms / 1000),
     }),

@@ -101,6 +101,8 @@ const envSchema = z.object({
   ALERT_MAILS_PER_HOUR: z.coerce.number().int().min(1).default(12),
   /** Seconds one try to send an alert mail or push holds its outbox rows; a node that dies holding them leaves them to another after this. */
   ALERT_SEND_LEASE_S: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Slices of the alert outbox by owner, each sent by the node holding its lease: the number of nodes lets each send a slice. */
+  ALERT_SENDERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Sign-in mails one client address may ask for in an hour (a third of that per email address). */
   RATE_SIGNIN_PER_HOUR: z.coerce.number().int().positive().default(10),
   /** Saved searches one client address may create in a day (each is matched against every change for as long as it lives). */

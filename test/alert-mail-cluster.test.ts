@@ -17,7 +17,8 @@ const TOKEN = secretForTests();
 const AREA = [-74.0, 40.74, -73.97, 40.77];
 const EMAIL = 'cluster-renter@example.com';
 
-describe.skipIf(!postgresBin())('alert mail on three nodes over PostgreSQL and Redis: a sender SIGKILLed, the database restarted', () => {
+// ALERT_SENDERS 1: one sender for the cluster; 3: the outbox in slices by owner, one a node, the victim's slice taken over.
+describe.skipIf(!postgresBin()).each(['1', '3'])('alert mail on three nodes over PostgreSQL and Redis (ALERT_SENDERS %s): a sender SIGKILLed, the database restarted', (senders) => {
   let pg: PostgresServer;
   let redis: RedisServer;
   let mail: MailServer;
@@ -28,13 +29,14 @@ describe.skipIf(!postgresBin())('alert mail on three nodes over PostgreSQL and R
     redis = await RedisServer.start();
     mail = await MailServer.start();
     const env = {
-      DATABASE_URL: await pg.createDatabase('alert_mail_cluster'),
+      DATABASE_URL: await pg.createDatabase(`alert_mail_cluster_${senders}`),
       REDIS_URL: redis.url,
       ADMIN_TOKEN: TOKEN,
       SMTP_URL: mail.url,
       PUBLIC_URL: 'https://roost.test',
       ALERT_SEND_LEASE_S: '5',
       ALERT_MAILS_PER_HOUR: '100000',
+      ALERT_SENDERS: senders,
     };
     nodes.push(...(await Promise.all([0, 1, 2].map(() => NodeProcess.start({ DATA_DIR: tempDir('mail-node'), ...env })))));
   }, 180_000);

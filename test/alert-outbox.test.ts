@@ -12,7 +12,7 @@ import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent, ty
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import type { ListingRecord } from '../server/core/listing';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
-import { openMailer, type Mail, type Mailer } from '../server/mail/mailer';
+import { MAIL_CONNECTIONS, openMailer, type Mail, type Mailer } from '../server/mail/mailer';
 import { OutboxSender } from '../server/alert-mail/outbox-sender';
 import { nextDigestAt } from '../server/alerts/outbox-intents';
 import { readUnsubscribeToken, unsubscribeToken } from '../server/alert-mail/unsubscribe-token';
@@ -44,6 +44,9 @@ class CountingPushDouble implements PushSender {
     if (this.down) throw new Error('push service unreachable (test double)');
     this.sent.push({ owner, payload });
     return { delivered: 1 };
+  }
+  async subscriptionsOf(): Promise<Map<string, never[]>> {
+    return new Map();
   }
 }
 
@@ -249,10 +252,10 @@ for (const leg of legs) {
     it('a slow pass stops starting sends at half its attempt lease and lets the rest go: another sender sends them, nothing twice', async () => {
       const owners = ['acc-ann', 'acc-bo'];
       const made: string[] = [];
-      for (let k = 0; k < 12; k++) {
+      for (let k = 0; k < MAIL_CONNECTIONS + 4; k++) {
         const n = ++seq;
         const owner = owners[k % 2]!;
-        // Each its own search: twelve mails, eight sent at a time.
+        // Each its own search: four mails more than are sent at a time.
         await store.createSearch(owner, search(`s-slow-${n}`));
         await commit([{ seq: n, session: owner, searchId: `s-slow-${n}`, reason: 'new', listing: home(`slow-${n}`), outbox: [mailNow(`s-slow-${n}`)] }]);
         made.push(`slow-${n}`);
@@ -271,8 +274,8 @@ for (const leg of legs) {
       await a.kick();
       await a.stop();
       const first = mail.mails.length - before;
-      // The first eight started at once; by their end half the 1 s lease had gone: the rest let go.
-      expect(first).toBe(8);
+      // The first batch started at once; by its end half the 1 s lease had gone: the rest let go.
+      expect(first).toBe(MAIL_CONNECTIONS);
       expect(await store.outboxWaiting()).toBe(4);
       const b = sender(mailer, { node: 'slow-b' });
       await b.kick();
@@ -280,8 +283,99 @@ for (const leg of legs) {
       mailer.close();
       const got = mail.mails.slice(before);
       expect(got.flatMap((m) => [...m.text.matchAll(/listings\/(slow-\d+)/g)].map((x) => x[1])).sort()).toEqual([...made].sort());
-      expect(new Set(got.map((m) => String(m.headers.get('message-id')))).size).toBe(12);
-      expect(got).toHaveLength(12);
+      expect(new Set(got.map((m) => String(m.headers.get('message-id')))).size).toBe(MAIL_CONNECTIONS + 4);
+      expect(got).toHaveLength(MAIL_CONNECTIONS + 4);
+    });
+
+    it('a page half-sent when the node dies: what SMTP accepted is marked as it was accepted, the rest goes once from the next sender with the Message-IDs fixed before', async () => {
+      const made: string[] = [];
+      for (let k = 0; k < 6; k++) {
+        const n = ++seq;
+        const owner = k % 2 === 0 ? 'acc-ann' : 'acc-bo';
+        await store.createSearch(owner, search(`s-half-${n}`));
+        await commit([{ seq: n, session: owner, searchId: `s-half-${n}`, reason: 'new', listing: home(`half-${n}`), outbox: [mailNow(`s-half-${n}`)] }]);
+        made.push(`half-${n}`);
+      }
+      const before = mail.mails.length;
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      // SMTP accepts three of the page's six mails; then the node is gone: its other sends never come back.
+      let accepted = 0;
+      const hung: (() => void)[] = [];
+      const dying: Mailer = {
+        mode: 'smtp',
+        async send(x: Mail) {
+          if (accepted >= 3) return new Promise<void>((_, reject) => hung.push(() => reject(new Error('the node is gone (test)'))));
+          accepted++;
+          await mailer.send(x);
+        },
+        close() {},
+      };
+      let now = Date.now();
+      const dead = sender(dying, { now: () => now });
+      void dead.kick();
+      const until = Date.now() + 10_000;
+      while ((mail.mails.length - before < 3 || (await store.outboxWaiting()) > 3) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(mail.mails.length - before).toBe(3);
+      // Marked while the other three were still in the mail server's hands, not at the page's end.
+      expect(await store.outboxWaiting()).toBe(3);
+      const firstIds = mail.mails.slice(before).map((m) => String(m.headers.get('message-id')));
+
+      // The node comes back (same name, so it takes its lease again) once the dead attempt's lease has run out.
+      now += 61_000;
+      const next = sender(mailer, { now: () => now });
+      await next.kick();
+      await next.stop();
+      const got = mail.mails.slice(before);
+      expect(got.flatMap((m) => [...m.text.matchAll(/listings\/(half-\d+)/g)].map((x) => x[1])).sort()).toEqual([...made].sort());
+      expect(got).toHaveLength(6);
+      const ids = got.map((m) => String(m.headers.get('message-id')));
+      expect(new Set(ids).size).toBe(6);
+      expect(ids.slice(0, 3)).toEqual(firstIds);
+      expect(await store.outboxWaiting()).toBe(0);
+      // The dead node's hung sends fail at last: nothing it does then sends or unmarks anything.
+      for (const h of hung) h();
+      await dead.stop();
+      mailer.close();
+      expect(mail.mails.length - before).toBe(6);
+      expect(await store.outboxWaiting()).toBe(0);
+    });
+
+    it('partitioned by owner (ALERT_SENDERS 2): two nodes take a slice each and send at once, every home once', async () => {
+      const owners = Array.from({ length: 8 }, (_, k) => `acc-part-${k}`);
+      const made: string[] = [];
+      for (const [k, owner] of owners.entries()) {
+        await accounts.createAccount({ id: owner, email: `part-${k}@example.com`, name: `P${k}`, createdAt: T0 });
+        await store.createSearch(owner, search(`s-${owner}`));
+        for (let h = 0; h < 2; h++) {
+          const n = ++seq;
+          await commit([{ seq: n, session: owner, searchId: `s-${owner}`, reason: 'new', listing: home(`part-${n}`), outbox: [mailNow(`s-${owner}`)] }]);
+          made.push(`part-${n}`);
+        }
+      }
+      const before = mail.mails.length;
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const a = sender(mailer, { node: 'part-a', partitions: 2 });
+      const b = sender(mailer, { node: 'part-b', partitions: 2 });
+      await a.kick();
+      await b.kick();
+      // Each holds one slice: a took one and left the other to b.
+      expect(await store.claimSender('part-c', 5_000, { index: 0, count: 2 })).toBe(false);
+      expect(await store.claimSender('part-c', 5_000, { index: 1, count: 2 })).toBe(false);
+      await Promise.all([a.kick(), b.kick()]);
+      await a.stop();
+      await b.stop();
+      mailer.close();
+      const got = mail.mails.slice(before);
+      expect(got.flatMap((m) => [...m.text.matchAll(/listings\/(part-\d+)/g)].map((x) => x[1])).sort()).toEqual([...made].sort());
+      // One mail per owner's search (its two homes together), split between the nodes.
+      expect(got).toHaveLength(8);
+      expect(a.mailed + b.mailed).toBe(8);
+      expect(a.mailed).toBeGreaterThan(0);
+      expect(b.mailed).toBeGreaterThan(0);
+      expect(await store.outboxWaiting()).toBe(0);
+      // Released on stop: another node takes a slice at once.
+      expect(await store.claimSender('part-c', 5_000, { index: 0, count: 2 })).toBe(true);
+      await store.releaseSender('part-c', { index: 0, count: 2 });
     });
 
     it('push rows go through PushSender, retried while the push service is down; unsubscribe lets waiting mail go', async () => {

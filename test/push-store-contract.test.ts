@@ -100,6 +100,17 @@ for (const leg of legs) {
       expect(await s.push.subscriptionsOf('o-3')).toHaveLength(2);
     });
 
+    it('reads several owners\' subscriptions at once, as one each would: an owner with none is absent', async () => {
+      await s.push.subscribe('many-1', sub('many-a'), 'en', 300);
+      await s.push.subscribe('many-1', sub('many-b'), 'zh', 301);
+      await s.push.subscribe('many-2', sub('many-c'), 'en', 302);
+      const got = await s.push.subscriptionsOfMany(['many-1', 'many-2', 'many-none', 'many-1']);
+      expect([...got.keys()].sort()).toEqual(['many-1', 'many-2']);
+      expect(got.get('many-1')).toEqual(await s.push.subscriptionsOf('many-1'));
+      expect(got.get('many-2')).toEqual(await s.push.subscriptionsOf('many-2'));
+      expect(await s.push.subscriptionsOfMany([])).toEqual(new Map());
+    });
+
     it('claims a notice once per period, whoever asks', async () => {
       expect(await s.push.claimNotice('c-1:acc-1', 1_000, 600)).toBe(true);
       expect(await s.push.claimNotice('c-1:acc-1', 1_500, 600)).toBe(false);

@@ -20,6 +20,8 @@ export interface AlertMailOptions {
   mailsPerHour: number;
   digestAt(now: number): number;
   attemptMs: number;
+  /** ALERT_SENDERS: slices of the outbox, each sent by whichever node holds its lease. */
+  partitions: number;
   onMailed?(waitedMs: number): void;
   onPushed?(waitedMs: number): void;
 }
@@ -40,7 +42,7 @@ async function turnOff(alerts: AlertStore, t: UnsubscribeTarget): Promise<void> 
  * client with no cookie and no Origin, so the signed token is the whole authority.
  */
 export function alertMailModule(o: AlertMailOptions): Capability & { sender: OutboxSender } {
-  const sender = new OutboxSender({ store: o.alerts, accounts: o.accounts, mailer: o.mailer, push: o.push, node: o.node, base: o.base, secret: o.secret, mailsPerHour: o.mailsPerHour, digestAt: o.digestAt, attemptMs: o.attemptMs, ...(o.onMailed ? { onMailed: o.onMailed } : {}), ...(o.onPushed ? { onPushed: o.onPushed } : {}) });
+  const sender = new OutboxSender({ store: o.alerts, accounts: o.accounts, mailer: o.mailer, push: o.push, node: o.node, base: o.base, secret: o.secret, mailsPerHour: o.mailsPerHour, digestAt: o.digestAt, attemptMs: o.attemptMs, partitions: o.partitions, ...(o.onMailed ? { onMailed: o.onMailed } : {}), ...(o.onPushed ? { onPushed: o.onPushed } : {}) });
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname !== '/api/unsubscribe') return false;
     if (req.method !== 'POST') throw new ApiError('method_not_allowed', `${req.method ?? 'GET'} is not allowed here; POST the token`);

@@ -1,22 +1,26 @@
-import type { AccountStore } from '../accounts/account-store';
+import type { Account, AccountStore } from '../accounts/account-store';
 import { FAVOURITE_SOURCE, type AlertStore, type SavedSearch } from '../alerts/alert-store';
-import type { OutboxRow } from '../alerts/alert-outbox';
+import type { OutboxRow, PageContext, SenderPartition } from '../alerts/alert-outbox';
 import type { PushPayload } from '../contract/alert-channels';
-import type { Mailer } from '../mail/mailer';
+import { MAIL_CONNECTIONS, type Mail, type Mailer } from '../mail/mailer';
+import type { StoredSubscription } from '../push/push-store';
 import { log } from '../log';
 import type { Locale } from '../../components/i18n/messages';
 import { alertMail, priceLine, type MailSection } from './alert-mail-text';
 import type { PushSender } from './push-port';
+import { SentMarks } from './sent-marks';
 import { unsubscribeToken } from './unsubscribe-token';
 
-/** How long the one sender's claim holds without renewal: another node takes over after it. */
+/** How long a sender's claim holds without renewal: another node takes over after it. */
 export const SENDER_LEASE_MS = 5_000;
-/** How often the holder looks for due rows (instant mail waits a second to gather anyway). */
+/** How often a holder looks for due rows (instant mail waits a second to gather anyway). */
 const TICK_MS = 250;
-/** Rows taken at a time. */
-const PAGE = 200;
-/** Mails handed to the mail server at once (its pool has eight connections). */
-const PARALLEL = 8;
+/** Rows taken at a time: a page is read, rendered and marked in a few round trips, whatever its size. */
+const PAGE = 500;
+/** Mails handed to the mail server at once: one a pooled connection. */
+const PARALLEL_MAILS = MAIL_CONNECTIONS;
+/** Push requests at once (the push agent keeps sixteen sockets a host). */
+const PARALLEL_PUSHES = 16;
 /** The longest wait between tries while SMTP or the push service is down. */
 const MAX_BACKOFF_MS = 30_000;
 
@@ -40,6 +44,11 @@ export interface OutboxSenderOptions {
    * while it is still talking to the mail server.
    */
   attemptMs: number;
+  /**
+   * Slices of the outbox by owner (ALERT_SENDERS), each under a lease of its own: with
+   * more than one, several nodes send at once. 1: one sender for the cluster.
+   */
+  partitions?: number;
   now?: () => number;
   /** Told how long each alert waited from its commit to its mail's acceptance / its push. */
   onMailed?(waitedMs: number): void;
@@ -64,283 +73,368 @@ interface MailGroup {
   rows: OutboxRow[];
 }
 
+/** One send of a page: its rows, and what to do with them once sent or refused. */
+interface Job {
+  ids: number[];
+  digest: boolean;
+  /** Mail keeps its rows as one mail on a retry; a push row has no mail. */
+  keepMail: boolean;
+  attempts: number;
+  send(): Promise<void>;
+  /** Accepted at `at` (epoch ms). */
+  sent(at: number): void;
+}
+
+/** A partition's lease as this node last knew it. */
+class Lease {
+  holding = false;
+  claimedAt = -Infinity;
+  renewing: Promise<boolean> | null = null;
+  running: Promise<void> | null = null;
+  constructor(readonly partition: SenderPartition) {}
+}
+
 /**
- * The cluster's one sender of the alert outbox. The node holding the sender lease takes
- * due rows under an attempt lease, groups a search's homes into one mail (an owner's day
- * into one digest), fixes each mail's rows and Message-ID before its first try, hands it to
- * SMTP, and marks its rows sent only once the mail server accepted it; a failed try waits
- * with backoff and retries the same mail. Push rows go one each through PushSender.
+ * The alert outbox's sender: the node holding a partition's lease takes a page of that
+ * partition's due rows under an attempt lease, reads what the page needs at once (accounts,
+ * languages, searches, favourites, hourly counts), groups a search's homes into one mail
+ * (an owner's day into one digest), fixes the page's new mails and their Message-IDs in one
+ * statement before any is sent, hands them to SMTP eight at a time (pushes sixteen at a
+ * time) and marks what was accepted as it comes, a statement for all accepted meanwhile. A
+ * failed send waits with backoff and retries the same mail.
  */
 export class OutboxSender {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private stopped = false;
-  private holding = false;
-  private claimedAt = -Infinity;
   private readonly now: () => number;
+  private readonly leases: Lease[];
+  /** When this node last took a partition it did not hold (how it leaves some to the other nodes). */
+  private grabbedAt = -Infinity;
+  private readonly marks: SentMarks;
   /** Mails accepted by the mail server, pushes sent (for /metrics and tests). */
   mailed = 0;
   pushed = 0;
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.now = o.now ?? Date.now;
+    const count = Math.max(1, o.partitions ?? 1);
+    // Each node starts at its own slice, so three nodes starting together ask for different ones first.
+    const first = [...o.node].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % count;
+    this.leases = Array.from({ length: count }, (_, k) => new Lease({ index: (first + k) % count, count }));
+    this.marks = new SentMarks((ids) => o.store.finish(ids, 'sent', this.now()));
   }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.timer = setInterval(() => void this.kick(), TICK_MS);
     this.timer.unref();
   }
 
-  /** One pass now (tests, and the tick). */
-  kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) return this.running;
-    const pass = this.pass()
+  /** One pass over every partition this node holds or may take now (tests, and the tick). */
+  async kick(): Promise<void> {
+    if (this.stopped) return;
+    // Asked one after another, so a node takes one free slice a turn, not all of them at once.
+    for (const l of this.leases) if (!l.running) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
+    await Promise.all(this.leases.map((l) => this.kickOne(l)));
+  }
+
+  private kickOne(l: Lease): Promise<void> {
+    if (l.running) return l.running;
+    const pass = this.pass(l)
       .catch((err: unknown) => log.error({ err }, 'alert outbox: a pass failed; retrying'))
       .finally(() => {
-        this.running = null;
+        l.running = null;
       });
-    this.running = pass;
+    l.running = pass;
     return pass;
   }
 
-  private renewing: Promise<boolean> | null = null;
-
   /**
-   * Takes or renews the sender lease, once a third of it at most: the holder renews while it
-   * works (a pass of slow mails outlasts the lease), the others ask no more often. False
-   * when another node holds it: then this one starts no send.
+   * Takes or renews a partition's lease, once a third of it at most: the holder renews while
+   * it works (a pass of slow mails outlasts the lease), the others ask no more often. A node
+   * that holds k partitions asks for a free one only k lease-times after it last took one,
+   * so a node holding none takes it first: three nodes end with a slice each.
    */
-  private renew(): Promise<boolean> {
-    if (Date.now() - this.claimedAt <= SENDER_LEASE_MS / 3) return Promise.resolve(this.holding);
-    this.renewing ??= (async () => {
+  private renew(l: Lease): Promise<boolean> {
+    if (Date.now() - l.claimedAt <= SENDER_LEASE_MS / 3) return Promise.resolve(l.holding);
+    if (!l.holding && this.leases.length > 1) {
+      const held = this.leases.filter((x) => x.holding).length;
+      if (held > 0 && Date.now() - this.grabbedAt < held * SENDER_LEASE_MS) return Promise.resolve(false);
+    }
+    l.renewing ??= (async () => {
       try {
-        this.claimedAt = Date.now();
-        this.holding = await this.o.store.claimSender(this.o.node, SENDER_LEASE_MS);
+        const was = l.holding;
+        l.claimedAt = Date.now();
+        l.holding = await this.o.store.claimSender(this.o.node, SENDER_LEASE_MS, l.partition);
+        if (l.holding && !was) this.grabbedAt = Date.now();
       } catch (err) {
-        this.holding = false; // unknown: the lease may be lost; send nothing until it is known again
-        this.claimedAt = -Infinity;
+        l.holding = false; // unknown: the lease may be lost; send nothing until it is known again
+        l.claimedAt = -Infinity;
         throw err;
       } finally {
-        this.renewing = null;
+        l.renewing = null;
       }
-      return this.holding;
+      return l.holding;
     })();
-    return this.renewing;
+    return l.renewing;
   }
 
-  private async pass(): Promise<void> {
-    if (!(await this.renew())) return;
+  private async pass(l: Lease): Promise<void> {
     for (;;) {
-      if (this.stopped || !(await this.renew())) return;
+      if (this.stopped || !(await this.renew(l))) return;
       const takenAt = Date.now();
-      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE);
+      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE, l.partition);
       if (rows.length === 0) return;
-      await this.sendAll(rows, takenAt);
+      await this.sendPage(l, rows, takenAt);
       if (rows.length < PAGE) return;
     }
   }
 
   /**
-   * Sends what was taken, eight at a time. A send starts only while this node holds the
-   * sender lease and while the rows' attempt lease has half its time left: another node
-   * takes rows only once that lease has run out, so a mail this node is still handing to
-   * SMTP is not taken and sent again elsewhere. What is left is let go at once, unsent.
+   * Sends a page. A send starts only while this node holds the partition's lease and while
+   * the rows' attempt lease has half its time left: another node takes rows only once that
+   * lease has run out, so a mail this node is still handing to SMTP is not taken and sent
+   * again elsewhere. What is left is let go at once, unsent (mails keep their rows and
+   * Message-IDs).
    */
-  private async sendAll(rows: OutboxRow[], takenAt: number): Promise<void> {
-    const pushes = rows.filter((r) => r.channel === 'push');
-    const mails = await this.groups(rows.filter((r) => r.channel === 'email'));
-    const jobs: { ids: number[]; digest: boolean; run: () => Promise<void> }[] = [
-      ...pushes.map((r) => ({ ids: [r.id], digest: false, run: () => this.sendPush(r) })),
-      ...mails.map((g) => ({ ids: g.rows.map((r) => r.id), digest: g.digest, run: () => this.sendMail(g) })),
-    ];
-    let next = 0;
-    let halted = false;
-    await Promise.all(
-      Array.from({ length: Math.min(PARALLEL, jobs.length) }, async () => {
-        while (next < jobs.length && !halted) {
-          if (this.stopped || Date.now() - takenAt > this.o.attemptMs / 2 || !(await this.renew().catch(() => false))) {
-            halted = true;
-            break;
-          }
-          await jobs[next++]!.run();
-        }
-      }),
-    );
-    if (!halted) return;
-    // Not started: free for the next pass (the mails keep their rows and Message-IDs).
-    for (const j of jobs.slice(next)) await this.o.store.postpone(j.ids, this.now(), j.digest, true).catch(() => undefined);
-  }
-
-  /**
-   * The mails these rows make. Rows of a mail formed before keep it (same rows, same
-   * Message-ID); new instant rows form one mail per (owner, search), unless the owner had
-   * ALERT_MAILS_PER_HOUR already (then they wait for the digest); digest rows form one per
-   * owner. A new mail's rows are fixed in the store before it is first sent.
-   */
-  private async groups(rows: OutboxRow[]): Promise<MailGroup[]> {
-    const formed = new Map<string, MailGroup>();
-    const fresh = new Map<string, MailGroup>();
-    for (const r of rows) {
-      if (r.mailKey !== null) {
-        const g = formed.get(r.mailKey) ?? { key: r.mailKey, owner: r.owner, digest: r.digest, rows: [] };
-        g.rows.push(r);
-        formed.set(r.mailKey, g);
-        continue;
-      }
-      const k = r.digest ? `d\u0000${r.owner}` : `i\u0000${r.owner}\u0000${sourceKey(r)}`;
-      const g = fresh.get(k) ?? { key: '', owner: r.owner, digest: r.digest, rows: [] };
-      g.rows.push(r);
-      fresh.set(k, g);
-    }
+  private async sendPage(l: Lease, rows: OutboxRow[], takenAt: number): Promise<void> {
+    const until = takenAt + this.o.attemptMs - 1_000;
+    const mailRows = rows.filter((r) => r.channel === 'email');
+    const pushRows = rows.filter((r) => r.channel === 'push');
+    const owners = [...new Set(rows.map((r) => r.owner))];
+    const { formed, fresh } = groupMails(mailRows);
+    const capOwners = [...new Set(fresh.filter((g) => !g.digest).map((g) => g.owner))];
     const now = this.now();
-    const sentThisPass = new Map<string, number>();
-    const out = [...formed.values()];
-    for (const g of fresh.values()) {
+    const [ctx, accounts, subscriptions] = await Promise.all([
+      this.o.store.pageContext({
+        owners,
+        searchIds: [...new Set(rows.filter((r) => r.source !== FAVOURITE_SOURCE).map((r) => r.source))],
+        favouriteOwners: [...new Set(rows.filter((r) => r.source === FAVOURITE_SOURCE).map((r) => r.owner))],
+        capOwners,
+        since: now - 3_600_000,
+      }),
+      mailRows.length > 0 ? this.o.accounts.accounts([...new Set(mailRows.map((r) => r.owner))]) : new Map<string, Account>(),
+      pushRows.length > 0 && this.o.push ? this.o.push.subscriptionsOf([...new Set(pushRows.map((r) => r.owner))]) : new Map<string, StoredSubscription[]>(),
+    ]);
+
+    // Past ALERT_MAILS_PER_HOUR an owner's new instant mails wait for the digest.
+    const sentBy = new Map(ctx.mailsSent);
+    const waitForDigest: number[] = [];
+    const mails = [...formed];
+    for (const g of fresh) {
       if (!g.digest) {
-        const before = sentThisPass.get(g.owner) ?? (await this.o.store.mailsSentSince(g.owner, now - 3_600_000));
+        const before = sentBy.get(g.owner) ?? 0;
         if (before >= this.o.mailsPerHour) {
-          await this.o.store.postpone(g.rows.map((r) => r.id), this.o.digestAt(now), true, false);
+          waitForDigest.push(...g.rows.map((r) => r.id));
           continue;
         }
-        sentThisPass.set(g.owner, before + 1);
+        sentBy.set(g.owner, before + 1);
       }
       // The outbox key of its first row: unique, and the same wherever the mail is retried.
       g.key = `${g.digest ? 'd' : 'm'}${g.rows[0]!.id}`;
-      await this.o.store.setMailKey(g.rows.map((r) => r.id), g.key);
-      out.push(g);
+      mails.push(g);
     }
-    return out;
+    await Promise.all([
+      waitForDigest.length > 0 ? this.o.store.postpone(waitForDigest, this.o.digestAt(now), true, false) : null,
+      this.o.store.setMailKeys(fresh.filter((g) => g.key !== '').map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) }))),
+    ]);
+
+    const skipped: number[] = [];
+    const jobs: Job[] = [];
+    for (const g of mails) {
+      const job = this.mailJob(g, ctx, accounts.get(g.owner), skipped);
+      if (job) jobs.push(job);
+    }
+    const pushJobs: Job[] = [];
+    for (const r of pushRows) {
+      const job = this.pushJob(r, ctx, subscriptions.get(r.owner) ?? [], skipped);
+      if (job) pushJobs.push(job);
+    }
+    // Not awaited until the page's end: a failure must be caught here, or it would end the process.
+    const skipping = skipped.length > 0 ? this.o.store.finish(skipped, 'skipped', now).catch((err: unknown) => log.warn({ err, rows: skipped.length }, 'alert outbox: could not let rows go; they are taken again')) : null;
+
+    const failed: Job[] = [];
+    const marking: Promise<void>[] = [];
+    const halted: Job[] = [];
+    const run = async (list: Job[], width: number) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(width, list.length) }, async () => {
+          while (next < list.length) {
+            if (this.stopped || Date.now() - takenAt > this.o.attemptMs / 2 || !(await this.renew(l).catch(() => false))) {
+              halted.push(...list.slice(next));
+              next = list.length;
+              break;
+            }
+            const job = list[next++]!;
+            try {
+              await job.send();
+            } catch (err) {
+              log.warn({ err: (err as Error).message, rows: job.ids.length, attempts: job.attempts }, job.keepMail ? 'alert mail not accepted; retrying later' : 'alert push not taken; retrying later');
+              failed.push(job);
+              continue;
+            }
+            // Accepted: from here until the rows are marked is the one window in which a crash sends it again (the same Message-ID, the same tag).
+            const at = this.now();
+            marking.push(this.marks.mark(job.ids, until).then(() => job.sent(at)));
+          }
+        }),
+      );
+    };
+    await Promise.all([run(jobs, PARALLEL_MAILS), run(pushJobs, PARALLEL_PUSHES)]);
+
+    // Refused: the same rows again after a backoff; not started: free for the next pass at once.
+    const later = new Map<string, { ids: number[]; dueAt: number; digest: boolean; keepMail: boolean }>();
+    const put = (j: Job, dueAt: number) => {
+      const k = `${dueAt}|${j.digest}|${j.keepMail}`;
+      const e = later.get(k) ?? { ids: [], dueAt, digest: j.digest, keepMail: j.keepMail };
+      e.ids.push(...j.ids);
+      later.set(k, e);
+    };
+    const after = this.now();
+    for (const j of failed) put(j, after + backoffMs(j.attempts));
+    for (const j of halted) put(j, after);
+    await Promise.all([
+      skipping,
+      ...marking,
+      ...[...later.values()].map((e) => this.o.store.postpone(e.ids, e.dueAt, e.digest, e.keepMail).catch(() => undefined)),
+    ]);
   }
 
-  private async sendMail(g: MailGroup): Promise<void> {
+  /**
+   * A mail's job, or null (its rows skipped) when there is nothing to send: no address (anonymous,
+   * or the account is gone), or no section left — rows whose search or favourite is gone, or no
+   * longer chooses email (changed or unsubscribed since the row was written: a digest waits hours),
+   * go unsent.
+   */
+  private mailJob(g: MailGroup, ctx: PageContext, account: Account | undefined, skipped: number[]): Job | null {
     const ids = g.rows.map((r) => r.id);
-    try {
-      const account = await this.o.accounts.account(g.owner);
-      if (!account?.email) {
-        await this.o.store.finish(ids, 'skipped', this.now()); // anonymous, or the account is gone
-        return;
-      }
-      const locale: Locale = (await this.o.store.mailLocale(g.owner)) ?? 'en';
-      const sections = await this.sections(g);
-      if (sections.length === 0) {
-        await this.o.store.finish(ids, 'skipped', this.now());
-        return;
-      }
-      const token = g.digest
-        ? unsubscribeToken(this.o.secret, { owner: g.owner, source: '*', listingId: null })
-        : sections[0]!.unsubscribeToken;
-      const mail = alertMail({ to: account.email, locale, base: this.o.base, sections, digest: g.digest, unsubscribeToken: token, messageId: messageIdOf(g.key, this.o.base) });
-      await this.o.mailer.send(mail);
-    } catch (err) {
-      const attempts = Math.max(...g.rows.map((r) => r.attempts));
-      log.warn({ err: (err as Error).message, mail: g.key, attempts }, 'alert mail not accepted; retrying later');
-      await this.o.store.postpone(ids, this.now() + backoffMs(attempts), g.digest, true).catch(() => undefined);
-      return;
+    if (!account?.email) {
+      skipped.push(...ids);
+      return null;
     }
-    // Accepted: from here until the rows are marked is the one window in which a crash
-    // sends this mail again (with the same Message-ID).
-    const at = this.now();
-    await this.markSent(ids);
-    this.mailed++;
-    for (const r of g.rows) this.o.onMailed?.(at - r.at);
+    const sections = this.sections(g, ctx, skipped);
+    if (sections.length === 0) return null;
+    const locale: Locale = ctx.locales.get(g.owner) ?? 'en';
+    const token = g.digest ? unsubscribeToken(this.o.secret, { owner: g.owner, source: '*', listingId: null }) : sections[0]!.unsubscribeToken;
+    const sentIds = sections.flatMap((s) => s.rowIds);
+    const email = account.email;
+    let mail: Mail | null = null;
+    return {
+      ids: sentIds,
+      digest: g.digest,
+      keepMail: true,
+      attempts: Math.max(...g.rows.map((r) => r.attempts)),
+      send: async () => {
+        // Rendered when its turn comes, so a page's mails are not all held rendered at once.
+        mail ??= alertMail({ to: email, locale, base: this.o.base, sections, digest: g.digest, unsubscribeToken: token, messageId: messageIdOf(g.key, this.o.base) });
+        await this.o.mailer.send(mail);
+      },
+      sent: (at) => {
+        this.mailed++;
+        const inMail = new Set(sentIds);
+        for (const r of g.rows) if (inMail.has(r.id)) this.o.onMailed?.(at - r.at);
+      },
+    };
   }
 
-  /**
-   * Marks rows sent, trying again while the database is away (restarting, say) for as long
-   * as this attempt holds them: given up, they would be taken and sent a second time.
-   */
-  private async markSent(ids: number[]): Promise<void> {
-    const until = Date.now() + this.o.attemptMs - 1_000;
-    for (let wait = 100; ; wait = Math.min(2_000, wait * 2)) {
-      try {
-        await this.o.store.finish(ids, 'sent', this.now());
-        return;
-      } catch (err) {
-        if (Date.now() + wait > until) {
-          log.error({ err, rows: ids.length }, 'alert outbox: sent, but could not mark it; it may be sent again');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
-  }
-
-  /**
-   * The mail's homes by search (favourites together), each with its name and links. Rows
-   * whose search or favourite is gone, or no longer chooses email (changed or unsubscribed
-   * since the row was written: a digest waits hours), go unsent.
-   */
-  private async sections(g: MailGroup): Promise<MailSection[]> {
+  /** The mail's homes by search (favourites together), each with its name and links; rows of sources gone or not choosing email are skipped. */
+  private sections(g: MailGroup, ctx: PageContext, skipped: number[]): (MailSection & { rowIds: number[] })[] {
     const bySource = new Map<string, OutboxRow[]>();
-    const kept = g.rows.some((r) => r.source === FAVOURITE_SOURCE) ? await this.o.store.favouritesOf(g.owner) : [];
+    const kept = ctx.favourites.get(g.owner) ?? [];
     const mailed = new Set(kept.filter((f) => f.channels.includes('email')).map((f) => f.listingId));
-    const dropped: number[] = [];
     for (const r of g.rows) {
       if (r.source === FAVOURITE_SOURCE && !mailed.has(r.listing.id)) {
-        dropped.push(r.id);
+        skipped.push(r.id);
         continue;
       }
-      const k = r.source === FAVOURITE_SOURCE ? FAVOURITE_SOURCE : r.source;
-      const list = bySource.get(k) ?? [];
+      const list = bySource.get(r.source) ?? [];
       list.push(r);
-      bySource.set(k, list);
+      bySource.set(r.source, list);
     }
-    const out: MailSection[] = [];
+    const out: (MailSection & { rowIds: number[] })[] = [];
     for (const [source, rows] of bySource) {
       rows.sort((a, b) => a.alertId - b.alertId);
       const homes = rows.map((r) => ({ reason: r.reason, listing: r.listing, ...(r.previousPrice !== undefined ? { previousPrice: r.previousPrice } : {}) }));
+      const rowIds = rows.map((r) => r.id);
       if (source === FAVOURITE_SOURCE) {
         // One token per favourite; a mail of several favourites names the first (the digest's footer turns off all).
-        out.push({ name: null, mapUrl: null, homes, unsubscribeToken: unsubscribeToken(this.o.secret, { owner: g.owner, source, listingId: rows[0]!.listing.id }) });
+        out.push({ name: null, mapUrl: null, homes, rowIds, unsubscribeToken: unsubscribeToken(this.o.secret, { owner: g.owner, source, listingId: rows[0]!.listing.id }) });
         continue;
       }
-      const search = await this.o.store.searchOf(g.owner, source);
+      const search = searchOfOwner(ctx, g.owner, source);
       if (!search || !search.channels.includes('email')) {
-        dropped.push(...rows.map((r) => r.id));
+        skipped.push(...rowIds);
         continue;
       }
-      out.push({ name: search.name, mapUrl: mapUrl(this.o.base, search), homes, unsubscribeToken: unsubscribeToken(this.o.secret, { owner: g.owner, source, listingId: null }) });
+      out.push({ name: search.name, mapUrl: mapUrl(this.o.base, search), homes, rowIds, unsubscribeToken: unsubscribeToken(this.o.secret, { owner: g.owner, source, listingId: null }) });
     }
-    if (dropped.length > 0) await this.o.store.finish(dropped, 'skipped', this.now());
     return out;
   }
 
-  private async sendPush(r: OutboxRow): Promise<void> {
-    if (!this.o.push) {
-      await this.o.store.finish([r.id], 'skipped', this.now()); // no Web Push on this server
-      return;
+  /** A push row's job, or null (skipped) without Web Push here, or when its search or favourite is gone or no longer chooses push. */
+  private pushJob(r: OutboxRow, ctx: PageContext, subscriptions: StoredSubscription[], skipped: number[]): Job | null {
+    const push = this.o.push;
+    const search = r.source === FAVOURITE_SOURCE ? null : searchOfOwner(ctx, r.owner, r.source);
+    const chosen =
+      r.source === FAVOURITE_SOURCE
+        ? (ctx.favourites.get(r.owner) ?? []).some((f) => f.listingId === r.listing.id && f.channels.includes('push'))
+        : search !== null && search.channels.includes('push');
+    if (!push || !chosen) {
+      skipped.push(r.id);
+      return null;
     }
-    try {
-      const search = r.source === FAVOURITE_SOURCE ? null : await this.o.store.searchOf(r.owner, r.source);
-      const chosen =
-        r.source === FAVOURITE_SOURCE
-          ? (await this.o.store.favouritesOf(r.owner)).some((f) => f.listingId === r.listing.id && f.channels.includes('push'))
-          : search !== null && search.channels.includes('push');
-      if (!chosen) {
-        await this.o.store.finish([r.id], 'skipped', this.now()); // gone, or push turned off since
-        return;
-      }
-      const locale: Locale = (await this.o.store.mailLocale(r.owner)) ?? 'en';
-      await this.o.push.sendToOwner(r.owner, pushPayload(r, search?.name ?? null, this.o.base, locale));
-    } catch (err) {
-      log.warn({ err: (err as Error).message, row: r.id, attempts: r.attempts }, 'alert push not taken; retrying later');
-      await this.o.store.postpone([r.id], this.now() + backoffMs(r.attempts), false, false).catch(() => undefined);
-      return;
-    }
-    const at = this.now();
-    await this.markSent([r.id]);
-    this.pushed++;
-    this.o.onPushed?.(at - r.at);
+    const locale: Locale = ctx.locales.get(r.owner) ?? 'en';
+    return {
+      ids: [r.id],
+      digest: false,
+      keepMail: false,
+      attempts: r.attempts,
+      send: async () => {
+        await push.sendToOwner(r.owner, pushPayload(r, search?.name ?? null, this.o.base, locale), subscriptions);
+      },
+      sent: (at) => {
+        this.pushed++;
+        this.o.onPushed?.(at - r.at);
+      },
+    };
   }
 
-  /** Stops taking rows; the pass in hand finishes (a mail being sent is accepted or not) and the lease goes back. */
+  /** Stops taking rows; the passes in hand finish (a mail being sent is accepted or not) and the leases go back. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
-    await this.o.store.releaseSender(this.o.node).catch(() => undefined);
+    await Promise.all(this.leases.map((l) => l.running));
+    await Promise.all(this.leases.filter((l) => l.holding).map((l) => this.o.store.releaseSender(this.o.node, l.partition).catch(() => undefined)));
   }
+}
+
+/**
+ * A page's mails: rows of a mail formed before keep it (same rows, same Message-ID); new
+ * instant rows form one mail per (owner, search), digest rows one per owner — their keys
+ * are given once the hourly cap has been applied.
+ */
+function groupMails(rows: OutboxRow[]): { formed: MailGroup[]; fresh: MailGroup[] } {
+  const formed = new Map<string, MailGroup>();
+  const fresh = new Map<string, MailGroup>();
+  for (const r of rows) {
+    if (r.mailKey !== null) {
+      const g = formed.get(r.mailKey) ?? { key: r.mailKey, owner: r.owner, digest: r.digest, rows: [] };
+      g.rows.push(r);
+      formed.set(r.mailKey, g);
+      continue;
+    }
+    const k = r.digest ? `d\u0000${r.owner}` : `i\u0000${r.owner}\u0000${sourceKey(r)}`;
+    const g = fresh.get(k) ?? { key: '', owner: r.owner, digest: r.digest, rows: [] };
+    g.rows.push(r);
+    fresh.set(k, g);
+  }
+  return { formed: [...formed.values()], fresh: [...fresh.values()] };
+}
+
+/** The saved search a row names, when it is still the row owner's. */
+function searchOfOwner(ctx: PageContext, owner: string, id: string): SavedSearch | null {
+  const s = ctx.searches.get(id);
+  return s && s.owner === owner ? s.search : null;
 }
 
 const PUSH_WORDS = {

@@ -1,6 +1,6 @@
 import type { ListingRecord } from '../core/listing';
 import type { Locale } from '../../components/i18n/messages';
-import type { AlertReason } from './alert-store';
+import type { AlertReason, Favourite, SavedSearch } from './alert-store';
 
 /**
  * One (alert, channel) send waiting or done: written in the same transaction as its alert
@@ -30,6 +30,38 @@ export interface OutboxRow {
   at: number;
 }
 
+/** What a page of rows needs besides the rows, asked for in one call (OutboxSender's page). */
+export interface PageContextQuery {
+  /** Owners whose language the mails and notifications are written in. */
+  owners: string[];
+  /** Saved searches the rows name (ids; each read with its owner, checked by the caller). */
+  searchIds: string[];
+  /** Owners with favourite rows: their favourites. */
+  favouriteOwners: string[];
+  /** Owners with new instant mails: how many instant mails each was sent since `since` (ALERT_MAILS_PER_HOUR). */
+  capOwners: string[];
+  since: number;
+}
+
+export interface PageContext {
+  locales: Map<string, Locale>;
+  /** By search id, with the owner it belongs to. */
+  searches: Map<string, { owner: string; search: SavedSearch }>;
+  favourites: Map<string, Favourite[]>;
+  /** Instant mails sent since `since`, by owner (absent: none). */
+  mailsSent: Map<string, number>;
+}
+
+/**
+ * One slice of the outbox by owner: `index` of `count`, each under its own sender lease, so
+ * several nodes send at once while one owner's rows (a search's mail, the hourly cap) stay
+ * with one sender. `count` 1 is the whole outbox.
+ */
+export interface SenderPartition {
+  index: number;
+  count: number;
+}
+
 /** How a row ended: accepted by the mail server / push service, or not to be sent (unsubscribed, no address…). */
 export type OutboxOutcome = 'sent' | 'skipped';
 
@@ -40,17 +72,21 @@ export type OutboxOutcome = 'sent' | 'skipped';
  * runs out; one sender in the cluster at a time holds the sender lease.
  */
 export interface AlertOutbox {
-  /** Takes or renews the sender's lease (the store's clock where it has one); true when this node holds it. */
-  claimSender(node: string, leaseMs: number): Promise<boolean>;
-  releaseSender(node: string): Promise<void>;
+  /** Takes or renews a partition's sender lease (the store's clock where it has one); true when this node holds it. */
+  claimSender(node: string, leaseMs: number, partition?: SenderPartition): Promise<boolean>;
+  releaseSender(node: string, partition?: SenderPartition): Promise<void>;
   /**
    * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
    * its attempt count raised and held until `now + attemptMs`. Rows of a mail already
    * formed (mailKey set) come whole with their mail.
    */
-  takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]>;
+  takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]>;
   /** Fixes which mail rows go in, before it is first sent. */
   setMailKey(ids: number[], mailKey: string): Promise<void>;
+  /** setMailKey for a page of mails at once. */
+  setMailKeys(mails: { key: string; ids: number[] }[]): Promise<void>;
+  /** Locales, searches, favourites and hourly counts a page of rows needs, read at once. */
+  pageContext(q: PageContextQuery): Promise<PageContext>;
   /** Rows done: no attempt takes them again. */
   finish(ids: number[], outcome: OutboxOutcome, at: number): Promise<void>;
   /** Rows not sent this time: free again from `dueAt`, in the digest when `digest`, their mail unformed unless `keepMail`. */

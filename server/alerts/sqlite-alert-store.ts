@@ -4,7 +4,7 @@ import type { ListingRecord } from '../core/listing';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from './alert-store';
 import type { AlertChannel, EmailFrequency, EmailNote } from '../contract/alert-channels';
 import type { Locale } from '../../components/i18n/messages';
-import type { OutboxOutcome, OutboxRow } from './alert-outbox';
+import type { OutboxOutcome, OutboxRow, PageContext, PageContextQuery, SenderPartition } from './alert-outbox';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 import { PUSH_SCHEMA_SQLITE } from '../push/push-schema';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
@@ -454,7 +454,8 @@ export class SqliteAlertStore implements AlertStore {
     return ids;
   }
 
-  async claimSender(node: string, leaseMs: number): Promise<boolean> {
+  async claimSender(node: string, leaseMs: number, partition?: SenderPartition): Promise<boolean> {
+    if (partition && partition.count > 1) return this.parts().claim(node, leaseMs, partition);
     const now = Date.now();
     const row = this.s.senderLease.get() as [string | null, number] | undefined;
     if (row) {
@@ -465,16 +466,49 @@ export class SqliteAlertStore implements AlertStore {
     return this.s.claimSender.run(node, now + leaseMs, node, now).changes === 1;
   }
 
-  async releaseSender(node: string): Promise<void> {
-    this.s.releaseSender.run(node);
+  async releaseSender(node: string, partition?: SenderPartition): Promise<void> {
+    if (partition && partition.count > 1) this.parts().release.run(node, partition.count, partition.index);
+    else this.s.releaseSender.run(node);
   }
 
-  async takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]> {
+  private partStatements: ReturnType<SqliteAlertStore['makeParts']> | null = null;
+
+  /** The partitioned senders' leases and due rows, made on first use (a store with one sender never needs them). */
+  private parts() {
+    this.partStatements ??= this.makeParts();
+    return this.partStatements;
+  }
+
+  private makeParts() {
+    this.db.exec('CREATE TABLE IF NOT EXISTS alert_sender_parts (count INTEGER NOT NULL, idx INTEGER NOT NULL, holder TEXT, expires INTEGER NOT NULL, PRIMARY KEY (count, idx)) WITHOUT ROWID');
+    // An owner's slice: FNV-1a of the id, the same on every connection to the file.
+    this.db.function('owner_part', { deterministic: true }, (owner: unknown, count: unknown) => {
+      let h = 0x811c9dc5;
+      for (const c of String(owner)) h = Math.imul(h ^ c.codePointAt(0)!, 0x01000193);
+      return (h >>> 0) % Number(count);
+    });
+    const init = this.db.prepare('INSERT OR IGNORE INTO alert_sender_parts (count, idx, holder, expires) VALUES (?, ?, NULL, 0)');
+    const take = this.db.prepare('UPDATE alert_sender_parts SET holder = ?, expires = ? WHERE count = ? AND idx = ? AND (holder = ? OR holder IS NULL OR expires < ?)');
+    return {
+      release: this.db.prepare('UPDATE alert_sender_parts SET holder = NULL, expires = 0 WHERE holder = ? AND count = ? AND idx = ?'),
+      due: this.db
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? ORDER BY id LIMIT ?')
+        .raw(),
+      claim: (node: string, leaseMs: number, p: SenderPartition): boolean => {
+        const now = Date.now();
+        init.run(p.count, p.index);
+        return take.run(node, now + leaseMs, p.count, p.index, node, now).changes === 1;
+      },
+    };
+  }
+
+  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]> {
+    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, limit) : () => this.s.due.all(now, now, limit);
     const ids = this.db
       .transaction(() => {
         const taken = new Set<number>();
         const searches = new Set<string>();
-        for (const [id, mailKey, channel, digest, owner, source] of this.s.due.all(now, now, limit) as [number, string | null, string, number, string, string][]) {
+        for (const [id, mailKey, channel, digest, owner, source] of due() as [number, string | null, string, number, string, string][]) {
           taken.add(id);
           // A mail formed before (its sender died): all of it, as it was.
           if (mailKey !== null) for (const other of this.s.sameMail.all(mailKey, now) as number[]) taken.add(other);
@@ -496,6 +530,35 @@ export class SqliteAlertStore implements AlertStore {
     const alerts = await withListings(rows.map((r) => storedOf(r.slice(9) as unknown as AlertRow)), this.listings);
     return rows.map((r, i) => outboxOf(r.slice(0, 9) as unknown as OutboxDbRow, alerts[i]!));
   }
+
+  async setMailKeys(mails: { key: string; ids: number[] }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const m of mails) this.s.setMailKey.run(m.key, JSON.stringify(m.ids));
+    })();
+  }
+
+  /** On one file there is no round trip to save: the single reads, one after another. */
+  async pageContext(q: PageContextQuery): Promise<PageContext> {
+    const out: PageContext = { locales: new Map(), searches: new Map(), favourites: new Map(), mailsSent: new Map() };
+    for (const o of q.owners) {
+      const l = this.s.locale.get(o) as Locale | undefined;
+      if (l) out.locales.set(o, l);
+    }
+    if (q.searchIds.length > 0) {
+      this.pageSearches ??= this.db.prepare(`SELECT ${SEARCH_COLUMNS}, session FROM saved_searches WHERE id IN (SELECT value FROM json_each(?))`).raw();
+      for (const row of this.pageSearches.all(JSON.stringify(q.searchIds)) as [...SearchRow, string][]) {
+        out.searches.set(row[0], { owner: row[11], search: searchOf(row.slice(0, 11) as unknown as SearchRow) });
+      }
+    }
+    for (const o of q.favouriteOwners) out.favourites.set(o, await this.favouritesOf(o));
+    for (const o of q.capOwners) {
+      const n = this.s.mailsSent.get(o, q.since) as number;
+      if (n > 0) out.mailsSent.set(o, n);
+    }
+    return out;
+  }
+
+  private pageSearches: Database.Statement | null = null;
 
   async setMailKey(ids: number[], mailKey: string): Promise<void> {
     this.s.setMailKey.run(mailKey, JSON.stringify(ids));

@@ -38,6 +38,18 @@ export class PostgresPushStore implements PushStore {
     return r.rows.map((row) => ({ endpoint: row.endpoint, owner: row.owner, keys: { p256dh: row.p256dh, auth: row.auth }, locale: row.locale, createdAt: row.created_at }));
   }
 
+  async subscriptionsOfMany(owners: string[]): Promise<Map<string, StoredSubscription[]>> {
+    const out = new Map<string, StoredSubscription[]>();
+    if (owners.length === 0) return out;
+    const r = await query<Row>(this.pool, 'SELECT endpoint, owner, p256dh, auth, locale, created_at FROM push_subscriptions WHERE owner = ANY($1::text[]) ORDER BY created_at, endpoint', [[...new Set(owners)]]);
+    for (const row of r.rows) {
+      const list = out.get(row.owner) ?? [];
+      list.push({ endpoint: row.endpoint, owner: row.owner, keys: { p256dh: row.p256dh, auth: row.auth }, locale: row.locale, createdAt: row.created_at });
+      out.set(row.owner, list);
+    }
+    return out;
+  }
+
   async drop(endpoint: string): Promise<void> {
     await query(this.pool, 'DELETE FROM push_subscriptions WHERE endpoint = $1', [endpoint]);
   }

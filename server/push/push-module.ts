@@ -58,9 +58,13 @@ export function pushModule(o: PushOptions): Capability & { sender: PushSender; n
   /** The outbox may call before start() ends (it starts with its own capability): it waits for the keys. */
   let started: Promise<void> | null = null;
   const facade: PushSender = {
-    async sendToOwner(owner, payload) {
+    async sendToOwner(owner, payload, subscriptions) {
       await started;
-      return ready().sendToOwner(owner, payload);
+      return ready().sendToOwner(owner, payload, subscriptions);
+    },
+    async subscriptionsOf(owners) {
+      await started;
+      return ready().subscriptionsOf(owners);
     },
   };
   /** Subscription times never repeat on a node, so "the oldest" is one when several arrive in one millisecond. */

@@ -42,6 +42,8 @@ export interface PushStore {
   /** Forgets the owner's subscription at this endpoint; false if they had none there. */
   unsubscribe(owner: string, endpoint: string): Promise<boolean>;
   subscriptionsOf(owner: string): Promise<StoredSubscription[]>;
+  /** subscriptionsOf for several owners in one read; an owner with none is absent. */
+  subscriptionsOfMany(owners: string[]): Promise<Map<string, StoredSubscription[]>>;
   /** The push service said the endpoint is gone (404/410): forgotten, whoever owned it. */
   drop(endpoint: string): Promise<void>;
   /**

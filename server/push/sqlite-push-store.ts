@@ -56,6 +56,15 @@ export class SqlitePushStore implements PushStore {
     return (this.s.of.all(owner) as Row[]).map((r) => ({ endpoint: r.endpoint, owner: r.owner, keys: { p256dh: r.p256dh, auth: r.auth }, locale: r.locale, createdAt: r.created_at }));
   }
 
+  async subscriptionsOfMany(owners: string[]): Promise<Map<string, StoredSubscription[]>> {
+    const out = new Map<string, StoredSubscription[]>();
+    for (const o of new Set(owners)) {
+      const subs = await this.subscriptionsOf(o);
+      if (subs.length > 0) out.set(o, subs);
+    }
+    return out;
+  }
+
   async drop(endpoint: string): Promise<void> {
     await whenFree(() => this.s.drop.run(endpoint));
   }

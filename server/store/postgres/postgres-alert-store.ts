@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
-import type { OutboxOutcome, OutboxRow } from '../../alerts/alert-outbox';
+import type { OutboxOutcome, OutboxRow, PageContext, PageContextQuery, SenderPartition } from '../../alerts/alert-outbox';
 import type { AlertChannel, EmailFrequency, EmailNote } from '../../contract/alert-channels';
 import type { Locale } from '../../../components/i18n/messages';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
@@ -254,7 +254,16 @@ export class PostgresAlertStore implements AlertStore {
   }
 
   /** The database's clock decides the sender's lease, as the matcher's: hosts' clocks need not agree. */
-  async claimSender(node: string, leaseMs: number): Promise<boolean> {
+  async claimSender(node: string, leaseMs: number, partition?: SenderPartition): Promise<boolean> {
+    if (partition && partition.count > 1) {
+      const r = await this.query(
+        `INSERT INTO alert_sender_parts (count, idx, holder, expires) VALUES ($3, $4, $1, ${NOW_MS} + $2)
+         ON CONFLICT (count, idx) DO UPDATE SET holder = $1, expires = excluded.expires
+         WHERE alert_sender_parts.holder = $1 OR alert_sender_parts.holder IS NULL OR alert_sender_parts.expires < ${NOW_MS}`,
+        [node, leaseMs, partition.count, partition.index],
+      );
+      return r.rowCount === 1;
+    }
     const r = await this.query(
       `INSERT INTO alert_sender (id, holder, expires) VALUES (1, $1, ${NOW_MS} + $2)
        ON CONFLICT (id) DO UPDATE SET holder = $1, expires = excluded.expires
@@ -264,19 +273,23 @@ export class PostgresAlertStore implements AlertStore {
     return r.rowCount === 1;
   }
 
-  async releaseSender(node: string): Promise<void> {
-    await this.query('UPDATE alert_sender SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
+  async releaseSender(node: string, partition?: SenderPartition): Promise<void> {
+    if (partition && partition.count > 1) await this.query('UPDATE alert_sender_parts SET holder = NULL, expires = 0 WHERE holder = $1 AND count = $2 AND idx = $3', [node, partition.count, partition.index]);
+    else await this.query('UPDATE alert_sender SET holder = NULL, expires = 0 WHERE id = 1 AND holder = $1', [node]);
   }
 
   /**
    * One statement: the due rows no attempt holds (and the rest of any mail formed before),
    * locked against another sender (SKIP LOCKED), leased and counted, returned with their
-   * alerts.
+   * alerts. A partition takes its owners' rows only (a hash of the owner: a search's rows
+   * and a formed mail's are one owner's, so they stay whole).
    */
-  async takeDue(now: number, attemptMs: number, limit: number): Promise<OutboxRow[]> {
+  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]> {
+    const sliced = partition !== undefined && partition.count > 1;
     const r = await this.query<OutboxDbRow>(
       `WITH first AS (
-         SELECT id, mail_key, owner, source, channel, digest FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+         SELECT id, mail_key, owner, source, channel, digest FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1
+           ${sliced ? 'AND (hashtext(owner) & 2147483647) % $4 = $5' : ''} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), picked AS (
          SELECT id FROM first
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.mail_key = f.mail_key WHERE o.done_at IS NULL AND o.lease_until < $1
@@ -289,7 +302,7 @@ export class PostgresAlertStore implements AlertStore {
        )
        SELECT l.*, a.id, a.search_id, a.reason, a.listing, a.session, a.at, a.previous_price, a.seq
        FROM leased l JOIN alerts a ON a.id = l.alert_id ORDER BY l.o_id`,
-      [now, attemptMs, limit],
+      sliced ? [now, attemptMs, limit, partition.count, partition.index] : [now, attemptMs, limit],
     );
     const alerts = await withListings(r.rows.map(storedOf), this.listings);
     return r.rows.map((x, i) => {
@@ -299,6 +312,40 @@ export class PostgresAlertStore implements AlertStore {
         reason: a.reason, listing: a.listing, at: a.at, ...(a.previousPrice !== undefined ? { previousPrice: a.previousPrice } : {}),
       };
     });
+  }
+
+  async setMailKeys(mails: { key: string; ids: number[] }[]): Promise<void> {
+    if (mails.length === 0) return;
+    const ids = mails.flatMap((m) => m.ids);
+    const keys = mails.flatMap((m) => m.ids.map(() => m.key));
+    await this.query('UPDATE alert_outbox o SET mail_key = v.key FROM unnest($1::bigint[], $2::text[]) AS v(id, key) WHERE o.id = v.id', [ids, keys]);
+  }
+
+  /** A page's reads side by side on the pool: one wait, not one a mail. */
+  async pageContext(q: PageContextQuery): Promise<PageContext> {
+    type Fav = { owner: string; listing_id: string; saved_at: number; price_when_saved: number; listing: ListingRecord; since: number; channels: AlertChannel[]; frequency: EmailFrequency };
+    const [locales, searches, favourites, sent] = await Promise.all([
+      q.owners.length > 0 ? this.query<{ owner: string; locale: Locale }>('SELECT owner, locale FROM mail_locales WHERE owner = ANY($1::text[])', [q.owners]) : null,
+      q.searchIds.length > 0 ? this.query<SearchRow & { session: string }>(`SELECT ${SEARCH_COLUMNS}, session FROM saved_searches WHERE id = ANY($1::text[])`, [q.searchIds]) : null,
+      q.favouriteOwners.length > 0
+        ? this.query<Fav>('SELECT owner, listing_id, saved_at, price_when_saved, listing, since, channels, frequency FROM favourites WHERE owner = ANY($1::text[]) ORDER BY saved_at DESC, listing_id', [q.favouriteOwners])
+        : null,
+      q.capOwners.length > 0
+        ? this.query<{ owner: string; n: number }>(
+            "SELECT owner, COUNT(DISTINCT mail_key)::int AS n FROM alert_outbox WHERE owner = ANY($1::text[]) AND outcome = 'sent' AND channel = 'email' AND NOT digest AND done_at >= $2 GROUP BY owner",
+            [q.capOwners, q.since],
+          )
+        : null,
+    ]);
+    const out: PageContext = { locales: new Map(), searches: new Map(), favourites: new Map(), mailsSent: new Map() };
+    for (const r of locales?.rows ?? []) out.locales.set(r.owner, r.locale);
+    for (const r of searches?.rows ?? []) out.searches.set(r.id, { owner: r.session, search: searchOf(r) });
+    for (const o of q.favouriteOwners) out.favourites.set(o, []);
+    for (const x of favourites?.rows ?? []) {
+      out.favourites.get(x.owner)!.push({ listingId: x.listing_id, savedAt: x.saved_at, priceWhenSaved: x.price_when_saved, listing: x.listing, since: x.since, channels: x.channels, frequency: x.frequency });
+    }
+    for (const r of sent?.rows ?? []) out.mailsSent.set(r.owner, r.n);
+    return out;
   }
 
   async setMailKey(ids: number[], mailKey: string): Promise<void> {
