@@ -10,11 +10,12 @@ import { ENTRY, SearchAreaCellList } from './search-area-cell-list';
 import { StringColumn } from './string-column';
 
 /**
- * Grid cells are this many low bits of Lucene's 32-bit encodings wide: CELL_SHIFT 20 is
- * 4,096 cells a side, about 7 × 5 km at New York. Narrower cells list a search in more of
- * them (memory) and a listing's cell lists fewer searches that do not hold it (time).
+ * Grid cells are this many low bits of Lucene's 32-bit encodings wide: 4,096 cells a
+ * side, about 7 × 5 km at New York — a saved map view at zoom 14–16 or a drawn block
+ * lies in one to four of them. Narrower cells (19) cut a listing's candidates from ~4,500
+ * to ~2,800 at a million searches, but the scan is no longer where a match's time goes.
  */
-export const CELL_SHIFT = Number(process.env.ROOST_GRID_SHIFT ?? 20);
+const CELL_SHIFT = 20;
 const CELLS = 1 << (32 - CELL_SHIFT);
 /** Areas over more cells than this (a whole country) are kept in one list every match reads. */
 const MAX_CELLS_PER_AREA = 256;
@@ -66,6 +67,12 @@ function cellOf(encoded: number): number {
  */
 export class SearchAreaGrid {
   private readonly ids = new StringColumn();
+  /**
+   * Each slot's id as a string too: a match returns ~840 of them, and decoding each from the
+   * column (Buffer#toString, ~280 ns) was most of a match's time. A million ids of ~14
+   * characters are ~40 MB of V8 heap, leaves the collector marks without following.
+   */
+  private idText: string[] = [];
   private readonly slotOf = new IdTable(this.ids);
   private readonly freeSlots: number[] = [];
   private slots = 0;
@@ -85,8 +92,8 @@ export class SearchAreaGrid {
   private readonly bySortKey = (a: number, b: number): number => {
     const d = this.sortKey[a]! - this.sortKey[b]!;
     if (d !== 0) return d;
-    const x = this.ids.get(a);
-    const y = this.ids.get(b);
+    const x = this.idText[a]!;
+    const y = this.idText[b]!;
     return x < y ? -1 : x > y ? 1 : 0;
   };
   private readonly rings = new Map<number, Ring>();
@@ -107,6 +114,7 @@ export class SearchAreaGrid {
     const slot = this.freeSlots.pop() ?? this.slots++;
     this.ensure(slot);
     this.ids.set(slot, search.id);
+    this.idText[slot] = search.id;
     this.slotOf.add(search.id, slot);
     const ring = 'polygon' in search.area ? search.area.polygon : null;
     const [w, s, e, n] = ring ? ringBbox(ring) : (search.area as { bbox: [number, number, number, number] }).bbox;
@@ -142,6 +150,7 @@ export class SearchAreaGrid {
     if (slot === undefined) return;
     this.slotOf.delete(id);
     this.ids.set(slot, '');
+    this.idText[slot] = '';
     this.each(slot, (list) => list.drop(slot));
     this.rings.delete(slot);
     this.words.delete(slot);
@@ -161,7 +170,7 @@ export class SearchAreaGrid {
     // Sorted as numbers (idSortKey), ids decoded once each: a string sort of ~840 ids took ~0.4 ms a match.
     const found = this.found.subarray(0, this.foundCount).sort(this.bySortKey);
     const out = new Array<string>(found.length);
-    for (let i = 0; i < found.length; i++) out[i] = this.ids.get(found[i]!);
+    for (let i = 0; i < found.length; i++) out[i] = this.idText[found[i]!]!;
     return out;
   }
 
