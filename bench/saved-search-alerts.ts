@@ -14,6 +14,7 @@ import type { AlertStore, NewAlert } from '../server/alerts/alert-store';
 import { SavedSearchAreas } from '../server/engine/saved-search-areas';
 import type { SearchEngine } from '../server/engine/search-engine';
 import type { ListingStore } from '../server/store/listing-store';
+import { CpuAccount } from './cpu-account';
 import { fmt, percentiles } from './stats';
 
 export interface AlertLeg {
@@ -23,9 +24,11 @@ export interface AlertLeg {
   rate: number;
   seconds: number;
   line: (s?: string) => void;
+  /** The PostgreSQL server's pid, whose process tree's CPU is counted with this process's. */
+  pgPid?: number;
 }
 
-export async function runAlertLeg({ store, alerts, homes, rate, seconds, line }: AlertLeg): Promise<void> {
+export async function runAlertLeg({ store, alerts, homes, rate, seconds, line, pgPid }: AlertLeg): Promise<void> {
   const areas = new SavedSearchAreas(store);
   let t = performance.now();
   await areas.load();
@@ -59,6 +62,8 @@ export async function runAlertLeg({ store, alerts, homes, rate, seconds, line }:
   const total = rate * seconds;
   const warm = rate * 3;
   const load0 = os.loadavg()[0]!;
+  // CPU per alert row is steadier than a tail on a shared machine; the time spent waiting for a core says how shared.
+  const cpu = CpuAccount.start({ 'writer and matcher': process.pid, ...(pgPid !== undefined ? { postgresql: { tree: pgPid } } : {}) });
   t = performance.now();
   for (let i = 0; i < total; i++) {
     const wait = t + (i * 1000) / rate - performance.now();
@@ -85,6 +90,7 @@ export async function runAlertLeg({ store, alerts, homes, rate, seconds, line }:
   const last = await store.lastSeq();
   for (let waited = 0; !committedAt.has(last) && waited < 600; waited++) await new Promise((r) => setTimeout(r, 100));
   const elapsed = (performance.now() - t) / 1000;
+  const account = cpu.stop();
   await matcher.stop();
   const latency: number[] = [];
   let perChange = 0;
@@ -98,4 +104,7 @@ export async function runAlertLeg({ store, alerts, homes, rate, seconds, line }:
   line(`alert leg: ${total} writes at ${rate}/s (the first 3 s left out), ${latency.length} timed of ${sentAt.size}; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`);
   line(`write sent → its alerts committed: p50 ${fmt(pl.p50)} ms, p95 ${fmt(pl.p95)} ms, p99 ${fmt(pl.p99)} ms (target p99 ≤ 200 ms)`);
   line(`alerts a change ${(perChange / Math.max(1, sentAt.size)).toFixed(0)}; ${rows.toLocaleString('en-US')} alert rows in ${commits.length} batches (${Math.round(rows / elapsed).toLocaleString('en-US')} a second); a batch's commit p50 ${fmt(pcm.p50)} ms, p99 ${fmt(pcm.p99)} ms`);
+  const perRow = (k: string) => ((account.byProcess.find(([name]) => name === k)?.[1] ?? 0) * account.seconds * 1e6) / Math.max(1, rows);
+  line(`CPU over the leg (${account.seconds.toFixed(1)} s): ${CpuAccount.describe(account)}; ${CpuAccount.describeQueued(account)}`);
+  line(`CPU per alert row: writer and matcher ${perRow('writer and matcher').toFixed(1)} µs${pgPid !== undefined ? `, PostgreSQL ${perRow('postgresql').toFixed(1)} µs` : ''}`);
 }

@@ -166,8 +166,8 @@ async function fillOwnersPostgres(url: string): Promise<void> {
   line(`owners: ${Math.ceil(N / PER_OWNER).toLocaleString('en-US')} (${PER_OWNER} searches each), written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-async function alertLeg(store: ListingStore, alerts: AlertStore): Promise<void> {
-  await runAlertLeg({ store, alerts, homes, rate: ALERT_RATE, seconds: ALERT_SECONDS, line });
+async function alertLeg(store: ListingStore, alerts: AlertStore, pgPid?: number): Promise<void> {
+  await runAlertLeg({ store, alerts, homes, rate: ALERT_RATE, seconds: ALERT_SECONDS, line, ...(pgPid !== undefined ? { pgPid } : {}) });
 }
 
 /** Changes as the market makes them: a new home, a price drop (before and after), a removal. */
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
         await measure(store);
         if (ALERT_RATE > 0) {
           await fillOwnersPostgres(url);
-          await alertLeg(store, new PostgresAlertStore(pool));
+          await alertLeg(store, new PostgresAlertStore(pool), pg.pid);
         }
         await store.close();
       } finally {
