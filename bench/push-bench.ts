@@ -111,7 +111,7 @@ async function roost(dataDir: string, broker: Broker, databaseUrl?: string): Pro
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ id, title: `Bench ${id}`, ...at, price: 2000, type: 'entire', district: 'D', neighbourhood: 'N' }),
       });
-      if (res.status !== 201) throw new Error(`POST answered ${res.status}`);
+      if (res.status !== 201) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
     },
     async stop() {
       for (const n of nodes) await n.kill('SIGTERM');

@@ -17,9 +17,11 @@ export class RedisHolderRegistry implements HolderRegistry {
     if (sessions.length === 0) return;
     const now = Date.now();
     const p = this.redis.pipeline();
+    // Renewals are most of this registry's traffic (every socket, every few seconds), so
+    // they carry two commands, not three: a lapsed node's entry is ignored by `holders`
+    // (it reads by score) and swept when a socket of that session closes (unhold).
     for (const s of sessions) {
       p.zadd(key(s), now + ttlMs, node);
-      p.zremrangebyscore(key(s), '-inf', now);
       p.pexpire(key(s), ttlMs);
     }
     await p.exec();
@@ -27,8 +29,12 @@ export class RedisHolderRegistry implements HolderRegistry {
 
   async unhold(node: string, sessions: string[]): Promise<void> {
     if (sessions.length === 0) return;
+    const now = Date.now();
     const p = this.redis.pipeline();
-    for (const s of sessions) p.zrem(key(s), node);
+    for (const s of sessions) {
+      p.zrem(key(s), node);
+      p.zremrangebyscore(key(s), '-inf', now);
+    }
     await p.exec();
   }
 

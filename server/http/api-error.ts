@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EngineUnavailable } from '../engine/engine-errors';
 import type { Took } from '../ops/rate-limit';
 import { isStorageFull } from '../ops/storage-space';
+import { isStoreBusy } from '../store/store-busy';
 
 export type ErrorCode =
   | 'bad_request'
@@ -120,6 +121,12 @@ export function sendError(res: ServerResponse, err: unknown, log: (msg: string, 
     log('storage full', err);
     res.setHeader('retry-after', '10');
     sendJson(res, 503, new ApiError('storage_full', 'the server has no room to save this; nothing was saved, try again later').toJSON());
+    return;
+  }
+  if (isStoreBusy(err)) {
+    log('store busy', err);
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, new ApiError('unavailable', 'the server is busy; nothing was saved, try again shortly').toJSON());
     return;
   }
   if (err instanceof EngineUnavailable) {
