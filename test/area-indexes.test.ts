@@ -201,3 +201,24 @@ function farFromRing(r: ListingRecord, ring: Ring): boolean {
   }
   return true;
 }
+
+describe('SearchAreaGrid order', () => {
+  it('returns matched ids in JavaScript string order, whatever their first seven characters share', () => {
+    // Ids that tie on the numeric key's seven characters, end inside it, pass ASCII ('~' is
+    // 126, where the key stops) or the Basic Multilingual Plane: sorted by the key alone,
+    // some of these would come out of order.
+    const ids = ['s-AAAAAAx', 's-AAAAAA', 's-AAAAAAb', 's-AAAAA', 's-~b', 's-~a', 's-~', 's-é2', 's-é1', 's-\u{1F3E0}', 's-\uFFFD', 'S-a', 's-', 's', 'z', 'a\u0000', 'a', 'ss-100', 'ss-1000', 'ss-10', 'ss-99'];
+    const grid = new SearchAreaGrid();
+    for (const id of [...ids].reverse()) grid.put({ id, area: { bbox: [-74.1, 40.6, -73.9, 40.8] }, filters: {} });
+    const got = grid.match(randomListingAt(-74, 40.7));
+    expect(got).toEqual([...ids].sort());
+    // Removed and put again under a new slot order: still sorted.
+    for (const id of ids.slice(0, 7)) grid.remove(id);
+    for (const id of ids.slice(0, 7)) grid.put({ id, area: { bbox: [-74.1, 40.6, -73.9, 40.8] }, filters: {} });
+    expect(grid.match(randomListingAt(-74, 40.7))).toEqual([...ids].sort());
+  });
+});
+
+function randomListingAt(lon: number, lat: number): ListingRecord {
+  return { ...randomListing('l'), lon, lat };
+}
