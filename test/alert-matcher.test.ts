@@ -4,7 +4,7 @@
  * of a change at all.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlertMatcher, alertReason } from '../server/alerts/alert-matcher';
+import { ALERTS_PER_BATCH, AlertMatcher, alertReason, nextBatchSize } from '../server/alerts/alert-matcher';
 import type { AlertReason, SavedSearch } from '../server/alerts/alert-store';
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import type { ChangeEvent } from '../server/changes/change-event';
@@ -38,6 +38,19 @@ describe('alertReason', () => {
       expect(alertReason(before, after, e)).toBe(reason);
     });
   }
+});
+
+describe('nextBatchSize', () => {
+  it('takes as many changes as keep a batch near its alert rows, never none and never more than the cap', () => {
+    expect(nextBatchSize(0, 0)).toBe(200);
+    expect(nextBatchSize(0, 150)).toBe(200);
+    expect(nextBatchSize(300, 200)).toBe(200); // 1.5 alerts a change: the cap
+    // ~475 alerts a change (a million saved searches): ~10 changes, ~5,000 rows.
+    const n = nextBatchSize(95_000, 200);
+    expect(n).toBe(10);
+    expect(n * 475).toBeLessThanOrEqual(ALERTS_PER_BATCH);
+    expect(nextBatchSize(40_000, 1)).toBe(1); // one change past the aim still goes alone
+  });
 });
 
 describe('AlertMatcher', () => {

@@ -5,8 +5,22 @@ import { FAVOURITE_SOURCE, type AlertReason, type AlertStore, type NewAlert } fr
 import type { AlertChannel, EmailFrequency } from '../contract/alert-channels';
 import { DEFAULT_TIMING, outboxIntents, type OutboxTiming } from './outbox-intents';
 
-/** Changes matched per batch: one transaction each. */
+/** Changes matched per batch at most: one transaction each. */
 const BATCH = 200;
+/**
+ * Alert rows a batch aims at. A change can alert hundreds of owners (a million saved
+ * searches: ~475 a change), so 200 changes could be ~95,000 rows in one transaction —
+ * seconds of matching and committing, past the lease (a fenced commit is refused and the
+ * batch redone) and past every alert's target. The next batch takes as many changes as the
+ * last one's alerts a change say fit.
+ */
+export const ALERTS_PER_BATCH = 5_000;
+
+/** Changes for the next batch, from the alerts a change the last batch made. */
+export function nextBatchSize(alerts: number, changes: number): number {
+  if (changes === 0 || alerts === 0) return BATCH;
+  return Math.max(1, Math.min(BATCH, Math.floor((ALERTS_PER_BATCH * changes) / alerts)));
+}
 /**
  * How long a claim on the matching holds without renewal. A node that dies mid-batch
  * stops renewing; another takes over from the cursor after this long.
@@ -133,6 +147,8 @@ export class AlertMatcher {
   /** This node holds the lease as of `claimedAt` (its own clock), at `cursor`. */
   private holding = false;
   private claimedAt = 0;
+  /** Changes the next batch asks for (nextBatchSize). */
+  private batchSize = BATCH;
   private stopped = false;
   private current: Promise<void> | null = null;
   /**
@@ -167,7 +183,8 @@ export class AlertMatcher {
         this.claimedAt = claimed;
       }
       const from = this.cursor;
-      const events = await log.changesAfter(from, BATCH);
+      const asked = this.batchSize;
+      const events = await log.changesAfter(from, asked);
       if (events.length === 0) return;
       const alerts = await this.matchAll(events);
       const to = events[events.length - 1]!.seq;
@@ -182,7 +199,8 @@ export class AlertMatcher {
       const now = Date.now();
       for (const e of events) this.onMatched(now - e.at);
       if (ids.length > 0) this.onAlerts(ids, [...new Set(alerts.map((a) => a.session))]);
-      if (events.length < BATCH) return;
+      this.batchSize = nextBatchSize(alerts.length, events.length);
+      if (events.length < asked) return;
     }
   }
 
