@@ -23,6 +23,9 @@ async function signInByEmail(page: Page, email: string) {
   const { link } = await mailedLink(email, before);
   expect(link.startsWith(`${E2E_ORIGIN}/auth/email?token=`)).toBe(true);
   await page.keyboard.press('Escape');
+  // Escape closes the dialog by going back in history: a goto before that has happened
+  // races it and is aborted (net::ERR_ABORTED).
+  await expect(page.getByTestId('sign-in-dialog')).toHaveCount(0);
   await page.goto(link);
   await page.getByTestId('confirm-sign-in').click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();

@@ -10,6 +10,8 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export const MAIL_DIR = path.resolve('test-results', 'e2e-mail');
+/** A whole mail's file in MAIL_DIR (not one still being written). */
+export const isMail = (f: string): boolean => f.endsWith('.json');
 
 export function startMailbox(port: number): Promise<() => Promise<void>> {
   fs.rmSync(MAIL_DIR, { recursive: true, force: true });
@@ -23,7 +25,11 @@ export function startMailbox(port: number): Promise<() => Promise<void>> {
       simpleParser(stream)
         .then((m) => {
           const mail = { to: session.envelope.rcptTo.map((r) => r.address), subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' };
-          fs.writeFileSync(path.join(MAIL_DIR, `${Date.now()}-${n++}.json`), JSON.stringify(mail));
+          // Written beside, then renamed: a test polling the folder from another process
+          // must never read a mail half written (it did: "Unexpected end of JSON input").
+          const file = path.join(MAIL_DIR, `${Date.now()}-${n++}.json`);
+          fs.writeFileSync(`${file}.partial`, JSON.stringify(mail));
+          fs.renameSync(`${file}.partial`, file);
           callback();
         })
         .catch((err: Error) => callback(err));
@@ -50,6 +56,7 @@ export async function mailedLink(to: string, after = 0): Promise<{ mail: Mail; l
       () => {
         const mails = fs
           .readdirSync(MAIL_DIR)
+          .filter(isMail)
           .sort()
           .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
           .filter((m) => m.to.includes(to));
@@ -69,6 +76,7 @@ export async function mailedLink(to: string, after = 0): Promise<{ mail: Mail; l
 export function mailCount(to: string): number {
   return fs
     .readdirSync(MAIL_DIR)
+    .filter(isMail)
     .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
     .filter((m) => m.to.includes(to)).length;
 }
