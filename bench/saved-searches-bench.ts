@@ -75,11 +75,25 @@ function* searches(n: number): Generator<SearchDefinition> {
   }
 }
 
+/** The searches in rows of 20,000 (what one write to a store takes), each with the index of its first. */
+function* searchBatches(n: number): Generator<{ rows: SearchDefinition[]; from: number }> {
+  let rows: SearchDefinition[] = [];
+  let from = 0;
+  for (const s of searches(n)) {
+    rows.push(s);
+    if (rows.length === 20_000) {
+      yield { rows, from };
+      from += rows.length;
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield { rows, from };
+}
+
 async function fillSqlite(store: SqliteListingStore): Promise<void> {
   const db = store.sqlite.db;
   const put = db.prepare('INSERT INTO search_areas (id, definition) VALUES (?, ?)');
   const log = db.prepare('INSERT INTO search_area_log (id, definition) VALUES (?, ?)');
-  let batch: SearchDefinition[] = [];
   const flush = db.transaction((rows: SearchDefinition[]) => {
     for (const s of rows) {
       const d = JSON.stringify(s);
@@ -87,33 +101,18 @@ async function fillSqlite(store: SqliteListingStore): Promise<void> {
       log.run(s.id, d);
     }
   });
-  for (const s of searches(N)) {
-    batch.push(s);
-    if (batch.length === 20_000) {
-      flush(batch);
-      batch = [];
-    }
-  }
-  flush(batch);
+  for (const { rows } of searchBatches(N)) flush(rows);
 }
 
 async function fillPostgres(url: string): Promise<void> {
   const pool = await openDatabase({ url, poolMax: 1 });
-  let batch: SearchDefinition[] = [];
   const flush = async (rows: SearchDefinition[]) => {
     const ids = rows.map((s) => s.id);
     const defs = rows.map((s) => JSON.stringify(s));
     await pool.query('INSERT INTO search_areas (id, definition) SELECT * FROM unnest($1::text[], $2::jsonb[])', [ids, defs]);
     await pool.query("INSERT INTO search_area_log (version, id, definition) SELECT nextval('search_area_versions'), * FROM unnest($1::text[], $2::jsonb[])", [ids, defs]);
   };
-  for (const s of searches(N)) {
-    batch.push(s);
-    if (batch.length === 20_000) {
-      await flush(batch);
-      batch = [];
-    }
-  }
-  await flush(batch);
+  for (const { rows } of searchBatches(N)) await flush(rows);
   await pool.end();
 }
 
@@ -127,41 +126,21 @@ function fillOwnersSqlite(alerts: SqliteAlertStore): void {
   const flush = alerts.db.transaction((rows: SearchDefinition[], from: number) => {
     rows.forEach((s, i) => put.run(s.id, owner(from + i), 'Search', JSON.stringify(s.area), JSON.stringify(s.filters), NOTIFY));
   });
-  let batch: SearchDefinition[] = [];
-  let from = 0;
-  for (const s of searches(N)) {
-    batch.push(s);
-    if (batch.length === 20_000) {
-      flush(batch, from);
-      from += batch.length;
-      batch = [];
-    }
-  }
-  flush(batch, from);
+  for (const { rows, from } of searchBatches(N)) flush(rows, from);
   line(`owners: ${Math.ceil(N / PER_OWNER).toLocaleString('en-US')} (${PER_OWNER} searches each), written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
 async function fillOwnersPostgres(url: string): Promise<void> {
   const t = performance.now();
   const pool = await openDatabase({ url, poolMax: 1 });
-  let batch: SearchDefinition[] = [];
-  let from = 0;
-  const flush = async (rows: SearchDefinition[]) => {
+  const flush = async (rows: SearchDefinition[], from: number) => {
     await pool.query(
       `INSERT INTO saved_searches (id, session, name, area, filters, notify, created_at)
        SELECT id, session, 'Search', area, filters, $4::jsonb, 0 FROM unnest($1::text[], $2::text[], $3::jsonb[], $5::jsonb[]) AS t(id, session, area, filters)`,
       [rows.map((s) => s.id), rows.map((_, i) => owner(from + i)), rows.map((s) => JSON.stringify(s.area)), NOTIFY, rows.map((s) => JSON.stringify(s.filters))],
     );
-    from += rows.length;
   };
-  for (const s of searches(N)) {
-    batch.push(s);
-    if (batch.length === 20_000) {
-      await flush(batch);
-      batch = [];
-    }
-  }
-  await flush(batch);
+  for (const { rows, from } of searchBatches(N)) await flush(rows, from);
   await pool.end();
   line(`owners: ${Math.ceil(N / PER_OWNER).toLocaleString('en-US')} (${PER_OWNER} searches each), written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
