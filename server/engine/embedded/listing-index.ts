@@ -1,4 +1,5 @@
 import { decodeLat, decodeLon, encodeLat, encodeLon, mercatorX, mercatorY } from '../../core/geotile';
+import { isoTime } from '../../core/iso-time';
 import { currencyOf, LISTING_TYPES, PRICE_PERIODS, pricePerOf, type Listing, type ListingRecord } from '../../core/listing';
 import type { Bbox, Filters, Ring } from '../search-engine';
 import type { PriceUnit } from '../../contract/search-prices';
@@ -39,8 +40,6 @@ const MATCH_BATCH = 16_384;
 const WORD_RUNS_MIN = 50_000;
 /** Keyword row sets kept between searches: a few renters' keywords at a time. */
 const WORD_ROWS_KEPT = 8;
-/** ISO times kept formatted: a few thousand pins' worth. */
-const ISO_TIMES_KEPT = 100_000;
 
 /**
  * Listings in typed columns (ListingColumns) sorted in Z-order, with a pyramid of tiles
@@ -80,8 +79,6 @@ export class ListingIndex implements IndexView {
   private periodCode = new Uint8Array(1024);
   /** Slots handed out so far (live or free). */
   private slots = 0;
-  /** ISO times of slots shown lately: formatting two dates per pin was a street view's largest cost. */
-  private readonly isoTimes = new Map<number, [string, string]>();
   private freeSlots: number[] = [];
   private slotRow = new Int32Array(0);
   private readonly matches = new Int32Array(MATCH_BATCH);
@@ -203,7 +200,6 @@ export class ListingIndex implements IndexView {
     this.currencyCode[slot] = currency;
     this.periodCode[slot] = PRICE_PERIODS.indexOf(pricePerOf(r));
     this.text.put(slot, r.title, r.description);
-    this.isoTimes.delete(slot);
     const row = this.append(r, slot);
     this.slotRow[slot] = row;
     for (const set of this.wordRows.values()) if (set.layout === this.layout && textMatches(r, set.words)) set.added.push(row);
@@ -219,7 +215,6 @@ export class ListingIndex implements IndexView {
     this.text.remove(slot);
     this.titles.set(slot, '');
     this.ids.set(slot, '');
-    this.isoTimes.delete(slot);
     this.freeSlots.push(slot);
     return true;
   }
@@ -246,22 +241,16 @@ export class ListingIndex implements IndexView {
   }
 
   /**
-   * The listing in a row as the API shows it. Its ISO times are made on first use and
-   * kept per slot: formatting two dates per pin was the largest cost of a street view,
-   * and formatting all at start cost 4 s and 200 MB at 1M listings.
+   * The listing in a row as the API shows it. Its ISO times are formatted here, each time
+   * (core/iso-time: a day's prefix kept, the time of day in integer arithmetic): a cache
+   * per slot was either unbounded (200 MB at 1M listings, formatted at start) or, bounded,
+   * missed on most street views at 10M.
    */
   listing(row: number): Listing {
     const c = this.rows.cols;
     const slot = c.rowSlot[row]!;
-    let times = this.isoTimes.get(slot);
-    if (times === undefined) {
-      const listed = new Date(c.listedAt[row]!).toISOString();
-      const updated = c.updatedAt[row] === c.listedAt[row] ? listed : new Date(c.updatedAt[row]!).toISOString();
-      times = [listed, updated];
-      // Bounded: renters look at a few thousand homes a minute, not at all ten million.
-      if (this.isoTimes.size >= ISO_TIMES_KEPT) this.isoTimes.clear();
-      this.isoTimes.set(slot, times);
-    }
+    const listedAt = isoTime(c.listedAt[row]!);
+    const updatedAt = c.updatedAt[row] === c.listedAt[row] ? listedAt : isoTime(c.updatedAt[row]!);
     const b = c.beds[row]!;
     const out: Listing = {
       id: this.ids.get(slot),
@@ -274,8 +263,8 @@ export class ListingIndex implements IndexView {
       type: LISTING_TYPES[c.type[row]!]!,
       district: this.districts.names[c.district[row]!]!,
       neighbourhood: this.neighbourhoodName[c.neighbourhood[row]!]!,
-      listedAt: times[0],
-      updatedAt: times[1],
+      listedAt,
+      updatedAt,
     };
     if (b !== NO_BEDROOMS) out.bedrooms = b;
     return out;
