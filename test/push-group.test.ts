@@ -117,6 +117,24 @@ for (const leg of legs) {
       await s.stop();
     });
 
+    it('a push row is taken with all its owner\'s push rows not held, past the page\'s limit: behind, one push carries them all', async () => {
+      const gus = await renter();
+      const hal = await renter();
+      const g = `g${seq}`;
+      await commit([
+        alertOf(gus.owner, gus.searchId, home(`${g}-1`)),
+        alertOf(hal.owner, hal.searchId, home(`${g}-2`)),
+        alertOf(gus.owner, gus.searchId, home(`${g}-3`)),
+        alertOf(gus.owner, gus.searchId, home(`${g}-4`), { outbox: [{ channel: 'push', source: gus.searchId, digest: false, dueAt: Date.now() + 60_000 }] }),
+      ]);
+      const rows = await store.takeDue(Date.now(), 60_000, 1);
+      expect(rows.map((r) => [r.owner, r.listing.id])).toEqual([1, 3, 4].map((k) => [gus.owner, `${g}-${k}`]));
+      // Hal's row was not taken: the next page has it.
+      const next = await store.takeDue(Date.now(), 60_000, 10);
+      expect(next.map((r) => r.owner)).toEqual([hal.owner]);
+      await store.finish([...rows, ...next].map((r) => r.id), 'sent', Date.now());
+    });
+
     it('two renters: two pushes, each with its own alerts; one alert alone reads as one home and opens it', async () => {
       const bo = await renter();
       const cy = await renter();

@@ -78,7 +78,9 @@ export interface AlertOutbox {
   /**
    * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
    * its attempt count raised and held until `now + attemptMs`. Rows of a mail already
-   * formed (mailKey set) come whole with their mail.
+   * formed (mailKey set) come whole with their mail, an instant mail row with its search's
+   * other instant rows, and a push row with all its owner's push rows not held: the sender
+   * sends an owner's push rows as one push, so the further behind it is, the more each carries.
    */
   takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]>;
   /** Fixes which mail rows go in, before it is first sent. */

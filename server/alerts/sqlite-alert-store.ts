@@ -245,6 +245,7 @@ export class SqliteAlertStore implements AlertStore {
       sameSearch: this.db
         .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
         .pluck(),
+      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND lease_until < ?").pluck(),
       leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
       outboxRows: this.db
         .prepare(
@@ -508,6 +509,7 @@ export class SqliteAlertStore implements AlertStore {
       .transaction(() => {
         const taken = new Set<number>();
         const searches = new Set<string>();
+        const pushOwners = new Set<string>();
         for (const [id, mailKey, channel, digest, owner, source] of due() as [number, string | null, string, number, string, string][]) {
           taken.add(id);
           // A mail formed before (its sender died): all of it, as it was.
@@ -516,6 +518,10 @@ export class SqliteAlertStore implements AlertStore {
           else if (channel === 'email' && digest === 0 && !searches.has(`${owner}\u0000${source}`)) {
             searches.add(`${owner}\u0000${source}`);
             for (const other of this.s.sameSearch.all(owner, source, now) as number[]) taken.add(other);
+          } else if (channel === 'push' && !pushOwners.has(owner)) {
+            // A push takes all its owner's push rows: one push carries them (OutboxSender), so a backlog goes in fewer.
+            pushOwners.add(owner);
+            for (const other of this.s.sameOwnerPush.all(owner, now) as number[]) taken.add(other);
           }
         }
         for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);
