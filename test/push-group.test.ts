@@ -126,12 +126,14 @@ for (const leg of legs) {
         alertOf(hal.owner, hal.searchId, home(`${g}-2`)),
         alertOf(gus.owner, gus.searchId, home(`${g}-3`)),
         alertOf(gus.owner, gus.searchId, home(`${g}-4`), { outbox: [{ channel: 'push', source: gus.searchId, digest: false, dueAt: Date.now() + 60_000 }] }),
+        alertOf(gus.owner, gus.searchId, home(`${g}-5`), { outbox: [{ channel: 'email', source: gus.searchId, digest: false, dueAt: 0 }] }),
       ]);
-      const rows = await store.takeDue(Date.now(), 60_000, 1);
+      // The sender's push pass takes push rows only: a page of mails never holds a push back.
+      const rows = await store.takeDue(Date.now(), 60_000, 1, undefined, 'push');
       expect(rows.map((r) => [r.owner, r.listing.id])).toEqual([1, 3, 4].map((k) => [gus.owner, `${g}-${k}`]));
-      // Hal's row was not taken: the next page has it.
+      // Hal's row was not taken: the next page has it (and Gus's mail row, without a channel).
       const next = await store.takeDue(Date.now(), 60_000, 10);
-      expect(next.map((r) => r.owner)).toEqual([hal.owner]);
+      expect(next.map((r) => [r.owner, r.channel])).toEqual([[hal.owner, 'push'], [gus.owner, 'email']]);
       await store.finish([...rows, ...next].map((r) => r.id), 'sent', Date.now());
     });
 

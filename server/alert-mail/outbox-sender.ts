@@ -86,12 +86,20 @@ interface Job {
   sent(at: number): void;
 }
 
+type Channel = 'email' | 'push';
+/**
+ * Taken and sent apart: a page is done only when all its sends are, and a page of mails
+ * (five SMTP round trips each) held the pushes that came in it behind them.
+ */
+const CHANNELS: readonly Channel[] = ['email', 'push'];
+
 /** A partition's lease as this node last knew it. */
 class Lease {
   holding = false;
   claimedAt = -Infinity;
   renewing: Promise<boolean> | null = null;
-  running: Promise<void> | null = null;
+  /** A pass per channel: push pages go on while a page of mails is still with SMTP. */
+  running: Record<Channel, Promise<void> | null> = { email: null, push: null };
   constructor(readonly partition: SenderPartition) {}
 }
 
@@ -136,18 +144,19 @@ export class OutboxSender {
   async kick(): Promise<void> {
     if (this.stopped) return;
     // Asked one after another, so a node takes one free slice a turn, not all of them at once.
-    for (const l of this.leases) if (!l.running) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
-    await Promise.all(this.leases.map((l) => this.kickOne(l)));
+    for (const l of this.leases) if (!l.running.email && !l.running.push) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
+    await Promise.all(this.leases.flatMap((l) => CHANNELS.map((c) => this.kickOne(l, c))));
   }
 
-  private kickOne(l: Lease): Promise<void> {
-    if (l.running) return l.running;
-    const pass = this.pass(l)
-      .catch((err: unknown) => log.error({ err }, 'alert outbox: a pass failed; retrying'))
+  private kickOne(l: Lease, channel: Channel): Promise<void> {
+    const running = l.running[channel];
+    if (running) return running;
+    const pass = this.pass(l, channel)
+      .catch((err: unknown) => log.error({ err, channel }, 'alert outbox: a pass failed; retrying'))
       .finally(() => {
-        l.running = null;
+        l.running[channel] = null;
       });
-    l.running = pass;
+    l.running[channel] = pass;
     return pass;
   }
 
@@ -181,11 +190,11 @@ export class OutboxSender {
     return l.renewing;
   }
 
-  private async pass(l: Lease): Promise<void> {
+  private async pass(l: Lease, channel: Channel): Promise<void> {
     for (;;) {
       if (this.stopped || !(await this.renew(l))) return;
       const takenAt = Date.now();
-      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE, l.partition);
+      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE, l.partition, channel);
       if (rows.length === 0) return;
       await this.sendPage(l, rows, takenAt);
       if (rows.length < PAGE) return;
@@ -423,7 +432,7 @@ export class OutboxSender {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all(this.leases.map((l) => l.running));
+    await Promise.all(this.leases.flatMap((l) => [l.running.email, l.running.push]));
     await Promise.all(this.leases.filter((l) => l.holding).map((l) => this.o.store.releaseSender(this.o.node, l.partition).catch(() => undefined)));
   }
 }

@@ -239,7 +239,7 @@ export class SqliteAlertStore implements AlertStore {
       favouritesOn: this.db.prepare('SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
       insertOutbox: this.db.prepare('INSERT OR IGNORE INTO alert_outbox (alert_id, channel, owner, source, digest, due_at) VALUES (?, ?, ?, ?, ?, ?)'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND channel GLOB ? ORDER BY id LIMIT ?')
         .raw(),
       sameMail: this.db.prepare('SELECT id FROM alert_outbox WHERE done_at IS NULL AND mail_key = ? AND lease_until < ?').pluck(),
       sameSearch: this.db
@@ -493,7 +493,7 @@ export class SqliteAlertStore implements AlertStore {
     return {
       release: this.db.prepare('UPDATE alert_sender_parts SET holder = NULL, expires = 0 WHERE holder = ? AND count = ? AND idx = ?'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? AND channel GLOB ? ORDER BY id LIMIT ?')
         .raw(),
       claim: (node: string, leaseMs: number, p: SenderPartition): boolean => {
         const now = Date.now();
@@ -503,8 +503,9 @@ export class SqliteAlertStore implements AlertStore {
     };
   }
 
-  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]> {
-    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, limit) : () => this.s.due.all(now, now, limit);
+  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]> {
+    const only = channel ?? '*';
+    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, only, limit) : () => this.s.due.all(now, now, only, limit);
     const ids = this.db
       .transaction(() => {
         const taken = new Set<number>();
