@@ -5,7 +5,7 @@
  * its own, against the tests' SMTP server and HTTPS push service: `owners` accounts with
  * five saved searches each (email and push), `homes` alerts an owner spread over them,
  * committed as the matcher commits them; then one OutboxSender sends the email rows (one
- * mail per search), then the push rows (one request per alert), each phase until the
+ * mail per search), then the push rows (one request per owner a page, carrying its rows), each phase until the
  * outbox is empty. Prints, per phase: rows/s, store statements per mail or push (every
  * pool.query counted), and this process's CPU per mail or push — the receiving side's
  * included, the same in any two runs, so a difference is the sender's. CPU and statement

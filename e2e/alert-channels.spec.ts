@@ -328,6 +328,22 @@ test.describe('notifications on this device', () => {
     });
     await expect(page).toHaveURL(`${E2E_ORIGIN}${home}`);
     await expect.poll(shown).toEqual([]);
+    // Several alerts of one search sent together (server/alert-mail/outbox-sender.ts): one
+    // notification that says how many, its text shown as text, a click opening the search's map.
+    const map = `/?lat=${AT.lat}&lon=${AT.lon}&zoom=14`;
+    const grouped = { title: '5 new homes match “<b>Glendale</b> 2 bed”', body: 'Sunny two-bed — $2,100/month\nCorner flat — $2,300/month\nLoft — $2,250/month\nand 2 more', url: map, tag: 'alerts-e2e-search', count: 5 };
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify(grouped) });
+    await expect.poll(shown).toEqual([{ title: grouped.title, body: grouped.body, tag: grouped.tag, icon: '', url: `${E2E_ORIGIN}${map}` }]);
+    // The same search's next group replaces it rather than stacking.
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify({ ...grouped, title: '7 new homes match “Glendale 2 bed”', count: 7 }) });
+    await expect.poll(async () => (await shown()).map((n) => n.title)).toEqual(['7 new homes match “Glendale 2 bed”']);
+    await worker.evaluate(async () => {
+      const sw = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent(e: Event): boolean; NotificationEvent: new (type: string, init: { notification: Notification }) => Event };
+      const [n] = await sw.registration.getNotifications();
+      sw.dispatchEvent(new sw.NotificationEvent('notificationclick', { notification: n! }));
+    });
+    // The map may rewrite its own query as it settles; the tab left the home for the map.
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
   });
 
   test('the opt-in: on the press, the worker registers and the server key is fetched; a browser that cannot subscribe is said so plainly', async ({ page, context }) => {

@@ -1,7 +1,8 @@
 /*
  * Roost's service worker: it shows the alerts Web Push brings (a PushPayload of
- * server/contract/alert-channels.ts: title, body, url, tag, icon) and opens the home when
- * the notification is clicked. Nothing else: no fetch handler, no cache, so the site works
+ * server/contract/alert-channels.ts: title, body, url, tag, icon, count) and opens what the
+ * notification names when it is clicked: the home for one alert, the search's map or the
+ * saved homes for several sent together. Nothing else: no fetch handler, no cache, so the site works
  * exactly as without it. Registered only when the renter turns notifications on
  * (components/alerts/push-opt-in.ts), served from our own origin (CSP worker-src 'self').
  */
@@ -44,7 +45,12 @@ self.addEventListener('push', (event) => {
     body: p && typeof p.body === 'string' ? p.body.slice(0, MAX_BODY) : '',
     data: { url: ownUrl(p ? p.url : ROOT) },
   };
-  if (p && typeof p.tag === 'string' && p.tag) options.tag = p.tag.slice(0, 200);
+  if (p && typeof p.tag === 'string' && p.tag) {
+    options.tag = p.tag.slice(0, 200);
+    // A tag is a renter's search (or favourites): the next alerts replace the last notification,
+    // and should still be heard, not swapped in silently.
+    options.renotify = true;
+  }
   // Only our own icons: another host's would learn who got the alert.
   if (p && typeof p.icon === 'string' && ownUrl(p.icon) !== ROOT) options.icon = ownUrl(p.icon);
   event.waitUntil(self.registration.showNotification(title, options));

@@ -13,7 +13,7 @@ import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import type { ListingRecord } from '../server/core/listing';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
 import { MAIL_CONNECTIONS, openMailer, type Mail, type Mailer } from '../server/mail/mailer';
-import { OutboxSender } from '../server/alert-mail/outbox-sender';
+import { OutboxSender, pushTag } from '../server/alert-mail/outbox-sender';
 import { nextDigestAt } from '../server/alerts/outbox-intents';
 import { readUnsubscribeToken, unsubscribeToken } from '../server/alert-mail/unsubscribe-token';
 import type { PushSender } from '../server/alert-mail/push-port';
@@ -393,7 +393,8 @@ for (const leg of legs) {
       await s.kick();
       expect(push.sent).toHaveLength(1);
       expect(push.sent[0]!.payload).toMatchObject({ url: `${BASE}/listings/h${p}`, title: 'New home · Village <b>& co</b>' });
-      expect(push.sent[0]!.payload.tag).toMatch(/^alert-\d+$/);
+      // One tag per renter and search: the next push for it replaces this one on the phone.
+      expect(push.sent[0]!.payload.tag).toBe(pushTag('acc-ann', 's-ann'));
       // The mail row still waits; Ann unsubscribes from the search: email off, the row let go.
       expect(await store.unsubscribe('acc-ann', 's-ann', null)).toBe(true);
       expect((await store.searchOf('acc-ann', 's-ann'))!.channels).toEqual(['page', 'push']);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Account, AccountStore } from '../accounts/account-store';
 import { FAVOURITE_SOURCE, type AlertStore, type SavedSearch } from '../alerts/alert-store';
 import type { OutboxRow, PageContext, SenderPartition } from '../alerts/alert-outbox';
@@ -85,12 +86,20 @@ interface Job {
   sent(at: number): void;
 }
 
+type Channel = 'email' | 'push';
+/**
+ * Taken and sent apart: a page is done only when all its sends are, and a page of mails
+ * (five SMTP round trips each) held the pushes that came in it behind them.
+ */
+const CHANNELS: readonly Channel[] = ['email', 'push'];
+
 /** A partition's lease as this node last knew it. */
 class Lease {
   holding = false;
   claimedAt = -Infinity;
   renewing: Promise<boolean> | null = null;
-  running: Promise<void> | null = null;
+  /** A pass per channel: push pages go on while a page of mails is still with SMTP. */
+  running: Record<Channel, Promise<void> | null> = { email: null, push: null };
   constructor(readonly partition: SenderPartition) {}
 }
 
@@ -114,6 +123,8 @@ export class OutboxSender {
   /** Mails accepted by the mail server, pushes sent (for /metrics and tests). */
   mailed = 0;
   pushed = 0;
+  /** Alerts those pushes carried (pushed / pushedAlerts: requests an alert). */
+  pushedAlerts = 0;
 
   constructor(private readonly o: OutboxSenderOptions) {
     this.now = o.now ?? Date.now;
@@ -133,18 +144,19 @@ export class OutboxSender {
   async kick(): Promise<void> {
     if (this.stopped) return;
     // Asked one after another, so a node takes one free slice a turn, not all of them at once.
-    for (const l of this.leases) if (!l.running) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
-    await Promise.all(this.leases.map((l) => this.kickOne(l)));
+    for (const l of this.leases) if (!l.running.email && !l.running.push) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
+    await Promise.all(this.leases.flatMap((l) => CHANNELS.map((c) => this.kickOne(l, c))));
   }
 
-  private kickOne(l: Lease): Promise<void> {
-    if (l.running) return l.running;
-    const pass = this.pass(l)
-      .catch((err: unknown) => log.error({ err }, 'alert outbox: a pass failed; retrying'))
+  private kickOne(l: Lease, channel: Channel): Promise<void> {
+    const running = l.running[channel];
+    if (running) return running;
+    const pass = this.pass(l, channel)
+      .catch((err: unknown) => log.error({ err, channel }, 'alert outbox: a pass failed; retrying'))
       .finally(() => {
-        l.running = null;
+        l.running[channel] = null;
       });
-    l.running = pass;
+    l.running[channel] = pass;
     return pass;
   }
 
@@ -178,11 +190,11 @@ export class OutboxSender {
     return l.renewing;
   }
 
-  private async pass(l: Lease): Promise<void> {
+  private async pass(l: Lease, channel: Channel): Promise<void> {
     for (;;) {
       if (this.stopped || !(await this.renew(l))) return;
       const takenAt = Date.now();
-      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE, l.partition);
+      const rows = await this.o.store.takeDue(this.now(), this.o.attemptMs, PAGE, l.partition, channel);
       if (rows.length === 0) return;
       await this.sendPage(l, rows, takenAt);
       if (rows.length < PAGE) return;
@@ -244,9 +256,18 @@ export class OutboxSender {
       const job = this.mailJob(g, ctx, accounts.get(g.owner), skipped);
       if (job) jobs.push(job);
     }
-    const pushJobs: Job[] = [];
+    // One push per owner a page (adaptive batching): a sender that keeps up sees an alert or two
+    // an owner a page and sends each at once; one behind sees more and carries them in fewer
+    // requests, so a backlog costs fewer pushes, not more.
+    const byOwner = new Map<string, OutboxRow[]>();
     for (const r of pushRows) {
-      const job = this.pushJob(r, ctx, subscriptions.get(r.owner) ?? [], skipped);
+      const list = byOwner.get(r.owner) ?? [];
+      list.push(r);
+      byOwner.set(r.owner, list);
+    }
+    const pushJobs: Job[] = [];
+    for (const [owner, list] of byOwner) {
+      const job = this.pushJob(owner, list, ctx, subscriptions.get(owner) ?? [], skipped);
       if (job) pushJobs.push(job);
     }
     // Not awaited until the page's end: a failure must be caught here, or it would end the process.
@@ -371,30 +392,38 @@ export class OutboxSender {
     return out;
   }
 
-  /** A push row's job, or null (skipped) without Web Push here, or when its search or favourite is gone or no longer chooses push. */
-  private pushJob(r: OutboxRow, ctx: PageContext, subscriptions: StoredSubscription[], skipped: number[]): Job | null {
+  /**
+   * An owner's push rows of a page as one push, or null (all skipped) without Web Push here.
+   * Rows whose search or favourite is gone or no longer chooses push are skipped; the rest go
+   * in one request per subscription, and its acceptance marks them all: each alert rides in
+   * exactly one accepted push, and a refused one leaves them all due, to go together again.
+   */
+  private pushJob(owner: string, rows: OutboxRow[], ctx: PageContext, subscriptions: StoredSubscription[], skipped: number[]): Job | null {
     const push = this.o.push;
-    const search = r.source === FAVOURITE_SOURCE ? null : searchOfOwner(ctx, r.owner, r.source);
-    const chosen =
-      r.source === FAVOURITE_SOURCE
-        ? (ctx.favourites.get(r.owner) ?? []).some((f) => f.listingId === r.listing.id && f.channels.includes('push'))
-        : search !== null && search.channels.includes('push');
-    if (!push || !chosen) {
-      skipped.push(r.id);
-      return null;
+    const pushedHomes = new Set((ctx.favourites.get(owner) ?? []).filter((f) => f.channels.includes('push')).map((f) => f.listingId));
+    const kept: PushItem[] = [];
+    for (const r of rows) {
+      const search = r.source === FAVOURITE_SOURCE ? null : searchOfOwner(ctx, owner, r.source);
+      const chosen = r.source === FAVOURITE_SOURCE ? pushedHomes.has(r.listing.id) : search !== null && search.channels.includes('push');
+      if (!push || !chosen) skipped.push(r.id);
+      else kept.push({ row: r, search });
     }
-    const locale: Locale = ctx.locales.get(r.owner) ?? 'en';
+    if (!push || kept.length === 0) return null;
+    kept.sort((a, b) => a.row.alertId - b.row.alertId);
+    const locale: Locale = ctx.locales.get(owner) ?? 'en';
+    const ids = kept.map((k) => k.row.id);
     return {
-      ids: [r.id],
+      ids,
       digest: false,
       keepMail: false,
-      attempts: r.attempts,
+      attempts: Math.max(...kept.map((k) => k.row.attempts)),
       send: async () => {
-        await push.sendToOwner(r.owner, pushPayload(r, search?.name ?? null, this.o.base, locale), subscriptions);
+        await push.sendToOwner(owner, groupPushPayload(owner, kept, this.o.base, locale), subscriptions);
       },
       sent: (at) => {
         this.pushed++;
-        this.o.onPushed?.(at - r.at);
+        this.pushedAlerts += kept.length;
+        for (const k of kept) this.o.onPushed?.(at - k.row.at);
       },
     };
   }
@@ -403,7 +432,7 @@ export class OutboxSender {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all(this.leases.map((l) => l.running));
+    await Promise.all(this.leases.flatMap((l) => [l.running.email, l.running.push]));
     await Promise.all(this.leases.filter((l) => l.holding).map((l) => this.o.store.releaseSender(this.o.node, l.partition).catch(() => undefined)));
   }
 }
@@ -438,22 +467,104 @@ function searchOfOwner(ctx: PageContext, owner: string, id: string): SavedSearch
 }
 
 const PUSH_WORDS = {
-  en: { new: 'New home', price_drop: 'Price drop', removed: 'No longer listed', favourite: 'Your favourite' },
-  zh: { new: '新房源', price_drop: '降价', removed: '已下架', favourite: '您收藏的房源' },
+  en: {
+    new: 'New home',
+    price_drop: 'Price drop',
+    removed: 'No longer listed',
+    favourite: 'Your favourite',
+    newHomes: (n: number, name: string) => `${n} new homes match “${name}”`,
+    searchUpdates: (n: number, name: string) => `${n} updates to “${name}”`,
+    savedUpdates: (n: number) => `${n} updates to your saved homes`,
+    mixed: (n: number) => `${n} updates to your searches and saved homes`,
+    more: (n: number) => `and ${n} more`,
+  },
+  zh: {
+    new: '新房源',
+    price_drop: '降价',
+    removed: '已下架',
+    favourite: '您收藏的房源',
+    newHomes: (n: number, name: string) => `“${name}”有 ${n} 套新房源`,
+    searchUpdates: (n: number, name: string) => `“${name}”有 ${n} 条更新`,
+    savedUpdates: (n: number) => `您收藏的房源有 ${n} 条更新`,
+    mixed: (n: number) => `您的搜索和收藏有 ${n} 条更新`,
+    more: (n: number) => `还有 ${n} 条`,
+  },
 } as const;
 
-/** A notification: what happened and where, the home's title and price; one tag per alert, so a repeat replaces itself. */
-export function pushPayload(r: OutboxRow, searchName: string | null, base: string, locale: Locale): PushPayload {
-  const w = PUSH_WORDS[locale];
-  const title = `${w[r.reason]} · ${searchName ?? w.favourite}`.slice(0, 120);
-  const body = `${r.listing.title.replace(/\s+/g, ' ').slice(0, 140)} — ${priceLine(r, locale)}`;
+/** Homes a grouped notification names: a phone shows three or four lines, and the payload stays far under Web Push's 4 KB. */
+const PUSH_LISTED = 3;
+const oneLine = (t: string, max: number) => {
+  const chars = Array.from(t.replace(/\s+/g, ' ').trim());
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+};
+
+interface PushItem {
+  row: OutboxRow;
+  search: SavedSearch | null;
+}
+
+/**
+ * The notification's tag: one per owner and source (a search, the favourites, or both mixed),
+ * so the next push for it replaces the last on the phone rather than stacking; hashed, as
+ * the push service sees it (as a Topic) and owner ids are ours.
+ */
+export function pushTag(owner: string, source: string): string {
+  return `alerts-${createHash('sha256').update(`${owner}\u0000${source}`).digest('base64url').slice(0, 22)}`;
+}
+
+const photoOf = (r: OutboxRow, base: string): string | null => {
   const photo = r.listing.photos?.[0];
+  return photo && photo.startsWith('/photos/') ? `${base}${photo}` : null;
+};
+
+/** One alert's notification: what happened and where, the home's title and price; opens the home. */
+export function pushPayload(r: OutboxRow, searchName: string | null, base: string, locale: Locale, owner = r.owner): PushPayload {
+  const w = PUSH_WORDS[locale];
+  const title = oneLine(`${w[r.reason]} · ${searchName ?? w.favourite}`, 120);
+  const body = `${oneLine(r.listing.title, 140)} — ${priceLine(r, locale)}`;
+  const photo = photoOf(r, base);
   return {
     title,
     body,
     url: `${base}/listings/${encodeURIComponent(r.listing.id)}`,
-    tag: `alert-${r.alertId}`,
-    ...(photo && photo.startsWith('/photos/') ? { icon: `${base}${photo}` } : {}),
+    tag: pushTag(owner, r.source),
+    count: 1,
+    ...(photo ? { icon: photo } : {}),
+  };
+}
+
+/**
+ * An owner's page of alerts as one notification: one alert reads as before; several say how
+ * many and of what ("5 new homes match “Brooklyn 2 bed”"), name the first few homes, and open
+ * the search's map (the saved homes page for favourites or a mix). Text only: the system shows
+ * it as text, and the service worker never puts it in a page.
+ */
+export function groupPushPayload(owner: string, items: PushItem[], base: string, locale: Locale): PushPayload {
+  const first = items[0]!;
+  if (items.length === 1) return pushPayload(first.row, first.search?.name ?? null, base, locale, owner);
+  const w = PUSH_WORDS[locale];
+  const sources = new Set(items.map((i) => i.row.source));
+  const one = sources.size === 1 ? first : null;
+  const name = one?.search ? oneLine(one.search.name, 60) : null;
+  const n = items.length;
+  const title =
+    one?.search && name !== null
+      ? items.every((i) => i.row.reason === 'new')
+        ? w.newHomes(n, name)
+        : w.searchUpdates(n, name)
+      : one
+        ? w.savedUpdates(n)
+        : w.mixed(n);
+  const lines = items.slice(0, PUSH_LISTED).map((i) => `${i.row.reason === 'new' ? '' : `${w[i.row.reason]}: `}${oneLine(i.row.listing.title, 60)} — ${priceLine(i.row, locale)}`);
+  if (n > PUSH_LISTED) lines.push(w.more(n - PUSH_LISTED));
+  const photo = items.map((i) => photoOf(i.row, base)).find((p) => p !== null);
+  return {
+    title: oneLine(title, 120),
+    body: lines.join('\n'),
+    url: one?.search ? mapUrl(base, one.search) : `${base}/saved`,
+    tag: pushTag(owner, one ? first.row.source : '*'),
+    count: n,
+    ...(photo ? { icon: photo } : {}),
   };
 }
 

@@ -78,9 +78,12 @@ export interface AlertOutbox {
   /**
    * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
    * its attempt count raised and held until `now + attemptMs`. Rows of a mail already
-   * formed (mailKey set) come whole with their mail.
+   * formed (mailKey set) come whole with their mail, an instant mail row with its search's
+   * other instant rows, and a push row with all its owner's push rows not held: the sender
+   * sends an owner's push rows as one push, so the further behind it is, the more each carries.
+   * `channel`: only that channel's rows (the sender takes mail and push pages apart).
    */
-  takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]>;
+  takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]>;
   /** Fixes which mail rows go in, before it is first sent. */
   setMailKey(ids: number[], mailKey: string): Promise<void>;
   /** setMailKey for a page of mails at once. */

@@ -239,12 +239,13 @@ export class SqliteAlertStore implements AlertStore {
       favouritesOn: this.db.prepare('SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
       insertOutbox: this.db.prepare('INSERT OR IGNORE INTO alert_outbox (alert_id, channel, owner, source, digest, due_at) VALUES (?, ?, ?, ?, ?, ?)'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND channel GLOB ? ORDER BY id LIMIT ?')
         .raw(),
       sameMail: this.db.prepare('SELECT id FROM alert_outbox WHERE done_at IS NULL AND mail_key = ? AND lease_until < ?').pluck(),
       sameSearch: this.db
         .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
         .pluck(),
+      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND lease_until < ?").pluck(),
       leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
       outboxRows: this.db
         .prepare(
@@ -492,7 +493,7 @@ export class SqliteAlertStore implements AlertStore {
     return {
       release: this.db.prepare('UPDATE alert_sender_parts SET holder = NULL, expires = 0 WHERE holder = ? AND count = ? AND idx = ?'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? AND channel GLOB ? ORDER BY id LIMIT ?')
         .raw(),
       claim: (node: string, leaseMs: number, p: SenderPartition): boolean => {
         const now = Date.now();
@@ -502,12 +503,14 @@ export class SqliteAlertStore implements AlertStore {
     };
   }
 
-  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]> {
-    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, limit) : () => this.s.due.all(now, now, limit);
+  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]> {
+    const only = channel ?? '*';
+    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, only, limit) : () => this.s.due.all(now, now, only, limit);
     const ids = this.db
       .transaction(() => {
         const taken = new Set<number>();
         const searches = new Set<string>();
+        const pushOwners = new Set<string>();
         for (const [id, mailKey, channel, digest, owner, source] of due() as [number, string | null, string, number, string, string][]) {
           taken.add(id);
           // A mail formed before (its sender died): all of it, as it was.
@@ -516,6 +519,10 @@ export class SqliteAlertStore implements AlertStore {
           else if (channel === 'email' && digest === 0 && !searches.has(`${owner}\u0000${source}`)) {
             searches.add(`${owner}\u0000${source}`);
             for (const other of this.s.sameSearch.all(owner, source, now) as number[]) taken.add(other);
+          } else if (channel === 'push' && !pushOwners.has(owner)) {
+            // A push takes all its owner's push rows: one push carries them (OutboxSender), so a backlog goes in fewer.
+            pushOwners.add(owner);
+            for (const other of this.s.sameOwnerPush.all(owner, now) as number[]) taken.add(other);
           }
         }
         for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);

@@ -58,7 +58,9 @@ export interface PushPayload {
   body: string;
   /** The page the notification opens, on the site's own origin. */
   url: string;
-  /** Notifications with one tag replace each other (one per home per change). */
+  /** Notifications with one tag replace each other (one per renter and search, or favourites). */
   tag: string;
   icon?: string;
+  /** Alerts this notification carries (several of one renter's, sent together). */
+  count?: number;
 }

@@ -284,25 +284,29 @@ export class PostgresAlertStore implements AlertStore {
    * alerts. A partition takes its owners' rows only (a hash of the owner: a search's rows
    * and a formed mail's are one owner's, so they stay whole).
    */
-  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition): Promise<OutboxRow[]> {
+  async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]> {
     const sliced = partition !== undefined && partition.count > 1;
+    const params: unknown[] = sliced ? [now, attemptMs, limit, partition.count, partition.index] : [now, attemptMs, limit];
+    if (channel) params.push(channel);
     const r = await this.query<OutboxDbRow>(
       `WITH first AS (
          SELECT id, mail_key, owner, source, channel, digest FROM alert_outbox WHERE done_at IS NULL AND due_at <= $1 AND lease_until < $1
-           ${sliced ? 'AND (hashtext(owner) & 2147483647) % $4 = $5' : ''} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+           ${sliced ? 'AND (hashtext(owner) & 2147483647) % $4 = $5' : ''} ${channel ? `AND channel = $${params.length}` : ''} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
        ), picked AS (
          SELECT id FROM first
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.mail_key = f.mail_key WHERE o.done_at IS NULL AND o.lease_until < $1
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner AND o.source = f.source
            WHERE f.channel = 'email' AND NOT f.digest AND f.mail_key IS NULL
              AND o.channel = 'email' AND NOT o.digest AND o.mail_key IS NULL AND o.done_at IS NULL AND o.lease_until < $1
+         UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner
+           WHERE f.channel = 'push' AND o.channel = 'push' AND o.done_at IS NULL AND o.lease_until < $1
        ), leased AS (
          UPDATE alert_outbox o SET lease_until = $1 + $2, attempts = o.attempts + 1 FROM picked p WHERE o.id = p.id
          RETURNING o.id AS o_id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key
        )
        SELECT l.*, a.id, a.search_id, a.reason, a.listing, a.session, a.at, a.previous_price, a.seq
        FROM leased l JOIN alerts a ON a.id = l.alert_id ORDER BY l.o_id`,
-      sliced ? [now, attemptMs, limit, partition.count, partition.index] : [now, attemptMs, limit],
+      params,
     );
     const alerts = await withListings(r.rows.map(storedOf), this.listings);
     return r.rows.map((x, i) => {
