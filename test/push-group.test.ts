@@ -117,7 +117,7 @@ for (const leg of legs) {
       await s.stop();
     });
 
-    it('a push row is taken with all its owner\'s push rows not held, past the page\'s limit: behind, one push carries them all', async () => {
+    it('a push row is taken with all its owner\'s due push rows not held, past the page\'s limit: behind, one push carries them all', async () => {
       const gus = await renter();
       const hal = await renter();
       const g = `g${seq}`;
@@ -130,11 +130,15 @@ for (const leg of legs) {
       ]);
       // The sender's push pass takes push rows only: a page of mails never holds a push back.
       const rows = await store.takeDue(Date.now(), 60_000, 1, undefined, 'push');
-      expect(rows.map((r) => [r.owner, r.listing.id])).toEqual([1, 3, 4].map((k) => [gus.owner, `${g}-${k}`]));
+      // Not the row still backing off (due in a minute): a refused push waits out its backoff.
+      expect(rows.map((r) => [r.owner, r.listing.id])).toEqual([1, 3].map((k) => [gus.owner, `${g}-${k}`]));
       // Hal's row was not taken: the next page has it (and Gus's mail row, without a channel).
       const next = await store.takeDue(Date.now(), 60_000, 10);
       expect(next.map((r) => [r.owner, r.channel])).toEqual([[hal.owner, 'push'], [gus.owner, 'email']]);
       await store.finish([...rows, ...next].map((r) => r.id), 'sent', Date.now());
+      const later = await store.takeDue(Date.now() + 61_000, 60_000, 10, undefined, 'push');
+      expect(later.map((r) => r.listing.id)).toEqual([`${g}-4`]);
+      await store.finish(later.map((r) => r.id), 'sent', Date.now());
     });
 
     it('two renters: two pushes, each with its own alerts; one alert alone reads as one home and opens it', async () => {
@@ -190,6 +194,34 @@ for (const leg of legs) {
       now += 60_000;
       await s.kick();
       expect(got(dee.sub)).toHaveLength(1);
+      expect(s.pushedAlerts).toBe(3);
+      await s.stop();
+    });
+
+    it('a push one device took and another refused goes again as it was; homes since go in a push of their own: no device is sent a home twice', async () => {
+      const eve = await renter();
+      const tablet = service.subscribe({ status: 500 });
+      await pushStore.subscribe(eve.owner, tablet.json, 'en', Date.now());
+      await commit([1, 2].map((k) => alertOf(eve.owner, eve.searchId, home(`e${seq + 1}-${k}`))));
+      let now = Date.now();
+      const s = sender(() => now);
+      await s.kick();
+      // The phone took the two homes; the tablet refused them: both rows wait for the tablet.
+      expect(got(eve.sub).map((r) => r.payload.count)).toEqual([2]);
+      expect(got(tablet)).toHaveLength(0);
+      expect(await store.outboxWaiting()).toBe(2);
+      // A third home while they wait; then the tablet is back and the backoff is over.
+      await commit([alertOf(eve.owner, eve.searchId, home(`e${seq + 1}-3`))]);
+      service.behave(tablet, { status: 201 });
+      now += 1_500;
+      await s.kick();
+      // The tablet gets the first push as it was and the third home alone; the phone only the third.
+      expect(got(tablet).map((r) => r.payload.count).sort()).toEqual([1, 2]);
+      expect(got(eve.sub).map((r) => r.payload.count)).toEqual([2, 1]);
+      const refused = service.received.filter((r) => r.path === tablet.path && r.status === 500);
+      expect(refused.map((r) => r.text)).toEqual([got(eve.sub)[0]!.text]);
+      expect(got(tablet).some((r) => r.text === got(eve.sub)[0]!.text)).toBe(true);
+      expect(await store.outboxWaiting()).toBe(0);
       expect(s.pushedAlerts).toBe(3);
       await s.stop();
     });

@@ -245,9 +245,13 @@ export class OutboxSender {
       g.key = `${g.digest ? 'd' : 'm'}${g.rows[0]!.id}`;
       mails.push(g);
     }
+    const pushes = groupPushes(pushRows);
     await Promise.all([
       waitForDigest.length > 0 ? this.o.store.postpone(waitForDigest, this.o.digestAt(now), true, false) : null,
-      this.o.store.setMailKeys(fresh.filter((g) => g.key !== '').map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) }))),
+      this.o.store.setMailKeys([
+        ...fresh.filter((g) => g.key !== '').map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) })),
+        ...pushes.filter((g) => g.fresh).map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) })),
+      ]),
     ]);
 
     const skipped: number[] = [];
@@ -256,18 +260,9 @@ export class OutboxSender {
       const job = this.mailJob(g, ctx, accounts.get(g.owner), skipped);
       if (job) jobs.push(job);
     }
-    // One push per owner a page (adaptive batching): a sender that keeps up sees an alert or two
-    // an owner a page and sends each at once; one behind sees more and carries them in fewer
-    // requests, so a backlog costs fewer pushes, not more.
-    const byOwner = new Map<string, OutboxRow[]>();
-    for (const r of pushRows) {
-      const list = byOwner.get(r.owner) ?? [];
-      list.push(r);
-      byOwner.set(r.owner, list);
-    }
     const pushJobs: Job[] = [];
-    for (const [owner, list] of byOwner) {
-      const job = this.pushJob(owner, list, ctx, subscriptions.get(owner) ?? [], skipped);
+    for (const g of pushes) {
+      const job = this.pushJob(g.owner, g.rows, ctx, subscriptions.get(g.owner) ?? [], skipped);
       if (job) pushJobs.push(job);
     }
     // Not awaited until the page's end: a failure must be caught here, or it would end the process.
@@ -415,7 +410,8 @@ export class OutboxSender {
     return {
       ids,
       digest: false,
-      keepMail: false,
+      // A refused push keeps its group (groupPushes): the retry is the same text.
+      keepMail: true,
       attempts: Math.max(...kept.map((k) => k.row.attempts)),
       send: async () => {
         await push.sendToOwner(owner, groupPushPayload(owner, kept, this.o.base, locale), subscriptions);
@@ -458,6 +454,34 @@ function groupMails(rows: OutboxRow[]): { formed: MailGroup[]; fresh: MailGroup[
     fresh.set(k, g);
   }
   return { formed: [...formed.values()], fresh: [...fresh.values()] };
+}
+
+interface PushGroup {
+  key: string;
+  owner: string;
+  rows: OutboxRow[];
+  /** Formed in this page: its key is to be written before it is first sent. */
+  fresh: boolean;
+}
+
+/**
+ * A page's pushes: one per owner (adaptive batching: a sender that keeps up sees an alert or
+ * two an owner a page and sends each at once; one behind sees more and carries them in fewer
+ * requests, so a backlog costs fewer pushes, not more). A group is fixed by a key on its rows
+ * before it is first sent, as a mail is: an owner's push that one device took and another
+ * refused is tried again with the same rows, so the same text, and the push sender, which
+ * remembers what each endpoint took by its text, does not ring the first device again.
+ * Rows that arrived since go in a push of their own.
+ */
+function groupPushes(rows: OutboxRow[]): PushGroup[] {
+  const groups = new Map<string, PushGroup>();
+  for (const r of rows) {
+    const k = r.mailKey ?? `\u0000${r.owner}`;
+    const g = groups.get(k) ?? { key: r.mailKey ?? `p${r.id}`, owner: r.owner, rows: [], fresh: r.mailKey === null };
+    g.rows.push(r);
+    groups.set(k, g);
+  }
+  return [...groups.values()];
 }
 
 /** The saved search a row names, when it is still the row owner's. */

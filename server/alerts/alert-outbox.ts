@@ -77,14 +77,14 @@ export interface AlertOutbox {
   releaseSender(node: string, partition?: SenderPartition): Promise<void>;
   /**
    * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
-   * its attempt count raised and held until `now + attemptMs`. Rows of a mail already
-   * formed (mailKey set) come whole with their mail, an instant mail row with its search's
-   * other instant rows, and a push row with all its owner's push rows not held: the sender
+   * its attempt count raised and held until `now + attemptMs`. Rows of a mail or push already
+   * formed (mailKey set) come whole with it, an instant mail row with its search's
+   * other instant rows, and a push row with all its owner's due push rows not held: the sender
    * sends an owner's push rows as one push, so the further behind it is, the more each carries.
    * `channel`: only that channel's rows (the sender takes mail and push pages apart).
    */
   takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]>;
-  /** Fixes which mail rows go in, before it is first sent. */
+  /** Fixes which rows go in a mail (or a push), before it is first sent. */
   setMailKey(ids: number[], mailKey: string): Promise<void>;
   /** setMailKey for a page of mails at once. */
   setMailKeys(mails: { key: string; ids: number[] }[]): Promise<void>;

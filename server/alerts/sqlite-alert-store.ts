@@ -245,7 +245,7 @@ export class SqliteAlertStore implements AlertStore {
       sameSearch: this.db
         .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
         .pluck(),
-      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND lease_until < ?").pluck(),
+      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND due_at <= ? AND lease_until < ?").pluck(),
       leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
       outboxRows: this.db
         .prepare(
@@ -513,16 +513,16 @@ export class SqliteAlertStore implements AlertStore {
         const pushOwners = new Set<string>();
         for (const [id, mailKey, channel, digest, owner, source] of due() as [number, string | null, string, number, string, string][]) {
           taken.add(id);
-          // A mail formed before (its sender died): all of it, as it was.
+          // A mail or push formed before (refused, or its sender died): all of it, as it was.
           if (mailKey !== null) for (const other of this.s.sameMail.all(mailKey, now) as number[]) taken.add(other);
           // An instant mail takes its search's homes still gathering too: one mail, not one a home.
           else if (channel === 'email' && digest === 0 && !searches.has(`${owner}\u0000${source}`)) {
             searches.add(`${owner}\u0000${source}`);
             for (const other of this.s.sameSearch.all(owner, source, now) as number[]) taken.add(other);
           } else if (channel === 'push' && !pushOwners.has(owner)) {
-            // A push takes all its owner's push rows: one push carries them (OutboxSender), so a backlog goes in fewer.
+            // A push takes all its owner's due push rows: one push carries them (OutboxSender), so a backlog goes in fewer.
             pushOwners.add(owner);
-            for (const other of this.s.sameOwnerPush.all(owner, now) as number[]) taken.add(other);
+            for (const other of this.s.sameOwnerPush.all(owner, now, now) as number[]) taken.add(other);
           }
         }
         for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);

@@ -299,7 +299,7 @@ export class PostgresAlertStore implements AlertStore {
            WHERE f.channel = 'email' AND NOT f.digest AND f.mail_key IS NULL
              AND o.channel = 'email' AND NOT o.digest AND o.mail_key IS NULL AND o.done_at IS NULL AND o.lease_until < $1
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner
-           WHERE f.channel = 'push' AND o.channel = 'push' AND o.done_at IS NULL AND o.lease_until < $1
+           WHERE f.channel = 'push' AND o.channel = 'push' AND o.done_at IS NULL AND o.due_at <= $1 AND o.lease_until < $1
        ), leased AS (
          UPDATE alert_outbox o SET lease_until = $1 + $2, attempts = o.attempts + 1 FROM picked p WHERE o.id = p.id
          RETURNING o.id AS o_id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key
