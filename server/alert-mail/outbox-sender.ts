@@ -78,8 +78,10 @@ interface MailGroup {
 interface Job {
   ids: number[];
   digest: boolean;
-  /** Mail keeps its rows as one mail on a retry; a push row has no mail. */
+  /** Its rows stay one mail (or push) on a retry. */
   keepMail: boolean;
+  /** A push group's key, to be written on its rows if it is refused (groupPushes). */
+  fixOnRefusal?: { key: string; ids: number[] };
   attempts: number;
   send(): Promise<void>;
   /** Accepted at `at` (epoch ms). */
@@ -245,13 +247,9 @@ export class OutboxSender {
       g.key = `${g.digest ? 'd' : 'm'}${g.rows[0]!.id}`;
       mails.push(g);
     }
-    const pushes = groupPushes(pushRows);
     await Promise.all([
       waitForDigest.length > 0 ? this.o.store.postpone(waitForDigest, this.o.digestAt(now), true, false) : null,
-      this.o.store.setMailKeys([
-        ...fresh.filter((g) => g.key !== '').map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) })),
-        ...pushes.filter((g) => g.fresh).map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) })),
-      ]),
+      this.o.store.setMailKeys(fresh.filter((g) => g.key !== '').map((g) => ({ key: g.key, ids: g.rows.map((r) => r.id) }))),
     ]);
 
     const skipped: number[] = [];
@@ -261,8 +259,9 @@ export class OutboxSender {
       if (job) jobs.push(job);
     }
     const pushJobs: Job[] = [];
-    for (const g of pushes) {
+    for (const g of groupPushes(pushRows)) {
       const job = this.pushJob(g.owner, g.rows, ctx, subscriptions.get(g.owner) ?? [], skipped);
+      if (job && g.fresh) job.fixOnRefusal = { key: g.key, ids: job.ids };
       if (job) pushJobs.push(job);
     }
     // Not awaited until the page's end: a failure must be caught here, or it would end the process.
@@ -309,6 +308,10 @@ export class OutboxSender {
     const after = this.now();
     for (const j of failed) put(j, after + backoffMs(j.attempts));
     for (const j of halted) put(j, after);
+    // A refused push may have been taken by some of the owner's devices: its rows are fixed as
+    // one group before they are let go, so the retry is the same text (not sent to those again).
+    const fixing = failed.flatMap((j) => (j.fixOnRefusal ? [j.fixOnRefusal] : []));
+    if (fixing.length > 0) await this.o.store.setMailKeys(fixing).catch((err: unknown) => log.warn({ err, groups: fixing.length }, 'alert outbox: could not fix refused push groups; a retry may regroup them'));
     await Promise.all([
       skipping,
       ...marking,
@@ -460,18 +463,20 @@ interface PushGroup {
   key: string;
   owner: string;
   rows: OutboxRow[];
-  /** Formed in this page: its key is to be written before it is first sent. */
+  /** Formed in this page: its key is written only if it is refused. */
   fresh: boolean;
 }
 
 /**
  * A page's pushes: one per owner (adaptive batching: a sender that keeps up sees an alert or
  * two an owner a page and sends each at once; one behind sees more and carries them in fewer
- * requests, so a backlog costs fewer pushes, not more). A group is fixed by a key on its rows
- * before it is first sent, as a mail is: an owner's push that one device took and another
+ * requests, so a backlog costs fewer pushes, not more). A refused group is fixed by a key on
+ * its rows, as a mail is before it is sent: an owner's push that one device took and another
  * refused is tried again with the same rows, so the same text, and the push sender, which
  * remembers what each endpoint took by its text, does not ring the first device again.
- * Rows that arrived since go in a push of their own.
+ * Rows that arrived since go in a push of their own. (Written only on refusal: a key on every
+ * push row was a second write of each in a flood. A node that dies mid-push leaves its group
+ * unfixed; that window is the one every send has, between taken and marked.)
  */
 function groupPushes(rows: OutboxRow[]): PushGroup[] {
   const groups = new Map<string, PushGroup>();
