@@ -53,10 +53,24 @@ test('renter and host talk live: contact from the listing, sent → read, unread
   await host.getByTestId('send').click();
   await expect(renter.getByTestId('message').last()).toContainText('Viewings on Saturdays.', { timeout: 10_000 });
   await expect(renter.getByTestId('message').last()).toHaveClass(/theirs/);
+  await expect(renter.getByTestId('message').first().locator('time')).toHaveText(/^\d{1,2}:\d{2}\s?(AM|PM)$/);
   await renter.screenshot({ path: info.outputPath(`conversation-renter-${info.project.name}.png`) });
   await host.screenshot({ path: info.outputPath(`conversation-host-${info.project.name}.png`) });
   // Nothing twice on either side.
   for (const p of [renter, host]) await expect(p.getByTestId('message')).toHaveCount(2);
+  // The same conversation in Chinese, on both sides: chrome in Chinese, the people's words as they wrote them.
+  for (const [who, p] of [['renter', renter], ['host', host]] as const) {
+    const at = p.url();
+    await p.goto('/messages');
+    await p.getByTestId('language').selectOption('zh');
+    await p.goto(at);
+    await expect(p.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(p.getByTestId('message')).toHaveCount(2);
+    await expect(p.getByTestId('composer')).toHaveAttribute('placeholder', /[\u4e00-\u9fff]/);
+    // Times as Chinese writes them (20:52), not the English clock the browser's own locale would give.
+    await expect(p.getByTestId('message').first().locator('time')).toHaveText(/^\d{1,2}:\d{2}$/);
+    await p.screenshot({ path: info.outputPath(`conversation-${who}-zh-${info.project.name}.png`) });
+  }
   await renter.context().close();
   await host.context().close();
 });

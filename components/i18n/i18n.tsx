@@ -17,6 +17,8 @@ interface I18n {
   /** A listing's price as a renter reads it: amount, currency and period. */
   listingPrice(l: { price: number; currency: string; pricePer: PricePer }): string;
   date(iso: string): string;
+  /** A time of day as the renter's language writes it: "8:52 PM", "20:52". */
+  time(iso: string): string;
   /** The currency most listings are priced in: bubbles' averages are in it. */
   currency: string;
 }
@@ -44,6 +46,7 @@ export function I18nProvider({ initial, currency = 'USD', children }: { initial:
       return f;
     };
     const dateFmt = new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: 'medium' });
+    const timeFmt = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeStyle: 'short' });
     const t: I18n['t'] = (key, params) =>
       MESSAGES[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? `{${name}}`));
     const per = (p: PricePer) => t(p === 'night' ? 'perNight' : 'perMonth');
@@ -56,6 +59,7 @@ export function I18nProvider({ initial, currency = 'USD', children }: { initial:
       per,
       listingPrice: (l) => `${priceFmt(l.currency).format(l.price)} ${per(l.pricePer)}`,
       date: (iso) => dateFmt.format(new Date(iso)),
+      time: (iso) => timeFmt.format(new Date(iso)),
       currency,
     };
   }, [locale, setLocale, currency]);

@@ -10,8 +10,8 @@ import { messagesApi } from './messages-api';
 import { useConversation, type ShownMessage } from './use-conversation';
 
 function Bubble({ m, showStatus }: { m: ShownMessage; showStatus: boolean }) {
-  const { t } = useI18n();
-  const time = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const { t, time: timeOf } = useI18n();
+  const time = timeOf(m.sentAt);
   return (
     <li className={m.mine ? 'bubble-row mine' : 'bubble-row theirs'} data-testid="message" data-id={m.id ?? ''} data-status={m.status ?? ''}>
       <div className="bubble-text">{m.text}</div>

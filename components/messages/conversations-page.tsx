@@ -11,11 +11,11 @@ import { useLiveMessages } from './use-live-messages';
 
 /** /messages — every conversation of the account, as renter or host, newest activity first, live. */
 export function ConversationsPage() {
-  const { t, date } = useI18n();
+  const { t, date, time } = useI18n();
   const { account, askSignIn } = useAccount();
   const [list, setList] = useState<ConversationJson[] | null>(null);
   // Today's messages by their time, older ones by their date.
-  const when = (iso: string) => (new Date(iso).toDateString() === new Date().toDateString() ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date(iso));
+  const when = (iso: string) => (new Date(iso).toDateString() === new Date().toDateString() ? time(iso) : date(iso));
   const load = () => void messagesApi.list().then(setList).catch(() => setList([]));
   useEffect(() => {
     if (account) load();
