@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountStore } from '../server/accounts/account-store';
 import { SqliteAccountStore } from '../server/accounts/sqlite-account-store';
 import { PostgresAccountStore } from '../server/accounts/postgres-account-store';
-import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent, type SavedSearch } from '../server/alerts/alert-store';
+import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent } from '../server/alerts/alert-store';
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
-import type { ListingRecord } from '../server/core/listing';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
 import { MAIL_CONNECTIONS, openMailer, type Mail, type Mailer } from '../server/mail/mailer';
 import { OutboxSender, pushTag } from '../server/alert-mail/outbox-sender';
@@ -20,19 +19,10 @@ import type { PushSender } from '../server/alert-mail/push-port';
 import type { PushPayload } from '../server/contract/alert-channels';
 import { storeLegs } from './helpers/store-legs';
 import { listUnsubscribe, MailServer } from './helpers/mail-server';
+import { home, search, T0 } from './helpers/outbox-fixtures';
 
 const BASE = 'https://roost.test';
 const SECRET = 'outbox-test-secret-0123456789abcdef0123456789';
-const T0 = Date.UTC(2026, 11, 7, 12);
-
-const home = (id: string, extra: Partial<ListingRecord> = {}): ListingRecord => ({
-  id, title: `Home ${id}`, lat: 40.7, lon: -73.95, price: 2000, type: 'entire', district: 'Manhattan', neighbourhood: 'Village', bedrooms: 2,
-  listedAt: T0, updatedAt: T0, ...extra,
-});
-
-function search(id: string, extra: Partial<SavedSearch> = {}): SavedSearch {
-  return { id, name: `Search ${id}`, area: { bbox: [-74, 40.6, -73.9, 40.8] }, filters: {}, notify: ['new', 'price_drop', 'removed'], paused: false, createdAt: T0, since: 0, channels: ['page', 'email'], frequency: 'instant', ...extra };
-}
 
 const mailNow = (source: string, dueAt = 0): OutboxIntent => ({ channel: 'email', source, digest: false, dueAt });
 

@@ -22,19 +22,12 @@ import { SqlitePushStore } from '../server/push/sqlite-push-store';
 import { storeLegs } from './helpers/store-legs';
 import { PushService, type TestSubscription } from './helpers/push-service';
 import { tempDir } from './helpers/roost';
+import { home, search as outboxSearch, T0 } from './helpers/outbox-fixtures';
 
 const BASE = 'https://roost.test';
 const SECRET = 'push-group-test-secret-0123456789abcdef0123456789';
-const T0 = Date.UTC(2026, 11, 7, 12);
-
-const home = (id: string, extra: Partial<ListingRecord> = {}): ListingRecord => ({
-  id, title: `Home ${id}`, lat: 40.7, lon: -73.95, price: 2000, type: 'entire', district: 'Manhattan', neighbourhood: 'Village', bedrooms: 2,
-  listedAt: T0, updatedAt: T0, ...extra,
-});
-
-function search(id: string, extra: Partial<SavedSearch> = {}): SavedSearch {
-  return { id, name: `Search ${id}`, area: { bbox: [-74, 40.6, -73.9, 40.8] }, filters: { priceMax: 2500 }, notify: ['new', 'price_drop', 'removed'], paused: false, createdAt: T0, since: 0, channels: ['page', 'push'], frequency: 'instant', ...extra };
-}
+/** The outbox suites' search, with a budget and push chosen. */
+const search = (id: string, extra: Partial<SavedSearch> = {}): SavedSearch => outboxSearch(id, { filters: { priceMax: 2500 }, channels: ['page', 'push'], ...extra });
 
 const legs = storeLegs('push group', {
   sqlite: (dir) => ({ alerts: new SqliteAlertStore(dir) as AlertStore, accounts: new SqliteAccountStore(dir) as AccountStore }),
@@ -266,7 +259,7 @@ describe('grouped payload', () => {
   });
   it('stays well under the Web Push limit however many alerts and however long their text', () => {
     const items = Array.from({ length: 500 }, (_, k) => row(k, '長'.repeat(2_000)));
-    const p = groupPushPayload('o', items, BASE, 'zh');
+    const p = groupPushPayload(items, BASE, 'zh');
     expect(Buffer.byteLength(JSON.stringify(p))).toBeLessThan(2_000);
     expect(p.count).toBe(500);
     expect(p.body.split('\n')).toHaveLength(4);

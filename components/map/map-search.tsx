@@ -377,10 +377,12 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
       bucketPrice: (b) => (mixedPeriods ? `${price(b.priceAvg, b.currency)}${perShort(b.pricePer)}` : price(b.priceAvg, b.currency)),
       pinPrice: (l) => price(l.price, l.currency),
       areaName: (label) => label || t('areaUnnamed'),
-      bubbleName: (b, level) =>
-        level === 'cluster'
-          ? t('bubbleCluster', { count: number(b.count), price: `${price(b.priceAvg, b.currency)} ${per(b.pricePer)}` })
-          : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: `${price(b.priceAvg, b.currency)} ${per(b.pricePer)}` }),
+      bubbleName: (b, level) => {
+        const average = `${price(b.priceAvg, b.currency)} ${per(b.pricePer)}`;
+        return level === 'cluster'
+          ? t('bubbleCluster', { count: number(b.count), price: average })
+          : t('bubbleArea', { name: b.label || t('areaUnnamed'), count: number(b.count), price: average });
+      },
       pinName: (l) => t('pin', { title: l.title, price: listingPrice(l) }),
       groupPin: (ls) => t('groupPin', { count: number(ls.length) }),
       groupName: (ls) => t('groupName', { count: number(ls.length), price: listingPrice(ls.reduce((a, b) => (b.price < a.price ? b : a))) }),

@@ -417,7 +417,7 @@ export class OutboxSender {
       keepMail: true,
       attempts: Math.max(...kept.map((k) => k.row.attempts)),
       send: async () => {
-        await push.sendToOwner(owner, groupPushPayload(owner, kept, this.o.base, locale), subscriptions);
+        await push.sendToOwner(owner, groupPushPayload(kept, this.o.base, locale), subscriptions);
       },
       sent: (at) => {
         this.pushed++;
@@ -547,7 +547,7 @@ const photoOf = (r: OutboxRow, base: string): string | null => {
 };
 
 /** One alert's notification: what happened and where, the home's title and price; opens the home. */
-export function pushPayload(r: OutboxRow, searchName: string | null, base: string, locale: Locale, owner = r.owner): PushPayload {
+export function pushPayload(r: OutboxRow, searchName: string | null, base: string, locale: Locale): PushPayload {
   const w = PUSH_WORDS[locale];
   const title = oneLine(`${w[r.reason]} · ${searchName ?? w.favourite}`, 120);
   const body = `${oneLine(r.listing.title, 140)} — ${priceLine(r, locale)}`;
@@ -556,7 +556,7 @@ export function pushPayload(r: OutboxRow, searchName: string | null, base: strin
     title,
     body,
     url: `${base}/listings/${encodeURIComponent(r.listing.id)}`,
-    tag: pushTag(owner, r.source),
+    tag: pushTag(r.owner, r.source),
     count: 1,
     ...(photo ? { icon: photo } : {}),
   };
@@ -568,9 +568,9 @@ export function pushPayload(r: OutboxRow, searchName: string | null, base: strin
  * the search's map (the saved homes page for favourites or a mix). Text only: the system shows
  * it as text, and the service worker never puts it in a page.
  */
-export function groupPushPayload(owner: string, items: PushItem[], base: string, locale: Locale): PushPayload {
+export function groupPushPayload(items: PushItem[], base: string, locale: Locale): PushPayload {
   const first = items[0]!;
-  if (items.length === 1) return pushPayload(first.row, first.search?.name ?? null, base, locale, owner);
+  if (items.length === 1) return pushPayload(first.row, first.search?.name ?? null, base, locale);
   const w = PUSH_WORDS[locale];
   const sources = new Set(items.map((i) => i.row.source));
   const one = sources.size === 1 ? first : null;
@@ -591,7 +591,7 @@ export function groupPushPayload(owner: string, items: PushItem[], base: string,
     title: oneLine(title, 120),
     body: lines.join('\n'),
     url: one?.search ? mapUrl(base, one.search) : `${base}/saved`,
-    tag: pushTag(owner, one ? first.row.source : '*'),
+    tag: pushTag(first.row.owner, one ? first.row.source : '*'),
     count: n,
     ...(photo ? { icon: photo } : {}),
   };

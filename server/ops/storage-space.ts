@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { hasErrorCode } from '../core/error-code';
 
 /**
  * Error codes that mean "no room to write": SQLite's (better-sqlite3 puts the extended
@@ -9,11 +10,7 @@ const FULL_CODES = new Set(['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE', 'ENOSPC', 'ED
 
 /** Whether an error (or one it wraps as its `cause`) says the storage is full. */
 export function isStorageFull(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && FULL_CODES.has(code)) return true;
-  }
-  return false;
+  return hasErrorCode(err, (code) => FULL_CODES.has(code));
 }
 
 /**

@@ -29,13 +29,28 @@ export function listingValues(r: ListingRecord, out: unknown[]): void {
  */
 export class NewListingsInsert {
   private readonly listings: Database.Statement;
+  private readonly listing: Database.Statement;
   private readonly changes: Database.Statement;
   private readonly change: Database.Statement;
 
   constructor(db: Database.Database) {
     this.listings = db.prepare(`INSERT INTO listings (${COLUMNS}) VALUES ${placeholders(ROWS_A_STATEMENT, LISTING_COLUMNS)} ON CONFLICT(id) DO NOTHING RETURNING id`).pluck();
+    this.listing = db.prepare(`INSERT INTO listings (${COLUMNS}) VALUES ${placeholders(1, LISTING_COLUMNS)} ON CONFLICT(id) DO NOTHING`);
     this.changes = db.prepare(`INSERT INTO changes (listing_id, op, before, after, at) VALUES ${placeholders(ROWS_A_STATEMENT, CHANGE_COLUMNS)}`);
     this.change = db.prepare(`INSERT INTO changes (listing_id, op, before, after, at) VALUES ${placeholders(1, CHANGE_COLUMNS)}`);
+  }
+
+  /**
+   * One listing, inserted with its 'upsert' change row at `now` when its id is new; false
+   * (nothing written) when the id is stored already: insert first, read only then, so a
+   * new listing never reads before its write.
+   */
+  insertOne(r: ListingRecord, now: number): boolean {
+    const values: unknown[] = [];
+    listingValues(r, values);
+    if (this.listing.run(values).changes === 0) return false;
+    this.change.run(r.id, 'upsert', null, JSON.stringify(r), now);
+    return true;
   }
 
   /**

@@ -76,15 +76,11 @@ export class SearchAreaGrid {
   private readonly slotOf = new IdTable(this.ids);
   private readonly freeSlots: number[] = [];
   private slots = 0;
+  /** Each slot's box: which cells list it (the filters live only in the cells' entries). */
   private latMin = new Int32Array(1024);
   private latMax = new Int32Array(1024);
   private west = new Int32Array(1024);
   private east = new Int32Array(1024);
-  private priceMin = new Int32Array(1024);
-  private priceMax = new Int32Array(1024);
-  private typeMask = new Uint8Array(1024);
-  private bedsMin = new Int8Array(1024);
-  private flags = new Uint8Array(1024);
   private sortKey = new Float64Array(1024);
   /** The slots one match found, reused from match to match (no array per candidate or per match). */
   private found = new Int32Array(1024);
@@ -123,10 +119,6 @@ export class SearchAreaGrid {
     this.west[slot] = encodeWestEdge(w);
     this.east[slot] = encodeEastEdge(e);
     const f = search.filters;
-    this.priceMin[slot] = Math.max(0, Math.min(PRICE_CEILING, f.priceMin ?? 0));
-    this.priceMax[slot] = Math.max(-1, Math.min(PRICE_CEILING, f.priceMax ?? PRICE_CEILING));
-    this.typeMask[slot] = f.types ? f.types.reduce((m, t) => m | (1 << TYPE_CODE[t]), 0) : 0b111;
-    this.bedsMin[slot] = f.bedsMin === undefined ? NO_BEDROOMS : Math.max(0, Math.min(127, f.bedsMin));
     this.sortKey[slot] = idSortKey(search.id);
     let flags = 0;
     if (ring) {
@@ -141,8 +133,19 @@ export class SearchAreaGrid {
       flags |= HAS_EXTRAS;
       this.extras.set(slot, { ...(f.bathsMin !== undefined ? { bathsMin: f.bathsMin } : {}), ...(f.guestsMin !== undefined ? { guestsMin: f.guestsMin } : {}), ...(f.amenities ? { amenities: f.amenities } : {}) });
     }
-    this.flags[slot] = flags;
-    this.list(slot);
+    const typeMask = f.types ? f.types.reduce((m, t) => m | (1 << TYPE_CODE[t]), 0) : 0b111;
+    const bedsMin = f.bedsMin === undefined ? NO_BEDROOMS : Math.max(0, Math.min(127, f.bedsMin));
+    const entry = this.entry;
+    entry[SLOT] = slot;
+    entry[LAT_MIN] = this.latMin[slot]!;
+    entry[LAT_MAX] = this.latMax[slot]!;
+    entry[WEST] = this.west[slot]!;
+    entry[EAST] = this.east[slot]!;
+    entry[PRICE_MIN] = Math.max(0, Math.min(PRICE_CEILING, f.priceMin ?? 0));
+    entry[PRICE_MAX] = Math.max(-1, Math.min(PRICE_CEILING, f.priceMax ?? PRICE_CEILING));
+    entry[PACKED] = typeMask | (flags << 3) | ((bedsMin + 1) << 8);
+    // Listed in every cell its box touches, or in the wide list.
+    this.each(slot, (list) => list.push(entry), true);
   }
 
   remove(id: string): void {
@@ -155,7 +158,6 @@ export class SearchAreaGrid {
     this.rings.delete(slot);
     this.words.delete(slot);
     this.extras.delete(slot);
-    this.flags[slot] = 0;
     this.freeSlots.push(slot);
   }
 
@@ -179,7 +181,7 @@ export class SearchAreaGrid {
     let cells = 0;
     for (const l of this.cells.values()) cells += l.data.byteLength + 48;
     cells += this.found.byteLength;
-    const perSlot = this.latMin.byteLength * 6 + this.typeMask.byteLength * 3 + this.sortKey.byteLength;
+    const perSlot = this.latMin.byteLength * 4 + this.sortKey.byteLength;
     return this.ids.byteSize + perSlot + cells + this.wide.data.byteLength + this.slotOf.parts().table.byteLength + this.slotOf.parts().hashes.byteLength;
   }
 
@@ -212,20 +214,6 @@ export class SearchAreaGrid {
       }
       this.found[this.foundCount++] = s;
     }
-  }
-
-  /** Lists the slot in every cell its box touches, or in the wide list. */
-  private list(slot: number): void {
-    const entry = this.entry;
-    entry[SLOT] = slot;
-    entry[LAT_MIN] = this.latMin[slot]!;
-    entry[LAT_MAX] = this.latMax[slot]!;
-    entry[WEST] = this.west[slot]!;
-    entry[EAST] = this.east[slot]!;
-    entry[PRICE_MIN] = this.priceMin[slot]!;
-    entry[PRICE_MAX] = this.priceMax[slot]!;
-    entry[PACKED] = this.typeMask[slot]! | (this.flags[slot]! << 3) | ((this.bedsMin[slot]! + 1) << 8);
-    this.each(slot, (list) => list.push(entry), true);
   }
 
   /**
@@ -263,7 +251,7 @@ export class SearchAreaGrid {
   private ensure(slot: number): void {
     if (slot < this.latMin.length) return;
     const n = this.latMin.length * 2;
-    const grow = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(a: T, make: (k: number) => T): T => {
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (k: number) => T): T => {
       const b = make(n);
       b.set(a);
       return b;
@@ -272,11 +260,6 @@ export class SearchAreaGrid {
     this.latMax = grow(this.latMax, (k) => new Int32Array(k));
     this.west = grow(this.west, (k) => new Int32Array(k));
     this.east = grow(this.east, (k) => new Int32Array(k));
-    this.priceMin = grow(this.priceMin, (k) => new Int32Array(k));
-    this.priceMax = grow(this.priceMax, (k) => new Int32Array(k));
-    this.typeMask = grow(this.typeMask, (k) => new Uint8Array(k));
-    this.bedsMin = grow(this.bedsMin, (k) => new Int8Array(k));
-    this.flags = grow(this.flags, (k) => new Uint8Array(k));
     this.sortKey = grow(this.sortKey, (k) => new Float64Array(k));
   }
 }

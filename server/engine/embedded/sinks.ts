@@ -31,15 +31,7 @@ function bucket(key: string, label: string, count: number, sLat: number, sLon: n
     const unit = units[only]!;
     return { key, label, count, lat, lon, priceAvg: Math.round(uPrice[base + only]! / uCount[base + only]!), currency: unit.currency, pricePer: unit.pricePer };
   }
-  const sums: UnitSum[] = [];
-  for (let u = 0; u < units.length; u++) {
-    const n = uCount[base + u]!;
-    if (n > 0) sums.push({ ...units[u]!, count: n, sumPrice: uPrice[base + u]! });
-  }
-  const p = bucketPrices(sums);
-  const out: Bucket = { key, label, count, lat, lon, priceAvg: p.priceAvg, currency: p.currency, pricePer: p.pricePer };
-  if (p.units) out.units = p.units;
-  return out;
+  return { key, label, count, lat, lon, ...bucketPrices(unitSums(units, uCount, uPrice, base)) };
 }
 
 /** The per-unit sums at `base` of count and price arrays, units without homes left out. */
@@ -131,7 +123,6 @@ export class AreaSink implements RowSink {
     }
     return true;
   }
-
 
   /** Each area's sums in degrees (what regions fold), areas with no match left out. */
   sums(): DistrictSums[] {

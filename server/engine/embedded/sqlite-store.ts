@@ -137,8 +137,6 @@ export class SqliteStore {
            bathrooms = excluded.bathrooms, guests = excluded.guests, amenities = excluded.amenities,
            previous_price = excluded.previous_price, price_changed_at = excluded.price_changed_at`,
       ),
-      // A new listing in one step: the row goes in unless its id is there (no change then).
-      insertNew: this.db.prepare(`INSERT INTO listings (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`),
       remove: this.db.prepare('DELETE FROM listings WHERE id = ?'),
       logChange: this.db.prepare('INSERT INTO changes (listing_id, op, before, after, at) VALUES (?, ?, ?, ?, ?)'),
       changesAfter: this.db
@@ -218,9 +216,8 @@ export class SqliteStore {
     for (const incoming of rest) {
       // Insert first, read only when the id is there: an import of new listings (the
       // common case, and every row of a first import) no longer reads before each write.
-      if (this.writeRecord(incoming, this.stmts.insertNew) === 1) {
+      if (this.newListings.insertOne(incoming, now)) {
         inserted++;
-        this.stmts.logChange.run(incoming.id, 'upsert', null, JSON.stringify(incoming), now);
         changed++;
         continue;
       }
@@ -288,11 +285,10 @@ export class SqliteStore {
     return removed;
   }
 
-  /** Writes a listing's row by `statement` (an upsert unless told); how many rows it wrote. */
-  private writeRecord(r: ListingRecord, statement: Database.Statement = this.stmts.upsert): number {
+  private writeRecord(r: ListingRecord): void {
     const values: unknown[] = [];
     listingValues(r, values);
-    return statement.run(values).changes;
+    this.stmts.upsert.run(values);
   }
 
   /** Each price the listing has had, from when, oldest first; repeats of one price dropped. */
