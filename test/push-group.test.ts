@@ -9,6 +9,7 @@ import type { AccountStore } from '../server/accounts/account-store';
 import { SqliteAccountStore } from '../server/accounts/sqlite-account-store';
 import { PostgresAccountStore } from '../server/accounts/postgres-account-store';
 import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type SavedSearch } from '../server/alerts/alert-store';
+import { PUSH_ROWS_A_TAKE } from '../server/alerts/alert-outbox';
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import type { ListingRecord } from '../server/core/listing';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
@@ -132,6 +133,18 @@ for (const leg of legs) {
       const later = await store.takeDue(Date.now() + 61_000, 60_000, 10, undefined, 'push');
       expect(later.map((r) => r.listing.id)).toEqual([`${g}-4`]);
       await store.finish(later.map((r) => r.id), 'sent', Date.now());
+    });
+
+    it('an owner\'s backlog is taken a bounded number of rows at a time, oldest first', async () => {
+      const ivy = await renter();
+      const i = `i${seq}`;
+      await commit(Array.from({ length: PUSH_ROWS_A_TAKE + 5 }, (_, k) => alertOf(ivy.owner, ivy.searchId, home(`${i}-${k}`))));
+      const rows = await store.takeDue(Date.now(), 60_000, 1, undefined, 'push');
+      expect(rows).toHaveLength(PUSH_ROWS_A_TAKE);
+      expect(rows[0]!.listing.id).toBe(`${i}-0`);
+      const rest = await store.takeDue(Date.now(), 60_000, 10, undefined, 'push');
+      expect(rest.map((r) => r.listing.id)).toEqual([0, 1, 2, 3, 4].map((k) => `${i}-${PUSH_ROWS_A_TAKE + k}`));
+      await store.finish([...rows, ...rest].map((r) => r.id), 'sent', Date.now());
     });
 
     it('two renters: two pushes, each with its own alerts; one alert alone reads as one home and opens it', async () => {

@@ -71,6 +71,13 @@ export type OutboxOutcome = 'sent' | 'skipped';
  * (`leaseUntil`): a sender that dies holding them leaves them to be taken again once it
  * runs out; one sender in the cluster at a time holds the sender lease.
  */
+/**
+ * An owner's push rows one take gathers at most: a backlog (the push service down for an
+ * hour under a city-wide search) goes in pushes of this many, not in one take of every row
+ * with its alert and listing in memory at once.
+ */
+export const PUSH_ROWS_A_TAKE = 500;
+
 export interface AlertOutbox {
   /** Takes or renews a partition's sender lease (the store's clock where it has one); true when this node holds it. */
   claimSender(node: string, leaseMs: number, partition?: SenderPartition): Promise<boolean>;
@@ -79,7 +86,7 @@ export interface AlertOutbox {
    * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
    * its attempt count raised and held until `now + attemptMs`. Rows of a mail or push already
    * formed (mailKey set) come whole with it, an instant mail row with its search's
-   * other instant rows, and a push row with all its owner's due push rows not held: the sender
+   * other instant rows, and a push row with its owner's due push rows not held (up to PUSH_ROWS_A_TAKE): the sender
    * sends an owner's push rows as one push, so the further behind it is, the more each carries.
    * `channel`: only that channel's rows (the sender takes mail and push pages apart).
    */

@@ -4,7 +4,7 @@ import type { ListingRecord } from '../core/listing';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from './alert-store';
 import type { AlertChannel, EmailFrequency, EmailNote } from '../contract/alert-channels';
 import type { Locale } from '../../components/i18n/messages';
-import type { OutboxOutcome, OutboxRow, PageContext, PageContextQuery, SenderPartition } from './alert-outbox';
+import { PUSH_ROWS_A_TAKE, type OutboxOutcome, type OutboxRow, type PageContext, type PageContextQuery, type SenderPartition } from './alert-outbox';
 import { addMissingColumns, openSharedDatabase } from '../core/shared-database';
 import { PUSH_SCHEMA_SQLITE } from '../push/push-schema';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from './alert-listings';
@@ -245,7 +245,7 @@ export class SqliteAlertStore implements AlertStore {
       sameSearch: this.db
         .prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND source = ? AND channel = 'email' AND digest = 0 AND mail_key IS NULL AND lease_until < ?")
         .pluck(),
-      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND due_at <= ? AND lease_until < ?").pluck(),
+      sameOwnerPush: this.db.prepare("SELECT id FROM alert_outbox WHERE done_at IS NULL AND owner = ? AND channel = 'push' AND due_at <= ? AND lease_until < ? ORDER BY id LIMIT ?").pluck(),
       leaseRow: this.db.prepare('UPDATE alert_outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?'),
       outboxRows: this.db
         .prepare(
@@ -522,7 +522,7 @@ export class SqliteAlertStore implements AlertStore {
           } else if (channel === 'push' && !pushOwners.has(owner)) {
             // A push takes all its owner's due push rows: one push carries them (OutboxSender), so a backlog goes in fewer.
             pushOwners.add(owner);
-            for (const other of this.s.sameOwnerPush.all(owner, now, now) as number[]) taken.add(other);
+            for (const other of this.s.sameOwnerPush.all(owner, now, now, PUSH_ROWS_A_TAKE) as number[]) taken.add(other);
           }
         }
         for (const id of taken) this.s.leaseRow.run(now + attemptMs, id);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ListingRecord } from '../../core/listing';
 import type { Filters, SearchArea } from '../../engine/search-engine';
 import type { Alert, AlertReason, AlertStore, DeliveryPage, Favourite, KeptBy, NewAlert, SavedSearch, SearchOwner } from '../../alerts/alert-store';
-import type { OutboxOutcome, OutboxRow, PageContext, PageContextQuery, SenderPartition } from '../../alerts/alert-outbox';
+import { PUSH_ROWS_A_TAKE, type OutboxOutcome, type OutboxRow, type PageContext, type PageContextQuery, type SenderPartition } from '../../alerts/alert-outbox';
 import type { AlertChannel, EmailFrequency, EmailNote } from '../../contract/alert-channels';
 import type { Locale } from '../../../components/i18n/messages';
 import { distinctListings, listingKey, withListings, type ListingSide, type StoredAlert } from '../../alerts/alert-listings';
@@ -298,8 +298,9 @@ export class PostgresAlertStore implements AlertStore {
          UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner AND o.source = f.source
            WHERE f.channel = 'email' AND NOT f.digest AND f.mail_key IS NULL
              AND o.channel = 'email' AND NOT o.digest AND o.mail_key IS NULL AND o.done_at IS NULL AND o.lease_until < $1
-         UNION SELECT o.id FROM alert_outbox o JOIN first f ON o.owner = f.owner
-           WHERE f.channel = 'push' AND o.channel = 'push' AND o.done_at IS NULL AND o.due_at <= $1 AND o.lease_until < $1
+         UNION SELECT o.id FROM (SELECT DISTINCT owner FROM first WHERE channel = 'push') f CROSS JOIN LATERAL (
+             SELECT id FROM alert_outbox WHERE owner = f.owner AND channel = 'push' AND done_at IS NULL AND due_at <= $1 AND lease_until < $1
+             ORDER BY id LIMIT ${PUSH_ROWS_A_TAKE}) o
        ), leased AS (
          UPDATE alert_outbox o SET lease_until = $1 + $2, attempts = o.attempts + 1 FROM picked p WHERE o.id = p.id
          RETURNING o.id AS o_id, o.alert_id, o.channel, o.owner, o.source, o.digest, o.due_at, o.attempts, o.mail_key
