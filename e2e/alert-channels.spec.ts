@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
 import { isMail, MAIL_DIR, mailCount, mailedLink } from './mailbox';
+import type { OutboxRow } from '../server/alerts/alert-outbox';
+import type { SavedSearch } from '../server/alerts/alert-store';
+import { groupPushPayload, type PushItem } from '../server/alert-mail/outbox-sender';
 
 /** Issue 29, the page's side: channels chosen and shown, no floods of toasts, a gone home's page, the service worker. */
 
@@ -45,10 +48,10 @@ async function saveSearch(page: Page, name: string, extra: Record<string, unknow
   return (await res.json()) as { id: string };
 }
 
-async function post(page: Page, id: string, title: string, price = 2000, at = AT) {
+async function post(page: Page, id: string, title: string, price = 2000, at = AT, area = { district: 'Queens', neighbourhood: 'Glendale' }) {
   const res = await page.request.post('/api/listings', {
     headers: AUTH,
-    data: { id, title, ...at, price, type: 'entire', district: 'Queens', neighbourhood: 'Glendale', bedrooms: 2 },
+    data: { id, title, ...at, price, type: 'entire', ...area, bedrooms: 2 },
   });
   expect(res.status()).toBe(201);
 }
@@ -278,36 +281,46 @@ test.describe('a gone home', () => {
   });
 });
 
+/**
+ * The page's service worker registered as the opt-in registers it (our origin, under the
+ * page's CSP worker-src 'self'), notifications allowed, and DevTools' handle on it to
+ * deliver pushes as a push service would (ServiceWorker.deliverPushMessage).
+ */
+async function notificationsOn(page: Page, context: BrowserContext) {
+  await context.grantPermissions(['notifications'], { origin: E2E_ORIGIN });
+  await offline(page);
+  const res = await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=15`);
+  expect(res?.headers()['content-security-policy']).toContain("worker-src 'self'");
+  const workerSeen = context.waitForEvent('serviceworker');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    await navigator.serviceWorker.ready;
+  });
+  const worker = await workerSeen;
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const cdp = await context.newCDPSession(page);
+  const registrations = new Map<string, string>();
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+    for (const r of e.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
+  });
+  await cdp.send('ServiceWorker.enable');
+  await expect.poll(() => registrations.get(`${E2E_ORIGIN}/`)).toBeTruthy();
+  const registrationId = registrations.get(`${E2E_ORIGIN}/`)!;
+  /** The notifications on screen, as the system has them. */
+  const shown = () =>
+    page.evaluate(async () =>
+      (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, icon: n.icon, url: (n.data as { url: string }).url })),
+    );
+  return { worker, cdp, registrationId, shown };
+}
+
 test.describe('notifications on this device', () => {
   test('the service worker shows a pushed alert as a notification, and a click takes the tab to the home', async ({ page, context, browserName }) => {
     test.skip(browserName !== 'chromium', 'ServiceWorker.deliverPushMessage is a Chromium DevTools command');
-    await context.grantPermissions(['notifications'], { origin: E2E_ORIGIN });
-    await offline(page);
-    const res = await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=15`);
-    expect(res?.headers()['content-security-policy']).toContain("worker-src 'self'");
-    // The worker from our origin under the page's CSP (worker-src 'self'), as the opt-in registers it.
-    const workerSeen = context.waitForEvent('serviceworker');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.register('/sw.js', { scope: '/' });
-      await navigator.serviceWorker.ready;
-    });
-    const worker = await workerSeen;
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-    const cdp = await context.newCDPSession(page);
-    const registrations = new Map<string, string>();
-    cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-      for (const r of e.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
-    });
-    await cdp.send('ServiceWorker.enable');
-    await expect.poll(() => registrations.get(`${E2E_ORIGIN}/`)).toBeTruthy();
-    const registrationId = registrations.get(`${E2E_ORIGIN}/`)!;
+    const { worker, cdp, registrationId, shown } = await notificationsOn(page, context);
     const home = '/listings/e2e-pushed-home';
     const payload = { title: 'Price drop: Sunny two-bed in Glendale', body: '$2,400 → $2,100 / month · Glendale evenings', url: home, tag: 'e2e-pushed-home|price_drop|2100', icon: 'https://tracker.example/pixel.png' };
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify(payload) });
-    const shown = () =>
-      page.evaluate(async () =>
-        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, icon: n.icon, url: (n.data as { url: string }).url })),
-      );
     await expect.poll(shown).toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, icon: '', url: `${E2E_ORIGIN}${home}` }]);
     // The same home's next change replaces it (one tag); a payload's link off the site becomes the site's root.
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify({ ...payload, title: 'Again', url: 'https://elsewhere.example/phish' }) });
@@ -346,6 +359,66 @@ test.describe('notifications on this device', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
   });
 
+  test("the sender's own notifications, one home and several, in both languages, as the system shows them", async ({ page, context, browserName }, info) => {
+    test.skip(browserName !== 'chromium', 'ServiceWorker.deliverPushMessage is a Chromium DevTools command');
+    const { cdp, registrationId, shown } = await notificationsOn(page, context);
+    const search: SavedSearch = {
+      id: 's-e2e',
+      name: 'Glendale 2 bed',
+      area: { bbox: BBOX as [number, number, number, number] },
+      filters: { bedsMin: 2 },
+      notify: ['new', 'price_drop', 'removed'],
+      paused: false,
+      createdAt: 0,
+      since: 0,
+      channels: ['page', 'push'],
+      frequency: 'instant',
+    };
+    const home = (n: number, title: string, price: number): OutboxRow['listing'] => ({
+      id: `e2e-note-${n}`,
+      title,
+      lat: AT.lat,
+      lon: AT.lon,
+      price,
+      type: 'entire',
+      bedrooms: 2,
+      district: 'Queens',
+      neighbourhood: 'Glendale',
+      listedAt: 0,
+      updatedAt: 0,
+    });
+    const row = (n: number, reason: OutboxRow['reason'], listing: OutboxRow['listing'], previousPrice?: number): PushItem => ({
+      row: { id: n, alertId: n, channel: 'push', owner: 'acc-e2e', source: search.id, digest: false, dueAt: 0, attempts: 0, mailKey: null, reason, listing, at: 0, ...(previousPrice ? { previousPrice } : {}) },
+      search,
+    });
+    const one = [row(1, 'price_drop', home(1, 'Sunny two-bed in Glendale', 2100), 2400)];
+    const several = [
+      row(2, 'new', home(2, 'Corner flat with a stoop', 2300)),
+      row(3, 'new', home(3, 'Loft by the park', 2250)),
+      row(4, 'new', home(4, 'Garden duplex', 2600)),
+      row(5, 'new', home(5, 'Top-floor two-bed', 2150)),
+      row(6, 'new', home(6, 'Quiet rear unit', 1990)),
+    ];
+    const seen: string[] = [];
+    for (const locale of ['en', 'zh'] as const) {
+      for (const items of [one, several]) {
+        const payload = groupPushPayload(items, E2E_ORIGIN, locale);
+        await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close()));
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: E2E_ORIGIN, registrationId, data: JSON.stringify(payload) });
+        await expect.poll(shown).toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, icon: '', url: payload.url }]);
+        seen.push(`[${locale}, ${items.length === 1 ? 'one home' : `${items.length} homes`}] opens ${new URL(payload.url).pathname}${new URL(payload.url).search}\n${payload.title}\n${payload.body}\n`);
+      }
+    }
+    // What the renter reads: one home's change names it and its price; several say how many, name three, and count the rest.
+    expect(seen[0]).toContain('Price drop · Glendale 2 bed\nSunny two-bed in Glendale — $2,400/month → $2,100/month');
+    expect(seen[1]).toContain('5 new homes match “Glendale 2 bed”\nCorner flat with a stoop — $2,300/month\nLoft by the park — $2,250/month\nGarden duplex — $2,600/month\nand 2 more');
+    expect(seen[2]).toContain('降价 · Glendale 2 bed\nSunny two-bed in Glendale — US$2,400/月 → US$2,100/月');
+    expect(seen[3]).toContain('“Glendale 2 bed”有 5 套新房源');
+    expect(seen[3]).toContain('还有 2 条');
+    const dir = process.env.SHOTS_DIR;
+    fs.writeFileSync(dir ? path.join(dir, `29-notifications-${info.project.name}.txt`) : info.outputPath('notifications.txt'), seen.join('\n'));
+  });
+
   test('the opt-in: on the press, the worker registers and the server key is fetched; a browser that cannot subscribe is said so plainly', async ({ page, context }) => {
     await context.grantPermissions(['notifications'], { origin: E2E_ORIGIN });
     await offline(page);
@@ -380,6 +453,69 @@ test.describe('notifications on this device', () => {
     await expect(page.getByTestId('push-on')).toBeVisible();
     expect(await page.evaluate(async () => (await (await navigator.serviceWorker.ready).pushManager.getSubscription()) === null)).toBe(true);
   });
+});
+
+test.describe('an alert mail as the renter gets it', () => {
+  /** Alert mails to an address so far (not its sign-in mail), oldest first, as the run's SMTP server took them. */
+  const mailsTo = (email: string) =>
+    fs
+      .readdirSync(MAIL_DIR)
+      .filter(isMail)
+      .sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]) || a.localeCompare(b))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as { to: string[]; subject: string; text: string; html: string })
+      .filter((m) => m.to.includes(email) && m.text.includes('/unsubscribe?token='));
+
+  for (const lang of ['en', 'zh'] as const) {
+    test(`in ${lang === 'en' ? 'English' : 'Chinese'}: new homes of a search in one mail, then a price drop, each with an HTML and a text part`, async ({ page }, info) => {
+      await offline(page);
+      if (lang === 'zh') await useChinese(page);
+      const email = `mail-shot-${lang}-${info.project.name}@example.com`;
+      await signIn(page, email);
+      // A corner of Brooklyn of its own, so no other test's homes join these mails.
+      const at = { lat: 40.6702 + (lang === 'zh' ? 0.004 : 0) + (info.project.name === 'phone' ? 0.008 : 0), lon: -73.9442 };
+      const name = lang === 'zh' ? '皇冠高地两居' : 'Crown Heights 2 bed';
+      const res = await page.request.post('/api/saved-searches', {
+        headers: ORIGIN,
+        data: { name, bbox: [at.lon - 0.0015, at.lat - 0.0015, at.lon + 0.0015, at.lat + 0.0015], filters: {}, channels: ['page', 'email'], frequency: 'instant' },
+      });
+      expect(res.status()).toBe(201);
+      const tag = `${lang}-${info.project.name}`;
+      const homes = [
+        { id: `e2e-mail-${tag}-1`, title: lang === 'zh' ? '阳光两居，近地铁' : 'Sunny two-bed by the park', price: 2400 },
+        { id: `e2e-mail-${tag}-2`, title: lang === 'zh' ? '安静的转角公寓' : 'Quiet corner flat <b>with</b> a stoop', price: 2150 },
+      ];
+      for (const h of homes) await post(page, h.id, h.title, h.price, at, { district: 'Brooklyn', neighbourhood: 'Crown Heights' });
+      // The sender gathers a search's homes for a second: both, in one mail or two.
+      await expect.poll(() => homes.every((h) => mailsTo(email).some((m) => m.text.includes(`/listings/${h.id}`))), { timeout: 40_000 }).toBe(true);
+      const first = mailsTo(email)[0]!;
+      const open = lang === 'zh' ? '查看房源' : 'See the home';
+      for (const m of mailsTo(email)) {
+        // A plain-text part that stands alone: what happened, the price a month, where it opens, how to stop.
+        expect(m.text).toContain(`${open}${lang === 'zh' ? '：' : ': '}${E2E_ORIGIN}/listings/`);
+        expect(m.text).toContain(lang === 'zh' ? '不再接收这些邮件' : 'Stop these emails');
+        expect(m.html).toContain(lang === 'zh' ? 'lang="zh-CN"' : 'lang="en"');
+        expect(m.html).not.toContain('<b>with</b>');
+      }
+      expect(first.subject).toContain(name);
+      expect(first.text).toContain(lang === 'zh' ? 'US$2,400/月' : '$2,400/month');
+      // Then the first home's price drops: old → new, in a mail of its own.
+      expect((await page.request.patch(`/api/listings/${homes[0]!.id}`, { headers: AUTH, data: { price: 2100 } })).status()).toBe(200);
+      await expect.poll(() => mailsTo(email).some((m) => m.text.includes('→')), { timeout: 40_000 }).toBe(true);
+      const drop = mailsTo(email).find((m) => m.text.includes('→'))!;
+      expect(drop.subject).toContain(lang === 'zh' ? '降价' : 'Price drop');
+      expect(drop.text).toContain(lang === 'zh' ? 'US$2,400/月 → US$2,100/月' : '$2,400/month → $2,100/month');
+      // As it reads in a mail program: its HTML in the browser, its text part beside it.
+      const dir = process.env.SHOTS_DIR;
+      for (const [label, m] of [['new', first], ['drop', drop]] as const) {
+        await page.setContent(m.html);
+        await expect(page.getByText(lang === 'zh' ? '不再接收这些邮件' : 'Stop these emails')).toBeVisible();
+        await shot(page, info, `mail-${label}-${lang}`);
+        const text = `Subject: ${m.subject}\n\n${m.text}`;
+        fs.writeFileSync(dir ? path.join(dir, `29-mail-${label}-${lang}-${info.project.name}.txt`) : info.outputPath(`mail-${label}-${lang}.txt`), text);
+      }
+      for (const h of homes) await page.request.delete(`/api/listings/${h.id}`, { headers: AUTH });
+    });
+  }
 });
 
 test.describe('unsubscribe', () => {

@@ -160,6 +160,7 @@ ${s.mapUrl ? `<p><a href="${escapeHtml(s.mapUrl)}" style="color:#e8590c">${escap
   text.push('--', w.why, `${m.digest ? w.stopAll : w.stop}${w.colon}${page(m.unsubscribeToken)}`, '');
   const intro = m.digest ? w.digestIntro : w.intro(m.sections[0]!.name ?? w.favourites);
   const body = `<!doctype html><html lang="${m.locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:system-ui,sans-serif;color:#222;max-width:520px;margin:24px auto;padding:0 16px">
+<p style="margin:0 0 12px;font-size:20px;font-weight:700;color:#e8590c">Roost</p>
 <p style="color:#555">${escapeHtml(intro)}</p>
 ${html.join('\n')}
 <p style="color:#868e96;font-size:12px;border-top:1px solid #eee;padding-top:12px">${escapeHtml(w.why)}<br><a href="${escapeHtml(page(m.unsubscribeToken))}" style="color:#868e96">${escapeHtml(m.digest ? w.stopAll : w.stop)}</a></p>

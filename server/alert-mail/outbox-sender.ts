@@ -527,7 +527,7 @@ const oneLine = (t: string, max: number) => {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 };
 
-interface PushItem {
+export interface PushItem {
   row: OutboxRow;
   search: SavedSearch | null;
 }
