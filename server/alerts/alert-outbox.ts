@@ -83,7 +83,7 @@ export interface AlertOutbox {
   claimSender(node: string, leaseMs: number, partition?: SenderPartition): Promise<boolean>;
   releaseSender(node: string, partition?: SenderPartition): Promise<void>;
   /**
-   * Takes up to `limit` rows due by `now` that no attempt holds, oldest first, each with
+   * Takes up to `limit` rows due by `now` that no attempt holds, the longest due first, each with
    * its attempt count raised and held until `now + attemptMs`. Rows of a mail or push already
    * formed (mailKey set) come whole with it, an instant mail row with its search's
    * other instant rows, and a push row with its owner's due push rows not held (up to PUSH_ROWS_A_TAKE): the sender

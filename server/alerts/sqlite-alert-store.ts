@@ -82,7 +82,10 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
   outcome TEXT,
   UNIQUE (alert_id, channel)
 );
-CREATE INDEX IF NOT EXISTS alert_outbox_due ON alert_outbox (due_at) WHERE done_at IS NULL;
+-- The sender's take walks this in order and stops at a page (due rows of its channel, oldest
+-- due first): by id it walked every row ever sent first, or every due row and sorted them.
+CREATE INDEX IF NOT EXISTS alert_outbox_take ON alert_outbox (channel, due_at, id) WHERE done_at IS NULL;
+DROP INDEX IF EXISTS alert_outbox_due;
 CREATE INDEX IF NOT EXISTS alert_outbox_mail ON alert_outbox (mail_key) WHERE done_at IS NULL;
 CREATE INDEX IF NOT EXISTS alert_outbox_sent ON alert_outbox (owner, done_at) WHERE outcome = 'sent';
 CREATE INDEX IF NOT EXISTS alert_outbox_owner ON alert_outbox (owner, source) WHERE done_at IS NULL;
@@ -239,7 +242,10 @@ export class SqliteAlertStore implements AlertStore {
       favouritesOn: this.db.prepare('SELECT owner, listing_id, since, channels, frequency FROM favourites WHERE listing_id IN (SELECT value FROM json_each(?))').raw(),
       insertOutbox: this.db.prepare('INSERT OR IGNORE INTO alert_outbox (alert_id, channel, owner, source, digest, due_at) VALUES (?, ?, ?, ?, ?, ?)'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND channel GLOB ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND channel = ? AND due_at <= ? AND lease_until < ? ORDER BY due_at, id LIMIT ?')
+        .raw(),
+      dueAny: this.db
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? ORDER BY due_at, id LIMIT ?')
         .raw(),
       sameMail: this.db.prepare('SELECT id FROM alert_outbox WHERE done_at IS NULL AND mail_key = ? AND lease_until < ?').pluck(),
       sameSearch: this.db
@@ -493,7 +499,10 @@ export class SqliteAlertStore implements AlertStore {
     return {
       release: this.db.prepare('UPDATE alert_sender_parts SET holder = NULL, expires = 0 WHERE holder = ? AND count = ? AND idx = ?'),
       due: this.db
-        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? AND channel GLOB ? ORDER BY id LIMIT ?')
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND channel = ? AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? ORDER BY due_at, id LIMIT ?')
+        .raw(),
+      dueAny: this.db
+        .prepare('SELECT id, mail_key, channel, digest, owner, source FROM alert_outbox WHERE done_at IS NULL AND due_at <= ? AND lease_until < ? AND owner_part(owner, ?) = ? ORDER BY due_at, id LIMIT ?')
         .raw(),
       claim: (node: string, leaseMs: number, p: SenderPartition): boolean => {
         const now = Date.now();
@@ -504,8 +513,9 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   async takeDue(now: number, attemptMs: number, limit: number, partition?: SenderPartition, channel?: 'email' | 'push'): Promise<OutboxRow[]> {
-    const only = channel ?? '*';
-    const due = partition && partition.count > 1 ? () => this.parts().due.all(now, now, partition.count, partition.index, only, limit) : () => this.s.due.all(now, now, only, limit);
+    const sliced = partition && partition.count > 1 ? [partition.count, partition.index] : [];
+    const statements = sliced.length > 0 ? this.parts() : this.s;
+    const due = () => (channel ? statements.due.all(channel, now, now, ...sliced, limit) : statements.dueAny.all(now, now, ...sliced, limit));
     const ids = this.db
       .transaction(() => {
         const taken = new Set<number>();
