@@ -57,7 +57,7 @@ describe.skipIf(!postgresBin())('the outbox take on PostgreSQL', () => {
         const sliced = slice.count > 1;
         const sql = dueRowsSql({ now: '$1', limit: '$2', channel: '$3', ...(sliced ? { count: '$4', others: '$5' } : {}) });
         const params: unknown[] = [now, PAGE, channel, ...(sliced ? [slice.count, otherSlices(slice)] : [])];
-        const [{ Plan: plan }] = (await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)).rows[0]!['QUERY PLAN'];
+        const plan = (await pool.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)).rows[0]!['QUERY PLAN'][0]!.Plan;
         const all = nodes(plan);
         const what = `${channel}, slice ${slice.index} of ${slice.count}: ${all.map((n) => n['Node Type'] + (n['Index Name'] ? ` on ${n['Index Name']}` : '')).join(' → ')}`;
         expect(all.filter((n) => n['Node Type'] === 'Sort'), what).toEqual([]);
