@@ -12,7 +12,7 @@ import { FAVOURITE_SOURCE, type AlertStore, type NewAlert, type OutboxIntent } f
 import { SqliteAlertStore } from '../server/alerts/sqlite-alert-store';
 import { PostgresAlertStore } from '../server/store/postgres/postgres-alert-store';
 import { MAIL_CONNECTIONS, openMailer, type Mail, type Mailer } from '../server/mail/mailer';
-import { OutboxSender, pushTag } from '../server/alert-mail/outbox-sender';
+import { OUTBOX_KEPT_MS, OutboxSender, pushTag } from '../server/alert-mail/outbox-sender';
 import { nextDigestAt } from '../server/alerts/outbox-intents';
 import { readUnsubscribeToken, unsubscribeToken } from '../server/alert-mail/unsubscribe-token';
 import type { PushSender } from '../server/alert-mail/push-port';
@@ -100,6 +100,37 @@ for (const leg of legs) {
       expect(again.map((r) => r.attempts)).toEqual([2, 2]);
       await store.finish(again.map((r) => r.id), 'skipped', T0);
       expect(await store.outboxWaiting()).toBe(0);
+    });
+
+    it('finished rows are forgotten a day on, longest finished first, a bounded number a statement; waiting rows never; a sending node sweeps once a minute', async () => {
+      // Finished in 1970, so no other test's rows (finished at T0 or now) are in the way.
+      const made: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const s = ++seq;
+        made.push(s);
+        await commit([{ seq: s, session: 'acc-bo', searchId: 's-bo', reason: 'new', listing: home(`h${s}`), outbox: [{ channel: 'push', source: 's-bo', digest: false, dueAt: 0 }] }]);
+      }
+      const rows = (await store.takeDue(1_000, 60_000, 100, undefined, 'push')).filter((r) => made.includes(Number(r.listing.id.slice(1))));
+      expect(rows).toHaveLength(3);
+      const [first, second, third] = rows.sort((a, b) => a.id - b.id);
+      await store.finish([first!.id], 'sent', 1_000);
+      await store.finish([second!.id], 'skipped', 3_600_000);
+      const waiting = await store.outboxWaiting();
+      expect(await store.forgetDone(2_000, 10)).toBe(1);
+      expect(await store.forgetDone(2_000, 10)).toBe(0);
+      expect(await store.forgetDone(7_200_000, 10)).toBe(1);
+      // The third still waits, and is still taken once its attempt has run out.
+      expect(await store.outboxWaiting()).toBe(waiting);
+      expect((await store.takeDue(70_000, 60_000, 100, undefined, 'push')).map((r) => r.id)).toContain(third!.id);
+      await store.finish([third!.id], 'sent', 10_000);
+      // The sender sweeps on its own once it holds the outbox: a day and more on, the row is gone.
+      const mailer = openMailer(mail.url, 'Roost <roost@roost.test>');
+      const s = sender(mailer, { node: 'sweeper', now: () => 10_000 + OUTBOX_KEPT_MS + 1 });
+      expect(await store.claimSender('sweeper', 5_000)).toBe(true);
+      await s.kick();
+      await s.stop();
+      mailer.close();
+      expect(await store.forgetDone(20_000, 10)).toBe(0);
     });
 
     it('one sender in the cluster: the lease is exclusive until released or run out', async () => {

@@ -24,6 +24,12 @@ const PARALLEL_MAILS = MAIL_CONNECTIONS;
 const PARALLEL_PUSHES = 16;
 /** The longest wait between tries while SMTP or the push service is down. */
 const MAX_BACKOFF_MS = 30_000;
+/** How long a finished row is kept: the hourly cap reads an hour of them; the rest is for looking back. */
+export const OUTBOX_KEPT_MS = 24 * 3_600_000;
+/** How often a sender forgets finished rows, and how many a statement (a flood's day is millions: several statements a sweep). */
+const FORGET_EVERY_MS = 60_000;
+const FORGET_A_STATEMENT = 10_000;
+const FORGET_STATEMENTS_A_SWEEP = 20;
 
 export interface OutboxSenderOptions {
   store: AlertStore;
@@ -121,6 +127,9 @@ export class OutboxSender {
   private readonly leases: Lease[];
   /** When this node last took a partition it did not hold (how it leaves some to the other nodes). */
   private grabbedAt = -Infinity;
+  /** When this node last forgot finished rows, and the sweep under way. */
+  private forgotAt = -Infinity;
+  private forgetting: Promise<void> | null = null;
   private readonly marks: SentMarks;
   /** Mails accepted by the mail server, pushes sent (for /metrics and tests). */
   mailed = 0;
@@ -147,7 +156,29 @@ export class OutboxSender {
     if (this.stopped) return;
     // Asked one after another, so a node takes one free slice a turn, not all of them at once.
     for (const l of this.leases) if (!l.running.email && !l.running.push) await this.renew(l).catch((err: unknown) => log.error({ err }, 'alert outbox: the sender lease could not be asked for'));
+    if (this.leases.some((l) => l.holding)) this.forgetOld();
     await Promise.all(this.leases.flatMap((l) => CHANNELS.map((c) => this.kickOne(l, c))));
+  }
+
+  /**
+   * Once a minute, on a node that sends: rows finished more than OUTBOX_KEPT_MS ago are
+   * deleted, oldest first, a bounded number a sweep — the outbox is two rows an alert, and
+   * kept whole it grew without end. Not awaited by the passes; two nodes sweeping at once
+   * delete the same rows once.
+   */
+  private forgetOld(): void {
+    const now = this.now();
+    if (this.forgetting || now - this.forgotAt < FORGET_EVERY_MS) return;
+    this.forgotAt = now;
+    this.forgetting = (async () => {
+      for (let k = 0; k < FORGET_STATEMENTS_A_SWEEP && !this.stopped; k++) {
+        if ((await this.o.store.forgetDone(now - OUTBOX_KEPT_MS, FORGET_A_STATEMENT)) < FORGET_A_STATEMENT) break;
+      }
+    })()
+      .catch((err: unknown) => log.warn({ err }, 'alert outbox: could not forget finished rows; trying again in a minute'))
+      .finally(() => {
+        this.forgetting = null;
+      });
   }
 
   private kickOne(l: Lease, channel: Channel): Promise<void> {
@@ -431,7 +462,7 @@ export class OutboxSender {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all(this.leases.flatMap((l) => [l.running.email, l.running.push]));
+    await Promise.all([...this.leases.flatMap((l) => [l.running.email, l.running.push]), this.forgetting]);
     await Promise.all(this.leases.filter((l) => l.holding).map((l) => this.o.store.releaseSender(this.o.node, l.partition).catch(() => undefined)));
   }
 }

@@ -105,6 +105,11 @@ export interface AlertOutbox {
   mailsSentSince(owner: string, since: number): Promise<number>;
   /** Rows waiting (not finished), for /metrics and tests. */
   outboxWaiting(): Promise<number>;
+  /**
+   * Deletes up to `limit` rows finished before `before`, the longest finished first; how many
+   * it deleted. A sent row is needed only for the hourly cap (an hour) and for looking back.
+   */
+  forgetDone(before: number, limit: number): Promise<number>;
   /** The language the owner reads mail in, kept when they chose email. */
   setMailLocale(owner: string, locale: Locale): Promise<void>;
   mailLocale(owner: string): Promise<Locale | null>;

@@ -377,6 +377,11 @@ export class PostgresAlertStore implements AlertStore {
     return r.rows[0]!.n;
   }
 
+  async forgetDone(before: number, limit: number): Promise<number> {
+    const r = await this.query('DELETE FROM alert_outbox WHERE id IN (SELECT id FROM alert_outbox WHERE done_at IS NOT NULL AND done_at < $1 ORDER BY done_at LIMIT $2)', [before, limit]);
+    return r.rowCount ?? 0;
+  }
+
   async outboxWaiting(): Promise<number> {
     return (await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM alert_outbox WHERE done_at IS NULL')).rows[0]!.n;
   }

@@ -13,8 +13,12 @@ DROP INDEX alert_outbox_due;
 -- lease 18.2–21.5 → 3.9–5.7 µs of PostgreSQL's CPU a row; a row's insert, lease and mark
 -- together 32.6–39.1 → 18.0–25.9 µs. New pages only; the outbox turns over.
 ALTER TABLE alert_outbox SET (fillfactor = 50);
+-- Finished rows by when, so they are forgotten a day later (forgetDone) without a walk of the
+-- table: before, every row ever sent stayed, two an alert.
+CREATE INDEX alert_outbox_done ON alert_outbox (done_at) WHERE done_at IS NOT NULL;
 
 -- Down Migration
+DROP INDEX alert_outbox_done;
 ALTER TABLE alert_outbox RESET (fillfactor);
 CREATE INDEX alert_outbox_due ON alert_outbox (due_at) WHERE done_at IS NULL;
 DROP INDEX alert_outbox_take;
