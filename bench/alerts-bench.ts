@@ -36,8 +36,10 @@
  *
  * Every alert, page, mail or push, is timed from the write that made it: a home that enters
  * a search through a price drop is a `new` alert of that drop, not of the home's first
- * write (keyed by the home and its price). Timing those from the first write, as this bench
- * did until 2026-12-07, put seconds-old writes into the mail and push tails.
+ * write (keyed by the home and its price), and a removal's alert is timed from the removal
+ * alone (`writeOf`). Until 2026-12-07 the mail and push tails timed the first kind from the
+ * home's first write (seconds too long), and every path timed the `new` alerts of a home
+ * later removed at its listed price from its removal (too short, even negative).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,7 +59,7 @@ import { NodeProcess } from '../test/helpers/node-process';
 import { RedisServer } from '../test/helpers/redis-server';
 import { Renter } from '../test/helpers/renter';
 import { CpuAccount } from './cpu-account';
-import { epochNow, WatcherPool } from './push-watchers';
+import { epochNow, REMOVED, WatcherPool } from './push-watchers';
 import { fmt, percentiles } from './stats';
 import { viewport } from './viewports';
 import { seededRandom } from '../server/core/seeded-random';
@@ -249,15 +251,19 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
     line(`matching cost per change (percolate before and after against ${SEARCHES} searches; ${sample.length} changes): p50 ${fmt(pc.p50)} ms, p99 ${fmt(pc.p99)} ms; ${(matches / sample.length).toFixed(1)} matching searches per change`);
 
     // Renters online, in processes of their own, each renter's socket on the node it visited.
-    /** When each write was sent (epoch ms), by `id` (a new home) or `id:price` (a drop or a removal, the price its alert shows). */
+    /** When each write was sent (epoch ms), by `id` (a new home), `id:price` (a drop, the price its alert shows) or `id:gone` (a removal). */
     const sentAt = new Map<string, number>();
     /**
-     * The write an alert came from: a price change is keyed by the home and its new price, a
-     * new home by its id. A home that enters a search through a price drop is a `new` alert of
-     * that later write, so an alert is looked up by its price first.
+     * The write an alert came from: a new home is keyed by its id, a price change by the home
+     * and its new price, a removal by the home and `gone`. A home that enters a search through
+     * a price drop is a `new` alert of that drop, so a new or dropped home is looked up by its
+     * price first; a removal only ever by its own key (keyed by its price, as until 2026-12-07,
+     * a home removed at the price it was listed at lent its removal's time to its `new` alerts).
      */
-    const writeOf = (id: string, price: number | null): string | undefined =>
-      price !== null && sentAt.has(`${id}:${price}`) ? `${id}:${price}` : sentAt.has(id) ? id : undefined;
+    const writeOf = (id: string, price: number | null, removed: boolean): string | undefined => {
+      if (removed) return sentAt.has(`${id}:gone`) ? `${id}:gone` : undefined;
+      return price !== null && sentAt.has(`${id}:${price}`) ? `${id}:${price}` : sentAt.has(id) ? id : undefined;
+    };
     /** Sent during the warm-up: their alerts are timed apart. */
     const warm = new Set<string>();
     const online = await WatcherPool.connect(RENTER_PROCESSES, 'alerts', nodes.map((n) => n.url), renters.map((r, i) => ({ node: i % 3, cookie: r.cookie })));
@@ -320,7 +326,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       } else {
         const home = idle[Math.floor(rand() * idle.length)]!;
         live.splice(live.indexOf(home), 1);
-        send(home.id, `${home.id}:${home.price}`, `${node}/api/listings/${home.id}`, { method: 'DELETE' });
+        send(home.id, `${home.id}:gone`, `${node}/api/listings/${home.id}`, { method: 'DELETE' });
       }
     }
     await Promise.all(inFlight);
@@ -330,10 +336,9 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
     const latency: number[] = [];
     const warmLatency: number[] = [];
     (await online.stop()).each((write, _node, time, price) => {
-      const id = `${TAG}-${write}`;
-      const key = sentAt.has(`${id}:${price}`) ? `${id}:${price}` : id;
-      const t0 = sentAt.get(key);
-      if (t0 !== undefined) (warm.has(key) ? warmLatency : latency).push(time - t0);
+      const key = writeOf(`${TAG}-${write}`, price === REMOVED ? null : price, price === REMOVED);
+      const t0 = key !== undefined ? sentAt.get(key) : undefined;
+      if (t0 !== undefined) (warm.has(key!) ? warmLatency : latency).push(time - t0);
     });
     const pl = percentiles(latency);
     const pw = percentiles(warmLatency);
@@ -388,7 +393,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
           got.set(key, (got.get(key) ?? 0) + 1);
           // The price line says the price now last: "$1,200 / month" or "$1,300 → $1,200 / month".
           const price = /([\d,]+)(?!.*\d)/.exec(x[2]!.split(' · ')[0]!)?.[1];
-          const write = writeOf(x[3]!, price ? Number(price.replaceAll(',', '')) : null);
+          const write = writeOf(x[3]!, price ? Number(price.replaceAll(',', '')) : null, x[1] === 'No longer listed');
           const t0 = write !== undefined ? sentAt.get(write) : undefined;
           if (t0 !== undefined && !warm.has(write!)) mailLatency.push(m.at - t0);
         }
@@ -454,7 +459,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       const matched: number[] = [];
       const marked: number[] = [];
       for (const r of sentRows) {
-        const write = r.id ? writeOf(r.id, r.price === null ? null : Number(r.price)) : undefined;
+        const write = r.id ? writeOf(r.id, r.price === null ? null : Number(r.price), r.reason === 'removed') : undefined;
         const t0 = write !== undefined ? sentAt.get(write) : undefined;
         if (t0 === undefined || warm.has(write!)) continue;
         pushLatency.push(Number(r.done) - t0);
@@ -464,10 +469,10 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       // The request itself, as the push service saw it arrive: a push of one new home opens that home.
       const requested: number[] = [];
       for (const p of taken) {
-        const payload = p.payload as { count?: number; url?: string; body?: string } | null;
+        const payload = p.payload as { count?: number; url?: string; body?: string; title?: string } | null;
         const id = (payload?.count ?? 1) === 1 ? /\/listings\/([^/?#]+)$/.exec(payload?.url ?? '')?.[1] : undefined;
         const price = /([\d,]+)(?!.*\d)/.exec(payload?.body?.split(' — ').pop() ?? '')?.[1];
-        const write = id ? writeOf(decodeURIComponent(id), price ? Number(price.replaceAll(',', '')) : null) : undefined;
+        const write = id ? writeOf(decodeURIComponent(id), price ? Number(price.replaceAll(',', '')) : null, payload?.title?.startsWith('No longer listed') ?? false) : undefined;
         const t0 = write !== undefined ? sentAt.get(write) : undefined;
         if (t0 !== undefined && !warm.has(write!)) requested.push(p.at - t0);
       }

@@ -54,8 +54,14 @@ export type WatcherReply =
 /** Now, in epoch milliseconds with sub-millisecond precision, comparable across processes. */
 export const epochNow = () => performance.timeOrigin + performance.now();
 
-/** A frame of a listing (a listing frame, or an alert's listing): its id and the price it shows. */
+/**
+ * A frame of a listing (a listing frame, or an alert's listing): its id and the price it
+ * shows — REMOVED for an alert that the home is gone, so a bench can time it from the removal
+ * rather than from the write that set that price.
+ */
 type OnListing = (id: string, price: number) => void;
+/** The price an alert frame of a removed home is told with (no price is negative). */
+export const REMOVED = -1;
 
 interface Watcher {
   open(): boolean;
@@ -70,8 +76,8 @@ async function roostSocket(node: string, headers: Record<string, string>, type: 
     ws.once('error', reject);
   });
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; listing?: { id: string; price: number } };
-    if (m.type === type && m.listing) onListing(m.listing.id, m.listing.price);
+    const m = JSON.parse(data.toString()) as { type: string; reason?: string; listing?: { id: string; price: number } };
+    if (m.type === type && m.listing) onListing(m.listing.id, m.reason === 'removed' ? REMOVED : m.listing.price);
   });
   ws.on('error', onError);
   return ws;
