@@ -43,7 +43,12 @@ function unitData(root: HTMLElement, b: Bucket): void {
   if (b.units) root.dataset.mixed = '';
 }
 
-function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
+/** The anchor that puts an icon's centre `dx`, `dy` from its point (declutter's nudge). */
+function anchor(size: number, dx = 0, dy = 0): L.PointExpression {
+  return [size / 2 - dx, size / 2 - dy];
+}
+
+function bubbleIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy?: number): L.DivIcon {
   const root = element('div', `bubble bubble-${level}`);
   root.dataset.key = b.key;
   unitData(root, b);
@@ -54,11 +59,11 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   // Every bubble carries a price, on a phone too: a count alone says nothing of what an area costs.
   root.append(element('span', 'bubble-price', labels.bucketPrice(b)));
   // The icon box is the click target; a long name may overflow it sideways, still inside.
-  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size], iconAnchor: anchor(size, dx, dy) });
 }
 
 /** An area whose full label has no room: one line, its name and average price, on its point; the count for readers and sums. */
-function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
+function compactIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy?: number): L.DivIcon {
   const root = element('div', `bubble-compact compact-${level}`);
   root.dataset.key = b.key;
   unitData(root, b);
@@ -67,7 +72,7 @@ function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const count = element('span', 'bubble-count', labels.count(b.count));
   count.hidden = true;
   root.append(count);
-  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [24, 24] });
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [24, 24], iconAnchor: anchor(24, dx, dy) });
 }
 
 /** The box of a one-line label (globals.css .bubble-compact: 11 px bold name, 11 px price, padding 3/8, border 1). */
@@ -164,19 +169,21 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
         const p = map.latLngToContainerPoint([b.lat, b.lon]);
         return single(b) ? null : { x: p.x, y: p.y, ...compactBox(b, look(b), labels) };
       },
+      // A price tag's tip is on its home: never nudged.
+      nudge: (b) => !single(b),
     },
   );
-  for (const { item: b, form } of placed) {
+  for (const { item: b, form, dx, dy } of placed) {
     const key = `${level}:${b.key}`;
-    const signature = `${form}|${b.count}|${b.priceAvg}|${b.currency}|${b.pricePer}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.bucketPrice(b)}|${labels.areaName(b.label)}`;
+    const signature = `${form}|${dx ?? 0}|${dy ?? 0}|${b.count}|${b.priceAvg}|${b.currency}|${b.pricePer}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.bucketPrice(b)}|${labels.areaName(b.label)}`;
     const replaced = pass.keep(key, signature);
     if (replaced === 'kept') continue;
     const one = single(b) && form !== 'dot';
     const drawn = look(b);
-    const icon = form === 'dot' ? dotIcon(b, drawn, labels) : one ? singleIcon(b, labels) : form === 'compact' ? compactIcon(b, drawn, labels) : bubbleIcon(b, drawn, labels);
+    const icon = form === 'dot' ? dotIcon(b, drawn, labels) : one ? singleIcon(b, labels) : form === 'compact' ? compactIcon(b, drawn, labels, dx, dy) : bubbleIcon(b, drawn, labels, dx, dy);
     // The same area with a new count: a live change; it pulses once.
     if (replaced === 'changed' && form === 'label' && !one) (icon.options.html as HTMLElement).classList.add('bubble-changed');
-    // Always at the area's own point: a label that does not fit there is a dot, not moved.
+    // At the area's own point: a label that does not fit there is nudged with the point still in its middle, else a dot.
     const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: form === 'dot' ? -100 : form === 'compact' ? -50 : 0 });
     marker.on('click', () => {
       if (one) {
