@@ -169,8 +169,9 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
         const p = map.latLngToContainerPoint([b.lat, b.lon]);
         return single(b) ? null : { x: p.x, y: p.y, ...compactBox(b, look(b), labels) };
       },
-      // A price tag's tip is on its home: never nudged.
-      nudge: (b) => !single(b),
+      // Only an area's label: a price tag's tip is on its home, and clusters are a grid of
+      // cells that would drift off it (the crowded ones read as dots, one zoom from apart).
+      nudge: (b) => look(b) !== 'cluster',
     },
   );
   for (const { item: b, form, dx, dy } of placed) {
