@@ -1,11 +1,21 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
+import { mailCount, mailedLink } from './mailbox';
 
 // The site's pages (not the map) where a person lands with nothing to act on: signed out, a
 // wrong address, a conversation that is not theirs. Each must say what happened in words.
 
 test.beforeEach(async ({ page }) => offline(page));
+
+async function signIn(page: Page, email: string) {
+  const before = mailCount(email);
+  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
+  const { link } = await mailedLink(email, before);
+  await page.goto(link);
+  await page.getByTestId('confirm-sign-in').click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
 
 test('an address that is no page says so under the site header, not that a listing is gone', async ({ page }) => {
   await page.goto('/no-such-page');
@@ -16,4 +26,27 @@ test('an address that is no page says so under the site header, not that a listi
   await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
   await page.reload();
   await expect(page.getByTestId('not-found')).toContainText('这个地址没有页面。');
+});
+
+test('signed out, /messages, /account and a conversation say why to sign in', async ({ page }) => {
+  for (const [path, why] of [
+    ['/messages', 'Sign in to see your conversations with hosts and renters.'],
+    ['/account', 'Sign in to change the name others see, add a passkey or sign out other devices.'],
+    ['/messages/c-someone-elses', 'Sign in to read this conversation.'],
+  ] as const) {
+    await page.goto(path);
+    const prompt = page.getByTestId('sign-in-prompt');
+    await expect(prompt, path).toContainText(why);
+    await prompt.getByRole('button', { name: 'Sign in' }).click();
+    // The dialog carries the same reason, so it reads as the answer to the page.
+    await expect(page.getByTestId('sign-in-dialog')).toContainText(why);
+  }
+});
+
+test('a conversation that is not one of yours says so in words', async ({ page }, info) => {
+  await signIn(page, `not-mine-${info.project.name}@example.com`);
+  await page.goto('/messages/c-not-mine');
+  const missing = page.getByTestId('conversation-missing');
+  await expect(missing).toContainText('This conversation does not exist, or it belongs to another account.');
+  await expect(missing.getByRole('link', { name: 'All your messages' })).toHaveAttribute('href', '/messages');
 });

@@ -6,12 +6,13 @@ import type { SessionJson } from '@/server/contract/accounts';
 import { accountApi, passkeysAvailable } from './account-api';
 import { useAccount } from './account-context';
 import { RequestError } from './api-request';
+import { SignInPrompt } from './sign-in-prompt';
 import { SiteHeader } from './site-header';
 
 /** /account: the name others see, passkeys, and the devices signed in (each can be signed out). */
 export function AccountPage() {
   const { t, date } = useI18n();
-  const { account, changed, askSignIn } = useAccount();
+  const { account, changed } = useAccount();
   const [name, setName] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,9 +32,7 @@ export function AccountPage() {
         <SiteHeader current="account" />
         <main className="page narrow">
           <h1>{t('accountTitle')}</h1>
-          <button type="button" className="primary" onClick={() => askSignIn()}>
-            {t('signIn')}
-          </button>
+          <SignInPrompt reason={t('signInToAccount')} />
         </main>
       </>
     );

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { accountApi } from '@/components/account/account-api';
 import { useAccount } from '@/components/account/account-context';
 import { request } from '@/components/account/api-request';
+import { SignInPrompt } from '@/components/account/sign-in-prompt';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import { HomeCardHead } from '@/components/listing/home-card-head';
@@ -21,7 +22,7 @@ export interface HostPageProps {
 /** /host: a signed-in account's own homes — list one, edit it, add photos, take it down. */
 export function HostPage(props: HostPageProps) {
   const { t, listingPrice } = useI18n();
-  const { account, askSignIn, refresh } = useAccount();
+  const { account, refresh } = useAccount();
   const [listings, setListings] = useState<Listing[] | null>(null);
   const [editing, setEditing] = useState<Listing | 'new' | null>(null);
   const load = useCallback(() => void accountApi.myListings().then(setListings).catch(() => setListings([])), []);
@@ -40,12 +41,7 @@ export function HostPage(props: HostPageProps) {
       <main className="page host-page" data-testid="host-page">
         <h1>{t('hostTitle')}</h1>
         {account === null ? (
-          <div className="notice">
-            <p>{t('signInToHost')}</p>
-            <button type="button" className="primary" onClick={() => askSignIn(t('signInToHost'))} data-testid="host-sign-in">
-              {t('signIn')}
-            </button>
-          </div>
+          <SignInPrompt reason={t('signInToHost')} testId="host-sign-in" />
         ) : account === undefined ? (
           <p className="muted">{t('loading')}</p>
         ) : editing ? (

@@ -141,6 +141,14 @@ export const PEOPLE_EN = {
   messageTooLong: 'At most 4,000 characters.',
   cannotWrite: 'You cannot write to this person.',
   reconnectingMessages: 'Offline — messages will be sent when the connection is back',
+  // signed out, or nothing here for this account
+  signInToMessages: 'Sign in to see your conversations with hosts and renters.',
+  signInToAccount: 'Sign in to change the name others see, add a passkey or sign out other devices.',
+  signInToConversation: 'Sign in to read this conversation.',
+  conversationMissingTitle: 'No such conversation',
+  conversationMissing: 'This conversation does not exist, or it belongs to another account.',
+  allMessages: 'All your messages',
+  moreActions: 'More',
 };
 
 export type PeopleMessageKey = keyof typeof PEOPLE_EN;
@@ -278,4 +286,11 @@ export const PEOPLE_ZH: Record<PeopleMessageKey, string> = {
   messageTooLong: '最多 4000 个字符。',
   cannotWrite: '您无法给此人发消息。',
   reconnectingMessages: '已离线——连接恢复后会发送消息',
+  signInToMessages: '登录后即可查看您与房东和租客的对话。',
+  signInToAccount: '登录后即可修改别人看到的名字、添加通行密钥或让其他设备退出登录。',
+  signInToConversation: '登录后即可查看这段对话。',
+  conversationMissingTitle: '没有这段对话',
+  conversationMissing: '这段对话不存在，或属于另一个账号。',
+  allMessages: '我的全部消息',
+  moreActions: '更多',
 };
