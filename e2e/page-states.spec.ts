@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_ORIGIN } from './fixtures';
+import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
 import { mailCount, mailedLink } from './mailbox';
 
@@ -49,4 +49,19 @@ test('a conversation that is not one of yours says so in words', async ({ page }
   const missing = page.getByTestId('conversation-missing');
   await expect(missing).toContainText('This conversation does not exist, or it belongs to another account.');
   await expect(missing.getByRole('link', { name: 'All your messages' })).toHaveAttribute('href', '/messages');
+});
+
+test("a listing's Save and Share stay beside a long title on a desktop", async ({ page, isMobile }) => {
+  test.skip(isMobile, 'on a phone they go under the title by design');
+  const res = await page.request.post('/api/listings', {
+    headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+    data: { title: 'Sunny two-bedroom with a garden and a view of the river', lat: 40.7306, lon: -73.9866, price: 3100, type: 'entire', bedrooms: 2 },
+  });
+  expect(res.status()).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  await page.goto(`/listings/${encodeURIComponent(id)}`);
+  const [title, save] = [(await page.getByTestId('listing-title').boundingBox())!, (await page.getByTestId('favourite').boundingBox())!];
+  // Beside the title, not in a row of their own below it.
+  expect(save.y).toBeLessThan(title.y + title.height);
+  expect(save.x).toBeGreaterThan(title.x + title.width);
 });
