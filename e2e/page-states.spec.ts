@@ -65,3 +65,18 @@ test("a listing's Save and Share stay beside a long title on a desktop", async (
   expect(save.y).toBeLessThan(title.y + title.height);
   expect(save.x).toBeGreaterThan(title.x + title.width);
 });
+
+test("a page's own links are in the site's colour, not the browser's blue", async ({ page }) => {
+  await page.goto('/unsubscribe');
+  const link = page.getByRole('link', { name: 'Your saved searches and homes' });
+  await expect(link).toBeVisible();
+  const accent = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--accent');
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  expect(await link.evaluate((el) => getComputedStyle(el).color)).toBe(accent);
+});
