@@ -80,3 +80,21 @@ test("a page's own links are in the site's colour, not the browser's blue", asyn
   });
   expect(await link.evaluate((el) => getComputedStyle(el).color)).toBe(accent);
 });
+
+test("the pages' titles (the tab, the history) are in the page's language", async ({ page }) => {
+  await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
+  for (const [path, title] of [
+    ['/saved', '收藏 — Roost'],
+    ['/messages', '消息 — Roost'],
+    ['/host', '我的房源 — Roost'],
+    ['/account', '账号 — Roost'],
+    ['/unsubscribe', '停止这些邮件 — Roost'],
+    ['/listings/never-was-here', '没有这套房源 — Roost'],
+  ] as const) {
+    await page.goto(path);
+    await expect(page, path).toHaveTitle(title);
+  }
+  await page.context().addCookies([{ name: 'roost-locale', value: 'en', url: E2E_ORIGIN }]);
+  await page.goto('/saved');
+  await expect(page).toHaveTitle('Saved — Roost');
+});
