@@ -98,3 +98,21 @@ test("the pages' titles (the tab, the history) are in the page's language", asyn
   await page.goto('/saved');
   await expect(page).toHaveTitle('Saved — Roost');
 });
+
+test('Share says "Link copied" only when the clipboard took it, else hands the link over', async ({ page }) => {
+  // A browser that refuses the clipboard (no focus or permission; none at all on plain http)
+  // and has no share sheet, as a desktop on such an address is.
+  await page.addInitScript(() => {
+    delete (Navigator.prototype as { share?: unknown }).share;
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) } });
+  });
+  await page.goto('/listings/demo-12');
+  const offered: { type: string; message: string; value: string }[] = [];
+  page.on('dialog', (d) => {
+    offered.push({ type: d.type(), message: d.message(), value: d.defaultValue() });
+    void d.dismiss();
+  });
+  await page.getByTestId('share').click();
+  await expect.poll(() => offered).toEqual([{ type: 'prompt', message: 'Copy this link to share the home:', value: `${E2E_ORIGIN}/listings/demo-12` }]);
+  await expect(page.getByTestId('share')).toHaveText('Share');
+});
