@@ -92,7 +92,7 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
         setBusy(t('uploading', { n: files.length }));
         const outcomes = await uploadPhotos(saved.id, files, () => undefined);
         const failed = outcomes.filter((o) => !o.ok);
-        setErrors(failed.map((o) => t('photoFailed', { name: o.name, reason: o.reason })));
+        setErrors(failed.map((o) => t('photoFailed', { name: o.name, reason: t(`photoRefused_${o.reason}`) })));
         saved = await request<Listing>(`/api/listings/${encodeURIComponent(saved.id)}`);
         setFiles([]);
         if (failed.length > 0) {

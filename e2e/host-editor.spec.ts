@@ -1,0 +1,40 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_ORIGIN } from './fixtures';
+import { offline } from './helpers';
+import { mailCount, mailedLink } from './mailbox';
+
+// A host's new home whose photo is refused on the way: what they read, and what Publish does next.
+
+test.beforeEach(async ({ page }) => offline(page));
+
+async function signIn(page: Page, email: string) {
+  const before = mailCount(email);
+  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
+  const { link } = await mailedLink(email, before);
+  await page.goto(link);
+  await page.getByTestId('confirm-sign-in').click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/** The new-home form filled in, with one file the site does not take (a GIF). */
+async function newHomeWithAGif(page: Page, title: string) {
+  await page.goto('/host');
+  await page.getByTestId('new-listing').click();
+  const picker = page.getByTestId('place-picker');
+  await expect(picker).toBeVisible();
+  const box = (await picker.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator('.pin-place')).toHaveCount(1);
+  await page.getByTestId('listing-title-input').fill(title);
+  await page.getByTestId('listing-price-input').fill('2800');
+  await page.getByTestId('listing-photos-input').setInputFiles({ name: 'plan.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+  await page.getByTestId('listing-save').click();
+}
+
+test("a refused photo's reason is in the page's language", async ({ page }, info) => {
+  await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
+  await signIn(page, `gif-zh-${info.project.name}@example.com`);
+  await newHomeWithAGif(page, `带动图的房子 ${info.project.name}`);
+  const error = page.getByTestId('listing-editor').locator('.form-error');
+  await expect(error).toHaveText('plan.gif：不是 JPEG、PNG 或 WebP 图片');
+});
