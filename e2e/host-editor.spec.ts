@@ -38,3 +38,14 @@ test("a refused photo's reason is in the page's language", async ({ page }, info
   const error = page.getByTestId('listing-editor').locator('.form-error');
   await expect(error).toHaveText('plan.gif：不是 JPEG、PNG 或 WebP 图片');
 });
+
+test('Publish again after a refused photo saves the home it made, not a second one', async ({ page }, info) => {
+  await signIn(page, `gif-again-${info.project.name}@example.com`);
+  const title = `Flat with a plan ${info.project.name}`;
+  await newHomeWithAGif(page, title);
+  await expect(page.getByTestId('listing-editor').locator('.form-error')).toContainText('plan.gif');
+  await page.getByTestId('listing-save').click();
+  await expect(page.getByTestId('host-listing').filter({ hasText: title })).toHaveCount(1);
+  const mine = (await (await page.request.get('/api/me/listings')).json()) as { listings: { title: string }[] };
+  expect(mine.listings.filter((l) => l.title === title)).toHaveLength(1);
+});

@@ -52,7 +52,11 @@ export function HostPage(props: HostPageProps) {
             around={props.around}
             tileUrl={props.tileUrl}
             attribution={props.attribution}
-            onCancel={() => setEditing(null)}
+            // A new home whose photo was refused is published already: the list shows it.
+            onCancel={() => {
+              setEditing(null);
+              load();
+            }}
             onDone={() => {
               setEditing(null);
               load();

@@ -57,6 +57,9 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
     photos: listing?.photos ?? [],
   }));
   const [files, setFiles] = useState<File[]>([]);
+  // The home as the server has it. A new one is published before its photos go up, so one
+  // refused photo leaves it published: Publish again then saves that home, not a second one.
+  const [kept, setKept] = useState<Listing | undefined>(listing);
   const [busy, setBusy] = useState<string | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [fieldError, setFieldError] = useState<{ field?: string; message: string } | null>(null);
@@ -81,12 +84,12 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
       bedrooms: Number(d.bedrooms),
       lat: d.at.lat,
       lon: d.at.lon,
-      ...(listing ? { photos: d.photos } : {}),
+      ...(kept ? { photos: d.photos } : {}),
     };
     setBusy(t('saving'));
     try {
-      let saved = listing
-        ? await request<Listing>(`/api/listings/${encodeURIComponent(listing.id)}`, { method: 'PATCH', body })
+      let saved = kept
+        ? await request<Listing>(`/api/listings/${encodeURIComponent(kept.id)}`, { method: 'PATCH', body })
         : await request<Listing>('/api/listings', { method: 'POST', body });
       if (files.length > 0) {
         setBusy(t('uploading', { n: files.length }));
@@ -94,6 +97,7 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
         const failed = outcomes.filter((o) => !o.ok);
         setErrors(failed.map((o) => t('photoFailed', { name: o.name, reason: t(`photoRefused_${o.reason}`) })));
         saved = await request<Listing>(`/api/listings/${encodeURIComponent(saved.id)}`);
+        setKept(saved);
         setFiles([]);
         if (failed.length > 0) {
           setD((cur) => ({ ...cur, photos: saved.photos ?? [] }));
@@ -216,7 +220,7 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
           {t('cancel')}
         </button>
         <button type="submit" className="primary" disabled={busy !== null} data-testid="listing-save">
-          {busy ?? (listing ? t('saveListing') : t('publishListing'))}
+          {busy ?? (kept ? t('saveListing') : t('publishListing'))}
         </button>
       </div>
     </form>
