@@ -49,3 +49,22 @@ test('Publish again after a refused photo saves the home it made, not a second o
   const mine = (await (await page.request.get('/api/me/listings')).json()) as { listings: { title: string }[] };
   expect(mine.listings.filter((l) => l.title === title)).toHaveLength(1);
 });
+
+test('Take down of a home already taken down on another device clears it from the list', async ({ page }, info) => {
+  page.on('dialog', (d) => void d.accept());
+  await signIn(page, `two-tabs-${info.project.name}@example.com`);
+  const made = await page.request.post('/api/listings', {
+    headers: { origin: E2E_ORIGIN },
+    data: { title: `Studio in two tabs ${info.project.name}`, lat: 40.7306, lon: -73.9866, price: 1900, type: 'entire', bedrooms: 0 },
+  });
+  expect(made.status()).toBe(201);
+  const { id } = (await made.json()) as { id: string };
+  await page.goto('/host');
+  const card = page.getByTestId('host-listing').filter({ hasText: 'Studio in two tabs' });
+  await expect(card).toHaveCount(1);
+  // The other device takes it down first.
+  expect((await page.request.delete(`/api/listings/${encodeURIComponent(id)}`, { headers: { origin: E2E_ORIGIN } })).status()).toBe(204);
+  await card.getByTestId('take-down').click();
+  await expect(card).toHaveCount(0);
+  await expect(page.getByTestId('host-error')).toHaveCount(0);
+});

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { accountApi } from '@/components/account/account-api';
 import { useAccount } from '@/components/account/account-context';
-import { request } from '@/components/account/api-request';
+import { request, RequestError } from '@/components/account/api-request';
 import { SignInPrompt } from '@/components/account/sign-in-prompt';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
@@ -25,6 +25,7 @@ export function HostPage(props: HostPageProps) {
   const { account, refresh } = useAccount();
   const [listings, setListings] = useState<Listing[] | null>(null);
   const [editing, setEditing] = useState<Listing | 'new' | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void accountApi.myListings().then(setListings).catch(() => setListings([])), []);
   useEffect(() => {
     if (account) load();
@@ -32,7 +33,17 @@ export function HostPage(props: HostPageProps) {
 
   const takeDown = (l: Listing) => {
     if (!window.confirm(t('takeDownConfirm', { title: l.title }))) return;
-    void request<void>(`/api/listings/${encodeURIComponent(l.id)}`, { method: 'DELETE' }).then(() => setListings((cur) => (cur ?? []).filter((x) => x.id !== l.id)));
+    setError(null);
+    // Gone already (taken down on another device): it leaves the list as if taken down here.
+    // Any other failure says so; the card stayed and nothing was said.
+    void request<void>(`/api/listings/${encodeURIComponent(l.id)}`, { method: 'DELETE' })
+      .catch((e: unknown) => {
+        if (!(e instanceof RequestError && e.status === 404)) throw e;
+      })
+      .then(
+        () => setListings((cur) => (cur ?? []).filter((x) => x.id !== l.id)),
+        () => setError(t('takeDownFailed', { title: l.title })),
+      );
   };
 
   return (
@@ -69,6 +80,11 @@ export function HostPage(props: HostPageProps) {
             <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="new-listing">
               {t('newListing')}
             </button>
+            {error && (
+              <p role="alert" className="form-error" data-testid="host-error">
+                {error}
+              </p>
+            )}
             {listings === null ? (
               <p className="muted">{t('loading')}</p>
             ) : listings.length === 0 ? (
