@@ -68,3 +68,26 @@ test('Take down of a home already taken down on another device clears it from th
   await expect(card).toHaveCount(0);
   await expect(page.getByTestId('host-error')).toHaveCount(0);
 });
+
+test('a new home without a price or a title is not published; the form says what is missing, in its language', async ({ page }, info) => {
+  await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
+  await signIn(page, `no-price-${info.project.name}@example.com`);
+  await page.goto('/host');
+  await page.getByTestId('new-listing').click();
+  const picker = page.getByTestId('place-picker');
+  await expect(picker).toBeVisible();
+  const box = (await picker.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator('.pin-place')).toHaveCount(1);
+  const fieldError = page.getByTestId('listing-editor').locator('.field-error');
+  // No title.
+  await page.getByTestId('listing-save').click();
+  await expect(fieldError).toHaveText('请填写标题。');
+  // A title, no price: it went up at $0.
+  await page.getByTestId('listing-title-input').fill(`没有价格的房子 ${info.project.name}`);
+  await page.getByTestId('listing-save').click();
+  await expect(fieldError).toHaveText('请填写价格（整数）。');
+  await expect(page.getByTestId('listing-price-input')).toHaveAttribute('aria-invalid', 'true');
+  const mine = (await (await page.request.get('/api/me/listings')).json()) as { listings: unknown[] };
+  expect(mine.listings).toHaveLength(0);
+});

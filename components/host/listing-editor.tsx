@@ -74,6 +74,16 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
       setFieldError({ field: 'place', message: t('listingPlaceMissing') });
       return;
     }
+    // Said here, in the page's language: the form is noValidate, so an empty price went up as
+    // Number('') = 0 — a home at $0 — and an empty title came back in the server's English.
+    if (!d.title.trim()) {
+      setFieldError({ field: 'title', message: t('listingTitleMissing') });
+      return;
+    }
+    if (!/^\d+$/.test(d.price.trim())) {
+      setFieldError({ field: 'price', message: t('listingPriceMissing') });
+      return;
+    }
     const body = {
       title: d.title.trim(),
       ...(d.description.trim() ? { description: d.description.trim() } : {}),
