@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { HostPage } from '@/components/host/host-page';
 import { DEFAULT_TILE_ATTRIBUTION, DEFAULT_TILE_URL } from '@/server/config';
 import { getRuntime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Your listings — Roost' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('hostTitle') });
 
 /** The market's middle, where a host's map opens before they place their home. */
 function middle(extent: [number, number, number, number] | null | undefined): { lat: number; lon: number; zoom: number } {

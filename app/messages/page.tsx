@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { ConversationsPage } from '@/components/messages/conversations-page';
 
-export const metadata: Metadata = { title: 'Messages — Roost' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('messagesTitle') });
 
 export default function Messages() {
   return <ConversationsPage />;

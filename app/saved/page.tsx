@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { SavedPage } from '@/components/saved/saved-page';
 
-export const metadata: Metadata = { title: 'Saved — Roost' };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('savedTitle') });
 
 export default function Saved() {
   return <SavedPage />;

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { UnsubscribePage } from '@/components/alerts/unsubscribe-page';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Unsubscribe — Roost', robots: { index: false } };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('unsubscribeTitle'), robots: { index: false } });
 
 /** An alert mail's footer link: the page's button turns that search's or favourite's email off. */
 export default async function Unsubscribe({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

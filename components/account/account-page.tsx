@@ -4,14 +4,16 @@ import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '@/components/i18n/i18n';
 import type { SessionJson } from '@/server/contract/accounts';
 import { accountApi, passkeysAvailable } from './account-api';
+import { deviceName } from './device-name';
 import { useAccount } from './account-context';
 import { RequestError } from './api-request';
+import { SignInPrompt } from './sign-in-prompt';
 import { SiteHeader } from './site-header';
 
 /** /account: the name others see, passkeys, and the devices signed in (each can be signed out). */
 export function AccountPage() {
   const { t, date } = useI18n();
-  const { account, changed, askSignIn } = useAccount();
+  const { account, changed } = useAccount();
   const [name, setName] = useState('');
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -22,6 +24,11 @@ export function AccountPage() {
     setName(account.name);
     loadSessions();
   }, [account, loadSessions]);
+  // The browser and system by their names; the whole User-Agent when neither is known.
+  const shown = (device: string) => {
+    const { browser, os } = deviceName(device);
+    return browser && os ? t('deviceOn', { browser, os }) : (browser ?? os ?? device);
+  };
   const failed = (e: unknown) => setError(e instanceof RequestError ? e.message : e instanceof Error && e.name === 'NotAllowedError' ? null : String(e));
 
   if (account === undefined) return <SiteHeader current="account" />;
@@ -31,9 +38,7 @@ export function AccountPage() {
         <SiteHeader current="account" />
         <main className="page narrow">
           <h1>{t('accountTitle')}</h1>
-          <button type="button" className="primary" onClick={() => askSignIn()}>
-            {t('signIn')}
-          </button>
+          <SignInPrompt reason={t('signInToAccount')} />
         </main>
       </>
     );
@@ -102,8 +107,8 @@ export function AccountPage() {
             {(sessions ?? []).map((s) => (
               <li key={s.id}>
                 <div>
-                  <strong>{s.current ? t('thisDevice') : s.device}</strong>
-                  {s.current && <span className="muted"> · {s.device}</span>}
+                  <strong title={s.device}>{s.current ? t('thisDevice') : shown(s.device)}</strong>
+                  {s.current && <span className="muted" title={s.device}> · {shown(s.device)}</span>}
                   <p className="muted">{t('lastActive', { date: date(s.lastSeenAt) })}</p>
                 </div>
                 {!s.current && (

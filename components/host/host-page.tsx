@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { accountApi } from '@/components/account/account-api';
 import { useAccount } from '@/components/account/account-context';
-import { request } from '@/components/account/api-request';
+import { request, RequestError } from '@/components/account/api-request';
+import { SignInPrompt } from '@/components/account/sign-in-prompt';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import { HomeCardHead } from '@/components/listing/home-card-head';
@@ -21,9 +22,10 @@ export interface HostPageProps {
 /** /host: a signed-in account's own homes — list one, edit it, add photos, take it down. */
 export function HostPage(props: HostPageProps) {
   const { t, listingPrice } = useI18n();
-  const { account, askSignIn, refresh } = useAccount();
+  const { account, refresh } = useAccount();
   const [listings, setListings] = useState<Listing[] | null>(null);
   const [editing, setEditing] = useState<Listing | 'new' | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => void accountApi.myListings().then(setListings).catch(() => setListings([])), []);
   useEffect(() => {
     if (account) load();
@@ -31,7 +33,17 @@ export function HostPage(props: HostPageProps) {
 
   const takeDown = (l: Listing) => {
     if (!window.confirm(t('takeDownConfirm', { title: l.title }))) return;
-    void request<void>(`/api/listings/${encodeURIComponent(l.id)}`, { method: 'DELETE' }).then(() => setListings((cur) => (cur ?? []).filter((x) => x.id !== l.id)));
+    setError(null);
+    // Gone already (taken down on another device): it leaves the list as if taken down here.
+    // Any other failure says so; the card stayed and nothing was said.
+    void request<void>(`/api/listings/${encodeURIComponent(l.id)}`, { method: 'DELETE' })
+      .catch((e: unknown) => {
+        if (!(e instanceof RequestError && e.status === 404)) throw e;
+      })
+      .then(
+        () => setListings((cur) => (cur ?? []).filter((x) => x.id !== l.id)),
+        () => setError(t('takeDownFailed', { title: l.title })),
+      );
   };
 
   return (
@@ -40,12 +52,7 @@ export function HostPage(props: HostPageProps) {
       <main className="page host-page" data-testid="host-page">
         <h1>{t('hostTitle')}</h1>
         {account === null ? (
-          <div className="notice">
-            <p>{t('signInToHost')}</p>
-            <button type="button" className="primary" onClick={() => askSignIn(t('signInToHost'))} data-testid="host-sign-in">
-              {t('signIn')}
-            </button>
-          </div>
+          <SignInPrompt reason={t('signInToHost')} testId="host-sign-in" />
         ) : account === undefined ? (
           <p className="muted">{t('loading')}</p>
         ) : editing ? (
@@ -56,7 +63,11 @@ export function HostPage(props: HostPageProps) {
             around={props.around}
             tileUrl={props.tileUrl}
             attribution={props.attribution}
-            onCancel={() => setEditing(null)}
+            // A new home whose photo was refused is published already: the list shows it.
+            onCancel={() => {
+              setEditing(null);
+              load();
+            }}
             onDone={() => {
               setEditing(null);
               load();
@@ -69,6 +80,11 @@ export function HostPage(props: HostPageProps) {
             <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="new-listing">
               {t('newListing')}
             </button>
+            {error && (
+              <p role="alert" className="form-error" data-testid="host-error">
+                {error}
+              </p>
+            )}
             {listings === null ? (
               <p className="muted">{t('loading')}</p>
             ) : listings.length === 0 ? (

@@ -57,6 +57,9 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
     photos: listing?.photos ?? [],
   }));
   const [files, setFiles] = useState<File[]>([]);
+  // The home as the server has it. A new one is published before its photos go up, so one
+  // refused photo leaves it published: Publish again then saves that home, not a second one.
+  const [kept, setKept] = useState<Listing | undefined>(listing);
   const [busy, setBusy] = useState<string | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [fieldError, setFieldError] = useState<{ field?: string; message: string } | null>(null);
@@ -71,6 +74,16 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
       setFieldError({ field: 'place', message: t('listingPlaceMissing') });
       return;
     }
+    // Said here, in the page's language: the form is noValidate, so an empty price went up as
+    // Number('') = 0 — a home at $0 — and an empty title came back in the server's English.
+    if (!d.title.trim()) {
+      setFieldError({ field: 'title', message: t('listingTitleMissing') });
+      return;
+    }
+    if (!/^\d+$/.test(d.price.trim())) {
+      setFieldError({ field: 'price', message: t('listingPriceMissing') });
+      return;
+    }
     const body = {
       title: d.title.trim(),
       ...(d.description.trim() ? { description: d.description.trim() } : {}),
@@ -81,19 +94,20 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
       bedrooms: Number(d.bedrooms),
       lat: d.at.lat,
       lon: d.at.lon,
-      ...(listing ? { photos: d.photos } : {}),
+      ...(kept ? { photos: d.photos } : {}),
     };
     setBusy(t('saving'));
     try {
-      let saved = listing
-        ? await request<Listing>(`/api/listings/${encodeURIComponent(listing.id)}`, { method: 'PATCH', body })
+      let saved = kept
+        ? await request<Listing>(`/api/listings/${encodeURIComponent(kept.id)}`, { method: 'PATCH', body })
         : await request<Listing>('/api/listings', { method: 'POST', body });
       if (files.length > 0) {
         setBusy(t('uploading', { n: files.length }));
         const outcomes = await uploadPhotos(saved.id, files, () => undefined);
         const failed = outcomes.filter((o) => !o.ok);
-        setErrors(failed.map((o) => t('photoFailed', { name: o.name, reason: o.reason })));
+        setErrors(failed.map((o) => t('photoFailed', { name: o.name, reason: t(`photoRefused_${o.reason}`) })));
         saved = await request<Listing>(`/api/listings/${encodeURIComponent(saved.id)}`);
+        setKept(saved);
         setFiles([]);
         if (failed.length > 0) {
           setD((cur) => ({ ...cur, photos: saved.photos ?? [] }));
@@ -216,7 +230,7 @@ export function ListingEditor({ listing, currency, pricePer, around, tileUrl, at
           {t('cancel')}
         </button>
         <button type="submit" className="primary" disabled={busy !== null} data-testid="listing-save">
-          {busy ?? (listing ? t('saveListing') : t('publishListing'))}
+          {busy ?? (kept ? t('saveListing') : t('publishListing'))}
         </button>
       </div>
     </form>

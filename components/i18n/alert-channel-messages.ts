@@ -35,7 +35,7 @@ export const ALERT_CHANNELS_EN = {
   toastLatest: 'Latest: {title}',
   goneTitle: 'This home is no longer listed',
   goneUnknownTitle: 'No such home',
-  goneLastPrice: 'last {price}',
+  goneLastPrice: 'Last {price}',
   goneBody: 'Its host took it down or it has been let. Here are homes like it nearby.',
   goneNoSimilar: 'No similar homes nearby right now.',
   goneSeeMap: 'See the map around it',

@@ -13,7 +13,13 @@ export function ShareButton({ title }: { title: string }) {
       await navigator.share({ title, url }).catch(() => undefined);
       return;
     }
-    await navigator.clipboard?.writeText(url).catch(() => undefined);
+    // "Link copied" only once it is: the clipboard is refused without focus or permission, and
+    // absent on a plain-http address. Then the link is handed over to copy by hand.
+    const done = await (navigator.clipboard?.writeText(url).then(() => true, () => false) ?? Promise.resolve(false));
+    if (!done) {
+      window.prompt(t('copyLinkYourself'), url);
+      return;
+    }
     setCopied(true);
     setTimeout(() => setCopied(false), 2_000);
   };

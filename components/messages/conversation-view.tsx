@@ -2,6 +2,7 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useAccount } from '@/components/account/account-context';
+import { SignInPrompt } from '@/components/account/sign-in-prompt';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import { MAX_MESSAGE_LENGTH } from '@/server/contract/conversations';
@@ -26,7 +27,7 @@ function Bubble({ m, showStatus }: { m: ShownMessage; showStatus: boolean }) {
 /** /messages/:id — one conversation: the home at the top, history paged backwards, live both ways, a composer that stays above a phone's keyboard. */
 export function ConversationView({ id }: { id: string }) {
   const { t, listingPrice } = useI18n();
-  const { account, askSignIn } = useAccount();
+  const { account } = useAccount();
   const me = account?.id ?? null;
   const c = useConversation(id, me);
   const [text, setText] = useState('');
@@ -54,9 +55,8 @@ export function ConversationView({ id }: { id: string }) {
       <>
         <SiteHeader current="messages" />
         <main className="page narrow">
-          <button type="button" className="primary" onClick={() => askSignIn()}>
-            {t('signIn')}
-          </button>
+          <h1>{t('messagesTitle')}</h1>
+          <SignInPrompt reason={t('signInToConversation')} />
         </main>
       </>
     );
@@ -65,9 +65,12 @@ export function ConversationView({ id }: { id: string }) {
     return (
       <>
         <SiteHeader current="messages" />
-        <main className="page narrow">
-          <h1>404</h1>
-          <a href="/messages">{t('messagesTitle')}</a>
+        <main className="page narrow" data-testid="conversation-missing">
+          <h1>{t('conversationMissingTitle')}</h1>
+          <p>{t('conversationMissing')}</p>
+          <a className="back" href="/messages">
+            {t('allMessages')}
+          </a>
         </main>
       </>
     );
@@ -103,7 +106,7 @@ export function ConversationView({ id }: { id: string }) {
           )}
           {conv && (
             <details className="conversation-more">
-              <summary aria-label="…">⋯</summary>
+              <summary aria-label={t('moreActions')}>⋯</summary>
               <div className="popover menu">
                 <button
                   type="button"

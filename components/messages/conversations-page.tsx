@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { useAccount, SESSION_CHANGED } from '@/components/account/account-context';
+import { SignInPrompt } from '@/components/account/sign-in-prompt';
 import { SiteHeader } from '@/components/account/site-header';
 import { useI18n } from '@/components/i18n/i18n';
 import type { ConversationJson } from '@/server/contract/conversations';
@@ -12,7 +13,7 @@ import { useLiveMessages } from './use-live-messages';
 /** /messages — every conversation of the account, as renter or host, newest activity first, live. */
 export function ConversationsPage() {
   const { t, date, time } = useI18n();
-  const { account, askSignIn } = useAccount();
+  const { account } = useAccount();
   const [list, setList] = useState<ConversationJson[] | null>(null);
   // Today's messages by their time, older ones by their date.
   const when = (iso: string) => (new Date(iso).toDateString() === new Date().toDateString() ? time(iso) : date(iso));
@@ -30,9 +31,7 @@ export function ConversationsPage() {
       <main className="page messages-page" data-testid="messages-page">
         <h1>{t('messagesTitle')}</h1>
         {account === null ? (
-          <button type="button" className="primary" onClick={() => askSignIn()}>
-            {t('signIn')}
-          </button>
+          <SignInPrompt reason={t('signInToMessages')} />
         ) : list === null ? (
           <p className="muted">{t('loading')}</p>
         ) : list.length === 0 ? (

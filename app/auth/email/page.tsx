@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { EmailLinkConfirm } from '@/components/account/email-link-confirm';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Sign in — Roost', robots: { index: false } };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('signIn'), robots: { index: false } });
 
 /**
  * Where a sign-in mail's link lands. Opening it spends nothing — mail scanners follow

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { notFound } from 'next/navigation';
 import { ListingDetails } from '@/components/listing/listing-details';
 import { listingIdSchema, type Listing } from '@/server/core/listing';
@@ -16,7 +17,7 @@ async function load(rawId: string): Promise<Listing | null> {
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const listing = await load((await params).id);
-  return { title: listing ? `${listing.title} — Roost` : 'Not found — Roost' };
+  return { title: listing ? `${listing.title} — Roost` : await pageTitle('goneUnknownTitle') };
 }
 
 /** How far "nearby" reaches: about a kilometre each way in a city. */

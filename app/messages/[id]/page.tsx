@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
+import { pageTitle } from '@/components/i18n/request-locale';
 import { ConversationView } from '@/components/messages/conversation-view';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Conversation — Roost', robots: { index: false } };
+export const generateMetadata = async (): Promise<Metadata> => ({ title: await pageTitle('messagesTitle'), robots: { index: false } });
 
 export default async function Conversation({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
