@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeLat, encodeLat, encodeLon, geotileKey, mercatorY, snapBbox, tileLat, tileOf } from '../server/core/geotile';
-import { cellBucketKey, clusterPrecision, levelForZoom } from '../server/core/levels';
+import { clusterPrecision, levelForZoom } from '../server/core/levels';
 import { LISTING_TYPES, type ListingRecord } from '../server/core/listing';
 import { demoCity } from '../server/demo/demo-city';
 import { EmbeddedEngine } from '../server/engine/embedded/embedded-engine';
@@ -30,26 +30,15 @@ function expected(all: Map<string, ListingRecord>, bbox: Bbox, zoom: number, f: 
   const hits = [...all.values()].filter((r) => inBbox(r, bbox) && matches(r, f));
   const level = levelForZoom(zoom);
   const groups = new Map<string, { count: number; price: number }>();
-  // Homes no area claims are the cluster level's cells at the area levels (core/levels cellBucketKey).
-  const cell = (r: ListingRecord) => {
-    const [p, x, y] = geotileKey(r.lat, r.lon, clusterPrecision(zoom)).split('/').map(Number);
-    return cellBucketKey(p!, x!, y!);
-  };
   for (const r of hits) {
     const key =
       level === 'region'
-        ? r.district === ''
-          ? cell(r)
-          : (regions.get(r.district)?.key ?? r.district)
+        ? (regions.get(r.district)?.key ?? r.district)
         : level === 'district'
-          ? r.district === ''
-            ? cell(r)
-            : r.district
-          : level === 'neighbourhood'
-            ? r.neighbourhood === ''
-              ? cell(r)
-              : `${r.district}|${r.neighbourhood}`
-            : geotileKey(r.lat, r.lon, clusterPrecision(zoom));
+        ? r.district
+        : level === 'neighbourhood'
+          ? `${r.district}|${r.neighbourhood}`
+          : geotileKey(r.lat, r.lon, clusterPrecision(zoom));
     const g = groups.get(key) ?? { count: 0, price: 0 };
     g.count++;
     g.price += r.price;
