@@ -1,5 +1,4 @@
 import { expect, type Page } from '@playwright/test';
-import { NUDGE } from '../components/map/declutter';
 
 /** Web Mercator pixels of a point at a zoom (256-px tiles), as Leaflet projects it. */
 export function project(lat: number, lon: number, zoom: number): { x: number; y: number } {
@@ -19,11 +18,9 @@ interface AreaBucket {
 /**
  * How far each drawn bubble (labels and dots) is from its area's own point, in pixels: the
  * point from the API's whole-area answer, projected from the URL's view, independently of
- * the page's map. `slack` is how far it may be: a dot is on its point (3 px of rounding); a
- * label may be nudged off centre by declutter's NUDGE share of its smaller side, its point
- * still well inside it (and 4 px for the page's measure of text against the drawn box).
+ * the page's map.
  */
-export async function bubbleDistances(page: Page): Promise<{ key: string; d: number; slack: number }[]> {
+export async function bubbleDistances(page: Page): Promise<{ key: string; d: number }[]> {
   const url = new URL(page.url());
   const lat = Number(url.searchParams.get('lat'));
   const lon = Number(url.searchParams.get('lon'));
@@ -35,19 +32,18 @@ export async function bubbleDistances(page: Page): Promise<{ key: string; d: num
     const map = document.querySelector('[data-testid=map]')!.getBoundingClientRect();
     return els.map((e) => {
       const r = e.getBoundingClientRect();
-      return { key: e.getAttribute('data-key')!, x: r.left + r.width / 2 - map.left, y: r.top + r.height / 2 - map.top, w: map.width, h: map.height, side: e.classList.contains('bubble-dot') ? 0 : Math.min(r.width, r.height) };
+      return { key: e.getAttribute('data-key')!, x: r.left + r.width / 2 - map.left, y: r.top + r.height / 2 - map.top, w: map.width, h: map.height };
     });
   });
   expect(drawn.length).toBeGreaterThan(0);
   const centre = project(lat, lon, zoom);
   return drawn.map((b) => {
     const area = byKey.get(b.key);
-    const slack = b.side === 0 ? 3 : NUDGE * b.side + 4;
-    if (!area) return { key: b.key, d: Infinity, slack };
+    if (!area) return { key: b.key, d: Infinity };
     const p = project(area.lat, area.lon, zoom);
     const x = p.x - centre.x + b.w / 2;
     const y = p.y - centre.y + b.h / 2;
-    return { key: `${area.label} (${b.key})`, d: Math.hypot(b.x - x, b.y - y), slack };
+    return { key: `${area.label} (${b.key})`, d: Math.hypot(b.x - x, b.y - y) };
   });
 }
 

@@ -69,7 +69,7 @@ for (const locale of ['en-US', 'zh-CN']) {
         await page.goto(`/?lat=59.925&lon=10.745&zoom=${zoom}`);
         await mapTotal(page);
         await expect(page.locator('.bubble').first()).toBeVisible();
-        const far = (await bubbleDistances(page)).filter((b) => b.d > b.slack);
+        const far = (await bubbleDistances(page)).filter((b) => b.d > 3);
         expect(far).toEqual([]);
         expect(await covered(page, '.map-status .chip-status', '.bubble, .bubble-compact, .bubble-dot')).toEqual([]);
         await expect(page.locator('.bubble-price').first()).toBeVisible();

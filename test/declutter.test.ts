@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declutter, DOT_SIZE, NUDGE, overlaps, type LabelBox } from '../components/map/declutter';
+import { declutter, DOT_SIZE, overlaps, type LabelBox } from '../components/map/declutter';
 import { convexHull } from '../components/map/hull';
 import { seededRandom } from '../server/core/seeded-random';
 
@@ -112,41 +112,5 @@ describe('declutter: one line where the full label has no room', () => {
       ['big', 'label'],
       ['near', 'compact'],
     ]);
-  });
-});
-
-describe('declutter: a full label a little off its point before a pill or a dot', () => {
-  /** The demo's boroughs at its first view (zoom 10, desktop 1280 × 800), their label boxes as the page measures them (bubbleBox). */
-  const boroughs = [
-    { key: 'Manhattan', count: 20_215, x: 447, y: 411, w: 97, h: 83 },
-    { key: 'Brooklyn', count: 15_187, x: 458, y: 495, w: 82, h: 82 },
-    { key: 'Queens', count: 9_143, x: 514, y: 436, w: 80, h: 80 },
-    { key: 'Bronx', count: 4_105, x: 505, y: 332, w: 77, h: 77 },
-    { key: 'Staten Island', count: 1_350, x: 333, y: 569, w: 99, h: 72 },
-  ];
-  const box = (b: (typeof boroughs)[number]): LabelBox => ({ x: b.x, y: b.y, w: b.w, h: b.h });
-
-  it('centred, the largest boroughs after Manhattan lose their labels while the smallest keeps one (the defect)', () => {
-    const placed = declutter(boroughs, box, { compact: (b) => ({ x: b.x, y: b.y, w: 90, h: 22 }) });
-    expect(Object.fromEntries(placed.map((p) => [p.item.key, p.form]))).toMatchObject({ Manhattan: 'label', Queens: 'dot', 'Staten Island': 'label' });
-  });
-
-  it('nudged: every borough a full label, none overlapping, each point in the middle of its own label', () => {
-    const placed = declutter(boroughs, box, { compact: (b) => ({ x: b.x, y: b.y, w: 90, h: 22 }), nudge: () => true });
-    expect(placed.map((p) => [p.item.key, p.form])).toEqual(boroughs.map((b) => [b.key, 'label']));
-    const drawn = placed.map((p) => ({ ...box(p.item), x: p.item.x + (p.dx ?? 0), y: p.item.y + (p.dy ?? 0) }));
-    for (let i = 0; i < drawn.length; i++) for (let j = i + 1; j < drawn.length; j++) expect(overlaps(drawn[i]!, drawn[j]!), `${boroughs[i]!.key} × ${boroughs[j]!.key}`).toBe(false);
-    for (const p of placed) expect(Math.hypot(p.dx ?? 0, p.dy ?? 0), p.item.key).toBeLessThanOrEqual(NUDGE * Math.min(p.item.w, p.item.h) + 1e-9);
-    // The largest stays on its point; only those that must move do.
-    expect(placed[0]).toEqual({ item: boroughs[0], form: 'label' });
-  });
-
-  it('never under an obstacle, nudged or not; a tag that may not move stays a dot', () => {
-    const chip: LabelBox = { x: 200, y: 20, w: 200, h: 40 };
-    const items: Item[] = [{ key: 'edge', count: 90, x: 200 + 100 + 20, y: 30 }];
-    const [edge] = declutter(items, boxOf, { obstacles: [chip], nudge: () => true });
-    expect(edge).toMatchObject({ form: 'label' });
-    expect(overlaps(chip, { ...boxOf(items[0]!), x: 320 + edge!.dx! }, 0)).toBe(false);
-    expect(declutter(items, boxOf, { obstacles: [chip], nudge: () => false }).map((p) => p.form)).toEqual(['dot']);
   });
 });

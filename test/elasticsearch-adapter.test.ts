@@ -71,22 +71,8 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       body: {
         took: 3,
         timed_out: false,
-        hits: { total: { value: 5, relation: 'eq' }, max_score: null, hits: [] },
+        hits: { total: { value: 3, relation: 'eq' }, max_score: null, hits: [] },
         aggregations: {
-          // Two homes no district claims, in one cell at precision 13 (zoom 11 + 2).
-          unplaced: {
-            buckets: [
-              {
-                key: '',
-                doc_count: 2,
-                cells: {
-                  buckets: [
-                    { key: '13/2412/3079', doc_count: 2, centroid: { location: { lat: 40.71, lon: -73.99 }, count: 2 }, currencies: { buckets: [{ key: 'USD', periods: { buckets: [{ key: 'month', doc_count: 2, price: { value: 3000 } }] } }] } },
-                  ],
-                },
-              },
-            ],
-          },
           buckets: {
             doc_count_error_upper_bound: 0,
             sum_other_doc_count: 0,
@@ -137,8 +123,7 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       track_total_hits: true,
       aggs: {
         buckets: {
-          // Homes no district claims (the district '') are not a district: they come as cells.
-          terms: { field: 'district', size: 10_000, shard_size: 10_000, exclude: [''] },
+          terms: { field: 'district', size: 10_000, shard_size: 10_000 },
           aggs: {
             centroid: { geo_centroid: { field: 'location' } },
             currencies: {
@@ -147,29 +132,12 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
             },
           },
         },
-        unplaced: {
-          terms: { field: 'district', include: [''], size: 1 },
-          aggs: {
-            cells: {
-              geotile_grid: { field: 'location', precision: 13, size: 65_536 },
-              aggs: {
-                centroid: { geo_centroid: { field: 'location' } },
-                currencies: {
-                  terms: { field: 'currency', size: 256, missing: 'USD' },
-                  aggs: { periods: { terms: { field: 'pricePer', size: 2, missing: 'month' }, aggs: { price: { sum: { field: 'price' } } } } },
-                },
-              },
-            },
-          },
-        },
       },
     });
     expect(result).toEqual({
       level: 'district',
-      total: 5,
+      total: 3,
       buckets: [
-        // Largest first, ties by key: the cell's key (a control character first) sorts before any name.
-        { key: '\u001f13/2412/3079', label: '', count: 2, lat: 40.71, lon: -73.99, priceAvg: 1500, currency: 'USD', pricePer: 'month' },
         {
           key: 'Manhattan',
           label: 'Manhattan',
@@ -188,7 +156,7 @@ describe('Elasticsearch adapter (recorded responses, no real server)', () => {
       ],
       listings: [],
       units: [
-        { currency: 'USD', pricePer: 'month', count: 4 },
+        { currency: 'USD', pricePer: 'month', count: 2 },
         { currency: 'EUR', pricePer: 'night', count: 1 },
       ],
     });

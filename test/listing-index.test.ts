@@ -10,8 +10,7 @@ import { demoCity } from '../server/demo/demo-city';
 import type { ListingRecord } from '../server/core/listing';
 import type { Bbox, Filters, Ring } from '../server/engine/search-engine';
 import { ListingIndex } from '../server/engine/embedded/listing-index';
-import { AreaSink, RowCollector, TileSink } from '../server/engine/embedded/sinks';
-import { isCellKey } from '../server/core/levels';
+import { AreaSink, RowCollector } from '../server/engine/embedded/sinks';
 
 const RECORDS: ListingRecord[] = [...demoCity(20_000, 7)];
 const EDGE = 1e-6;
@@ -212,59 +211,5 @@ describe('ListingIndex word runs (area views with a keyword)', () => {
     }
     for (let i = 0; i < 100; i++) index.remove(RECORDS[(i * 53 + 1) % RECORDS.length]!.id);
     compare();
-  });
-});
-
-describe('ListingIndex: homes no area claims, as cells at the area levels', () => {
-  // Every seventh home has no district and no neighbourhood (a city imported without
-  // either), every eleventh a district but no neighbourhood.
-  const records = RECORDS.map((r, i) => (i % 7 === 0 ? { ...r, district: '', neighbourhood: '' } : i % 11 === 0 ? { ...r, neighbourhood: '' } : r));
-  const index = new ListingIndex(100);
-  index.load(records);
-  const t = RECORDS[0]!.listedAt;
-  // Writes after the load: dead rows in cells, new ones (some unclaimed) in the tail.
-  for (let i = 0; i < 300; i++) {
-    const r = records[(i * 37) % records.length]!;
-    index.upsert({ ...r, price: r.price + 50, ...(i % 3 === 0 ? { district: '', neighbourhood: '' } : {}), listedAt: t, updatedAt: t }, false);
-  }
-  const unclaimed = (kind: 'districts' | 'neighbourhoods', row: number) => (kind === 'districts' ? index.listing(row).district : index.listing(row).neighbourhood) === '';
-  const answer = (sink: AreaSink) => sink.buckets().map((b) => [b.key, b.label, b.count, b.lat, b.lon, b.priceAvg]);
-
-  it('cells, price runs and keyword runs add up to what the rows one by one give', () => {
-    for (const bbox of [CITY, BOXES[1]!, [-180, -85, 180, 85] as Bbox]) {
-      for (const f of [{}, ...FILTERS.slice(1)] as Filters[]) {
-        for (const kind of ['districts', 'neighbourhoods'] as const) {
-          for (const precision of [10, 12, 15]) {
-            const what = `${kind} ${bbox} ${JSON.stringify(f)} at ${precision}`;
-            const fast = new AreaSink(index, kind, new TileSink(index, precision, bbox, true));
-            index.scan(bbox, f, fast, true);
-            const rows = new RowCollector();
-            index.scan(bbox, f, rows, false);
-            const slow = new AreaSink(index, kind, new TileSink(index, precision, bbox, true));
-            slow.addRows(Int32Array.from(rows.rows), rows.rows.length);
-            const got = answer(fast);
-            expect(got, what).toEqual(answer(slow));
-            // Every home is in one bucket; the unclaimed ones in cells, never in an area.
-            const cells = fast.buckets().filter((b) => isCellKey(b.key));
-            expect(cells.reduce((n, b) => n + b.count, 0), what).toBe(rows.rows.filter((r) => unclaimed(kind, r)).length);
-            expect(fast.buckets().reduce((n, b) => n + b.count, 0), what).toBe(rows.rows.length);
-            expect(cells.every((b) => b.label === ''), what).toBe(true);
-            expect(fast.buckets().filter((b) => !isCellKey(b.key)).every((b) => b.label !== ''), what).toBe(true);
-          }
-        }
-        const words = new AreaSink(index, 'neighbourhoods', new TileSink(index, 14, bbox, true));
-        index.scanWords(['sunny'], bbox, f, words);
-        const wordRows = new AreaSink(index, 'neighbourhoods', new TileSink(index, 14, bbox, true));
-        index.scanRowSet(index.rowsWithWords(['sunny']).slice(), bbox, f, wordRows);
-        expect(answer(words), `sunny ${bbox} ${JSON.stringify(f)}`).toEqual(answer(wordRows));
-      }
-    }
-  });
-
-  it('without cells the unclaimed homes are left out (the regions are linked from named districts only)', () => {
-    const sink = new AreaSink(index, 'districts');
-    index.scan(CITY, {}, sink, true);
-    expect(sink.buckets().some((b) => b.key === '')).toBe(false);
-    expect(sink.sums().some((s) => s.key === '')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extentOf, newestPlace, nice, priceStepsAround } from '../server/search/market-overview';
+import { extentOf, nice, priceStepsAround } from '../server/search/market-overview';
 import { keysOf, placeKey } from '../server/search/place-directory';
 import { airbnbDate } from '../server/import/row-formats';
 import { parseRingParam, ringParam } from '../server/core/polygon';
@@ -25,24 +25,6 @@ describe('market overview', () => {
     // Ten abroad (1%) are more than an edge's share: the box takes them in.
     expect(extentOf([b(12.5, 55.6, 500), b(12.6, 55.7, 480), b(-70, 40, 10)])![0]).toBeLessThan(-70);
     expect(extentOf([])).toBeNull();
-  });
-
-  it('the first view frames the city holding most of the newest listings, else the largest', () => {
-    const b = (lon: number, lat: number, count: number) => ({ key: `${lon},${lat}`, label: '', lat, lon, count, priceAvg: 1, currency: 'USD', pricePer: 'month' as const });
-    // New York's cells a few kilometres apart chain into one place; Oslo's into another.
-    const nyc = [b(-74.0, 40.7, 20_000), b(-73.95, 40.75, 20_000), b(-73.9, 40.8, 10_000)];
-    const oslo = [b(10.75, 59.91, 200), b(10.8, 59.93, 100)];
-    const at = (c: { lat: number; lon: number }) => ({ lat: c.lat + 0.001, lon: c.lon - 0.001 });
-    // Oslo just imported: the newest are its homes, so the first view is Oslo's, not the Atlantic.
-    expect(newestPlace([...nyc, ...oslo], [at(oslo[0]!), at(oslo[1]!), at(oslo[0]!)])).toEqual(oslo);
-    const box = extentOf(newestPlace([...nyc, ...oslo], [at(oslo[0]!), at(oslo[1]!)]))!;
-    expect(box[0]).toBeGreaterThan(10.7);
-    expect(box[2]).toBeLessThan(10.9);
-    // One new home in Oslo among New York's newest does not move the first view.
-    expect(newestPlace([...nyc, ...oslo], [at(oslo[0]!), at(nyc[0]!), at(nyc[2]!)])).toEqual(nyc);
-    // No sample: the largest place.
-    expect(newestPlace([...nyc, ...oslo], [])).toEqual(nyc);
-    expect(newestPlace([], [at(nyc[0]!)])).toEqual([]);
   });
 });
 

@@ -265,8 +265,7 @@ const zh: Record<MessageKey, string> = {
   notify_removed: '房源下架',
   save: '保存',
   cancel: '取消',
-  // Half-width brackets round a number, as Chinese interfaces write counts ("消息(3)"): full-width ones carry their own space and read "已保存 ( 0 )".
-  savedSearches: '已保存({count})',
+  savedSearches: '已保存（{count}）',
   savedSearchesTitle: '已保存的搜索',
   savedSearchesEmpty: '还没有保存的搜索。保存一个，新房源出现时通知您。',
   rename: '重命名',

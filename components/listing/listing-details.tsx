@@ -43,7 +43,6 @@ export function ListingDetails({ listing, host, history, similar, tileUrl, attri
       // Storage refused: the listing's own spot on the map it is.
     }
   }, []);
-  const area = [listing.neighbourhood, listing.district].filter(Boolean).join(', ');
   return (
     <>
     <SiteHeader />
@@ -55,8 +54,7 @@ export function ListingDetails({ listing, host, history, similar, tileUrl, attri
       <div className="listing-head">
         <div>
           <h1 data-testid="listing-title">{listing.title}</h1>
-          {/* A home imported without area fields has none to name: no empty line under its title. */}
-          {area && <p className="listing-area">{area}</p>}
+          <p className="listing-area">{[listing.neighbourhood, listing.district].filter(Boolean).join(', ')}</p>
           {host && (
             <p className="listing-host" data-testid="listing-host">
               <span className="avatar small" aria-hidden="true">

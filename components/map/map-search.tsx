@@ -34,7 +34,7 @@ import { ListPanel } from './list-panel';
 import { ListingCard } from './listing-card';
 import { ApiClient, type SearchResponse } from './search-client';
 import { LiveSocket, type LiveState, type ServerMessage } from './live-socket';
-import { isCellKey, levelForZoom } from '@/server/core/levels';
+import { levelForZoom } from '@/server/core/levels';
 import { pointInRing, ringBbox, ringParam } from '@/server/core/polygon';
 import { hasView, LAST_MAP_QUERY_KEY, LAST_VIEW_KEY, parseView, viewQuery, type ViewState } from './view-state';
 import type { MarketOverview } from '@/server/search/market-overview';
@@ -336,15 +336,11 @@ export function MapSearch({ initialQuery, tileUrl, attribution, market, hasBound
     }
   }, [result]);
 
-  /**
-   * Homes of no known area that are not drawn: the engine answers them as cells, drawn as
-   * clusters (core/levels CELL_KEY_PREFIX); a nameless area bucket (an older server's) would
-   * sit at a meaningless average point, so the chip says where those homes are.
-   */
+  /** Homes of no known area: no bubble of their own (it would sit at a meaningless average point); the chip says where they are. */
   const unplaced =
-    result && move && (result.level === 'region' || result.level === 'district' || result.level === 'neighbourhood')
+    result && move && (result.level === 'district' || result.level === 'neighbourhood')
       ? result.buckets
-          .filter((b) => !b.label && !isCellKey(b.key) && b.lon >= move.bbox[0] && b.lon <= move.bbox[2] && b.lat >= move.bbox[1] && b.lat <= move.bbox[3])
+          .filter((b) => !b.label && b.lon >= move.bbox[0] && b.lon <= move.bbox[2] && b.lat >= move.bbox[1] && b.lat <= move.bbox[3])
           .reduce((n, b) => n + b.count, 0)
       : 0;
   const cardFor = useMemo(() => {

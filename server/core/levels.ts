@@ -27,23 +27,3 @@ export function levelForZoom(zoom: number): Level {
 export function clusterPrecision(zoom: number): number {
   return zoom + 2;
 }
-
-/**
- * Homes that no area claims (no district at the region and district levels, no
- * neighbourhood at the neighbourhood level: a city imported without area fields or a
- * boundaries file) are answered at those levels as geotile cells at
- * `clusterPrecision(zoom)`, as the cluster level would draw them, instead of one bucket
- * with no name and a meaningless average point. Their keys are the cell's `precision/x/y`
- * after this prefix, a control character no area name may hold (core/visible-text), so a
- * cell's key never equals an area's.
- */
-export const CELL_KEY_PREFIX = '\u001f';
-
-export function cellBucketKey(precision: number, x: number, y: number): string {
-  return `${CELL_KEY_PREFIX}${precision}/${x}/${y}`;
-}
-
-/** Whether a bucket of an area level is a cell of homes no area claims (cellBucketKey). */
-export function isCellKey(key: string): boolean {
-  return key.startsWith(CELL_KEY_PREFIX);
-}

@@ -2,7 +2,6 @@ import { DEFAULT_CURRENCY, DEFAULT_PRICE_PER, type PricePer } from '../core/mone
 import { cachedFor } from '../core/ttl-cache';
 import type { Bbox, Bucket, SearchEngine } from '../engine/search-engine';
 import type { PriceUnit } from '../contract/search-prices';
-import { linkRegions } from '../core/regions';
 
 const WORLD: Bbox = [-180, -85, 180, 85];
 /** Zoom 12 asks for neighbourhoods: the average price over every area. */
@@ -83,36 +82,6 @@ export function extentOf(buckets: Bucket[]): Bbox | null {
   return [Math.max(-180, w - padLon), Math.max(-85, s - padLat), Math.min(180, e + padLon), Math.min(85, n + padLat)];
 }
 
-/**
- * The cells of one place: cells chained within core/regions' REGION_LINK (~23 km) are one
- * place — a city — and the place holding most of the newest listings (`newest`, a sample)
- * is the one the first view frames, the largest when none does. A store of two cities (the
- * demo's New York and an Oslo just imported) has an extent across the Atlantic, a first
- * view of the sea with both cities as specks; framing the city last written lands on the
- * homes the operator has just added. Ties go to the larger place, so a lone new listing
- * abroad does not move the first view from a city whose newest homes are many.
- */
-export function newestPlace(cells: readonly Bucket[], newest: readonly { lat: number; lon: number }[]): Bucket[] {
-  if (cells.length === 0) return [];
-  const regions = linkRegions(cells.map((c) => ({ key: c.key, count: c.count, lat: c.lat, lon: c.lon })));
-  const placeOf = (c: Bucket) => regions.get(c.key)!.key;
-  const homes = new Map<string, number>();
-  for (const c of cells) homes.set(placeOf(c), (homes.get(placeOf(c)) ?? 0) + c.count);
-  // A listing's place is its nearest cell's: the cells are the listings' own, a few hundred metres wide.
-  const votes = new Map<string, number>();
-  for (const l of newest) {
-    let best: Bucket | null = null;
-    let bestD = Infinity;
-    for (const c of cells) {
-      const d = (c.lat - l.lat) ** 2 + (c.lon - l.lon) ** 2;
-      if (d < bestD) [best, bestD] = [c, d];
-    }
-    if (best) votes.set(placeOf(best), (votes.get(placeOf(best)) ?? 0) + 1);
-  }
-  const places = [...homes.keys()].sort((a, b) => (votes.get(b) ?? 0) - (votes.get(a) ?? 0) || homes.get(b)! - homes.get(a)! || (a < b ? -1 : 1));
-  return cells.filter((c) => placeOf(c) === places[0]);
-}
-
 function mostCommon<T>(values: T[], fallback: T): T {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -162,7 +131,7 @@ export class MarketOverviews {
     const average = unitAverage(areas.buckets, main);
     return {
       total,
-      extent: extentOf(newestPlace(cells.buckets, sample.listings)),
+      extent: extentOf(cells.buckets),
       currency: main.currency,
       pricePer: main.pricePer,
       priceSteps: priceStepsAround(average),

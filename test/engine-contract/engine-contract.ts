@@ -17,7 +17,6 @@ import { expectedBuckets, inBbox, inRing, LISTING_2595, matches, neighbourhoodRi
 import { seededRandom as rng } from '../../server/core/seeded-random';
 import { checkExtraFilters } from './extra-filters';
 import { checkCurrencies } from './currencies';
-import { checkUnplacedHomes } from './unplaced-homes';
 
 export interface EngineLeg {
   name: string;
@@ -407,10 +406,6 @@ export function engineContract(leg: EngineLeg): void {
 
     it('prices in two currencies and periods: each bucket names its unit and averages its homes of it only', async () => {
       await checkCurrencies(engine);
-    }, 120_000);
-
-    it('homes no area claims: cells at the area levels, beside the named areas, counts adding up', async () => {
-      await checkUnplacedHomes(engine, leg.reference ? leg.reference() : null, expectSameAnswer);
     }, 120_000);
 
     it('keeps boundaries for the map', async () => {

@@ -1,7 +1,6 @@
 import type { FeatureCollection, Feature } from 'geojson';
 import L from 'leaflet';
-import { clusterPrecision, isCellKey, type Level } from '@/server/core/levels';
-import { coarsenCells } from '../cell-buckets';
+import type { Level } from '@/server/core/levels';
 import { declutter, type LabelBox } from '../declutter';
 import type { Bucket } from '../search-client';
 import { accessible, element, textWidth } from './marker-dom';
@@ -43,12 +42,7 @@ function unitData(root: HTMLElement, b: Bucket): void {
   if (b.units) root.dataset.mixed = '';
 }
 
-/** The anchor that puts an icon's centre `dx`, `dy` from its point (declutter's nudge). */
-function anchor(size: number, dx = 0, dy = 0): L.PointExpression {
-  return [size / 2 - dx, size / 2 - dy];
-}
-
-function bubbleIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy?: number): L.DivIcon {
+function bubbleIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble bubble-${level}`);
   root.dataset.key = b.key;
   unitData(root, b);
@@ -59,11 +53,11 @@ function bubbleIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy?
   // Every bubble carries a price, on a phone too: a count alone says nothing of what an area costs.
   root.append(element('span', 'bubble-price', labels.bucketPrice(b)));
   // The icon box is the click target; a long name may overflow it sideways, still inside.
-  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size], iconAnchor: anchor(size, dx, dy) });
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [size, size] });
 }
 
 /** An area whose full label has no room: one line, its name and average price, on its point; the count for readers and sums. */
-function compactIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy?: number): L.DivIcon {
+function compactIcon(b: Bucket, level: Level, labels: MapLabels): L.DivIcon {
   const root = element('div', `bubble-compact compact-${level}`);
   root.dataset.key = b.key;
   unitData(root, b);
@@ -72,7 +66,7 @@ function compactIcon(b: Bucket, level: Level, labels: MapLabels, dx?: number, dy
   const count = element('span', 'bubble-count', labels.count(b.count));
   count.hidden = true;
   root.append(count);
-  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [24, 24], iconAnchor: anchor(24, dx, dy) });
+  return L.divIcon({ html: root, className: 'roost-marker', iconSize: [24, 24] });
 }
 
 /** The box of a one-line label (globals.css .bubble-compact: 11 px bold name, 11 px price, padding 3/8, border 1). */
@@ -139,52 +133,45 @@ function areaBounds(fc: FeatureCollection | null, level: Level, b: Bucket): L.La
 }
 
 /**
- * Region, district, neighbourhood or cluster bubbles: those near the view, each at its own
- * point; by rank, a label where it fits, else a dot (declutter), never moved off its area.
- * Homes no area claims come from the engine as the cluster level's cells (core/levels
- * CELL_KEY_PREFIX), gathered to the map's zoom, and are drawn as cluster bubbles are: count
- * and price, no name. A cell of one home is its price tag. Each marker is kept while its
- * content and place stay the same; a click frames the area, or zooms into the cell.
+ * District, neighbourhood or cluster bubbles: those near the view, each at its own point;
+ * by rank, a label where it fits, else a dot (declutter), never moved off its area. Areas
+ * of no known name are not piled into one "Other areas" bubble at a meaningless average
+ * point: their homes are in the list (and the page says so). A cell of one home is its
+ * price tag. Each marker is kept while its content and place stay the same; a click
+ * frames the area.
  */
 export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, buckets: Bucket[], boundaries: () => FeatureCollection | null): void {
   const { map, group, labels } = pass;
   // Areas near the view only (a whole country's neighbourhoods would be thousands of markers).
   const near = map.getBounds().pad(0.3);
-  // An area bucket with no name is what an older server sent for homes no area claims: not drawn (the chip counts them).
-  const shown = level === 'cluster' ? buckets : coarsenCells(buckets, clusterPrecision(Math.round(map.getZoom()))).filter((b) => b.label || isCellKey(b.key));
-  /** How a bucket is drawn: a cell of homes no area claims as the cluster level's bubbles. */
-  const look = (b: Bucket): Exclude<Level, 'listing'> => (isCellKey(b.key) ? 'cluster' : level);
-  const single = (b: Bucket) => look(b) === 'cluster' && b.count === 1;
+  const named = level === 'district' || level === 'neighbourhood' ? buckets.filter((b) => b.label) : buckets;
+  const single = (b: Bucket) => level === 'cluster' && b.count === 1;
   const phone = window.matchMedia('(max-width: 720px)').matches;
   const placed = declutter(
-    shown.filter((b) => near.contains([b.lat, b.lon])),
+    named.filter((b) => near.contains([b.lat, b.lon])),
     (b) => {
       const p = map.latLngToContainerPoint([b.lat, b.lon]);
       if (single(b)) return { x: p.x, y: p.y - 16, w: tagWidth(labels.bucketPrice(b)), h: 22 };
-      return { x: p.x, y: p.y, ...bubbleBox(b, look(b), labels, phone) };
+      return { x: p.x, y: p.y, ...bubbleBox(b, level, labels, phone) };
     },
     {
       obstacles: overlays(map),
       compact: (b) => {
         const p = map.latLngToContainerPoint([b.lat, b.lon]);
-        return single(b) ? null : { x: p.x, y: p.y, ...compactBox(b, look(b), labels) };
+        return single(b) ? null : { x: p.x, y: p.y, ...compactBox(b, level, labels) };
       },
-      // Only an area's label: a price tag's tip is on its home, and clusters are a grid of
-      // cells that would drift off it (the crowded ones read as dots, one zoom from apart).
-      nudge: (b) => look(b) !== 'cluster',
     },
   );
-  for (const { item: b, form, dx, dy } of placed) {
+  for (const { item: b, form } of placed) {
     const key = `${level}:${b.key}`;
-    const signature = `${form}|${dx ?? 0}|${dy ?? 0}|${b.count}|${b.priceAvg}|${b.currency}|${b.pricePer}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.bucketPrice(b)}|${labels.areaName(b.label)}`;
+    const signature = `${form}|${b.count}|${b.priceAvg}|${b.currency}|${b.pricePer}|${b.lat}|${b.lon}|${labels.count(b.count)}|${labels.bucketPrice(b)}|${labels.areaName(b.label)}`;
     const replaced = pass.keep(key, signature);
     if (replaced === 'kept') continue;
     const one = single(b) && form !== 'dot';
-    const drawn = look(b);
-    const icon = form === 'dot' ? dotIcon(b, drawn, labels) : one ? singleIcon(b, labels) : form === 'compact' ? compactIcon(b, drawn, labels, dx, dy) : bubbleIcon(b, drawn, labels, dx, dy);
+    const icon = form === 'dot' ? dotIcon(b, level, labels) : one ? singleIcon(b, labels) : form === 'compact' ? compactIcon(b, level, labels) : bubbleIcon(b, level, labels);
     // The same area with a new count: a live change; it pulses once.
     if (replaced === 'changed' && form === 'label' && !one) (icon.options.html as HTMLElement).classList.add('bubble-changed');
-    // At the area's own point: a label that does not fit there is nudged with the point still in its middle, else a dot.
+    // Always at the area's own point: a label that does not fit there is a dot, not moved.
     const marker = L.marker([b.lat, b.lon], { icon, keyboard: true, riseOnHover: true, zIndexOffset: form === 'dot' ? -100 : form === 'compact' ? -50 : 0 });
     marker.on('click', () => {
       if (one) {
@@ -198,7 +185,7 @@ export function drawBubbles(pass: MarkerPass, level: Exclude<Level, 'listing'>, 
       map.setView(bounds ? bounds.getCenter() : [b.lat, b.lon], zoom);
     });
     marker.addTo(group);
-    accessible(marker, labels.bubbleName(b, drawn));
+    accessible(marker, labels.bubbleName(b, level));
     pass.add(key, { marker, signature });
   }
 }

@@ -1,4 +1,4 @@
-import { isCellKey, levelForZoom, REGION_MAX_ZOOM } from '../../core/levels';
+import { levelForZoom, REGION_MAX_ZOOM } from '../../core/levels';
 import { linkRegions, type RegionMap } from '../../core/regions';
 import type { ListingRecord } from '../../core/listing';
 import { EngineConflict, EngineFailure, EngineUnavailable } from '../engine-errors';
@@ -75,7 +75,7 @@ export class ClusterIndex {
   private regions(): Promise<RegionMap> {
     if (!this.linked || Date.now() - this.linked.at > REGIONS_KEPT_MS) {
       const map = this.searchRequest(`/${LISTINGS_ALIAS}/_search`, searchBody({ bbox: [-180, -90, 180, 90], zoom: REGION_MAX_ZOOM + 1, filters: {} })).then((body) =>
-        linkRegions(searchResultOf('district', body).buckets.filter((b) => !isCellKey(b.key)).map((b) => ({ key: b.key, count: b.count, lat: b.lat, lon: b.lon }))),
+        linkRegions(searchResultOf('district', body).buckets.map((b) => ({ key: b.key, count: b.count, lat: b.lat, lon: b.lon }))),
       );
       this.linked = { map, at: Date.now() };
       map.catch(() => {

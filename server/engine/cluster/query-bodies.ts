@@ -295,30 +295,19 @@ export function searchBody({ bbox, zoom, filters, polygon }: SearchQuery) {
   if (level === 'listing') {
     return { query, size: MAX_LISTINGS, track_total_hits: true, sort: LIST_SORT.newest };
   }
-  return { query, size: 0, track_total_hits: true, aggs: bucketAggs(level, zoom) };
+  return { query, size: 0, track_total_hits: true, aggs: { buckets: bucketAgg(level, zoom) } };
 }
 
-/**
- * The level's buckets (`buckets`) and, at the area levels, the cells of homes no area
- * claims (`unplaced` › `cells`: core/levels CELL_KEY_PREFIX). The area field is `district`
- * or `area` (`district|neighbourhood`); a home no area claims has the district '' or the
- * neighbourhood '' — the `area` values ending in `|`, left out of `buckets` by a regular
- * expression. The neighbourhood field has doc values but no index, so `unplaced` picks its
- * homes with a `terms` aggregation (which reads doc values) rather than a query.
- */
-function bucketAggs(level: Exclude<Level, 'listing'>, zoom: number) {
-  // No `bounds`: the query already holds only the view's listings, and a listing one
-  // quantum inside the south edge lies in the tile below, which bounds would drop
-  // (measured on the real node); the embedded engine counts it in that tile too.
-  const cells = { geotile_grid: { field: 'location', precision: clusterPrecision(zoom), size: 65_536 }, aggs: SUMMARY_AGGS };
-  if (level === 'cluster') return { buckets: cells };
+function bucketAgg(level: Exclude<Level, 'listing'>, zoom: number) {
+  if (level === 'cluster') {
+    // No `bounds`: the query already holds only the view's listings, and a listing one
+    // quantum inside the south edge lies in the tile below, which bounds would drop
+    // (measured on the real node); the embedded engine counts it in that tile too.
+    return { geotile_grid: { field: 'location', precision: clusterPrecision(zoom), size: 65_536 }, aggs: SUMMARY_AGGS };
+  }
   // Regions are districts folded together after the answer (core/regions.ts).
-  const byDistrict = level === 'district' || level === 'region';
-  const areas = { field: byDistrict ? 'district' : 'area', size: MAX_AREA_BUCKETS, shard_size: MAX_AREA_BUCKETS, exclude: byDistrict ? [''] : '.*\\|' };
-  return {
-    buckets: { terms: areas, aggs: SUMMARY_AGGS },
-    unplaced: { terms: { field: byDistrict ? 'district' : 'neighbourhood', include: [''], size: 1 }, aggs: { cells } },
-  };
+  const field = level === 'district' || level === 'region' ? 'district' : 'area';
+  return { terms: { field, size: MAX_AREA_BUCKETS, shard_size: MAX_AREA_BUCKETS }, aggs: SUMMARY_AGGS };
 }
 
 /** Counts per price band of the view's homes, whatever their price filter (a `range` aggregation). */

@@ -2,7 +2,7 @@
  * Search responses of the documented shape turned into Roost's results: pure functions,
  * unit-tested on recorded responses and run on a real node by the contract suite.
  */
-import { cellBucketKey, type Level } from '../../core/levels';
+import type { Level } from '../../core/levels';
 import { foldRegions, type RegionMap } from '../../core/regions';
 import { listingOf, type Listing } from '../../core/listing';
 import type { Bucket, SearchResult } from '../search-engine';
@@ -17,19 +17,17 @@ export interface Hit<S = ListingDoc> {
   fields?: Record<string, unknown[]>;
 }
 
-interface SummaryBucket {
-  key: string;
-  doc_count: number;
-  centroid: { location?: { lat: number; lon: number }; count: number };
-  currencies: { buckets: { key: string; periods: { buckets: { key: string; doc_count: number; price: { value: number | null } }[] } }[] };
-}
-
 export interface SearchResponseBody<S = ListingDoc> {
   hits: { total?: { value: number; relation: string } | number; hits: Hit<S>[] };
   aggregations?: {
-    buckets?: { buckets: SummaryBucket[] };
-    /** At the area levels: the one bucket of homes no area claims, by cell (query-bodies bucketAggs). */
-    unplaced?: { buckets: { key: string; doc_count: number; cells: { buckets: SummaryBucket[] } }[] };
+    buckets?: {
+      buckets: {
+        key: string;
+        doc_count: number;
+        centroid: { location?: { lat: number; lon: number }; count: number };
+        currencies: { buckets: { key: string; periods: { buckets: { key: string; doc_count: number; price: { value: number | null } }[] } }[] };
+      }[];
+    };
     bands?: { buckets: { doc_count: number }[] };
   };
   pit_id?: string;
@@ -49,7 +47,7 @@ function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-type AggBucket = SummaryBucket;
+type AggBucket = NonNullable<NonNullable<SearchResponseBody['aggregations']>['buckets']>['buckets'][number];
 
 /** A bucket's price sums per currency and period, from its `currencies` › `periods` sub-aggregations. */
 function unitSumsOf(b: AggBucket): UnitSum[] {
@@ -58,19 +56,6 @@ function unitSumsOf(b: AggBucket): UnitSum[] {
     for (const p of c.periods.buckets) out.push({ currency: c.key, pricePer: p.key as PricePer, count: p.doc_count, sumPrice: p.price.value ?? 0 });
   }
   return out;
-}
-
-/** A bucket as the embedded engine makes it: its centroid and its prices per unit. */
-function bucketOf(key: string, label: string, b: AggBucket): Bucket {
-  return { key, label, count: b.doc_count, lat: b.centroid.location?.lat ?? 0, lon: b.centroid.location?.lon ?? 0, ...bucketPrices(unitSumsOf(b)) };
-}
-
-/** The cells of homes no area claims, keyed apart from areas (core/levels cellBucketKey). */
-function unplacedCellsOf(body: SearchResponseBody): Bucket[] {
-  return (body.aggregations?.unplaced?.buckets[0]?.cells.buckets ?? []).map((b) => {
-    const [p, x, y] = b.key.split('/').map(Number);
-    return bucketOf(cellBucketKey(p!, x!, y!), '', b);
-  });
 }
 
 export function searchResultOf(level: Level, body: SearchResponseBody, regions?: RegionMap): SearchResult {
@@ -87,13 +72,17 @@ export function searchResultOf(level: Level, body: SearchResponseBody, regions?:
       sumLon: (b.centroid.location?.lon ?? 0) * b.doc_count,
       prices: unitSumsOf(b),
     }));
-    const buckets = [...foldRegions(sums, regions ?? new Map()), ...unplacedCellsOf(body)].sort(byCountThenKey);
+    const buckets = foldRegions(sums, regions ?? new Map());
     return { level, total: totalOf(body), buckets, listings: [], units: viewUnits(buckets, []) };
   }
-  const buckets: Bucket[] = (body.aggregations?.buckets?.buckets ?? []).map((b) =>
-    bucketOf(b.key, level === 'district' ? b.key : level === 'neighbourhood' ? b.key.slice(b.key.indexOf('|') + 1) : '', b),
-  );
-  buckets.push(...unplacedCellsOf(body));
+  const buckets: Bucket[] = (body.aggregations?.buckets?.buckets ?? []).map((b) => ({
+    key: b.key,
+    label: level === 'district' ? b.key : level === 'neighbourhood' ? b.key.slice(b.key.indexOf('|') + 1) : '',
+    count: b.doc_count,
+    lat: b.centroid.location?.lat ?? 0,
+    lon: b.centroid.location?.lon ?? 0,
+    ...bucketPrices(unitSumsOf(b)),
+  }));
   buckets.sort(byCountThenKey);
   return { level, total: totalOf(body), buckets, listings: [], units: viewUnits(buckets, []) };
 }

@@ -27,7 +27,7 @@ import type { ListingIndex } from './listing-index';
 import { startIndex, type StartedIndex } from './start-index';
 import type { RowSink, SinkColumns } from './row-sink';
 import { NO_CUT, priceCutSince } from '../../core/price-cut';
-import { AreaSink, byCountThenKey, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
+import { AreaSink, PriceBandSink, RowCollector, TileSink, TopRowsSink } from './sinks';
 import { withoutPrice } from '../../core/filter-params';
 import { viewUnits } from '../../contract/search-prices';
 import { StoreEngine } from '../store-engine';
@@ -179,18 +179,16 @@ export class EmbeddedEngine extends StoreEngine {
       const listings = newest.map((r) => this.index.listing(r));
       return { level, total: rows.length, buckets: [], listings, units: viewUnits([], listings) };
     }
-    // Homes no area claims are drawn as the cluster level's cells (core/levels CELL_KEY_PREFIX).
-    const cells = level === 'cluster' ? null : new TileSink(this.index, clusterPrecision(zoom), bbox, true);
     if (level === 'region') {
-      const sink = new AreaSink(this.index, 'districts', cells);
+      const sink = new AreaSink(this.index, 'districts');
       this.scan(bbox, filters, polygon, sink, true);
-      const buckets = [...foldRegions(sink.sums(), this.regionMap()), ...cells!.buckets()].sort(byCountThenKey);
+      const buckets = foldRegions(sink.sums(), this.regionMap());
       return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [], units: viewUnits(buckets, []) };
     }
     const sink =
       level === 'cluster'
         ? new TileSink(this.index, clusterPrecision(zoom), bbox)
-        : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods', cells);
+        : new AreaSink(this.index, level === 'district' ? 'districts' : 'neighbourhoods');
     this.scan(bbox, filters, polygon, sink, true);
     const buckets = sink.buckets();
     return { level, total: buckets.reduce((n, b) => n + b.count, 0), buckets, listings: [], units: viewUnits(buckets, []) };

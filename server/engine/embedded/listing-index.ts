@@ -29,11 +29,6 @@ function takesRuns(sink: RowSink): sink is RowSink & Pick<Required<RowSink>, 'ad
   return sink.addRun !== undefined;
 }
 
-/** Whether a sink that takes runs takes this cell's. */
-function takesRunsOf(sink: RowSink, cell: Cell): boolean {
-  return sink.takesRunsOf === undefined || sink.takesRunsOf(cell);
-}
-
 /** Rows appended since the last sort are scanned on every query; re-sort past this many. */
 const MIN_TAIL_BEFORE_REBUILD = 20_000;
 /** Rows filtered per batch before the sink aggregates them. */
@@ -403,7 +398,7 @@ export class ListingIndex implements IndexView {
     if (whole && runs && !pred.extra && takesRuns(sink)) {
       // A cell whose rows all still live adds the word's runs; one with a dead row reads rows.
       const own = runs.byCell.get(cell);
-      if (own && !cell.dirty && takesRunsOf(sink, cell)) {
+      if (own && !cell.dirty) {
         runs.runs.addRuns(own, pred, sink);
         return;
       }
@@ -483,7 +478,7 @@ export class ListingIndex implements IndexView {
       if (useCells && sink.addCell(cell)) return;
       // Runs know price, type and bedrooms: a view asking for more reads rows.
       const runsBelow = takesRuns(sink) && pred.any && !pred.extra && cell.z < RUN_ZOOM;
-      if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any && !pred.extra && takesRunsOf(sink, cell)) {
+      if (cell.runs && !cell.dirty && takesRuns(sink) && pred.any && !pred.extra) {
         this.runs.addRuns(cell.runs, pred, sink);
         return;
       }

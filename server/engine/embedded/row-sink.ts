@@ -43,8 +43,6 @@ export interface RowSink {
   addCell(cell: CellTotals): boolean;
   /** Takes the totals of a price-sorted run; absent: the sink needs single rows. */
   addRun?(totals: RunTotals): void;
-  /** Whether the sink can take this cell's runs (absent: always); false makes the index read its rows. */
-  takesRunsOf?(cell: CellTotals): boolean;
 }
 
 /** The columns a sink reads rows by; valid until the index next changes. */

@@ -2,8 +2,7 @@ import { decodeLat, decodeLon, mercatorX, mercatorY, tileOf } from '../../core/g
 import type { DistrictSums } from '../../core/regions';
 import { BoundedHeap } from '../../core/top-k';
 import type { Bbox, Bucket } from '../search-engine';
-import type { AreaSums, CellTotals, IndexView, RowSink, RunTotals } from './row-sink';
-import { cellBucketKey } from '../../core/levels';
+import type { CellTotals, IndexView, RowSink, RunTotals } from './row-sink';
 import { bucketPrices, type PriceUnit, type UnitSum } from '../../contract/search-prices';
 
 /** Each unit code's currency and period, made once per sink (a bucket reads it, never makes it). */
@@ -53,15 +52,13 @@ function total(uCount: Float64Array, base: number, n: number): number {
 }
 
 /** Buckets come back largest first, ties by key, like Elasticsearch's `terms` order. */
-export function byCountThenKey(a: Bucket, b: Bucket): number {
+function byCountThenKey(a: Bucket, b: Bucket): number {
   return b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /**
  * Totals per district or per neighbourhood, in arrays indexed by the area's dictionary id;
  * prices per area and unit (`area * units + unit`), so each unit's average is of its own homes.
- * Homes no area of the kind claims (the name '') are not an area: they go to `cells` (the
- * cluster level's tiles, core/levels CELL_KEY_PREFIX), or nowhere when none is given.
  */
 export class AreaSink implements RowSink {
   private readonly sLat: Float64Array;
@@ -74,16 +71,10 @@ export class AreaSink implements RowSink {
   private readonly latE: Int32Array;
   private readonly lonE: Int32Array;
   private readonly price: Int32Array;
-  /** 1 for the ids of areas named '' (one district; a neighbourhood-less one per district). */
-  private readonly unnamed: Uint8Array;
-  private readonly anyUnnamed: boolean;
-  /** The rows of a batch that no area claims, handed on to `cells` together. */
-  private spill = new Int32Array(0);
 
   constructor(
     private readonly index: IndexView,
     private readonly kind: 'districts' | 'neighbourhoods',
-    private readonly cells: TileSink | null = null,
   ) {
     const size = index[kind].names.length;
     this.units = index.unitCount;
@@ -97,65 +88,24 @@ export class AreaSink implements RowSink {
     this.latE = cols.latE;
     this.lonE = cols.lonE;
     this.price = cols.price;
-    const names = kind === 'districts' ? index.districts.names : index.neighbourhoodName;
-    this.unnamed = new Uint8Array(size);
-    let any = false;
-    for (let a = 0; a < size; a++) {
-      if (names[a] === '') {
-        this.unnamed[a] = 1;
-        any = true;
-      }
-    }
-    this.anyUnnamed = any;
   }
 
   addRows(rows: Int32Array, n: number): void {
     // An area's count is the sum of its units' counts: one write a row fewer.
     const { area, unit, units, sLat, sLon, uCount, uPrice, latE, lonE, price } = this;
-    if (!this.anyUnnamed) {
-      for (let i = 0; i < n; i++) {
-        const r = rows[i]!;
-        const a = area[r]!;
-        sLat[a]! += latE[r]!;
-        sLon[a]! += lonE[r]!;
-        const k = a * units + unit[r]!;
-        uCount[k]!++;
-        uPrice[k]! += price[r]!;
-      }
-      return;
-    }
-    const { unnamed } = this;
-    if (this.spill.length < n) this.spill = new Int32Array(Math.max(n, rows.length));
-    const spill = this.spill;
-    let m = 0;
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       const a = area[r]!;
-      if (unnamed[a] === 1) {
-        spill[m++] = r;
-        continue;
-      }
       sLat[a]! += latE[r]!;
       sLon[a]! += lonE[r]!;
       const k = a * units + unit[r]!;
       uCount[k]!++;
       uPrice[k]! += price[r]!;
     }
-    if (m > 0 && this.cells) this.cells.addRows(spill, m);
-  }
-
-  /**
-   * A price run says which area and unit, not where in its cell its rows lie: a cell
-   * holding homes no area claims is read by rows when they are to be drawn as cells.
-   */
-  takesRunsOf(cell: CellTotals): boolean {
-    return !(this.cells && this.holdsUnnamed(cell));
   }
 
   addRun(t: RunTotals): void {
     const a = this.kind === 'districts' ? this.index.neighbourhoodDistrict[t.neighbourhood]! : t.neighbourhood;
-    // Only without `cells` (takesRunsOf): such homes are then left out.
-    if (this.unnamed[a] === 1) return;
     this.sLat[a]! += t.sLat;
     this.sLon[a]! += t.sLon;
     const k = a * this.units + t.unit;
@@ -164,13 +114,7 @@ export class AreaSink implements RowSink {
   }
 
   addCell(cell: CellTotals): boolean {
-    // A cell coarser than the tiles its unclaimed homes go to: look deeper, down to them.
-    if (this.cells && !this.cells.takesTotalsAt(cell.z) && this.holdsUnnamed(cell)) return false;
     for (const s of cell[this.kind]) {
-      if (this.unnamed[s.area] === 1) {
-        if (this.cells && s.count > 0) this.cells.addTotals(cell, s);
-        continue;
-      }
       this.sLat[s.area]! += s.sLat;
       this.sLon[s.area]! += s.sLon;
       const k = s.area * this.units + s.unit;
@@ -180,19 +124,12 @@ export class AreaSink implements RowSink {
     return true;
   }
 
-  private holdsUnnamed(cell: CellTotals): boolean {
-    if (!this.anyUnnamed) return false;
-    for (const s of cell[this.kind]) if (this.unnamed[s.area] === 1 && s.count > 0) return true;
-    return false;
-  }
-
-  /** Each named area's sums in degrees (what regions fold), areas with no match left out. */
+  /** Each area's sums in degrees (what regions fold), areas with no match left out. */
   sums(): DistrictSums[] {
     const names = this.index[this.kind].names;
     const units = unitList(this.index);
     const out: DistrictSums[] = [];
     for (let a = 0; a < names.length; a++) {
-      if (this.unnamed[a] === 1) continue;
       const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
       out.push({ key: names[a]!, count, sumLat: decodeLat(this.sLat[a]!), sumLon: decodeLon(this.sLon[a]!), prices: unitSums(units, this.uCount, this.uPrice, a * this.units) });
@@ -200,13 +137,11 @@ export class AreaSink implements RowSink {
     return out;
   }
 
-  /** The named areas' buckets and the cells' of the homes none claims, in one order. */
   buckets(): Bucket[] {
     const names = this.index[this.kind].names;
     const units = unitList(this.index);
-    const out: Bucket[] = this.cells ? this.cells.buckets() : [];
+    const out: Bucket[] = [];
     for (let a = 0; a < names.length; a++) {
-      if (this.unnamed[a] === 1) continue;
       const count = total(this.uCount, a * this.units, this.units);
       if (count === 0) continue;
       const key = names[a]!;
@@ -232,10 +167,7 @@ interface TileSums {
   uPrice: Float64Array;
 }
 
-/**
- * Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`; prices per
- * unit. `unclaimed`: the cells of homes no area claims at an area level (cellBucketKey).
- */
+/** Totals per geotile at one precision, keyed `precision/x/y` like `geotile_grid`; prices per unit. */
 export class TileSink implements RowSink {
   private readonly side: number;
   private readonly cols;
@@ -251,7 +183,6 @@ export class TileSink implements RowSink {
     private readonly index: IndexView,
     private readonly precision: number,
     [west, south, east, north]: Bbox,
-    private readonly unclaimed = false,
   ) {
     this.side = 2 ** precision;
     this.cols = index.columns();
@@ -329,33 +260,6 @@ export class TileSink implements RowSink {
     return true;
   }
 
-  /** Whether a cell's totals at zoom `z` lie in one tile of this sink. */
-  takesTotalsAt(z: number): boolean {
-    return z >= this.precision;
-  }
-
-  /** One area's totals within a cell at or below this sink's precision (takesTotalsAt). */
-  addTotals(cell: CellTotals, s: Readonly<AreaSums>): void {
-    const f = 2 ** (cell.z - this.precision);
-    const x = Math.floor(cell.x / f);
-    const y = Math.floor(cell.y / f);
-    if (this.dense) {
-      const [sLat, sLon, uCount, uPrice] = this.dense;
-      const t = (y - this.y0) * this.width + x - this.x0;
-      sLat[t]! += s.sLat;
-      sLon[t]! += s.sLon;
-      uCount[t * this.units + s.unit]! += s.count;
-      uPrice[t * this.units + s.unit]! += s.sPrice;
-      return;
-    }
-    const t = this.sparseSums(x, y);
-    t.count += s.count;
-    t.sLat += s.sLat;
-    t.sLon += s.sLon;
-    t.uCount[s.unit]! += s.count;
-    t.uPrice[s.unit]! += s.sPrice;
-  }
-
   private sparseSums(x: number, y: number): TileSums {
     const k = x * this.side + y;
     let s = this.sparse.get(k);
@@ -369,7 +273,7 @@ export class TileSink implements RowSink {
   buckets(): Bucket[] {
     const out: Bucket[] = [];
     const units = unitList(this.index);
-    const key = this.unclaimed ? (x: number, y: number) => cellBucketKey(this.precision, x, y) : (x: number, y: number) => `${this.precision}/${x}/${y}`;
+    const key = (x: number, y: number) => `${this.precision}/${x}/${y}`;
     if (this.dense) {
       const [sLat, sLon, uCount, uPrice] = this.dense;
       for (let t = 0; t < sLat.length; t++) {
