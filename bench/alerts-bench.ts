@@ -260,6 +260,11 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
      * price first; a removal only ever by its own key (keyed by its price, as until 2026-12-07,
      * a home removed at the price it was listed at lent its removal's time to its `new` alerts).
      */
+    /** The price a mail's or a notification's price line says now: its last amount ("$1,300 → $1,200/month" → 1200). */
+    const priceNow = (line: string): number | null => {
+      const amount = /([\d,]+)(?!.*\d)/.exec(line)?.[1];
+      return amount ? Number(amount.replaceAll(',', '')) : null;
+    };
     const writeOf = (id: string, price: number | null, removed: boolean): string | undefined => {
       if (removed) return sentAt.has(`${id}:gone`) ? `${id}:gone` : undefined;
       return price !== null && sentAt.has(`${id}:${price}`) ? `${id}:${price}` : sentAt.has(id) ? id : undefined;
@@ -392,8 +397,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
           const key = `${m.to[0]}|${x[3]}`;
           got.set(key, (got.get(key) ?? 0) + 1);
           // The price line says the price now last: "$1,200 / month" or "$1,300 → $1,200 / month".
-          const price = /([\d,]+)(?!.*\d)/.exec(x[2]!.split(' · ')[0]!)?.[1];
-          const write = writeOf(x[3]!, price ? Number(price.replaceAll(',', '')) : null, x[1] === 'No longer listed');
+          const write = writeOf(x[3]!, priceNow(x[2]!.split(' · ')[0]!), x[1] === 'No longer listed');
           const t0 = write !== undefined ? sentAt.get(write) : undefined;
           if (t0 !== undefined && !warm.has(write!)) mailLatency.push(m.at - t0);
         }
@@ -471,8 +475,7 @@ async function runOn(kind: 'sqlite' | 'postgres'): Promise<void> {
       for (const p of taken) {
         const payload = p.payload as { count?: number; url?: string; body?: string; title?: string } | null;
         const id = (payload?.count ?? 1) === 1 ? /\/listings\/([^/?#]+)$/.exec(payload?.url ?? '')?.[1] : undefined;
-        const price = /([\d,]+)(?!.*\d)/.exec(payload?.body?.split(' — ').pop() ?? '')?.[1];
-        const write = id ? writeOf(decodeURIComponent(id), price ? Number(price.replaceAll(',', '')) : null, payload?.title?.startsWith('No longer listed') ?? false) : undefined;
+        const write = id ? writeOf(decodeURIComponent(id), priceNow(payload?.body?.split(' — ').pop() ?? ''), payload?.title?.startsWith('No longer listed') ?? false) : undefined;
         const t0 = write !== undefined ? sentAt.get(write) : undefined;
         if (t0 !== undefined && !warm.has(write!)) requested.push(p.at - t0);
       }

@@ -1,7 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
-import { offline } from './helpers';
+import { newHomeForm, offline } from './helpers';
 import { mailCount, mailedLink } from './mailbox';
 
 const AUTH = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
@@ -209,13 +209,7 @@ test('a host lists a home with a photo, edits it and takes it down', async ({ pa
   page.on('dialog', (d) => void d.accept());
   await page.goto(MAP);
   await signInByEmail(page, `host-${info.project.name}@example.com`);
-  await page.goto('/host');
-  await page.getByTestId('new-listing').click();
-  const picker = page.getByTestId('place-picker');
-  await expect(picker).toBeVisible();
-  const box = (await picker.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(page.locator('.pin-place')).toHaveCount(1);
+  await newHomeForm(page);
   const title = `Sunny loft ${info.project.name}`;
   await page.getByTestId('listing-title-input').fill(title);
   await page.getByTestId('listing-description-input').fill('Two windows south, one west.');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
-import { isMail, MAIL_DIR, mailCount, mailedLink } from './mailbox';
+import { isMail, MAIL_DIR, signInByLink } from './mailbox';
 import type { OutboxRow } from '../server/alerts/alert-outbox';
 import type { SavedSearch } from '../server/alerts/alert-store';
 import { groupPushPayload, type PushItem } from '../server/alert-mail/outbox-sender';
@@ -31,15 +31,6 @@ async function openMap(page: Page) {
 
 async function useChinese(page: Page) {
   await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
-}
-
-async function signIn(page: Page, email: string) {
-  const before = mailCount(email);
-  expect((await page.request.post('/api/auth/email', { headers: ORIGIN, data: { email } })).status()).toBe(202);
-  const { link } = await mailedLink(email, before);
-  await page.goto(link);
-  await page.getByTestId('confirm-sign-in').click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
 
 async function saveSearch(page: Page, name: string, extra: Record<string, unknown> = {}): Promise<{ id: string }> {
@@ -96,7 +87,7 @@ test.describe('choosing channels', () => {
 
   test('signed in: email is offered, at once or as a daily digest', async ({ page }, info) => {
     await offline(page);
-    await signIn(page, `offer-${info.project.name}@example.com`);
+    await signInByLink(page, `offer-${info.project.name}@example.com`);
     await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=15`);
     await page.getByTestId('save-search').click();
     const picker = page.getByTestId('save-dialog').getByTestId('channel-picker');
@@ -121,7 +112,7 @@ test.describe('choosing channels', () => {
 
   test('signed in: email at once or daily, chosen when saving, shown again on /saved and changed there', async ({ page }, info) => {
     await offline(page);
-    await signIn(page, `channels-${info.project.name}@example.com`);
+    await signInByLink(page, `channels-${info.project.name}@example.com`);
     // A street's worth of homes: narrow enough for instant mail (a wider one gets the digest, tested below).
     await page.goto(`/?lat=${AT.lat}&lon=${AT.lon}&zoom=18`);
     await page.getByTestId('save-search').click();
@@ -159,7 +150,7 @@ test.describe('choosing channels', () => {
 
   test('a search too wide for instant mail says so in a plain sentence', async ({ page }, info) => {
     await offline(page);
-    await signIn(page, `wide-${info.project.name}@example.com`);
+    await signInByLink(page, `wide-${info.project.name}@example.com`);
     // The whole demo city.
     await page.goto('/?lat=40.73&lon=-73.93&zoom=10');
     await page.getByTestId('save-search').click();
@@ -473,7 +464,7 @@ test.describe('an alert mail as the renter gets it', () => {
       await offline(page);
       if (lang === 'zh') await useChinese(page);
       const email = `mail-shot-${lang}-${info.project.name}@example.com`;
-      await signIn(page, email);
+      await signInByLink(page, email);
       // A corner of Brooklyn of its own, so no other test's homes join these mails.
       const at = { lat: 40.6702 + (lang === 'zh' ? 0.004 : 0) + (info.project.name === 'phone' ? 0.008 : 0), lon: -73.9442 };
       const name = lang === 'zh' ? '皇冠高地两居' : 'Crown Heights 2 bed';
@@ -543,7 +534,7 @@ test.describe('unsubscribe', () => {
   test("the mail's link: the button turns that search's email off, with no cookie needed", async ({ page, browser }, info) => {
     await offline(page);
     const email = `unsub-${info.project.name}@example.com`;
-    await signIn(page, email);
+    await signInByLink(page, email);
     await saveSearch(page, 'Mail me Glendale', { channels: ['page', 'email'], frequency: 'instant' });
     const id = `e2e-unsub-${info.project.name}`;
     await post(page, id, 'A home that sends a mail');

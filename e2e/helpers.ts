@@ -75,3 +75,14 @@ export function watchFrames(page: Page): string[] {
   });
   return frames;
 }
+
+/** A host's new-home form on /host, its place set by a click in the middle of the place picker. */
+export async function newHomeForm(page: Page): Promise<void> {
+  await page.goto('/host');
+  await page.getByTestId('new-listing').click();
+  const picker = page.getByTestId('place-picker');
+  await expect(picker).toBeVisible();
+  const box = (await picker.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator('.pin-place')).toHaveCount(1);
+}

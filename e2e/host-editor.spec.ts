@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_ORIGIN } from './fixtures';
-import { offline } from './helpers';
-import { mailCount, mailedLink } from './mailbox';
+import { newHomeForm, offline } from './helpers';
+import { signInByLink } from './mailbox';
 
 // A host's new home whose photo is refused on the way: what they read, and what Publish does next.
 
@@ -15,24 +15,9 @@ test.afterEach(async ({ page }) => {
   for (const l of listings) expect([204, 404]).toContain((await page.request.delete(`/api/listings/${encodeURIComponent(l.id)}`, { headers: { origin: E2E_ORIGIN } })).status());
 });
 
-async function signIn(page: Page, email: string) {
-  const before = mailCount(email);
-  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
-  const { link } = await mailedLink(email, before);
-  await page.goto(link);
-  await page.getByTestId('confirm-sign-in').click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
-}
-
 /** The new-home form filled in, with one file the site does not take (a GIF). */
 async function newHomeWithAGif(page: Page, title: string) {
-  await page.goto('/host');
-  await page.getByTestId('new-listing').click();
-  const picker = page.getByTestId('place-picker');
-  await expect(picker).toBeVisible();
-  const box = (await picker.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(page.locator('.pin-place')).toHaveCount(1);
+  await newHomeForm(page);
   await page.getByTestId('listing-title-input').fill(title);
   await page.getByTestId('listing-price-input').fill('2800');
   await page.getByTestId('listing-photos-input').setInputFiles({ name: 'plan.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
@@ -41,14 +26,14 @@ async function newHomeWithAGif(page: Page, title: string) {
 
 test("a refused photo's reason is in the page's language", async ({ page }, info) => {
   await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
-  await signIn(page, `gif-zh-${info.project.name}@example.com`);
+  await signInByLink(page, `gif-zh-${info.project.name}@example.com`);
   await newHomeWithAGif(page, `带动图的房子 ${info.project.name}`);
   const error = page.getByTestId('listing-editor').locator('.form-error');
   await expect(error).toHaveText('plan.gif：不是 JPEG、PNG 或 WebP 图片');
 });
 
 test('Publish again after a refused photo saves the home it made, not a second one', async ({ page }, info) => {
-  await signIn(page, `gif-again-${info.project.name}@example.com`);
+  await signInByLink(page, `gif-again-${info.project.name}@example.com`);
   const title = `Flat with a plan ${info.project.name}`;
   await newHomeWithAGif(page, title);
   await expect(page.getByTestId('listing-editor').locator('.form-error')).toContainText('plan.gif');
@@ -60,7 +45,7 @@ test('Publish again after a refused photo saves the home it made, not a second o
 
 test('Take down of a home already taken down on another device clears it from the list', async ({ page }, info) => {
   page.on('dialog', (d) => void d.accept());
-  await signIn(page, `two-tabs-${info.project.name}@example.com`);
+  await signInByLink(page, `two-tabs-${info.project.name}@example.com`);
   const made = await page.request.post('/api/listings', {
     headers: { origin: E2E_ORIGIN },
     data: { title: `Studio in two tabs ${info.project.name}`, lat: 40.7306, lon: -73.9866, price: 1900, type: 'entire', bedrooms: 0 },
@@ -79,14 +64,8 @@ test('Take down of a home already taken down on another device clears it from th
 
 test('a new home without a price or a title is not published; the form says what is missing, in its language', async ({ page }, info) => {
   await page.context().addCookies([{ name: 'roost-locale', value: 'zh', url: E2E_ORIGIN }]);
-  await signIn(page, `no-price-${info.project.name}@example.com`);
-  await page.goto('/host');
-  await page.getByTestId('new-listing').click();
-  const picker = page.getByTestId('place-picker');
-  await expect(picker).toBeVisible();
-  const box = (await picker.boundingBox())!;
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await expect(page.locator('.pin-place')).toHaveCount(1);
+  await signInByLink(page, `no-price-${info.project.name}@example.com`);
+  await newHomeForm(page);
   const fieldError = page.getByTestId('listing-editor').locator('.field-error');
   // No title.
   await page.getByTestId('listing-save').click();

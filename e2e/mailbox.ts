@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { E2E_ORIGIN } from './fixtures';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -79,4 +80,17 @@ export function mailCount(to: string): number {
     .filter(isMail)
     .map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), 'utf8')) as Mail)
     .filter((m) => m.to.includes(to)).length;
+}
+
+/**
+ * Signs this page's browser in by a mailed link: asks for it through the API (as the dialog
+ * does), reads it from the run's mailbox, opens it and presses the button that spends it.
+ */
+export async function signInByLink(page: Page, email: string): Promise<void> {
+  const before = mailCount(email);
+  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
+  const { link } = await mailedLink(email, before);
+  await page.goto(link);
+  await page.getByTestId('confirm-sign-in').click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }

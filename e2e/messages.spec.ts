@@ -1,19 +1,14 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
-import { mailCount, mailedLink } from './mailbox';
+import { signInByLink } from './mailbox';
 
 /** A person in their own browser, signed in by a mailed link. */
 async function person(browser: Browser, email: string, viewport: { width: number; height: number }, isMobile: boolean): Promise<Page> {
   const context = await browser.newContext({ baseURL: E2E_ORIGIN, viewport, isMobile, hasTouch: isMobile });
   const page = await context.newPage();
   await offline(page);
-  const before = mailCount(email);
-  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
-  const { link } = await mailedLink(email, before);
-  await page.goto(link);
-  await page.getByTestId('confirm-sign-in').click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  await signInByLink(page, email);
   return page;
 }
 

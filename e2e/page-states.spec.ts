@@ -1,21 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_TOKEN, E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
-import { mailCount, mailedLink } from './mailbox';
+import { signInByLink } from './mailbox';
 
 // The site's pages (not the map) where a person lands with nothing to act on: signed out, a
 // wrong address, a conversation that is not theirs. Each must say what happened in words.
 
 test.beforeEach(async ({ page }) => offline(page));
-
-async function signIn(page: Page, email: string) {
-  const before = mailCount(email);
-  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
-  const { link } = await mailedLink(email, before);
-  await page.goto(link);
-  await page.getByTestId('confirm-sign-in').click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
-}
 
 test('an address that is no page says so under the site header, not that a listing is gone', async ({ page }) => {
   await page.goto('/no-such-page');
@@ -44,7 +35,7 @@ test('signed out, /messages, /account and a conversation say why to sign in', as
 });
 
 test('a conversation that is not one of yours says so in words', async ({ page }, info) => {
-  await signIn(page, `not-mine-${info.project.name}@example.com`);
+  await signInByLink(page, `not-mine-${info.project.name}@example.com`);
   await page.goto('/messages/c-not-mine');
   const missing = page.getByTestId('conversation-missing');
   await expect(missing).toContainText('This conversation does not exist, or it belongs to another account.');

@@ -1,7 +1,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { E2E_ORIGIN } from './fixtures';
 import { offline } from './helpers';
-import { mailCount, mailedLink } from './mailbox';
+import { signInByLink } from './mailbox';
 
 /** A phone's browser names itself at length: the devices list must still read. */
 const LONG_AGENT =
@@ -11,12 +11,7 @@ async function signedIn(browser: Browser, email: string, viewport: { width: numb
   const context = await browser.newContext({ baseURL: E2E_ORIGIN, viewport, ...(userAgent ? { userAgent } : {}) });
   const page = await context.newPage();
   await offline(page);
-  const before = mailCount(email);
-  expect((await page.request.post('/api/auth/email', { headers: { origin: E2E_ORIGIN }, data: { email } })).status()).toBe(202);
-  const { link } = await mailedLink(email, before);
-  await page.goto(link);
-  await page.getByTestId('confirm-sign-in').click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  await signInByLink(page, email);
   return page;
 }
 

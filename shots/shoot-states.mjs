@@ -2,46 +2,14 @@
 // signed out, signed in with nothing yet, a 404, a home taken down, an unsubscribe link.
 // Usage: node shots/shoot-states.mjs <desktop|phone> <en|zh>, against the same kind of server
 // as shots/shoot.mjs (see its header): sign-in links are read from LOG.
-import { chromium } from '@playwright/test';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { BASE, browser, lang, linkFromLog, mailCount, newPerson as person, RUN, shot, visible } from './kit.mjs';
 
-const BASE = process.env.BASE ?? 'http://localhost:3300';
-const LOG = process.env.LOG ?? '/tmp/shots-server.log';
-const OUT = process.env.OUT ?? '/work/shots';
-const [size = 'desktop', lang = 'en'] = process.argv.slice(2);
-const RUN = `${size}-${lang}-${Date.now().toString(36)}`;
-mkdirSync(OUT, { recursive: true });
+const newPerson = () => person({ acceptDialogs: true });
 
-const VIEW = size === 'phone'
-  ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-  : { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const shot = async (page, name, opts = {}) => {
-  await page.waitForTimeout(500);
-  const path = `${OUT}/${name}-${size}-${lang}.png`;
-  await page.screenshot({ path, ...opts });
-  console.log('shot', path);
-};
-const visible = (loc, timeout = 15000) => loc.first().waitFor({ state: 'visible', timeout });
-
-async function newPerson() {
-  const context = await browser.newContext({ baseURL: BASE, ...VIEW, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addCookies([{ name: 'roost-locale', value: lang, url: BASE }]);
-  const page = await context.newPage();
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.fulfill({ status: 204, body: '' }));
-  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-  page.on('console', (m) => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
-  page.on('dialog', (d) => { console.log('DIALOG', d.message()); void d.accept(); });
-  return { context, page };
-}
-
-const mails = (email) => readFileSync(LOG, 'utf8').split('\n').filter((l) => l.includes('mail written to the log') && l.includes(email));
 async function signIn(page, email) {
-  const seen = mails(email).length;
+  const seen = mailCount(email);
   await page.request.post('/api/auth/email', { headers: { origin: BASE }, data: { email } });
-  for (let i = 0; i < 100 && mails(email).length <= seen; i++) await page.waitForTimeout(100);
-  const link = /(https?:\/\/[^\s"\\]+\/auth\/email\?token=[A-Za-z0-9_\-%.]+)/.exec(mails(email).at(-1))[1];
+  const { link } = await linkFromLog(email, seen);
   await page.goto(link);
   await page.getByTestId('confirm-sign-in').click();
   await visible(page.getByTestId('signed-in-as'));

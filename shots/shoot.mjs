@@ -6,62 +6,18 @@
 //     RATE_SIGNIN_PER_HOUR=1000 RATE_SESSIONS_PER_HOUR=1000 npm start > /tmp/shots-server.log 2>&1
 //   OUT=/work/shots ADMIN_TOKEN=… node shots/shoot.mjs phone zh
 // Each run makes its own renter and host (names by size, language and time), so runs can repeat.
-import { chromium } from '@playwright/test';
 import sharp from 'sharp';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { BASE, browser, linkFromLog, mailCount, newPerson, RUN, shot, size, lang, visible as expectVisible } from './kit.mjs';
 
-const BASE = process.env.BASE ?? 'http://localhost:3300';
-const LOG = process.env.LOG ?? '/tmp/shots-server.log';
 const ADMIN = process.env.ADMIN_TOKEN;
-const OUT = process.env.OUT ?? '/work/shots';
-const [size = 'desktop', lang = 'en'] = process.argv.slice(2);
-const RUN = `${size}-${lang}-${Date.now().toString(36)}`;
-mkdirSync(OUT, { recursive: true });
-
-const VIEW = size === 'phone'
-  ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-  : { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const MAP = '/?lat=40.7306&lon=-73.9866&zoom=15';
 const NAMES = lang === 'zh' ? { renter: '李安', host: '王华' } : { renter: 'Ann', host: 'Hana' };
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-const shot = async (page, name, opts = {}) => {
-  await page.waitForTimeout(400);
-  const path = `${OUT}/${name}-${size}-${lang}.png`;
-  await page.screenshot({ path, ...opts });
-  console.log('shot', path);
-};
-const expectVisible = (loc, timeout = 15000) => loc.first().waitFor({ state: 'visible', timeout });
 // A dialog or menu closed with Escape takes its history entry back a moment later
 // (components/ui/use-dismiss.ts): a goto() in that moment is aborted by that back().
 const closeLayer = async (page) => {
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !(window.history.state ?? {}).roostLayer);
 };
-
-async function newPerson() {
-  const context = await browser.newContext({ baseURL: BASE, ...VIEW, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
-  await context.addCookies([{ name: 'roost-locale', value: lang, url: BASE }]);
-  const page = await context.newPage();
-  // No internet here: map tiles are answered empty.
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (r) => r.fulfill({ status: 204, body: '' }));
-  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-  page.on('console', (m) => { if (m.type() === 'error') console.log('CONSOLE', m.text()); });
-  return { context, page };
-}
-
-async function linkFromLog(email, seen = 0) {
-  for (let i = 0; i < 100; i++) {
-    const lines = readFileSync(LOG, 'utf8').split('\n').filter((l) => l.includes('mail written to the log') && l.includes(email));
-    if (lines.length > seen) {
-      const m = /(https?:\/\/[^\s"\\]+\/auth\/email\?token=[A-Za-z0-9_\-%.]+)/.exec(lines.at(-1));
-      if (m) return { link: m[1], count: lines.length };
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no mail for ${email}`);
-}
-const mailCount = (email) => readFileSync(LOG, 'utf8').split('\n').filter((l) => l.includes('mail written to the log') && l.includes(email)).length;
 
 async function withAuthenticator(context, page) {
   const cdp = await context.newCDPSession(page);
