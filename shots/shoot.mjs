@@ -168,6 +168,8 @@ await renter.getByTestId('save-search').click();
 await renter.getByTestId('save-name').fill(lang === 'zh' ? '格伦代尔的房子' : 'Glendale homes');
 await renter.getByTestId('save-confirm').click();
 await renter.getByTestId('save-dialog').waitFor({ state: 'detached' });
+// The dialog closed by going back in history (as closeLayer's Escape does): wait for it, or the goto is aborted.
+await renter.waitForFunction(() => !(window.history.state ?? {}).roostLayer);
 await renter.goto('/saved');
 await expectVisible(renter.getByTestId('favourite-card'));
 await shot(renter, '03-saved', { fullPage: true });
